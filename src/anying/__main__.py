@@ -1,0 +1,3 @@
+from anying.cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""Attachments on any record: type- and size-checked before anything is stored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from . import audit
+from .models import Attachment, AuditEvent
+
+# Extension → (MIME type, magic prefixes). The content must match the name, so a renamed
+# executable or HTML page is refused.
+ALLOWED = {
+    "jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    "jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    "png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
+    "pdf": ("application/pdf", [b"%PDF-"]),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", [b"PK\x03\x04"]),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [b"PK\x03\x04"]),
+}
+
+
+def check_upload(upload) -> str:
+    """Validate an uploaded file; returns its MIME type or raises a Chinese ValidationError."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED:
+        raise ValidationError(f"不支持的文件类型：{name}（允许 {'、'.join(sorted(ALLOWED))}）")
+    limit = settings.ANYING_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(f"文件过大：{name}（上限 {settings.ANYING_MAX_UPLOAD_MB} MB）")
+    if upload.size == 0:
+        raise ValidationError(f"文件为空：{name}")
+    mime, magics = ALLOWED[ext]
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magics):
+        raise ValidationError(f"文件内容与扩展名不符：{name}")
+    return mime
+
+
+def attach(actor, obj: models.Model, upload) -> Attachment:
+    """Store an upload on `obj`. Callers check permission on `obj` and wrap in their transaction."""
+    mime = check_upload(upload)
+    attachment = Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), file=upload,
+        original_name=upload.name[:255], size=upload.size, mime_type=mime, uploaded_by=actor,
+    )
+    audit.record(actor, AuditEvent.Action.CREATE, obj, summary=f"上传附件 {attachment.original_name}")
+    return attachment
+
+
+def attachments_of(obj: models.Model):
+    ct = ContentType.objects.get_for_model(obj)
+    return Attachment.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("uploaded_at")

@@ -1,0 +1,85 @@
+from django import forms
+
+from .models import Industry, Organisation, Region, User
+from .roles import Role
+
+
+class Styled:
+    """Gives every widget its Bootstrap class, so templates render fields uniformly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class LoginForm(Styled, forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+
+
+class OrganisationForm(Styled, forms.ModelForm):
+    supervised_industries = forms.ModelMultipleChoiceField(
+        Industry.objects.all(), required=False, label="监管行业",
+        widget=forms.CheckboxSelectMultiple, help_text="部门按行业监管时勾选；镇街应急办留空（属地监管全部行业）",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "region", "supervised_industries", "contact_phone", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in Organisation.Kind.choices
+                                       if c[0] not in (Organisation.Kind.ENTERPRISE, Organisation.Kind.RESCUE_TEAM)]
+        self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)
+        self.fields["supervised_industries"].label_from_instance = lambda i: ("— " * max(i.depth, 0)) + i.name
+
+
+class UserCreateForm(Styled, forms.ModelForm):
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput(render_value=False),
+                               help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少三类")
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role", "unit", "phone", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "请选择")] + list(Role.choices)
+        self.fields["unit"].queryset = Organisation.objects.filter(is_active=True).exclude(
+            kind=Organisation.Kind.RESCUE_TEAM).select_related("region")
+        self.fields["unit"].required = True
+        self.fields["role"].required = True
+
+
+class UserEditForm(Styled, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "role", "unit", "phone", "email", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Organisation.objects.exclude(kind=Organisation.Kind.RESCUE_TEAM)
+        self.fields["unit"].required = True
+
+
+class PasswordForm(Styled, forms.Form):
+    password = forms.CharField(label="新密码", widget=forms.PasswordInput)
+    confirm = forms.CharField(label="确认新密码", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("confirm"):
+            self.add_error("confirm", "两次输入的密码不一致")
+        return data
+
+
+class TokenForm(Styled, forms.Form):
+    name = forms.CharField(label="用途", max_length=100, help_text="例如：企业数据对接、物联网网关")

@@ -1,0 +1,45 @@
+"""Registries that upper apps fill in, so core's commands (`demo`, `tick`, `import`,
+`export`) serve every module without importing any app above core (ENGINEERING.md layering).
+Apps register in their AppConfig.ready()."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str
+    order: int
+    load: Callable  # load(rng) -> None; must be idempotent by checking what exists
+
+
+@dataclass(frozen=True)
+class TickJob:
+    name: str
+    run: Callable  # run(now) -> int (records changed); idempotent
+
+
+@dataclass(frozen=True)
+class Register:
+    """An Excel import/export of one register: `anying import NAME FILE`."""
+    name: str
+    label: str
+    importer: Callable  # importer(actor, fileobj, valid_only) -> report with summary()/error_lines()
+    exporter: Callable  # exporter(actor, target) -> count
+
+
+DEMO_LOADERS: dict[str, DemoLoader] = {}
+TICK_JOBS: dict[str, TickJob] = {}
+REGISTERS: dict[str, Register] = {}
+
+
+def register_demo(name: str, order: int, load: Callable) -> None:
+    DEMO_LOADERS[name] = DemoLoader(name, order, load)
+
+
+def register_tick(name: str, run: Callable) -> None:
+    TICK_JOBS[name] = TickJob(name, run)
+
+
+def register_register(register: Register) -> None:
+    REGISTERS[register.name] = register

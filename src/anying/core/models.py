@@ -1,0 +1,232 @@
+"""Regions, organisations, users, audit events, API tokens and attachments.
+
+Regions and industries are trees stored with a materialised path ("/1/7/42/") so that a
+subtree is one indexed prefix match on both SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .roles import Role
+
+
+class TreeNode(models.Model):
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sort = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id else "/"
+        path = f"{parent_path}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+
+    def subtree(self):
+        return type(self).objects.filter(path__startswith=self.path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class Region(TreeNode):
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省/直辖市"
+        CITY = "city", "市"
+        DISTRICT = "district", "区县"
+        TOWN = "town", "镇街"
+        VILLAGE = "village", "村社区"
+
+    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    # 12-digit 统计用区划代码 where known; blank where the official code is not recorded.
+    code = models.CharField("区划代码", max_length=12, blank=True, db_index=True)
+    is_park = models.BooleanField("园区/高新区", default=False)
+
+    class Meta(TreeNode.Meta):
+        verbose_name = verbose_name_plural = "行政区划"
+
+
+class Industry(TreeNode):
+    code = models.CharField("代码", max_length=32, unique=True)
+
+    class Meta(TreeNode.Meta):
+        verbose_name = verbose_name_plural = "监管行业"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", "安委会"
+        COMMITTEE_OFFICE = "committee_office", "安委办"
+        DEPARTMENT = "department", "监管部门"
+        TOWN_OFFICE = "town_office", "镇街应急办"
+        RESCUE_TEAM = "rescue_team", "救援队伍"
+        ENTERPRISE = "enterprise", "生产经营单位"
+
+    name = models.CharField("单位名称", max_length=200)
+    kind = models.CharField("单位类型", max_length=32, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="organisations")
+    supervised_industries = models.ManyToManyField(
+        Industry, verbose_name="监管行业", blank=True, related_name="supervisors",
+        help_text="部门按行业监管；为空表示属地监管（区划内全部行业）",
+    )
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["region__path", "kind", "name"]
+        indexes = [models.Index(fields=["kind", "region"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_government(self) -> bool:
+        return self.kind in {self.Kind.COMMITTEE, self.Kind.COMMITTEE_OFFICE, self.Kind.DEPARTMENT, self.Kind.TOWN_OFFICE}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        Organisation, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else "系统管理员"
+
+    def has_perm_code(self, code: str) -> bool:
+        from .roles import role_has
+
+        return self.is_active and (self.is_superuser or role_has(self.role, code))
+
+
+class LoginFailure(models.Model):
+    """Failed logins, counted per username for the lockout rule (等保: 登录失败处理)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class AuditQuerySet(models.QuerySet):
+    def delete(self):  # security audit records must survive (等保: 审计记录保护)
+        raise PermissionError("审计记录不可删除")
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        STATE = "state", "状态变更"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出"
+        TOKEN = "token", "令牌"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name="操作人")
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    summary = models.CharField("摘要", max_length=255, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除")
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ApiToken(models.Model):
+    """A per-user API token. Only a SHA-256 of the secret is stored; the secret is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_secret() -> str:
+        return "ay_" + secrets.token_urlsafe(32)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{ext}"
+
+
+class Attachment(models.Model):
+    """A photo or document on any record (generic link, so every module can use it)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField("文件名", max_length=255)
+    size = models.PositiveIntegerField("大小")
+    mime_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.original_name

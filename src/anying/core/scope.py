@@ -1,0 +1,75 @@
+"""The one scope rule of PRODUCT.md §1, behind every `visible_to(user)`.
+
+A government user sees records whose region lies in their unit's region subtree and, when
+their unit supervises particular industries (行业监管), whose industry lies in one of those
+industry subtrees. An enterprise user sees only records of their own enterprise. Anyone else
+sees nothing. Each model's manager says which of its fields carry region, industry and the
+owning enterprise organisation; the rule itself lives only here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .models import Industry, Region
+from .roles import GOVERNMENT_ROLES, Role
+
+NOTHING = models.Q(pk__in=[])
+
+
+def industry_ids(unit) -> list[int] | None:
+    """Ids of every industry the unit supervises, sub-industries included; None = all."""
+    roots = list(unit.supervised_industries.values_list("path", flat=True))
+    if not roots:
+        return None
+    q = models.Q()
+    for path in roots:
+        q |= models.Q(path__startswith=path)
+    return list(Industry.objects.filter(q).values_list("id", flat=True))
+
+
+def scope_q(user, *, region: str = "region", industry: str | None = "industry",
+            organisation: str = "organisation") -> models.Q:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser and not user.role:
+        return models.Q()
+    unit = user.unit
+    if unit is None or not unit.is_active:
+        return NOTHING
+    if user.role == Role.ENTERPRISE_USER:
+        return models.Q(**{f"{organisation}_id": unit.pk})
+    if user.role not in GOVERNMENT_ROLES:
+        return NOTHING
+    unit_region = Region.objects.only("path").get(pk=unit.region_id)
+    q = models.Q(**{f"{region}_id__in": Region.objects.filter(path__startswith=unit_region.path).values("id")})
+    if industry is not None:
+        ids = industry_ids(unit)
+        if ids is not None:
+            q &= models.Q(**{f"{industry}_id__in": ids})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base for querysets of scoped records; subclasses name their fields."""
+
+    scope_fields: dict = {}
+
+    def visible_to(self, user):
+        return self.filter(scope_q(user, **self.scope_fields))
+
+
+def covers(user, region: Region, industry: Industry | None = None) -> bool:
+    """Whether a government user's scope includes this region (and industry): the same rule
+    as `scope_q`, for checking where a new or moved record may go."""
+    if user is None or (user.is_superuser and not user.role):
+        return True  # the system itself (see permissions.SYSTEM)
+    if user.role not in GOVERNMENT_ROLES or user.unit is None:
+        return False
+    unit_region = Region.objects.only("path").get(pk=user.unit.region_id)
+    if not region.path.startswith(unit_region.path):
+        return False
+    if industry is None:
+        return True
+    ids = industry_ids(user.unit)
+    return ids is None or industry.pk in ids

@@ -1,0 +1,168 @@
+"""Every write to core records: units, users, tokens, logins. Each checks permission,
+validates, writes and audits in one transaction (ENGINEERING.md rule 1)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit
+from .models import ApiToken, AuditEvent, LoginFailure, Organisation, User
+from .permissions import require
+from .roles import Role
+
+UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "is_active"]
+USER_FIELDS = ["username", "display_name", "role", "unit", "phone", "email", "is_active"]
+
+
+def _org_snapshot(org: Organisation) -> dict:
+    data = audit.snapshot(org, UNIT_FIELDS)
+    data["supervised_industries"] = sorted(i.name for i in org.supervised_industries.all()) if org.pk else []
+    return data
+
+
+def _check_role_unit(role: str, unit: Organisation | None) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": "未知角色"})
+    if unit is None:
+        raise ValidationError({"unit": "请选择所属单位"})
+    if role == Role.ENTERPRISE_USER and unit.kind != Organisation.Kind.ENTERPRISE:
+        raise ValidationError({"unit": "企业安全管理员必须属于一个生产经营单位"})
+    if role != Role.ENTERPRISE_USER and not unit.is_government:
+        raise ValidationError({"unit": "政府用户必须属于政府单位"})
+
+
+@transaction.atomic
+def save_organisation(actor, org: Organisation, industries=None) -> Organisation:
+    """Create or update a government unit (enterprise units are kept by the registry)."""
+    require(actor, "core.manage_units")
+    before = None
+    if org.pk:
+        before = _org_snapshot(Organisation.objects.get(pk=org.pk))
+    org.full_clean()
+    created = org.pk is None
+    org.save()
+    if industries is not None:
+        org.supervised_industries.set(industries)
+    audit.record(actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, org,
+                 before=before, after=_org_snapshot(org))
+    return org
+
+
+@transaction.atomic
+def create_user(actor, *, username: str, password: str, role: str, unit: Organisation, **fields) -> User:
+    require(actor, "core.manage_users")
+    _check_role_unit(role, unit)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "用户名已存在"})
+    user = User(username=username, role=role, unit=unit, **fields)
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(actor, AuditEvent.Action.CREATE, user, after=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def update_user(actor, user: User, **changes) -> User:
+    require(actor, "core.manage_users")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user, USER_FIELDS)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    _check_role_unit(user.role, user.unit)
+    if user.pk == actor.pk and not user.is_active:
+        raise ValidationError({"is_active": "不能停用自己的账号"})
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(actor, AuditEvent.Action.UPDATE, user, before=before, after=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def set_password(actor, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk:
+        require(actor, "core.manage_users")
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.locked_until = None
+    user.save(update_fields=["password", "password_changed_at", "locked_until"])
+    audit.record(actor, AuditEvent.Action.UPDATE, user, summary="重置密码")
+
+
+# --- login throttling -----------------------------------------------------------------------
+
+def lockout_remaining(username: str) -> timedelta | None:
+    user = User.objects.filter(username__iexact=username).only("locked_until").first()
+    if user and user.locked_until and user.locked_until > timezone.now():
+        return user.locked_until - timezone.now()
+    return None
+
+
+@transaction.atomic
+def login_failed(username: str, ip: str | None) -> None:
+    """Count a failure; at the limit the account (if it exists) is locked for a while."""
+    LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
+    window = timezone.now() - timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
+    failures = LoginFailure.objects.filter(username=username.lower(), at__gte=window).count()
+    user = User.objects.filter(username__iexact=username).first()
+    audit.record(None, AuditEvent.Action.LOGIN_FAILED, user, summary=f"用户名 {username[:50]} 登录失败（{failures} 次）")
+    if user and failures >= settings.ANYING_LOGIN_MAX_FAILURES:
+        user.locked_until = timezone.now() + timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
+        user.save(update_fields=["locked_until"])
+
+
+@transaction.atomic
+def login_succeeded(user: User) -> None:
+    LoginFailure.objects.filter(username=user.username.lower()).delete()
+    audit.record(user, AuditEvent.Action.LOGIN, user, summary="登录成功")
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token and its secret; the secret is never stored and shown only now."""
+    if actor is not None and actor.pk != user.pk:
+        require(actor, "core.manage_users")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写令牌用途"})
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=secret[:10], key_hash=hash_token(secret))
+    audit.record(actor, AuditEvent.Action.TOKEN, token, summary=f"创建 API 令牌 {token.name}")
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(actor, token: ApiToken) -> None:
+    if actor.pk != token.user_id:
+        require(actor, "core.manage_users")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, AuditEvent.Action.TOKEN, token, summary=f"吊销 API 令牌 {token.name}")
+
+
+def authenticate_token(secret: str) -> User | None:
+    token = (ApiToken.objects.select_related("user", "user__unit")
+             .filter(key_hash=hash_token(secret), revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # throttled: not on every call
+    return token.user

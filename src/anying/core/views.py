@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
+from .context import client_ip
+from .errors import PermissionDenied
+from .forms import LoginForm, OrganisationForm, PasswordForm, TokenForm, UserCreateForm, UserEditForm
+from .http import apply_errors
+from .listing import paginate, query_without, sort
+from .models import ApiToken, AuditEvent, Organisation, User
+from .roles import Role
+
+
+def perm_required(code: str):
+    """Views behind a permission answer 404 to those without it, as for records out of scope."""
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm_code(code):
+                raise Http404
+            return view(request, *args, **kwargs)
+        wrapped.__name__ = view.__name__
+        return wrapped
+    return decorator
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        remaining = services.lockout_remaining(username)
+        if remaining:
+            minutes = int(remaining.total_seconds() // 60) + 1
+            form.add_error(None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员。")
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                services.login_failed(username, client_ip(request))
+                form.add_error(None, "用户名或密码错误。")
+            else:
+                login(request, user)
+                services.login_succeeded(user)
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+                    target = "home"
+                return redirect(target)
+    return render(request, "core/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        from . import audit
+
+        audit.record(request.user, AuditEvent.Action.LOGOUT, request.user, summary="退出登录")
+    logout(request)
+    return redirect("login")
+
+
+# --- units -----------------------------------------------------------------------------------
+
+@perm_required("core.manage_units")
+def unit_list(request):
+    qs = (Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE)
+          .select_related("region").prefetch_related("supervised_industries")
+          .annotate(user_count=Count("users")))
+    kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q))
+    qs, current_sort = sort(request, qs, {"name": "name", "region": "region__path", "kind": "kind"}, "region")
+    page = paginate(request, qs, per_page=50)
+    return render(request, "core/unit_list.html", {
+        "page": page, "kinds": Organisation.Kind.choices, "kind": kind, "q": q,
+        "sort": current_sort, "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
+    })
+
+
+@perm_required("core.manage_units")
+def unit_edit(request, pk=None):
+    org = get_object_or_404(Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE), pk=pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_organisation(request.user, form.save(commit=False), form.cleaned_data["supervised_industries"])
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存单位：{saved.name}")
+            return redirect("unit_list")
+    return render(request, "core/unit_form.html", {"form": form, "org": org})
+
+
+# --- users -----------------------------------------------------------------------------------
+
+@perm_required("core.manage_users")
+def user_list(request):
+    qs = User.objects.select_related("unit", "unit__region")
+    role, unit, q = request.GET.get("role", ""), request.GET.get("unit", ""), request.GET.get("q", "").strip()
+    if role:
+        qs = qs.filter(role=role)
+    if unit.isdigit():
+        qs = qs.filter(unit_id=int(unit))
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(unit__name__icontains=q))
+    qs, current_sort = sort(request, qs, {"username": "username", "unit": "unit__name", "role": "role",
+                                          "last_login": "last_login"}, "username")
+    page = paginate(request, qs, per_page=50)
+    return render(request, "core/user_list.html", {
+        "page": page, "roles": Role.choices, "role": role, "q": q, "sort": current_sort, "now": timezone.now(),
+        "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
+    })
+
+
+@perm_required("core.manage_users")
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.create_user(
+                request.user, username=data["username"], password=data["password"], role=data["role"],
+                unit=data["unit"], display_name=data["display_name"], phone=data["phone"], email=data["email"])
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已创建用户：{user.username}")
+            return redirect("user_list")
+    return render(request, "core/user_form.html", {"form": form, "creating": True})
+
+
+@perm_required("core.manage_users")
+def user_edit(request, pk):
+    target = get_object_or_404(User, pk=pk)
+    form = UserEditForm(request.POST or None, instance=target)
+    password_form = PasswordForm(prefix="pw")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(request.user, target, **{k: form.cleaned_data[k] for k in UserEditForm.Meta.fields})
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存用户：{target.username}")
+            return redirect("user_list")
+    return render(request, "core/user_form.html", {"form": form, "target": target, "password_form": password_form})
+
+
+@perm_required("core.manage_users")
+@require_POST
+def user_password(request, pk):
+    target = get_object_or_404(User, pk=pk)
+    form = PasswordForm(request.POST, prefix="pw")
+    if form.is_valid():
+        try:
+            services.set_password(request.user, target, form.cleaned_data["password"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已重置 {target.username} 的密码，并解除锁定")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("user_edit", pk=pk)
+
+
+# --- audit log -------------------------------------------------------------------------------
+
+@perm_required("core.view_audit")
+def audit_log(request):
+    qs = AuditEvent.objects.select_related("actor", "content_type")
+    f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "q", "date_from", "date_to", "ip")}
+    if f["actor"]:
+        qs = qs.filter(Q(actor__username__icontains=f["actor"]) | Q(actor__display_name__icontains=f["actor"]))
+    if f["action"]:
+        qs = qs.filter(action=f["action"])
+    if f["q"]:
+        qs = qs.filter(Q(object_repr__icontains=f["q"]) | Q(summary__icontains=f["q"]))
+    if f["ip"]:
+        qs = qs.filter(ip=f["ip"]) if _valid_ip(f["ip"]) else qs.none()
+    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        if f[key]:
+            try:
+                qs = qs.filter(**{lookup: f[key]})
+            except ValidationError:
+                messages.error(request, f"日期格式应为 2026-01-31：{f[key]}")
+    page = paginate(request, qs, per_page=50)
+    return render(request, "core/audit_log.html", {
+        "page": page, "f": f, "actions": AuditEvent.Action.choices, "qs_page": query_without(request, "page")})
+
+
+def _valid_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- own account: password and API tokens ----------------------------------------------------
+
+@login_required
+def account(request):
+    token_form = TokenForm(request.POST if "create_token" in request.POST else None)
+    password_form = PasswordForm(request.POST if "change_password" in request.POST else None)
+    new_secret = None
+    if request.method == "POST" and "create_token" in request.POST and token_form.is_valid():
+        token, new_secret = services.create_token(request.user, request.user, token_form.cleaned_data["name"])
+        messages.success(request, f"已创建令牌：{token.name}。请立即复制，令牌只显示这一次。")
+        token_form = TokenForm()
+    if request.method == "POST" and "change_password" in request.POST and password_form.is_valid():
+        try:
+            services.set_password(request.user, request.user, password_form.cleaned_data["password"])
+        except ValidationError as exc:
+            password_form.add_error("password", exc.messages)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect("account")
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "core/account.html", {
+        "token_form": token_form, "password_form": password_form, "tokens": tokens, "new_secret": new_secret})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.revoke_token(request.user, token)
+    messages.success(request, f"已吊销令牌：{token.name}")
+    return redirect("account")
+

@@ -1,0 +1,42 @@
+"""The home page: the figures of the user's own scope, each linking to the records behind it."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from anying.core.roles import Role
+from anying.registry.models import Enterprise
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role == Role.ENTERPRISE_USER:
+        ent = Enterprise.objects.visible_to(user).first()
+        if ent is not None:
+            return redirect("enterprise_detail", pk=ent.pk)
+    if not user.has_perm_code("registry.view"):
+        return render(request, "home.html", {"figures": None})
+    today = timezone.localdate()
+    soon = today + timedelta(days=90)
+    S = Enterprise.StdStatus
+    qs = Enterprise.objects.visible_to(user)
+    figures = qs.aggregate(
+        total=Count("id"),
+        operating=Count("id", filter=Q(status=Enterprise.Status.OPERATING)),
+        certified=Count("id", filter=Q(std_status=S.CERTIFIED)),
+        applying=Count("id", filter=Q(std_status=S.APPLYING)),
+        none=Count("id", filter=Q(std_status=S.NONE)),
+        expired=Count("id", filter=Q(std_status=S.EXPIRED)),
+        expiring=Count("id", filter=Q(std_status=S.CERTIFIED, std_expiry_date__range=(today, soon))),
+        above=Count("id", filter=Q(scale=Enterprise.Scale.ABOVE)),
+    )
+    figures["rate"] = round(100 * figures["certified"] / figures["total"], 1) if figures["total"] else 0
+    by_region = list(qs.values("region_id", "region__name").annotate(
+        n=Count("id"), certified=Count("id", filter=Q(std_status=S.CERTIFIED))).order_by("-n")[:12])
+    by_industry = list(qs.values("industry_id", "industry__name").annotate(n=Count("id")).order_by("-n")[:10])
+    return render(request, "home.html", {"figures": figures, "by_region": by_region, "by_industry": by_industry,
+                                         "soon": soon})

@@ -1,0 +1,97 @@
+from django import forms
+
+from anying.core.forms import Styled
+from anying.core.models import Industry, Region
+from anying.core.roles import Role
+
+from . import creditcode
+from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson, RiskTag
+from .services import ENTERPRISE_OWN_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def industry_label(industry: Industry) -> str:
+    return ("　" * max(industry.depth, 0)) + industry.name
+
+
+class EnterpriseForm(Styled, forms.ModelForm):
+    tags = forms.ModelMultipleChoiceField(RiskTag.objects.all(), required=False, label="风险标签",
+                                          widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "credit_code", "region", "industry", "scale", "employees", "status", "address",
+            "legal_representative", "contact_name", "contact_phone", "tags", "longitude", "latitude", "coord_system",
+            "std_grade", "std_status", "std_certificate_date", "std_expiry_date", "std_note",
+            "insurer", "insurance_policy", "insurance_start", "insurance_end",
+        ]
+        widgets = {f: DateInput() for f in ("std_certificate_date", "std_expiry_date", "insurance_start", "insurance_end")}
+
+    sections = [
+        ("基本信息", ["name", "credit_code", "region", "industry", "scale", "employees", "status", "address",
+                  "legal_representative", "contact_name", "contact_phone", "tags"]),
+        ("位置", ["longitude", "latitude", "coord_system"]),
+        ("安全生产标准化", ["std_grade", "std_status", "std_certificate_date", "std_expiry_date", "std_note"]),
+        ("安全生产责任保险", ["insurer", "insurance_policy", "insurance_start", "insurance_end"]),
+    ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(level=Region.Level.TOWN)
+        self.fields["industry"].label_from_instance = industry_label
+        self.fields["credit_code"].help_text = "18 位，按 GB 32100 校验"
+        self.fields["std_expiry_date"].help_text = "留空则按证书日期加 3 年"
+        if user is not None and user.role == Role.ENTERPRISE_USER:
+            for name, field in self.fields.items():
+                if name not in ENTERPRISE_OWN_FIELDS:
+                    field.disabled = True
+
+    def clean_credit_code(self):
+        code = creditcode.normalise(self.cleaned_data.get("credit_code", ""))
+        reason = creditcode.problem(code)
+        if reason:
+            raise forms.ValidationError(reason)
+        return code
+
+    def grouped(self):
+        return [(title, [self[name] for name in names]) for title, names in self.sections]
+
+
+class ResponsiblePersonForm(Styled, forms.ModelForm):
+    class Meta:
+        model = ResponsiblePerson
+        fields = ["kind", "name", "title", "phone"]
+
+
+class KeyPersonForm(Styled, forms.ModelForm):
+    class Meta:
+        model = KeyPerson
+        fields = ["kind", "name", "certificate_type", "certificate_no", "certificate_expiry"]
+        widgets = {"certificate_expiry": DateInput()}
+
+
+class PostForm(Styled, forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["name", "department", "headcount"]
+
+
+class PostCardForm(Styled, forms.ModelForm):
+    attachment = forms.FileField(label="附件（扫描件或照片）", required=False)
+
+    class Meta:
+        model = PostCard
+        fields = ["kind", "content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 5})}
+
+
+class ImportForm(Styled, forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+    valid_only = forms.BooleanField(label="仅导入无误的行（有错误的行跳过）", required=False)

@@ -1,0 +1,207 @@
+"""The enterprise registry (生产经营单位档案): enterprises, 三个责任人, key personnel,
+standardization, insurance and posts with 两单两卡."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+
+from anying.core.models import Industry, Organisation, Region
+from anying.core.scope import ScopedQuerySet
+
+
+class RiskTag(models.Model):
+    """四涉一有限一使用 and 重大危险源: loaded from data/risk_tags.csv."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50)
+    sort = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort"]
+        verbose_name = verbose_name_plural = "风险标签"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation"}
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Enterprise(models.Model):
+    class Scale(models.TextChoices):
+        ABOVE = "above", "规上"
+        BELOW = "below", "规下"
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", "在业"
+        SUSPENDED = "suspended", "停产"
+        CLOSED = "closed", "关闭"
+
+    class Grade(models.TextChoices):
+        NONE = "", "无"
+        FIRST = "1", "一级"
+        SECOND = "2", "二级"
+        THIRD = "3", "三级"
+
+    class StdStatus(models.TextChoices):
+        NONE = "none", "未创建"
+        APPLYING = "applying", "申请中"
+        CERTIFIED = "certified", "达标"
+        EXPIRED = "expired", "过期"
+
+    class CoordSystem(models.TextChoices):
+        CGCS2000 = "CGCS2000", "CGCS2000"
+        WGS84 = "WGS84", "WGS84"
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="enterprise")
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200, db_index=True)
+    address = models.CharField("地址", max_length=255, blank=True)
+    region = models.ForeignKey(Region, verbose_name="所属镇街", on_delete=models.PROTECT, related_name="enterprises")
+    industry = models.ForeignKey(Industry, verbose_name="监管行业", on_delete=models.PROTECT, related_name="enterprises")
+    scale = models.CharField("规模", max_length=8, choices=Scale.choices, default=Scale.BELOW)
+    employees = models.PositiveIntegerField("从业人数", null=True, blank=True)
+    tags = models.ManyToManyField(RiskTag, verbose_name="风险标签", blank=True, related_name="enterprises")
+    status = models.CharField("经营状态", max_length=16, choices=Status.choices, default=Status.OPERATING)
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    coord_system = models.CharField("坐标系", max_length=10, choices=CoordSystem.choices, default=CoordSystem.CGCS2000)
+
+    std_grade = models.CharField("标准化等级", max_length=1, choices=Grade.choices, blank=True, default="")
+    std_status = models.CharField("标准化状态", max_length=10, choices=StdStatus.choices, default=StdStatus.NONE)
+    std_certificate_date = models.DateField("证书日期", null=True, blank=True)
+    std_expiry_date = models.DateField("证书有效期至", null=True, blank=True)
+    std_note = models.CharField("标准化备注", max_length=100, blank=True)
+
+    insurer = models.CharField("安责险承保机构", max_length=100, blank=True)
+    insurance_policy = models.CharField("保单号", max_length=60, blank=True)
+    insurance_start = models.DateField("保险起期", null=True, blank=True)
+    insurance_end = models.DateField("保险止期", null=True, blank=True)
+
+    public_token = models.CharField(max_length=32, unique=True, default=new_public_token, editable=False)
+    is_demo = models.BooleanField("演示数据", default=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "生产经营单位"
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["region", "industry"]),
+            models.Index(fields=["industry", "region"]),
+            models.Index(fields=["std_status", "std_grade"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["std_expiry_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def std_expired(self) -> bool:
+        return bool(self.std_expiry_date and self.std_expiry_date < date.today())
+
+
+class ResponsiblePerson(models.Model):
+    """三个责任人: shown on the enterprise's public 公示 page."""
+
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", "行政区域负责人"
+        DEPARTMENTAL = "departmental", "行业监管部门负责人"
+        ENTERPRISE = "enterprise", "企业单位负责人"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="responsible_persons")
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=100, blank=True)
+    phone = models.CharField("电话", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "三个责任人"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="one_responsible_per_kind")]
+        ordering = ["enterprise", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class KeyPerson(models.Model):
+    """主要负责人, 安全生产管理人员 and 特种作业人员 with their certificates."""
+
+    class Kind(models.TextChoices):
+        PRINCIPAL = "principal", "主要负责人"
+        SAFETY_MANAGER = "safety_manager", "安全生产管理人员"
+        SPECIAL_OPERATOR = "special_operator", "特种作业人员"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="key_persons")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    name = models.CharField("姓名", max_length=50)
+    certificate_type = models.CharField("证书类别", max_length=100, blank=True)
+    certificate_no = models.CharField("证书编号", max_length=60, blank=True)
+    certificate_expiry = models.DateField("证书有效期至", null=True, blank=True)
+    is_active = models.BooleanField("在岗", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "关键人员"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def uncertified(self) -> bool:
+        """An uncertified special-operations worker is a major hazard (工贸 第三条（二）)."""
+        if self.kind != self.Kind.SPECIAL_OPERATOR:
+            return False
+        return not self.certificate_no or (self.certificate_expiry is not None and self.certificate_expiry < date.today())
+
+
+class Post(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="posts")
+    name = models.CharField("岗位名称", max_length=100)
+    department = models.CharField("所属部门/车间", max_length=100, blank=True)
+    headcount = models.PositiveIntegerField("在岗人数", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "岗位"
+        ordering = ["department", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostCard(models.Model):
+    """One of the 两单两卡 of a post: its text plus attachments (scans, photos)."""
+
+    class Kind(models.TextChoices):
+        RISK_LIST = "risk_list", "岗位风险清单"
+        DUTY_LIST = "duty_list", "岗位职责清单"
+        OPERATION_CARD = "operation_card", "岗位操作卡"
+        EMERGENCY_CARD = "emergency_card", "岗位应急处置卡"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="cards")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    content = models.TextField("内容")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "两单两卡"
+        constraints = [models.UniqueConstraint(fields=["post", "kind"], name="one_card_per_kind")]
+        ordering = ["post", "kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -1,0 +1,276 @@
+import io
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anying.core import audit
+from anying.core.attachments import attach, attachments_of
+from anying.core.errors import ImportFileError, PermissionDenied
+from anying.core.http import apply_errors
+from anying.core.listing import paginate, query_without, sort
+from anying.core.models import AuditEvent
+from anying.core.roles import Role
+from anying.core.views import perm_required
+
+from . import excel, services
+from .forms import EnterpriseForm, ImportForm, KeyPersonForm, PostCardForm, PostForm, ResponsiblePersonForm
+from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
+from .queries import SORT_COLUMNS, EnterpriseFilter, filter_choices, list_queryset
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABS = [("basic", "基本信息"), ("persons", "责任人与人员"), ("standardization", "标准化与保险"),
+        ("posts", "岗位与两单两卡"), ("history", "变更记录")]
+
+
+def _visible(user, pk):
+    return get_object_or_404(Enterprise.objects.visible_to(user).select_related("region", "industry", "organisation"), pk=pk)
+
+
+def can_edit(user, ent) -> bool:
+    if user.role == Role.ENTERPRISE_USER:
+        return user.has_perm_code("registry.edit_own") and user.unit_id == ent.organisation_id
+    return user.has_perm_code("registry.edit")
+
+
+@perm_required("registry.view")
+def enterprise_list(request):
+    flt = EnterpriseFilter.from_params(request.GET)
+    qs, current_sort = sort(request, list_queryset(request.user, flt).prefetch_related("tags"), SORT_COLUMNS, "name")
+    page = paginate(request, qs)
+    context = {
+        "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
+        "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
+        "qs_export": query_without(request, "page", "sort", "per_page"),
+        "can_import": request.user.has_perm_code("registry.import"),
+        "can_create": request.user.has_perm_code("registry.edit"),
+    }
+    template = "registry/_enterprise_table.html" if request.headers.get("HX-Request") else "registry/enterprise_list.html"
+    return render(request, template, context)
+
+
+@perm_required("registry.export")
+def enterprise_export(request):
+    flt = EnterpriseFilter.from_params(request.GET)
+    buffer = io.BytesIO()
+    count = excel.write_enterprises(list_queryset(request.user, flt).order_by("region__path", "name"), buffer)
+    audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出生产经营单位 {count} 家",
+                 after={"filter": {k: v for k, v in flt.__dict__.items() if v}})
+    buffer.seek(0)
+    name = f"生产经营单位_{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@perm_required("registry.import")
+def enterprise_template(request):
+    buffer = io.BytesIO()
+    excel.write_template(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename="生产经营单位导入模板.xlsx", content_type=XLSX)
+
+
+@perm_required("registry.import")
+def enterprise_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, file_error = None, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = excel.import_enterprises(request.user, form.cleaned_data["file"],
+                                              valid_only=form.cleaned_data["valid_only"])
+        except ImportFileError as exc:
+            file_error = str(exc)
+        else:
+            if report.applied:
+                messages.success(request, "导入完成：" + report.summary())
+    return render(request, "registry/enterprise_import.html", {"form": form, "report": report, "file_error": file_error})
+
+
+@perm_required("registry.view")
+def enterprise_detail(request, pk):
+    ent = _visible(request.user, pk)
+    tab = request.GET.get("tab", "basic")
+    if tab not in dict(TABS):
+        tab = "basic"
+    context = {"ent": ent, "tab": tab, "tabs": TABS, "can_edit": can_edit(request.user, ent),
+               "tags": list(ent.tags.all())}
+    if tab in ("basic", "persons"):
+        context["responsible"] = {p.kind: p for p in ent.responsible_persons.all()}
+        context["responsible_kinds"] = ResponsiblePerson.Kind.choices
+    if tab == "persons":
+        context["key_persons"] = list(ent.key_persons.all())
+        context["key_form"] = KeyPersonForm()
+        context["responsible_form"] = ResponsiblePersonForm()
+    if tab == "posts":
+        posts = list(ent.posts.prefetch_related("cards"))
+        cards = [c for p in posts for c in p.cards.all()]
+        files = {}
+        for card in cards:
+            files[card.pk] = list(attachments_of(card))
+        context.update(posts=posts, files=files, post_form=PostForm(), card_form=PostCardForm(),
+                       card_kinds=PostCard.Kind.choices)
+    if tab == "history":
+        context["events"] = list(audit.history(ent)[:200])
+    return render(request, "registry/enterprise_detail.html", context)
+
+
+@perm_required("registry.edit")
+def enterprise_create(request):
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
+        try:
+            ent = services.create_enterprise(request.user, data, tags=form.cleaned_data["tags"])
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已登记：{ent.name}")
+            return redirect("enterprise_detail", pk=ent.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form})
+
+
+@login_required
+def enterprise_edit(request, pk):
+    ent = _visible(request.user, pk)
+    if not can_edit(request.user, ent):
+        raise Http404
+    form = EnterpriseForm(request.POST or None, instance=ent, user=request.user,
+                          initial={"tags": list(ent.tags.all())})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "tags" and k not in _disabled(form)}
+        try:
+            services.update_enterprise(request.user, ent, data, tags=form.cleaned_data["tags"])
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存：{ent.name}")
+            return redirect("enterprise_detail", pk=ent.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "ent": ent})
+
+
+def _disabled(form) -> set[str]:
+    return {name for name, field in form.fields.items() if field.disabled}
+
+
+# --- records that belong to an enterprise ---------------------------------------------------
+
+DETAIL_FORMS = {
+    "responsible": (ResponsiblePersonForm, ResponsiblePerson, "persons"),
+    "key_person": (KeyPersonForm, KeyPerson, "persons"),
+    "post": (PostForm, Post, "posts"),
+}
+
+
+@login_required
+@require_POST
+def detail_save(request, pk, kind):
+    """Add or change a 三个责任人 entry, key person or post from the detail page's tabs."""
+    ent = _visible(request.user, pk)
+    if kind not in DETAIL_FORMS or not can_edit(request.user, ent):
+        raise Http404
+    form_class, model, tab = DETAIL_FORMS[kind]
+    instance = None
+    if request.POST.get("id"):
+        instance = get_object_or_404(model, pk=request.POST["id"], enterprise=ent)
+    elif model is ResponsiblePerson:
+        instance = ResponsiblePerson.objects.filter(enterprise=ent, kind=request.POST.get("kind")).first()
+    form = form_class(request.POST, instance=instance)
+    if form.is_valid():
+        record = form.save(commit=False)
+        record.enterprise = ent
+        try:
+            services.save_detail(request.user, ent, record)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+        else:
+            messages.success(request, f"已保存{model._meta.verbose_name}：{record}")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab={tab}")
+
+
+def _form_errors(form) -> str:
+    return "；".join(f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
+                    for f, errs in form.errors.items() for e in errs)
+
+
+@login_required
+@require_POST
+def detail_remove(request, pk, kind, item):
+    ent = _visible(request.user, pk)
+    models_by_kind = {"key_person": KeyPerson, "post": Post}
+    if kind not in models_by_kind or not can_edit(request.user, ent):
+        raise Http404
+    record = get_object_or_404(models_by_kind[kind], pk=item, enterprise=ent)
+    services.delete_detail(request.user, ent, record)
+    messages.success(request, f"已处理：{record}")
+    return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab={DETAIL_FORMS[kind][2]}")
+
+
+@login_required
+@require_POST
+def card_save(request, pk, post_id):
+    ent = _visible(request.user, pk)
+    if not can_edit(request.user, ent):
+        raise Http404
+    post = get_object_or_404(Post, pk=post_id, enterprise=ent)
+    instance = PostCard.objects.filter(post=post, kind=request.POST.get("kind")).first()
+    form = PostCardForm(request.POST, request.FILES, instance=instance)
+    if form.is_valid():
+        card = form.save(commit=False)
+        card.post = post
+        try:
+            with transaction.atomic():
+                services.save_detail(request.user, ent, card)
+                if form.cleaned_data.get("attachment"):
+                    attach(request.user, card, form.cleaned_data["attachment"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+        else:
+            messages.success(request, f"已保存 {post.name} 的{card.get_kind_display()}")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab=posts")
+
+
+@login_required
+def card_file(request, pk, attachment_id):
+    """Attachments are served only through the enterprise's scope, never from a public URL."""
+    ent = _visible(request.user, pk)
+    for card in PostCard.objects.filter(post__enterprise=ent):
+        found = attachments_of(card).filter(pk=attachment_id).first()
+        if found:
+            return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
+    raise Http404
+
+
+# --- public 公示 page ------------------------------------------------------------------------
+
+def public_page(request, token):
+    ent = get_object_or_404(Enterprise.objects.select_related("region", "industry"), public_token=token)
+    persons = {p.kind: p for p in ent.responsible_persons.all()}
+    return render(request, "registry/public.html", {
+        "ent": ent, "persons": [(label, persons.get(kind)) for kind, label in ResponsiblePerson.Kind.choices]})
+
+
+@perm_required("registry.view")
+def public_qr(request, pk):
+    ent = _visible(request.user, pk)
+    url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
+    qr = segno.make(url, error="m")
+    buffer = io.BytesIO()
+    fmt = request.GET.get("format", "png")
+    if fmt == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=2)
+        return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    qr.save(buffer, kind="png", scale=10, border=2)
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{ent.pk}-qr.png"
+    return response

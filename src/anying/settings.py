@@ -1,0 +1,144 @@
+"""Settings come from environment variables (12-factor, as Healthchecks does).
+
+ANYING_DATA_DIR      where the SQLite database, uploads and logs live (default ./data)
+ANYING_DATABASE_URL  e.g. postgres://user:pass@host/db; default sqlite in the data dir
+ANYING_SECRET_KEY    required in production (ANYING_DEBUG unset)
+ANYING_DEBUG         "1" for development
+ANYING_ALLOWED_HOSTS comma separated, default localhost,127.0.0.1
+ANYING_SECURE_COOKIES "1" behind HTTPS (sets Secure on session and CSRF cookies)
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("ANYING_DATA_DIR", Path.cwd() / "data")).resolve()
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _flag("ANYING_DEBUG")
+SECRET_KEY = os.environ.get("ANYING_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not _flag("ANYING_INSECURE_DEV_KEY"):
+        # The CLI sets ANYING_INSECURE_DEV_KEY for `anying demo`; a real deployment must set a key.
+        raise RuntimeError("ANYING_SECRET_KEY must be set (or ANYING_DEBUG=1 for development)")
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ANYING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANYING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "anying.core",
+    "anying.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "anying.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "anying.urls"
+WSGI_APPLICATION = "anying.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "anying.core.context_processors.navigation",
+            ],
+            "builtins": ["anying.core.templatetags.anying_tags"],
+        },
+    }
+]
+
+_default_db = f"sqlite:///{DATA_DIR / 'anying.sqlite3'}"
+if "ANYING_DATABASE_URL" not in os.environ:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(os.environ.get("ANYING_DATABASE_URL", _default_db), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets readers and the single writer work side by side; IMMEDIATE avoids lock upgrades
+    # failing mid-transaction when web and worker write at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "anying.core.passwords.ComplexityValidator"},
+]
+
+# 等保 2.0: session timeout and lockout after failed logins.
+SESSION_COOKIE_AGE = int(os.environ.get("ANYING_SESSION_SECONDS", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: idle sessions end, active ones continue
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("ANYING_SECURE_COOKIES")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+ANYING_LOGIN_MAX_FAILURES = int(os.environ.get("ANYING_LOGIN_MAX_FAILURES", 5))
+ANYING_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("ANYING_LOGIN_LOCKOUT_MINUTES", 15))
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the package in the one-machine setup
+MEDIA_ROOT = DATA_DIR / "media"
+ANYING_MAX_UPLOAD_MB = int(os.environ.get("ANYING_MAX_UPLOAD_MB", 20))
+DATA_UPLOAD_MAX_MEMORY_SIZE = ANYING_MAX_UPLOAD_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ANYING_LOG_LEVEL", "WARNING")},
+}

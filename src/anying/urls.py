@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from anying import home
+from anying.api import api
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("", include("anying.core.urls")),
+    path("enterprises/", include("anying.registry.urls")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,70 @@
+"""Shared fixtures: the demo district's regions, units and government users (small and fast),
+plus a factory for enterprises that goes through the service layer like everything else."""
+
+import random
+
+import pytest
+from django.test import Client
+
+from anying.core import demo as core_demo
+from anying.core.models import Industry, Organisation, Region, User
+from anying.registry import creditcode, services
+from anying.registry.models import RiskTag
+
+PASSWORD = core_demo.DEMO_PASSWORD
+
+
+@pytest.fixture
+def district(db):
+    core_demo.load(random.Random(1))
+    return Region.objects.get(name="铜梁区")
+
+
+@pytest.fixture
+def users(district):
+    return {u.username: u for u in User.objects.select_related("unit")}
+
+
+@pytest.fixture
+def town(district):
+    return lambda name: Region.objects.get(name=name, level=Region.Level.TOWN)
+
+
+@pytest.fixture
+def industry(db):
+    return lambda name: Industry.objects.get(name=name)
+
+
+@pytest.fixture
+def make_enterprise(district, town, industry):
+    rng = random.Random(7)
+
+    def make(name="测试企业", town_name="旧县街道", industry_name="机械", tags=(), **extra):
+        data = {"name": name, "credit_code": creditcode.synthetic(rng), "region": town(town_name),
+                "industry": industry(industry_name), **extra}
+        return services.create_enterprise(None, data, tags=list(RiskTag.objects.filter(code__in=tags)))
+
+    return make
+
+
+@pytest.fixture
+def enterprise_user(make_enterprise):
+    """Makes a login for an enterprise (its safety manager)."""
+    from anying.core.roles import Role
+    from anying.core.services import create_user
+
+    def make(ent, username="qiye"):
+        return create_user(None, username=username, password=PASSWORD, role=Role.ENTERPRISE_USER,
+                           unit=Organisation.objects.get(pk=ent.organisation_id))
+
+    return make
+
+
+@pytest.fixture
+def login():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
