@@ -14,6 +14,12 @@ from anying.registry.models import RiskTag
 PASSWORD = core_demo.DEMO_PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # argon2 is deliberately slow; tests that check hashing itself put it back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def district(db):
     core_demo.load(random.Random(1))

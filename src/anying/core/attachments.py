@@ -41,14 +41,15 @@ def check_upload(upload) -> str:
     return mime
 
 
-def attach(actor, obj: models.Model, upload) -> Attachment:
-    """Store an upload on `obj`. Callers check permission on `obj` and wrap in their transaction."""
+def attach(actor, obj: models.Model, upload, audit_on: models.Model | None = None) -> Attachment:
+    """Store an upload on `obj`. Callers check permission on `obj` and wrap in their transaction;
+    the audit event goes on `audit_on` (e.g. the enterprise that owns a post card) or `obj`."""
     mime = check_upload(upload)
     attachment = Attachment.objects.create(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), file=upload,
         original_name=upload.name[:255], size=upload.size, mime_type=mime, uploaded_by=actor,
     )
-    audit.record(actor, AuditEvent.Action.CREATE, obj, summary=f"上传附件 {attachment.original_name}")
+    audit.record(actor, AuditEvent.Action.CREATE, audit_on or obj, summary=f"上传附件 {attachment.original_name}")
     return attachment
 
 

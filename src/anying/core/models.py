@@ -139,6 +139,9 @@ class LoginFailure(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
 
 class AuditQuerySet(models.QuerySet):
     def delete(self):  # security audit records must survive (等保: 审计记录保护)
@@ -174,6 +177,9 @@ class AuditEvent(models.Model):
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录不可删除")

@@ -17,6 +17,22 @@ from .roles import GOVERNMENT_ROLES, Role
 NOTHING = models.Q(pk__in=[])
 
 
+def _cached(user, key, compute):
+    """Scope facts are read several times per request; keep them on the user object."""
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def unit_region_path(user) -> str:
+    return _cached(user, "region_path", lambda: Region.objects.only("path").get(pk=user.unit.region_id).path)
+
+
+def user_industry_ids(user) -> list[int] | None:
+    return _cached(user, "industry_ids", lambda: industry_ids(user.unit))
+
+
 def industry_ids(unit) -> list[int] | None:
     """Ids of every industry the unit supervises, sub-industries included; None = all."""
     roots = list(unit.supervised_industries.values_list("path", flat=True))
@@ -41,10 +57,9 @@ def scope_q(user, *, region: str = "region", industry: str | None = "industry",
         return models.Q(**{f"{organisation}_id": unit.pk})
     if user.role not in GOVERNMENT_ROLES:
         return NOTHING
-    unit_region = Region.objects.only("path").get(pk=unit.region_id)
-    q = models.Q(**{f"{region}_id__in": Region.objects.filter(path__startswith=unit_region.path).values("id")})
+    q = models.Q(**{f"{region}_id__in": Region.objects.filter(path__startswith=unit_region_path(user)).values("id")})
     if industry is not None:
-        ids = industry_ids(unit)
+        ids = user_industry_ids(user)
         if ids is not None:
             q &= models.Q(**{f"{industry}_id__in": ids})
     return q
@@ -66,10 +81,9 @@ def covers(user, region: Region, industry: Industry | None = None) -> bool:
         return True  # the system itself (see permissions.SYSTEM)
     if user.role not in GOVERNMENT_ROLES or user.unit is None:
         return False
-    unit_region = Region.objects.only("path").get(pk=user.unit.region_id)
-    if not region.path.startswith(unit_region.path):
+    if not region.path.startswith(unit_region_path(user)):
         return False
     if industry is None:
         return True
-    ids = industry_ids(user.unit)
+    ids = user_industry_ids(user)
     return ids is None or industry.pk in ids

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from anying.core.errors import PermissionDenied
@@ -139,7 +139,7 @@ def get_enterprise(request, enterprise_id: int):
 def create_enterprise(request, payload: EnterpriseIn):
     data, tags = _resolve(payload, partial=False)
     ent = services.create_enterprise(request.user, data, tags=tags)
-    return 201, Enterprise.objects.select_related("region", "industry").prefetch_related("tags").get(pk=ent.pk)
+    return Status(201, Enterprise.objects.select_related("region", "industry").prefetch_related("tags").get(pk=ent.pk))
 
 
 @router.patch("/{int:enterprise_id}", response=EnterpriseOut, summary="修改生产经营单位")

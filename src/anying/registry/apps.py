@@ -7,9 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "企业档案"
 
     def ready(self):
-        from anying.core.navigation import MenuEntry, register
-
         from anying.core import hooks
+        from anying.core.navigation import MenuEntry, register
 
         from . import demo, excel, services
 

@@ -228,8 +228,9 @@ def check_rows(actor, rows: list[tuple[int, dict]]) -> ImportReport:
     for number, raw in rows:
         result = RowResult(row=number)
         for column in COLUMNS:
-            if column.header not in raw and not column.required:
-                continue
+            blank = raw.get(column.header) is None or str(raw.get(column.header)).strip() == ""
+            if (column.header not in raw and not column.required) or (blank and column.kind == "choice"):
+                continue  # keep the current value (or the default, for a new enterprise)
             try:
                 value = _convert(column, raw.get(column.header), lookups)
             except ValueError as exc:

@@ -63,7 +63,8 @@ class Enterprise(models.Model):
         WGS84 = "WGS84", "WGS84"
 
     organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="enterprise")
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True,
+                                   error_messages={"unique": "该统一社会信用代码已登记"})
     name = models.CharField("企业名称", max_length=200, db_index=True)
     address = models.CharField("地址", max_length=255, blank=True)
     region = models.ForeignKey(Region, verbose_name="所属镇街", on_delete=models.PROTECT, related_name="enterprises")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from anying.core.models import Industry, Region
+from anying.core.scope import unit_region_path
 
 from .models import Enterprise, RiskTag
 
@@ -72,8 +73,7 @@ def filter_choices(user) -> dict:
     """Options for the filter bar: only towns the user can see."""
     regions = Region.objects.filter(level=Region.Level.TOWN)
     if user.unit is not None and not user.is_superuser:
-        unit_path = Region.objects.filter(pk=user.unit.region_id).values_list("path", flat=True).first() or "/-/"
-        regions = regions.filter(path__startswith=unit_path)
+        regions = regions.filter(path__startswith=unit_region_path(user))
     return {
         "regions": list(regions.values("id", "name")),
         "industries": [{"id": i.pk, "label": ("　" * i.depth) + i.name} for i in Industry.objects.all()],

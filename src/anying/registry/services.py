@@ -108,8 +108,8 @@ def check_can_edit(actor, ent: Enterprise) -> None:
 def create_enterprise(actor, data: dict, tags=None) -> Enterprise:
     require(actor, "registry.edit")
     ent = Enterprise(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS | {"is_demo"}})
+    validate(ent)  # first: it also turns form/API strings into dates and decimals
     apply_standardization_rules(ent)
-    validate(ent)
     _check_placement(actor, ent)
     ent.organisation = Organisation.objects.create(name=ent.name, kind=Organisation.Kind.ENTERPRISE, region=ent.region)
     ent.save()
@@ -130,8 +130,8 @@ def update_enterprise(actor, ent: Enterprise, data: dict, tags=None) -> Enterpri
     before = enterprise_snapshot(ent)
     for key, value in data.items():
         setattr(ent, key, value)
-    apply_standardization_rules(ent)
     validate(ent)
+    apply_standardization_rules(ent)
     if not is_enterprise_user(actor):
         _check_placement(actor, ent)
         if tags is not None:

@@ -229,7 +229,7 @@ def card_save(request, pk, post_id):
             with transaction.atomic():
                 services.save_detail(request.user, ent, card)
                 if form.cleaned_data.get("attachment"):
-                    attach(request.user, card, form.cleaned_data["attachment"])
+                    attach(request.user, card, form.cleaned_data["attachment"], audit_on=ent)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
         else:

@@ -1,0 +1,72 @@
+"""Login, lockout, password rules, sessions (等保 2.0 basics)."""
+
+from django.contrib.auth.hashers import identify_hasher
+from django.test import Client
+from django.urls import reverse
+
+from anying.core.demo import DEMO_PASSWORD as PASSWORD
+from anying.core.models import AuditEvent, User
+
+
+def attempt(username, password):
+    return Client().post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_success_is_audited_and_redirects_home(users):
+    response = attempt("admin", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert AuditEvent.objects.filter(action="login", actor=users["admin"]).exists()
+
+
+def test_passwords_are_hashed_with_argon2(district, settings):
+    from anying import settings as project_settings
+    from anying.core.services import create_user
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = create_user(None, username="argon", password=PASSWORD, role="leader",
+                       unit=User.objects.get(username="admin").unit)
+    assert identify_hasher(User.objects.get(pk=user.pk).password).algorithm == "argon2"
+
+
+def test_wrong_password_message_is_chinese(users):
+    body = attempt("admin", "wrong").content.decode()
+    assert "用户名或密码错误" in body
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(users, settings):
+    for _ in range(settings.ANYING_LOGIN_MAX_FAILURES):
+        attempt("admin", "wrong")
+    body = attempt("admin", PASSWORD).content.decode()
+    assert "账号已锁定" in body
+    assert User.objects.get(username="admin").locked_until is not None
+    assert AuditEvent.objects.filter(action="login_failed").count() == settings.ANYING_LOGIN_MAX_FAILURES
+
+
+def test_admin_reset_unlocks(users, login, settings):
+    for _ in range(settings.ANYING_LOGIN_MAX_FAILURES):
+        attempt("jiuxian", "wrong")
+    client = login(users["admin"])
+    target = users["jiuxian"]
+    response = client.post(reverse("user_password", args=[target.pk]),
+                           {"pw-password": "Newpass#2026", "pw-confirm": "Newpass#2026"})
+    assert response.status_code == 302
+    assert attempt("jiuxian", "Newpass#2026").status_code == 302
+
+
+def test_open_redirect_is_refused(users):
+    response = Client().post(reverse("login") + "?next=https://evil.example/", {"username": "admin", "password": PASSWORD})
+    assert response["Location"] == "/"
+
+
+def test_logout_needs_post(users, login):
+    client = login(users["admin"])
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_session_cookie_is_httponly_and_expires(users, settings):
+    response = attempt("admin", PASSWORD)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert settings.SESSION_COOKIE_AGE <= 8 * 3600 and settings.SESSION_SAVE_EVERY_REQUEST
