@@ -55,3 +55,13 @@ def test_tick_expires_standardization(make_enterprise, capsys):
 def test_cli_wrapper_runs_help(capsys):
     main(["anying"])
     assert "demo" in capsys.readouterr().out
+
+
+def test_createadmin_bootstraps_a_new_installation(db):
+    with pytest.raises(CommandError, match="--region"):
+        call_command("createadmin", "boss", "--unit", "区安委办", "--password", "Boss#20261")
+    call_command("createadmin", "boss", "--unit", "区安委办", "--region", "璧山区", "--region-code", "500120000000",
+                 "--password", "Boss#20261")
+    boss = User.objects.get(username="boss")
+    assert boss.unit.region.name == "璧山区" and boss.unit.region.code == "500120000000"
+    assert boss.has_perm_code("core.manage_units")

@@ -4,6 +4,21 @@ from .models import Industry, Organisation, Region, User
 from .roles import Role
 
 
+class ScopedChoices:
+    """Forms whose region or unit choices are limited to the acting admin's region subtree."""
+
+    scoped_fields: dict[str, str] = {}  # form field → path to its region, "" for a Region field
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            from .scope import region_subtree_q
+
+            for name, region_field in self.scoped_fields.items():
+                field = self.fields[name]
+                field.queryset = field.queryset.filter(region_subtree_q(user, region_field))
+
+
 class Styled:
     """Gives every widget its Bootstrap class, so templates render fields uniformly."""
 
@@ -24,7 +39,9 @@ class LoginForm(Styled, forms.Form):
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
 
-class OrganisationForm(Styled, forms.ModelForm):
+class OrganisationForm(ScopedChoices, Styled, forms.ModelForm):
+    scoped_fields = {"region": ""}
+
     supervised_industries = forms.ModelMultipleChoiceField(
         Industry.objects.all(), required=False, label="监管行业",
         widget=forms.CheckboxSelectMultiple, help_text="部门按行业监管时勾选；镇街应急办留空（属地监管全部行业）",
@@ -42,7 +59,9 @@ class OrganisationForm(Styled, forms.ModelForm):
         self.fields["supervised_industries"].label_from_instance = lambda i: ("— " * max(i.depth, 0)) + i.name
 
 
-class UserCreateForm(Styled, forms.ModelForm):
+class UserCreateForm(ScopedChoices, Styled, forms.ModelForm):
+    scoped_fields = {"unit": "region"}
+
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput(render_value=False),
                                help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少三类")
 
@@ -54,12 +73,15 @@ class UserCreateForm(Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "请选择")] + list(Role.choices)
         self.fields["unit"].queryset = Organisation.objects.filter(is_active=True).exclude(
-            kind=Organisation.Kind.RESCUE_TEAM).select_related("region")
+            kind__in=[Organisation.Kind.RESCUE_TEAM, Organisation.Kind.ENTERPRISE]).select_related("region")
+        self.fields["unit"].help_text = "企业用户请在该企业详情页“责任人与人员”中开通账号"
         self.fields["unit"].required = True
         self.fields["role"].required = True
 
 
-class UserEditForm(Styled, forms.ModelForm):
+class UserEditForm(ScopedChoices, Styled, forms.ModelForm):
+    scoped_fields = {"unit": "region"}
+
     class Meta:
         model = User
         fields = ["display_name", "role", "unit", "phone", "email", "is_active"]
@@ -67,6 +89,10 @@ class UserEditForm(Styled, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organisation.objects.exclude(kind=Organisation.Kind.RESCUE_TEAM)
+        if self.instance.role != Role.ENTERPRISE_USER:
+            self.fields["unit"].queryset = self.fields["unit"].queryset.exclude(kind=Organisation.Kind.ENTERPRISE)
+        else:
+            self.fields["unit"].queryset = Organisation.objects.filter(pk=self.instance.unit_id)
         self.fields["unit"].required = True
 
 
@@ -83,3 +109,17 @@ class PasswordForm(Styled, forms.Form):
 
 class TokenForm(Styled, forms.Form):
     name = forms.CharField(label="用途", max_length=100, help_text="例如：企业数据对接、物联网网关")
+
+
+class RegionForm(ScopedChoices, Styled, forms.ModelForm):
+    scoped_fields = {"parent": ""}
+
+    class Meta:
+        model = Region
+        fields = ["name", "level", "parent", "code", "is_park", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)
+        self.fields["parent"].label_from_instance = lambda r: ("　" * max(r.depth, 0)) + r.name
+        self.fields["code"].help_text = "12 位统计用区划代码，未知可留空"

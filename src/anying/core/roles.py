@@ -19,7 +19,7 @@ class Role(models.TextChoices):
 GOVERNMENT_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR, Role.LEADER, Role.DUTY_OFFICER}
 
 _VIEW = {"registry.view"}
-_INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export"}
+_INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users"}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.DISTRICT_ADMIN: _INSPECT | {"core.manage_units", "core.manage_users", "core.view_audit"},

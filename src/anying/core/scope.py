@@ -87,3 +87,14 @@ def covers(user, region: Region, industry: Industry | None = None) -> bool:
         return True
     ids = user_industry_ids(user)
     return ids is None or industry.pk in ids
+
+
+def region_subtree_q(user, region_field: str) -> models.Q:
+    """Territory only (no industry rule): what a district admin administers — regions, units,
+    users and their audit trail within their unit's region subtree."""
+    if user is None or (user.is_superuser and not user.role):
+        return models.Q()
+    if user.unit is None:
+        return NOTHING
+    key = f"{region_field}__path__startswith" if region_field else "path__startswith"
+    return models.Q(**{key: unit_region_path(user)})

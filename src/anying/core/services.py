@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit
-from .models import ApiToken, AuditEvent, LoginFailure, Organisation, User
+from .models import ApiToken, AuditEvent, LoginFailure, Organisation, Region, User
 from .permissions import require
 from .roles import Role
+from .scope import covers
 
 UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "is_active"]
 USER_FIELDS = ["username", "display_name", "role", "unit", "phone", "email", "is_active"]
@@ -25,6 +26,11 @@ def _org_snapshot(org: Organisation) -> dict:
     data = audit.snapshot(org, UNIT_FIELDS)
     data["supervised_industries"] = sorted(i.name for i in org.supervised_industries.all()) if org.pk else []
     return data
+
+
+def _check_in_territory(actor, region: Region, field: str) -> None:
+    if not covers(actor, region):
+        raise ValidationError({field: "不在您管理的区划范围内"})
 
 
 def _check_role_unit(role: str, unit: Organisation | None) -> None:
@@ -38,10 +44,41 @@ def _check_role_unit(role: str, unit: Organisation | None) -> None:
         raise ValidationError({"unit": "政府用户必须属于政府单位"})
 
 
+REGION_FIELDS = ["name", "level", "code", "parent", "is_park", "sort"]
+
+
+@transaction.atomic
+def save_region(actor, region: Region) -> Region:
+    """Create or update a region. Moving a region under a new parent rewrites its subtree's paths."""
+    require(actor, "core.manage_units")
+    if region.parent_id is None and actor is not None:
+        raise ValidationError({"parent": "请选择上级区划"})
+    if region.parent_id:
+        _check_in_territory(actor, region.parent, "parent")
+    before = audit.snapshot(Region.objects.get(pk=region.pk), REGION_FIELDS) if region.pk else None
+    if region.parent_id and region.pk and region.parent.path.startswith(Region.objects.get(pk=region.pk).path):
+        raise ValidationError({"parent": "上级区划不能是它自己或它的下级"})
+    if region.code and not (region.code.isdigit() and len(region.code) == 12):
+        raise ValidationError({"code": "区划代码应为 12 位数字（统计用区划代码）"})
+    region.full_clean()
+    created = region.pk is None
+    old_path = None if created else Region.objects.get(pk=region.pk).path
+    region.save()
+    if old_path and old_path != region.path:
+        for child in Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk).order_by("path"):
+            child.save()  # recomputes its path from its (already moved) parent
+    audit.record(actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, region,
+                 before=before, after=audit.snapshot(region, REGION_FIELDS))
+    return region
+
+
 @transaction.atomic
 def save_organisation(actor, org: Organisation, industries=None) -> Organisation:
     """Create or update a government unit (enterprise units are kept by the registry)."""
     require(actor, "core.manage_units")
+    if org.kind == Organisation.Kind.ENTERPRISE:
+        raise ValidationError({"kind": "生产经营单位在企业档案中维护"})
+    _check_in_territory(actor, org.region, "region")
     before = None
     if org.pk:
         before = _org_snapshot(Organisation.objects.get(pk=org.pk))
@@ -57,8 +94,9 @@ def save_organisation(actor, org: Organisation, industries=None) -> Organisation
 
 @transaction.atomic
 def create_user(actor, *, username: str, password: str, role: str, unit: Organisation, **fields) -> User:
-    require(actor, "core.manage_users")
+    require(actor, "core.create_enterprise_users" if role == Role.ENTERPRISE_USER else "core.manage_users")
     _check_role_unit(role, unit)
+    _check_in_territory(actor, unit.region, "unit")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "用户名已存在"})
     user = User(username=username, role=role, unit=unit, **fields)
@@ -79,6 +117,7 @@ def update_user(actor, user: User, **changes) -> User:
     for key, value in changes.items():
         setattr(user, key, value)
     _check_role_unit(user.role, user.unit)
+    _check_in_territory(actor, user.unit.region, "unit")
     if user.pk == actor.pk and not user.is_active:
         raise ValidationError({"is_active": "不能停用自己的账号"})
     user.full_clean(exclude=["password"])

@@ -12,11 +12,20 @@ from django.views.decorators.http import require_POST
 from . import services
 from .context import client_ip
 from .errors import PermissionDenied
-from .forms import LoginForm, OrganisationForm, PasswordForm, TokenForm, UserCreateForm, UserEditForm
+from .forms import (
+    LoginForm,
+    OrganisationForm,
+    PasswordForm,
+    RegionForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from .http import apply_errors
 from .listing import paginate, query_without, sort
-from .models import ApiToken, AuditEvent, Organisation, User
+from .models import ApiToken, AuditEvent, Organisation, Region, User
 from .roles import Role
+from .scope import region_subtree_q
 
 
 def perm_required(code: str):
@@ -69,7 +78,7 @@ def logout_view(request):
 
 @perm_required("core.manage_units")
 def unit_list(request):
-    qs = (Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE)
+    qs = (Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
           .select_related("region").prefetch_related("supervised_industries")
           .annotate(user_count=Count("users")))
     kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
@@ -87,8 +96,9 @@ def unit_list(request):
 
 @perm_required("core.manage_units")
 def unit_edit(request, pk=None):
-    org = get_object_or_404(Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE), pk=pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=org)
+    units = Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
+    org = get_object_or_404(units, pk=pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_organisation(request.user, form.save(commit=False), form.cleaned_data["supervised_industries"])
@@ -100,11 +110,33 @@ def unit_edit(request, pk=None):
     return render(request, "core/unit_form.html", {"form": form, "org": org})
 
 
+@perm_required("core.manage_units")
+def region_list(request):
+    regions = Region.objects.filter(region_subtree_q(request.user, "")).annotate(unit_count=Count("organisations", distinct=True))
+    return render(request, "core/region_list.html", {"regions": regions})
+
+
+@perm_required("core.manage_units")
+def region_edit(request, pk=None):
+    region = get_object_or_404(Region.objects.filter(region_subtree_q(request.user, "")), pk=pk) if pk else None
+    form = RegionForm(request.POST or None, instance=region, initial={"parent": request.GET.get("parent")},
+                      user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_region(request.user, form.save(commit=False))
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存区划：{saved.name}")
+            return redirect("region_list")
+    return render(request, "core/region_form.html", {"form": form, "region": region})
+
+
 # --- users -----------------------------------------------------------------------------------
 
 @perm_required("core.manage_users")
 def user_list(request):
-    qs = User.objects.select_related("unit", "unit__region")
+    qs = _users(request.user).select_related("unit", "unit__region")
     role, unit, q = request.GET.get("role", ""), request.GET.get("unit", ""), request.GET.get("q", "").strip()
     if role:
         qs = qs.filter(role=role)
@@ -123,7 +155,7 @@ def user_list(request):
 
 @perm_required("core.manage_users")
 def user_create(request):
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,8 +172,8 @@ def user_create(request):
 
 @perm_required("core.manage_users")
 def user_edit(request, pk):
-    target = get_object_or_404(User, pk=pk)
-    form = UserEditForm(request.POST or None, instance=target)
+    target = get_object_or_404(_users(request.user), pk=pk)
+    form = UserEditForm(request.POST or None, instance=target, user=request.user)
     password_form = PasswordForm(prefix="pw")
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +189,7 @@ def user_edit(request, pk):
 @perm_required("core.manage_users")
 @require_POST
 def user_password(request, pk):
-    target = get_object_or_404(User, pk=pk)
+    target = get_object_or_404(_users(request.user), pk=pk)
     form = PasswordForm(request.POST, prefix="pw")
     if form.is_valid():
         try:
@@ -171,11 +203,18 @@ def user_password(request, pk):
     return redirect("user_edit", pk=pk)
 
 
+def _users(admin):
+    return User.objects.filter(region_subtree_q(admin, "unit__region"))
+
+
 # --- audit log -------------------------------------------------------------------------------
 
 @perm_required("core.view_audit")
 def audit_log(request):
-    qs = AuditEvent.objects.select_related("actor", "content_type")
+    # A district admin reads the trail of the people they administer, plus the platform's own
+    # events (failed logins, command-line imports, `anying tick`), which have no actor.
+    qs = AuditEvent.objects.filter(region_subtree_q(request.user, "actor__unit__region") | Q(actor__isnull=True))
+    qs = qs.select_related("actor", "content_type")
     f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "q", "date_from", "date_to", "ip")}
     if f["actor"]:
         qs = qs.filter(Q(actor__username__icontains=f["actor"]) | Q(actor__display_name__icontains=f["actor"]))

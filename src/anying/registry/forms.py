@@ -95,3 +95,10 @@ class PostCardForm(Styled, forms.ModelForm):
 class ImportForm(Styled, forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
     valid_only = forms.BooleanField(label="仅导入无误的行（有错误的行跳过）", required=False)
+
+
+class AccountForm(Styled, forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    display_name = forms.CharField(label="姓名", max_length=50, required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput,
+                               help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少三类")

@@ -200,3 +200,15 @@ def expire_standardization(today=None) -> int:
     Enterprise.objects.filter(pk__in=[e.pk for e in due]).update(std_status=Enterprise.StdStatus.EXPIRED)
     AuditEvent.objects.bulk_create(events)
     return len(due)
+
+
+def open_account(actor, ent: Enterprise, *, username: str, password: str, display_name: str = ""):
+    """An account for the enterprise's safety manager, opened by a regulator who sees it."""
+    from anying.core.roles import Role
+    from anying.core.services import create_user
+
+    if is_enterprise_user(actor):
+        raise PermissionDenied("企业用户不能开通账号")
+    check_can_edit(actor, ent)
+    return create_user(actor, username=username, password=password, role=Role.ENTERPRISE_USER,
+                       unit=ent.organisation, display_name=display_name)

@@ -21,7 +21,15 @@ from anying.core.roles import Role
 from anying.core.views import perm_required
 
 from . import excel, services
-from .forms import EnterpriseForm, ImportForm, KeyPersonForm, PostCardForm, PostForm, ResponsiblePersonForm
+from .forms import (
+    AccountForm,
+    EnterpriseForm,
+    ImportForm,
+    KeyPersonForm,
+    PostCardForm,
+    PostForm,
+    ResponsiblePersonForm,
+)
 from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
 from .queries import SORT_COLUMNS, EnterpriseFilter, filter_choices, list_queryset
 
@@ -105,6 +113,9 @@ def enterprise_detail(request, pk):
         context["responsible_kinds"] = ResponsiblePerson.Kind.choices
     if tab == "persons":
         context["key_persons"] = list(ent.key_persons.all())
+        context["accounts"] = list(ent.organisation.users.all())
+        context["can_open_account"] = can_edit(request.user, ent) and request.user.role != Role.ENTERPRISE_USER
+        context["account_form"] = AccountForm()
         context["key_form"] = KeyPersonForm()
         context["responsible_form"] = ResponsiblePersonForm()
     if tab == "posts":
@@ -248,6 +259,25 @@ def card_file(request, pk, attachment_id):
         if found:
             return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
     raise Http404
+
+
+@login_required
+@require_POST
+def account_open(request, pk):
+    ent = _visible(request.user, pk)
+    if not can_edit(request.user, ent) or request.user.role == Role.ENTERPRISE_USER:
+        raise Http404
+    form = AccountForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.open_account(request.user, ent, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+        else:
+            messages.success(request, f"已为 {ent.name} 开通企业账号：{user.username}")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab=persons")
 
 
 # --- public 公示 page ------------------------------------------------------------------------
