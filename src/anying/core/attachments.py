@@ -56,3 +56,16 @@ def attach(actor, obj: models.Model, upload, audit_on: models.Model | None = Non
 def attachments_of(obj: models.Model):
     ct = ContentType.objects.get_for_model(obj)
     return Attachment.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("uploaded_at")
+
+
+def attachments_by_object(objects) -> dict:
+    """Attachments of many records of one model in one query, keyed by record pk."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    ct = ContentType.objects.get_for_model(objects[0])
+    found: dict = {obj.pk: [] for obj in objects}
+    rows = Attachment.objects.filter(content_type=ct, object_id__in=[str(o.pk) for o in objects]).order_by("uploaded_at")
+    for attachment in rows:
+        found[type(objects[0])._meta.pk.to_python(attachment.object_id)].append(attachment)
+    return found

@@ -25,6 +25,10 @@ class Styled:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if getattr(field, "empty_label", None):
+                field.empty_label = "请选择"
+            elif isinstance(field, forms.ChoiceField) and field.choices and list(field.choices)[0] == ("", "---------"):
+                field.choices = [("", "请选择"), *list(field.choices)[1:]]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anying.core import audit
-from anying.core.attachments import attach, attachments_of
+from anying.core.attachments import attach, attachments_by_object
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.http import apply_errors
 from anying.core.listing import paginate, query_without, sort
@@ -119,11 +119,11 @@ def enterprise_detail(request, pk):
         context["key_form"] = KeyPersonForm()
         context["responsible_form"] = ResponsiblePersonForm()
     if tab == "posts":
+        order = {kind: i for i, kind in enumerate(PostCard.Kind.values)}  # 两单 first, then 两卡
         posts = list(ent.posts.prefetch_related("cards"))
-        cards = [c for p in posts for c in p.cards.all()]
-        files = {}
-        for card in cards:
-            files[card.pk] = list(attachments_of(card))
+        for post in posts:
+            post.ordered_cards = sorted(post.cards.all(), key=lambda c: order[c.kind])
+        files = attachments_by_object(c for p in posts for c in p.ordered_cards)
         context.update(posts=posts, files=files, post_form=PostForm(), card_form=PostCardForm(),
                        card_kinds=PostCard.Kind.choices)
     if tab == "history":
@@ -254,30 +254,13 @@ def card_save(request, pk, post_id):
 def card_file(request, pk, attachment_id):
     """Attachments are served only through the enterprise's scope, never from a public URL."""
     ent = _visible(request.user, pk)
-    for card in PostCard.objects.filter(post__enterprise=ent):
-        found = attachments_of(card).filter(pk=attachment_id).first()
-        if found:
-            return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
+    cards = PostCard.objects.filter(post__enterprise=ent)
+    found = attachments_by_object(cards)
+    for attachments in found.values():
+        for attachment in attachments:
+            if attachment.pk == attachment_id:
+                return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
     raise Http404
-
-
-@login_required
-@require_POST
-def account_open(request, pk):
-    ent = _visible(request.user, pk)
-    if not can_edit(request.user, ent) or request.user.role == Role.ENTERPRISE_USER:
-        raise Http404
-    form = AccountForm(request.POST)
-    if form.is_valid():
-        try:
-            user = services.open_account(request.user, ent, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
-        else:
-            messages.success(request, f"已为 {ent.name} 开通企业账号：{user.username}")
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab=persons")
 
 
 # --- public 公示 page ------------------------------------------------------------------------
