@@ -263,6 +263,25 @@ def card_file(request, pk, attachment_id):
     raise Http404
 
 
+@login_required
+@require_POST
+def account_open(request, pk):
+    ent = _visible(request.user, pk)
+    if not can_edit(request.user, ent) or request.user.role == Role.ENTERPRISE_USER:
+        raise Http404
+    form = AccountForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.open_account(request.user, ent, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+        else:
+            messages.success(request, f"已为 {ent.name} 开通企业账号：{user.username}")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab=persons")
+
+
 # --- public 公示 page ------------------------------------------------------------------------
 
 def public_page(request, token):
