@@ -14,3 +14,10 @@ def apply_errors(form, exc: ValidationError | PermissionDenied) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def error_text(exc: ValidationError | PermissionDenied) -> str:
+    """One line for a flash message."""
+    if isinstance(exc, PermissionDenied):
+        return exc.message
+    return "；".join(exc.messages)

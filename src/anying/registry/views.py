@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from anying.core import audit
 from anying.core.attachments import attach, attachments_by_object
 from anying.core.errors import ImportFileError, PermissionDenied
-from anying.core.http import apply_errors
+from anying.core.http import apply_errors, error_text
 from anying.core.listing import paginate, query_without, sort
 from anying.core.models import AuditEvent
 from anying.core.roles import Role
@@ -198,7 +198,7 @@ def detail_save(request, pk, kind):
         try:
             services.save_detail(request.user, ent, record)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, f"已保存{model._meta.verbose_name}：{record}")
     else:
@@ -242,7 +242,7 @@ def card_save(request, pk, post_id):
                 if form.cleaned_data.get("attachment"):
                     attach(request.user, card, form.cleaned_data["attachment"], audit_on=ent)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, f"已保存 {post.name} 的{card.get_kind_display()}")
     else:
@@ -274,7 +274,7 @@ def account_open(request, pk):
         try:
             user = services.open_account(request.user, ent, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [getattr(exc, "message", "")])))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, f"已为 {ent.name} 开通企业账号：{user.username}")
     else:
