@@ -1,11 +1,12 @@
 """Settings come from environment variables (12-factor, as Healthchecks does).
 
-ANYING_DATA_DIR      where the SQLite database, uploads and logs live (default ./data)
+ANYING_DATA_DIR      where the SQLite database and uploads live (default ./data)
 ANYING_DATABASE_URL  e.g. postgres://user:pass@host/db; default sqlite in the data dir
 ANYING_SECRET_KEY    required in production (ANYING_DEBUG unset)
 ANYING_DEBUG         "1" for development
 ANYING_ALLOWED_HOSTS comma separated, default localhost,127.0.0.1
 ANYING_SECURE_COOKIES "1" behind HTTPS (sets Secure on session and CSRF cookies)
+ANYING_TRUST_X_FORWARDED_FOR "1" behind a reverse proxy that sets X-Forwarded-For/-Proto
 """
 
 import os
@@ -110,6 +111,11 @@ SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: idle sessions end, active o
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("ANYING_SECURE_COOKIES")
+# Behind nginx the client address and scheme come from the proxy's headers; trusting them
+# without a proxy would let anyone forge the IP recorded in the audit trail.
+ANYING_TRUST_X_FORWARDED_FOR = _flag("ANYING_TRUST_X_FORWARDED_FOR")
+if ANYING_TRUST_X_FORWARDED_FOR:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -135,6 +141,7 @@ ANYING_MAX_UPLOAD_MB = int(os.environ.get("ANYING_MAX_UPLOAD_MB", 20))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANYING_MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+NINJA_PAGINATION_MAX_LIMIT = 1000  # API pages are bounded whatever `limit` a client asks for
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

@@ -88,3 +88,13 @@ def test_audit_records_ip(users):
 
     Client(REMOTE_ADDR="10.1.2.3").post(reverse("login"), {"username": "admin", "password": "bad"})
     assert AuditEvent.objects.get(action="login_failed").ip == "10.1.2.3"
+
+
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(users, settings):
+    from django.test import Client
+
+    Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9").post(reverse("login"), {"username": "a", "password": "b"})
+    assert AuditEvent.objects.latest("id").ip == "10.0.0.1"
+    settings.ANYING_TRUST_X_FORWARDED_FOR = True
+    Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1").post(reverse("login"), {"username": "a", "password": "b"})
+    assert AuditEvent.objects.latest("id").ip == "203.0.113.9"

@@ -70,3 +70,18 @@ def test_session_cookie_is_httponly_and_expires(users, settings):
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"]
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_reset_clears_the_failure_count(users, settings):
+    from anying.core.services import set_password
+
+    for _ in range(settings.ANYING_LOGIN_MAX_FAILURES):
+        attempt("jiuxian", "wrong")
+    set_password(users["admin"], users["jiuxian"], "Newpass#2026")
+    attempt("jiuxian", "wrong-once-more")
+    assert attempt("jiuxian", "Newpass#2026").status_code == 302
+
+
+def test_login_page_states_the_configured_lockout(db, settings):
+    settings.ANYING_LOGIN_MAX_FAILURES = 3
+    assert "连续登录失败 3 次" in Client().get(reverse("login")).content.decode()

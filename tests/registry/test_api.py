@@ -38,6 +38,13 @@ def test_list_filters_and_paginates(api, make_enterprise):
     assert api("hufeng").get("/api/v1/enterprises/").json()["count"] == 1
 
 
+def test_page_size_is_bounded(api, settings):
+    assert settings.NINJA_PAGINATION_MAX_LIMIT == 1000
+    client = api("admin")
+    assert client.get("/api/v1/enterprises/?limit=1000").status_code == 200
+    assert client.get("/api/v1/enterprises/?limit=100000").status_code == 422
+
+
 def test_detail(api, make_enterprise):
     ent = make_enterprise("旧县机械厂", "旧县街道", "机械", tags=["dust", "confined_space"])
     body = api("jiuxian").get(f"/api/v1/enterprises/{ent.pk}").json()

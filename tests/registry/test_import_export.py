@@ -153,6 +153,7 @@ def test_cli_import_and_export(users, tmp_path, capsys):
     call_command("export", "enterprises", str(out), "--as", "jiuxian")
     exported = list(load_workbook(out).active.iter_rows(values_only=True))
     assert len(exported) == 4 and exported[0][0] == "统一社会信用代码"
+    assert AuditEvent.objects.filter(action="export", actor=users["jiuxian"]).exists()
 
 
 def test_export_is_filtered_and_round_trips(users, login, make_enterprise):

@@ -10,7 +10,7 @@ def client_ip(request) -> str | None:
     # Behind a reverse proxy set ANYING_TRUST_X_FORWARDED_FOR=1 (see docs/operations.md).
     from django.conf import settings
 
-    if getattr(settings, "ANYING_TRUST_X_FORWARDED_FOR", False):
+    if settings.ANYING_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip()

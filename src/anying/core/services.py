@@ -135,6 +135,7 @@ def set_password(actor, user: User, password: str) -> None:
     user.password_changed_at = timezone.now()
     user.locked_until = None
     user.save(update_fields=["password", "password_changed_at", "locked_until"])
+    LoginFailure.objects.filter(username=user.username.lower()).delete()  # a reset starts a clean count
     audit.record(actor, AuditEvent.Action.UPDATE, user, summary="重置密码")
 
 

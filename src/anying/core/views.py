@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -61,7 +62,8 @@ def login_view(request):
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
                     target = "home"
                 return redirect(target)
-    return render(request, "core/login.html", {"form": form})
+    return render(request, "core/login.html", {"form": form, "max_failures": settings.ANYING_LOGIN_MAX_FAILURES,
+                                               "lockout_minutes": settings.ANYING_LOGIN_LOCKOUT_MINUTES})
 
 
 @require_POST

@@ -375,7 +375,9 @@ def write_enterprises(queryset, target) -> int:
 def export_for(actor, target) -> int:
     """Everything the actor may see (the system: everything), for `anying export enterprises`."""
     qs = Enterprise.objects.all() if actor is None else Enterprise.objects.visible_to(actor)
-    return write_enterprises(qs.order_by("region__path", "name"), target)
+    count = write_enterprises(qs.order_by("region__path", "name"), target)
+    audit.record(actor, AuditEvent.Action.EXPORT, None, summary=f"命令行导出生产经营单位 {count} 家")
+    return count
 
 
 def write_template(target) -> None:
