@@ -73,9 +73,6 @@ def test_town_filter_updates_table_in_place(page, enterprises):
     assert export_names(page) == ["旧县街道五金厂", "旧县街道铸造厂"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="导出 link (#export-link) is outside #enterprise-table, so an htmx filter does not "
-                          "update its query string: it still exports every enterprise")
 def test_export_after_htmx_filter_has_only_filtered_rows(page, enterprises):
     log_in(page, "admin")
     filter_by_town_with_htmx(page, "旧县街道")
@@ -83,9 +80,6 @@ def test_export_after_htmx_filter_has_only_filtered_rows(page, enterprises):
     assert export_names(page) == sorted(JIUXIAN)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="enterprise_list answers the pushed URL with the bare table for htmx requests "
-                          "and sends no 'Vary: HX-Request', so Back shows the cached, unstyled fragment")
 def test_back_button_after_htmx_filter_shows_the_full_list_page(page, enterprises):
     log_in(page, "admin")
     filter_by_town_with_htmx(page, "旧县街道")

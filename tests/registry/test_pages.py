@@ -4,16 +4,21 @@ import io
 import random
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from anying.core.audit import history
 from anying.core.models import Attachment
-from anying.registry import creditcode
+from anying.registry import creditcode, services
 from anying.registry.models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def card(post, **data):
+    return {f"card{post.pk}-{k}": v for k, v in data.items()}
 
 
 def form_data(town, industry, **extra):
@@ -36,9 +41,16 @@ def test_create_with_bad_credit_code_keeps_input_and_explains(users, login, town
 
 
 def test_town_inspector_cannot_register_in_another_town(users, login, town, industry):
-    body = login(users["jiuxian"]).post(reverse("enterprise_create"),
-                                        form_data(town, industry, region=town("虎峰镇").pk)).content.decode()
-    assert "不在您的监管范围内" in body and Enterprise.objects.count() == 0
+    client = login(users["jiuxian"])
+    assert "虎峰镇" not in client.get(reverse("enterprise_create")).content.decode()  # not even offered
+    body = client.post(reverse("enterprise_create"), form_data(town, industry, region=town("虎峰镇").pk)).content.decode()
+    assert "有效的选项" in body and Enterprise.objects.count() == 0
+    with pytest.raises(ValidationError, match="不在您的监管范围内"):  # the service refuses too
+        services.create_enterprise(users["jiuxian"], {**form_data(town, industry), "region": town("虎峰镇"),
+                                                      "industry": industry("机械")})
+    with pytest.raises(ValidationError, match="不在您的监管范围内"):  # a department: only its industries
+        services.create_enterprise(users["jingxin"], {**form_data(town, industry), "region": town("虎峰镇"),
+                                                      "industry": industry("危险化学品")})
 
 
 def test_duplicate_credit_code_is_refused(users, login, town, industry, make_enterprise):
@@ -84,7 +96,9 @@ def test_detail_tabs_render(users, login, make_enterprise):
 def test_responsible_persons_key_persons_posts_and_cards(users, login, make_enterprise):
     ent = make_enterprise("旧县机械厂")
     client = login(users["jiuxian"])
-    save = lambda kind, data: client.post(reverse("enterprise_detail_save", args=[ent.pk, kind]), data)  # noqa: E731
+    def save(kind, data):  # each form on a tab posts with its kind as prefix
+        client.post(reverse("enterprise_detail_save", args=[ent.pk, kind]), {f"{kind}-{k}": v for k, v in data.items()})
+
     save("responsible", {"kind": "regional", "name": "张镇长", "title": "旧县街道办主任", "phone": "023-1"})
     save("responsible", {"kind": "regional", "name": "李镇长", "title": "旧县街道办主任", "phone": "023-2"})
     assert list(ResponsiblePerson.objects.filter(enterprise=ent).values_list("name", flat=True)) == ["李镇长"]
@@ -99,9 +113,9 @@ def test_responsible_persons_key_persons_posts_and_cards(users, login, make_ente
     post = Post.objects.get(enterprise=ent)
     upload = SimpleUploadedFile("卡.png", PNG, content_type="image/png")
     client.post(reverse("enterprise_card_save", args=[ent.pk, post.pk]),
-                {"kind": "emergency_card", "content": "停机、断电、撤离", "attachment": upload})
-    card = PostCard.objects.get(post=post)
-    attachment = Attachment.objects.get(object_id=str(card.pk))
+                card(post, kind="emergency_card", content="停机、断电、撤离", attachment=upload))
+    saved = PostCard.objects.get(post=post)
+    attachment = Attachment.objects.get(object_id=str(saved.pk))
     assert attachment.original_name == "卡.png" and attachment.mime_type == "image/png"
     file_url = reverse("enterprise_card_file", args=[ent.pk, attachment.pk])
     assert client.get(file_url).status_code == 200
@@ -116,12 +130,12 @@ def test_disguised_upload_is_refused_and_nothing_saved(users, login, make_enterp
     client = login(users["jiuxian"])
     fake = SimpleUploadedFile("photo.png", b"<html>not an image</html>", content_type="image/png")
     response = client.post(reverse("enterprise_card_save", args=[ent.pk, post.pk]),
-                           {"kind": "risk_list", "content": "x", "attachment": fake}, follow=True)
+                           card(post, kind="risk_list", content="x", attachment=fake), follow=True)
     assert "文件内容与扩展名不符" in response.content.decode()
     assert not PostCard.objects.exists() and not Attachment.objects.exists()
     exe = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     response = client.post(reverse("enterprise_card_save", args=[ent.pk, post.pk]),
-                           {"kind": "risk_list", "content": "x", "attachment": exe}, follow=True)
+                           card(post, kind="risk_list", content="x", attachment=exe), follow=True)
     assert "不支持的文件类型" in response.content.decode()
 
 

@@ -26,7 +26,7 @@ def _jsonable(value):
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
-    """The audited state of a record: concrete fields by verbose name key, FKs as their text."""
+    """The audited state of a record: concrete fields by name, choices and FKs as their text."""
     data = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:

@@ -37,6 +37,13 @@ class Styled:
             else:
                 widget.attrs.setdefault("class", "form-control")
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # outline the input itself, not only the message under it
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
 
 class LoginForm(Styled, forms.Form):
     username = forms.CharField(label="用户名", max_length=150)

@@ -185,9 +185,19 @@ class AuditEvent(models.Model):
         raise PermissionError("审计记录不可删除")
 
     def changes(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each changed value. Stored keys are field names
+        (stable for code); people read the fields' Chinese verbose names."""
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        model = self.content_type.model_class() if self.content_type_id else None
+        return [(_label(model, k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def _label(model, key: str) -> str:
+    try:
+        return str(model._meta.get_field(key).verbose_name) if model else key
+    except Exception:  # a key that is not a field (e.g. a removed field in an old event)
+        return key
 
 
 class ApiToken(models.Model):

@@ -35,7 +35,8 @@ def problem(code: str) -> str | None:
     if bad:
         return f"统一社会信用代码含非法字符：{''.join(bad)}"
     if check_char(code[:17]) != code[17]:
-        return f"统一社会信用代码校验位错误（应为 {check_char(code[:17])}）"
+        # No "should be X": a typo elsewhere would then be "fixed" into a wrong but valid code.
+        return "统一社会信用代码校验位错误，请核对营业执照"
     return None
 
 

@@ -3,6 +3,7 @@ from django import forms
 from anying.core.forms import Styled
 from anying.core.models import Industry, Region
 from anying.core.roles import Role
+from anying.core.scope import region_subtree_q
 
 from . import creditcode
 from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson, RiskTag
@@ -44,7 +45,10 @@ class EnterpriseForm(Styled, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(level=Region.Level.TOWN)
+        towns = Region.objects.filter(level=Region.Level.TOWN)
+        if user is not None and user.role != Role.ENTERPRISE_USER:
+            towns = towns.filter(region_subtree_q(user, ""))  # only towns the user may place a record in
+        self.fields["region"].queryset = towns
         self.fields["industry"].label_from_instance = industry_label
         self.fields["credit_code"].help_text = "18 位，按 GB 32100 校验"
         self.fields["std_expiry_date"].help_text = "留空则按证书日期加 3 年"

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from anying.core import audit
@@ -60,8 +61,15 @@ def enterprise_list(request):
         "can_import": request.user.has_perm_code("registry.import"),
         "can_create": request.user.has_perm_code("registry.edit"),
     }
-    template = "registry/_enterprise_table.html" if request.headers.get("HX-Request") else "registry/enterprise_list.html"
-    return render(request, template, context)
+    # htmx filtering swaps only the table (and the export link); a history restore or a plain
+    # visit needs the whole page.
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+    template = "registry/_enterprise_table.html" if partial else "registry/enterprise_list.html"
+    response = render(request, template, {**context, "oob": partial})
+    patch_vary_headers(response, ["HX-Request"])  # the same URL serves a fragment and a page
+    if partial:
+        add_never_cache_headers(response)  # Back must never show the bare fragment
+    return response
 
 
 @perm_required("registry.export")
@@ -94,9 +102,6 @@ def enterprise_import(request):
                                               valid_only=form.cleaned_data["valid_only"])
         except ImportFileError as exc:
             file_error = str(exc)
-        else:
-            if report.applied:
-                messages.success(request, "导入完成：" + report.summary())
     return render(request, "registry/enterprise_import.html", {"form": form, "report": report, "file_error": file_error})
 
 
@@ -116,15 +121,16 @@ def enterprise_detail(request, pk):
         context["accounts"] = list(ent.organisation.users.all())
         context["can_open_account"] = can_edit(request.user, ent) and request.user.role != Role.ENTERPRISE_USER
         context["account_form"] = AccountForm()
-        context["key_form"] = KeyPersonForm()
-        context["responsible_form"] = ResponsiblePersonForm()
+        context["key_form"] = KeyPersonForm(prefix="key_person")
+        context["responsible_form"] = ResponsiblePersonForm(prefix="responsible")
     if tab == "posts":
         order = {kind: i for i, kind in enumerate(PostCard.Kind.values)}  # 两单 first, then 两卡
         posts = list(ent.posts.prefetch_related("cards"))
         for post in posts:
             post.ordered_cards = sorted(post.cards.all(), key=lambda c: order[c.kind])
+            post.card_form = PostCardForm(prefix=f"card{post.pk}")
         files = attachments_by_object(c for p in posts for c in p.ordered_cards)
-        context.update(posts=posts, files=files, post_form=PostForm(), card_form=PostCardForm(),
+        context.update(posts=posts, files=files, post_form=PostForm(prefix="post"),
                        card_kinds=PostCard.Kind.choices)
     if tab == "history":
         context["events"] = list(audit.history(ent)[:200])
@@ -171,6 +177,8 @@ def _disabled(form) -> set[str]:
 
 # --- records that belong to an enterprise ---------------------------------------------------
 
+# kind → (form, model, tab); the kind is also the form prefix, so two forms on one tab never
+# share input ids.
 DETAIL_FORMS = {
     "responsible": (ResponsiblePersonForm, ResponsiblePerson, "persons"),
     "key_person": (KeyPersonForm, KeyPerson, "persons"),
@@ -190,8 +198,8 @@ def detail_save(request, pk, kind):
     if request.POST.get("id"):
         instance = get_object_or_404(model, pk=request.POST["id"], enterprise=ent)
     elif model is ResponsiblePerson:
-        instance = ResponsiblePerson.objects.filter(enterprise=ent, kind=request.POST.get("kind")).first()
-    form = form_class(request.POST, instance=instance)
+        instance = ResponsiblePerson.objects.filter(enterprise=ent, kind=request.POST.get(f"{kind}-kind")).first()
+    form = form_class(request.POST, instance=instance, prefix=kind)
     if form.is_valid():
         record = form.save(commit=False)
         record.enterprise = ent
@@ -231,8 +239,9 @@ def card_save(request, pk, post_id):
     if not can_edit(request.user, ent):
         raise Http404
     post = get_object_or_404(Post, pk=post_id, enterprise=ent)
-    instance = PostCard.objects.filter(post=post, kind=request.POST.get("kind")).first()
-    form = PostCardForm(request.POST, request.FILES, instance=instance)
+    prefix = f"card{post.pk}"
+    instance = PostCard.objects.filter(post=post, kind=request.POST.get(f"{prefix}-kind")).first()
+    form = PostCardForm(request.POST, request.FILES, instance=instance, prefix=prefix)
     if form.is_valid():
         card = form.save(commit=False)
         card.post = post
