@@ -25,7 +25,7 @@ from .helpers import shoot
 # calls from the test (fixtures, assertions on the database) while it runs.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("ANYING_CHROMIUM", "/usr/bin/chromium")  # same variable as scripts/test
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 TIMEOUT_MS = 10_000
