@@ -11,4 +11,5 @@ class Command(BaseCommand):
         now = timezone.now()
         for job in TICK_JOBS.values():
             changed = job.run(now)
-            self.stdout.write(f"{job.name}: {changed}")
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"{job.name}: {changed}")
