@@ -77,17 +77,6 @@ class EnterpriseIn(Schema):
     insurance_end: date | None = None
 
 
-class FilterParams(Schema):
-    q: str = ""
-    region: int | None = None
-    industry: int | None = None
-    tag: str = ""
-    std_status: str = ""
-    std_grade: str = ""
-    status: str = ""
-    scale: str = ""
-
-
 def _resolve(payload: EnterpriseIn, partial: bool) -> tuple[dict, list | None]:
     """Turn API input into service data; unknown references become 422 field errors."""
     data = payload.dict(exclude_unset=partial)
@@ -125,9 +114,8 @@ def _resolve(payload: EnterpriseIn, partial: bool) -> tuple[dict, list | None]:
 
 @router.get("/", response=list[EnterpriseOut], summary="生产经营单位列表")
 @paginate(LimitOffsetPagination)
-def list_enterprises(request, filters: Query[FilterParams]):
-    flt = EnterpriseFilter.from_params(filters.dict())
-    return list_queryset(request.user, flt).prefetch_related("tags").order_by("id")
+def list_enterprises(request, filters: Query[EnterpriseFilter]):
+    return list_queryset(request.user, filters).prefetch_related("tags").order_by("id")
 
 
 @router.get("/{int:enterprise_id}", response=EnterpriseOut, summary="生产经营单位详情")

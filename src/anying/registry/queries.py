@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q
+from ninja import Field, Schema
 
 from anying.core.models import Industry, Region
 from anying.core.scope import unit_region_path
@@ -17,29 +16,29 @@ SORT_COLUMNS = {
 }
 
 
-@dataclass
-class EnterpriseFilter:
-    q: str = ""
-    region: int | None = None
-    industry: int | None = None
-    tag: str = ""
-    std_status: str = ""
-    std_grade: str = ""
-    status: str = ""
-    scale: str = ""
+class EnterpriseFilter(Schema):
+    """The filter bar of the list page and the query parameters of the API list: one definition,
+    so the page, its export and the API filter alike."""
+
+    q: str = Field("", max_length=100, description="企业名称包含，或统一社会信用代码开头")
+    region: int | None = Field(None, description="区划 id（含下级）")
+    industry: int | None = Field(None, description="行业 id（含子行业）")
+    tag: str = Field("", description="风险标签代码，如 dust")
+    std_status: str = Field("", description="none / applying / certified / expired")
+    std_grade: str = Field("", description="1 / 2 / 3，none 表示无等级")
+    status: str = Field("", description="operating / suspended / closed")
+    scale: str = Field("", description="above / below")
 
     @classmethod
     def from_params(cls, params) -> EnterpriseFilter:
-        def number(key):
-            value = (params.get(key) or "").strip()
-            return int(value) if value.isdigit() else None
-
-        return cls(
-            q=(params.get("q") or "").strip()[:100], region=number("region"), industry=number("industry"),
-            tag=(params.get("tag") or "").strip(), std_status=(params.get("std_status") or "").strip(),
-            std_grade=(params.get("std_grade") or "").strip(), status=(params.get("status") or "").strip(),
-            scale=(params.get("scale") or "").strip(),
-        )
+        """From a page's GET parameters, where a malformed value is ignored rather than an error."""
+        data = {}
+        for name, field in cls.model_fields.items():
+            value = (params.get(name) or "").strip()
+            if field.annotation == int | None:
+                value = int(value) if value.isdigit() else None
+            data[name] = value[:100] if isinstance(value, str) else value
+        return cls(**data)
 
     def apply(self, qs):
         if self.q:

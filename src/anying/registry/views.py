@@ -78,7 +78,7 @@ def enterprise_export(request):
     buffer = io.BytesIO()
     count = excel.write_enterprises(list_queryset(request.user, flt).order_by("region__path", "name"), buffer)
     audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出生产经营单位 {count} 家",
-                 after={"filter": {k: v for k, v in flt.__dict__.items() if v}})
+                 after={"filter": {k: v for k, v in flt.model_dump().items() if v}})
     buffer.seek(0)
     name = f"生产经营单位_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)
