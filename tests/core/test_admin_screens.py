@@ -98,3 +98,10 @@ def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(users, settings
     settings.ANYING_TRUST_X_FORWARDED_FOR = True
     Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1").post(reverse("login"), {"username": "a", "password": "b"})
     assert AuditEvent.objects.latest("id").ip == "203.0.113.9"
+
+
+def test_audit_values_read_as_words():
+    from anying.core.templatetags.anying_tags import audit_value
+
+    assert audit_value(["粉尘涉爆", "有限空间作业"]) == "粉尘涉爆、有限空间作业"
+    assert (audit_value(None), audit_value(True), audit_value([])) == ("（空）", "是", "（无）")

@@ -9,3 +9,15 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def audit_value(value):
+    """An audited value as a clerk reads it: lists joined, booleans and blanks in words."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "（无）"
+    return value
