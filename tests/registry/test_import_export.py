@@ -174,3 +174,27 @@ def test_export_is_filtered_and_round_trips(users, login, make_enterprise):
     report = import_enterprises(users["admin"], buffer)
     assert report.applied and report.unchanged == 1, report.error_lines()
     assert AuditEvent.objects.filter(action="export").count() == 1
+
+
+def test_cli_import_as_the_system_updates_existing(users, tmp_path, capsys):
+    data = rows(2)
+    path = tmp_path / "in.xlsx"
+    path.write_bytes(workbook(data).getvalue())
+    call_command("import", "enterprises", str(path))
+    data[0]["企业名称"] = "改名后的企业"
+    data[0]["所属镇街"] = "虎峰镇"
+    path.write_bytes(workbook(data).getvalue())
+    call_command("import", "enterprises", str(path))
+    assert "更新 1 家" in capsys.readouterr().out
+    ent = Enterprise.objects.get(credit_code=data[0]["统一社会信用代码"])
+    assert (ent.organisation.name, ent.organisation.region.name) == ("改名后的企业", "虎峰镇")
+
+
+def test_update_import_runs_a_bounded_number_of_queries(users, django_assert_max_num_queries):
+    data = rows(60)
+    import_enterprises(users["admin"], workbook(data))
+    for row in data:
+        row["企业名称"] += "（更名）"
+    with django_assert_max_num_queries(40):  # not one query per row
+        report = import_enterprises(users["admin"], workbook(data))
+    assert report.updated == 60

@@ -57,7 +57,9 @@ def scope_q(user, *, region: str = "region", industry: str | None = "industry",
         return models.Q(**{f"{organisation}_id": unit.pk})
     if user.role not in GOVERNMENT_ROLES:
         return NOTHING
-    q = models.Q(**{f"{region}_id__in": Region.objects.filter(path__startswith=unit_region_path(user)).values("id")})
+    # A join on the region's path, not `region_id IN (subquery)`: SQLite, which keeps no
+    # statistics, would otherwise fetch a whole district row by row to sort one page (bench/).
+    q = models.Q(**{f"{region}__path__startswith": unit_region_path(user)})
     if industry is not None:
         ids = user_industry_ids(user)
         if ids is not None:

@@ -150,11 +150,13 @@ class Lookups:
         self.existing: dict[str, Enterprise] = {}
         for start in range(0, len(codes), 500):
             chunk = codes[start:start + 500]
-            for ent in Enterprise.objects.filter(credit_code__in=chunk).prefetch_related("tags"):
+            found = Enterprise.objects.filter(credit_code__in=chunk).select_related("region", "industry", "organisation")
+            for ent in found.prefetch_related("tags"):
                 self.existing[ent.credit_code] = ent
+        visible = Enterprise.objects.all() if actor is None else Enterprise.objects.visible_to(actor)
         self.visible_ids = set(
-            Enterprise.objects.visible_to(actor).filter(pk__in=[e.pk for e in self.existing.values()])
-            .values_list("pk", flat=True)) if self.existing else set()
+            visible.filter(pk__in=[e.pk for e in self.existing.values()]).values_list("pk", flat=True)
+        ) if self.existing else set()
         self._covers: dict[tuple[int, int], bool] = {}
         self.actor = actor
 
@@ -333,9 +335,13 @@ def _apply(actor, report: ImportReport) -> None:
         through.objects.filter(enterprise_id__in=list(tag_changes)).delete()
         through.objects.bulk_create([through(enterprise_id=pk, risktag_id=t.pk) for pk, tags in tag_changes.items()
                                      for t in tags], batch_size=2000)
-    for ent in changed:
-        Organisation.objects.filter(pk=ent.organisation_id).exclude(name=ent.name, region=ent.region).update(
-            name=ent.name, region=ent.region)
+    moved = []
+    for ent in changed:  # the enterprise's organisation follows its name and town
+        org = ent.organisation
+        if (org.name, org.region_id) != (ent.name, ent.region_id):
+            org.name, org.region = ent.name, ent.region
+            moved.append(org)
+    Organisation.objects.bulk_update(moved, ["name", "region"], batch_size=500)
     report.updated = len(changed)
     AuditEvent.objects.bulk_create(events, batch_size=1000)
 

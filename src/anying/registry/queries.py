@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from anying.core.models import Industry, Region
 from anying.core.scope import unit_region_path
 
+from . import creditcode
 from .models import Enterprise, RiskTag
 
 SORT_COLUMNS = {
@@ -43,10 +44,15 @@ class EnterpriseFilter(Schema):
     def apply(self, qs):
         if self.q:
             code = self.q.upper()
-            qs = qs.filter(Q(name__contains=self.q) | Q(credit_code__startswith=code))
+            # Only text that could be a credit code is also matched against codes; the OR would
+            # otherwise make every name search read the whole table on SQLite.
+            if all(c in creditcode.CHARSET for c in code):
+                qs = qs.filter(Q(name__contains=self.q) | Q(credit_code__startswith=code))
+            else:
+                qs = qs.filter(name__contains=self.q)
         if self.region:
             path = Region.objects.filter(pk=self.region).values_list("path", flat=True).first()
-            qs = qs.filter(region__in=Region.objects.filter(path__startswith=path).values("id")) if path else qs.none()
+            qs = qs.filter(region__path__startswith=path) if path else qs.none()
         if self.industry:
             path = Industry.objects.filter(pk=self.industry).values_list("path", flat=True).first()
             qs = qs.filter(industry_id__in=list(Industry.objects.filter(path__startswith=path).values_list("id", flat=True))) \

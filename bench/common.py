@@ -1,0 +1,26 @@
+"""Django setup shared by the benchmark scripts (they run as plain `python bench/X.py`)."""
+
+import os
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+OUT_DIR = BENCH_DIR / "out"
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anying.settings")
+    os.environ.setdefault("ANYING_SECRET_KEY", "bench-only-not-secret")
+    # django.test.Client sends Host: testserver.
+    os.environ.setdefault("ANYING_ALLOWED_HOSTS", "testserver,localhost")
+    if "ANYING_DATABASE_URL" not in os.environ:
+        # Never fill the developer's ./data demo database with 100,000 rows by accident.
+        os.environ.setdefault("ANYING_DATA_DIR", str(OUT_DIR / "data"))
+    import django
+
+    django.setup()
+
+
+def db_label() -> str:
+    from django.db import connection
+
+    return connection.vendor  # "sqlite" or "postgresql"
