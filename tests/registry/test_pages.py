@@ -150,6 +150,13 @@ def test_public_page_shows_three_responsible_persons_only(make_enterprise):
     assert Client().get(reverse("enterprise_public", args=["guess"])).status_code == 404
 
 
+def test_printable_sign_shows_name_qr_and_public_url(users, login, make_enterprise):
+    ent = make_enterprise("公示企业")
+    body = login(users["jiuxian"]).get(reverse("enterprise_public_sign", args=[ent.pk])).content.decode()
+    assert "公示企业" in body and reverse("enterprise_qr", args=[ent.pk]) in body and ent.public_token in body
+    assert login(users["hufeng"]).get(reverse("enterprise_public_sign", args=[ent.pk])).status_code == 404
+
+
 def test_qr_code_png_points_to_public_page(users, login, make_enterprise):
     ent = make_enterprise("公示企业")
     response = login(users["admin"]).get(reverse("enterprise_qr", args=[ent.pk]) + "?download=1")

@@ -23,6 +23,7 @@ def page_urls(ent):
         reverse("enterprise_detail", args=[ent.pk]) + "?tab=history",
         reverse("enterprise_edit", args=[ent.pk]),
         reverse("enterprise_qr", args=[ent.pk]),
+        reverse("enterprise_public_sign", args=[ent.pk]),
     ] + ([reverse("enterprise_card_file", args=[ent.pk, 1])] if post else [])
 
 

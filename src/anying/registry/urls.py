@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("<int:pk>/account/", views.account_open, name="enterprise_account_open"),
+    path("<int:pk>/sign/", views.public_sign, name="enterprise_public_sign"),
     path("<int:pk>/qr.png", views.public_qr, name="enterprise_qr"),
     path("<int:pk>/<str:kind>/save/", views.detail_save, name="enterprise_detail_save"),
     path("<int:pk>/<str:kind>/<int:item>/remove/", views.detail_remove, name="enterprise_detail_remove"),

@@ -301,6 +301,14 @@ def public_page(request, token):
 
 
 @perm_required("registry.view")
+def public_sign(request, pk):
+    """A printable 公示牌: the enterprise's name and the QR code of its public page (journey J1)."""
+    ent = _visible(request.user, pk)
+    url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
+    return render(request, "registry/public_sign.html", {"ent": ent, "url": url})
+
+
+@perm_required("registry.view")
 def public_qr(request, pk):
     ent = _visible(request.user, pk)
     url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
