@@ -33,7 +33,7 @@ def users(district):
 
 @pytest.fixture
 def town(district):
-    return lambda name: Region.objects.get(name=name, level=Region.Level.TOWN)
+    return lambda name: Region.objects.get(name=name, level=Region.Level.TOWN, parent=district)
 
 
 @pytest.fixture

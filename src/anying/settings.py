@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anying.core.middleware.RequestContextMiddleware",
+    "anying.core.middleware.RejectNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "anying.urls"

@@ -80,7 +80,7 @@ def test_admin_imports_enterprises_from_template(page, district):
     expect(errors.nth(1)).to_contain_text("统一社会信用代码校验位错误")
     expect(errors.nth(2)).to_contain_text("第 31 行")
     expect(errors.nth(2)).to_contain_text("所属镇街")
-    expect(errors.nth(2)).to_contain_text("镇街不存在：桃花源镇")
+    expect(errors.nth(2)).to_contain_text("镇街不存在或不在您的辖区内：桃花源镇")
     shoot(page, "j1-import-errors")
 
     good = fill_template(template, rows)

@@ -35,7 +35,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(users):
     assert [(r.row, r.errors[0][0]) for r in report.bad_rows] == [(6, "统一社会信用代码"), (11, "统一社会信用代码"),
                                                                   (22, "所属镇街")]
     assert "校验位错误" in report.bad_rows[0].errors[0][1]
-    assert "镇街不存在：不存在镇" in report.bad_rows[2].errors[0][1]
+    assert "镇街不存在或不在您的辖区内：不存在镇" in report.bad_rows[2].errors[0][1]
     assert Enterprise.objects.count() == 0
     assert not AuditEvent.objects.filter(action="import").exists()
 
@@ -82,7 +82,7 @@ def test_import_respects_scope(users, make_enterprise):
     other = make_enterprise("虎峰企业", "虎峰镇", "机械")
     data = rows(2, town="虎峰镇")
     report = import_enterprises(users["jiuxian"], workbook(data))
-    assert all("不在您的监管范围内" in r.errors[0][1] for r in report.bad_rows) and len(report.bad_rows) == 2
+    assert all("不在您的辖区内" in r.errors[0][1] for r in report.bad_rows) and len(report.bad_rows) == 2
     data = rows(1)
     data[0]["统一社会信用代码"] = other.credit_code
     report = import_enterprises(users["jiuxian"], workbook(data))
@@ -128,7 +128,7 @@ def test_import_page_reports_rows_and_changes_nothing(users, login):
     data[1]["所属镇街"] = "火星镇"
     response = client.post(reverse("enterprise_import"), {"file": workbook(data)})
     body = response.content.decode()
-    assert "未导入" in body and "第 3 行" in body and "镇街不存在：火星镇" in body
+    assert "未导入" in body and "第 3 行" in body and "镇街不存在或不在您的辖区内：火星镇" in body
     assert Enterprise.objects.count() == 0
     bad = io.BytesIO(b"hello")
     bad.name = "x.xlsx"

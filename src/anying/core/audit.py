@@ -40,6 +40,24 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     return data
 
 
+def region_path(obj: models.Model | None) -> str:
+    """The path of the region a record lies in: a region itself, a record with a region (an
+    enterprise, a unit) or a user (their unit's region)."""
+    from .models import Region
+
+    if obj is None:
+        return ""
+    if isinstance(obj, Region):
+        return obj.path
+    region = getattr(obj, "region", None)
+    if isinstance(region, Region):
+        return region.path
+    unit = getattr(obj, "unit", None)
+    if unit is not None and getattr(unit, "region", None) is not None:
+        return unit.region.path
+    return ""
+
+
 def build(actor, action: str, obj: models.Model | None = None, *, summary: str = "", before=None, after=None,
           content_type: ContentType | None = None) -> AuditEvent:
     """An unsaved event; `record` saves one, bulk importers save many with bulk_create."""
@@ -53,6 +71,7 @@ def build(actor, action: str, obj: models.Model | None = None, *, summary: str =
         summary=summary[:255],
         before=before,
         after=after,
+        region_path=region_path(obj),
     )
 
 
@@ -64,4 +83,4 @@ def record(actor, action: str, obj: models.Model | None = None, **kwargs) -> Aud
 
 def history(obj: models.Model):
     ct = ContentType.objects.get_for_model(obj)
-    return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")
+    return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor", "content_type")

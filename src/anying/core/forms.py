@@ -5,18 +5,23 @@ from .roles import Role
 
 
 class ScopedChoices:
-    """Forms whose region or unit choices are limited to the acting admin's region subtree."""
+    """Forms whose region or unit choices are limited to the acting admin's region subtree.
+    Subclasses set their base querysets in __init__ and then call `scope_choices()`."""
 
     scoped_fields: dict[str, str] = {}  # form field → path to its region, "" for a Region field
 
     def __init__(self, *args, user=None, **kwargs):
+        self.scope_user = user
         super().__init__(*args, **kwargs)
-        if user is not None:
-            from .scope import region_subtree_q
 
-            for name, region_field in self.scoped_fields.items():
-                field = self.fields[name]
-                field.queryset = field.queryset.filter(region_subtree_q(user, region_field))
+    def scope_choices(self) -> None:
+        if self.scope_user is None:
+            return
+        from .scope import region_subtree_q
+
+        for name, region_field in self.scoped_fields.items():
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(region_subtree_q(self.scope_user, region_field))
 
 
 class Styled:
@@ -68,6 +73,7 @@ class OrganisationForm(ScopedChoices, Styled, forms.ModelForm):
                                        if c[0] not in (Organisation.Kind.ENTERPRISE, Organisation.Kind.RESCUE_TEAM)]
         self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)
         self.fields["supervised_industries"].label_from_instance = lambda i: ("— " * max(i.depth, 0)) + i.name
+        self.scope_choices()
 
 
 class UserCreateForm(ScopedChoices, Styled, forms.ModelForm):
@@ -88,6 +94,7 @@ class UserCreateForm(ScopedChoices, Styled, forms.ModelForm):
         self.fields["unit"].help_text = "企业用户请在该企业详情页“责任人与人员”中开通账号"
         self.fields["unit"].required = True
         self.fields["role"].required = True
+        self.scope_choices()
 
 
 class UserEditForm(ScopedChoices, Styled, forms.ModelForm):
@@ -104,6 +111,7 @@ class UserEditForm(ScopedChoices, Styled, forms.ModelForm):
             self.fields["unit"].queryset = self.fields["unit"].queryset.exclude(kind=Organisation.Kind.ENTERPRISE)
         else:
             self.fields["unit"].queryset = Organisation.objects.filter(pk=self.instance.unit_id)
+        self.scope_choices()
         self.fields["unit"].required = True
 
 
@@ -134,3 +142,4 @@ class RegionForm(ScopedChoices, Styled, forms.ModelForm):
         self.fields["parent"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)
         self.fields["parent"].label_from_instance = lambda r: ("　" * max(r.depth, 0)) + r.name
         self.fields["code"].help_text = "12 位统计用区划代码，未知可留空"
+        self.scope_choices()

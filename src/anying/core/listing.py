@@ -5,6 +5,17 @@ from django.core.paginator import Paginator
 PER_PAGE_CHOICES = (20, 50, 100)
 
 
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A record id from a URL or form value; anything else (², 1e9, overflow) is None."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
 def sort(request, qs, columns: dict[str, str], default: str):
     """`columns` maps the URL key to an order_by expression; unknown keys fall back to default."""
     key = request.GET.get("sort", default)

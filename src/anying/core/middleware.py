@@ -11,3 +11,25 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class RejectNullCharactersMiddleware:
+    """PostgreSQL cannot store or compare NUL characters; refuse them up front with a clear
+    message instead of failing deep inside a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+
+        values = [*request.GET.values(), *request.GET.keys()]
+        if request.method == "POST" and request.content_type != "multipart/form-data":
+            values += [*request.POST.values()]
+        if any("\x00" in v for v in values) or b"\\u0000" in (request.body if _json(request) else b""):
+            return HttpResponseBadRequest("请求中含有非法字符（NUL）".encode(), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _json(request) -> bool:
+    return request.content_type == "application/json"

@@ -144,8 +144,12 @@ class LoginFailure(models.Model):
 
 
 class AuditQuerySet(models.QuerySet):
-    def delete(self):  # security audit records must survive (等保: 审计记录保护)
+    # Security audit records must survive unchanged (等保: 审计记录保护).
+    def delete(self):
         raise PermissionError("审计记录不可删除")
+
+    def update(self, **kwargs):
+        raise PermissionError("审计记录不可修改")
 
 
 class AuditEvent(models.Model):
@@ -170,6 +174,9 @@ class AuditEvent(models.Model):
     summary = models.CharField("摘要", max_length=255, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
+    # Where the record lies, so an administrator reads the trail of their own territory only,
+    # including events of the system itself (which have no actor).
+    region_path = models.CharField(max_length=255, blank=True, db_index=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -180,6 +187,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计记录不可修改")
+        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录不可删除")

@@ -81,7 +81,7 @@ def covers(user, region: Region, industry: Industry | None = None) -> bool:
     as `scope_q`, for checking where a new or moved record may go."""
     if user is None or (user.is_superuser and not user.role):
         return True  # the system itself (see permissions.SYSTEM)
-    if user.role not in GOVERNMENT_ROLES or user.unit is None:
+    if user.role not in GOVERNMENT_ROLES or user.unit is None or not user.unit.is_active:
         return False
     if not region.path.startswith(unit_region_path(user)):
         return False

@@ -53,7 +53,10 @@ def save_region(actor, region: Region) -> Region:
     require(actor, "core.manage_units")
     if region.parent_id is None and actor is not None:
         raise ValidationError({"parent": "请选择上级区划"})
-    if region.parent_id:
+    stored_parent = Region.objects.filter(pk=region.pk).values_list("parent_id", flat=True).first() if region.pk else None
+    if region.pk and region.parent_id == stored_parent:
+        _check_in_territory(actor, region, "name")  # editing in place: the region itself must be ours
+    elif region.parent_id:
         _check_in_territory(actor, region.parent, "parent")
     before = audit.snapshot(Region.objects.get(pk=region.pk), REGION_FIELDS) if region.pk else None
     if region.parent_id and region.pk and region.parent.path.startswith(Region.objects.get(pk=region.pk).path):

@@ -23,10 +23,10 @@ from .forms import (
     UserEditForm,
 )
 from .http import apply_errors
-from .listing import paginate, query_without, sort
+from .listing import paginate, parse_id, query_without, sort
 from .models import ApiToken, AuditEvent, Organisation, Region, User
 from .roles import Role
-from .scope import region_subtree_q
+from .scope import region_subtree_q, unit_region_path
 
 
 def perm_required(code: str):
@@ -142,8 +142,8 @@ def user_list(request):
     role, unit, q = request.GET.get("role", ""), request.GET.get("unit", ""), request.GET.get("q", "").strip()
     if role:
         qs = qs.filter(role=role)
-    if unit.isdigit():
-        qs = qs.filter(unit_id=int(unit))
+    if parse_id(unit):
+        qs = qs.filter(unit_id=parse_id(unit))
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(unit__name__icontains=q))
     qs, current_sort = sort(request, qs, {"username": "username", "unit": "unit__name", "role": "role",
@@ -213,9 +213,14 @@ def _users(admin):
 
 @perm_required("core.view_audit")
 def audit_log(request):
-    # A district admin reads the trail of the people they administer, plus the platform's own
-    # events (failed logins, command-line imports, `anying tick`), which have no actor.
-    qs = AuditEvent.objects.filter(region_subtree_q(request.user, "actor__unit__region") | Q(actor__isnull=True))
+    # A district admin reads the trail of the people they administer and of the records in
+    # their territory (which covers the system's own events: failed logins, imports, tick).
+    territory = region_subtree_q(request.user, "actor__unit__region")
+    if request.user.unit is not None:
+        territory |= Q(region_path__startswith=unit_region_path(request.user))
+    elif request.user.is_superuser:
+        territory = Q()
+    qs = AuditEvent.objects.filter(territory)
     qs = qs.select_related("actor", "content_type")
     f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "q", "date_from", "date_to", "ip")}
     if f["actor"]:

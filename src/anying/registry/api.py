@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field as PydanticField
 
 from anying.core.errors import PermissionDenied
 from anying.core.models import Industry, Region
@@ -112,8 +113,16 @@ def _resolve(payload: EnterpriseIn, partial: bool) -> tuple[dict, list | None]:
     return data, tags
 
 
+class BoundedPagination(LimitOffsetPagination):
+    """limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped too, so no value can
+    overflow the database's integer."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = PydanticField(0, ge=0, le=10_000_000)
+
+
 @router.get("/", response=list[EnterpriseOut], summary="生产经营单位列表")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_enterprises(request, filters: Query[EnterpriseFilter]):
     return list_queryset(request.user, filters).prefetch_related("tags").order_by("id")
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -24,7 +25,7 @@ from anying.core import audit
 from anying.core.errors import ImportFileError
 from anying.core.models import AuditEvent, Industry, Organisation, Region
 from anying.core.permissions import require
-from anying.core.scope import covers
+from anying.core.scope import covers, region_subtree_q
 
 from . import creditcode
 from .models import Enterprise, RiskTag
@@ -110,6 +111,15 @@ class ImportReport:
 
 def read_rows(fileobj) -> list[tuple[int, dict]]:
     try:
+        return _read_rows(fileobj)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged file can fail anywhere inside openpyxl or its XML parser
+        raise ImportFileError("无法读取文件：请上传 Excel .xlsx 文件（可先下载导入模板）。") from exc
+
+
+def _read_rows(fileobj) -> list[tuple[int, dict]]:
+    try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("无法读取文件：请上传 Excel .xlsx 文件（可先下载导入模板）。") from exc
@@ -144,13 +154,16 @@ class Lookups:
     """Everything a row is resolved against, loaded once per file."""
 
     def __init__(self, actor, codes: list[str]):
-        self.regions = {r.name: r for r in Region.objects.filter(level=Region.Level.TOWN)}
+        # Town names repeat across districts; a row's town is looked up in the actor's territory.
+        towns = Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(actor, ""))
+        self.regions = {r.name: r for r in towns}
         self.industries = {i.name: i for i in Industry.objects.all()}
         self.tags = {t.name: t for t in RiskTag.objects.all()}
         self.existing: dict[str, Enterprise] = {}
         for start in range(0, len(codes), 500):
             chunk = codes[start:start + 500]
-            found = Enterprise.objects.filter(credit_code__in=chunk).select_related("region", "industry", "organisation")
+            found = (Enterprise.objects.filter(credit_code__in=chunk).select_for_update(of=("self",))
+                     .select_related("region", "industry", "organisation"))
             for ent in found.prefetch_related("tags"):
                 self.existing[ent.credit_code] = ent
         visible = Enterprise.objects.all() if actor is None else Enterprise.objects.visible_to(actor)
@@ -182,15 +195,21 @@ def _convert(column: Column, raw, lookups: Lookups):
     text = str(raw).strip()
     if column.kind == "int":
         try:
-            value = int(Decimal(text))
-        except (InvalidOperation, ValueError):
+            number = Decimal(text)
+        except InvalidOperation:
             raise ValueError(f"应为整数：{text}") from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(f"应为整数：{text}")
+        value = int(number)
         if value < 0:
             raise ValueError("不能为负数")
         return value
     if column.kind == "decimal":
         try:
-            return Decimal(text).quantize(Decimal("0.000001"))
+            number = Decimal(text)
+            if not number.is_finite():
+                raise InvalidOperation
+            return number.quantize(Decimal("0.000001"))
         except InvalidOperation:
             raise ValueError(f"应为数字：{text}") from None
     if column.kind == "date":
@@ -206,7 +225,7 @@ def _convert(column: Column, raw, lookups: Lookups):
         return _choice(Enterprise._meta.get_field(column.field), text)
     if column.kind == "region":
         if text not in lookups.regions:
-            raise ValueError(f"镇街不存在：{text}")
+            raise ValueError(f"镇街不存在或不在您的辖区内：{text}")
         return lookups.regions[text]
     if column.kind == "industry":
         if text not in lookups.industries:
@@ -285,11 +304,17 @@ def _copy(ent: Enterprise) -> Enterprise:
 
 def import_enterprises(actor, fileobj, *, valid_only: bool = False) -> ImportReport:
     require(actor, "registry.import")
-    report = check_rows(actor, read_rows(fileobj))
-    if report.bad_rows and not valid_only:
-        return report
-    with transaction.atomic():
-        _apply(actor, report)
+    rows = read_rows(fileobj)
+    # Checked and written in one transaction, with the enterprises being updated locked, so a
+    # concurrent edit is neither overwritten from a stale copy nor turned into a duplicate.
+    try:
+        with transaction.atomic():
+            report = check_rows(actor, rows)
+            if report.bad_rows and not valid_only:
+                return report
+            _apply(actor, report)
+    except IntegrityError as exc:
+        raise ImportFileError("导入期间有其他用户登记了相同统一社会信用代码的企业，请重新导入。") from exc
     report.applied = True
     return report
 
@@ -327,9 +352,10 @@ def _apply(actor, report: ImportReport) -> None:
             report.unchanged += 1
             continue
         changed.append(ent)
+        ent.updated_at = timezone.now()  # bulk_update skips auto_now
         changed_fields.update(k for k in r.values if before.get(k) != after.get(k) and k != "tags")
         events.append(audit.build(actor, AuditEvent.Action.IMPORT, ent, summary="Excel 导入更新", before=before, after=after))
-    if changed_fields:
+    if changed:
         Enterprise.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=500)
     if tag_changes:
         through.objects.filter(enterprise_id__in=list(tag_changes)).delete()
@@ -349,6 +375,7 @@ def _apply(actor, report: ImportReport) -> None:
 # --- writing ---------------------------------------------------------------------------------
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(ent: Enterprise, column: Column):
@@ -361,6 +388,8 @@ def _cell(ent: Enterprise, column: Column):
         return value.name
     if column.kind == "decimal" and value is not None:
         return float(value)
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value  # text typed by users must never become a live formula in Excel
     return value
 
 
@@ -386,7 +415,7 @@ def export_for(actor, target) -> int:
     return count
 
 
-def write_template(target) -> None:
+def write_template(target, actor=None) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "生产经营单位"
@@ -400,7 +429,8 @@ def write_template(target) -> None:
     for column in COLUMNS:
         notes.append([column.header, "是" if column.required else "", column.hint])
     notes.append([])
-    notes.append(["镇街可选值", "、".join(Region.objects.filter(level=Region.Level.TOWN).values_list("name", flat=True))])
+    towns = Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(actor, ""))
+    notes.append(["镇街可选值", "、".join(towns.values_list("name", flat=True))])
     notes.append(["行业可选值", "、".join(Industry.objects.values_list("name", flat=True))])
     notes.append(["风险标签可选值", "、".join(RiskTag.objects.values_list("name", flat=True))])
     wb.save(target)

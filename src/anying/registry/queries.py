@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Field, Schema
 
+from anying.core.listing import parse_id
 from anying.core.models import Industry, Region
 from anying.core.scope import unit_region_path
 
@@ -37,7 +38,7 @@ class EnterpriseFilter(Schema):
         for name, field in cls.model_fields.items():
             value = (params.get(name) or "").strip()
             if field.annotation == int | None:
-                value = int(value) if value.isdigit() else None
+                value = parse_id(value)
             data[name] = value[:100] if isinstance(value, str) else value
         return cls(**data)
 
@@ -47,9 +48,9 @@ class EnterpriseFilter(Schema):
             # Only text that could be a credit code is also matched against codes; the OR would
             # otherwise make every name search read the whole table on SQLite.
             if all(c in creditcode.CHARSET for c in code):
-                qs = qs.filter(Q(name__contains=self.q) | Q(credit_code__startswith=code))
+                qs = qs.filter(Q(name__icontains=self.q) | Q(credit_code__startswith=code))
             else:
-                qs = qs.filter(name__contains=self.q)
+                qs = qs.filter(name__icontains=self.q)
         if self.region:
             path = Region.objects.filter(pk=self.region).values_list("path", flat=True).first()
             qs = qs.filter(region__path__startswith=path) if path else qs.none()

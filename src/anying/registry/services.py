@@ -149,15 +149,16 @@ def save_detail(actor, ent: Enterprise, record: models.Model) -> models.Model:
     """Create or update a record that belongs to an enterprise (三个责任人, key person, post,
     post card). The audit event is filed on the enterprise, so its history shows everything."""
     check_can_edit(actor, ent)
-    if isinstance(record, ResponsiblePerson) and is_enterprise_user(actor) \
-            and record.kind != ResponsiblePerson.Kind.ENTERPRISE:
-        raise PermissionDenied("企业用户只能维护企业单位负责人")
     owner = record.post.enterprise_id if isinstance(record, PostCard) else record.enterprise_id
     if owner != ent.pk:
         raise PermissionDenied()
-    before = None
-    if record.pk:
-        before = audit.snapshot(type(record).objects.get(pk=record.pk))
+    stored = type(record).objects.filter(pk=record.pk).first() if record.pk else None
+    if stored is not None and getattr(stored, "kind", None) != getattr(record, "kind", None):
+        raise ValidationError({"kind": "不能更改已登记记录的类别"})
+    if isinstance(record, ResponsiblePerson) and is_enterprise_user(actor) \
+            and record.kind != ResponsiblePerson.Kind.ENTERPRISE:
+        raise PermissionDenied("企业用户只能维护企业单位负责人")
+    before = audit.snapshot(stored) if stored is not None else None
     record.full_clean()
     record.save()
     label = record._meta.verbose_name
@@ -171,18 +172,20 @@ def delete_detail(actor, ent: Enterprise, record: models.Model) -> None:
     """Posts and cards may be withdrawn; key persons are deactivated, never deleted."""
     check_can_edit(actor, ent)
     if isinstance(record, KeyPerson):
+        before = audit.snapshot(record)
         record.is_active = False
         record.save(update_fields=["is_active"])
-        summary = f"关键人员离岗：{record}"
-    elif isinstance(record, (Post, PostCard)):
-        summary = f"删除{record._meta.verbose_name}：{record}"
+        audit.record(actor, AuditEvent.Action.STATE, ent, summary=f"关键人员离岗：{record}",
+                     before=before, after=audit.snapshot(record))
+    elif isinstance(record, Post):
+        # The post's 两单两卡 go with it; their text stays in the audit trail.
         before = audit.snapshot(record)
+        for card in record.cards.all():
+            before[card.get_kind_display()] = card.content
         record.delete()
-        audit.record(actor, AuditEvent.Action.UPDATE, ent, summary=summary, before=before)
-        return
+        audit.record(actor, AuditEvent.Action.UPDATE, ent, summary=f"删除岗位：{record}", before=before)
     else:
         raise PermissionDenied()
-    audit.record(actor, AuditEvent.Action.STATE, ent, summary=summary)
 
 
 @transaction.atomic

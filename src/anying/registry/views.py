@@ -16,7 +16,7 @@ from anying.core import audit
 from anying.core.attachments import attach, attachments_by_object
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.http import apply_errors, error_text
-from anying.core.listing import paginate, query_without, sort
+from anying.core.listing import paginate, parse_id, query_without, sort
 from anying.core.models import AuditEvent
 from anying.core.roles import Role
 from anying.core.views import perm_required
@@ -87,7 +87,7 @@ def enterprise_export(request):
 @perm_required("registry.import")
 def enterprise_template(request):
     buffer = io.BytesIO()
-    excel.write_template(buffer)
+    excel.write_template(buffer, request.user)
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename="生产经营单位导入模板.xlsx", content_type=XLSX)
 
@@ -196,7 +196,7 @@ def detail_save(request, pk, kind):
     form_class, model, tab = DETAIL_FORMS[kind]
     instance = None
     if request.POST.get("id"):
-        instance = get_object_or_404(model, pk=request.POST["id"], enterprise=ent)
+        instance = get_object_or_404(model, pk=parse_id(request.POST["id"]) or 0, enterprise=ent)
     elif model is ResponsiblePerson:
         instance = ResponsiblePerson.objects.filter(enterprise=ent, kind=request.POST.get(f"{kind}-kind")).first()
     form = form_class(request.POST, instance=instance, prefix=kind)
