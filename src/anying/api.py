@@ -5,6 +5,7 @@ role may not take, 422 with field errors for bad input."""
 from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestValidationError
 
 from anying.core.api_auth import TokenAuth
 from anying.core.errors import PermissionDenied
@@ -33,3 +34,20 @@ def permission_denied(request, exc: PermissionDenied):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未认证：请在 Authorization 头中提供有效的 API 令牌"}, status=401)
+
+
+# Request-parsing errors come from pydantic in English; clerks and integrators get Chinese.
+PYDANTIC_MESSAGES = {
+    "missing": "必填", "int_parsing": "应为整数", "int_type": "应为整数", "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字", "decimal_type": "应为数字", "string_type": "应为文本", "bool_parsing": "应为 true 或 false",
+    "date_parsing": "日期格式应为 2026-01-31", "date_from_datetime_parsing": "日期格式应为 2026-01-31",
+    "date_type": "日期格式应为 2026-01-31", "list_type": "应为列表", "json_invalid": "JSON 格式错误",
+    "greater_than_equal": "超出允许范围", "less_than_equal": "超出允许范围", "string_too_long": "过长",
+    "model_attributes_type": "请求体应为 JSON 对象", "dict_type": "请求体应为 JSON 对象",
+}
+
+
+@api.exception_handler(RequestValidationError)
+def request_invalid(request, exc: RequestValidationError):
+    detail = [{**error, "msg": PYDANTIC_MESSAGES.get(error.get("type"), error.get("msg"))} for error in exc.errors]
+    return api.create_response(request, {"detail": detail}, status=422)

@@ -161,3 +161,44 @@ def test_inspector_of_a_deactivated_unit_cannot_create(users, town, industry):
     with pytest.raises(ValidationError):
         services.create_enterprise(users["jiuxian"], {"name": "x", "credit_code": creditcode.synthetic(__import__("random").Random(1)),
                                                       "region": town("旧县街道"), "industry": industry("机械")})
+
+
+def test_second_of_two_concurrent_edits_is_refused(users, login, make_enterprise):
+    ent = make_enterprise("旧县机械厂")
+    first, second = login(users["jiuxian"]), login(users["admin"])
+    form_a = first.get(reverse("enterprise_edit", args=[ent.pk])).context["form"]
+    form_b = second.get(reverse("enterprise_edit", args=[ent.pk])).context["form"]
+
+    def post(client, form, **changes):
+        data = {**{k: v for k, v in form.initial.items() if v is not None and k != "tags"},
+                "region": ent.region_id, "industry": ent.industry_id, **changes}
+        return client.post(reverse("enterprise_edit", args=[ent.pk]), data)
+
+    assert post(first, form_a, address="甲改的地址").status_code == 302
+    body = post(second, form_b, address="乙改的地址").content.decode()
+    assert "已被他人修改" in body
+    assert Enterprise.objects.get(pk=ent.pk).address == "甲改的地址"
+
+
+def test_api_messages_are_chinese_and_read_only_roles_get_403_first(users):
+    _, secret = create_token(None, users["admin"], "t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    detail = client.post("/api/v1/enterprises/", {"employees": "many"}, content_type="application/json").json()["detail"]
+    assert {d["msg"] for d in detail} == {"应为整数"}
+    _, leader = create_token(None, users["leader"], "t")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {leader}").post("/api/v1/enterprises/", {}, content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_api_docs_are_served_locally(db):
+    body = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body and "cdn" not in body.lower()
+
+
+def test_enterprise_users_do_not_see_regulators_ip(make_enterprise, enterprise_user, login, users):
+    ent = make_enterprise("旧县机械厂")
+    client = login(users["jiuxian"])
+    client.post(reverse("enterprise_detail_save", args=[ent.pk, "post"]), {"post-name": "焊工"})
+    history = reverse("enterprise_detail", args=[ent.pk]) + "?tab=history"
+    assert "127.0.0.1" in client.get(history).content.decode()
+    assert "127.0.0.1" not in login(enterprise_user(ent)).get(history).content.decode()

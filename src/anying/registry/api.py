@@ -134,6 +134,8 @@ def get_enterprise(request, enterprise_id: int):
 
 @router.post("/", response={201: EnterpriseOut}, summary="登记生产经营单位")
 def create_enterprise(request, payload: EnterpriseIn):
+    if not request.user.has_perm_code("registry.edit"):
+        raise PermissionDenied()  # a read-only role learns that first, not which fields are missing
     data, tags = _resolve(payload, partial=False)
     ent = services.create_enterprise(request.user, data, tags=tags)
     return Status(201, Enterprise.objects.select_related("region", "industry").prefetch_related("tags").get(pk=ent.pk))

@@ -35,6 +35,8 @@ class EnterpriseForm(Styled, forms.ModelForm):
         ]
         widgets = {f: DateInput() for f in ("std_certificate_date", "std_expiry_date", "insurance_start", "insurance_end")}
 
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     sections = [
         ("基本信息", ["name", "credit_code", "region", "industry", "scale", "employees", "status", "address",
                   "legal_representative", "contact_name", "contact_phone", "tags"]),
@@ -51,6 +53,8 @@ class EnterpriseForm(Styled, forms.ModelForm):
         self.fields["region"].queryset = towns
         self.fields["industry"].label_from_instance = industry_label
         self.fields["credit_code"].help_text = "18 位，按 GB 32100 校验"
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.updated_at.isoformat()
         self.fields["std_expiry_date"].help_text = "留空则按证书日期加 3 年"
         if user is not None and user.role == Role.ENTERPRISE_USER:
             for name, field in self.fields.items():
@@ -99,6 +103,14 @@ class PostCardForm(Styled, forms.ModelForm):
 class ImportForm(Styled, forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
     valid_only = forms.BooleanField(label="仅导入无误的行（有错误的行跳过）", required=False)
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ANYING_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(f"文件过大（上限 {settings.ANYING_MAX_UPLOAD_MB} MB），请分批导入")
+        return upload
 
 
 class AccountForm(Styled, forms.Form):

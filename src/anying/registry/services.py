@@ -120,9 +120,13 @@ def create_enterprise(actor, data: dict, tags=None) -> Enterprise:
 
 
 @transaction.atomic
-def update_enterprise(actor, ent: Enterprise, data: dict, tags=None) -> Enterprise:
+def update_enterprise(actor, ent: Enterprise, data: dict, tags=None, version: str | None = None) -> Enterprise:
+    """`version` is the record's updated_at as the editor saw it: if someone saved in between,
+    the second save is refused instead of silently reverting the first."""
     ent = Enterprise.objects.select_for_update().select_related("region", "industry").get(pk=ent.pk)
     check_can_edit(actor, ent)
+    if version and version != ent.updated_at.isoformat():
+        raise ValidationError("该企业档案已被他人修改，请刷新页面后重新编辑。")
     allowed = ENTERPRISE_OWN_FIELDS if is_enterprise_user(actor) else EDITABLE_FIELDS
     refused = {k for k, v in data.items() if k not in allowed and getattr(ent, k, None) != v}
     if refused:

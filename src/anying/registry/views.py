@@ -141,7 +141,7 @@ def enterprise_detail(request, pk):
 def enterprise_create(request):
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "version")}
         try:
             ent = services.create_enterprise(request.user, data, tags=form.cleaned_data["tags"])
         except (ValidationError, PermissionDenied) as exc:
@@ -160,9 +160,10 @@ def enterprise_edit(request, pk):
     form = EnterpriseForm(request.POST or None, instance=ent, user=request.user,
                           initial={"tags": list(ent.tags.all())})
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "tags" and k not in _disabled(form)}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "version") and k not in _disabled(form)}
         try:
-            services.update_enterprise(request.user, ent, data, tags=form.cleaned_data["tags"])
+            services.update_enterprise(request.user, ent, data, tags=form.cleaned_data["tags"],
+                                       version=form.cleaned_data["version"])
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
