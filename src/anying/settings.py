@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anying.core.middleware.RequestContextMiddleware",
     "anying.core.middleware.RejectNullCharactersMiddleware",
+    "anying.core.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "anying.urls"
@@ -126,6 +127,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 ANYING_LOGIN_MAX_FAILURES = int(os.environ.get("ANYING_LOGIN_MAX_FAILURES", 5))
 ANYING_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("ANYING_LOGIN_LOCKOUT_MINUTES", 15))
+# One address guessing across many usernames is refused too, within the same window.
+ANYING_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("ANYING_LOGIN_MAX_FAILURES_PER_IP", 30))
+# 等保 2.0 asks for periodic password changes; 0 turns the rule off.
+ANYING_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANYING_PASSWORD_MAX_AGE_DAYS", 90))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -85,3 +85,29 @@ def test_reset_clears_the_failure_count(users, settings):
 def test_login_page_states_the_configured_lockout(db, settings):
     settings.ANYING_LOGIN_MAX_FAILURES = 3
     assert "连续登录失败 3 次" in Client().get(reverse("login")).content.decode()
+
+
+def test_one_address_guessing_many_usernames_is_refused(users, settings):
+    settings.ANYING_LOGIN_MAX_FAILURES_PER_IP = 3
+    for name in ("a1", "a2", "a3"):
+        Client(REMOTE_ADDR="192.0.2.7").post(reverse("login"), {"username": name, "password": "x"})
+    body = Client(REMOTE_ADDR="192.0.2.7").post(reverse("login"), {"username": "admin", "password": PASSWORD}).content.decode()
+    assert "该网络地址登录失败次数过多" in body
+    assert Client(REMOTE_ADDR="192.0.2.8").post(reverse("login"), {"username": "admin", "password": PASSWORD}).status_code == 302
+
+
+def test_expired_password_must_be_changed_first(users, login, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    User.objects.filter(username="jiuxian").update(password_changed_at=timezone.now() - timedelta(days=91))
+    client = login(User.objects.get(username="jiuxian"))
+    response = client.get(reverse("enterprise_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("account")
+    assert "请先修改密码" in client.get(reverse("account")).content.decode()
+    client.post(reverse("account"), {"change_password": "1", "password": "Fresh#20261", "confirm": "Fresh#20261"})
+    assert client.get(reverse("enterprise_list")).status_code == 200
+    settings.ANYING_PASSWORD_MAX_AGE_DAYS = 0
+    User.objects.filter(username="hufeng").update(password_changed_at=timezone.now() - timedelta(days=900))
+    assert login(User.objects.get(username="hufeng")).get(reverse("enterprise_list")).status_code == 200

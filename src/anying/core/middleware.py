@@ -33,3 +33,24 @@ class RejectNullCharactersMiddleware:
 
 def _json(request) -> bool:
     return request.content_type == "application/json"
+
+
+class PasswordExpiryMiddleware:
+    """A user whose password is older than ANYING_PASSWORD_MAX_AGE_DAYS can only change it
+    (or log out) until they do. The API (token auth) is not affected."""
+
+    ALLOWED_PREFIXES = ("/account/", "/logout/", "/login/", "/static/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+
+        from .services import password_expired
+
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not request.path.startswith(self.ALLOWED_PREFIXES)
+                and password_expired(user)):
+            return redirect("account")
+        return self.get_response(request)

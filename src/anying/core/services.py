@@ -144,6 +144,21 @@ def set_password(actor, user: User, password: str) -> None:
 
 # --- login throttling -----------------------------------------------------------------------
 
+def address_blocked(ip: str | None) -> bool:
+    """Too many failures from one address, whatever usernames it tried."""
+    if not ip:
+        return False
+    window = timezone.now() - timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
+    return LoginFailure.objects.filter(ip=ip, at__gte=window).count() >= settings.ANYING_LOGIN_MAX_FAILURES_PER_IP
+
+
+def password_expired(user: User) -> bool:
+    days = settings.ANYING_PASSWORD_MAX_AGE_DAYS
+    if not days or user.password_changed_at is None:
+        return False
+    return timezone.now() - user.password_changed_at > timedelta(days=days)
+
+
 def lockout_remaining(username: str) -> timedelta | None:
     user = User.objects.filter(username__iexact=username).only("locked_until").first()
     if user and user.locked_until and user.locked_until > timezone.now():

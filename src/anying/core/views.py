@@ -47,7 +47,9 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         remaining = services.lockout_remaining(username)
-        if remaining:
+        if services.address_blocked(client_ip(request)):
+            form.add_error(None, "该网络地址登录失败次数过多，请稍后再试。")
+        elif remaining:
             minutes = int(remaining.total_seconds() // 60) + 1
             form.add_error(None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员。")
         else:
@@ -274,6 +276,8 @@ def account(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改")
             return redirect("account")
+    if services.password_expired(request.user):
+        messages.warning(request, f"密码已使用超过 {settings.ANYING_PASSWORD_MAX_AGE_DAYS} 天，请先修改密码。")
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/account.html", {
         "token_form": token_form, "password_form": password_form, "tokens": tokens, "new_secret": new_secret})
