@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
 from .context import client_ip
-from .errors import PermissionDenied
 from .forms import (
     LoginForm,
     OrganisationForm,
@@ -22,7 +22,7 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
 )
-from .http import apply_errors
+from .http import submit
 from .listing import paginate, parse_id, query_without, sort
 from .models import ApiToken, AuditEvent, Organisation, Region, User
 from .roles import Role
@@ -103,15 +103,10 @@ def unit_edit(request, pk=None):
     units = Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
     org = get_object_or_404(units, pk=pk) if pk else None
     form = OrganisationForm(request.POST or None, instance=org, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_organisation(request.user, form.save(commit=False), form.cleaned_data["supervised_industries"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已保存单位：{saved.name}")
-            return redirect("unit_list")
-    return render(request, "core/unit_form.html", {"form": form, "org": org})
+    done = submit(request, form,
+                  lambda data: services.save_organisation(request.user, form.save(commit=False), data["supervised_industries"]),
+                  lambda saved: f"已保存单位：{saved.name}", lambda saved: reverse("unit_list"))
+    return done or render(request, "core/unit_form.html", {"form": form, "org": org})
 
 
 @perm_required("core.manage_units")
@@ -125,15 +120,9 @@ def region_edit(request, pk=None):
     region = get_object_or_404(Region.objects.filter(region_subtree_q(request.user, "")), pk=pk) if pk else None
     form = RegionForm(request.POST or None, instance=region, initial={"parent": request.GET.get("parent")},
                       user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_region(request.user, form.save(commit=False))
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已保存区划：{saved.name}")
-            return redirect("region_list")
-    return render(request, "core/region_form.html", {"form": form, "region": region})
+    done = submit(request, form, lambda data: services.save_region(request.user, form.save(commit=False)),
+                  lambda saved: f"已保存区划：{saved.name}", lambda saved: reverse("region_list"))
+    return done or render(request, "core/region_form.html", {"form": form, "region": region})
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -160,18 +149,9 @@ def user_list(request):
 @perm_required("core.manage_users")
 def user_create(request):
     form = UserCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.create_user(
-                request.user, username=data["username"], password=data["password"], role=data["role"],
-                unit=data["unit"], display_name=data["display_name"], phone=data["phone"], email=data["email"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已创建用户：{user.username}")
-            return redirect("user_list")
-    return render(request, "core/user_form.html", {"form": form, "creating": True})
+    done = submit(request, form, lambda data: services.create_user(request.user, **data),
+                  lambda user: f"已创建用户：{user.username}", lambda user: reverse("user_list"))
+    return done or render(request, "core/user_form.html", {"form": form, "creating": True})
 
 
 @perm_required("core.manage_users")
@@ -179,15 +159,9 @@ def user_edit(request, pk):
     target = get_object_or_404(_users(request.user), pk=pk)
     form = UserEditForm(request.POST or None, instance=target, user=request.user)
     password_form = PasswordForm(prefix="pw")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_user(request.user, target, **{k: form.cleaned_data[k] for k in UserEditForm.Meta.fields})
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已保存用户：{target.username}")
-            return redirect("user_list")
-    return render(request, "core/user_form.html", {"form": form, "target": target, "password_form": password_form})
+    done = submit(request, form, lambda data: services.update_user(request.user, target, **data),
+                  lambda user: f"已保存用户：{user.username}", lambda user: reverse("user_list"))
+    return done or render(request, "core/user_form.html", {"form": form, "target": target, "password_form": password_form})
 
 
 @perm_required("core.manage_users")

@@ -61,6 +61,12 @@ class EnterpriseForm(Styled, forms.ModelForm):
                 if name not in ENTERPRISE_OWN_FIELDS:
                     field.disabled = True
 
+    def record_data(self) -> dict:
+        """The cleaned values the service stores: not the tags (set apart), the version or
+        fields this user may not change (disabled)."""
+        return {k: v for k, v in self.cleaned_data.items()
+                if k not in ("tags", "version") and not self.fields[k].disabled}
+
     def clean_credit_code(self):
         code = creditcode.normalise(self.cleaned_data.get("credit_code", ""))
         reason = creditcode.problem(code)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from anying.core import audit
 from anying.core.attachments import attach, attachments_by_object
 from anying.core.errors import ImportFileError, PermissionDenied
-from anying.core.http import apply_errors, error_text
+from anying.core.http import error_text, submit
 from anying.core.listing import paginate, parse_id, query_without, sort
 from anying.core.models import AuditEvent
 from anying.core.roles import Role
@@ -140,16 +140,10 @@ def enterprise_detail(request, pk):
 @perm_required("registry.edit")
 def enterprise_create(request):
     form = EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "version")}
-        try:
-            ent = services.create_enterprise(request.user, data, tags=form.cleaned_data["tags"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已登记：{ent.name}")
-            return redirect("enterprise_detail", pk=ent.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form})
+    done = submit(request, form,
+                  lambda data: services.create_enterprise(request.user, form.record_data(), tags=data["tags"]),
+                  lambda ent: f"已登记：{ent.name}", lambda ent: reverse("enterprise_detail", args=[ent.pk]))
+    return done or render(request, "registry/enterprise_form.html", {"form": form})
 
 
 @login_required
@@ -159,21 +153,11 @@ def enterprise_edit(request, pk):
         raise Http404
     form = EnterpriseForm(request.POST or None, instance=ent, user=request.user,
                           initial={"tags": list(ent.tags.all())})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "version") and k not in _disabled(form)}
-        try:
-            services.update_enterprise(request.user, ent, data, tags=form.cleaned_data["tags"],
-                                       version=form.cleaned_data["version"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已保存：{ent.name}")
-            return redirect("enterprise_detail", pk=ent.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form, "ent": ent})
-
-
-def _disabled(form) -> set[str]:
-    return {name for name, field in form.fields.items() if field.disabled}
+    done = submit(request, form,
+                  lambda data: services.update_enterprise(request.user, ent, form.record_data(), tags=data["tags"],
+                                                          version=data["version"]),
+                  lambda saved: f"已保存：{saved.name}", lambda saved: reverse("enterprise_detail", args=[saved.pk]))
+    return done or render(request, "registry/enterprise_form.html", {"form": form, "ent": ent})
 
 
 # --- records that belong to an enterprise ---------------------------------------------------
