@@ -226,3 +226,11 @@ def test_demo_ents_are_marked(make_enterprise):
 
 def _xlsx_bytes(response):
     return io.BytesIO(b"".join(response.streaming_content))
+
+
+def test_search_ignores_case_of_latin_letters_on_both_databases(users, login, make_enterprise):
+    make_enterprise("重庆ABB机电有限公司")
+    client = login(users["admin"])
+    for q in ("abb", "ABB", "Abb机电", "机电"):
+        names = [e.name for e in client.get(reverse("enterprise_list") + f"?q={q}").context["page"]]
+        assert names == ["重庆ABB机电有限公司"], q
