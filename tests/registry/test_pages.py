@@ -234,3 +234,13 @@ def test_search_ignores_case_of_latin_letters_on_both_databases(users, login, ma
     for q in ("abb", "ABB", "Abb机电", "机电"):
         names = [e.name for e in client.get(reverse("enterprise_list") + f"?q={q}").context["page"]]
         assert names == ["重庆ABB机电有限公司"], q
+
+
+def test_list_offers_only_the_actions_the_role_may_take(users, login, make_enterprise):
+    make_enterprise("旧县机械厂")
+    admin = login(users["admin"]).get(reverse("enterprise_list")).content.decode()
+    assert "导出" in admin and "导入" in admin and "登记企业" in admin
+    duty = login(users["duty"]).get(reverse("enterprise_list")).content.decode()
+    assert 'id="export-link"' not in duty and "登记企业" not in duty and reverse("enterprise_import") not in duty
+    leader = login(users["leader"]).get(reverse("enterprise_list")).content.decode()
+    assert 'id="export-link"' in leader and "登记企业" not in leader

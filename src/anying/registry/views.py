@@ -60,6 +60,7 @@ def enterprise_list(request):
         "qs_export": query_without(request, "page", "sort", "per_page"),
         "can_import": request.user.has_perm_code("registry.import"),
         "can_create": request.user.has_perm_code("registry.edit"),
+        "can_export": request.user.has_perm_code("registry.export"),
     }
     # htmx filtering swaps only the table (and the export link); a history restore or a plain
     # visit needs the whole page.
