@@ -106,6 +106,10 @@ def test_expired_password_must_be_changed_first(users, login, settings):
     response = client.get(reverse("enterprise_list"))
     assert response.status_code == 302 and response["Location"] == reverse("account")
     assert "请先修改密码" in client.get(reverse("account")).content.decode()
+    client.post(reverse("account"), {"create_token": "1", "name": "绕过"})
+    assert not User.objects.get(username="jiuxian").api_tokens.exists()  # no way around the rule
+    htmx = client.get(reverse("enterprise_list"), HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 204 and htmx["HX-Redirect"] == reverse("account")
     client.post(reverse("account"), {"change_password": "1", "password": "Fresh#20261", "confirm": "Fresh#20261"})
     assert client.get(reverse("enterprise_list")).status_code == 200
     settings.ANYING_PASSWORD_MAX_AGE_DAYS = 0

@@ -17,6 +17,11 @@ from anying.registry.models import Enterprise, KeyPerson, Post, PostCard, Respon
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def version(ent):
+    """What the edit form carries: the record's updated_at as the editor saw it."""
+    return Enterprise.objects.get(pk=ent.pk).updated_at.isoformat()
+
+
 def card(post, **data):
     return {f"card{post.pk}-{k}": v for k, v in data.items()}
 
@@ -63,7 +68,8 @@ def test_duplicate_credit_code_is_refused(users, login, town, industry, make_ent
 def test_edit_records_history_with_before_and_after(users, login, make_enterprise, town, industry):
     ent = make_enterprise("旧县机械厂")
     client = login(users["jiuxian"])
-    data = form_data(town, industry, name="旧县机械厂（更名）", credit_code=ent.credit_code, employees=88)
+    data = form_data(town, industry, name="旧县机械厂（更名）", credit_code=ent.credit_code, employees=88,
+                     version=version(ent))
     assert client.post(reverse("enterprise_edit", args=[ent.pk]), data).status_code == 302
     event = history(ent).first()
     assert event.action == "update" and event.actor == users["jiuxian"]
@@ -77,7 +83,7 @@ def test_enterprise_user_edits_only_own_fields(make_enterprise, enterprise_user,
     ent = make_enterprise("旧县机械厂", std_status="none")
     client = login(enterprise_user(ent))
     data = form_data(town, industry, name="改名企图", credit_code=ent.credit_code, contact_phone="023-1234567",
-                     std_status="certified", std_grade="1")
+                     std_status="certified", std_grade="1", version=version(ent))
     assert client.post(reverse("enterprise_edit", args=[ent.pk]), data).status_code == 302
     ent.refresh_from_db()
     assert ent.contact_phone == "023-1234567"

@@ -41,7 +41,7 @@ def test_export_never_contains_live_formulas(users, login, make_enterprise):
     response = login(users["admin"]).get(reverse("enterprise_export"))
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cell = ws.cell(row=2, column=8)
-    assert cell.data_type == "s" and cell.value.startswith("'=")
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil.example","点我")'  # text, unchanged
 
 
 @pytest.mark.parametrize("url", ["/enterprises/?region=²", "/enterprises/?region=99999999999999999999",
@@ -61,9 +61,13 @@ def test_api_refuses_nul_and_huge_offsets(users, make_enterprise):
     _, secret = create_token(None, users["admin"], "t")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert client.get("/api/v1/enterprises/?offset=99999999999999999999").status_code == 422
-    response = client.patch(f"/api/v1/enterprises/{ent.pk}", '{"address": "a\\u0000b"}', content_type="application/json")
-    assert response.status_code == 400
+    for content_type in ("application/json", "text/plain"):
+        response = client.patch(f"/api/v1/enterprises/{ent.pk}", '{"address": "a\\u0000b"}', content_type=content_type)
+        assert response.status_code == 422 and "非法字符" in response.json()["detail"][0]["msg"]
     assert Enterprise.objects.get(pk=ent.pk).address == ""
+    response = client.patch(f"/api/v1/enterprises/{ent.pk}", '{"address": "C:\\\\u0000dir"}',
+                            content_type="application/json")  # an escaped backslash, not a NUL
+    assert response.status_code == 200 and Enterprise.objects.get(pk=ent.pk).address == "C:\\u0000dir"
 
 
 @pytest.mark.parametrize("column, value, reason", [
@@ -202,3 +206,42 @@ def test_enterprise_users_do_not_see_regulators_ip(make_enterprise, enterprise_u
     history = reverse("enterprise_detail", args=[ent.pk]) + "?tab=history"
     assert "127.0.0.1" in client.get(history).content.decode()
     assert "127.0.0.1" not in login(enterprise_user(ent)).get(history).content.decode()
+
+
+def test_version_check_also_guards_enterprise_users_and_blank_versions(users, login, make_enterprise, enterprise_user):
+    ent = make_enterprise("旧县机械厂")
+    owner = login(enterprise_user(ent))
+    form = owner.get(reverse("enterprise_edit", args=[ent.pk])).context["form"]
+    assert 'name="version"' in str(form["version"]) and "disabled" not in str(form["version"])
+    from anying.registry import services
+
+    services.update_enterprise(users["admin"], ent, {"address": "管理员改的地址"})
+    body = owner.post(reverse("enterprise_edit", args=[ent.pk]),
+                      {"version": form.initial["version"], "address": "企业改的地址", "coord_system": "CGCS2000"}).content.decode()
+    assert "已被他人修改" in body and Enterprise.objects.get(pk=ent.pk).address == "管理员改的地址"
+    body = owner.post(reverse("enterprise_edit", args=[ent.pk]), {"address": "没有版本", "coord_system": "CGCS2000"}).content.decode()
+    assert "已被他人修改" in body
+
+
+def test_system_import_refuses_an_ambiguous_town_and_accepts_district_slash_town(bishan):
+    data = rows(2, seed=4)
+    report = import_enterprises(None, workbook(data))
+    assert not report.applied and "有多个镇街名为 旧县街道" in report.bad_rows[0].errors[0][1]
+    data[0]["所属镇街"] = data[1]["所属镇街"] = "璧山区/旧县街道"
+    report = import_enterprises(None, workbook(data))
+    assert report.applied and set(Enterprise.objects.values_list("region__parent__name", flat=True)) == {"璧山区"}
+
+
+def test_district_admin_edits_own_district_through_the_form(users, login, district):
+    client = login(users["admin"])
+    page = client.get(reverse("region_edit", args=[district.pk]))
+    assert page.context["form"]["parent"].value() == district.parent_id  # the saved parent is selected
+    response = client.post(reverse("region_edit", args=[district.pk]), {
+        "name": "铜梁区", "level": "district", "parent": district.parent_id, "code": "500151000000", "sort": 1})
+    assert response.status_code == 302
+    assert Region.objects.get(pk=district.pk).sort == 1
+
+
+def test_failed_logins_for_unknown_usernames_reach_every_admin(users, login):
+    Client().post(reverse("login"), {"username": "nosuchuser", "password": "x"})
+    assert "nosuchuser" in login(users["admin"]).get(reverse("audit_log")).content.decode()

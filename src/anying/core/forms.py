@@ -143,3 +143,6 @@ class RegionForm(ScopedChoices, Styled, forms.ModelForm):
         self.fields["parent"].label_from_instance = lambda r: ("　" * max(r.depth, 0)) + r.name
         self.fields["code"].help_text = "12 位统计用区划代码，未知可留空"
         self.scope_choices()
+        if self.instance.parent_id:  # an admin's own top region keeps its (out-of-territory) parent
+            field = self.fields["parent"]
+            field.queryset = field.queryset | Region.objects.filter(pk=self.instance.parent_id)

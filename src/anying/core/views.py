@@ -118,8 +118,8 @@ def region_list(request):
 @perm_required("core.manage_units")
 def region_edit(request, pk=None):
     region = get_object_or_404(Region.objects.filter(region_subtree_q(request.user, "")), pk=pk) if pk else None
-    form = RegionForm(request.POST or None, instance=region, initial={"parent": request.GET.get("parent")},
-                      user=request.user)
+    initial = {"parent": parse_id(request.GET.get("parent"))} if request.GET.get("parent") else None
+    form = RegionForm(request.POST or None, instance=region, initial=initial, user=request.user)
     done = submit(request, form, lambda data: services.save_region(request.user, form.save(commit=False)),
                   lambda saved: f"已保存区划：{saved.name}", lambda saved: reverse("region_list"))
     return done or render(request, "core/region_form.html", {"form": form, "region": region})
@@ -194,6 +194,8 @@ def audit_log(request):
     territory = region_subtree_q(request.user, "actor__unit__region")
     if request.user.unit is not None:
         territory |= Q(region_path__startswith=unit_region_path(request.user))
+        # failed logins with a username that matches no account belong to no territory
+        territory |= Q(action=AuditEvent.Action.LOGIN_FAILED, region_path="")
     elif request.user.is_superuser:
         territory = Q()
     qs = AuditEvent.objects.filter(territory)
@@ -235,7 +237,9 @@ def account(request):
     token_form = TokenForm(request.POST if "create_token" in request.POST else None)
     password_form = PasswordForm(request.POST if "change_password" in request.POST else None)
     new_secret = None
-    if request.method == "POST" and "create_token" in request.POST and token_form.is_valid():
+    if services.password_expired(request.user):
+        token_form = None  # no new way in until the password is changed
+    if request.method == "POST" and "create_token" in request.POST and token_form and token_form.is_valid():
         token, new_secret = services.create_token(request.user, request.user, token_form.cleaned_data["name"])
         messages.success(request, f"已创建令牌：{token.name}。请立即复制，令牌只显示这一次。")
         token_form = TokenForm()

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -155,8 +156,12 @@ class Lookups:
 
     def __init__(self, actor, codes: list[str]):
         # Town names repeat across districts; a row's town is looked up in the actor's territory.
-        towns = Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(actor, ""))
-        self.regions = {r.name: r for r in towns}
+        towns = Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(actor, "")).select_related("parent")
+        self.regions: dict[str, list[Region]] = {}
+        for town in towns:  # by name, and by "区县/镇街" for names that repeat
+            self.regions.setdefault(town.name, []).append(town)
+            if town.parent is not None:
+                self.regions.setdefault(f"{town.parent.name}/{town.name}", []).append(town)
         self.industries = {i.name: i for i in Industry.objects.all()}
         self.tags = {t.name: t for t in RiskTag.objects.all()}
         self.existing: dict[str, Enterprise] = {}
@@ -224,9 +229,12 @@ def _convert(column: Column, raw, lookups: Lookups):
     if column.kind == "choice":
         return _choice(Enterprise._meta.get_field(column.field), text)
     if column.kind == "region":
-        if text not in lookups.regions:
+        found = lookups.regions.get(text.replace("／", "/"), [])
+        if not found:
             raise ValueError(f"镇街不存在或不在您的辖区内：{text}")
-        return lookups.regions[text]
+        if len(found) > 1:
+            raise ValueError(f"有多个镇街名为 {text}，请写作“区县/镇街”，如 {found[0].parent.name}/{text}")
+        return found[0]
     if column.kind == "industry":
         if text not in lookups.industries:
             raise ValueError(f"未知行业：{text}")
@@ -375,7 +383,6 @@ def _apply(actor, report: ImportReport) -> None:
 # --- writing ---------------------------------------------------------------------------------
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(ent: Enterprise, column: Column):
@@ -388,8 +395,16 @@ def _cell(ent: Enterprise, column: Column):
         return value.name
     if column.kind == "decimal" and value is not None:
         return float(value)
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value  # text typed by users must never become a live formula in Excel
+    return value
+
+
+def as_text(ws, value):
+    """A cell whose text starting with "=" stays text: user-typed values must never become a
+    live formula in a regulator's Excel, and must read back unchanged on re-import."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
     return value
 
 
@@ -401,7 +416,7 @@ def write_enterprises(queryset, target) -> int:
     count = 0
     qs = queryset.select_related("region", "industry").prefetch_related("tags")
     for ent in qs.iterator(chunk_size=2000):
-        ws.append([_cell(ent, c) for c in COLUMNS])
+        ws.append([as_text(ws, _cell(ent, c)) for c in COLUMNS])
         count += 1
     wb.save(target)
     return count
@@ -431,6 +446,10 @@ def write_template(target, actor=None) -> None:
     notes.append([])
     towns = Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(actor, ""))
     notes.append(["镇街可选值", "、".join(towns.values_list("name", flat=True))])
+    for row in notes.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     notes.append(["行业可选值", "、".join(Industry.objects.values_list("name", flat=True))])
     notes.append(["风险标签可选值", "、".join(RiskTag.objects.values_list("name", flat=True))])
     wb.save(target)

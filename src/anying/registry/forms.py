@@ -58,7 +58,7 @@ class EnterpriseForm(Styled, forms.ModelForm):
         self.fields["std_expiry_date"].help_text = "留空则按证书日期加 3 年"
         if user is not None and user.role == Role.ENTERPRISE_USER:
             for name, field in self.fields.items():
-                if name not in ENTERPRISE_OWN_FIELDS:
+                if name not in ENTERPRISE_OWN_FIELDS and name != "version":
                     field.disabled = True
 
     def record_data(self) -> dict:

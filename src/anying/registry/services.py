@@ -68,6 +68,10 @@ def validate(ent: Enterprise, *, check_unique: bool = True, check_relations: boo
         errors.setdefault("std_expiry_date", []).append("有效期须晚于证书日期")
     if ent.insurance_start and ent.insurance_end and ent.insurance_end < ent.insurance_start:
         errors.setdefault("insurance_end", []).append("保险止期不能早于起期")
+    for field in Enterprise._meta.concrete_fields:
+        value = getattr(ent, field.attname, None)
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store NUL
+            errors.setdefault(field.name, []).append("含有非法字符")
     if ent.latitude is not None and not (-90 <= ent.latitude <= 90):
         errors.setdefault("latitude", []).append("纬度应在 -90 至 90 之间")
     if ent.longitude is not None and not (-180 <= ent.longitude <= 180):
@@ -125,7 +129,7 @@ def update_enterprise(actor, ent: Enterprise, data: dict, tags=None, version: st
     the second save is refused instead of silently reverting the first."""
     ent = Enterprise.objects.select_for_update().select_related("region", "industry").get(pk=ent.pk)
     check_can_edit(actor, ent)
-    if version and version != ent.updated_at.isoformat():
+    if version is not None and version != ent.updated_at.isoformat():  # a form always sends one
         raise ValidationError("该企业档案已被他人修改，请刷新页面后重新编辑。")
     allowed = ENTERPRISE_OWN_FIELDS if is_enterprise_user(actor) else EDITABLE_FIELDS
     refused = {k for k, v in data.items() if k not in allowed and getattr(ent, k, None) != v}
