@@ -45,7 +45,7 @@ class Column:
 COLUMNS = [
     Column("统一社会信用代码", "credit_code", True, hint="18 位"),
     Column("企业名称", "name", True),
-    Column("所属镇街", "region", True, "region", "如：旧县街道"),
+    Column("所属镇街", "region", True, "region", "如：旧县街道；辖区内有重名时写作 区县/镇街，如 铜梁区/旧县街道"),
     Column("监管行业", "industry", True, "industry", "如：机械、危险化学品"),
     Column("规模", "scale", kind="choice", hint="规上/规下"),
     Column("从业人数", "employees", kind="int"),
