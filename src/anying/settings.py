@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN (offline sites)
     "anying.core",
+    "anying.standards",
     "anying.registry",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("", include("anying.core.urls")),
     path("enterprises/", include("anying.registry.urls")),
+    path("standards/", include("anying.standards.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class StandardsConfig(AppConfig):
+    name = "anying.standards"
+    label = "standards"
+    verbose_name = "标准与判定依据"
+
+    def ready(self):
+        from anying.core.navigation import MenuEntry, register
+
+        register(MenuEntry("重大隐患判定标准", "criteria_list", "journal-bookmark", "registry.view",
+                           section="参考资料", order=800))

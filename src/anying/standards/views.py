@@ -1,0 +1,23 @@
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from anying.core.views import perm_required
+
+from .models import AccidentType, CriteriaSet
+
+
+@perm_required("registry.view")
+def criteria_list(request):
+    sets = CriteriaSet.objects.prefetch_related("industries").annotate(rows=Count("criteria"))
+    return render(request, "standards/criteria_list.html", {
+        "sets": sets, "accident_types": AccidentType.objects.all()})
+
+
+@perm_required("registry.view")
+def criteria_detail(request, code):
+    criteria_set = get_object_or_404(CriteriaSet, code=code)
+    q = request.GET.get("q", "").strip()[:50]
+    criteria = criteria_set.criteria.all()
+    if q:
+        criteria = criteria.filter(Q(text__contains=q) | Q(category__contains=q))
+    return render(request, "standards/criteria_detail.html", {"set": criteria_set, "criteria": criteria, "q": q})
