@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "anying.core",
     "anying.standards",
     "anying.registry",
+    "anying.hazards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,134 @@
+"""The hazard register (隐患排查治理): one register for every channel (PRODUCT.md §4.1).
+
+Region, industry and organisation are copied from the enterprise when a hazard is registered,
+so the scope rule and the region × industry tables filter the hazard table itself (a million
+rows) without a join to enterprises.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anying.core.models import Industry, Organisation, Region
+from anying.core.scope import ScopedQuerySet
+from anying.registry.models import Enterprise
+from anying.standards.models import AccidentType, Criterion
+
+
+class HazardQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation"}
+
+
+class Hazard(models.Model):
+    class Level(models.TextChoices):
+        GENERAL = "general", "一般事故隐患"
+        MAJOR = "major", "重大事故隐患"
+
+    class Channel(models.TextChoices):
+        SELF = "self", "企业自查"
+        INSPECTION = "inspection", "监督检查"
+        COVERT = "covert", "明查暗访"
+        TIP = "tip", "群众举报"
+        EXPERT = "expert", "专家指导服务"
+        ASSIGNED = "assigned", "上级交办"
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "已登记"
+        RECTIFYING = "rectifying", "整改中"
+        SUBMITTED = "submitted", "待复查"
+        CLOSED = "closed", "已销号"
+
+    class Category(models.TextChoices):
+        MANAGEMENT = "management", "基础管理类"
+        SITE = "site", "现场管理类"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="生产经营单位", on_delete=models.PROTECT, related_name="hazards")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+", editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    place = models.CharField("隐患部位", max_length=200)
+    description = models.TextField("隐患描述")
+    category = models.CharField("隐患类别", max_length=16, choices=Category.choices, default=Category.SITE)
+    accident_type = models.ForeignKey(AccidentType, verbose_name="可能导致的事故类型", null=True, blank=True,
+                                      on_delete=models.PROTECT, limit_choices_to={"group": "基本事故类型"})
+    level = models.CharField("隐患等级", max_length=8, choices=Level.choices, default=Level.GENERAL)
+    criterion = models.ForeignKey(Criterion, verbose_name="判定依据", null=True, blank=True, on_delete=models.PROTECT,
+                                  limit_choices_to={"is_item": True})
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
+    found_by = models.CharField("发现人", max_length=50)
+    found_on = models.DateField("发现日期")
+
+    responsible_person = models.CharField("整改责任人", max_length=50, blank=True)
+    measures = models.TextField("整改措施", blank=True)
+    funds = models.DecimalField("整改资金（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    deadline = models.DateField("整改期限", null=True, blank=True)
+
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", editable=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", editable=False)
+    closed_on = models.DateField("销号日期", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_demo = models.BooleanField(default=False)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事故隐患"
+        ordering = ["-found_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "industry", "status"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["level", "status"]),
+            models.Index(fields=["enterprise", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.place}"
+
+
+class RectificationPlan(models.Model):
+    """The six elements of 总局令16号 第十五条, required before a major hazard's rectification."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="plan")
+    objectives = models.TextField("目标和任务")
+    methods = models.TextField("方法和措施")
+    funds_and_materials = models.TextField("经费和物资")
+    organisation_and_staff = models.TextField("负责机构和人员")
+    time_limit = models.TextField("时限和要求")
+    safety_and_emergency = models.TextField("安全措施和应急预案")
+
+    ELEMENTS = ["objectives", "methods", "funds_and_materials", "organisation_and_staff", "time_limit",
+                "safety_and_emergency"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重大事故隐患治理方案"
+
+    def __str__(self) -> str:
+        return f"{self.hazard} 治理方案"
+
+
+class HazardEvent(models.Model):
+    """The hazard's timeline: every transition with who, when, why."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField("操作", max_length=32)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField("说明", blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患处理记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.transition}"
