@@ -21,6 +21,23 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests (live server, threads) flush the database afterwards, which removes
+    the reference data the migrations loaded; put it back with the migrations' own functions."""
+    import importlib
+
+    from django.apps import apps
+
+    from anying.standards.models import AccidentType
+
+    for model, migration in ((Industry, "anying.core.migrations.0002_industries"),
+                             (RiskTag, "anying.registry.migrations.0002_risk_tags"),
+                             (AccidentType, "anying.standards.migrations.0002_load")):
+        if not model.objects.exists():
+            importlib.import_module(migration).load(apps, None)
+
+
+@pytest.fixture
 def district(db):
     core_demo.load(random.Random(1))
     return Region.objects.get(name="铜梁区")

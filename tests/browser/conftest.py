@@ -12,11 +12,9 @@ Screenshots for humans go to test-artifacts/ at the repository root; a failing t
 one there, named after the test.
 """
 
-import importlib
 import os
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, sync_playwright
 
 from .helpers import shoot
@@ -39,15 +37,8 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Industries and risk tags, loaded by the data migrations' own functions if a flush removed them."""
-    from anying.core.models import Industry
-    from anying.registry.models import RiskTag
-
-    for model, migration in ((Industry, "anying.core.migrations.0002_industries"),
-                             (RiskTag, "anying.registry.migrations.0002_risk_tags")):
-        if not model.objects.exists():
-            importlib.import_module(migration).load(apps, None)
+def _reference_data(reference_data):
+    """Every browser test runs on a live server, so on a flushed database (see tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

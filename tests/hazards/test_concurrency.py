@@ -10,10 +10,10 @@ from anying.hazards import services
 from anying.hazards.models import Hazard, HazardEvent
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serialises writers with IMMEDIATE transactions; the row-lock race needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_close_exactly_one_wins(factory, users):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers with IMMEDIATE transactions; the row-lock race needs PostgreSQL")
+def test_concurrent_close_exactly_one_wins(reference_data, factory, users):
     hazard = factory(status="submitted")
     results, barrier = [], threading.Barrier(2)
 
