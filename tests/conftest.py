@@ -28,11 +28,13 @@ def reference_data(transactional_db):
 
     from django.apps import apps
 
+    from anying.hazards.models import EscalationStep
     from anying.standards.models import AccidentType
 
     for model, migration in ((Industry, "anying.core.migrations.0002_industries"),
                              (RiskTag, "anying.registry.migrations.0002_risk_tags"),
-                             (AccidentType, "anying.standards.migrations.0002_load")):
+                             (AccidentType, "anying.standards.migrations.0002_load"),
+                             (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder")):
         if not model.objects.exists():
             importlib.import_module(migration).load(apps, None)
 

@@ -132,3 +132,38 @@ class HazardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.transition}"
+
+
+class EscalationStep(models.Model):
+    """One rung of the escalation ladder for overdue hazards. Jurisdictions differ, so the
+    ladder is data (loaded from data/escalation_ladder.csv, each row cited), not code."""
+
+    code = models.CharField(max_length=16, unique=True)
+    label = models.CharField("措施", max_length=20)
+    days_overdue = models.PositiveIntegerField("逾期天数")
+    major_only = models.BooleanField("仅重大隐患", default=False)
+    source = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "逾期升级措施"
+        ordering = ["days_overdue"]
+
+    def __str__(self) -> str:
+        return f"逾期 {self.days_overdue} 天：{self.label}"
+
+
+class Escalation(models.Model):
+    """A step taken for one hazard. The unique pair makes every step happen once per hazard,
+    however often or in how many processes `anying tick` runs."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="escalations")
+    step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    days_overdue = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "逾期升级记录"
+        constraints = [models.UniqueConstraint(fields=["hazard", "step"], name="one_escalation_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.step.label}"

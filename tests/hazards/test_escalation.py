@@ -1,0 +1,105 @@
+"""Overdue hazards climb the ladder once per step, however often tick runs (journey J4)."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from anying.core.models import AuditEvent
+from anying.hazards import escalation
+from anying.hazards.models import Escalation, EscalationStep, Hazard, HazardEvent
+
+
+def at(day: dt.date) -> dt.datetime:
+    """A moment on `day` in Asia/Shanghai (01:00, when the nightly tick runs)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(1, 0)))
+
+
+def overdue(factory, days: int, level="general", status="rectifying"):
+    hazard = factory(level=level, status=status)
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - dt.timedelta(days=days))
+    return hazard
+
+
+def steps(hazard):
+    return list(Escalation.objects.filter(hazard=hazard).order_by("step__days_overdue").values_list("step__code", flat=True))
+
+
+def test_the_ladder_is_configuration_with_sources(db):
+    ladder = list(EscalationStep.objects.values_list("code", "days_overdue"))
+    assert ladder == [("reminder", 1), ("letter", 7), ("circular", 15), ("interview", 30), ("listed", 60)]
+    assert all(EscalationStep.objects.values_list("source", flat=True))
+
+
+def test_each_step_when_its_day_comes_and_once_only(factory):
+    hazard = overdue(factory, 0)
+    today = timezone.localdate()
+    assert escalation.run(at(today)) == 0
+    for day, expected in [(1, ["reminder"]), (6, ["reminder"]), (7, ["reminder", "letter"]),
+                          (15, ["reminder", "letter", "circular"]), (30, ["reminder", "letter", "circular", "interview"])]:
+        escalation.run(at(today + dt.timedelta(days=day)))
+        escalation.run(at(today + dt.timedelta(days=day)))  # a second tick the same night changes nothing
+        assert steps(hazard) == expected, day
+    assert HazardEvent.objects.filter(hazard=hazard, transition__startswith="escalate:").count() == 4
+    assert AuditEvent.objects.filter(object_id=str(hazard.pk), summary__startswith="逾期升级").count() == 4
+
+
+def test_listed_supervision_only_for_major_hazards(factory):
+    general, major = overdue(factory, 61), overdue(factory, 61, level="major")
+    escalation.run()
+    assert "listed" not in steps(general) and "listed" in steps(major)
+
+
+def test_a_late_first_tick_catches_up_all_due_steps(factory):
+    hazard = overdue(factory, 20)
+    assert escalation.run() == 3
+    assert steps(hazard) == ["reminder", "letter", "circular"]
+
+
+def test_closed_submitted_and_undated_hazards_do_not_escalate(factory):
+    overdue(factory, 10, status="closed")
+    overdue(factory, 10, status="submitted")
+    undated = factory()
+    assert undated.deadline is None
+    assert escalation.run() == 0
+
+
+def test_overdue_is_counted_in_shanghai_dates(factory):
+    hazard = overdue(factory, 0)
+    # 2026-…T16:30Z is already the next day in Shanghai (UTC+8): the hazard is one day overdue.
+    today = timezone.localdate()
+    utc_evening = dt.datetime.combine(today, dt.time(16, 30), tzinfo=dt.UTC)
+    escalation.run(utc_evening)
+    assert steps(hazard) == ["reminder"]
+
+
+def test_tick_command_runs_it(factory, capsys):
+    overdue(factory, 8)
+    call_command("tick")
+    assert "hazard_escalation: 2" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent ticks need PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_ticks_take_each_step_once(reference_data, factory):
+    hazards = [overdue(factory, 16) for _ in range(30)]
+    barrier = threading.Barrier(2)
+
+    def tick():
+        from django.db import connection as thread_connection
+
+        barrier.wait()
+        escalation.run()
+        thread_connection.close()
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Escalation.objects.count() == 30 * 3
+    assert all(steps(h) == ["reminder", "letter", "circular"] for h in hazards)
+    assert HazardEvent.objects.filter(transition__startswith="escalate:").count() == 30 * 3
