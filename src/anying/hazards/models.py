@@ -73,6 +73,7 @@ class Hazard(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", editable=False)
     closed_on = models.DateField("销号日期", null=True, blank=True, editable=False)
+    review_due = models.DateField("复查期限", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -167,3 +168,35 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.step.label}"
+
+
+class ExtensionRequest(models.Model):
+    """整改延期申请 (总局令15号 第十七条, PRODUCT.md §4.1): asked at least 10 days before the
+    deadline, answered within 5 days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待答复"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "不同意"
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField("申请日期")
+    current_deadline = models.DateField("原整改期限")
+    new_deadline = models.DateField("申请延至")
+    reason = models.TextField("延期理由")
+    answer_due = models.DateField("答复期限")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    answer = models.TextField("答复意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改延期申请"
+        ordering = ["-requested_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["hazard"], condition=models.Q(status="pending"),
+                                               name="one_pending_extension_per_hazard")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} 延期至 {self.new_deadline}"

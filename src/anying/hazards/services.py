@@ -14,6 +14,7 @@ from anying.core.permissions import SYSTEM
 from anying.core.roles import Role
 from anying.registry.models import Enterprise
 
+from .deadlines import review_due
 from .models import Hazard, HazardEvent, RectificationPlan
 from .workflow import INSPECTOR_ROLES, TRANSITIONS, available, parties_of
 
@@ -88,6 +89,7 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", evidence:
         hazard.rectified_by = actor
     elif name == "submit":
         hazard.submitted_by = actor
+        hazard.review_due = review_due(timezone.localdate())
     elif name == "close":
         hazard.closed_by, hazard.closed_on = actor, timezone.localdate()
     hazard.version += 1
