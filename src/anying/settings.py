@@ -154,6 +154,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ANYING_MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_MAX_LIMIT = 1000  # API pages are bounded whatever `limit` a client asks for
+# Outbound notification channels besides the in-app inbox: "email", "webhook" (comma separated).
+ANYING_NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("ANYING_NOTIFY_CHANNELS", "").split(",") if c.strip()]
+ANYING_WEBHOOK_URL = os.environ.get("ANYING_WEBHOOK_URL", "")
+EMAIL_HOST = os.environ.get("ANYING_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ANYING_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("ANYING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ANYING_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("ANYING_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("ANYING_EMAIL_FROM", "anying@localhost")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

@@ -103,3 +103,17 @@ def test_two_concurrent_ticks_take_each_step_once(reference_data, factory):
     assert Escalation.objects.count() == 30 * 3
     assert all(steps(h) == ["reminder", "letter", "circular"] for h in hazards)
     assert HazardEvent.objects.filter(transition__startswith="escalate:").count() == 30 * 3
+
+
+def test_each_step_notifies_the_enterprise_and_its_town(factory, enterprise_user, users):
+    from anying.core.models import Notification
+
+    owner = enterprise_user(factory.enterprise)
+    overdue(factory, 7)
+    escalation.run()
+    titles = sorted(Notification.objects.filter(user=owner).values_list("title", flat=True))
+    assert titles == ["隐患逾期 7 天：催办提醒", "隐患逾期 7 天：函告"]
+    assert Notification.objects.filter(user=users["jiuxian"]).count() == 2  # 旧县街道应急办
+    assert not Notification.objects.filter(user=users["hufeng"]).exists()
+    escalation.run()
+    assert Notification.objects.filter(user=owner).count() == 2  # once per step

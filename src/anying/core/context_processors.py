@@ -13,4 +13,6 @@ def navigation(request):
         url = reverse(entry.url_name)
         active = path == url if url == "/" else path.startswith(url)
         menu.append({"label": entry.label, "url": url, "icon": entry.icon, "section": entry.section, "active": active})
-    return {"menu": menu}
+    from .notifications import unread_count
+
+    return {"menu": menu, "unread": unread_count(user)}

@@ -10,6 +10,7 @@ owning enterprise organisation; the rule itself lives only here.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.lookups import StartsWith
 
 from .models import Industry, Region
 from .roles import GOVERNMENT_ROLES, Role
@@ -34,14 +35,11 @@ def user_industry_ids(user) -> list[int] | None:
 
 
 def industry_ids(unit) -> list[int] | None:
-    """Ids of every industry the unit supervises, sub-industries included; None = all."""
-    roots = list(unit.supervised_industries.values_list("path", flat=True))
-    if not roots:
-        return None
-    q = models.Q()
-    for path in roots:
-        q |= models.Q(path__startswith=path)
-    return list(Industry.objects.filter(q).values_list("id", flat=True))
+    """Ids of every industry the unit supervises, sub-industries included; None = all.
+    One query: an industry is in when one of the unit's industries is a prefix of its path."""
+    roots = Industry.objects.filter(supervisors=unit).filter(StartsWith(models.OuterRef("path"), models.F("path")))
+    ids = list(Industry.objects.filter(models.Exists(roots)).values_list("id", flat=True))
+    return ids or None  # a unit with supervised industries always matches at least those
 
 
 def scope_q(user, *, region: str = "region", industry: str | None = "industry",

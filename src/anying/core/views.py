@@ -24,7 +24,7 @@ from .forms import (
 )
 from .http import submit
 from .listing import paginate, parse_id, query_without, sort
-from .models import ApiToken, AuditEvent, Organisation, Region, User
+from .models import ApiToken, AuditEvent, Notification, Organisation, Region, User
 from .roles import Role
 from .scope import region_subtree_q, unit_region_path
 
@@ -269,3 +269,17 @@ def token_revoke(request, pk):
     messages.success(request, f"已吊销令牌：{token.name}")
     return redirect("account")
 
+
+
+# --- inbox -----------------------------------------------------------------------------------
+
+@login_required
+def inbox(request):
+    from .notifications import mark_read
+
+    if request.method == "POST":
+        ids = [parse_id(v) for v in request.POST.getlist("id")]
+        mark_read(request.user, [i for i in ids if i] if request.POST.get("id") else None)
+        return redirect("inbox")
+    page = paginate(request, Notification.objects.filter(user=request.user), per_page=20)
+    return render(request, "core/inbox.html", {"page": page, "qs_page": query_without(request, "page")})

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit
-from anying.core.models import AuditEvent
+from anying.core.models import AuditEvent, Organisation, User
+from anying.core.notifications import notify_many
 
 from .models import Escalation, EscalationStep, Hazard, HazardEvent
 
@@ -40,7 +43,7 @@ def run(now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _batch(step: EscalationStep, due, today: dt.date) -> int:
     lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
-    hazards = list(due.select_for_update(**lock).select_related("region").order_by("id")[:BATCH])
+    hazards = list(due.select_for_update(**lock).annotate(enterprise_name=F("enterprise__name")).order_by("id")[:BATCH])
     if not hazards:
         return 0
     stamp = timezone.now()
@@ -54,4 +57,25 @@ def _batch(step: EscalationStep, due, today: dt.date) -> int:
                     comment=comment.format(days=(today - h.deadline).days)) for h in hazards if h.pk in mine])
     AuditEvent.objects.bulk_create([
         audit.build(None, AuditEvent.Action.STATE, h, summary=f"逾期升级：{step.label}") for h in hazards if h.pk in mine])
+    _notify(step, [h for h in hazards if h.pk in mine], today)
     return len(hazards)
+
+
+def _notify(step: EscalationStep, hazards: list[Hazard], today: dt.date) -> None:
+    """The enterprise's own accounts and the town office of its region hear of every step."""
+    towns = {h.region_id for h in hazards}
+    units = {h.organisation_id for h in hazards}
+    offices = dict(Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE, region_id__in=towns)
+                   .values_list("pk", "region_id"))
+    recipients: dict[int, list] = {}
+    for user in User.objects.filter(unit_id__in=units | set(offices), is_active=True):
+        key = offices.get(user.unit_id)
+        recipients.setdefault(("town", key) if key else ("org", user.unit_id), []).append(user)
+    messages = []
+    for h in hazards:
+        title = f"隐患逾期 {(today - h.deadline).days} 天：{step.label}"
+        body = f"{h.enterprise_name}：{h.place}，{h.description[:60]}；整改期限 {h.deadline:%Y-%m-%d}"
+        url = reverse("enterprise_detail", args=[h.enterprise_id])
+        for user in recipients.get(("org", h.organisation_id), []) + recipients.get(("town", h.region_id), []):
+            messages.append((user, title, body, url))
+    notify_many(messages)

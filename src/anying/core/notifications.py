@@ -1,0 +1,122 @@
+"""Notifications: an in-app inbox for every user plus pluggable outbound channels.
+
+`notify()` writes the in-app copy first and queues one Delivery per configured channel in the
+same transaction; `deliver_due()` (run by `anying tick`) sends them and retries failures with
+back-off, logging each result. A failed channel never touches the in-app copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.request
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Delivery, Notification
+
+MAX_ATTEMPTS = 6
+
+
+class Channel(ABC):
+    """An outbound channel. `send` raises on failure; its message is logged on the delivery."""
+
+    name = ""
+
+    @abstractmethod
+    def send(self, notification: Notification) -> str:
+        """Deliver one notification; return a short result for the delivery log."""
+
+
+class EmailChannel(Channel):
+    name = "email"
+
+    def send(self, notification: Notification) -> str:
+        address = notification.user.email
+        if not address:
+            return "用户未填写邮箱，跳过"
+        send_mail(notification.title, f"{notification.body}\n\n{notification.url}".strip(),
+                  settings.DEFAULT_FROM_EMAIL, [address])
+        return f"已发送至 {address}"
+
+
+class WebhookChannel(Channel):
+    """A generic JSON webhook (企业微信 / 钉钉 robot style: {"msgtype": "text", "text": {...}})."""
+
+    name = "webhook"
+
+    def send(self, notification: Notification) -> str:
+        url = settings.ANYING_WEBHOOK_URL
+        payload = {"msgtype": "text", "text": {"content": f"{notification.title}\n{notification.body}".strip()},
+                   "user": notification.user.username}
+        request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - URL set by the deployment
+            return f"HTTP {response.status}"
+
+
+CHANNELS: dict[str, Channel] = {c.name: c for c in (EmailChannel(), WebhookChannel())}
+
+
+def enabled_channels() -> list[str]:
+    return [name for name in settings.ANYING_NOTIFY_CHANNELS if name in CHANNELS]
+
+
+def notify(users: Iterable, title: str, body: str = "", url: str = "") -> list[Notification]:
+    return notify_many((u, title, body, url) for u in users)
+
+
+@transaction.atomic
+def notify_many(messages: Iterable[tuple]) -> list[Notification]:
+    """Many (user, title, body, url) messages in a constant number of queries (the tick's case)."""
+    notes = Notification.objects.bulk_create(
+        [Notification(user=u, title=title[:200], body=body, url=url[:300]) for u, title, body, url in messages
+         if u is not None and u.is_active], batch_size=1000)
+    channels = enabled_channels()
+    Delivery.objects.bulk_create([Delivery(notification=n, channel=c) for n in notes for c in channels],
+                                 batch_size=1000)
+    return notes
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=5 * 2 ** (attempts - 1))  # 5, 10, 20, 40 … minutes
+
+
+def deliver_due(now: dt.datetime | None = None, batch: int = 200) -> int:
+    """Send pending deliveries whose time has come. Two workers take different rows."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+        due = list(Delivery.objects.select_for_update(**lock).filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+                   .select_related("notification", "notification__user").order_by("next_attempt_at")[:batch])
+        for delivery in due:
+            delivery.attempts += 1
+            try:
+                delivery.last_result = CHANNELS[delivery.channel].send(delivery.notification)[:500]
+            except Exception as exc:  # any failure of a channel is logged and retried, never raised
+                delivery.last_result = f"{type(exc).__name__}: {exc}"[:500]
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    delivery.status = Delivery.Status.FAILED
+                else:
+                    delivery.next_attempt_at = now + _backoff(delivery.attempts)
+            else:
+                delivery.status, delivery.delivered_at = Delivery.Status.SENT, now
+                sent += 1
+            delivery.save(update_fields=["attempts", "last_result", "status", "next_attempt_at", "delivered_at"])
+    return sent

@@ -1,0 +1,97 @@
+"""In-app inbox and outbound channels with logged, retried deliveries."""
+
+import datetime as dt
+import http.server
+import json
+import threading
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from anying.core import notifications
+from anying.core.models import Delivery, Notification
+
+
+def test_inbox_shows_own_messages_with_unread_count(users, login):
+    notifications.notify([users["jiuxian"]], "隐患逾期", "旧县机械厂：一车间", "/enterprises/")
+    notifications.notify([users["hufeng"]], "别人的消息")
+    client = login(users["jiuxian"])
+    home = client.get("/").content.decode()
+    assert 'text-bg-danger">1<' in home
+    body = client.get(reverse("inbox")).content.decode()
+    assert "隐患逾期" in body and "别人的消息" not in body
+    client.post(reverse("inbox"))
+    assert notifications.unread_count(users["jiuxian"]) == 0 and notifications.unread_count(users["hufeng"]) == 1
+
+
+def test_mark_one_read_only_touches_own(users, login):
+    mine = notifications.notify([users["jiuxian"]], "一")[0]
+    other = notifications.notify([users["hufeng"]], "二")[0]
+    login(users["jiuxian"]).post(reverse("inbox"), {"id": [mine.pk, other.pk]})
+    assert Notification.objects.get(pk=mine.pk).read_at and not Notification.objects.get(pk=other.pk).read_at
+
+
+def test_email_delivery_is_logged(users, settings):
+    settings.ANYING_NOTIFY_CHANNELS = ["email"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    user = users["jiuxian"]
+    user.email = "jx@example.org"
+    user.save()
+    notifications.notify([user, users["hufeng"]], "测试邮件", "正文")
+    assert notifications.deliver_due() == 2
+    assert [m.to for m in mail.outbox] == [["jx@example.org"]]
+    results = dict(Delivery.objects.values_list("notification__user__username", "last_result"))
+    assert results == {"jiuxian": "已发送至 jx@example.org", "hufeng": "用户未填写邮箱，跳过"}
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    received: list = []
+    fail = False
+
+    def do_POST(self):  # noqa: N802 - the http.server API
+        Hook.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(500 if Hook.fail else 200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook(settings):
+    server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.ANYING_NOTIFY_CHANNELS = ["webhook"]
+    settings.ANYING_WEBHOOK_URL = f"http://127.0.0.1:{server.server_port}/robot"
+    Hook.received, Hook.fail = [], False
+    yield Hook
+    server.shutdown()
+
+
+def test_failed_webhook_is_retried_and_never_loses_the_inbox_copy(users, webhook):
+    webhook.fail = True
+    note = notifications.notify([users["jiuxian"]], "约谈通知", "请于周五到镇应急办")[0]
+    now = timezone.now()
+    assert notifications.deliver_due(now) == 0
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending" and delivery.attempts == 1 and "HTTPError" in delivery.last_result
+    assert notifications.deliver_due(now) == 0  # not yet due again: back-off
+    assert Delivery.objects.get().attempts == 1
+    webhook.fail = False
+    assert notifications.deliver_due(now + dt.timedelta(minutes=6)) == 1
+    delivery = Delivery.objects.get()
+    assert delivery.status == "sent" and delivery.last_result == "HTTP 200" and delivery.attempts == 2
+    assert webhook.received[-1]["text"]["content"].startswith("约谈通知")
+    assert Notification.objects.filter(pk=note.pk).exists()
+
+
+def test_a_channel_gives_up_after_max_attempts(users, webhook):
+    webhook.fail = True
+    notifications.notify([users["jiuxian"]], "x")
+    now = timezone.now()
+    for i in range(notifications.MAX_ATTEMPTS):
+        notifications.deliver_due(now + dt.timedelta(days=i))
+    assert Delivery.objects.get().status == "failed"
+    assert Notification.objects.filter(user=users["jiuxian"]).count() == 1
