@@ -14,6 +14,17 @@ from anying.registry.models import RiskTag
 PASSWORD = core_demo.DEMO_PASSWORD
 
 
+def png_bytes(size=(4, 4)) -> bytes:
+    """A real, decodable PNG for upload tests."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # argon2 is deliberately slow; tests that check hashing itself put it back.

@@ -13,8 +13,9 @@ from anying.core.audit import history
 from anying.core.models import Attachment
 from anying.registry import creditcode, services
 from anying.registry.models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
+from tests.conftest import png_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def version(ent):
@@ -139,6 +140,10 @@ def test_disguised_upload_is_refused_and_nothing_saved(users, login, make_enterp
                            card(post, kind="risk_list", content="x", attachment=fake), follow=True)
     assert "文件内容与扩展名不符" in response.content.decode()
     assert not PostCard.objects.exists() and not Attachment.objects.exists()
+    broken = SimpleUploadedFile("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+    response = client.post(reverse("enterprise_card_save", args=[ent.pk, post.pk]),
+                           card(post, kind="risk_list", content="x", attachment=broken), follow=True)
+    assert "图片已损坏或不是有效图片" in response.content.decode()
     exe = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     response = client.post(reverse("enterprise_card_save", args=[ent.pk, post.pk]),
                            card(post, kind="risk_list", content="x", attachment=exe), follow=True)

@@ -38,7 +38,22 @@ def check_upload(upload) -> str:
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
         raise ValidationError(f"文件内容与扩展名不符：{name}")
+    if mime.startswith("image/"):
+        _check_image(upload, name)
     return mime
+
+
+def _check_image(upload, name: str) -> None:
+    """A photo must really decode: a file with an image header and anything else after it is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(f"图片已损坏或不是有效图片：{name}") from exc
+    finally:
+        upload.seek(0)
 
 
 def attach(actor, obj: models.Model, upload, audit_on: models.Model | None = None) -> Attachment:
