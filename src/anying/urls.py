@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("anying.core.urls")),
     path("enterprises/", include("anying.registry.urls")),
     path("standards/", include("anying.standards.urls")),
+    path("hazards/", include("anying.hazards.urls")),
     path("api/v1/", api.urls),
 ]

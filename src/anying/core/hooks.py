@@ -43,3 +43,15 @@ def register_tick(name: str, run: Callable) -> None:
 
 def register_register(register: Register) -> None:
     REGISTERS[register.name] = register
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    """A link an upper app adds to a record page of a lower app (e.g. 登记隐患 on an enterprise)."""
+    label: str
+    url_name: str  # reversed with the record's pk
+    icon: str
+    perm: str
+
+
+ENTERPRISE_ACTIONS: list[RecordAction] = []

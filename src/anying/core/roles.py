@@ -19,7 +19,8 @@ class Role(models.TextChoices):
 GOVERNMENT_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR, Role.LEADER, Role.DUTY_OFFICER}
 
 _VIEW = {"registry.view"}
-_INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users"}
+_INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users",
+                    "hazards.act"}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.DISTRICT_ADMIN: _INSPECT | {"core.manage_units", "core.manage_users", "core.view_audit"},
@@ -29,7 +30,7 @@ PERMISSIONS: dict[str, set[str]] = {
     Role.DUTY_OFFICER: _VIEW,
     # An enterprise keeps its own posts, personnel and contacts current; the regulator owns
     # its identity (credit code, region, industry, standardization).
-    Role.ENTERPRISE_USER: _VIEW | {"registry.edit_own"},
+    Role.ENTERPRISE_USER: _VIEW | {"registry.edit_own", "hazards.act"},
 }
 
 

@@ -134,6 +134,12 @@ class HazardEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.transition}"
 
+    @property
+    def label(self) -> str:
+        from .workflow import EVENT_LABELS
+
+        return EVENT_LABELS.get(self.transition.split(":")[0], self.transition)
+
 
 class EscalationStep(models.Model):
     """One rung of the escalation ladder for overdue hazards. Jurisdictions differ, so the

@@ -63,3 +63,7 @@ def available(user, hazard: Hazard, can_see: bool) -> list[Transition]:
     parties = parties_of(user, hazard, can_see)
     return [t for t in TRANSITIONS.values() if hazard.status in t.sources and parties & t.parties
             and not (t.separated and user.pk in (hazard.rectified_by_id, hazard.submitted_by_id))]
+
+
+EVENT_LABELS = {"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
+                "escalate": "逾期升级", **{t.name: t.label for t in TRANSITIONS.values()}}

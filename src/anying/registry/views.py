@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from anying.core import audit
 from anying.core.attachments import attach, attachments_by_object
 from anying.core.errors import ImportFileError, PermissionDenied
+from anying.core.hooks import ENTERPRISE_ACTIONS
 from anying.core.http import error_text, submit
 from anying.core.listing import paginate, parse_id, query_without, sort
 from anying.core.models import AuditEvent
@@ -113,7 +114,9 @@ def enterprise_detail(request, pk):
     if tab not in dict(TABS):
         tab = "basic"
     context = {"ent": ent, "tab": tab, "tabs": TABS, "can_edit": can_edit(request.user, ent),
-               "tags": list(ent.tags.all())}
+               "tags": list(ent.tags.all()),
+               "record_actions": [(a, reverse(a.url_name, args=[ent.pk])) for a in ENTERPRISE_ACTIONS
+                                  if request.user.has_perm_code(a.perm)]}
     if tab in ("basic", "persons"):
         context["responsible"] = {p.kind: p for p in ent.responsible_persons.all()}
         context["responsible_kinds"] = ResponsiblePerson.Kind.choices

@@ -1,0 +1,82 @@
+from django import forms
+from django.db.models import Q
+
+from anying.core.forms import Styled
+from anying.core.roles import Role
+from anying.registry.forms import DateInput
+from anying.standards.models import Criterion
+
+from .models import Hazard, RectificationPlan
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos in one input; each is checked by core.attachments when stored."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if self.required and not files:
+            raise forms.ValidationError("请上传至少一个文件")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def criteria_for(enterprise):
+    """Items of the criteria sets that apply to the enterprise's industry (or one above it)."""
+    path = enterprise.industry.path
+    applicable = Q()
+    for prefix in {path[: i + 1] for i, c in enumerate(path) if c == "/"}:
+        applicable |= Q(criteria_set__industries__path=prefix)
+    return Criterion.objects.filter(applicable, is_item=True).select_related("criteria_set").distinct()
+
+
+class HazardForm(Styled, forms.ModelForm):
+    photos = MultipleFileField(label="现场照片", required=False)
+
+    class Meta:
+        model = Hazard
+        fields = ["place", "description", "category", "accident_type", "level", "criterion", "channel",
+                  "found_by", "found_on"]
+        widgets = {"found_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, enterprise=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = criteria_for(enterprise)
+        self.fields["criterion"].label_from_instance = lambda c: f"{c.reference} {c.text[:60]}"
+        self.fields["criterion"].help_text = "重大事故隐患必选；只列出适用于本企业行业的判定标准"
+        if user is not None and user.role == Role.ENTERPRISE_USER:
+            self.fields["channel"].choices = [(Hazard.Channel.SELF, Hazard.Channel.SELF.label)]
+        else:
+            self.fields["channel"].choices = [c for c in Hazard.Channel.choices if c[0] != Hazard.Channel.SELF]
+
+
+class TransitionForm(Styled, forms.Form):
+    comment = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = MultipleFileField(label="整改后照片或材料", required=False)
+    responsible_person = forms.CharField(label="整改责任人", max_length=50, required=False)
+    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    funds = forms.DecimalField(label="整改资金（元）", max_digits=12, decimal_places=2, required=False, min_value=0)
+    deadline = forms.DateField(label="整改期限", widget=DateInput(), required=False)
+
+
+class PlanForm(Styled, forms.ModelForm):
+    class Meta:
+        model = RectificationPlan
+        fields = RectificationPlan.ELEMENTS
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in RectificationPlan.ELEMENTS}
+
+
+class ExtensionForm(Styled, forms.Form):
+    new_deadline = forms.DateField(label="申请延至", widget=DateInput())
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(Styled, forms.Form):
+    approve = forms.TypedChoiceField(label="答复", choices=[("1", "同意延期"), ("0", "不同意")], coerce=lambda v: v == "1")
+    answer = forms.CharField(label="答复意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -1,0 +1,96 @@
+"""Reading hazards: the list filters, the to-do list and overdue rules, all through the scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from ninja import Field, Schema
+
+from anying.core.listing import parse_id
+from anying.core.models import Industry, Region
+from anying.core.roles import Role
+
+from .models import Hazard
+from .workflow import INSPECTOR_ROLES
+
+OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING, Hazard.Status.SUBMITTED]
+SORT_COLUMNS = {"found_on": "found_on", "deadline": "deadline", "enterprise": "enterprise__name", "status": "status"}
+
+
+class HazardFilter(Schema):
+    q: str = Field("", max_length=100, description="企业名称或隐患部位/描述包含")
+    level: str = ""
+    status: str = ""
+    overdue: bool = False
+    region: int | None = None
+    industry: int | None = None
+    channel: str = ""
+    enterprise: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @classmethod
+    def from_params(cls, params) -> HazardFilter:
+        data = {}
+        for name, field in cls.model_fields.items():
+            value = (params.get(name) or "").strip()[:100]
+            if field.annotation == int | None:
+                value = parse_id(value)
+            elif field.annotation == dt.date | None:
+                try:
+                    value = dt.date.fromisoformat(value) if value else None
+                except ValueError:
+                    value = None
+            elif field.annotation is bool:
+                value = value == "1"
+            data[name] = value
+        return cls(**data)
+
+    def apply(self, qs):
+        if self.q:
+            qs = qs.filter(Q(enterprise__name__contains=self.q) | Q(place__contains=self.q)
+                           | Q(description__contains=self.q))
+        for key in ("level", "status", "channel"):
+            if getattr(self, key):
+                qs = qs.filter(**{key: getattr(self, key)})
+        if self.overdue:
+            qs = overdue(qs)
+        if self.region:
+            path = Region.objects.filter(pk=self.region).values_list("path", flat=True).first()
+            qs = qs.filter(region__path__startswith=path) if path else qs.none()
+        if self.industry:
+            path = Industry.objects.filter(pk=self.industry).values_list("path", flat=True).first()
+            qs = qs.filter(industry__path__startswith=path) if path else qs.none()
+        if self.enterprise:
+            qs = qs.filter(enterprise_id=self.enterprise)
+        if self.date_from:
+            qs = qs.filter(found_on__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(found_on__lte=self.date_to)
+        return qs
+
+
+def overdue(qs, today: dt.date | None = None):
+    """Open hazards past their rectification deadline (dates in Asia/Shanghai)."""
+    today = today or timezone.localdate()
+    return qs.filter(status__in=[Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING], deadline__lt=today)
+
+
+def list_queryset(user, flt: HazardFilter):
+    return flt.apply(Hazard.objects.visible_to(user)).select_related("enterprise", "region", "industry")
+
+
+def todo(user):
+    """待办: what waits for this user. Enterprises: their hazards to rectify or submit (and their
+    own self-found ones to review); inspectors: hazards in scope to review or to start."""
+    qs = Hazard.objects.visible_to(user).select_related("enterprise", "region")
+    if user.role == Role.ENTERPRISE_USER:
+        return qs.filter(Q(status__in=[Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING])
+                         | Q(status=Hazard.Status.SUBMITTED, level=Hazard.Level.GENERAL, channel=Hazard.Channel.SELF)
+                         ).exclude(submitted_by=user, status=Hazard.Status.SUBMITTED).order_by("deadline", "id")
+    if user.role in INSPECTOR_ROLES:
+        return qs.filter(status=Hazard.Status.SUBMITTED).exclude(submitted_by=user).exclude(rectified_by=user) \
+            .order_by("review_due", "id")
+    return qs.none()

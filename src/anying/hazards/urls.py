@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.hazard_list, name="hazard_list"),
+    path("todo/", views.todo_list, name="hazard_todo"),
+    path("new/<int:enterprise_id>/", views.hazard_create, name="hazard_create"),
+    path("<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("<int:pk>/do/<slug:name>/", views.hazard_transition, name="hazard_transition"),
+    path("<int:pk>/extension/", views.extension_request, name="hazard_extension"),
+    path("<int:pk>/extension/<int:extension_id>/answer/", views.extension_answer, name="hazard_extension_answer"),
+    path("<int:pk>/files/<int:attachment_id>/", views.hazard_file, name="hazard_file"),
+]

@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anying.core.attachments import attach, attachments_of
+from anying.core.errors import PermissionDenied
+from anying.core.http import apply_errors, error_text
+from anying.core.listing import paginate, query_without, sort
+from anying.core.views import perm_required
+from anying.registry.models import Enterprise
+from anying.registry.queries import filter_choices
+
+from . import deadlines, services
+from .forms import AnswerForm, ExtensionForm, HazardForm, PlanForm, TransitionForm
+from .models import ExtensionRequest, Hazard
+from .queries import SORT_COLUMNS, HazardFilter, list_queryset, todo
+
+
+def _visible(user, pk):
+    return get_object_or_404(Hazard.objects.visible_to(user).select_related(
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type"), pk=pk)
+
+
+@perm_required("registry.view")
+def hazard_list(request):
+    flt = HazardFilter.from_params(request.GET)
+    qs, current_sort = sort(request, list_queryset(request.user, flt), SORT_COLUMNS, "-found_on")
+    return render(request, "hazards/hazard_list.html", {
+        "page": paginate(request, qs), "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
+        "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": Hazard.Channel.choices,
+        "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
+        "today": timezone.localdate()})
+
+
+@perm_required("hazards.act")
+def todo_list(request):
+    page = paginate(request, todo(request.user))
+    return render(request, "hazards/todo.html", {"page": page, "qs_page": query_without(request, "page"),
+                                                 "today": timezone.localdate()})
+
+
+@perm_required("hazards.act")
+def hazard_create(request, enterprise_id):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user).select_related("industry"),
+                                   pk=enterprise_id)
+    form = HazardForm(request.POST or None, request.FILES or None, enterprise=enterprise, user=request.user,
+                      initial={"found_on": timezone.localdate(), "found_by": request.user.display_name})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+        try:
+            with transaction.atomic():
+                hazard = services.register(request.user, {**data, "enterprise": enterprise})
+                for photo in form.cleaned_data["photos"]:
+                    attach(request.user, hazard, photo)
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已登记隐患：{hazard.place}")
+            return redirect("hazard_detail", pk=hazard.pk)
+    return render(request, "hazards/hazard_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def hazard_detail(request, pk):
+    hazard = _visible(request.user, pk)
+    events = list(hazard.events.select_related("actor"))
+    files = list(attachments_of(hazard))
+    extensions = list(hazard.extensions.select_related("requested_by", "answered_by"))
+    actions = services.actions_for(request.user, hazard)
+    is_owner = request.user.role == "enterprise_user" and request.user.unit_id == hazard.organisation_id
+    return render(request, "hazards/hazard_detail.html", {
+        "hazard": hazard, "events": events, "files": files, "extensions": extensions,
+        "escalations": list(hazard.escalations.select_related("step")),
+        "plan": getattr(hazard, "plan", None), "actions": actions, "transition_form": TransitionForm(),
+        "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
+        "answer_form": AnswerForm(), "can_answer": request.user.role in ("district_admin", "dept_inspector", "town_inspector"),
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def hazard_transition(request, pk, name):
+    hazard = _visible(request.user, pk)
+    form = TransitionForm(request.POST, request.FILES)
+    plan = PlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("hazard_detail", pk=pk)
+    data = form.cleaned_data
+    plan_data = {k: request.POST.get(k, "") for k in PlanForm.Meta.fields} if plan.is_bound else None
+    try:
+        with transaction.atomic():
+            for item in data["evidence"]:
+                attach(request.user, hazard, item)
+            changes = {k: data[k] for k in ("responsible_person", "measures", "funds", "deadline") if data[k] not in (None, "")}
+            done = services.transition(request.user, hazard.pk, name, comment=data["comment"],
+                                       evidence=len(data["evidence"]), changes=changes, plan=plan_data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已{done.get_status_display()}" if name != "send_back" else "已退回整改")
+    return redirect("hazard_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def extension_request(request, pk):
+    hazard = _visible(request.user, pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            deadlines.request_extension(request.user, hazard.pk, form.cleaned_data["new_deadline"], form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, "已提交延期申请")
+    else:
+        messages.error(request, "请填写申请延至日期和理由")
+    return redirect("hazard_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def extension_answer(request, pk, extension_id):
+    hazard = _visible(request.user, pk)
+    extension = get_object_or_404(ExtensionRequest, pk=extension_id, hazard=hazard)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            deadlines.answer_extension(request.user, extension.pk, form.cleaned_data["approve"], form.cleaned_data["answer"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, "已答复延期申请")
+    return redirect("hazard_detail", pk=pk)
+
+
+@login_required
+def hazard_file(request, pk, attachment_id):
+    hazard = _visible(request.user, pk)
+    found = attachments_of(hazard).filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), filename=found.original_name)
+

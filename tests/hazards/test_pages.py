@@ -1,0 +1,101 @@
+"""Hazard pages: register with photos, act from the detail page, to-do list, scope."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from anying.core.models import Attachment
+from anying.hazards.models import Hazard
+from tests.conftest import png_bytes
+
+
+def photo(name="现场.png"):
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def test_inspector_registers_a_hazard_with_photos(factory, users, login):
+    client = login(users["jiuxian"])
+    ent = factory.enterprise
+    page = client.get(reverse("enterprise_detail", args=[ent.pk])).content.decode()
+    assert reverse("hazard_create", args=[ent.pk]) in page
+    response = client.post(reverse("hazard_create", args=[ent.pk]), {
+        "place": "喷涂车间", "description": "安全出口堵塞", "category": "site", "level": "general", "channel": "inspection",
+        "found_by": "刘旧县", "found_on": dt.date.today().isoformat(), "photos": [photo(), photo("2.png")]})
+    hazard = Hazard.objects.get(place="喷涂车间")
+    assert response["Location"] == reverse("hazard_detail", args=[hazard.pk])
+    assert Attachment.objects.filter(object_id=str(hazard.pk)).count() == 2
+    body = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    assert "开始整改" in body and "登记隐患" in body
+
+
+def test_major_without_criterion_and_broken_photo_change_nothing(factory, users, login):
+    client = login(users["jiuxian"])
+    base = {"place": "除尘器", "description": "无泄爆", "category": "site", "channel": "inspection", "found_by": "x",
+            "found_on": dt.date.today().isoformat()}
+    body = client.post(reverse("hazard_create", args=[factory.enterprise.pk]), {**base, "level": "major"}).content.decode()
+    assert "判定标准" in body
+    fake = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\nxxxx", content_type="image/png")
+    body = client.post(reverse("hazard_create", args=[factory.enterprise.pk]),
+                       {**base, "level": "general", "photos": [fake]}).content.decode()
+    assert "图片已损坏" in body
+    assert not Hazard.objects.exists() and not Attachment.objects.exists()
+
+
+def test_criteria_offered_match_the_enterprise_industry(factory, users, login):
+    form = login(users["jiuxian"]).get(reverse("hazard_create", args=[factory.enterprise.pk])).context["form"]
+    sets = set(form.fields["criterion"].queryset.values_list("criteria_set__code", flat=True))
+    assert sets == {"gongmao_2023"}
+
+
+def test_act_from_the_detail_page_with_evidence(factory, users, login, enterprise_user):
+    hazard = factory()
+    owner = login(enterprise_user(factory.enterprise))
+    url = lambda name: reverse("hazard_transition", args=[hazard.pk, name])  # noqa: E731
+    deadline = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    owner.post(url("start"), {"responsible_person": "王主任", "measures": "清理通道", "deadline": deadline})
+    assert Hazard.objects.get(pk=hazard.pk).status == "rectifying"
+    response = owner.post(url("submit"), {"comment": "已清理"}, follow=True)
+    assert "须附整改后的照片" in response.content.decode()
+    owner.post(url("submit"), {"comment": "已清理", "evidence": [photo()]})
+    assert Hazard.objects.get(pk=hazard.pk).status == "submitted"
+    assert owner.post(url("close")).status_code == 302 and Hazard.objects.get(pk=hazard.pk).status == "submitted"
+    inspector = login(users["jiuxian"])
+    assert hazard.pk in [h.pk for h in inspector.get(reverse("hazard_todo")).context["page"]]
+    inspector.post(url("send_back"), {"comment": "照片看不清通道"})
+    assert Hazard.objects.get(pk=hazard.pk).status == "rectifying"
+    owner.post(url("submit"), {"comment": "重新拍照", "evidence": [photo()]})
+    inspector.post(url("close"))
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    assert hazard.status == "closed" and hazard.closed_by == users["jiuxian"]
+    body = inspector.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    for label in ("登记隐患", "开始整改", "提交复查", "退回整改", "审核销号"):
+        assert label in body
+
+
+def test_scope_on_every_hazard_page(factory, users, login):
+    hazard = factory()
+    client = login(users["hufeng"])
+    for url in (reverse("hazard_detail", args=[hazard.pk]), reverse("hazard_create", args=[factory.enterprise.pk])):
+        assert client.get(url).status_code == 404
+    for name in ("start", "close"):
+        assert client.post(reverse("hazard_transition", args=[hazard.pk, name])).status_code == 404
+    assert client.post(reverse("hazard_extension", args=[hazard.pk])).status_code == 404
+    assert hazard.pk not in [h.pk for h in client.get(reverse("hazard_list")).context["page"]]
+    assert login(users["jingxin"]).get(reverse("hazard_detail", args=[hazard.pk])).status_code == 200  # 机械
+
+
+def test_list_filters_and_read_only_roles(factory, users, login):
+    overdue = factory(status="rectifying")
+    Hazard.objects.filter(pk=overdue.pk).update(deadline=dt.date.today() - dt.timedelta(days=3))
+    factory(level="major")
+    client = login(users["admin"])
+    names = lambda q: [h.pk for h in client.get(reverse("hazard_list") + q).context["page"]]  # noqa: E731
+    assert names("?overdue=1") == [overdue.pk]
+    assert len(names("?level=major")) == 1
+    assert len(names("?date_from=2000-01-01&date_to=notadate&region=²")) == 2
+    leader = login(users["leader"])
+    assert leader.get(reverse("hazard_list")).status_code == 200
+    assert leader.get(reverse("hazard_todo")).status_code == 404
+    assert leader.get(reverse("hazard_create", args=[factory.enterprise.pk])).status_code == 404
+    assert "登记隐患" not in leader.get(reverse("enterprise_detail", args=[factory.enterprise.pk])).content.decode()
