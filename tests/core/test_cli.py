@@ -36,8 +36,11 @@ def test_demo_loads_the_seed_once(db, capsys):
     for username in ("admin", "jingxin", "jiuxian", "leader", "duty", "qiye"):
         assert username in out
     assert Enterprise.objects.filter(is_demo=True).count() == 243
+    from anying.hazards.models import Escalation, Hazard
+
+    assert Hazard.objects.filter(is_demo=True).count() == 400 and Escalation.objects.exists()
     call_command("demo", "--no-serve")
-    assert Enterprise.objects.count() == 243
+    assert Enterprise.objects.count() == 243 and Hazard.objects.count() == 400
     assert User.objects.get(username="qiye").unit.enterprise.region.name == "旧县街道"
 
 

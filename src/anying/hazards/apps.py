@@ -9,9 +9,10 @@ class HazardsConfig(AppConfig):
     def ready(self):
         from anying.core import hooks
 
-        from . import escalation
+        from . import demo, escalation
 
         hooks.register_tick("hazard_escalation", escalation.run)
+        hooks.register_demo("hazards", 30, demo.load)
         from anying.core.navigation import MenuEntry, register
 
         register(MenuEntry("待办", "hazard_todo", "check2-square", "hazards.act", section="隐患排查治理", order=200),

@@ -22,6 +22,7 @@ class Command(BaseCommand):
         rng = random.Random(2022)  # same demo data on every machine
         for loader in sorted(DEMO_LOADERS.values(), key=lambda d: d.order):
             loader.load(rng)
+        call_command("tick", verbosity=0)  # bring the demo up to today: overdue steps, expiries
         self.stdout.write(self.style.SUCCESS(f"数据库：{connection.settings_dict['NAME']}"))
         self.stdout.write(f"演示地址：http://{host}:{port}/")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,59 @@
+"""Demo hazards for the demo district: a clearly labelled generator (`is_demo`), deterministic,
+spread over towns, industries, channels and states, some overdue and escalated, some major."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from anying.registry.models import Enterprise
+from anying.standards.models import Criterion
+
+from .models import Hazard, HazardEvent, RectificationPlan
+
+PLACES = ["喷涂车间", "抛丸房", "除尘器", "配电房", "危化品库", "锅炉房", "有限空间（污水池）", "叉车通道", "熔炼炉", "冷库"]
+PROBLEMS = ["安全出口堵塞", "消防通道被占用", "防护罩缺失", "未设置警示标识", "电气线路私拉乱接", "积尘未及时清理",
+            "作业未办理审批", "应急照明损坏", "气体检测报警仪失效", "操作人员未佩戴防护用品"]
+FINDERS = {"self": "企业安全员", "inspection": "执法检查组", "covert": "明查暗访组", "tip": "12350 举报核查",
+           "expert": "安全专家", "assigned": "市应急局交办"}
+
+
+@transaction.atomic
+def load(rng, count: int = 400) -> None:
+    if Hazard.objects.filter(is_demo=True).exists():
+        return
+    enterprises = list(Enterprise.objects.filter(is_demo=True).select_related("industry"))
+    if not enterprises:
+        return
+    criteria = list(Criterion.objects.filter(criteria_set__code="gongmao_2023", is_item=True))
+    today = timezone.localdate()
+    hazards = []
+    for _ in range(count):
+        ent = rng.choice(enterprises)
+        found = today - dt.timedelta(days=rng.randint(0, 360))
+        major = rng.random() < 0.06
+        channel = rng.choices(list(FINDERS), weights=[45, 30, 8, 7, 6, 4])[0]
+        status = rng.choices(["registered", "rectifying", "submitted", "closed"], weights=[8, 17, 10, 65])[0]
+        deadline = found + dt.timedelta(days=rng.choice([7, 15, 30, 60] if not major else [60, 90]))
+        hazards.append(Hazard(
+            enterprise=ent, region_id=ent.region_id, industry_id=ent.industry_id, organisation_id=ent.organisation_id,
+            place=rng.choice(PLACES), description=rng.choice(PROBLEMS), level="major" if major else "general",
+            criterion=rng.choice(_matching(criteria, ent)) if major else None, channel=channel, found_by=FINDERS[channel],
+            found_on=found, status=status, responsible_person="安全主管" if status != "registered" else "",
+            measures="按要求整改" if status != "registered" else "", deadline=deadline if status != "registered" else None,
+            closed_on=min(deadline, today) if status == "closed" else None, is_demo=True))
+    Hazard.objects.bulk_create(hazards, batch_size=500)
+    HazardEvent.objects.bulk_create([HazardEvent(hazard=h, transition="register", to_status="registered",
+                                                 comment="演示数据") for h in hazards], batch_size=500)
+    RectificationPlan.objects.bulk_create([
+        RectificationPlan(hazard=h, objectives="消除重大事故隐患", methods="停产整改，加装防护设施", funds_and_materials="企业自筹",
+                          organisation_and_staff="企业主要负责人牵头", time_limit="限期内完成",
+                          safety_and_emergency="整改期间落实监护和应急措施")
+        for h in hazards if h.level == "major" and h.status != "registered"])
+
+
+def _matching(criteria: list, enterprise) -> list:
+    """Items of the enterprise's own industry article, the general article or the dust-explosion
+    article — never, say, a steel-works item for a food factory."""
+    own = [c for c in criteria if c.category in (enterprise.industry.name, "通用") or c.category.startswith("粉尘")]
+    return own or criteria
