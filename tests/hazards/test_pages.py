@@ -99,3 +99,19 @@ def test_list_filters_and_read_only_roles(factory, users, login):
     assert leader.get(reverse("hazard_todo")).status_code == 404
     assert leader.get(reverse("hazard_create", args=[factory.enterprise.pk])).status_code == 404
     assert "登记隐患" not in leader.get(reverse("enterprise_detail", args=[factory.enterprise.pk])).content.decode()
+
+
+def test_extension_through_the_pages(factory, users, login, enterprise_user):
+    hazard = factory(status="rectifying")
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=dt.date.today() + dt.timedelta(days=30))
+    owner = login(enterprise_user(factory.enterprise))
+    new = (dt.date.today() + dt.timedelta(days=50)).isoformat()
+    response = owner.post(reverse("hazard_extension", args=[hazard.pk]), {"new_deadline": new, "reason": ""}, follow=True)
+    assert "延期理由" in response.content.decode()
+    owner.post(reverse("hazard_extension", args=[hazard.pk]), {"new_deadline": new, "reason": "设备到货延迟"})
+    extension = hazard.extensions.get()
+    inspector = login(users["jiuxian"])
+    inspector.post(reverse("hazard_extension_answer", args=[hazard.pk, extension.pk]), {"approve": "1", "answer": "同意"})
+    assert Hazard.objects.get(pk=hazard.pk).deadline.isoformat() == new
+    body = inspector.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    assert "已同意" in body and "申请延期" in body and "答复延期" in body

@@ -40,3 +40,22 @@ def submit(request, form, save: Callable, success: Callable[[object], str], next
         return None
     messages.success(request, success(saved))
     return redirect(next_url(saved))
+
+
+def form_errors_text(form) -> str:
+    return "；".join(f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
+                    for f, errs in form.errors.items() for e in errs)
+
+
+def act(request, form, action: Callable, success: str | Callable[[object], str]) -> None:
+    """The POST of a small inline form on a detail page: run the service and flash the outcome
+    (form errors and service errors alike); the view then redirects back to the page."""
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return
+    try:
+        result = action(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return
+    messages.success(request, success(result) if callable(success) else success)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from anying.core.attachments import attach, attachments_of
 from anying.core.errors import PermissionDenied
-from anying.core.http import apply_errors, error_text
+from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, query_without, sort
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
@@ -111,16 +111,9 @@ def hazard_transition(request, pk, name):
 @require_POST
 def extension_request(request, pk):
     hazard = _visible(request.user, pk)
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            deadlines.request_extension(request.user, hazard.pk, form.cleaned_data["new_deadline"], form.cleaned_data["reason"])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, "已提交延期申请")
-    else:
-        messages.error(request, "请填写申请延至日期和理由")
+    act(request, ExtensionForm(request.POST),
+        lambda data: deadlines.request_extension(request.user, hazard.pk, data["new_deadline"], data["reason"]),
+        "已提交延期申请")
     return redirect("hazard_detail", pk=pk)
 
 
@@ -129,14 +122,9 @@ def extension_request(request, pk):
 def extension_answer(request, pk, extension_id):
     hazard = _visible(request.user, pk)
     extension = get_object_or_404(ExtensionRequest, pk=extension_id, hazard=hazard)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            deadlines.answer_extension(request.user, extension.pk, form.cleaned_data["approve"], form.cleaned_data["answer"])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, "已答复延期申请")
+    act(request, AnswerForm(request.POST),
+        lambda data: deadlines.answer_extension(request.user, extension.pk, data["approve"], data["answer"]),
+        "已答复延期申请")
     return redirect("hazard_detail", pk=pk)
 
 

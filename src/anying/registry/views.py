@@ -16,7 +16,7 @@ from anying.core import audit
 from anying.core.attachments import attach, attachments_by_object
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.hooks import ENTERPRISE_ACTIONS
-from anying.core.http import error_text, submit
+from anying.core.http import act, error_text, form_errors_text, submit
 from anying.core.listing import paginate, parse_id, query_without, sort
 from anying.core.models import AuditEvent
 from anying.core.roles import Role
@@ -199,13 +199,8 @@ def detail_save(request, pk, kind):
         else:
             messages.success(request, f"已保存{model._meta.verbose_name}：{record}")
     else:
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab={tab}")
-
-
-def _form_errors(form) -> str:
-    return "；".join(f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
-                    for f, errs in form.errors.items() for e in errs)
 
 
 @login_required
@@ -244,7 +239,7 @@ def card_save(request, pk, post_id):
         else:
             messages.success(request, f"已保存 {post.name} 的{card.get_kind_display()}")
     else:
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab=posts")
 
 
@@ -267,16 +262,8 @@ def account_open(request, pk):
     ent = _visible(request.user, pk)
     if not can_edit(request.user, ent) or request.user.role == Role.ENTERPRISE_USER:
         raise Http404
-    form = AccountForm(request.POST)
-    if form.is_valid():
-        try:
-            user = services.open_account(request.user, ent, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, f"已为 {ent.name} 开通企业账号：{user.username}")
-    else:
-        messages.error(request, _form_errors(form))
+    act(request, AccountForm(request.POST), lambda data: services.open_account(request.user, ent, **data),
+        lambda user: f"已为 {ent.name} 开通企业账号：{user.username}")
     return redirect(f"{reverse('enterprise_detail', args=[ent.pk])}?tab=persons")
 
 
