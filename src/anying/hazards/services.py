@@ -16,7 +16,7 @@ from anying.registry.models import Enterprise
 
 from .deadlines import review_due
 from .models import Hazard, HazardEvent, RectificationPlan
-from .workflow import INSPECTOR_ROLES, TRANSITIONS, available, parties_of
+from .workflow import INSPECTOR_ROLES, TRANSITIONS, parties_of
 
 AUDITED = ["enterprise", "place", "description", "category", "accident_type", "level", "criterion", "channel",
            "found_by", "found_on", "responsible_person", "measures", "funds", "deadline", "status"]
@@ -127,7 +127,3 @@ def _check_requirements(spec, hazard: Hazard, *, comment: str, evidence: int, ch
     if errors:
         raise ValidationError(errors)
 
-
-def actions_for(user, hazard: Hazard) -> list:
-    can_see = Hazard.objects.visible_to(user).filter(pk=hazard.pk).exists()
-    return available(user, hazard, can_see)

@@ -19,11 +19,12 @@ from . import deadlines, services
 from .forms import AnswerForm, ExtensionForm, HazardForm, PlanForm, TransitionForm
 from .models import ExtensionRequest, Hazard
 from .queries import SORT_COLUMNS, HazardFilter, list_queryset, todo
+from .workflow import available
 
 
 def _visible(user, pk):
     return get_object_or_404(Hazard.objects.visible_to(user).select_related(
-        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type"), pk=pk)
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan"), pk=pk)
 
 
 @perm_required("registry.view")
@@ -71,7 +72,7 @@ def hazard_detail(request, pk):
     events = list(hazard.events.select_related("actor"))
     files = list(attachments_of(hazard))
     extensions = list(hazard.extensions.select_related("requested_by", "answered_by"))
-    actions = services.actions_for(request.user, hazard)
+    actions = available(request.user, hazard, can_see=True)  # fetched through visible_to above
     is_owner = request.user.role == "enterprise_user" and request.user.unit_id == hazard.organisation_id
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
