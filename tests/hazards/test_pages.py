@@ -115,3 +115,45 @@ def test_extension_through_the_pages(factory, users, login, enterprise_user):
     assert Hazard.objects.get(pk=hazard.pk).deadline.isoformat() == new
     body = inspector.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
     assert "已同意" in body and "申请延期" in body and "答复延期" in body
+
+
+def test_issue_list_matrix_export_and_scope(factory, users, login, make_enterprise):
+    import io
+
+    from openpyxl import load_workbook
+
+    from anying.hazards import services as hazard_services
+
+    factory(level="major")
+    factory(level="major", status="closed")
+    factory(level="general")
+    other = make_enterprise("虎峰机械厂", "虎峰镇", "机械")
+    hazard_services.register(None, {"enterprise": other, "place": "x", "description": "y", "channel": "inspection",
+                                    "found_by": "z", "found_on": dt.date.today(), "level": "major",
+                                    "criterion": Hazard.objects.filter(level="major").first().criterion})
+    admin = login(users["admin"]).get(reverse("hazard_issue_list")).context["matrix"]
+    assert admin["total"] == 2 and admin["industries"] == ["机械"]
+    town = login(users["jiuxian"]).get(reverse("hazard_issue_list")).context["matrix"]
+    assert town["total"] == 1 and [r["region"] for r in town["rows"]] == ["旧县街道"]
+    response = login(users["jiuxian"]).get(reverse("hazard_issue_list") + "?format=xlsx")
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert wb.sheetnames == ["问题清单汇总", "重大事故隐患明细"]
+    assert list(wb["问题清单汇总"].iter_rows(values_only=True))[1] == ("旧县街道", 1, 1)
+    assert wb["重大事故隐患明细"].max_row == 2
+    assert login(users["duty"]).get(reverse("hazard_issue_list") + "?format=xlsx").status_code == 404
+
+
+def test_hazard_export_is_what_is_filtered(factory, users, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    factory(level="major")
+    factory(level="general")
+    response = login(users["jiuxian"]).get(reverse("hazard_export") + "?level=major")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][6] == "重大事故隐患" and rows[1][7] == "第十一条（三）"
+    assert login(users["hufeng"]).get(reverse("hazard_export")).status_code == 200
+    other = list(load_workbook(io.BytesIO(b"".join(login(users["hufeng"]).get(reverse("hazard_export")).streaming_content)))
+                 .active.iter_rows(values_only=True))
+    assert len(other) == 1  # header only: nothing of another town

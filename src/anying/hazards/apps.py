@@ -17,7 +17,8 @@ class HazardsConfig(AppConfig):
 
         register(MenuEntry("待办", "hazard_todo", "check2-square", "hazards.act", section="隐患排查治理", order=200),
                  MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
-                           order=210))
+                           order=210),
+                 MenuEntry("问题清单", "hazard_issue_list", "table", "registry.view", section="隐患排查治理", order=220))
         action = hooks.RecordAction("登记隐患", "hazard_create", "exclamation-triangle", "hazards.act")
         if action not in hooks.ENTERPRISE_ACTIONS:
             hooks.ENTERPRISE_ACTIONS.append(action)

@@ -53,8 +53,11 @@ class HazardFilter(Schema):
             qs = qs.filter(Q(enterprise__name__contains=self.q) | Q(place__contains=self.q)
                            | Q(description__contains=self.q))
         for key in ("level", "status", "channel"):
-            if getattr(self, key):
-                qs = qs.filter(**{key: getattr(self, key)})
+            value = getattr(self, key)
+            if value == "open" and key == "status":
+                qs = qs.exclude(status=Hazard.Status.CLOSED)
+            elif value:
+                qs = qs.filter(**{key: value})
         if self.overdue:
             qs = overdue(qs)
         if self.region:
@@ -94,3 +97,27 @@ def todo(user):
         return qs.filter(status=Hazard.Status.SUBMITTED).exclude(submitted_by=user).exclude(rectified_by=user) \
             .order_by("review_due", "id")
     return qs.none()
+
+
+def open_major(user):
+    """问题清单: open major hazards in the user's scope."""
+    return Hazard.objects.visible_to(user).filter(level=Hazard.Level.MAJOR).exclude(status=Hazard.Status.CLOSED)
+
+
+def issue_matrix(user) -> dict:
+    """Open major hazards counted by town (rows) × industry (columns), in one grouped query."""
+    from django.db.models import Count
+
+    cells = list(open_major(user).values("region_id", "region__name", "industry_id", "industry__name")
+                 .annotate(n=Count("id")).order_by("region__path", "industry__path"))
+    industries = list(dict.fromkeys((c["industry_id"], c["industry__name"]) for c in cells))
+    regions = list(dict.fromkeys((c["region_id"], c["region__name"]) for c in cells))
+    counts = {(c["region_id"], c["industry_id"]): c["n"] for c in cells}
+    rows = []
+    for region_id, region_name in regions:
+        row = [counts.get((region_id, industry_id), 0) for industry_id, _ in industries]
+        rows.append({"region_id": region_id, "region": region_name, "counts": row, "total": sum(row),
+                     "cells": list(zip([i for i, _ in industries], row, strict=True))})
+    totals = [sum(counts.get((r, i), 0) for r, _ in regions) for i, _ in industries]
+    return {"industries": [name for _, name in industries], "industry_ids": [i for i, _ in industries],
+            "rows": rows, "totals": totals, "total": sum(totals)}

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.hazard_list, name="hazard_list"),
     path("todo/", views.todo_list, name="hazard_todo"),
+    path("export/", views.hazard_export, name="hazard_export"),
+    path("issues/", views.issue_list, name="hazard_issue_list"),
     path("new/<int:enterprise_id>/", views.hazard_create, name="hazard_create"),
     path("<int:pk>/", views.hazard_detail, name="hazard_detail"),
     path("<int:pk>/do/<slug:name>/", views.hazard_transition, name="hazard_transition"),

@@ -1,3 +1,5 @@
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,18 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anying.core import audit
 from anying.core.attachments import attach, attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, query_without, sort
+from anying.core.models import AuditEvent
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
 from . import deadlines, services
+from .excel import write_hazards, write_issue_list
 from .forms import AnswerForm, ExtensionForm, HazardForm, PlanForm, TransitionForm
 from .models import ExtensionRequest, Hazard
-from .queries import SORT_COLUMNS, HazardFilter, list_queryset, todo
+from .queries import SORT_COLUMNS, HazardFilter, issue_matrix, list_queryset, open_major, todo
 from .workflow import available
 
 
@@ -35,7 +40,8 @@ def hazard_list(request):
         "page": paginate(request, qs), "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
         "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": Hazard.Channel.choices,
         "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
-        "today": timezone.localdate()})
+        "qs_export": query_without(request, "page", "sort", "per_page"),
+        "can_export": request.user.has_perm_code("registry.export"), "today": timezone.localdate()})
 
 
 @perm_required("hazards.act")
@@ -137,3 +143,34 @@ def hazard_file(request, pk, attachment_id):
         raise Http404
     return FileResponse(found.file.open("rb"), filename=found.original_name)
 
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@perm_required("registry.export")
+def hazard_export(request):
+    flt = HazardFilter.from_params(request.GET)
+    buffer = io.BytesIO()
+    count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), buffer)
+    audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出隐患 {count} 条",
+                 after={"filter": {k: str(v) for k, v in flt.model_dump().items() if v}})
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"隐患台账_{timezone.localdate():%Y%m%d}.xlsx",
+                        content_type=XLSX)
+
+
+@perm_required("registry.view")
+def issue_list(request):
+    matrix = issue_matrix(request.user)
+    if request.GET.get("format") == "xlsx":
+        if not request.user.has_perm_code("registry.export"):
+            raise Http404
+        buffer = io.BytesIO()
+        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), buffer)
+        audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出问题清单 {count} 条")
+        buffer.seek(0)
+        return FileResponse(buffer, as_attachment=True, filename=f"问题清单_{timezone.localdate():%Y%m%d}.xlsx",
+                            content_type=XLSX)
+    return render(request, "hazards/issue_list.html", {
+        "matrix": matrix, "can_export": request.user.has_perm_code("registry.export")})
