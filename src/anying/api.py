@@ -3,17 +3,20 @@
 role may not take, 422 with field errors for bad input."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestValidationError
 
 from anying.core.api_auth import TokenAuth
 from anying.core.errors import PermissionDenied
+from anying.hazards.api import router as hazards_router
 from anying.registry.api import router as registry_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
                urls_namespace="api")
 api.add_router("/enterprises", registry_router)
+api.add_router("/hazards", hazards_router)
 
 
 @api.exception_handler(ValidationError)
@@ -24,6 +27,11 @@ def validation_error(request, exc: ValidationError):
     else:
         detail = [{"loc": ["body"], "msg": msg, "type": "value_error"} for msg in exc.messages]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "不存在或不在您的范围内"}, status=404)
 
 
 @api.exception_handler(PermissionDenied)

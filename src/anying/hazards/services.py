@@ -75,10 +75,10 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", evidence:
     can_see = Hazard.objects.visible_to(actor).filter(pk=hazard.pk).exists()
     if not can_see:
         raise Hazard.DoesNotExist
-    if hazard.status not in spec.sources:
-        raise ValidationError(f"该隐患当前状态为“{hazard.get_status_display()}”，不能{spec.label}（可能已被他人处理，请刷新）。")
     if not parties_of(actor, hazard, can_see) & spec.parties:
         raise PermissionDenied(f"您无权对该隐患执行“{spec.label}”")
+    if hazard.status not in spec.sources:
+        raise ValidationError(f"该隐患当前状态为“{hazard.get_status_display()}”，不能{spec.label}（可能已被他人处理，请刷新）。")
     if spec.separated and actor.pk in (hazard.rectified_by_id, hazard.submitted_by_id):
         raise PermissionDenied("整改或提交复查的人不能审核同一隐患（职责分离）")
     before = audit.snapshot(hazard, AUDITED)

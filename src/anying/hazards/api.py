@@ -1,0 +1,157 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from anying.core.attachments import attach, attachments_of
+from anying.core.errors import PermissionDenied
+from anying.registry.api import BoundedPagination
+from anying.registry.models import Enterprise
+from anying.standards.models import AccidentType, Criterion
+
+from . import services
+from .models import Hazard
+from .queries import HazardFilter, list_queryset
+
+router = Router(tags=["事故隐患"])
+
+
+class HazardOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    region: str
+    industry: str
+    place: str
+    description: str
+    category: str
+    accident_type: str | None
+    level: str
+    criterion: str | None
+    channel: str
+    found_by: str
+    found_on: date
+    status: str
+    responsible_person: str
+    measures: str
+    funds: Decimal | None
+    deadline: date | None
+    review_due: date | None
+    closed_on: date | None
+    version: int
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_industry(obj):
+        return obj.industry.name
+
+    @staticmethod
+    def resolve_accident_type(obj):
+        return obj.accident_type.code if obj.accident_type_id else None
+
+    @staticmethod
+    def resolve_criterion(obj):
+        return f"{obj.criterion.criteria_set.code}:{obj.criterion.reference}" if obj.criterion_id else None
+
+
+class HazardIn(Schema):
+    enterprise_id: int
+    place: str
+    description: str
+    category: str = Hazard.Category.SITE
+    accident_type: str | None = None  # GB 6441-2025 code, e.g. WSA10001
+    level: str = Hazard.Level.GENERAL
+    criterion_id: int | None = None
+    channel: str = Hazard.Channel.INSPECTION
+    found_by: str
+    found_on: date
+
+
+class TransitionIn(Schema):
+    name: str
+    comment: str = ""
+    evidence_ids: list[int] = []
+    responsible_person: str | None = None
+    measures: str | None = None
+    funds: Decimal | None = None
+    deadline: date | None = None
+    plan: dict[str, str] | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    mime_type: str
+
+
+def _scoped(request):
+    return list_queryset(request.user, HazardFilter()).select_related("accident_type", "criterion__criteria_set")
+
+
+@router.get("/", response=list[HazardOut], summary="隐患列表")
+@paginate(BoundedPagination)
+def list_hazards(request, filters: Query[HazardFilter]):
+    return list_queryset(request.user, filters).select_related("accident_type", "criterion__criteria_set").order_by("id")
+
+
+@router.get("/{int:hazard_id}", response=HazardOut, summary="隐患详情")
+def get_hazard(request, hazard_id: int):
+    return get_object_or_404(_scoped(request), pk=hazard_id)
+
+
+@router.post("/", response={201: HazardOut}, summary="登记隐患")
+def create_hazard(request, payload: HazardIn):
+    if not request.user.has_perm_code("hazards.act"):
+        raise PermissionDenied()
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=payload.enterprise_id)
+    data = payload.dict(exclude={"enterprise_id", "accident_type", "criterion_id"})
+    errors = {}
+    if payload.accident_type:
+        data["accident_type"] = AccidentType.objects.filter(code=payload.accident_type).first()
+        if data["accident_type"] is None:
+            errors["accident_type"] = "未知事故类型编码"
+    if payload.criterion_id:
+        data["criterion"] = Criterion.objects.filter(pk=payload.criterion_id, is_item=True).first()
+        if data["criterion"] is None:
+            errors["criterion"] = "判定标准条目不存在"
+    if errors:
+        raise ValidationError(errors)
+    hazard = services.register(request.user, {**data, "enterprise": enterprise})
+    return Status(201, _scoped(request).get(pk=hazard.pk))
+
+
+@router.post("/{int:hazard_id}/attachments", response={201: AttachmentOut}, summary="上传照片或材料")
+def upload(request, hazard_id: int, file: File[UploadedFile]):
+    hazard = get_object_or_404(_scoped(request), pk=hazard_id)
+    if not request.user.has_perm_code("hazards.act"):
+        raise PermissionDenied()
+    with transaction.atomic():
+        attachment = attach(request.user, hazard, file)
+    return Status(201, {"id": attachment.pk, "name": attachment.original_name, "size": attachment.size,
+                        "mime_type": attachment.mime_type})
+
+
+@router.post("/{int:hazard_id}/transitions", response=HazardOut, summary="执行流程操作（开始整改、提交复查、退回整改、审核销号）")
+def take_transition(request, hazard_id: int, payload: TransitionIn):
+    hazard = get_object_or_404(_scoped(request), pk=hazard_id)
+    mine = set(attachments_of(hazard).filter(uploaded_by=request.user).values_list("pk", flat=True))
+    if set(payload.evidence_ids) - mine:
+        raise ValidationError({"evidence_ids": "只能引用您为本隐患上传的附件"})
+    changes = {k: v for k, v in payload.dict(include={"responsible_person", "measures", "funds", "deadline"}).items()
+               if v is not None}
+    services.transition(request.user, hazard.pk, payload.name, comment=payload.comment,
+                        evidence=len(set(payload.evidence_ids)), changes=changes, plan=payload.plan)
+    return _scoped(request).get(pk=hazard.pk)
