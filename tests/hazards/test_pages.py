@@ -157,3 +157,16 @@ def test_hazard_export_is_what_is_filtered(factory, users, login):
     other = list(load_workbook(io.BytesIO(b"".join(login(users["hufeng"]).get(reverse("hazard_export")).streaming_content)))
                  .active.iter_rows(values_only=True))
     assert len(other) == 1  # header only: nothing of another town
+
+
+def test_zeroing_separates_carried_over_from_new(factory, users, login):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().replace(month=1, day=1)
+    old = factory(level="major")
+    Hazard.objects.filter(pk=old.pk).update(found_on=this_year - dt.timedelta(days=30))
+    closed_old = factory(level="major", status="closed")
+    Hazard.objects.filter(pk=closed_old.pk).update(found_on=this_year - dt.timedelta(days=60), closed_on=this_year)
+    factory(level="major")
+    rows = login(users["admin"]).get(reverse("hazard_issue_list")).context["zeroing"]["rows"]
+    assert [(r["open"], r["closed"]) for r in rows] == [(1, 1), (1, 0)]

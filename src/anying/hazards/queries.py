@@ -121,3 +121,20 @@ def issue_matrix(user) -> dict:
     totals = [sum(counts.get((r, i), 0) for r, _ in regions) for i, _ in industries]
     return {"industries": [name for _, name in industries], "industry_ids": [i for i, _ in industries],
             "rows": rows, "totals": totals, "total": sum(totals)}
+
+
+def zeroing(user, today: dt.date | None = None) -> dict:
+    """动态清零: major hazards carried over from earlier years vs found this year — how many are
+    still open and how many were closed this year — so the stock can be driven to zero."""
+    from django.db.models import Count
+
+    today = today or timezone.localdate()
+    start = dt.date(today.year, 1, 1)
+    major = Hazard.objects.visible_to(user).filter(level=Hazard.Level.MAJOR)
+    closed_this_year = Q(status=Hazard.Status.CLOSED, closed_on__gte=start)
+    rows = []
+    for label, scope in (("往年结转", Q(found_on__lt=start)), (f"{today.year}年新增", Q(found_on__gte=start))):
+        figures = major.filter(scope).aggregate(
+            open=Count("id", filter=~Q(status=Hazard.Status.CLOSED)), closed=Count("id", filter=closed_this_year))
+        rows.append({"label": label, "carried": scope == Q(found_on__lt=start), **figures})
+    return {"year": today.year, "rows": rows}

@@ -23,7 +23,7 @@ from . import deadlines, services
 from .excel import write_hazards, write_issue_list
 from .forms import AnswerForm, ExtensionForm, HazardForm, PlanForm, TransitionForm
 from .models import ExtensionRequest, Hazard
-from .queries import SORT_COLUMNS, HazardFilter, issue_matrix, list_queryset, open_major, todo
+from .queries import SORT_COLUMNS, HazardFilter, issue_matrix, list_queryset, open_major, todo, zeroing
 from .workflow import available
 
 
@@ -173,4 +173,4 @@ def issue_list(request):
         return FileResponse(buffer, as_attachment=True, filename=f"问题清单_{timezone.localdate():%Y%m%d}.xlsx",
                             content_type=XLSX)
     return render(request, "hazards/issue_list.html", {
-        "matrix": matrix, "can_export": request.user.has_perm_code("registry.export")})
+        "matrix": matrix, "zeroing": zeroing(request.user), "can_export": request.user.has_perm_code("registry.export")})
