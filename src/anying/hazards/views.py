@@ -24,7 +24,7 @@ from .excel import write_hazards, write_issue_list
 from .forms import AnswerForm, ExtensionForm, HazardForm, PlanForm, TransitionForm
 from .models import ExtensionRequest, Hazard
 from .queries import SORT_COLUMNS, HazardFilter, issue_matrix, list_queryset, open_major, todo, zeroing
-from .workflow import available
+from .workflow import TRANSITIONS, available
 
 
 def _visible(user, pk):
@@ -110,7 +110,7 @@ def hazard_transition(request, pk, name):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, f"已{done.get_status_display()}" if name != "send_back" else "已退回整改")
+        messages.success(request, f"已{TRANSITIONS[name].label}：当前状态为“{done.get_status_display()}”")
     return redirect("hazard_detail", pk=pk)
 
 
