@@ -154,6 +154,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ANYING_MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_MAX_LIMIT = 1000  # API pages are bounded whatever `limit` a client asks for
+# 文号 prefix of 督办 letters (jurisdictions differ; e.g. 铜安委办督 for 铜梁区安委办).
+ANYING_SUPERVISION_PREFIX = os.environ.get("ANYING_SUPERVISION_PREFIX", "安委办督")
+
 # Outbound notification channels besides the in-app inbox: "email", "webhook" (comma separated).
 ANYING_NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("ANYING_NOTIFY_CHANNELS", "").split(",") if c.strip()]
 ANYING_WEBHOOK_URL = os.environ.get("ANYING_WEBHOOK_URL", "")

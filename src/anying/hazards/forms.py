@@ -80,3 +80,13 @@ class ExtensionForm(Styled, forms.Form):
 class AnswerForm(Styled, forms.Form):
     approve = forms.TypedChoiceField(label="答复", choices=[("1", "同意延期"), ("0", "不同意")], coerce=lambda v: v == "1")
     answer = forms.CharField(label="答复意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SupervisionForm(Styled, forms.Form):
+    level = forms.ChoiceField(label="督办级别", choices=[("district", "区级督办"), ("city", "市级督办")])
+    requirements = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 2}))
+    due = forms.DateField(label="办结期限", widget=DateInput())
+
+
+class ProgressForm(Styled, forms.Form):
+    content = forms.CharField(label="本周治理进展", widget=forms.Textarea(attrs={"rows": 2}))

@@ -206,3 +206,58 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} 延期至 {self.new_deadline}"
+
+
+class Supervision(models.Model):
+    """督办 of a major hazard by the district or the city, with its letter (文号) and the weekly
+    progress it requires while the hazard is open."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", "区级督办"
+        CITY = "city", "市级督办"
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="supervision")
+    level = models.CharField("督办级别", max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    unit = models.ForeignKey(Organisation, verbose_name="督办单位", on_delete=models.PROTECT, related_name="+")
+    document_no = models.CharField("文号", max_length=60, unique=True)
+    issued_on = models.DateField("督办日期")
+    requirements = models.TextField("督办要求")
+    due = models.DateField("办结期限")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重大隐患督办"
+
+    def __str__(self) -> str:
+        return self.document_no
+
+
+class ProgressReport(models.Model):
+    """Weekly progress of a supervised major hazard (每周报告治理进展)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="progress_reports")
+    reported_on = models.DateField("报告日期")
+    content = models.TextField("治理进展")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "治理进展周报"
+        ordering = ["-reported_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.reported_on}"
+
+
+class DocumentCounter(models.Model):
+    """Serial numbers of official documents per prefix and year, taken under a row lock so two
+    letters never share a 文号."""
+
+    prefix = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.last}"

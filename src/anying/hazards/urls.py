@@ -12,5 +12,8 @@ urlpatterns = [
     path("<int:pk>/do/<slug:name>/", views.hazard_transition, name="hazard_transition"),
     path("<int:pk>/extension/", views.extension_request, name="hazard_extension"),
     path("<int:pk>/extension/<int:extension_id>/answer/", views.extension_answer, name="hazard_extension_answer"),
+    path("<int:pk>/supervise/", views.supervise, name="hazard_supervise"),
+    path("<int:pk>/progress/", views.progress, name="hazard_progress"),
+    path("<int:pk>/supervision.docx", views.supervision_letter, name="hazard_supervision_letter"),
     path("<int:pk>/files/<int:attachment_id>/", views.hazard_file, name="hazard_file"),
 ]

@@ -19,17 +19,25 @@ from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
-from . import deadlines, services
+from . import deadlines, services, supervision
 from .excel import write_hazards, write_issue_list
-from .forms import AnswerForm, ExtensionForm, HazardForm, PlanForm, TransitionForm
+from .forms import (
+    AnswerForm,
+    ExtensionForm,
+    HazardForm,
+    PlanForm,
+    ProgressForm,
+    SupervisionForm,
+    TransitionForm,
+)
 from .models import ExtensionRequest, Hazard
 from .queries import SORT_COLUMNS, HazardFilter, issue_matrix, list_queryset, open_major, todo, zeroing
-from .workflow import TRANSITIONS, available
+from .workflow import INSPECTOR_ROLES, TRANSITIONS, available
 
 
 def _visible(user, pk):
     return get_object_or_404(Hazard.objects.visible_to(user).select_related(
-        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan"), pk=pk)
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit"), pk=pk)
 
 
 @perm_required("registry.view")
@@ -85,7 +93,11 @@ def hazard_detail(request, pk):
         "escalations": list(hazard.escalations.select_related("step")),
         "plan": getattr(hazard, "plan", None), "actions": actions, "transition_form": TransitionForm(),
         "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
-        "answer_form": AnswerForm(), "can_answer": request.user.role in ("district_admin", "dept_inspector", "town_inspector"),
+        "answer_form": AnswerForm(), "supervision_form": SupervisionForm(), "progress_form": ProgressForm(),
+        "supervision": getattr(hazard, "supervision", None), "report_overdue": supervision.report_overdue(hazard),
+        "reports": list(hazard.progress_reports.select_related("reported_by")[:20]),
+        "can_report": hazard.status != "closed" and (is_owner or request.user.role in INSPECTOR_ROLES),
+        "can_answer": request.user.role in ("district_admin", "dept_inspector", "town_inspector"),
         "today": timezone.localdate()})
 
 
@@ -174,3 +186,32 @@ def issue_list(request):
                             content_type=XLSX)
     return render(request, "hazards/issue_list.html", {
         "matrix": matrix, "zeroing": zeroing(request.user), "can_export": request.user.has_perm_code("registry.export")})
+
+
+@login_required
+@require_POST
+def supervise(request, pk):
+    hazard = _visible(request.user, pk)
+    act(request, SupervisionForm(request.POST),
+        lambda data: supervision.supervise(request.user, hazard.pk, **data), lambda s: f"已督办：{s.document_no}")
+    return redirect("hazard_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def progress(request, pk):
+    hazard = _visible(request.user, pk)
+    act(request, ProgressForm(request.POST),
+        lambda data: supervision.report_progress(request.user, hazard.pk, data["content"]), "已报告治理进展")
+    return redirect("hazard_detail", pk=pk)
+
+
+@login_required
+def supervision_letter(request, pk):
+    hazard = _visible(request.user, pk)
+    record = getattr(hazard, "supervision", None)
+    if record is None:
+        raise Http404
+    content = supervision.letter(record)
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"督办通知书_{record.document_no}.docx",
+                        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -66,4 +66,5 @@ def available(user, hazard: Hazard, can_see: bool) -> list[Transition]:
 
 
 EVENT_LABELS = {"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
+                "supervise": "督办", "progress": "报告治理进展",
                 "escalate": "逾期升级", **{t.name: t.label for t in TRANSITIONS.values()}}

@@ -1,0 +1,128 @@
+"""督办 of major hazards: the supervision record with its 文号, the letter (.docx) and the weekly
+progress reports; a supervised hazard whose last report is more than 7 days old is flagged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anying.core import audit
+from anying.core.errors import PermissionDenied
+from anying.core.models import AuditEvent
+
+from .models import DocumentCounter, Hazard, HazardEvent, ProgressReport, Supervision
+from .workflow import ENTERPRISE, INSPECTOR, parties_of
+
+REPORT_EVERY_DAYS = 7
+
+
+def next_number(prefix: str, year: int) -> str:
+    """The next 文号 for `prefix` in `year`, e.g. 铜安委办督〔2026〕3号. Call inside a transaction."""
+    try:
+        with transaction.atomic():
+            DocumentCounter.objects.get_or_create(prefix=prefix, year=year)
+    except IntegrityError:  # created by a concurrent call a moment ago
+        pass
+    counter = DocumentCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}〔{year}〕{counter.last}号"
+
+
+def _locked(actor, hazard_id: int) -> tuple[Hazard, set]:
+    hazard = Hazard.objects.select_for_update().get(pk=hazard_id)
+    can_see = Hazard.objects.visible_to(actor).filter(pk=hazard.pk).exists()
+    if not can_see:
+        raise Hazard.DoesNotExist
+    return hazard, parties_of(actor, hazard, can_see)
+
+
+@transaction.atomic
+def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.date, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    hazard, parties = _locked(actor, hazard_id)
+    if INSPECTOR not in parties:
+        raise PermissionDenied("督办由监管部门发起")
+    if hazard.level != Hazard.Level.MAJOR or hazard.status == Hazard.Status.CLOSED:
+        raise ValidationError("只有未销号的重大事故隐患可以督办")
+    if hasattr(hazard, "supervision"):
+        raise ValidationError(f"该隐患已督办（{hazard.supervision.document_no}）")
+    errors = {}
+    if level not in Supervision.Level.values:
+        errors["level"] = "督办级别无效"
+    if not (requirements or "").strip():
+        errors["requirements"] = "请填写督办要求"
+    if not due or due < today:
+        errors["due"] = "办结期限不能早于今天"
+    if errors:
+        raise ValidationError(errors)
+    supervision = Supervision.objects.create(
+        hazard=hazard, level=level, unit=actor.unit, requirements=requirements.strip(), due=due, issued_on=today,
+        document_no=next_number(settings.ANYING_SUPERVISION_PREFIX, today.year), created_by=actor)
+    HazardEvent.objects.create(hazard=hazard, transition="supervise", from_status=hazard.status, to_status=hazard.status,
+                               actor=actor, comment=f"{supervision.get_level_display()} {supervision.document_no}")
+    audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"督办 {supervision.document_no}")
+    return supervision
+
+
+@transaction.atomic
+def report_progress(actor, hazard_id: int, content: str, today: dt.date | None = None) -> ProgressReport:
+    hazard, parties = _locked(actor, hazard_id)
+    if not parties & {ENTERPRISE, INSPECTOR}:
+        raise PermissionDenied()
+    if not hasattr(hazard, "supervision") or hazard.status == Hazard.Status.CLOSED:
+        raise ValidationError("只有督办中的重大事故隐患需要报告治理进展")
+    if not (content or "").strip():
+        raise ValidationError({"content": "请填写本周治理进展"})
+    report = ProgressReport.objects.create(hazard=hazard, reported_on=today or timezone.localdate(),
+                                           content=content.strip(), reported_by=actor)
+    HazardEvent.objects.create(hazard=hazard, transition="progress", from_status=hazard.status, to_status=hazard.status,
+                               actor=actor, comment=report.content)
+    return report
+
+
+def report_overdue(hazard: Hazard, today: dt.date | None = None) -> bool:
+    """A supervised, open major hazard whose last weekly report (or the 督办 itself) is older than 7 days."""
+    today = today or timezone.localdate()
+    supervision = getattr(hazard, "supervision", None)
+    if supervision is None or hazard.status == Hazard.Status.CLOSED:
+        return False
+    last = hazard.progress_reports.values_list("reported_on", flat=True).first() or supervision.issued_on
+    return (today - last).days > REPORT_EVERY_DAYS
+
+
+def letter(supervision: Supervision) -> bytes:
+    """重大事故隐患督办通知书 as .docx, in the usual layout: 文号, title, addressee, body, sign-off."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    hazard = supervision.hazard
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "仿宋", Pt(14)
+    number = doc.add_paragraph(supervision.document_no)
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run("重大事故隐患督办通知书")
+    run.bold, run.font.size = True, Pt(22)
+    doc.add_paragraph(f"{hazard.enterprise.name}：")
+    criterion = hazard.criterion
+    basis = f"依据{criterion.criteria_set.name}（{criterion.criteria_set.document}）{criterion.reference}，" if criterion else ""
+    doc.add_paragraph(
+        f"　　{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在以下问题："
+        f"{hazard.description}。{basis}该问题判定为重大事故隐患。")
+    doc.add_paragraph(f"　　现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}")
+    doc.add_paragraph(f"　　请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"
+                      "完成后提出销号申请，经审核同意后方可销号。")
+    sign = doc.add_paragraph(f"{supervision.unit.name}\n{supervision.issued_on:%Y年%m月%d日}")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
