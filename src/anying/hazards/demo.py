@@ -3,13 +3,15 @@ spread over towns, industries, channels and states, some overdue and escalated, 
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from anying.core.models import Organisation, User
 from anying.registry.models import Enterprise
 from anying.standards.models import Criterion
 
-from .models import Hazard, HazardEvent, RectificationPlan
+from .models import DocumentCounter, Hazard, HazardEvent, ProgressReport, RectificationPlan, Supervision
 
 PLACES = ["喷涂车间", "抛丸房", "除尘器", "配电房", "危化品库", "锅炉房", "有限空间（污水池）", "叉车通道", "熔炼炉", "冷库"]
 PROBLEMS = ["安全出口堵塞", "消防通道被占用", "防护罩缺失", "未设置警示标识", "电气线路私拉乱接", "积尘未及时清理",
@@ -19,7 +21,7 @@ FINDERS = {"self": "企业安全员", "inspection": "执法检查组", "covert":
 
 
 @transaction.atomic
-def load(rng, count: int = 400) -> None:
+def load(rng, count: int = 3000) -> None:
     if Hazard.objects.filter(is_demo=True).exists():
         return
     enterprises = list(Enterprise.objects.filter(is_demo=True).select_related("industry"))
@@ -50,6 +52,31 @@ def load(rng, count: int = 400) -> None:
                           organisation_and_staff="企业主要负责人牵头", time_limit="限期内完成",
                           safety_and_emergency="整改期间落实监护和应急措施")
         for h in hazards if h.level == "major" and h.status != "registered"])
+    _supervise(rng, [h for h in hazards if h.level == "major" and h.status != "closed"], today)
+
+
+def _supervise(rng, majors: list, today: dt.date) -> None:
+    """Half of the open major hazards are under 督办 by the district, with some weekly reports."""
+    office = Organisation.objects.filter(kind=Organisation.Kind.COMMITTEE_OFFICE).first()
+    admin = User.objects.filter(role="district_admin", unit=office).first()
+    if office is None or admin is None:
+        return
+    prefix = settings.ANYING_SUPERVISION_PREFIX
+    chosen = majors[::2]
+    counter, _ = DocumentCounter.objects.get_or_create(prefix=prefix, year=today.year)
+    records, reports = [], []
+    for h in chosen:
+        counter.last += 1
+        issued = max(h.found_on, today - dt.timedelta(days=rng.randint(10, 60)))
+        records.append(Supervision(hazard=h, unit=office, document_no=f"{prefix}〔{today.year}〕{counter.last}号",
+                                   issued_on=issued, requirements="立即制定治理方案，落实防范措施，限期完成治理",
+                                   due=issued + dt.timedelta(days=60), created_by=admin))
+        for week in range(rng.randint(0, 4)):
+            reports.append(ProgressReport(hazard=h, reported_on=issued + dt.timedelta(days=7 * (week + 1)),
+                                          content=f"第{week + 1}周：按方案推进治理（演示数据）", reported_by=admin))
+    counter.save(update_fields=["last"])
+    Supervision.objects.bulk_create(records)
+    ProgressReport.objects.bulk_create([r for r in reports if r.reported_on <= today])
 
 
 def _matching(criteria: list, enterprise) -> list:
