@@ -117,3 +117,10 @@ def test_each_step_notifies_the_enterprise_and_its_town(factory, enterprise_user
     assert not Notification.objects.filter(user=users["hufeng"]).exists()
     escalation.run()
     assert Notification.objects.filter(user=owner).count() == 2  # once per step
+
+
+def test_tick_cost_does_not_grow_per_hazard(factory, django_assert_max_num_queries):
+    for _ in range(40):
+        overdue(factory, 16)
+    with django_assert_max_num_queries(60):  # a constant per batch and step, not per hazard
+        assert escalation.run() == 40 * 3

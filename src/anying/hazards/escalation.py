@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +43,7 @@ def run(now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _batch(step: EscalationStep, due, today: dt.date) -> int:
     lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
-    hazards = list(due.select_for_update(**lock).annotate(enterprise_name=F("enterprise__name")).order_by("id")[:BATCH])
+    hazards = list(due.select_for_update(**lock).select_related("enterprise", "region").order_by("id")[:BATCH])
     if not hazards:
         return 0
     stamp = timezone.now()
@@ -55,8 +55,10 @@ def _batch(step: EscalationStep, due, today: dt.date) -> int:
     HazardEvent.objects.bulk_create([
         HazardEvent(hazard=h, transition=f"escalate:{step.code}", from_status=h.status, to_status=h.status,
                     comment=comment.format(days=(today - h.deadline).days)) for h in hazards if h.pk in mine])
+    content_type = ContentType.objects.get_for_model(Hazard)  # once per batch, not per event
     AuditEvent.objects.bulk_create([
-        audit.build(None, AuditEvent.Action.STATE, h, summary=f"逾期升级：{step.label}") for h in hazards if h.pk in mine])
+        audit.build(None, AuditEvent.Action.STATE, h, summary=f"逾期升级：{step.label}", content_type=content_type)
+        for h in hazards if h.pk in mine])
     _notify(step, [h for h in hazards if h.pk in mine], today)
     return len(hazards)
 
@@ -74,7 +76,7 @@ def _notify(step: EscalationStep, hazards: list[Hazard], today: dt.date) -> None
     messages = []
     for h in hazards:
         title = f"隐患逾期 {(today - h.deadline).days} 天：{step.label}"
-        body = f"{h.enterprise_name}：{h.place}，{h.description[:60]}；整改期限 {h.deadline:%Y-%m-%d}"
+        body = f"{h.enterprise.name}：{h.place}，{h.description[:60]}；整改期限 {h.deadline:%Y-%m-%d}"
         url = reverse("enterprise_detail", args=[h.enterprise_id])
         for user in recipients.get(("org", h.organisation_id), []) + recipients.get(("town", h.region_id), []):
             messages.append((user, title, body, url))

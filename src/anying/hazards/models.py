@@ -89,6 +89,10 @@ class Hazard(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["level", "status"]),
             models.Index(fields=["enterprise", "status"]),
+            # the list's default order and the deadline sort, so a page never sorts a million rows
+            models.Index(fields=["-found_on", "-id"], name="hazard_found_desc"),
+            models.Index(fields=["deadline", "id"], name="hazard_deadline"),
+            models.Index(fields=["status", "review_due", "id"], name="hazard_review_queue"),  # 待办
         ]
 
     def __str__(self) -> str:
