@@ -93,6 +93,7 @@ class Hazard(models.Model):
             models.Index(fields=["-found_on", "-id"], name="hazard_found_desc"),
             models.Index(fields=["deadline", "id"], name="hazard_deadline"),
             models.Index(fields=["status", "review_due", "id"], name="hazard_review_queue"),  # 待办
+            models.Index(fields=["industry", "-found_on"], name="hazard_industry_found"),
         ]
 
     def __str__(self) -> str:

@@ -65,7 +65,9 @@ class HazardFilter(Schema):
             qs = qs.filter(region__path__startswith=path) if path else qs.none()
         if self.industry:
             path = Industry.objects.filter(pk=self.industry).values_list("path", flat=True).first()
-            qs = qs.filter(industry__path__startswith=path) if path else qs.none()
+            # ids, not a join on the path: lets the (industry, found_on) index serve the page
+            ids = list(Industry.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else []
+            qs = qs.filter(industry_id__in=ids)
         if self.enterprise:
             qs = qs.filter(enterprise_id=self.enterprise)
         if self.date_from:
