@@ -24,3 +24,16 @@ def db_label() -> str:
     from django.db import connection
 
     return connection.vendor  # "sqlite" or "postgresql"
+
+
+def case_rows(pages: dict, kinds) -> list[str]:
+    """The per-case Markdown table shared by run.py and run_hazards.py."""
+    out = ["", "| case (user) | p50 ms | p95 ms | queries | DB ms p50 | slowest query ms |", "|---|---:|---:|---:|---:|---:|"]
+    for kind in kinds:
+        for user, r in pages[kind].items():
+            for label, c in r["cases"].items():
+                out.append(f"| {kind}: {label} ({user}) | {c['p50']:.0f} | {c['p95']:.0f} | {c['queries']} | "
+                           f"{c['db_p50']:.0f} | {c['slowest_query_ms']:.0f} |")
+            for label, status in r["failed"].items():
+                out.append(f"| {kind}: {label} ({user}) | HTTP {status} | — | — | — | — |")
+    return out

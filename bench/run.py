@@ -278,14 +278,7 @@ def markdown(result: dict) -> str:
             flag = " ⚠" if kind == "list" and r["p95"] > LIST_TARGET_MS else ""
             out.append(f"| {'list page' if kind == 'list' else 'API list'} as {user} | {r['n']} | {r['p50']:.0f} | "
                        f"{r['p95']:.0f}{flag} | {r['max']:.0f} | {r['queries']} | {r['db_p50']:.0f} |")
-    out += ["", "| case (user) | p50 ms | p95 ms | queries | DB ms p50 | slowest query ms |", "|---|---:|---:|---:|---:|---:|"]
-    for kind in ("list", "api"):
-        for user, r in result["web"][kind].items():
-            for label, c in r["cases"].items():
-                out.append(f"| {kind}: {label} ({user}) | {c['p50']:.0f} | {c['p95']:.0f} | {c['queries']} | "
-                           f"{c['db_p50']:.0f} | {c['slowest_query_ms']:.0f} |")
-            for label, status in r["failed"].items():
-                out.append(f"| {kind}: {label} ({user}) | HTTP {status} | — | — | — | — |")
+    out += common.case_rows(result["web"], ("list", "api"))
     if "import" in result:
         out += ["", f"| import ({result['import']['file_mb']:.1f} MB .xlsx) | rows | seconds | queries | DB s |",
                 "|---|---:|---:|---:|---:|"]

@@ -15,14 +15,19 @@ COLUMNS = [
 ]
 
 
-def write_hazards(queryset, target, title: str = "隐患台账") -> int:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
+def _append_hazards(ws, queryset) -> int:
+    """The header and one row per hazard; returns the number of hazards written."""
     ws.append([name for name, _ in COLUMNS])
     count = 0
     for hazard in queryset.select_related("region", "industry", "enterprise", "criterion").iterator(chunk_size=2000):
         ws.append([as_text(ws, get(hazard)) for _, get in COLUMNS])
         count += 1
+    return count
+
+
+def write_hazards(queryset, target, title: str = "隐患台账") -> int:
+    wb = Workbook(write_only=True)
+    count = _append_hazards(wb.create_sheet(title), queryset)
     wb.save(target)
     return count
 
@@ -35,11 +40,6 @@ def write_issue_list(matrix: dict, queryset, target) -> int:
     for row in matrix["rows"]:
         summary.append([row["region"], *row["counts"], row["total"]])
     summary.append(["合计", *matrix["totals"], matrix["total"]])
-    detail = wb.create_sheet("重大事故隐患明细")
-    detail.append([name for name, _ in COLUMNS])
-    count = 0
-    for hazard in queryset.select_related("region", "industry", "enterprise", "criterion").iterator(chunk_size=2000):
-        detail.append([as_text(detail, get(hazard)) for _, get in COLUMNS])
-        count += 1
+    count = _append_hazards(wb.create_sheet("重大事故隐患明细"), queryset)
     wb.save(target)
     return count

@@ -106,12 +106,11 @@ def hazard_detail(request, pk):
 def hazard_transition(request, pk, name):
     hazard = _visible(request.user, pk)
     form = TransitionForm(request.POST, request.FILES)
-    plan = PlanForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return redirect("hazard_detail", pk=pk)
     data = form.cleaned_data
-    plan_data = {k: request.POST.get(k, "") for k in PlanForm.Meta.fields} if plan.is_bound else None
+    plan_data = {k: request.POST.get(k, "") for k in PlanForm.Meta.fields}  # checked by the service
     try:
         with transaction.atomic():
             for item in data["evidence"]:
