@@ -52,9 +52,11 @@ def region_path(obj: models.Model | None) -> str:
     region = getattr(obj, "region", None)
     if isinstance(region, Region):
         return region.path
-    unit = getattr(obj, "unit", None)
-    if unit is not None and getattr(unit, "region", None) is not None:
-        return unit.region.path
+    # a user (their unit), a record of an enterprise, a record owned by a unit
+    for holder in ("unit", "enterprise", "owner"):
+        related = getattr(obj, holder, None)
+        if related is not None and isinstance(getattr(related, "region", None), Region):
+            return related.region.path
     return ""
 
 

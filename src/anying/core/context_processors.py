@@ -8,11 +8,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     path = request.path
-    menu = []
-    for entry in entries_for(user):
-        url = reverse(entry.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        menu.append({"label": entry.label, "url": url, "icon": entry.icon, "section": entry.section, "active": active})
+    menu = [{"label": e.label, "url": reverse(e.url_name), "icon": e.icon, "section": e.section, "active": False}
+            for e in entries_for(user)]
+    # the entry with the longest matching URL is the current one (/hazards/checklists/ is
+    # 检查清单, not also 隐患台账 at /hazards/)
+    matches = [m for m in menu if (path == m["url"] if m["url"] == "/" else path.startswith(m["url"]))]
+    if matches:
+        max(matches, key=lambda m: len(m["url"]))["active"] = True
     from .notifications import unread_count
 
     return {"menu": menu, "unread": unread_count(user)}

@@ -9,16 +9,22 @@ class HazardsConfig(AppConfig):
     def ready(self):
         from anying.core import hooks
 
-        from . import demo, escalation
+        from . import demo, escalation, self_inspection_demo
 
         hooks.register_tick("hazard_escalation", escalation.run)
         hooks.register_demo("hazards", 30, demo.load)
+        hooks.register_demo("self_inspection", 35, self_inspection_demo.load)
         from anying.core.navigation import MenuEntry, register
 
         register(MenuEntry("待办", "hazard_todo", "check2-square", "hazards.act", section="隐患排查治理", order=200),
                  MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
                            order=210),
-                 MenuEntry("问题清单", "hazard_issue_list", "table", "registry.view", section="隐患排查治理", order=220))
-        action = hooks.RecordAction("登记隐患", "hazard_create", "exclamation-triangle", "hazards.act")
-        if action not in hooks.ENTERPRISE_ACTIONS:
-            hooks.ENTERPRISE_ACTIONS.append(action)
+                 MenuEntry("问题清单", "hazard_issue_list", "table", "registry.view", section="隐患排查治理", order=220),
+                 MenuEntry("日周月排查", "self_inspection_overview", "calendar-check", "registry.view",
+                           section="隐患排查治理", order=230),
+                 MenuEntry("检查清单", "checklist_list", "list-check", "registry.view", section="隐患排查治理",
+                           order=240))
+        for action in (hooks.RecordAction("登记隐患", "hazard_create", "exclamation-triangle", "hazards.act"),
+                       hooks.RecordAction("日周月排查", "self_inspection_enterprise", "calendar-check", "registry.view")):
+            if action not in hooks.ENTERPRISE_ACTIONS:
+                hooks.ENTERPRISE_ACTIONS.append(action)

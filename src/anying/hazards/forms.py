@@ -2,11 +2,12 @@ from django import forms
 from django.db.models import Q
 
 from anying.core.forms import Styled
+from anying.core.models import Industry
 from anying.core.roles import Role
 from anying.registry.forms import DateInput
 from anying.standards.models import Criterion
 
-from .models import Hazard, RectificationPlan
+from .models import ChecklistTemplate, Hazard, RectificationPlan, RoundResult, SelfInspectionSchedule
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -90,3 +91,59 @@ class SupervisionForm(Styled, forms.Form):
 
 class ProgressForm(Styled, forms.Form):
     content = forms.CharField(label="本周治理进展", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChecklistForm(Styled, forms.Form):
+    name = forms.CharField(label="清单名称", max_length=100)
+    use = forms.ChoiceField(label="用途", choices=ChecklistTemplate.Use.choices)
+    industry = forms.ModelChoiceField(label="适用行业", queryset=Industry.objects.all(), required=False,
+                                      help_text="留空表示适用于所有行业；选中的行业含其下级行业")
+    items_text = forms.CharField(label="检查项（每行一项）", widget=forms.Textarea(attrs={"rows": 10}), required=False,
+                                 help_text="依据判定标准生成的条目（标为重大）保留在清单中，这里只填写自定义检查项")
+
+    def __init__(self, *args, user=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["use"]
+        elif user is not None and user.role == Role.ENTERPRISE_USER:
+            self.fields["use"].choices = [c for c in ChecklistTemplate.Use.choices
+                                          if c[0] != ChecklistTemplate.Use.INSPECTION]
+
+
+class ScheduleForm(Styled, forms.ModelForm):
+    class Meta:
+        model = SelfInspectionSchedule
+        fields = ["name", "frequency", "workdays", "checklist", "assignee", "active"]
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].queryset = ChecklistTemplate.objects.filter(pk__in=[c.pk for c in choices])
+
+
+class RoundForm(Styled, forms.Form):
+    """One self-inspection round: a result per checklist item; a 不符合 needs what was found,
+    and may say where and bring photos (it becomes a hazard)."""
+
+    inspectors = forms.CharField(label="排查人员", max_length=100)
+    note = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"result_{item.pk}"] = forms.ChoiceField(
+                label=item.text, choices=RoundResult.Result.choices, initial="ok",
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}))
+            # added after Styled has run, so they bring their own classes
+            small = {"class": "form-control form-control-sm"}
+            self.fields[f"note_{item.pk}"] = forms.CharField(label="发现的问题", max_length=500, required=False,
+                                                             widget=forms.TextInput(attrs=small))
+            self.fields[f"place_{item.pk}"] = forms.CharField(label="部位", max_length=200, required=False,
+                                                              widget=forms.TextInput(attrs=small))
+            self.fields[f"photos_{item.pk}"] = MultipleFileField(
+                label="照片", required=False, widget=MultipleFileInput(attrs={**small, "accept": "image/*"}))
+
+    def rows(self):
+        """(item, result, note, place, photos) bound fields, for the template."""
+        return [(item, self[f"result_{item.pk}"], self[f"note_{item.pk}"], self[f"place_{item.pk}"],
+                 self[f"photos_{item.pk}"]) for item in self.items]

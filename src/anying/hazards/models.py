@@ -266,3 +266,163 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}〔{self.year}〕{self.last}"
+
+
+class ChecklistTemplate(models.Model):
+    """检查清单: what to check in a routine self-inspection (日周月排查) or, later, an inspection.
+
+    Versioned: a published version never changes, so every round recorded against it keeps its
+    meaning; editing makes the next version as a draft. Versions of one checklist share `code`.
+    Checklists live with hazards (not inspections) because self-inspection, which is part of
+    the hazard register, needs them and apps only import downwards (docs/decisions.md)."""
+
+    class Use(models.TextChoices):
+        DAILY = "daily", "班组日排查"
+        WEEKLY = "weekly", "部门周排查"
+        MONTHLY = "monthly", "厂长/经理月排查"
+        MAJOR = "major", "重大事故隐患排查"
+        INSPECTION = "inspection", "执法检查"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        SUPERSEDED = "superseded", "已被新版本取代"
+        RETIRED = "retired", "已停用"
+
+    code = models.CharField(max_length=32, editable=False)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    name = models.CharField("清单名称", max_length=100)
+    use = models.CharField("用途", max_length=12, choices=Use.choices)
+    industry = models.ForeignKey(Industry, verbose_name="适用行业", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="留空表示适用于所有行业；含下级行业")
+    owner = models.ForeignKey(Organisation, verbose_name="维护单位", on_delete=models.PROTECT, related_name="+")
+    criteria_set = models.ForeignKey("standards.CriteriaSet", verbose_name="依据的判定标准", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查清单"
+        ordering = ["use", "name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="one_checklist_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+
+class ChecklistItem(models.Model):
+    """One line of a checklist. An item taken from a 判定标准 criterion is major: a 不符合
+    finding against it registers a major hazard citing that criterion."""
+
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField("检查内容")
+    basis = models.CharField("检查依据", max_length=200, blank=True)
+    criterion = models.ForeignKey(Criterion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查项"
+        ordering = ["template", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def is_major(self) -> bool:
+        return self.criterion_id is not None
+
+
+class SelfInspectionQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "enterprise__region", "industry": "enterprise__industry",
+                    "organisation": "enterprise__organisation"}
+
+
+class SelfInspectionSchedule(models.Model):
+    """One routine self-inspection (日周月排查) an enterprise owes: who checks, how often, with
+    which checklist. Rounds are recorded only when done; what is due is computed from the
+    frequency (self_inspection.py), so a year of daily checks over 100,000 enterprises is not
+    36 million placeholder rows."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "每日"
+        WEEKLY = "weekly", "每周"
+        MONTHLY = "monthly", "每月"
+        QUARTERLY = "quarterly", "每季度"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="生产经营单位", on_delete=models.CASCADE,
+                                   related_name="self_inspection_schedules")
+    name = models.CharField("排查名称", max_length=60)
+    frequency = models.CharField("频次", max_length=10, choices=Frequency.choices)
+    workdays = models.CharField("工作日", max_length=7, default="12345",
+                                help_text="仅每日排查：星期几需要排查，1=周一 … 7=周日")
+    checklist = models.ForeignKey(ChecklistTemplate, verbose_name="检查清单", on_delete=models.PROTECT,
+                                  related_name="schedules")
+    assignee = models.CharField("责任班组/部门/人员", max_length=60)
+    starts_on = models.DateField("起始日期")
+    active = models.BooleanField("启用", default=True)
+    # the start of the latest period with a recorded round, kept by the service so "behind"
+    # is one comparison per schedule rather than a scan of its rounds
+    last_done_period = models.DateField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   editable=False)
+
+    objects = SelfInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日周月排查计划"
+        ordering = ["enterprise", "frequency", "id"]
+        indexes = [models.Index(fields=["enterprise", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.name}"
+
+
+class SelfInspectionRound(models.Model):
+    """One self-inspection done: the period it covers, who checked, each item's result."""
+
+    schedule = models.ForeignKey(SelfInspectionSchedule, on_delete=models.CASCADE, related_name="rounds")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", editable=False)
+    checklist = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="+", editable=False)
+    period_start = models.DateField("排查周期")
+    done_on = models.DateField("排查日期")
+    inspectors = models.CharField("排查人员", max_length=100)
+    note = models.TextField("备注", blank=True)
+    findings = models.PositiveIntegerField("发现隐患数", default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SelfInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "排查记录"
+        ordering = ["-done_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "period_start"], name="one_round_per_period")]
+        indexes = [models.Index(fields=["enterprise", "-done_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.period_start}"
+
+
+class RoundResult(models.Model):
+    class Result(models.TextChoices):
+        OK = "ok", "符合"
+        FAIL = "fail", "不符合"
+        NA = "na", "不涉及"
+
+    round = models.ForeignKey(SelfInspectionRound, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField("结果", max_length=4, choices=Result.choices)
+    note = models.CharField("情况说明", max_length=500, blank=True)
+    hazard = models.OneToOneField(Hazard, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="self_inspection_result")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查项结果"
+        ordering = ["round", "item__position", "item_id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.item_id} {self.result}"

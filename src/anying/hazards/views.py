@@ -37,7 +37,8 @@ from .workflow import INSPECTOR_ROLES, TRANSITIONS, available
 
 def _visible(user, pk):
     return get_object_or_404(Hazard.objects.visible_to(user).select_related(
-        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit"), pk=pk)
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit",
+        "self_inspection_result__round__schedule"), pk=pk)
 
 
 @perm_required("registry.view")

@@ -79,13 +79,18 @@ def list_queryset(user, flt: EnterpriseFilter):
     return flt.apply(Enterprise.objects.visible_to(user)).select_related("region", "industry")
 
 
-def filter_choices(user) -> dict:
-    """Options for the filter bar: only towns the user can see."""
+def town_choices(user) -> list[dict]:
+    """The towns a user can see, for a filter bar."""
     regions = Region.objects.filter(level=Region.Level.TOWN)
     if user.unit is not None and not user.is_superuser:
         regions = regions.filter(path__startswith=unit_region_path(user))
+    return list(regions.values("id", "name"))
+
+
+def filter_choices(user) -> dict:
+    """Options for the filter bar: only towns the user can see."""
     return {
-        "regions": list(regions.values("id", "name")),
+        "regions": town_choices(user),
         "industries": [{"id": i.pk, "label": ("　" * i.depth) + i.name} for i in Industry.objects.all()],
         "tags": list(RiskTag.objects.values("code", "name")),
         "std_statuses": Enterprise.StdStatus.choices,

@@ -1,0 +1,82 @@
+"""Periods of routine self-inspection (日周月排查): which day, week, month or quarter a date falls
+in, and which period was the last one due. Pure date arithmetic, so the rules are tested
+without a database and "behind" never needs placeholder rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+DAY = dt.timedelta(days=1)
+
+
+def start(frequency: str, day: dt.date) -> dt.date:
+    """The first day of the period containing `day`."""
+    if frequency == "daily":
+        return day
+    if frequency == "weekly":
+        return day - dt.timedelta(days=day.weekday())
+    if frequency == "monthly":
+        return day.replace(day=1)
+    if frequency == "quarterly":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    raise ValueError(frequency)
+
+
+def end(frequency: str, period_start: dt.date) -> dt.date:
+    """The last day of the period starting on `period_start`."""
+    if frequency == "daily":
+        return period_start
+    if frequency == "weekly":
+        return period_start + dt.timedelta(days=6)
+    months = 1 if frequency == "monthly" else 3
+    month = period_start.month - 1 + months
+    return period_start.replace(year=period_start.year + month // 12, month=month % 12 + 1) - DAY
+
+
+def previous(frequency: str, period_start: dt.date) -> dt.date:
+    return start(frequency, period_start - DAY)
+
+
+def _workday(day: dt.date, workdays: str) -> bool:
+    return str(day.isoweekday()) in workdays
+
+
+def last_due(frequency: str, workdays: str, starts_on: dt.date, today: dt.date) -> dt.date | None:
+    """Start of the latest period that has fully ended before `today` and that the schedule
+    covers (on or after `starts_on`; for daily checks, a working day). None when nothing is due
+    yet. The current period is never due: a team has until its end to check."""
+    candidate = previous(frequency, start(frequency, today))
+    if frequency == "daily":
+        for _ in range(7):
+            if _workday(candidate, workdays):
+                break
+            candidate -= DAY
+        else:
+            return None  # no working day configured
+    first = start(frequency, starts_on)
+    return candidate if candidate >= first else None
+
+
+def due_between(frequency: str, workdays: str, starts_on: dt.date, since: dt.date, today: dt.date) -> list[dt.date]:
+    """Starts of the periods that ended before `today` and on or after `since`, newest first:
+    what should have been done in a look-back window."""
+    periods = []
+    current = last_due(frequency, workdays, starts_on, today)
+    first = start(frequency, starts_on)
+    while current is not None and current >= first and end(frequency, current) >= since:
+        if frequency != "daily" or _workday(current, workdays):
+            periods.append(current)
+        current = previous(frequency, current)
+    return periods
+
+
+def label(frequency: str, period_start: dt.date) -> str:
+    """How a period reads on screen: 11月23日, 第48周, 2026年11月, 2026年第4季度."""
+    if frequency == "daily":
+        return f"{period_start.month}月{period_start.day}日"
+    if frequency == "weekly":
+        year, week, _ = period_start.isocalendar()
+        return f"{year}年第{week}周"
+    if frequency == "monthly":
+        return f"{period_start.year}年{period_start.month}月"
+    return f"{period_start.year}年第{(period_start.month - 1) // 3 + 1}季度"

@@ -1,0 +1,306 @@
+"""Routine self-inspection (日周月排查, PRODUCT.md §3): schedules generated from checklists,
+rounds recorded with their findings (each 不符合 becomes a hazard of channel 企业自查), and who
+is behind.
+
+The standard set an enterprise owes: 班组日排查 (daily, by team), 部门周排查 (weekly, by
+department), 厂长/经理月排查 (monthly, by the manager) and the principal's 重大事故隐患排查 —
+quarterly, monthly in high-risk enterprises (any 四涉一有限一使用 tag or 重大危险源).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from anying.core import audit
+from anying.core.attachments import attach
+from anying.core.errors import PermissionDenied
+from anying.core.models import AuditEvent
+from anying.core.permissions import SYSTEM, require
+from anying.core.roles import Role
+from anying.registry.models import Enterprise
+
+from . import checklists, periods, services
+from .models import ChecklistTemplate, Hazard, RoundResult, SelfInspectionRound, SelfInspectionSchedule
+
+Frequency = SelfInspectionSchedule.Frequency
+Use = ChecklistTemplate.Use
+LOOKBACK_DAYS = 30  # the window of the completion rate shown to towns
+
+
+@dataclass(frozen=True)
+class Tier:
+    use: str
+    name: str
+    frequency: str
+    assignee: str
+
+
+STANDARD_TIERS = [
+    Tier(Use.DAILY, "班组日排查", Frequency.DAILY, "各班组"),
+    Tier(Use.WEEKLY, "部门周排查", Frequency.WEEKLY, "各部门"),
+    Tier(Use.MONTHLY, "厂长/经理月排查", Frequency.MONTHLY, "厂长（经理）"),
+    Tier(Use.MAJOR, "主要负责人重大事故隐患排查", Frequency.QUARTERLY, "主要负责人"),
+]
+
+
+def high_risk(enterprise: Enterprise) -> bool:
+    return enterprise.tags.exists()
+
+
+def _check_enterprise(actor, enterprise: Enterprise) -> None:
+    require(actor, "hazards.act", "无权管理日周月排查")
+    if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def generate(actor, enterprise: Enterprise, starts_on: dt.date | None = None) -> tuple[list, list[str]]:
+    """Create the standard schedules the enterprise does not have yet, each with the most
+    specific published checklist that applies. Returns (created, tiers without a checklist)."""
+    _check_enterprise(actor, enterprise)
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # two clicks make one set
+    starts_on = starts_on or timezone.localdate()
+    existing = set(enterprise.self_inspection_schedules.filter(active=True).values_list("checklist__use", flat=True))
+    created, missing = [], []
+    for tier in STANDARD_TIERS:
+        if tier.use in existing:
+            continue
+        candidates = checklists.applicable(enterprise, tier.use)
+        if not candidates:
+            missing.append(tier.name)
+            continue
+        frequency = Frequency.MONTHLY if tier.use == Use.MAJOR and high_risk(enterprise) else tier.frequency
+        schedule = SelfInspectionSchedule.objects.create(
+            enterprise=enterprise, name=tier.name, frequency=frequency, checklist=candidates[0],
+            assignee=tier.assignee, starts_on=starts_on, created_by=actor)
+        audit.record(actor, AuditEvent.Action.CREATE, schedule,
+                     summary=f"{schedule.name}（{schedule.get_frequency_display()}，{candidates[0]}）")
+        created.append(schedule)
+    return created, missing
+
+
+@transaction.atomic
+def update_schedule(actor, schedule_id: int, data: dict) -> SelfInspectionSchedule:
+    schedule = SelfInspectionSchedule.objects.visible_to(actor).select_for_update(of=("self",)).filter(
+        pk=schedule_id).select_related("enterprise").first() if actor is not SYSTEM else \
+        SelfInspectionSchedule.objects.select_for_update().get(pk=schedule_id)
+    if schedule is None:
+        raise SelfInspectionSchedule.DoesNotExist
+    _check_enterprise(actor, schedule.enterprise)
+    fields = ["name", "frequency", "workdays", "checklist", "assignee", "active"]
+    before = audit.snapshot(schedule, fields)
+    for key in fields:
+        if key in data:
+            setattr(schedule, key, data[key])
+    errors = {}
+    if schedule.frequency == Frequency.DAILY and not (schedule.workdays and set(schedule.workdays) <= set("1234567")):
+        errors["workdays"] = "请填写需要排查的星期几，如 12345 或 123456"
+    checklist_ok = schedule.checklist.status == ChecklistTemplate.Status.PUBLISHED and (
+        schedule.checklist in checklists.applicable(schedule.enterprise, schedule.checklist.use))
+    if not checklist_ok:
+        errors["checklist"] = "只能选用已发布且适用于本企业的检查清单"
+    if errors:
+        raise ValidationError(errors)
+    schedule.workdays = "".join(sorted(set(schedule.workdays)))
+    schedule.save()
+    audit.record(actor, AuditEvent.Action.UPDATE, schedule, before=before, after=audit.snapshot(schedule, fields))
+    return schedule
+
+
+@dataclass
+class Finding:
+    result: str
+    note: str = ""
+    place: str = ""
+    photos: tuple = ()
+
+
+@transaction.atomic
+def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int, Finding], note: str = "",
+                 today: dt.date | None = None) -> SelfInspectionRound:
+    """Record this period's round of a schedule. Every item needs a result; each 不符合 is
+    registered as a hazard (企业自查; major when the item comes from a 判定标准, citing it).
+    Only the enterprise itself records its self-inspection."""
+    today = today or timezone.localdate()
+    schedule = SelfInspectionSchedule.objects.select_for_update().select_related("enterprise", "checklist").filter(
+        pk=schedule_id).first()
+    if schedule is None or (actor is not SYSTEM and not SelfInspectionSchedule.objects.visible_to(actor).filter(
+            pk=schedule_id).exists()):
+        raise SelfInspectionSchedule.DoesNotExist
+    if actor is not SYSTEM and (actor.role != Role.ENTERPRISE_USER or not actor.has_perm_code("hazards.act")):
+        raise PermissionDenied("日周月排查由企业自行记录")
+    if not schedule.active:
+        raise ValidationError("该排查计划已停用")
+    period = periods.start(schedule.frequency, today)
+    if today < schedule.starts_on:
+        raise ValidationError(f"该排查计划自 {schedule.starts_on} 起执行")
+    if schedule.frequency == Frequency.DAILY and str(today.isoweekday()) not in schedule.workdays:
+        raise ValidationError("今天不是该日排查计划的工作日")
+    if SelfInspectionRound.objects.filter(schedule=schedule, period_start=period).exists():
+        raise ValidationError(f"{periods.label(schedule.frequency, period)}的{schedule.name}已经记录过了")
+    items = list(schedule.checklist.items.all())
+    errors = _check_results(items, results, inspectors)
+    if errors:
+        raise ValidationError(errors)
+    round_ = SelfInspectionRound(schedule=schedule, enterprise=schedule.enterprise, checklist=schedule.checklist,
+                                 period_start=period, done_on=today, inspectors=inspectors.strip(), note=note,
+                                 recorded_by=actor)
+    try:
+        with transaction.atomic():
+            round_.save()
+    except IntegrityError:
+        raise ValidationError(f"{periods.label(schedule.frequency, period)}的{schedule.name}已经记录过了") from None
+    rows = []
+    for item in items:
+        finding = results[item.pk]
+        row = RoundResult(round=round_, item=item, result=finding.result, note=finding.note[:500])
+        if finding.result == RoundResult.Result.FAIL:
+            row.hazard = _register_finding(actor, schedule, item, finding, round_)
+        rows.append(row)
+    RoundResult.objects.bulk_create(rows)
+    round_.findings = sum(1 for r in rows if r.hazard_id)
+    round_.save(update_fields=["findings"])
+    SelfInspectionSchedule.objects.filter(pk=schedule.pk).update(last_done_period=period)
+    audit.record(actor, AuditEvent.Action.CREATE, round_,
+                 summary=f"{schedule.name} {periods.label(schedule.frequency, period)}：发现隐患 {round_.findings} 项")
+    return round_
+
+
+def _check_results(items, results: dict[int, Finding], inspectors: str) -> dict:
+    errors = {}
+    if not inspectors.strip():
+        errors["inspectors"] = "请填写排查人员"
+    valid = set(RoundResult.Result.values)
+    missing = [i for i in items if i.pk not in results or results[i.pk].result not in valid]
+    if missing:
+        errors["results"] = f"还有 {len(missing)} 个检查项未填写结果（第一项：{missing[0].text[:30]}）"
+    unexplained = [i for i in items if i.pk in results and results[i.pk].result == RoundResult.Result.FAIL
+                   and not results[i.pk].note.strip()]
+    if unexplained:
+        errors["results"] = f"不符合的检查项须说明发现的问题（{unexplained[0].text[:30]}）"
+    return errors
+
+
+def _register_finding(actor, schedule, item, finding: Finding, round_) -> Hazard:
+    data = {"enterprise": schedule.enterprise, "place": (finding.place or schedule.assignee)[:200],
+            "description": f"{finding.note.strip()}（{schedule.name}：{item.text[:200]}）",
+            "channel": Hazard.Channel.SELF, "found_by": round_.inspectors[:50], "found_on": round_.done_on,
+            "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL, "criterion": item.criterion}
+    hazard = services.register(actor, data)
+    for photo in finding.photos:
+        attach(actor, hazard, photo)
+    return hazard
+
+
+# ----- reading: what is due and who is behind -----
+
+@dataclass
+class ScheduleState:
+    schedule: SelfInspectionSchedule
+    current: dt.date  # start of the period now open
+    done_now: bool  # this period's round is recorded
+    last_due: dt.date | None
+    behind: bool  # the last period that ended was missed
+    expected: int  # periods due in the look-back window
+    done: int  # of which recorded
+
+    @property
+    def current_label(self) -> str:
+        return periods.label(self.schedule.frequency, self.current)
+
+    @property
+    def missed(self) -> int:
+        return self.expected - self.done
+
+    @property
+    def short_name(self) -> str:
+        return SHORT_NAMES.get(self.schedule.checklist.use, self.schedule.name)
+
+
+SHORT_NAMES = {Use.DAILY: "日排查", Use.WEEKLY: "周排查", Use.MONTHLY: "月排查", Use.MAJOR: "重大隐患排查"}
+ORDER = [Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.QUARTERLY]
+
+
+def states(schedules, today: dt.date | None = None) -> list[ScheduleState]:
+    """Where each schedule stands today; two queries whatever the number of schedules."""
+    today = today or timezone.localdate()
+    schedules = sorted(schedules, key=lambda s: (not s.active, ORDER.index(s.frequency), s.pk))
+    since = today - dt.timedelta(days=LOOKBACK_DAYS)
+    done_in_window: dict[int, set] = {}
+    for sid, period in SelfInspectionRound.objects.filter(
+            schedule__in=[s.pk for s in schedules], period_start__gte=since - dt.timedelta(days=92)).values_list(
+            "schedule_id", "period_start"):
+        done_in_window.setdefault(sid, set()).add(period)
+    result = []
+    for s in schedules:
+        current = periods.start(s.frequency, today)
+        due = periods.due_between(s.frequency, s.workdays, s.starts_on, since, today) if s.active else []
+        last = periods.last_due(s.frequency, s.workdays, s.starts_on, today) if s.active else None
+        done = done_in_window.get(s.pk, set())
+        result.append(ScheduleState(
+            schedule=s, current=current, done_now=current in done, last_due=last,
+            behind=last is not None and (s.last_done_period is None or s.last_done_period < last),
+            expected=len(due), done=sum(1 for p in due if p in done)))
+    return result
+
+
+def behind_q(today: dt.date | None = None) -> Q:
+    """Schedules whose last ended period has no round, as one filter: the last due period is
+    the same for every schedule of one frequency and working-day pattern, so there are only a
+    few distinct conditions, whatever the number of schedules."""
+    today = today or timezone.localdate()
+    q = Q(pk__in=[])
+    patterns = (SelfInspectionSchedule.objects.filter(active=True).order_by()
+                .values_list("frequency", "workdays").distinct())
+    for frequency, workdays in patterns:
+        # starts_on only matters when the schedule is newer than the last due period
+        last = periods.last_due(frequency, workdays, dt.date(2000, 1, 1), today)
+        if last is None:
+            continue
+        missed = Q(last_done_period__isnull=True) | Q(last_done_period__lt=last)
+        q |= Q(frequency=frequency, workdays=workdays, starts_on__lte=periods.end(frequency, last)) & missed
+    return Q(active=True) & q
+
+
+def _with_schedules():
+    return Exists(SelfInspectionSchedule.objects.filter(enterprise=OuterRef("pk"), active=True))
+
+
+def _behind(behind: Q):
+    """An Exists() on Enterprise: has at least one active schedule that is behind."""
+    return Exists(SelfInspectionSchedule.objects.filter(behind, enterprise=OuterRef("pk")))
+
+
+def overview(user, behind: Q, *, region=None, behind_only: bool = False, q: str = ""):
+    """Enterprises in the user's scope with schedules, for the town's 日周月排查 page, the ones
+    behind first. `behind` is `behind_q(today)`, computed once per request."""
+    qs = Enterprise.objects.visible_to(user).filter(_with_schedules())
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(credit_code__icontains=q))
+    qs = qs.annotate(behind=_behind(behind))
+    if behind_only:
+        qs = qs.filter(behind=True)
+    return qs.select_related("region", "industry").order_by("-behind", "region__path", "name")
+
+
+def summary(user, behind: Q) -> dict:
+    """Counts for the page header: enterprises with schedules, how many are behind, and
+    operating enterprises without any schedule."""
+    scoped = Enterprise.objects.visible_to(user)
+    return {"enterprises": scoped.filter(_with_schedules()).count(),
+            "behind": scoped.filter(_behind(behind)).count(),
+            "without": scoped.filter(~_with_schedules(), status=Enterprise.Status.OPERATING).count()}
+
+
+def recent_rounds(enterprise: Enterprise, limit: int = 20):
+    return (SelfInspectionRound.objects.filter(enterprise=enterprise)
+            .select_related("schedule", "recorded_by").annotate(majors=Count(
+                "results", filter=Q(results__hazard__level=Hazard.Level.MAJOR)))[:limit])

@@ -1,0 +1,238 @@
+"""Pages of checklists (检查清单) and routine self-inspection (日周月排查). Thin: reads through
+checklists.available_to / visible_to, writes through the services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anying.core.errors import PermissionDenied
+from anying.core.http import apply_errors, error_text, submit
+from anying.core.listing import paginate, parse_id, query_without
+from anying.core.models import Region
+from anying.core.roles import GOVERNMENT_ROLES, Role
+from anying.core.views import perm_required
+from anying.registry.models import Enterprise
+from anying.registry.queries import town_choices
+from anying.standards.models import CriteriaSet
+
+from . import checklists, periods, self_inspection
+from .forms import ChecklistForm, RoundForm, ScheduleForm
+from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfInspectionSchedule
+
+# ----- checklists -----
+
+@perm_required("registry.view")
+def checklist_list(request):
+    qs = checklists.available_to(request.user)
+    use, status = request.GET.get("use", ""), request.GET.get("status", "current")
+    if use in ChecklistTemplate.Use.values:
+        qs = qs.filter(use=use)
+    if status == "current":
+        qs = qs.filter(status__in=[ChecklistTemplate.Status.DRAFT, ChecklistTemplate.Status.PUBLISHED])
+    elif status in ChecklistTemplate.Status.values:
+        qs = qs.filter(status=status)
+    page = paginate(request, qs)
+    is_government = request.user.role in GOVERNMENT_ROLES
+    return render(request, "hazards/checklist_list.html", {
+        "page": page, "counts": checklists.item_counts(page.object_list), "use": use, "status": status,
+        "uses": ChecklistTemplate.Use.choices, "statuses": ChecklistTemplate.Status.choices,
+        "qs_page": query_without(request, "page"), "can_edit": request.user.has_perm_code("hazards.act"),
+        "criteria_sets": CriteriaSet.objects.all() if is_government else []})
+
+
+def _checklist(user, pk) -> ChecklistTemplate:
+    return get_object_or_404(checklists.available_to(user), pk=pk)
+
+
+@perm_required("registry.view")
+def checklist_detail(request, pk):
+    template = _checklist(request.user, pk)
+    versions = ChecklistTemplate.objects.filter(code=template.code).order_by("-version")
+    return render(request, "hazards/checklist_detail.html", {
+        "template": template, "items": list(template.items.select_related("criterion")),
+        "versions": [v for v in versions if v.pk != template.pk],
+        "can_edit": request.user.has_perm_code("hazards.act") and template.owner_id == request.user.unit_id,
+        "schedules": SelfInspectionSchedule.objects.filter(checklist=template, active=True).count()})
+
+
+@perm_required("hazards.act")
+def checklist_create(request):
+    form = ChecklistForm(request.POST or None, user=request.user)
+    done = submit(request, form, lambda d: checklists.create(request.user, **d),
+                  lambda t: f"已创建检查清单草稿：{t.name}", lambda t: reverse("checklist_detail", args=[t.pk]))
+    return done or render(request, "hazards/checklist_form.html", {"form": form})
+
+
+@perm_required("hazards.act")
+def checklist_edit(request, pk):
+    template = _checklist(request.user, pk)
+    form = ChecklistForm(request.POST or None, editing=True, initial={
+        "name": template.name, "industry": template.industry,
+        "items_text": checklists.custom_items_text(template)})
+    criterion_items = list(template.items.filter(criterion__isnull=False).select_related("criterion"))
+
+    def save(data):
+        removed = [i.pk for i in criterion_items if request.POST.get(f"remove_{i.pk}")]
+        return checklists.update_draft(request.user, template.pk, removed_criteria=removed, **data)
+
+    done = submit(request, form, save, lambda t: f"已保存：{t}", lambda t: reverse("checklist_detail", args=[t.pk]))
+    return done or render(request, "hazards/checklist_form.html", {
+        "form": form, "template": template, "criterion_items": criterion_items})
+
+
+@perm_required("hazards.act")
+@require_POST
+def checklist_action(request, pk, action):
+    """publish / new_version / retire / from_criteria."""
+    operations = {"publish": checklists.publish, "new_version": checklists.new_version, "retire": checklists.retire}
+    if action not in operations:
+        raise Http404
+    _checklist(request.user, pk)
+    try:
+        result = operations[action](request.user, pk)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("checklist_detail", pk=pk)
+    messages.success(request, {"publish": "已发布", "new_version": "已生成新版本草稿", "retire": "已停用"}[action])
+    return redirect("checklist_detail", pk=result.pk)
+
+
+@perm_required("hazards.act")
+@require_POST
+def checklist_from_criteria(request):
+    criteria_set = get_object_or_404(CriteriaSet, pk=parse_id(request.POST.get("criteria_set")) or 0)
+    try:
+        template = checklists.build_from_criteria(request.user, criteria_set)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("checklist_list")
+    note = "" if criteria_set.complete else "（该判定标准收录不全，清单同样不全，请勿当作完整清单使用）"
+    messages.success(request, f"已依据{criteria_set.name}生成清单草稿{note}")
+    return redirect("checklist_detail", pk=template.pk)
+
+
+# ----- self-inspection -----
+
+@perm_required("registry.view")
+def overview(request):
+    """Government: the enterprises of the user's scope and who is behind. An enterprise user
+    goes straight to its own schedules."""
+    if request.user.role == Role.ENTERPRISE_USER:
+        enterprise = Enterprise.objects.visible_to(request.user).first()
+        if enterprise is None:
+            raise Http404
+        return redirect("self_inspection_enterprise", enterprise_id=enterprise.pk)
+    today = timezone.localdate()
+    region_id = parse_id(request.GET.get("region"))
+    region = Region.objects.filter(pk=region_id).first() if region_id else None
+    behind_only = request.GET.get("behind") == "1"
+    q = request.GET.get("q", "").strip()[:100]
+    behind = self_inspection.behind_q(today)
+    page = paginate(request, self_inspection.overview(request.user, behind, region=region, behind_only=behind_only,
+                                                      q=q))
+    schedules = SelfInspectionSchedule.objects.filter(enterprise__in=page.object_list, active=True).select_related(
+        "checklist")
+    by_enterprise: dict[int, list] = {}
+    for state in self_inspection.states(schedules, today):
+        by_enterprise.setdefault(state.schedule.enterprise_id, []).append(state)
+    rows = [(e, by_enterprise.get(e.pk, [])) for e in page.object_list]
+    return render(request, "hazards/self_inspection_overview.html", {
+        "page": page, "rows": rows, "summary": self_inspection.summary(request.user, behind),
+        "regions": town_choices(request.user), "region_id": region_id, "behind_only": behind_only, "q": q,
+        "qs_page": query_without(request, "page"), "lookback": self_inspection.LOOKBACK_DAYS})
+
+
+def _enterprise(user, pk) -> Enterprise:
+    return get_object_or_404(Enterprise.objects.visible_to(user).select_related("region", "industry"), pk=pk)
+
+
+@perm_required("registry.view")
+def enterprise_page(request, enterprise_id):
+    enterprise = _enterprise(request.user, enterprise_id)
+    schedules = enterprise.self_inspection_schedules.select_related("checklist").order_by("-active", "id")
+    is_owner = request.user.role == Role.ENTERPRISE_USER
+    return render(request, "hazards/self_inspection_enterprise.html", {
+        "enterprise": enterprise, "states": self_inspection.states(schedules),
+        "rounds": self_inspection.recent_rounds(enterprise), "is_owner": is_owner,
+        "can_manage": request.user.has_perm_code("hazards.act"), "lookback": self_inspection.LOOKBACK_DAYS,
+        "high_risk": self_inspection.high_risk(enterprise)})
+
+
+@perm_required("hazards.act")
+@require_POST
+def generate(request, enterprise_id):
+    enterprise = _enterprise(request.user, enterprise_id)
+    try:
+        created, missing = self_inspection.generate(request.user, enterprise)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if created:
+            messages.success(request, "已生成排查计划：" + "、".join(s.name for s in created))
+        if missing:
+            messages.warning(request, "以下排查没有适用的已发布检查清单，未能生成：" + "、".join(missing)
+                             + "。请在“检查清单”中创建并发布。")
+        if not created and not missing:
+            messages.info(request, "标准的日周月排查计划都已存在")
+    return redirect("self_inspection_enterprise", enterprise_id=enterprise.pk)
+
+
+def _schedule(user, pk) -> SelfInspectionSchedule:
+    return get_object_or_404(SelfInspectionSchedule.objects.visible_to(user).select_related(
+        "enterprise__region", "enterprise__industry", "checklist"), pk=pk)
+
+
+@perm_required("hazards.act")
+def schedule_edit(request, pk):
+    schedule = _schedule(request.user, pk)
+    choices = [t for use in ChecklistTemplate.Use.values if use != ChecklistTemplate.Use.INSPECTION
+               for t in checklists.applicable(schedule.enterprise, use)]
+    form = ScheduleForm(request.POST or None, instance=schedule, choices=choices)
+    # the form edits a copy: the service reloads and locks the row, and an invalid form must
+    # not leave the page showing half-applied values
+    done = submit(request, form, lambda d: self_inspection.update_schedule(request.user, schedule.pk, d),
+                  lambda s: f"已保存：{s.name}", lambda s: reverse("self_inspection_enterprise", args=[s.enterprise_id]))
+    return done or render(request, "hazards/schedule_form.html", {"form": form, "schedule": schedule})
+
+
+@perm_required("hazards.act")
+def round_create(request, schedule_id):
+    schedule = _schedule(request.user, schedule_id)
+    if request.user.role != Role.ENTERPRISE_USER:
+        raise Http404  # self-inspection is recorded by the enterprise itself
+    items = list(schedule.checklist.items.select_related("criterion"))
+    form = RoundForm(request.POST or None, request.FILES or None, items=items,
+                     initial={"inspectors": request.user.display_name})
+    today = timezone.localdate()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        results = {i.pk: self_inspection.Finding(
+            result=data[f"result_{i.pk}"], note=data[f"note_{i.pk}"], place=data[f"place_{i.pk}"],
+            photos=tuple(data[f"photos_{i.pk}"])) for i in items}
+        try:
+            round_ = self_inspection.record_round(request.user, schedule.pk, inspectors=data["inspectors"],
+                                                  results=results, note=data["note"])
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            found = f"，发现隐患 {round_.findings} 项，已登记到隐患台账" if round_.findings else "，未发现隐患"
+            messages.success(request, f"已记录{schedule.name}（{periods.label(schedule.frequency, round_.period_start)}）{found}")
+            return redirect("self_inspection_round", pk=round_.pk)
+    return render(request, "hazards/round_form.html", {
+        "form": form, "schedule": schedule, "period": periods.label(schedule.frequency,
+                                                                    periods.start(schedule.frequency, today))})
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = get_object_or_404(SelfInspectionRound.objects.visible_to(request.user).select_related(
+        "schedule", "enterprise", "checklist", "recorded_by"), pk=pk)
+    results = list(round_.results.select_related("item__criterion", "hazard"))
+    return render(request, "hazards/round_detail.html", {
+        "round": round_, "results": results, "period": periods.label(round_.schedule.frequency, round_.period_start),
+        "fails": sum(1 for r in results if r.result == RoundResult.Result.FAIL)})
