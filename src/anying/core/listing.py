@@ -1,6 +1,11 @@
 """What every list page shares: sorting by whitelisted columns, pagination, query strings."""
 
+from collections.abc import Callable
+
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models.sql.datastructures import BaseTable
+from django.utils.functional import cached_property
 
 PER_PAGE_CHOICES = (20, 50, 100)
 
@@ -26,14 +31,71 @@ def sort(request, qs, columns: dict[str, str], default: str):
     return qs.order_by(("-" if descending else "") + field, "-id" if descending else "id"), key
 
 
-def paginate(request, qs, per_page: int = 20):
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows. Counting a million matching rows costs more than showing a
+    page of them (bench/README.md), and nobody pages past 10,000 rows: the list then says
+    "10,000+" and the filters narrow it. `capped` tells whether the cap was hit."""
+
+    def __init__(self, object_list, per_page, cap: int = COUNT_CAP, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # without the ordering: the rows counted need not be sorted first
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+
+def per_page_of(request, default: int) -> int:
     try:
-        per_page = int(request.GET.get("per_page", per_page))
+        per_page = int(request.GET.get("per_page", default))
     except ValueError:
-        per_page = PER_PAGE_CHOICES[0]
-    if per_page not in PER_PAGE_CHOICES:
-        per_page = PER_PAGE_CHOICES[0]
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+        return PER_PAGE_CHOICES[0]
+    return per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0]
+
+
+def paginate(request, qs, per_page: int = 20, *, capped: bool | int = False, when_plentiful: Callable | None = None):
+    """A page of `qs`. With `capped` (True for COUNT_CAP, or a number), the count stops at the
+    cap, and `when_plentiful(qs)`, if given, replaces the queryset the page is cut from once
+    the cap is hit (see `prefer_index`)."""
+    per_page = per_page_of(request, per_page)
+    if not capped:
+        return Paginator(qs, per_page).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(qs, per_page, cap=COUNT_CAP if capped is True else capped)
+    if paginator.count and paginator.capped and when_plentiful is not None:
+        paginator.object_list = when_plentiful(qs)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class _IndexedTable(BaseTable):
+    def __init__(self, table_name, alias, index: str):
+        super().__init__(table_name, alias)
+        self.index = index
+
+    def as_sql(self, compiler, connection):
+        sql, params = super().as_sql(compiler, connection)
+        return f"{sql} INDEXED BY {connection.ops.quote_name(self.index)}", params
+
+
+def prefer_index(qs, index: str):
+    """On SQLite, read the main table through `index` (INDEXED BY). SQLite keeps no useful
+    statistics, so for "the newest 20 of 300,000 matching rows" it picks the index of an
+    equality filter and sorts 300,000 rows, where walking the sort-order index stops after a
+    few hundred (bench/README.md). Only worth it when matching rows are plentiful, which is
+    why `paginate` applies it only once the capped count is full. PostgreSQL plans this well
+    from its statistics and is left alone."""
+    if connections[qs.db].vendor != "sqlite":
+        return qs
+    qs = qs._chain()
+    alias = qs.query.get_initial_alias()
+    qs.query.alias_map[alias] = _IndexedTable(qs.model._meta.db_table, alias, index)
+    return qs
 
 
 def query_without(request, *keys: str) -> str:

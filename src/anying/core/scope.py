@@ -43,7 +43,7 @@ def industry_ids(unit) -> list[int] | None:
 
 
 def scope_q(user, *, region: str = "region", industry: str | None = "industry",
-            organisation: str = "organisation") -> models.Q:
+            organisation: str = "organisation", region_subquery: bool = False) -> models.Q:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser and not user.role:
@@ -55,9 +55,17 @@ def scope_q(user, *, region: str = "region", industry: str | None = "industry",
         return models.Q(**{f"{organisation}_id": unit.pk})
     if user.role not in GOVERNMENT_ROLES:
         return NOTHING
-    # A join on the region's path, not `region_id IN (subquery)`: SQLite, which keeps no
-    # statistics, would otherwise fetch a whole district row by row to sort one page (bench/).
-    q = models.Q(**{f"{region}__path__startswith": unit_region_path(user)})
+    # By default a join on the region's path: SQLite, which keeps no statistics, would
+    # otherwise fetch a whole district row by row to sort one page of enterprises (bench/).
+    # The hazard register asks for `region_id IN (subquery)` instead: with a million rows the
+    # join makes SQLite scan the whole table for any extra condition, and its list avoids the
+    # sorting problem by reading through the sort index when rows are plentiful
+    # (core.listing.prefer_index).
+    if region_subquery:
+        subtree = Region.objects.filter(path__startswith=unit_region_path(user)).values("id")
+        q = models.Q(**{f"{region}_id__in": subtree})
+    else:
+        q = models.Q(**{f"{region}__path__startswith": unit_region_path(user)})
     if industry is not None:
         ids = user_industry_ids(user)
         if ids is not None:

@@ -22,6 +22,8 @@ from .models import Escalation, EscalationStep, Hazard, HazardEvent
 
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
 BATCH = 2000
+TICK_FIELDS = ["id", "status", "deadline", "place", "description", "region_id", "organisation_id", "enterprise_id",
+               "enterprise__name", "region__path"]
 
 
 def run(now: dt.datetime | None = None) -> int:
@@ -43,7 +45,10 @@ def run(now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _batch(step: EscalationStep, due, today: dt.date) -> int:
     lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
-    hazards = list(due.select_for_update(**lock).select_related("enterprise", "region").order_by("id")[:BATCH])
+    # only what the timeline, the audit event and the message need: at 50,000 hazards the tick's
+    # time is mostly Python building objects, and full enterprise rows triple it
+    hazards = list(due.select_for_update(**lock).select_related("enterprise", "region")
+                   .only(*TICK_FIELDS).order_by("id")[:BATCH])
     if not hazards:
         return 0
     stamp = timezone.now()
@@ -75,9 +80,11 @@ def _notify(step: EscalationStep, hazards: list[Hazard], today: dt.date) -> None
         recipients.setdefault(("town", key) if key else ("org", user.unit_id), []).append(user)
     messages = []
     for h in hazards:
+        users = recipients.get(("org", h.organisation_id), []) + recipients.get(("town", h.region_id), [])
+        if not users:
+            continue
         title = f"隐患逾期 {(today - h.deadline).days} 天：{step.label}"
         body = f"{h.enterprise.name}：{h.place}，{h.description[:60]}；整改期限 {h.deadline:%Y-%m-%d}"
-        url = reverse("enterprise_detail", args=[h.enterprise_id])
-        for user in recipients.get(("org", h.organisation_id), []) + recipients.get(("town", h.region_id), []):
-            messages.append((user, title, body, url))
+        url = reverse("hazard_detail", args=[h.pk])
+        messages.extend((user, title, body, url) for user in users)
     notify_many(messages)

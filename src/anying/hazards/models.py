@@ -16,7 +16,8 @@ from anying.standards.models import AccidentType, Criterion
 
 
 class HazardQuerySet(ScopedQuerySet):
-    scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation"}
+    scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation",
+                    "region_subquery": True}
 
 
 class Hazard(models.Model):
@@ -94,6 +95,11 @@ class Hazard(models.Model):
             models.Index(fields=["deadline", "id"], name="hazard_deadline"),
             models.Index(fields=["status", "review_due", "id"], name="hazard_review_queue"),  # 待办
             models.Index(fields=["industry", "-found_on"], name="hazard_industry_found"),
+            # a town's (or a region filter's) lists: by level, by industry and date, overdue
+            models.Index(fields=["region", "level", "status"], name="hazard_region_level"),
+            models.Index(fields=["region", "industry", "found_on"], name="hazard_region_industry_found"),
+            models.Index(fields=["region", "status", "deadline"], name="hazard_region_deadline"),
+            models.Index(fields=["industry", "status", "deadline"], name="hazard_industry_deadline"),  # 部门 逾期
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from anying.core import audit
 from anying.core.attachments import attach, attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
-from anying.core.listing import paginate, query_without, sort
+from anying.core.listing import paginate, prefer_index, query_without, sort
 from anying.core.models import AuditEvent
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
@@ -31,7 +31,17 @@ from .forms import (
     TransitionForm,
 )
 from .models import ExtensionRequest, Hazard
-from .queries import SORT_COLUMNS, HazardFilter, issue_matrix, list_queryset, open_major, todo, zeroing
+from .queries import (
+    SORT_COLUMNS,
+    SORT_INDEXES,
+    TEXT_SEARCH_COUNT_CAP,
+    HazardFilter,
+    issue_matrix,
+    list_queryset,
+    open_major,
+    todo,
+    zeroing,
+)
 from .workflow import INSPECTOR_ROLES, TRANSITIONS, available
 
 
@@ -45,8 +55,13 @@ def _visible(user, pk):
 def hazard_list(request):
     flt = HazardFilter.from_params(request.GET)
     qs, current_sort = sort(request, list_queryset(request.user, flt), SORT_COLUMNS, "-found_on")
+    index = SORT_INDEXES.get(current_sort.lstrip("-"))
+    # a text search is for finding, not counting: its count stops sooner, as each row counted
+    # costs three substring matches
+    page = paginate(request, qs, capped=TEXT_SEARCH_COUNT_CAP if flt.q else True,
+                    when_plentiful=(lambda q: prefer_index(q, index)) if index else None)
     return render(request, "hazards/hazard_list.html", {
-        "page": paginate(request, qs), "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
+        "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
         "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": Hazard.Channel.choices,
         "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "sort", "per_page"),
@@ -55,7 +70,7 @@ def hazard_list(request):
 
 @perm_required("hazards.act")
 def todo_list(request):
-    page = paginate(request, todo(request.user))
+    page = paginate(request, todo(request.user), capped=True)
     return render(request, "hazards/todo.html", {"page": page, "qs_page": query_without(request, "page"),
                                                  "today": timezone.localdate()})
 

@@ -1,0 +1,77 @@
+"""What keeps the hazard list fast at a million rows (docs/decisions.md §16): capped counts,
+reading through the sort index when rows are plentiful, and a search on the hazard table."""
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.urls import reverse
+
+from anying.core import listing
+from anying.hazards.models import Hazard
+from anying.hazards.queries import HazardFilter, list_queryset
+
+
+@pytest.fixture
+def twelve(factory):
+    return [factory(place=f"{i}号车间") for i in range(12)]
+
+
+def test_the_count_stops_at_the_cap_and_says_so(twelve, users, login, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    body = login(users["jiuxian"]).get(reverse("hazard_list")).content.decode()
+    assert "5+</strong> 条" in body and "请用筛选条件缩小范围" in body
+    narrow = login(users["jiuxian"]).get(reverse("hazard_list") + "?q=11号").content.decode()
+    assert "1</strong> 条" in narrow and "缩小范围" not in narrow
+
+
+def test_plentiful_rows_switch_the_page_query(twelve):
+    seen = []
+
+    def plentiful(qs):
+        seen.append(True)
+        return qs
+
+    request = RequestFactory().get("/")
+    page = listing.paginate(request, Hazard.objects.order_by("-found_on", "-id"), capped=5, when_plentiful=plentiful)
+    assert seen and page.paginator.capped and page.paginator.count == 5 and len(page.object_list) == 5
+    seen.clear()
+    page = listing.paginate(request, Hazard.objects.all(), capped=50, when_plentiful=plentiful)
+    assert not seen and not page.paginator.capped and page.paginator.count == 12
+
+
+def test_prefer_index_only_changes_sqlite(twelve):
+    qs = listing.prefer_index(Hazard.objects.order_by("-found_on", "-id"), "hazard_found_desc")
+    sql = str(qs.query)
+    if connection.vendor == "sqlite":
+        assert 'INDEXED BY "hazard_found_desc"' in sql
+    else:
+        assert "INDEXED BY" not in sql
+    assert list(qs) == list(Hazard.objects.order_by("-found_on", "-id"))  # same rows, same order
+
+
+def test_search_finds_enterprise_place_and_description(factory, users):
+    hazards = [factory(place="喷涂车间"), factory(description="配电箱门未关")]
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    assert found("喷涂") == {hazards[0]}
+    assert found("配电箱") == {hazards[1]}
+    assert found(factory.enterprise.name[:4]) == set(hazards)
+    assert found("没有这个词") == set()
+
+
+def test_scope_by_region_subquery_still_isolates_towns(factory, users):
+    factory()
+    assert list_queryset(users["jiuxian"], HazardFilter()).count() == 1
+    assert list_queryset(users["hufeng"], HazardFilter()).count() == 0
+
+
+def test_the_search_index_follows_every_change(factory, users):
+    hazard = factory(place="除尘器旁", description="泄爆片缺失")
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    sql = str(list_queryset(users["jiuxian"], HazardFilter(q="泄爆片")).query)
+    assert ("MATCH" in sql) == (connection.vendor == "sqlite")
+    assert found("泄爆片") == {hazard}
+    Hazard.objects.filter(pk=hazard.pk).update(description="积尘超标")
+    assert found("泄爆片") == set() and found("积尘超") == {hazard}
+    assert found('"积尘') == set()  # FTS syntax in a term is searched for literally, not parsed
+    Hazard.objects.filter(pk=hazard.pk).delete()
+    assert found("积尘超") == set()
