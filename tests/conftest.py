@@ -40,12 +40,14 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     from anying.hazards.models import EscalationStep
+    from anying.inspections.models import FrequencyRule
     from anying.standards.models import AccidentType
 
     for model, migration in ((Industry, "anying.core.migrations.0002_industries"),
                              (RiskTag, "anying.registry.migrations.0002_risk_tags"),
                              (AccidentType, "anying.standards.migrations.0002_load"),
-                             (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder")):
+                             (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder"),
+                             (FrequencyRule, "anying.inspections.migrations.0002_frequencies")):
         if not model.objects.exists():
             importlib.import_module(migration).load(apps, None)
 

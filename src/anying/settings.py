@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "anying.standards",
     "anying.registry",
     "anying.hazards",
+    "anying.inspections",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("enterprises/", include("anying.registry.urls")),
     path("standards/", include("anying.standards.urls")),
     path("hazards/", include("anying.hazards.urls")),
+    path("inspections/", include("anying.inspections.urls")),
     path("api/v1/", api.urls),
 ]

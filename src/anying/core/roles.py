@@ -20,13 +20,14 @@ GOVERNMENT_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTO
 
 _VIEW = {"registry.view"}
 _INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users",
-                    "hazards.act"}
+                    "hazards.act", "inspections.plan", "inspections.manage"}
 
 PERMISSIONS: dict[str, set[str]] = {
-    Role.DISTRICT_ADMIN: _INSPECT | {"core.manage_units", "core.manage_users", "core.view_audit"},
+    Role.DISTRICT_ADMIN: _INSPECT | {"core.manage_units", "core.manage_users", "core.view_audit",
+                                     "inspections.approve"},
     Role.DEPT_INSPECTOR: _INSPECT,
     Role.TOWN_INSPECTOR: _INSPECT,
-    Role.LEADER: _VIEW | {"registry.export"},
+    Role.LEADER: _VIEW | {"registry.export", "inspections.approve"},  # 分管领导 approves annual plans
     Role.DUTY_OFFICER: _VIEW,
     # An enterprise keeps its own posts, personnel and contacts current; the regulator owns
     # its identity (credit code, region, industry, standardization).

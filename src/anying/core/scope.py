@@ -55,21 +55,51 @@ def scope_q(user, *, region: str = "region", industry: str | None = "industry",
         return models.Q(**{f"{organisation}_id": unit.pk})
     if user.role not in GOVERNMENT_ROLES:
         return NOTHING
+    return territory_q(unit_region_path(user), user_industry_ids(user), region=region, industry=industry,
+                       region_subquery=region_subquery,
+                       region_ids=_cached(user, "region_ids", lambda: subtree_ids(unit_region_path(user)))
+                       if region_subquery else None)
+
+
+def unit_scope_q(unit, *, region: str = "region", industry: str | None = "industry",
+                 region_subquery: bool = False) -> models.Q:
+    """What a government unit supervises, without a user: the targets of the unit's annual
+    inspection plan or random draw, computed also by the system (the tick, the CLI)."""
+    path = Region.objects.only("path").get(pk=unit.region_id).path
+    return territory_q(path, industry_ids(unit), region=region, industry=industry, region_subquery=region_subquery,
+                       region_ids=subtree_ids(path) if region_subquery else None)
+
+
+REGION_IDS_INLINE = 500
+
+
+def subtree_ids(region_path: str) -> list[int] | None:
+    """Ids of a region and everything below it, when there are few enough to list; None for a
+    territory so large (a city's villages) that a subquery is the better form."""
+    ids = list(Region.objects.filter(path__startswith=region_path).values_list("id", flat=True)
+               [: REGION_IDS_INLINE + 1])
+    return ids if len(ids) <= REGION_IDS_INLINE else None
+
+
+def territory_q(region_path: str, industry_ids_: list[int] | None, *, region: str, industry: str | None,
+                region_subquery: bool, region_ids: list[int] | None = None) -> models.Q:
     # By default a join on the region's path: SQLite, which keeps no statistics, would
     # otherwise fetch a whole district row by row to sort one page of enterprises (bench/).
     # The hazard register asks for `region_id IN (subquery)` instead: with a million rows the
     # join makes SQLite scan the whole table for any extra condition, and its list avoids the
     # sorting problem by reading through the sort index when rows are plentiful
     # (core.listing.prefer_index).
+    # A literal id list where it is short: PostgreSQL then estimates from its statistics how
+    # many rows a town holds, and picks the region indexes for a town rather than walking the
+    # whole sort index as it does for an opaque subquery.
     if region_subquery:
-        subtree = Region.objects.filter(path__startswith=unit_region_path(user)).values("id")
+        subtree = region_ids if region_ids is not None else \
+            Region.objects.filter(path__startswith=region_path).values("id")
         q = models.Q(**{f"{region}_id__in": subtree})
     else:
-        q = models.Q(**{f"{region}__path__startswith": unit_region_path(user)})
-    if industry is not None:
-        ids = user_industry_ids(user)
-        if ids is not None:
-            q &= models.Q(**{f"{industry}_id__in": ids})
+        q = models.Q(**{f"{region}__path__startswith": region_path})
+    if industry is not None and industry_ids_ is not None:
+        q &= models.Q(**{f"{industry}_id__in": industry_ids_})
     return q
 
 

@@ -97,15 +97,23 @@ def _has_fts(alias: str, table: str) -> bool:
         return _fts_table(table) in connections[alias].introspection.table_names(cursor)
 
 
+def index_match(model, columns: list[str], term: str, using: str = "default") -> tuple[str, list] | None:
+    """SQL and parameters selecting the primary keys of rows where any of `columns` contains
+    `term`, when a table of matches can answer it (SQLite FTS5); None otherwise."""
+    table = model._meta.db_table
+    if not (connections[using].vendor == "sqlite" and len(term) >= MIN_INDEXED_LENGTH and _has_fts(using, table)):
+        return None
+    phrase = '"' + term.replace('"', '""') + '"'  # one phrase: the term as typed, not FTS syntax
+    column_filter = "{" + " ".join(columns) + "}"
+    fts = _fts_table(table)
+    return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [f"{column_filter} : {phrase}"]
+
+
 def contains_any(model, columns: list[str], term: str, using: str = "default") -> Q:
     """Rows where any of `columns` contains `term`, through the index where there is one."""
-    table = model._meta.db_table
-    if (connections[using].vendor == "sqlite" and len(term) >= MIN_INDEXED_LENGTH
-            and _has_fts(using, table)):
-        phrase = '"' + term.replace('"', '""') + '"'  # one phrase: the term as typed, not FTS syntax
-        column_filter = "{" + " ".join(columns) + "}"
-        return Q(pk__in=RawSQL(f"SELECT rowid FROM {_fts_table(table)} WHERE {_fts_table(table)} MATCH %s",
-                               [f"{column_filter} : {phrase}"]))
+    match = index_match(model, columns, term, using)
+    if match is not None:
+        return Q(pk__in=RawSQL(*match))
     q = Q(pk__in=[])
     for column in columns:
         q |= Q(**{f"{column}__contains": term})

@@ -96,7 +96,9 @@ class Hazard(models.Model):
             models.Index(fields=["status", "review_due", "id"], name="hazard_review_queue"),  # 待办
             models.Index(fields=["industry", "-found_on"], name="hazard_industry_found"),
             # a town's (or a region filter's) lists: by level, by industry and date, overdue
-            models.Index(fields=["region", "level", "status"], name="hazard_region_level"),
+            # with industry: a department's level filter then has four equality columns, which
+            # SQLite (no statistics) prefers to (region, industry, status)
+            models.Index(fields=["region", "level", "industry", "status"], name="hazard_region_level_industry"),
             models.Index(fields=["region", "industry", "found_on"], name="hazard_region_industry_found"),
             models.Index(fields=["region", "status", "deadline"], name="hazard_region_deadline"),
             models.Index(fields=["industry", "status", "deadline"], name="hazard_industry_deadline"),  # 部门 逾期

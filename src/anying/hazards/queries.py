@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from ninja import Field, Schema
 
 from anying.core.listing import parse_id
 from anying.core.models import Industry, Region
 from anying.core.roles import Role
-from anying.core.textsearch import contains_any
+from anying.core.scope import subtree_ids
+from anying.core.textsearch import contains_any, index_match
 from anying.registry.models import Enterprise
 
 from .models import Hazard
@@ -23,6 +26,8 @@ SORT_COLUMNS = {"found_on": "found_on", "deadline": "deadline", "enterprise": "e
 SORT_INDEXES = {"found_on": "hazard_found_desc", "deadline": "hazard_deadline"}
 TEXT_SEARCH_COUNT_CAP = 1_000
 NAMED_ENTERPRISES_INLINE = 500
+TEXT_COLUMNS = ["place", "description"]
+MATCHES_INLINE = 5_000
 
 
 class HazardFilter(Schema):
@@ -62,8 +67,24 @@ class HazardFilter(Schema):
             # subquery rather than a huge literal list.
             named = Enterprise.objects.filter(name__contains=self.q).order_by().values_list("id", flat=True)
             ids = list(named[:NAMED_ENTERPRISES_INLINE + 1])
-            named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
-            qs = qs.filter(Q(enterprise_id__in=named) | contains_any(Hazard, ["place", "description"], self.q))
+            match = index_match(Hazard, TEXT_COLUMNS, self.q)
+            if match is not None and len(ids) <= NAMED_ENTERPRISES_INLINE:
+                # SQLite: one IN over the primary key, so the planner starts from the few matches
+                # instead of walking a scope index and testing each row against the OR
+                sql, params = match
+                if ids:
+                    sql += (f" UNION SELECT id FROM {Hazard._meta.db_table} WHERE enterprise_id IN "
+                            f"({', '.join(['%s'] * len(ids))})")
+                    params = [*params, *ids]
+                # a few thousand matches go in as literal keys, which SQLite looks up one by one;
+                # more stay a subquery (the capped count then stops early anyway)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"{sql} LIMIT {MATCHES_INLINE + 1}", params)
+                    found = [row[0] for row in cursor.fetchall()]
+                qs = qs.filter(pk__in=found if len(found) <= MATCHES_INLINE else RawSQL(sql, params))
+            else:
+                named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
+                qs = qs.filter(Q(enterprise_id__in=named) | contains_any(Hazard, TEXT_COLUMNS, self.q))
         for key in ("level", "status", "channel"):
             value = getattr(self, key)
             if value == "open" and key == "status":
@@ -74,9 +95,13 @@ class HazardFilter(Schema):
             qs = overdue(qs)
         if self.region:
             path = Region.objects.filter(pk=self.region).values_list("path", flat=True).first()
-            # a subquery of ids, like the scope (core.scope), so the region indexes serve it
-            qs = qs.filter(region_id__in=Region.objects.filter(path__startswith=path).values("id")) if path \
-                else qs.none()
+            # region ids, like the scope (core.scope.territory_q), so the region indexes serve it
+            if path:
+                ids = subtree_ids(path)
+                qs = qs.filter(region_id__in=ids if ids is not None else
+                               Region.objects.filter(path__startswith=path).values("id"))
+            else:
+                qs = qs.none()
         if self.industry:
             path = Industry.objects.filter(pk=self.industry).values_list("path", flat=True).first()
             # ids, not a join on the path: lets the (industry, found_on) index serve the page

@@ -1,0 +1,165 @@
+"""Enforcement (执法检查, PRODUCT.md §4.2): the inspector directory with conflict-of-interest
+exclusions, how often each enterprise must be inspected, the annual plan, and inspections.
+
+An inspection copies region, industry and organisation from its enterprise, like a hazard, so
+the scope rule and the monthly 三个强度 figures filter the inspection table itself."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anying.core.models import Industry, Organisation, Region
+from anying.core.scope import ScopedQuerySet
+from anying.registry.models import Enterprise
+
+
+class InspectorQuerySet(ScopedQuerySet):
+    # an inspector belongs to a unit; the unit's region places them in a territory
+    scope_fields = {"region": "unit__region", "industry": None, "organisation": "unit"}
+
+
+class Inspector(models.Model):
+    """执法人员: who may inspect, with the enforcement certificate (执法证) that allows it."""
+
+    unit = models.ForeignKey(Organisation, verbose_name="所在单位", on_delete=models.PROTECT, related_name="inspectors")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="inspector")
+    name = models.CharField("姓名", max_length=50)
+    certificate_no = models.CharField("执法证号", max_length=40, unique=True)
+    certificate_expiry = models.DateField("执法证有效期至")
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    active = models.BooleanField("在岗", default=True)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = InspectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法人员"
+        ordering = ["unit", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_no}）"
+
+    def certified_on(self, day) -> bool:
+        return self.active and self.certificate_expiry >= day
+
+
+class Exclusion(models.Model):
+    """回避: an inspector who may not inspect an enterprise (kin, former employer, …)."""
+
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="exclusions")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="回避企业", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField("回避原因", max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回避关系"
+        constraints = [models.UniqueConstraint(fields=["inspector", "enterprise"], name="one_exclusion_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} 回避 {self.enterprise}"
+
+
+class FrequencyRule(models.Model):
+    """How often an enterprise must be inspected. Data, not code (ENGINEERING.md rule 5):
+    loaded from data/inspection_frequencies.csv with each row's source, editable per
+    jurisdiction. An enterprise gets the shortest interval of the rules that apply."""
+
+    code = models.CharField(max_length=20, unique=True)
+    label = models.CharField("适用对象", max_length=50)
+    std_grade = models.CharField("标准化等级", max_length=4, blank=True,
+                                 help_text="1/2/3：持有效证书的该等级企业；none：无有效证书；空：不按等级")
+    risk_tagged = models.BooleanField("仅限有风险标签的企业", default=False)
+    months = models.PositiveIntegerField("检查间隔（月）")
+    source = models.CharField("依据", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查频次"
+        ordering = ["months", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.label}：每 {self.months} 个月至少一次"
+
+
+class InspectionPlan(models.Model):
+    """年度执法计划 of one unit: which enterprises in which month."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "编制中"
+        APPROVED = "approved", "已批准"
+
+    unit = models.ForeignKey(Organisation, verbose_name="执法单位", on_delete=models.PROTECT, related_name="plans")
+    year = models.PositiveIntegerField("年度")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度执法计划"
+        ordering = ["-year", "unit"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_plan_per_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.year} 年度执法计划"
+
+
+class PlanItem(models.Model):
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="items")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    month = models.PositiveSmallIntegerField("计划月份")
+    earliest_month = models.PositiveSmallIntegerField("最早月份", default=1)
+    rule = models.ForeignKey(FrequencyRule, null=True, on_delete=models.SET_NULL, related_name="+")
+    last_inspected = models.DateField("上次检查", null=True, blank=True)
+    added_by_hand = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "计划检查对象"
+        ordering = ["month", "region", "enterprise"]
+        constraints = [models.UniqueConstraint(fields=["plan", "enterprise"], name="one_item_per_enterprise")]
+        indexes = [models.Index(fields=["plan", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.month}月 {self.enterprise_id}"
+
+
+class InspectionQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation",
+                    "region_subquery": True}
+
+
+class Inspection(models.Model):
+    """One inspection of one enterprise by a unit (the record grows with issue #4's next steps:
+    checklist results, findings, documents)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "整改中"
+        CLEARED = "cleared", "执法清零"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="被检查单位", on_delete=models.PROTECT,
+                                   related_name="inspections")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+", editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+    unit = models.ForeignKey(Organisation, verbose_name="执法单位", on_delete=models.PROTECT, related_name="+")
+    inspected_on = models.DateField("检查日期")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法检查"
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-inspected_on"]),
+                   models.Index(fields=["unit", "inspected_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.inspected_on}"

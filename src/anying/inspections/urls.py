@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("inspectors/", views.inspector_list, name="inspector_list"),
+    path("inspectors/new/", views.inspector_create, name="inspector_create"),
+    path("inspectors/<int:pk>/", views.inspector_detail, name="inspector_detail"),
+    path("inspectors/<int:pk>/edit/", views.inspector_edit, name="inspector_edit"),
+    path("inspectors/<int:pk>/exclusions/", views.exclusion_add, name="exclusion_add"),
+    path("inspectors/<int:pk>/exclusions/<int:exclusion_id>/lift/", views.exclusion_lift, name="exclusion_lift"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/generate/", views.plan_generate, name="plan_generate"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/move/<int:enterprise_id>/", views.plan_move, name="plan_move"),
+    path("plans/<int:pk>/remove/<int:enterprise_id>/", views.plan_remove, name="plan_remove"),
+    path("plans/<int:pk>/add/", views.plan_add, name="plan_add"),
+    path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+]

@@ -1,0 +1,212 @@
+"""Pages of the inspector directory and the annual inspection plan. Thin: scoped reads, writes
+through inspectors.py and plans.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anying.core.errors import PermissionDenied
+from anying.core.http import act, error_text, submit
+from anying.core.listing import paginate, parse_id, query_without
+from anying.core.models import User
+from anying.core.views import perm_required
+from anying.registry.models import Enterprise
+from anying.registry.queries import town_choices
+
+from . import inspectors, plans
+from .forms import AddItemForm, ExclusionForm, GenerateForm, InspectorForm, MonthForm
+from .models import InspectionPlan, Inspector
+
+# ----- inspectors -----
+
+
+@perm_required("registry.view")
+def inspector_list(request):
+    qs = (Inspector.objects.visible_to(request.user).select_related("unit").annotate(excluded=Count("exclusions"))
+          .order_by("unit__region__path", "unit__name", "name"))  # Meta.ordering is dropped with GROUP BY
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(certificate_no__contains=q) | Q(unit__name__contains=q))
+    today = timezone.localdate()
+    if request.GET.get("valid") == "1":
+        qs = qs.filter(active=True, certificate_expiry__gte=today)
+    return render(request, "inspections/inspector_list.html", {
+        "page": paginate(request, qs), "q": q, "valid": request.GET.get("valid") == "1", "today": today,
+        "soon": today + timezone.timedelta(days=90), "qs_page": query_without(request, "page"),
+        "can_manage": request.user.has_perm_code("inspections.manage")})
+
+
+def _inspector(user, pk) -> Inspector:
+    return get_object_or_404(Inspector.objects.visible_to(user).select_related("unit", "user"), pk=pk)
+
+
+def _form(request, instance=None):
+    units = inspectors.managed_units(request.user)
+    users = User.objects.filter(unit__in=units, is_active=True)
+    return InspectorForm(request.POST or None, instance=instance, units=units, users=users)
+
+
+@perm_required("inspections.manage")
+def inspector_create(request):
+    form = _form(request)
+    done = submit(request, form, lambda d: inspectors.create(request.user, d), lambda i: f"已登记执法人员：{i.name}",
+                  lambda i: reverse("inspector_detail", args=[i.pk]))
+    return done or render(request, "inspections/inspector_form.html", {"form": form})
+
+
+@perm_required("inspections.manage")
+def inspector_edit(request, pk):
+    inspector = _inspector(request.user, pk)
+    form = _form(request, Inspector.objects.get(pk=inspector.pk))  # a copy: the service re-reads under lock
+    done = submit(request, form, lambda d: inspectors.update(request.user, inspector.pk, d),
+                  lambda i: f"已保存：{i.name}", lambda i: reverse("inspector_detail", args=[i.pk]))
+    return done or render(request, "inspections/inspector_form.html", {"form": form, "inspector": inspector})
+
+
+@perm_required("registry.view")
+def inspector_detail(request, pk):
+    inspector = _inspector(request.user, pk)
+    return render(request, "inspections/inspector_detail.html", {
+        "inspector": inspector, "today": timezone.localdate(),
+        "exclusions": list(inspector.exclusions.select_related("enterprise", "created_by")),
+        "exclusion_form": ExclusionForm(), "can_manage": request.user.has_perm_code("inspections.manage")})
+
+
+@perm_required("inspections.manage")
+@require_POST
+def exclusion_add(request, pk):
+    inspector = _inspector(request.user, pk)
+    form = ExclusionForm(request.POST)
+
+    def add(data):
+        enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
+        if enterprise is None:
+            raise ValidationError({"credit_code": "没有这个统一社会信用代码的企业"})
+        return inspectors.exclude(request.user, inspector.pk, enterprise, data["reason"])
+
+    act(request, form, add, lambda e: f"已登记回避：{e.enterprise.name}")
+    return redirect("inspector_detail", pk=pk)
+
+
+@perm_required("inspections.manage")
+@require_POST
+def exclusion_lift(request, pk, exclusion_id):
+    inspector = _inspector(request.user, pk)
+    get_object_or_404(inspector.exclusions, pk=exclusion_id)
+    try:
+        inspectors.lift(request.user, exclusion_id)
+    except PermissionDenied as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "已解除回避")
+    return redirect("inspector_detail", pk=pk)
+
+
+# ----- annual plans -----
+
+
+@perm_required("registry.view")
+def plan_list(request):
+    qs = plans.visible_plans(request.user).annotate(total=Count("items")).order_by("-year", "unit__name")
+    return render(request, "inspections/plan_list.html", {
+        "plans": qs, "form": GenerateForm(initial={"year": timezone.localdate().year}),
+        "can_plan": request.user.has_perm_code("inspections.plan")})
+
+
+@perm_required("inspections.plan")
+@require_POST
+def plan_generate(request):
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的年度")
+        return redirect("plan_list")
+    try:
+        plan = plans.generate(request.user, request.user.unit, form.cleaned_data["year"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("plan_list")
+    messages.success(request, f"已按检查频次生成 {plan.year} 年度执法计划：{plan.items.count()} 家企业")
+    return redirect("plan_detail", pk=plan.pk)
+
+
+def _plan(user, pk) -> InspectionPlan:
+    return get_object_or_404(plans.visible_plans(user), pk=pk)
+
+
+@perm_required("registry.view")
+def plan_detail(request, pk):
+    plan = _plan(request.user, pk)
+    items = plan.items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
+                                                                                  "enterprise__name")
+    month = parse_id(request.GET.get("month"))
+    if month:
+        items = items.filter(month=month)
+    region = parse_id(request.GET.get("region"))
+    if region:
+        items = items.filter(region_id=region)
+    rows = plans.progress(plan)
+    editable = plan.status == InspectionPlan.Status.DRAFT and request.user.has_perm_code("inspections.plan") \
+        and request.user.unit_id == plan.unit_id
+    return render(request, "inspections/plan_detail.html", {
+        "plan": plan, "page": paginate(request, items, per_page=50), "rows": rows, "month": month, "region": region,
+        "regions": town_choices(request.user), "months": range(1, 13), "editable": editable,
+        "planned": sum(r["planned"] for r in rows), "done": sum(r["done"] for r in rows),
+        "can_approve": plan.status == InspectionPlan.Status.DRAFT and request.user.has_perm_code("inspections.approve"),
+        "add_form": AddItemForm(), "qs_page": query_without(request, "page")})
+
+
+def _plan_action(request, pk, action, success):
+    _plan(request.user, pk)
+    try:
+        result = action()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    except (Enterprise.DoesNotExist, InspectionPlan.DoesNotExist):
+        raise Http404 from None
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect(request.POST.get("next") or reverse("plan_detail", args=[pk]))
+
+
+@perm_required("inspections.plan")
+@require_POST
+def plan_move(request, pk, enterprise_id):
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择 1–12 月")
+        return redirect("plan_detail", pk=pk)
+    month = form.cleaned_data["month"]
+    return _plan_action(request, pk, lambda: plans.move(request.user, pk, enterprise_id, month),
+                        lambda item: f"已调整到 {item.month} 月")
+
+
+@perm_required("inspections.plan")
+@require_POST
+def plan_remove(request, pk, enterprise_id):
+    return _plan_action(request, pk, lambda: plans.remove(request.user, pk, enterprise_id), "已移出计划")
+
+
+@perm_required("inspections.plan")
+@require_POST
+def plan_add(request, pk):
+    form = AddItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写统一社会信用代码和月份")
+        return redirect("plan_detail", pk=pk)
+    enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
+    if enterprise is None:
+        messages.error(request, "没有这个统一社会信用代码的企业")
+        return redirect("plan_detail", pk=pk)
+    return _plan_action(request, pk, lambda: plans.add(request.user, pk, enterprise.pk, form.cleaned_data["month"]),
+                        lambda item: f"已加入计划：{item.enterprise.name}")
+
+
+@perm_required("inspections.approve")
+@require_POST
+def plan_approve(request, pk):
+    return _plan_action(request, pk, lambda: plans.approve(request.user, pk), "计划已批准")
