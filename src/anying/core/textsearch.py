@@ -114,6 +114,11 @@ def contains_any(model, columns: list[str], term: str, using: str = "default") -
     match = index_match(model, columns, term, using)
     if match is not None:
         return Q(pk__in=RawSQL(*match))
+    return plain_contains(columns, term)
+
+
+def plain_contains(columns: list[str], term: str) -> Q:
+    """The unindexed form: `LIKE '%term%'` on each column."""
     q = Q(pk__in=[])
     for column in columns:
         q |= Q(**{f"{column}__contains": term})

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core.bulk import db_value, insert_rows
 from anying.core.models import AuditEvent, Organisation, User
 from anying.core.notifications import notify_many
 
@@ -52,18 +52,21 @@ def _batch(step: EscalationStep, due, today: dt.date) -> int:
     if not hazards:
         return 0
     stamp = timezone.now()
-    rows = [Escalation(hazard=h, step=step, days_overdue=(today - h.deadline).days, at=stamp) for h in hazards]
-    Escalation.objects.bulk_create(rows, ignore_conflicts=True)
+    at = db_value(Escalation, "at", stamp)  # every row of the batch shares it: converted once
+    insert_rows(Escalation, ["hazard", "step", "days_overdue", "at"],
+                ((h.pk, step.pk, (today - h.deadline).days, at) for h in hazards), ignore_conflicts=True)
     # Only the rows this run really inserted (its own timestamp) get a timeline entry and an audit event.
     mine = set(Escalation.objects.filter(step=step, hazard__in=hazards, at=stamp).values_list("hazard_id", flat=True))
     comment = f"逾期 {{days}} 天，{step.label}"
-    HazardEvent.objects.bulk_create([
-        HazardEvent(hazard=h, transition=f"escalate:{step.code}", from_status=h.status, to_status=h.status,
-                    comment=comment.format(days=(today - h.deadline).days)) for h in hazards if h.pk in mine])
-    content_type = ContentType.objects.get_for_model(Hazard)  # once per batch, not per event
-    AuditEvent.objects.bulk_create([
-        audit.build(None, AuditEvent.Action.STATE, h, summary=f"逾期升级：{step.label}", content_type=content_type)
-        for h in hazards if h.pk in mine])
+    insert_rows(HazardEvent, ["hazard", "transition", "from_status", "to_status", "actor", "comment", "at"],
+                ((h.pk, f"escalate:{step.code}", h.status, h.status, None, comment.format(days=(today - h.deadline).days),
+                  at) for h in hazards if h.pk in mine))
+    content_type = ContentType.objects.get_for_model(Hazard).pk  # once per batch, not per event
+    summary = f"逾期升级：{step.label}"
+    insert_rows(AuditEvent, ["at", "actor", "ip", "action", "content_type", "object_id", "object_repr", "summary",
+                             "before", "after", "region_path"],
+                ((at, None, None, AuditEvent.Action.STATE, content_type, str(h.pk), str(h)[:255], summary, None, None,
+                  h.region.path) for h in hazards if h.pk in mine))
     _notify(step, [h for h in hazards if h.pk in mine], today)
     return len(hazards)
 

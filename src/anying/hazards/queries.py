@@ -6,15 +6,14 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from ninja import Field, Schema
 
-from anying.core.listing import parse_id
+from anying.core.listing import by_primary_key, parse_id
 from anying.core.models import Industry, Region
 from anying.core.roles import Role
 from anying.core.scope import subtree_ids
-from anying.core.textsearch import contains_any, index_match
+from anying.core.textsearch import contains_any, index_match, plain_contains
 from anying.registry.models import Enterprise
 
 from .models import Hazard
@@ -76,12 +75,17 @@ class HazardFilter(Schema):
                     sql += (f" UNION SELECT id FROM {Hazard._meta.db_table} WHERE enterprise_id IN "
                             f"({', '.join(['%s'] * len(ids))})")
                     params = [*params, *ids]
-                # a few thousand matches go in as literal keys, which SQLite looks up one by one;
-                # more stay a subquery (the capped count then stops early anyway)
+                # A few thousand matches go in as literal keys, read by primary key only. A
+                # common term (安全出口 in every tenth description) is better served by the plain
+                # scan: matches are dense, so the capped count and the sort-index page stop early,
+                # where a subquery would first collect every match.
                 with connection.cursor() as cursor:
                     cursor.execute(f"{sql} LIMIT {MATCHES_INLINE + 1}", params)
                     found = [row[0] for row in cursor.fetchall()]
-                qs = qs.filter(pk__in=found if len(found) <= MATCHES_INLINE else RawSQL(sql, params))
+                if len(found) <= MATCHES_INLINE:
+                    qs = by_primary_key(qs.filter(pk__in=found))
+                else:
+                    qs = qs.filter(Q(enterprise_id__in=ids) | plain_contains(TEXT_COLUMNS, self.q))
             else:
                 named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
                 qs = qs.filter(Q(enterprise_id__in=named) | contains_any(Hazard, TEXT_COLUMNS, self.q))

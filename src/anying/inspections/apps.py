@@ -13,5 +13,6 @@ class InspectionsConfig(AppConfig):
         from . import demo
 
         hooks.register_demo("inspections", 40, demo.load)
-        register(MenuEntry("年度执法计划", "plan_list", "calendar3", "inspections.plan", section="执法检查", order=300),
+        register(MenuEntry("年度执法计划", "plan_list", "calendar3", "registry.view", section="执法检查", order=300),
+                 MenuEntry("双随机抽查", "draw_list", "shuffle", "registry.view", section="执法检查", order=305),
                  MenuEntry("执法人员", "inspector_list", "person-badge", "registry.view", section="执法检查", order=310))

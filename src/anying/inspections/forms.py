@@ -35,3 +35,15 @@ class MonthForm(Styled, forms.Form):
 
 class AddItemForm(MonthForm):
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
+
+
+class DrawForm(Styled, forms.Form):
+    title = forms.CharField(label="抽查事项", max_length=100, initial="安全生产双随机抽查")
+    targets = forms.IntegerField(label="抽取企业数", min_value=1, max_value=10000)
+    key = forms.FloatField(label="重点企业比例", min_value=0, initial=50)
+    standardized = forms.FloatField(label="标准化企业比例", min_value=0, initial=20)
+    general = forms.FloatField(label="一般企业比例", min_value=0, initial=30)
+    inspectors_per_target = forms.IntegerField(label="每家企业执法人员数", min_value=2, max_value=5, initial=2)
+    plan_month = forms.TypedChoiceField(label="范围", coerce=int, required=False, empty_value=None,
+                                        choices=[("", "本单位监管的全部在业企业")] +
+                                                [(m, f"已批准年度计划 {m} 月的企业") for m in range(1, 13)])

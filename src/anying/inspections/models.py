@@ -163,3 +163,43 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.inspected_on}"
+
+
+class Draw(models.Model):
+    """双随机一公开: a random draw of targets and inspectors, reproducible from what is stored —
+    the algorithm version, the seed, the parameters and the candidate lists as they were."""
+
+    unit = models.ForeignKey(Organisation, verbose_name="执法单位", on_delete=models.PROTECT, related_name="draws")
+    title = models.CharField("抽查事项", max_length=100)
+    drawn_on = models.DateField("抽取日期")
+    drawn_at = models.DateTimeField(default=timezone.now, editable=False)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    algorithm = models.CharField("算法版本", max_length=20)
+    seed = models.CharField("随机种子", max_length=64)
+    params = models.JSONField("抽取参数")
+    candidates = models.JSONField("候选名单", help_text="抽取时的候选企业、执法人员和回避关系（id）")
+    digest = models.CharField("候选名单摘要", max_length=64)
+    public_token = models.CharField(max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "双随机抽取"
+        ordering = ["-drawn_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.title}（{self.drawn_on}）"
+
+
+class DrawTarget(models.Model):
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="targets")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField("类别", max_length=20)
+    position = models.PositiveIntegerField()
+    inspectors = models.ManyToManyField(Inspector, related_name="draw_targets")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "抽取结果"
+        ordering = ["draw", "position"]
+        constraints = [models.UniqueConstraint(fields=["draw", "enterprise"], name="one_target_per_draw")]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id} #{self.position} {self.enterprise_id}"

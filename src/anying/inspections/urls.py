@@ -16,4 +16,8 @@ urlpatterns = [
     path("plans/<int:pk>/remove/<int:enterprise_id>/", views.plan_remove, name="plan_remove"),
     path("plans/<int:pk>/add/", views.plan_add, name="plan_add"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("draws/", views.draw_list, name="draw_list"),
+    path("draws/new/", views.draw_create, name="draw_create"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
+    path("public/draws/<str:token>/", views.draw_public, name="draw_public"),
 ]

@@ -11,16 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anying.core.errors import PermissionDenied
-from anying.core.http import act, error_text, submit
+from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import User
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import inspectors, plans
-from .forms import AddItemForm, ExclusionForm, GenerateForm, InspectorForm, MonthForm
-from .models import InspectionPlan, Inspector
+from . import draws, inspectors, plans
+from .forms import AddItemForm, DrawForm, ExclusionForm, GenerateForm, InspectorForm, MonthForm
+from .models import Draw, InspectionPlan, Inspector
 
 # ----- inspectors -----
 
@@ -210,3 +210,69 @@ def plan_add(request, pk):
 @require_POST
 def plan_approve(request, pk):
     return _plan_action(request, pk, lambda: plans.approve(request.user, pk), "计划已批准")
+
+
+# ----- random draws (双随机一公开) -----
+
+
+def visible_draws(user):
+    from anying.core.scope import region_subtree_q
+
+    if user.unit is None or user.role == "enterprise_user":
+        return Draw.objects.none()
+    return Draw.objects.filter(region_subtree_q(user, "unit__region")).select_related("unit", "drawn_by")
+
+
+@perm_required("registry.view")
+def draw_list(request):
+    return render(request, "inspections/draw_list.html", {
+        "page": paginate(request, visible_draws(request.user).annotate(total=Count("targets"))),
+        "qs_page": query_without(request, "page"), "can_draw": request.user.has_perm_code("inspections.plan")})
+
+
+@perm_required("inspections.plan")
+def draw_create(request):
+    form = DrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan_month = None
+        if data["plan_month"]:
+            plan = InspectionPlan.objects.filter(unit=request.user.unit, year=timezone.localdate().year,
+                                                 status=InspectionPlan.Status.APPROVED).first()
+            if plan is None:
+                form.add_error("plan_month", "本单位今年还没有已批准的年度执法计划")
+            plan_month = (plan, data["plan_month"])
+        if form.is_valid():
+            try:
+                record = draws.draw(request.user, request.user.unit, title=data["title"], targets=data["targets"],
+                                    ratios={c: data[c] for c in draws.CATEGORIES},
+                                    inspectors_per_target=data["inspectors_per_target"], plan_month=plan_month)
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"已抽取 {record.targets.count()} 家企业，结果已公开")
+                return redirect("draw_detail", pk=record.pk)
+    return render(request, "inspections/draw_form.html", {"form": form, "categories": draws.CATEGORIES})
+
+
+def _draw_context(record):
+    targets = list(record.targets.select_related("enterprise__region").prefetch_related("inspectors"))
+    return {"draw": record, "targets": targets, "categories": draws.CATEGORIES,
+            "candidates": len(record.candidates["targets"]), "inspector_pool": len(record.candidates["inspectors"])}
+
+
+@perm_required("registry.view")
+def draw_detail(request, pk):
+    record = get_object_or_404(visible_draws(request.user), pk=pk)
+    context = _draw_context(record)
+    if request.GET.get("verify") == "1":
+        context["verified"] = draws.verify(record)
+    context["public_url"] = request.build_absolute_uri(reverse("draw_public", args=[record.public_token]))
+    return render(request, "inspections/draw_detail.html", context)
+
+
+def draw_public(request, token):
+    """The published result (一公开): no login; names of enterprises and inspectors, the
+    parameters, the seed and the algorithm, so anyone can check the draw."""
+    record = get_object_or_404(Draw.objects.select_related("unit"), public_token=token)
+    return render(request, "inspections/draw_public.html", _draw_context(record))
