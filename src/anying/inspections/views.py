@@ -226,7 +226,7 @@ def visible_draws(user):
 @perm_required("registry.view")
 def draw_list(request):
     return render(request, "inspections/draw_list.html", {
-        "page": paginate(request, visible_draws(request.user).annotate(total=Count("targets"))),
+        "page": paginate(request, visible_draws(request.user).annotate(total=Count("targets")).order_by("-drawn_at")),
         "qs_page": query_without(request, "page"), "can_draw": request.user.has_perm_code("inspections.plan")})
 
 
