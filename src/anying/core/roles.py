@@ -20,7 +20,7 @@ GOVERNMENT_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTO
 
 _VIEW = {"registry.view"}
 _INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users",
-                    "hazards.act", "inspections.plan", "inspections.manage"}
+                    "hazards.act", "inspections.plan", "inspections.manage", "inspections.inspect"}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.DISTRICT_ADMIN: _INSPECT | {"core.manage_units", "core.manage_users", "core.view_audit",

@@ -120,22 +120,19 @@ class ScheduleForm(Styled, forms.ModelForm):
         self.fields["checklist"].queryset = ChecklistTemplate.objects.filter(pk__in=[c.pk for c in choices])
 
 
-class RoundForm(Styled, forms.Form):
-    """One self-inspection round: a result per checklist item; a 不符合 needs what was found,
-    and may say where and bring photos (it becomes a hazard)."""
+class ChecklistResults:
+    """A form's fields for answering a checklist: a result per item; a 不符合 needs what was
+    found, and may say where and bring photos (it becomes a hazard). Used by self-inspection
+    rounds and by inspections."""
 
-    inspectors = forms.CharField(label="排查人员", max_length=100)
-    note = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    RESULTS = RoundResult.Result.choices
 
-    def __init__(self, *args, items=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def add_item_fields(self, items) -> None:
         self.items = list(items)
+        small = {"class": "form-control form-control-sm"}  # added after Styled has run
         for item in self.items:
             self.fields[f"result_{item.pk}"] = forms.ChoiceField(
-                label=item.text, choices=RoundResult.Result.choices, initial="ok",
-                widget=forms.RadioSelect(attrs={"class": "btn-check"}))
-            # added after Styled has run, so they bring their own classes
-            small = {"class": "form-control form-control-sm"}
+                label=item.text, choices=self.RESULTS, initial="ok", widget=forms.RadioSelect(attrs={"class": "btn-check"}))
             self.fields[f"note_{item.pk}"] = forms.CharField(label="发现的问题", max_length=500, required=False,
                                                              widget=forms.TextInput(attrs=small))
             self.fields[f"place_{item.pk}"] = forms.CharField(label="部位", max_length=200, required=False,
@@ -147,3 +144,21 @@ class RoundForm(Styled, forms.Form):
         """(item, result, note, place, photos) bound fields, for the template."""
         return [(item, self[f"result_{item.pk}"], self[f"note_{item.pk}"], self[f"place_{item.pk}"],
                  self[f"photos_{item.pk}"]) for item in self.items]
+
+    def findings(self, finding_class) -> dict:
+        """item id → finding_class(result, note, place, photos) from the cleaned data."""
+        data = self.cleaned_data
+        return {i.pk: finding_class(result=data[f"result_{i.pk}"], note=data[f"note_{i.pk}"],
+                                    place=data[f"place_{i.pk}"], photos=tuple(data[f"photos_{i.pk}"]))
+                for i in self.items}
+
+
+class RoundForm(ChecklistResults, Styled, forms.Form):
+    """One self-inspection round."""
+
+    inspectors = forms.CharField(label="排查人员", max_length=100)
+    note = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_item_fields(items)

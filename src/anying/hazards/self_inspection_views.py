@@ -211,9 +211,7 @@ def round_create(request, schedule_id):
     today = timezone.localdate()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        results = {i.pk: self_inspection.Finding(
-            result=data[f"result_{i.pk}"], note=data[f"note_{i.pk}"], place=data[f"place_{i.pk}"],
-            photos=tuple(data[f"photos_{i.pk}"])) for i in items}
+        results = form.findings(self_inspection.Finding)
         try:
             round_ = self_inspection.record_round(request.user, schedule.pk, inspectors=data["inspectors"],
                                                   results=results, note=data["note"])

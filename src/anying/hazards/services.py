@@ -18,6 +18,10 @@ from .deadlines import review_due
 from .models import Hazard, HazardEvent, RectificationPlan
 from .workflow import INSPECTOR_ROLES, TRANSITIONS, parties_of
 
+# Upper apps react to a hazard's transitions here (an inspection clears when its last finding
+# closes) without the register knowing them; handlers run inside the transition's transaction.
+AFTER_TRANSITION: list = []
+
 AUDITED = ["enterprise", "place", "description", "category", "accident_type", "level", "criterion", "channel",
            "found_by", "found_on", "responsible_person", "measures", "funds", "deadline", "status"]
 
@@ -98,6 +102,8 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", evidence:
                                actor=actor, comment=comment)
     audit.record(actor, AuditEvent.Action.STATE, hazard, summary=spec.label, before=before,
                  after=audit.snapshot(hazard, AUDITED))
+    for handler in AFTER_TRANSITION:
+        handler(hazard)
     return hazard
 
 

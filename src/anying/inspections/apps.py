@@ -13,6 +13,17 @@ class InspectionsConfig(AppConfig):
         from . import demo
 
         hooks.register_demo("inspections", 40, demo.load)
+        from anying.hazards import services as hazard_services
+
+        from .records import on_hazard_closed
+
+        if on_hazard_closed not in hazard_services.AFTER_TRANSITION:
+            hazard_services.AFTER_TRANSITION.append(on_hazard_closed)
+        action = hooks.RecordAction("执法检查", "inspection_create", "clipboard-check", "inspections.inspect")
+        if action not in hooks.ENTERPRISE_ACTIONS:
+            hooks.ENTERPRISE_ACTIONS.append(action)
         register(MenuEntry("年度执法计划", "plan_list", "calendar3", "registry.view", section="执法检查", order=300),
                  MenuEntry("双随机抽查", "draw_list", "shuffle", "registry.view", section="执法检查", order=305),
+                 MenuEntry("执法检查记录", "inspection_list", "clipboard-check", "registry.view", section="执法检查",
+                           order=307),
                  MenuEntry("执法人员", "inspector_list", "person-badge", "registry.view", section="执法检查", order=310))

@@ -1,6 +1,9 @@
+import re
+
 from django import forms
 
 from anying.core.forms import Styled
+from anying.hazards.forms import ChecklistResults
 from anying.registry.forms import DateInput
 
 from .models import Inspector
@@ -47,3 +50,33 @@ class DrawForm(Styled, forms.Form):
     plan_month = forms.TypedChoiceField(label="范围", coerce=int, required=False, empty_value=None,
                                         choices=[("", "本单位监管的全部在业企业")] +
                                                 [(m, f"已批准年度计划 {m} 月的企业") for m in range(1, 13)])
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class InspectionForm(ChecklistResults, Styled, forms.Form):
+    """现场检查记录: who, when, where, each item's result, and the typed signatures."""
+
+    inspectors = forms.ModelMultipleChoiceField(label="执法人员（不少于 2 人）", queryset=Inspector.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple)
+    started_at = forms.DateTimeField(label="检查开始", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    ended_at = forms.DateTimeField(label="检查结束", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    scope_text = forms.CharField(label="检查场所及内容", max_length=300)
+    summary = forms.CharField(label="检查情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    signatures = forms.CharField(label="执法人员签名", max_length=200,
+                                 help_text="每名执法人员输入本人姓名，用顿号或逗号分隔")
+    enterprise_signatory = forms.CharField(label="被检查单位现场负责人签名", max_length=50)
+
+    def __init__(self, *args, inspectors=None, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].queryset = inspectors
+        self.fields["inspectors"].label_from_instance = lambda i: f"{i.name}（{i.certificate_no}）"
+        self.add_item_fields(items)
+
+    def signature_list(self) -> list[str]:
+        return [s for s in re.split(r"[、,，\s]+", self.cleaned_data["signatures"]) if s]

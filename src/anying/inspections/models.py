@@ -149,6 +149,19 @@ class Inspection(models.Model):
     unit = models.ForeignKey(Organisation, verbose_name="执法单位", on_delete=models.PROTECT, related_name="+")
     inspected_on = models.DateField("检查日期")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    # the record of an inspection done in the system (inspections imported as "last inspected"
+    # history may have none of these)
+    checklist = models.ForeignKey("hazards.ChecklistTemplate", verbose_name="检查清单", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    inspectors = models.ManyToManyField(Inspector, verbose_name="执法人员", blank=True, related_name="inspections")
+    started_at = models.DateTimeField("检查开始", null=True, blank=True)
+    ended_at = models.DateTimeField("检查结束", null=True, blank=True)
+    scope_text = models.CharField("检查场所及内容", max_length=300, blank=True)
+    summary = models.TextField("检查情况", blank=True)
+    inspector_signatures = models.JSONField("执法人员签名", default=list, blank=True)
+    enterprise_signatory = models.CharField("被检查单位现场负责人签名", max_length=50, blank=True)
+    draw_target = models.ForeignKey("DrawTarget", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="inspections")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_demo = models.BooleanField(default=False, editable=False)
@@ -203,3 +216,26 @@ class DrawTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw_id} #{self.position} {self.enterprise_id}"
+
+
+class InspectionResult(models.Model):
+    """One checklist item's result in an inspection; a 不符合 is a finding and a hazard."""
+
+    class Result(models.TextChoices):
+        OK = "ok", "符合"
+        FAIL = "fail", "不符合"
+        NA = "na", "不涉及"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey("hazards.ChecklistItem", on_delete=models.PROTECT, related_name="+")
+    result = models.CharField("结果", max_length=4, choices=Result.choices)
+    note = models.CharField("情况说明", max_length=500, blank=True)
+    hazard = models.OneToOneField("hazards.Hazard", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="inspection_result")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查项结果"
+        ordering = ["inspection", "item__position", "item_id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.item_id} {self.result}"

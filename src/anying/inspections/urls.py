@@ -20,4 +20,7 @@ urlpatterns = [
     path("draws/new/", views.draw_create, name="draw_create"),
     path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("public/draws/<str:token>/", views.draw_public, name="draw_public"),
+    path("", views.inspection_list, name="inspection_list"),
+    path("new/<int:enterprise_id>/", views.inspection_create, name="inspection_create"),
+    path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
 ]

@@ -15,12 +15,22 @@ from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import User
 from anying.core.views import perm_required
+from anying.hazards import checklists
+from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import draws, inspectors, plans
-from .forms import AddItemForm, DrawForm, ExclusionForm, GenerateForm, InspectorForm, MonthForm
-from .models import Draw, InspectionPlan, Inspector
+from . import draws, inspectors, plans, records
+from .forms import (
+    AddItemForm,
+    DrawForm,
+    ExclusionForm,
+    GenerateForm,
+    InspectionForm,
+    InspectorForm,
+    MonthForm,
+)
+from .models import Draw, Inspection, InspectionPlan, Inspector
 
 # ----- inspectors -----
 
@@ -276,3 +286,60 @@ def draw_public(request, token):
     parameters, the seed and the algorithm, so anyone can check the draw."""
     record = get_object_or_404(Draw.objects.select_related("unit"), public_token=token)
     return render(request, "inspections/draw_public.html", _draw_context(record))
+
+
+# ----- inspections (现场检查) -----
+
+
+@perm_required("registry.view")
+def inspection_list(request):
+    qs = records.with_open_findings(Inspection.objects.visible_to(request.user)
+                                    .select_related("enterprise", "region", "unit").order_by("-inspected_on", "-id"))
+    status = request.GET.get("status", "")
+    if status in Inspection.Status.values:
+        qs = qs.filter(status=status)
+    return render(request, "inspections/inspection_list.html", {
+        "page": paginate(request, qs), "status": status, "statuses": Inspection.Status.choices,
+        "qs_page": query_without(request, "page")})
+
+
+@perm_required("inspections.inspect")
+def inspection_create(request, enterprise_id):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user).select_related("industry", "region"),
+                                   pk=enterprise_id)
+    options = checklists.applicable(enterprise, ChecklistTemplate.Use.INSPECTION)
+    chosen = next((c for c in options if c.pk == parse_id(request.GET.get("checklist"))), options[0] if options else None)
+    if chosen is None:
+        messages.error(request, "没有适用于该企业行业的已发布执法检查清单，请先在“检查清单”中发布一份。")
+        return redirect("enterprise_detail", pk=enterprise.pk)
+    eligible = records.eligible_inspectors(request.user.unit, enterprise, timezone.localdate())
+    mine = Inspector.objects.filter(user=request.user).first()
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible,
+                          items=chosen.items.select_related("criterion"),
+                          initial={"started_at": now, "ended_at": now, "inspectors": [mine] if mine else []})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = records.record(
+                request.user, enterprise, checklist=chosen, inspectors=list(data["inspectors"]),
+                started_at=data["started_at"], ended_at=data["ended_at"], results=form.findings(records.Finding),
+                signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
+                scope_text=data["scope_text"], summary=data["summary"])
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            found = inspection.results.filter(hazard__isnull=False).count()
+            messages.success(request, f"已记录现场检查，发现问题 {found} 项，已登记到隐患台账")
+            return redirect("inspection_detail", pk=inspection.pk)
+    return render(request, "inspections/inspection_form.html", {
+        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options})
+
+
+@perm_required("registry.view")
+def inspection_detail(request, pk):
+    inspection = get_object_or_404(records.with_open_findings(Inspection.objects.visible_to(request.user))
+                                   .select_related("enterprise", "unit", "checklist", "created_by"), pk=pk)
+    return render(request, "inspections/inspection_detail.html", {
+        "inspection": inspection, "inspectors": list(inspection.inspectors.all()),
+        "results": list(inspection.results.select_related("item__criterion", "hazard"))})

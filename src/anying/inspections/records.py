@@ -1,0 +1,138 @@
+"""Recording an inspection (现场检查): a frozen checklist answered item by item, at least two
+inspectors who sign, every 不符合 registered as a hazard of channel 监督检查, and the inspection
+cleared (执法清零) once all its findings are closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from anying.core import audit
+from anying.core.attachments import attach
+from anying.core.errors import PermissionDenied
+from anying.core.models import AuditEvent
+from anying.core.permissions import SYSTEM, require
+from anying.hazards import checklists
+from anying.hazards import services as hazard_services
+from anying.hazards.models import ChecklistTemplate, Hazard
+from anying.registry.models import Enterprise
+
+from .models import Exclusion, Inspection, InspectionResult, Inspector
+
+MIN_INSPECTORS = 2
+
+
+@dataclass
+class Finding:
+    result: str
+    note: str = ""
+    place: str = ""
+    photos: tuple = ()
+
+
+def eligible_inspectors(unit, enterprise: Enterprise, on: dt.date):
+    """The unit's inspectors who may inspect this enterprise on this day."""
+    excluded = Exclusion.objects.filter(enterprise=enterprise).values("inspector_id")
+    return Inspector.objects.filter(unit=unit, active=True, certificate_expiry__gte=on).exclude(pk__in=excluded)
+
+
+def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signatures, signatory, results) -> dict:
+    errors = {}
+    if checklist.status != ChecklistTemplate.Status.PUBLISHED or checklist.use != ChecklistTemplate.Use.INSPECTION \
+            or checklist not in checklists.applicable(enterprise, ChecklistTemplate.Use.INSPECTION):
+        errors["checklist"] = "请选择适用于该企业的已发布执法检查清单"
+    if not started_at or not ended_at or ended_at < started_at:
+        errors["ended_at"] = "检查结束时间不能早于开始时间"
+    elif timezone.localtime(started_at).date() > timezone.localdate():
+        errors["started_at"] = "检查时间不能晚于今天"
+    unit = actor.unit if actor is not SYSTEM else inspectors[0].unit if inspectors else None
+    on = timezone.localtime(started_at).date() if started_at else timezone.localdate()
+    allowed = set(eligible_inspectors(unit, enterprise, on).values_list("pk", flat=True)) if unit else set()
+    if len({i.pk for i in inspectors}) < MIN_INSPECTORS:
+        errors["inspectors"] = f"执法人员不少于 {MIN_INSPECTORS} 人"
+    elif not all(i.pk in allowed for i in inspectors):
+        errors["inspectors"] = "执法人员须为本单位在岗、执法证有效且无需回避的人员"
+    typed = [s.strip() for s in signatures if s.strip()]
+    if sorted(typed) != sorted(i.name for i in inspectors):
+        errors["signatures"] = "每名执法人员须签名（输入本人姓名）"
+    if not (signatory or "").strip():
+        errors["enterprise_signatory"] = "请被检查单位现场负责人签名"
+    items = list(checklist.items.all())
+    missing = [i for i in items if i.pk not in results or results[i.pk].result not in InspectionResult.Result.values]
+    if missing:
+        errors["results"] = f"还有 {len(missing)} 个检查项未填写结果（第一项：{missing[0].text[:30]}）"
+    elif any(results[i.pk].result == InspectionResult.Result.FAIL and not results[i.pk].note.strip() for i in items):
+        errors["results"] = "不符合的检查项须写明存在的问题"
+    return errors
+
+
+@transaction.atomic
+def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspectors: list[Inspector],
+           started_at: dt.datetime, ended_at: dt.datetime, results: dict[int, Finding], signatures: list[str],
+           enterprise_signatory: str, scope_text: str = "", summary: str = "", draw_target=None) -> Inspection:
+    require(actor, "inspections.inspect", "无权记录执法检查")
+    if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied()
+    errors = _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signatures, enterprise_signatory,
+                    results)
+    if errors:
+        raise ValidationError(errors)
+    unit = actor.unit if actor is not SYSTEM else inspectors[0].unit
+    inspection = Inspection.objects.create(
+        enterprise=enterprise, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
+        organisation_id=enterprise.organisation_id, unit=unit, inspected_on=timezone.localtime(started_at).date(),
+        checklist=checklist, started_at=started_at, ended_at=ended_at, scope_text=scope_text[:300], summary=summary,
+        inspector_signatures=[s.strip() for s in signatures if s.strip()],
+        enterprise_signatory=enterprise_signatory.strip(), draw_target=draw_target, created_by=actor)
+    inspection.inspectors.set(inspectors)
+    found_by = "、".join(i.name for i in inspectors)[:50]
+    rows = []
+    for item in checklist.items.all():
+        finding = results[item.pk]
+        row = InspectionResult(inspection=inspection, item=item, result=finding.result, note=finding.note[:500])
+        if finding.result == InspectionResult.Result.FAIL:
+            hazard = hazard_services.register(actor, {
+                "enterprise": enterprise, "place": (finding.place or scope_text or "现场")[:200],
+                "description": f"{finding.note.strip()}（检查项：{item.text[:200]}）", "channel": Hazard.Channel.INSPECTION,
+                "found_by": found_by, "found_on": inspection.inspected_on,
+                "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL, "criterion": item.criterion})
+            for photo in finding.photos:
+                attach(actor, hazard, photo)
+            row.hazard = hazard
+        rows.append(row)
+    InspectionResult.objects.bulk_create(rows)
+    refresh_status(inspection)
+    audit.record(actor, AuditEvent.Action.CREATE, inspection,
+                 summary=f"现场检查：{len(rows)} 项，发现问题 {sum(1 for r in rows if r.hazard_id)} 项")
+    return inspection
+
+
+def open_findings(inspection: Inspection) -> int:
+    return inspection.results.filter(hazard__isnull=False).exclude(hazard__status=Hazard.Status.CLOSED).count()
+
+
+def refresh_status(inspection: Inspection) -> Inspection:
+    """执法清零: cleared when no finding is still open."""
+    status = Inspection.Status.OPEN if open_findings(inspection) else Inspection.Status.CLEARED
+    if inspection.status != status:
+        Inspection.objects.filter(pk=inspection.pk).update(status=status)
+        inspection.status = status
+    return inspection
+
+
+def on_hazard_closed(hazard: Hazard) -> None:
+    """Hook from the hazard register (after every transition): a finding closed (or reopened by a
+    send-back) clears or reopens its inspection."""
+    result = InspectionResult.objects.filter(hazard=hazard).select_related("inspection").first()
+    if result is not None:
+        refresh_status(result.inspection)
+
+
+def with_open_findings(qs):
+    return qs.annotate(open_count=Count("results", filter=Q(results__hazard__isnull=False)
+                                        & ~Q(results__hazard__status=Hazard.Status.CLOSED)))

@@ -1,0 +1,132 @@
+"""现场检查: a frozen checklist answered item by item, ≥ 2 eligible inspectors who sign,
+findings registered as hazards, 执法清零 when every finding is closed; scope and refusals."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from anying.core.errors import PermissionDenied
+from anying.core.models import Organisation
+from anying.hazards import checklists
+from anying.hazards import services as hazard_services
+from anying.hazards.models import ChecklistTemplate, Hazard
+from anying.inspections import records
+from anying.inspections.models import Exclusion, Inspection, Inspector
+from anying.inspections.records import Finding
+from anying.standards.models import CriteriaSet
+
+RECTIFY = {"responsible_person": "王主任", "measures": "清理", "deadline": dt.date.today() + dt.timedelta(days=5)}
+
+
+@pytest.fixture
+def setup(make_enterprise, enterprise_user, district):
+    bureau = Organisation.objects.get(name="区应急局")
+    template = checklists.build_from_criteria(None, CriteriaSet.objects.get(code="gongmao_2023"),
+                                              use=ChecklistTemplate.Use.INSPECTION, owner=bureau)
+    checklists.update_draft(None, template.pk, name=template.name, industry=template.industry,
+                            items_text="安全出口畅通")
+    template = checklists.publish(None, template.pk)
+    ent = make_enterprise("旧县机械厂", "旧县街道", "机械", tags=["dust"])
+    ent.user = enterprise_user(ent)
+    future = dt.date.today() + dt.timedelta(days=300)
+    people = [Inspector.objects.create(unit=bureau, name=n, certificate_no=f"C{k}", certificate_expiry=future)
+              for k, n in enumerate(["陈执法", "李执法", "回避者"])]
+    Exclusion.objects.create(inspector=people[2], enterprise=ent, reason="亲属")
+    lapsed = Inspector.objects.create(unit=bureau, name="过期者", certificate_no="C9",
+                                      certificate_expiry=dt.date.today() - dt.timedelta(days=1))
+    return {"bureau": bureau, "template": template, "ent": ent, "people": people, "lapsed": lapsed}
+
+
+def answer(template, fails=None):
+    fails = fails or {}
+    return {i.pk: fails.get(i.pk, Finding("ok")) for i in template.items.all()}
+
+
+def kwargs(s, **extra):
+    now = timezone.now()
+    return {"checklist": s["template"], "inspectors": s["people"][:2], "started_at": now - dt.timedelta(hours=1),
+            "ended_at": now, "results": answer(s["template"]), "signatures": ["陈执法", "李执法"],
+            "enterprise_signatory": "张厂长", "scope_text": "生产车间", **extra}
+
+
+def test_findings_become_hazards_and_clear_the_inspection(setup, users):
+    s = setup
+    items = list(s["template"].items.all())
+    major, custom = items[0], items[-1]
+    results = answer(s["template"], {major.pk: Finding("fail", "除尘器未设泄爆", "除尘房"),
+                                     custom.pk: Finding("fail", "安全出口堵塞", "一车间")})
+    inspection = records.record(users["yingji"], s["ent"], **kwargs(s, results=results))
+    hazards = {h.place: h for h in Hazard.objects.all()}
+    assert hazards["除尘房"].level == "major" and hazards["除尘房"].criterion_id == major.criterion_id
+    assert hazards["一车间"].level == "general" and hazards["一车间"].channel == "inspection"
+    assert inspection.status == "open" and inspection.inspectors.count() == 2
+    general = hazards["一车间"]
+    hazard_services.transition(s["ent"].user, general.pk, "start", changes=RECTIFY)
+    hazard_services.transition(s["ent"].user, general.pk, "submit", comment="已清理", evidence=1)
+    hazard_services.transition(users["yingji"], general.pk, "close", comment="复查合格")
+    inspection.refresh_from_db()
+    assert inspection.status == "open"  # the major finding is still open
+    Hazard.objects.filter(pk=hazards["除尘房"].pk).update(status="closed")
+    records.on_hazard_closed(hazards["除尘房"])
+    inspection.refresh_from_db()
+    assert inspection.status == "cleared"
+
+
+def test_an_inspection_without_findings_is_cleared_at_once(setup, users):
+    inspection = records.record(users["yingji"], setup["ent"], **kwargs(setup))
+    assert inspection.status == Inspection.Status.CLEARED and not Hazard.objects.exists()
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"inspectors": "one"}, "inspectors"),
+    ({"inspectors": "excluded"}, "inspectors"),
+    ({"inspectors": "lapsed"}, "inspectors"),
+    ({"signatures": ["陈执法"]}, "signatures"),
+    ({"enterprise_signatory": " "}, "enterprise_signatory"),
+    ({"results": {}}, "results"),
+])
+def test_refusals_change_nothing(setup, users, change, field):
+    s = setup
+    people = {"one": s["people"][:1], "excluded": [s["people"][0], s["people"][2]],
+              "lapsed": [s["people"][0], s["lapsed"]]}
+    if change.get("inspectors") in people:
+        change = {**change, "inspectors": people[change["inspectors"]],
+                  "signatures": [p.name for p in people[change["inspectors"]]]}
+    with pytest.raises(ValidationError) as exc:
+        records.record(users["yingji"], s["ent"], **kwargs(s, **change))
+    assert field in exc.value.message_dict
+    assert not Inspection.objects.exists() and not Hazard.objects.exists()
+
+
+def test_scope_and_rights(setup, users, login):
+    s = setup
+    with pytest.raises(PermissionDenied):
+        records.record(users["hufeng"], s["ent"], **kwargs(s))  # another town's enterprise
+    with pytest.raises(PermissionDenied):
+        records.record(users["leader"], s["ent"], **kwargs(s))  # leaders do not inspect
+    inspection = records.record(users["yingji"], s["ent"], **kwargs(s))
+    assert login(users["hufeng"]).get(reverse("inspection_detail", args=[inspection.pk])).status_code == 404
+    assert login(users["jiuxian"]).get(reverse("inspection_detail", args=[inspection.pk])).status_code == 200
+    assert login(s["ent"].user).get(reverse("inspection_create", args=[s["ent"].pk])).status_code == 404
+
+
+def test_recording_from_the_enterprise_page(setup, users, login):
+    s = setup
+    client = login(users["yingji"])
+    assert reverse("inspection_create", args=[s["ent"].pk]) in client.get(
+        reverse("enterprise_detail", args=[s["ent"].pk])).content.decode()
+    items = list(s["template"].items.all())
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = {"inspectors": [p.pk for p in s["people"][:2]], "started_at": now, "ended_at": now, "scope_text": "车间",
+            "signatures": "陈执法、李执法", "enterprise_signatory": "张厂长",
+            **{f"result_{i.pk}": "ok" for i in items}}
+    data[f"result_{items[-1].pk}"], data[f"note_{items[-1].pk}"] = "fail", "安全出口堵塞"
+    response = client.post(reverse("inspection_create", args=[s["ent"].pk]), data)
+    inspection = Inspection.objects.get()
+    assert response["Location"] == reverse("inspection_detail", args=[inspection.pk])
+    body = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
+    assert "安全出口堵塞" in body and "整改中" in body
+    assert "1" in client.get(reverse("inspection_list")).content.decode()
