@@ -13,7 +13,7 @@ from anying.core.models import Organisation
 from anying.hazards import checklists
 from anying.hazards import services as hazard_services
 from anying.hazards.models import ChecklistTemplate, Hazard
-from anying.inspections import records
+from anying.inspections import documents, records
 from anying.inspections.models import Exclusion, Inspection, Inspector
 from anying.inspections.records import Finding
 from anying.standards.models import CriteriaSet
@@ -49,7 +49,8 @@ def kwargs(s, **extra):
     now = timezone.now()
     return {"checklist": s["template"], "inspectors": s["people"][:2], "started_at": now - dt.timedelta(hours=1),
             "ended_at": now, "results": answer(s["template"]), "signatures": ["陈执法", "李执法"],
-            "enterprise_signatory": "张厂长", "scope_text": "生产车间", **extra}
+            "enterprise_signatory": "张厂长", "scope_text": "生产车间",
+            "rectify_by": dt.date.today() + dt.timedelta(days=10), **extra}
 
 
 def test_findings_become_hazards_and_clear_the_inspection(setup, users):
@@ -122,6 +123,7 @@ def test_recording_from_the_enterprise_page(setup, users, login):
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     data = {"inspectors": [p.pk for p in s["people"][:2]], "started_at": now, "ended_at": now, "scope_text": "车间",
             "signatures": "陈执法、李执法", "enterprise_signatory": "张厂长",
+            "rectify_by": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
             **{f"result_{i.pk}": "ok" for i in items}}
     data[f"result_{items[-1].pk}"], data[f"note_{items[-1].pk}"] = "fail", "安全出口堵塞"
     response = client.post(reverse("inspection_create", args=[s["ent"].pk]), data)
@@ -130,3 +132,66 @@ def test_recording_from_the_enterprise_page(setup, users, login):
     body = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
     assert "安全出口堵塞" in body and "整改中" in body
     assert "1" in client.get(reverse("inspection_list")).content.decode()
+
+
+def docx_text(content: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_documents_are_numbered_and_carry_their_fields(setup, users, login, settings):
+    settings.ANYING_ENFORCEMENT_ORG = "铜"
+    s = setup
+    custom = list(s["template"].items.all())[-1]
+    year = dt.date.today().year
+    first = records.record(users["yingji"], s["ent"], **kwargs(s, results=answer(
+        s["template"], {custom.pk: Finding("fail", "安全出口堵塞", "一车间")})))
+    second = records.record(users["yingji"], s["ent"], **kwargs(s))  # no findings: no order
+    numbers = {(d.inspection_id, d.kind): d.number for d in first.documents.all() | second.documents.all()}
+    assert numbers[(first.pk, "site_record")] == f"铜安监现记〔{year}〕1号"
+    assert numbers[(second.pk, "site_record")] == f"铜安监现记〔{year}〕2号"
+    assert numbers[(first.pk, "rectification_order")] == f"铜安监责改〔{year}〕1号"
+    assert (second.pk, "rectification_order") not in numbers
+    client = login(users["jiuxian"])
+    site = first.documents.get(kind="site_record")
+    text = docx_text(client.get(reverse("inspection_document", args=[first.pk, site.pk])).getvalue())
+    for expected in ("现场检查记录", site.number, "旧县机械厂", "生产车间", "陈执法", "C0", "张厂长", "安全出口堵塞"):
+        assert expected in text
+    order = first.documents.get(kind="rectification_order")
+    text = docx_text(client.get(reverse("inspection_document", args=[first.pk, order.pk])).getvalue())
+    for expected in ("责令限期整改指令书", "安全出口堵塞", "60日", "6个月", "本指令不停止执行"):
+        assert expected in text
+    assert login(users["hufeng"]).get(reverse("inspection_document", args=[first.pk, order.pk])).status_code == 404
+
+
+def test_review_opinion_lists_what_passed(setup, users):
+    s = setup
+    items = list(s["template"].items.all())
+    inspection = records.record(users["yingji"], s["ent"], **kwargs(s, results=answer(s["template"], {
+        items[-1].pk: Finding("fail", "安全出口堵塞", "一车间"), items[0].pk: Finding("fail", "未设泄爆", "除尘房")})))
+    hazard = Hazard.objects.get(place="一车间")
+    assert hazard.deadline == dt.date.today() + dt.timedelta(days=10)  # the order's deadline
+    Hazard.objects.filter(pk=hazard.pk).update(status="closed")
+    with pytest.raises(ValidationError):
+        documents.issue_review(users["yingji"], inspection.pk, again_by=None)  # one still open: needs a date
+    with pytest.raises(PermissionDenied):
+        documents.issue_review(users["jiuxian"], inspection.pk, again_by=dt.date.today() + dt.timedelta(days=5))
+    review = documents.issue_review(users["yingji"], inspection.pk, again_by=dt.date.today() + dt.timedelta(days=5))
+    assert [f["text"][:6] for f in review.data["passed"]] == ["安全出口堵塞"]
+    assert [f["text"][:4] for f in review.data["failed"]] == ["未设泄爆"]
+    assert "未设泄爆" in docx_text(documents.render(review))
+
+
+def test_missing_rectification_deadline_changes_nothing(setup, users):
+    s = setup
+    custom = list(s["template"].items.all())[-1]
+    with pytest.raises(ValidationError) as exc:
+        records.record(users["yingji"], s["ent"], **kwargs(s, rectify_by=None, results=answer(
+            s["template"], {custom.pk: Finding("fail", "堵塞")})))
+    assert "rectify_by" in exc.value.message_dict
+    assert not Inspection.objects.exists() and not Hazard.objects.exists()

@@ -4,7 +4,6 @@ progress reports; a supervised hazard whose last report is more than 7 days old 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils import timezone
 from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
+from anying.core.officialdoc import OfficialDocument
 
 from .models import DocumentCounter, Hazard, HazardEvent, ProgressReport, Supervision
 from .workflow import ENTERPRISE, INSPECTOR, parties_of
@@ -97,32 +97,15 @@ def report_overdue(hazard: Hazard, today: dt.date | None = None) -> bool:
 
 
 def letter(supervision: Supervision) -> bytes:
-    """重大事故隐患督办通知书 as .docx, in the usual layout: 文号, title, addressee, body, sign-off."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
+    """重大事故隐患督办通知书 as .docx: 文号, title, addressee, body, sign-off."""
     hazard = supervision.hazard
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "仿宋", Pt(14)
-    number = doc.add_paragraph(supervision.document_no)
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("重大事故隐患督办通知书")
-    run.bold, run.font.size = True, Pt(22)
-    doc.add_paragraph(f"{hazard.enterprise.name}：")
     criterion = hazard.criterion
     basis = f"依据{criterion.criteria_set.name}（{criterion.criteria_set.document}）{criterion.reference}，" if criterion else ""
-    doc.add_paragraph(
-        f"　　{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在以下问题："
-        f"{hazard.description}。{basis}该问题判定为重大事故隐患。")
-    doc.add_paragraph(f"　　现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}")
-    doc.add_paragraph(f"　　请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"
-                      "完成后提出销号申请，经审核同意后方可销号。")
-    sign = doc.add_paragraph(f"{supervision.unit.name}\n{supervision.issued_on:%Y年%m月%d日}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return OfficialDocument(
+        title="重大事故隐患督办通知书", number=supervision.document_no, addressee=hazard.enterprise.name,
+        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在以下问题："
+                    f"{hazard.description}。{basis}该问题判定为重大事故隐患。",
+                    f"现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}",
+                    f"请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"
+                    "完成后提出销号申请，经审核同意后方可销号。"],
+        unit=supervision.unit.name, date=supervision.issued_on).render()

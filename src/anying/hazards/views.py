@@ -15,6 +15,7 @@ from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, prefer_index, query_without, sort
 from anying.core.models import AuditEvent
+from anying.core.officialdoc import download
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
@@ -227,6 +228,4 @@ def supervision_letter(request, pk):
     record = getattr(hazard, "supervision", None)
     if record is None:
         raise Http404
-    content = supervision.letter(record)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"督办通知书_{record.document_no}.docx",
-                        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return download(supervision.letter(record), f"督办通知书_{record.document_no}.docx")

@@ -10,10 +10,13 @@ from django.utils import timezone
 from anying.core.models import Organisation, User
 from anying.core.permissions import SYSTEM
 from anying.core.roles import Role
+from anying.hazards import checklists
+from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
+from anying.standards.models import CriteriaSet
 
-from . import inspectors, plans
-from .models import Inspector
+from . import inspectors, plans, records
+from .models import Inspection, Inspector
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["建国", "海燕", "志强", "晓东", "丽", "军", "明", "静", "勇", "婷", "磊", "芳"]
@@ -50,3 +53,32 @@ def load(rng) -> None:
         inspectors.exclude(SYSTEM, first.pk, enterprise, "近亲属在该企业任职（演示数据）")
     if bureau:
         plans.generate(SYSTEM, bureau, today.year)
+        _inspection(bureau, today)
+
+
+def _inspection(bureau, today) -> None:
+    """The bureau's 工贸 inspection checklist (the 判定标准 items plus two custom ones) and one
+    inspection with a finding, its 现场检查记录 and 责令限期整改指令书."""
+    criteria = CriteriaSet.objects.filter(code="gongmao_2023").first()
+    if criteria is None:
+        return
+    template = checklists.build_from_criteria(SYSTEM, criteria, use=ChecklistTemplate.Use.INSPECTION, owner=bureau,
+                                              is_demo=True)
+    checklists.update_draft(SYSTEM, template.pk, name="工贸企业执法检查清单（示例）", industry=template.industry,
+                            items_text="安全出口、疏散通道畅通\n特种作业人员持证上岗")
+    template = checklists.publish(SYSTEM, template.pk)
+    enterprise = Enterprise.objects.filter(is_demo=True, industry__name="机械").order_by("pk").first()
+    team = list(records.eligible_inspectors(bureau, enterprise, today)[:2]) if enterprise else []
+    if len(team) < 2:
+        return
+    exit_item = template.items.get(text="安全出口、疏散通道畅通")
+    started = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=3)
+    results = {i.pk: records.Finding("ok") for i in template.items.all()}
+    results[exit_item.pk] = records.Finding("fail", "二车间安全出口被成品堆放堵塞", "二车间")
+    inspection = records.record(SYSTEM, enterprise, checklist=template, inspectors=team, started_at=started,
+                                ended_at=started + dt.timedelta(hours=2), results=results,
+                                signatures=[i.name for i in team], enterprise_signatory="厂长（演示）",
+                                scope_text="生产车间及除尘系统", summary="演示数据",
+                                rectify_by=today + dt.timedelta(days=7))
+    Inspection.objects.filter(pk=inspection.pk).update(is_demo=True)
+    Hazard.objects.filter(inspection_result__inspection=inspection).update(is_demo=True)

@@ -71,6 +71,8 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
     signatures = forms.CharField(label="执法人员签名", max_length=200,
                                  help_text="每名执法人员输入本人姓名，用顿号或逗号分隔")
     enterprise_signatory = forms.CharField(label="被检查单位现场负责人签名", max_length=50)
+    rectify_by = forms.DateField(label="责令整改期限", widget=DateInput(), required=False,
+                                 help_text="发现问题时必填：写入责令限期整改指令书，并作为各项隐患的整改期限")
 
     def __init__(self, *args, inspectors=None, items=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,3 +82,7 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
 
     def signature_list(self) -> list[str]:
         return [s for s in re.split(r"[、,，\s]+", self.cleaned_data["signatures"]) if s]
+
+
+class ReviewForm(Styled, forms.Form):
+    again_by = forms.DateField(label="未整改合格项再次限期至", widget=DateInput(), required=False)

@@ -162,6 +162,7 @@ class Inspection(models.Model):
     enterprise_signatory = models.CharField("被检查单位现场负责人签名", max_length=50, blank=True)
     draw_target = models.ForeignKey("DrawTarget", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="inspections")
+    rectify_by = models.DateField("责令整改期限", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_demo = models.BooleanField(default=False, editable=False)
@@ -239,3 +240,32 @@ class InspectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id} {self.item_id} {self.result}"
+
+
+class EnforcementDocument(models.Model):
+    """执法文书 issued: its number (from a gap-free yearly counter per 文号字样) and the data it
+    was made from, frozen at issue, so the .docx downloaded later says what was issued."""
+
+    class Kind(models.TextChoices):
+        SITE_RECORD = "site_record", "现场检查记录"
+        RECTIFICATION_ORDER = "rectification_order", "责令限期整改指令书"
+        REVIEW_OPINION = "review_opinion", "整改复查意见书"
+        PENALTY_NOTICE = "penalty_notice", "行政处罚告知书"
+        PENALTY_DECISION = "penalty_decision", "行政处罚决定书"
+
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="documents")
+    kind = models.CharField("文书", max_length=24, choices=Kind.choices)
+    number = models.CharField("文号", max_length=60, unique=True)
+    issued_on = models.DateField("日期")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField("内容")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法文书"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"

@@ -22,6 +22,7 @@ from anying.hazards import services as hazard_services
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
 
+from . import documents
 from .models import Exclusion, Inspection, InspectionResult, Inspector
 
 MIN_INSPECTORS = 2
@@ -41,8 +42,12 @@ def eligible_inspectors(unit, enterprise: Enterprise, on: dt.date):
     return Inspector.objects.filter(unit=unit, active=True, certificate_expiry__gte=on).exclude(pk__in=excluded)
 
 
-def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signatures, signatory, results) -> dict:
+def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signatures, signatory, results,
+           rectify_by) -> dict:
     errors = {}
+    if any(f.result == InspectionResult.Result.FAIL for f in results.values()) and started_at and (
+            rectify_by is None or rectify_by <= timezone.localtime(started_at).date()):
+        errors["rectify_by"] = "发现问题时须责令限期整改：请填写晚于检查日期的整改期限"
     if checklist.status != ChecklistTemplate.Status.PUBLISHED or checklist.use != ChecklistTemplate.Use.INSPECTION \
             or checklist not in checklists.applicable(enterprise, ChecklistTemplate.Use.INSPECTION):
         errors["checklist"] = "请选择适用于该企业的已发布执法检查清单"
@@ -74,12 +79,13 @@ def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signa
 @transaction.atomic
 def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspectors: list[Inspector],
            started_at: dt.datetime, ended_at: dt.datetime, results: dict[int, Finding], signatures: list[str],
-           enterprise_signatory: str, scope_text: str = "", summary: str = "", draw_target=None) -> Inspection:
+           enterprise_signatory: str, scope_text: str = "", summary: str = "", rectify_by: dt.date | None = None,
+           draw_target=None) -> Inspection:
     require(actor, "inspections.inspect", "无权记录执法检查")
     if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied()
     errors = _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signatures, enterprise_signatory,
-                    results)
+                    results, rectify_by)
     if errors:
         raise ValidationError(errors)
     unit = actor.unit if actor is not SYSTEM else inspectors[0].unit
@@ -88,7 +94,8 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
         organisation_id=enterprise.organisation_id, unit=unit, inspected_on=timezone.localtime(started_at).date(),
         checklist=checklist, started_at=started_at, ended_at=ended_at, scope_text=scope_text[:300], summary=summary,
         inspector_signatures=[s.strip() for s in signatures if s.strip()],
-        enterprise_signatory=enterprise_signatory.strip(), draw_target=draw_target, created_by=actor)
+        enterprise_signatory=enterprise_signatory.strip(), draw_target=draw_target, created_by=actor,
+        rectify_by=rectify_by if any(f.result == InspectionResult.Result.FAIL for f in results.values()) else None)
     inspection.inspectors.set(inspectors)
     found_by = "、".join(i.name for i in inspectors)[:50]
     rows = []
@@ -100,13 +107,15 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
                 "enterprise": enterprise, "place": (finding.place or scope_text or "现场")[:200],
                 "description": f"{finding.note.strip()}（检查项：{item.text[:200]}）", "channel": Hazard.Channel.INSPECTION,
                 "found_by": found_by, "found_on": inspection.inspected_on,
-                "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL, "criterion": item.criterion})
+                "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL, "criterion": item.criterion,
+                "deadline": inspection.rectify_by})
             for photo in finding.photos:
                 attach(actor, hazard, photo)
             row.hazard = hazard
         rows.append(row)
     InspectionResult.objects.bulk_create(rows)
     refresh_status(inspection)
+    documents.issue_for_new_inspection(actor, inspection)
     audit.record(actor, AuditEvent.Action.CREATE, inspection,
                  summary=f"现场检查：{len(rows)} 项，发现问题 {sum(1 for r in rows if r.hazard_id)} 项")
     return inspection

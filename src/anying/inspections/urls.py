@@ -23,4 +23,6 @@ urlpatterns = [
     path("", views.inspection_list, name="inspection_list"),
     path("new/<int:enterprise_id>/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("<int:pk>/review/", views.inspection_review, name="inspection_review"),
+    path("<int:pk>/documents/<int:document_id>.docx", views.document_download, name="inspection_document"),
 ]

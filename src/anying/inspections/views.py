@@ -14,13 +14,14 @@ from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import User
+from anying.core.officialdoc import download
 from anying.core.views import perm_required
 from anying.hazards import checklists
 from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import draws, inspectors, plans, records
+from . import documents, draws, inspectors, plans, records
 from .forms import (
     AddItemForm,
     DrawForm,
@@ -29,8 +30,9 @@ from .forms import (
     InspectionForm,
     InspectorForm,
     MonthForm,
+    ReviewForm,
 )
-from .models import Draw, Inspection, InspectionPlan, Inspector
+from .models import Draw, EnforcementDocument, Inspection, InspectionPlan, Inspector
 
 # ----- inspectors -----
 
@@ -325,7 +327,7 @@ def inspection_create(request, enterprise_id):
                 request.user, enterprise, checklist=chosen, inspectors=list(data["inspectors"]),
                 started_at=data["started_at"], ended_at=data["ended_at"], results=form.findings(records.Finding),
                 signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
-                scope_text=data["scope_text"], summary=data["summary"])
+                scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"])
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
@@ -342,4 +344,23 @@ def inspection_detail(request, pk):
                                    .select_related("enterprise", "unit", "checklist", "created_by"), pk=pk)
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "inspectors": list(inspection.inspectors.all()),
-        "results": list(inspection.results.select_related("item__criterion", "hazard"))})
+        "results": list(inspection.results.select_related("item__criterion", "hazard")),
+        "documents": list(inspection.documents.all()), "review_form": ReviewForm(),
+        "can_review": request.user.has_perm_code("inspections.inspect") and request.user.unit_id == inspection.unit_id
+        and inspection.documents.filter(kind=EnforcementDocument.Kind.RECTIFICATION_ORDER).exists()})
+
+
+@perm_required("inspections.inspect")
+@require_POST
+def inspection_review(request, pk):
+    get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+    act(request, ReviewForm(request.POST),
+        lambda d: documents.issue_review(request.user, pk, again_by=d["again_by"]), lambda doc: f"已出具 {doc}")
+    return redirect("inspection_detail", pk=pk)
+
+
+@perm_required("registry.view")
+def document_download(request, pk, document_id):
+    inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+    document = get_object_or_404(inspection.documents, pk=document_id)
+    return download(documents.render(document), f"{document.get_kind_display()}_{document.number}.docx")
