@@ -9,6 +9,7 @@ that used it onto the new one (rounds already recorded keep the version they wer
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -26,6 +27,17 @@ from anying.standards.models import CriteriaSet
 from .models import ChecklistItem, ChecklistTemplate, SelfInspectionSchedule
 
 AUDITED = ["name", "use", "industry", "status", "version"]
+
+
+@dataclass
+class Finding:
+    """The answer to one checklist item, in a self-inspection round or an inspection: 符合 /
+    不符合 / 不涉及, and for a 不符合 what was found, where, and photos."""
+
+    result: str
+    note: str = ""
+    place: str = ""
+    photos: tuple = ()
 
 
 def _prefixes(path: str) -> list[str]:

@@ -26,6 +26,7 @@ from anying.core.roles import Role
 from anying.registry.models import Enterprise
 
 from . import checklists, periods, services
+from .checklists import Finding  # noqa: F401 — callers use self_inspection.Finding
 from .models import ChecklistTemplate, Hazard, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 
 Frequency = SelfInspectionSchedule.Frequency
@@ -111,14 +112,6 @@ def update_schedule(actor, schedule_id: int, data: dict) -> SelfInspectionSchedu
     schedule.save()
     audit.record(actor, AuditEvent.Action.UPDATE, schedule, before=before, after=audit.snapshot(schedule, fields))
     return schedule
-
-
-@dataclass
-class Finding:
-    result: str
-    note: str = ""
-    place: str = ""
-    photos: tuple = ()
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ cleared (执法清零) once all its findings are closed."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.hazards import checklists
 from anying.hazards import services as hazard_services
+from anying.hazards.checklists import Finding  # noqa: F401 — callers use records.Finding
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
 
@@ -26,14 +26,6 @@ from . import documents
 from .models import Exclusion, Inspection, InspectionResult, Inspector
 
 MIN_INSPECTORS = 2
-
-
-@dataclass
-class Finding:
-    result: str
-    note: str = ""
-    place: str = ""
-    photos: tuple = ()
 
 
 def eligible_inspectors(unit, enterprise: Enterprise, on: dt.date):
