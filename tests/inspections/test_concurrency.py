@@ -9,13 +9,13 @@ from django.db import connection
 from anying.inspections import records
 from anying.inspections.models import EnforcementDocument
 
-from .test_records import kwargs, setup  # noqa: F401 — the fixture
+from .test_records import kwargs
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises writers with IMMEDIATE transactions; the race needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_inspections_get_consecutive_numbers(reference_data, setup, users):  # noqa: F811
+def test_simultaneous_inspections_get_consecutive_numbers(reference_data, setup, users):
     barrier, errors = threading.Barrier(4), []
 
     def inspect():

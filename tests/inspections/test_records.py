@@ -9,35 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core.errors import PermissionDenied
-from anying.core.models import Organisation
-from anying.hazards import checklists
 from anying.hazards import services as hazard_services
-from anying.hazards.models import ChecklistTemplate, Hazard
+from anying.hazards.models import Hazard
 from anying.inspections import documents, records
-from anying.inspections.models import Exclusion, Inspection, Inspector
+from anying.inspections.models import Inspection
 from anying.inspections.records import Finding
-from anying.standards.models import CriteriaSet
 
 RECTIFY = {"responsible_person": "王主任", "measures": "清理", "deadline": dt.date.today() + dt.timedelta(days=5)}
-
-
-@pytest.fixture
-def setup(make_enterprise, enterprise_user, district):
-    bureau = Organisation.objects.get(name="区应急局")
-    template = checklists.build_from_criteria(None, CriteriaSet.objects.get(code="gongmao_2023"),
-                                              use=ChecklistTemplate.Use.INSPECTION, owner=bureau)
-    checklists.update_draft(None, template.pk, name=template.name, industry=template.industry,
-                            items_text="安全出口畅通")
-    template = checklists.publish(None, template.pk)
-    ent = make_enterprise("旧县机械厂", "旧县街道", "机械", tags=["dust"])
-    ent.user = enterprise_user(ent)
-    future = dt.date.today() + dt.timedelta(days=300)
-    people = [Inspector.objects.create(unit=bureau, name=n, certificate_no=f"C{k}", certificate_expiry=future)
-              for k, n in enumerate(["陈执法", "李执法", "回避者"])]
-    Exclusion.objects.create(inspector=people[2], enterprise=ent, reason="亲属")
-    lapsed = Inspector.objects.create(unit=bureau, name="过期者", certificate_no="C9",
-                                      certificate_expiry=dt.date.today() - dt.timedelta(days=1))
-    return {"bureau": bureau, "template": template, "ent": ent, "people": people, "lapsed": lapsed}
 
 
 def answer(template, fails=None):

@@ -48,12 +48,27 @@ def prefix(kind: str) -> str:
     return f"{settings.ANYING_ENFORCEMENT_ORG}{words()[Kind(kind).label]}"
 
 
-def _issue(actor, inspection: Inspection, kind: str, data: dict, on: dt.date) -> EnforcementDocument:
+def _issue(actor, inspection: Inspection | None, kind: str, data: dict, on: dt.date, penalty=None) -> EnforcementDocument:
+    record = penalty or inspection
     document = EnforcementDocument.objects.create(
-        inspection=inspection, kind=kind, number=next_number(prefix(kind), on.year), issued_on=on, issued_by=actor,
-        unit=inspection.unit, data=data)
-    audit.record(actor, AuditEvent.Action.CREATE, inspection, summary=f"出具{document}")
+        inspection=inspection, penalty=penalty, kind=kind, number=next_number(prefix(kind), on.year), issued_on=on,
+        issued_by=actor, unit=record.unit, data=data)
+    audit.record(actor, AuditEvent.Action.CREATE, record, summary=f"出具{document}")
     return document
+
+
+def issue_for_penalty(actor, penalty, kind: str, on: dt.date) -> EnforcementDocument:
+    """行政处罚告知书 or 行政处罚决定书, inside the penalty service's transaction."""
+    ent = penalty.enterprise
+    data = {"party": penalty.party_name, "address": ent.address, "legal_representative": ent.legal_representative,
+            "phone": ent.contact_phone, "unit": penalty.unit.name, "facts": penalty.facts,
+            "evidence": penalty.evidence, "violated": penalty.violated, "basis": penalty.legal_basis,
+            "amount": str(penalty.amount), "procedure": penalty.get_procedure_display(),
+            "statement_by": f"{penalty.statement_by:%Y年%m月%d日}" if penalty.statement_by else "",
+            "pay_by": f"{penalty.pay_by:%Y年%m月%d日}" if penalty.pay_by else "",
+            "inspectors": [[i.name, i.certificate_no] for i in penalty.inspection.inspectors.all()]
+            if penalty.inspection else []}
+    return _issue(actor, penalty.inspection, kind, data, on, penalty=penalty)
 
 
 def _finding_rows(inspection: Inspection) -> list[dict]:
@@ -140,6 +155,28 @@ def render(document: EnforcementDocument) -> bytes:
                         "人民法院提起行政诉讼，但本指令不停止执行，法律另有规定的除外。"],
             signatures=[*sign, "被检查单位负责人签名：　　　　", "（一式两份，一份交被检查单位，一份存档）"],
             unit=d["unit"], date=document.issued_on).render()
+    if document.kind == Kind.PENALTY_NOTICE:
+        return OfficialDocument(
+            title="行政处罚告知书", number=document.number, addressee=d["party"],
+            paragraphs=[f"经查，你（单位）{d['facts']}", f"以上事实有{d['evidence']}等证据为证。",
+                        f"你（单位）的上述行为违反了{d['violated']}的规定，依据{d['basis']}的规定，"
+                        f"本部门拟作出罚款人民币 {d['amount']} 元的行政处罚。",
+                        f"根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）有权进行陈述和申辩，"
+                        f"有权在{d['statement_by']}前提出听证申请。逾期视为放弃上述权利。",
+                        f"联系单位：{d['unit']}"],
+            signatures=["（一式两份，一份交当事人，一份存档）"], unit=d["unit"], date=document.issued_on).render()
+    if document.kind == Kind.PENALTY_DECISION:
+        return OfficialDocument(
+            title="行政处罚决定书", number=document.number, addressee=d["party"],
+            paragraphs=[f"当事人：{d['party']}　地址：{d['address'] or '—'}　法定代表人（负责人）：{d['legal_representative'] or '—'}",
+                        f"违法事实及证据：{d['facts']}（证据：{d['evidence']}）", f"违反的规定：{d['violated']}",
+                        f"处罚依据及内容：依据{d['basis']}，决定给予罚款人民币 {d['amount']} 元的行政处罚（{d['procedure']}）。",
+                        f"罚款限于{d['pay_by']}前（收到本决定书之日起十五日内）缴至指定银行。到期不缴纳罚款的，"
+                        "每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款的数额。",
+                        "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起"
+                        "行政诉讼，但本决定不停止执行，法律另有规定的除外。逾期不申请行政复议、不提起行政诉讼又不履行的，"
+                        "本部门将依法申请人民法院强制执行。"],
+            signatures=[*sign] if d["inspectors"] else [], unit=d["unit"], date=document.issued_on).render()
     return OfficialDocument(
         title="整改复查意见书", number=document.number, addressee=d["enterprise"],
         paragraphs=[f"本部门于{d['order_date']}作出了{d['order']}责令限期整改指令书，经对你单位整改情况进行复查，提出如下意见：",

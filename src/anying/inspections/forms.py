@@ -6,7 +6,7 @@ from anying.core.forms import Styled
 from anying.hazards.forms import ChecklistResults
 from anying.registry.forms import DateInput
 
-from .models import Inspector
+from .models import Inspector, Penalty
 
 
 class InspectorForm(Styled, forms.ModelForm):
@@ -86,3 +86,15 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
 
 class ReviewForm(Styled, forms.Form):
     again_by = forms.DateField(label="未整改合格项再次限期至", widget=DateInput(), required=False)
+
+
+class PenaltyForm(Styled, forms.ModelForm):
+    class Meta:
+        model = Penalty
+        fields = ["party", "party_name", "procedure", "amount", "facts", "evidence", "violated", "legal_basis"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("facts", "evidence", "violated", "legal_basis")}
+
+
+class PaymentForm(Styled, forms.Form):
+    paid_on = forms.DateField(label="缴款日期", widget=DateInput())
+    paid_amount = forms.DecimalField(label="实缴金额（元）", max_digits=12, decimal_places=2, min_value=0)

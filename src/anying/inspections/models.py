@@ -255,6 +255,7 @@ class EnforcementDocument(models.Model):
 
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="documents")
+    penalty = models.ForeignKey("Penalty", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("文书", max_length=24, choices=Kind.choices)
     number = models.CharField("文号", max_length=60, unique=True)
     issued_on = models.DateField("日期")
@@ -269,3 +270,59 @@ class EnforcementDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class Penalty(models.Model):
+    """行政处罚 case (PRODUCT.md §4.2): from 立案 through 告知 and 决定 to payment. Amounts are
+    Decimal yuan; deadlines are dates (penalties.py has the rules and their sources)."""
+
+    class Party(models.TextChoices):
+        ORGANISATION = "organisation", "法人或其他组织"
+        CITIZEN = "citizen", "公民"
+
+    class Procedure(models.TextChoices):
+        GENERAL = "general", "一般程序"
+        SIMPLE = "simple", "简易程序（当场处罚）"
+
+    class Status(models.TextChoices):
+        FILED = "filed", "已立案"
+        NOTIFIED = "notified", "已告知"
+        DECIDED = "decided", "已决定"
+        PAID = "paid", "已缴纳"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="当事人单位", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+", editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+    unit = models.ForeignKey(Organisation, verbose_name="执法单位", on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="penalties")
+    party = models.CharField("当事人类型", max_length=14, choices=Party.choices, default=Party.ORGANISATION)
+    party_name = models.CharField("当事人", max_length=100)
+    procedure = models.CharField("程序", max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
+    facts = models.TextField("违法事实")
+    evidence = models.TextField("主要证据")
+    violated = models.TextField("违反的规定")
+    legal_basis = models.TextField("处罚依据")
+    amount = models.DecimalField("罚款金额（元）", max_digits=12, decimal_places=2)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.FILED)
+    filed_on = models.DateField("立案日期")
+    decide_by = models.DateField("作出决定期限")
+    notified_on = models.DateField("告知日期", null=True, blank=True)
+    statement_by = models.DateField("陈述申辩、听证申请截止", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    pay_by = models.DateField("缴款期限", null=True, blank=True)
+    paid_on = models.DateField("缴款日期", null=True, blank=True)
+    paid_amount = models.DecimalField("实缴金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政处罚"
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["unit", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.party_name} 罚款 {self.amount} 元"

@@ -21,7 +21,7 @@ from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import documents, draws, inspectors, plans, records
+from . import documents, draws, inspectors, penalties, plans, records
 from .forms import (
     AddItemForm,
     DrawForm,
@@ -30,9 +30,11 @@ from .forms import (
     InspectionForm,
     InspectorForm,
     MonthForm,
+    PaymentForm,
+    PenaltyForm,
     ReviewForm,
 )
-from .models import Draw, EnforcementDocument, Inspection, InspectionPlan, Inspector
+from .models import Draw, EnforcementDocument, Inspection, InspectionPlan, Inspector, Penalty
 
 # ----- inspectors -----
 
@@ -342,12 +344,13 @@ def inspection_create(request, enterprise_id):
 def inspection_detail(request, pk):
     inspection = get_object_or_404(records.with_open_findings(Inspection.objects.visible_to(request.user))
                                    .select_related("enterprise", "unit", "checklist", "created_by"), pk=pk)
+    can_act = request.user.has_perm_code("inspections.inspect") and request.user.unit_id == inspection.unit_id
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "inspectors": list(inspection.inspectors.all()),
         "results": list(inspection.results.select_related("item__criterion", "hazard")),
         "documents": list(inspection.documents.all()), "review_form": ReviewForm(),
-        "can_review": request.user.has_perm_code("inspections.inspect") and request.user.unit_id == inspection.unit_id
-        and inspection.documents.filter(kind=EnforcementDocument.Kind.RECTIFICATION_ORDER).exists()})
+        "can_act": can_act, "penalties": list(inspection.penalties.all()),
+        "can_review": can_act and inspection.documents.filter(kind=EnforcementDocument.Kind.RECTIFICATION_ORDER).exists()})
 
 
 @perm_required("inspections.inspect")
@@ -363,4 +366,71 @@ def inspection_review(request, pk):
 def document_download(request, pk, document_id):
     inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
     document = get_object_or_404(inspection.documents, pk=document_id)
+    return download(documents.render(document), f"{document.get_kind_display()}_{document.number}.docx")
+
+
+# ----- penalties (行政处罚) -----
+
+
+@perm_required("registry.view")
+def penalty_list(request):
+    qs = Penalty.objects.visible_to(request.user).select_related("enterprise", "unit").order_by("-filed_on", "-id")
+    status = request.GET.get("status", "")
+    if status in Penalty.Status.values:
+        qs = qs.filter(status=status)
+    return render(request, "inspections/penalty_list.html", {
+        "page": paginate(request, qs), "status": status, "statuses": Penalty.Status.choices,
+        "qs_page": query_without(request, "page")})
+
+
+@perm_required("inspections.inspect")
+def penalty_create(request, inspection_id):
+    inspection = get_object_or_404(Inspection.objects.visible_to(request.user).select_related("enterprise"),
+                                   pk=inspection_id)
+    form = PenaltyForm(request.POST or None, initial={"party_name": inspection.enterprise.name})
+    done = submit(request, form, lambda d: penalties.file_case(request.user, inspection.enterprise, d,
+                                                               inspection=inspection),
+                  lambda p: f"已立案：{p}", lambda p: reverse("penalty_detail", args=[p.pk]))
+    return done or render(request, "inspections/penalty_form.html", {"form": form, "inspection": inspection})
+
+
+def _penalty(user, pk) -> Penalty:
+    return get_object_or_404(Penalty.objects.visible_to(user).select_related("enterprise", "unit", "inspection"), pk=pk)
+
+
+@perm_required("registry.view")
+def penalty_detail(request, pk):
+    penalty = _penalty(request.user, pk)
+    today = timezone.localdate()
+    return render(request, "inspections/penalty_detail.html", {
+        "penalty": penalty, "documents": list(penalty.documents.all()), "today": today,
+        "late_fee": penalties.late_fee(penalty.amount, penalty.pay_by, today),
+        "due_today": penalties.amount_due(penalty, today), "payment_form": PaymentForm(initial={"paid_on": today}),
+        "can_act": request.user.has_perm_code("inspections.inspect") and request.user.unit_id == penalty.unit_id})
+
+
+@perm_required("inspections.inspect")
+@require_POST
+def penalty_action(request, pk, action):
+    _penalty(request.user, pk)
+    if action == "pay":
+        act(request, PaymentForm(request.POST), lambda d: penalties.record_payment(request.user, pk, **d),
+            "已登记缴款")
+        return redirect("penalty_detail", pk=pk)
+    operations = {"notify": (penalties.notify, "已送达行政处罚告知书"), "decide": (penalties.decide, "已作出处罚决定")}
+    if action not in operations:
+        raise Http404
+    operation, success = operations[action]
+    try:
+        operation(request.user, pk)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect("penalty_detail", pk=pk)
+
+
+@perm_required("registry.view")
+def penalty_document(request, pk, document_id):
+    document = get_object_or_404(_penalty(request.user, pk).documents, pk=document_id)
     return download(documents.render(document), f"{document.get_kind_display()}_{document.number}.docx")

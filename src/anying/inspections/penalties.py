@@ -1,0 +1,152 @@
+"""行政处罚: file, notify, decide, pay — with the amounts and deadlines of the law.
+
+Rules and sources (standards/data/xzcf_deadlines.csv, where 安全生产违法行为行政处罚办法 (总局令15号)
+and 行政处罚法 (2021) differ, the higher law is applied, as that table advises):
+- simple procedure (当场处罚) only up to 200 元 for a citizen and 3,000 元 for an organisation
+  (行政处罚法 第51条);
+- a decision within 90 days of filing (行政处罚法 第60条);
+- after the 行政处罚告知书, 5 days to ask for a hearing (行政处罚法 第64条; 15号令 says 3 — the
+  higher law's period is the one a party may rely on);
+- payment within 15 days of the decision (第67条); after that a late fee of 3% of the fine per day,
+  never more than the fine (第72条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from anying.core import audit
+from anying.core.errors import PermissionDenied
+from anying.core.models import AuditEvent
+from anying.core.permissions import SYSTEM, require
+from anying.registry.models import Enterprise
+
+from . import documents
+from .models import EnforcementDocument, Penalty
+
+SIMPLE_LIMITS = {Penalty.Party.CITIZEN: Decimal("200"), Penalty.Party.ORGANISATION: Decimal("3000")}
+DECIDE_WITHIN_DAYS = 90
+STATEMENT_DAYS = 5
+PAY_WITHIN_DAYS = 15
+LATE_FEE_RATE = Decimal("0.03")
+CENT = Decimal("0.01")
+
+
+def late_fee(amount: Decimal, pay_by: dt.date | None, on: dt.date) -> Decimal:
+    """加处罚款 on `on`: 3% of the fine for each day after `pay_by`, capped at the fine."""
+    if pay_by is None or on <= pay_by:
+        return Decimal("0.00")
+    days = (on - pay_by).days
+    return min(amount, (amount * LATE_FEE_RATE * days).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def amount_due(penalty: Penalty, on: dt.date) -> Decimal:
+    return penalty.amount + late_fee(penalty.amount, penalty.pay_by, on)
+
+
+def _validate(data: dict) -> dict:
+    errors = {}
+    amount = data.get("amount")
+    if not isinstance(amount, Decimal) or amount <= 0 or amount != amount.quantize(CENT):
+        errors["amount"] = "罚款金额应为大于 0、最多两位小数的金额"
+    elif data.get("procedure") == Penalty.Procedure.SIMPLE and amount > SIMPLE_LIMITS[data.get("party")]:
+        limit = SIMPLE_LIMITS[data.get("party")]
+        errors["amount"] = f"简易程序对{Penalty.Party(data['party']).label}罚款不得超过 {limit:,.0f} 元（行政处罚法第五十一条）"
+    for key, label in (("party_name", "当事人"), ("facts", "违法事实"), ("evidence", "主要证据"), ("violated", "违反的规定"),
+                       ("legal_basis", "处罚依据")):
+        if not str(data.get(key) or "").strip():
+            errors[key] = f"请填写{label}"
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _check_actor(actor, enterprise: Enterprise) -> None:
+    require(actor, "inspections.inspect", "无权办理行政处罚")
+    if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def file_case(actor, enterprise: Enterprise, data: dict, *, inspection=None, today: dt.date | None = None) -> Penalty:
+    """立案. A simple-procedure case is decided on the spot (当场处罚决定书)."""
+    today = today or timezone.localdate()
+    _check_actor(actor, enterprise)
+    data = _validate({"party": Penalty.Party.ORGANISATION, "procedure": Penalty.Procedure.GENERAL, **data})
+    unit = actor.unit if actor is not SYSTEM else inspection.unit
+    penalty = Penalty.objects.create(
+        enterprise=enterprise, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
+        organisation_id=enterprise.organisation_id, unit=unit, inspection=inspection, filed_on=today,
+        decide_by=today + dt.timedelta(days=DECIDE_WITHIN_DAYS), created_by=actor, **data)
+    audit.record(actor, AuditEvent.Action.CREATE, penalty, summary=f"立案：{penalty}")
+    if penalty.procedure == Penalty.Procedure.SIMPLE:
+        _decide(actor, penalty, today)
+    return penalty
+
+
+def _locked(actor, penalty_id: int) -> Penalty:
+    penalty = Penalty.objects.select_for_update().select_related("enterprise", "unit").get(pk=penalty_id)
+    _check_actor(actor, penalty.enterprise)
+    if actor is not SYSTEM and actor.unit_id != penalty.unit_id:
+        raise PermissionDenied("只有立案单位可以办理")
+    return penalty
+
+
+@transaction.atomic
+def notify(actor, penalty_id: int, today: dt.date | None = None) -> Penalty:
+    """行政处罚告知书: the party may state its case or ask for a hearing within 5 days."""
+    today = today or timezone.localdate()
+    penalty = _locked(actor, penalty_id)
+    if penalty.status != Penalty.Status.FILED:
+        raise ValidationError("只有已立案的案件可以告知")
+    penalty.status, penalty.notified_on = Penalty.Status.NOTIFIED, today
+    penalty.statement_by = today + dt.timedelta(days=STATEMENT_DAYS)
+    penalty.save()
+    documents.issue_for_penalty(actor, penalty, EnforcementDocument.Kind.PENALTY_NOTICE, today)
+    audit.record(actor, AuditEvent.Action.STATE, penalty, summary="告知")
+    return penalty
+
+
+@transaction.atomic
+def decide(actor, penalty_id: int, today: dt.date | None = None) -> Penalty:
+    today = today or timezone.localdate()
+    penalty = _locked(actor, penalty_id)
+    if penalty.status != Penalty.Status.NOTIFIED:
+        raise ValidationError("须先送达行政处罚告知书")
+    if today <= penalty.statement_by:
+        raise ValidationError(f"陈述申辩、听证申请期限至 {penalty.statement_by}，期满后方可作出决定")
+    if today > penalty.decide_by:
+        raise ValidationError(f"已超过作出决定的期限（{penalty.decide_by}，立案之日起 {DECIDE_WITHIN_DAYS} 日）")
+    return _decide(actor, penalty, today)
+
+
+def _decide(actor, penalty: Penalty, today: dt.date) -> Penalty:
+    penalty.status, penalty.decided_on = Penalty.Status.DECIDED, today
+    penalty.pay_by = today + dt.timedelta(days=PAY_WITHIN_DAYS)
+    penalty.save()
+    documents.issue_for_penalty(actor, penalty, EnforcementDocument.Kind.PENALTY_DECISION, today)
+    audit.record(actor, AuditEvent.Action.STATE, penalty, summary="作出处罚决定")
+    return penalty
+
+
+@transaction.atomic
+def record_payment(actor, penalty_id: int, *, paid_on: dt.date, paid_amount: Decimal) -> Penalty:
+    """缴款: the fine plus any late fee due on the day paid."""
+    penalty = _locked(actor, penalty_id)
+    if penalty.status != Penalty.Status.DECIDED:
+        raise ValidationError("只有已作出决定的案件可以登记缴款")
+    if paid_on < penalty.decided_on or paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "缴款日期应在决定日期之后、今天之前"})
+    due = amount_due(penalty, paid_on)
+    if paid_amount != due:
+        raise ValidationError({"paid_amount": f"{paid_on} 应缴 {due} 元（罚款 {penalty.amount} 元，加处罚款 "
+                                              f"{due - penalty.amount} 元）"})
+    penalty.status, penalty.paid_on, penalty.paid_amount = Penalty.Status.PAID, paid_on, paid_amount
+    penalty.save()
+    audit.record(actor, AuditEvent.Action.STATE, penalty, summary=f"缴款 {paid_amount} 元")
+    return penalty
