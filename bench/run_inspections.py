@@ -8,19 +8,43 @@ generate.py made (100,000 for the issue's target):
     times — the first creates the plan, the next two regenerate the draft (delete + insert) —
     target < 30 s. The plan is deleted afterwards.
 
-Prints Markdown and writes bench/out/inspections-<db>-<timestamp>.json. The random draw and the
-三个强度 report join this script when they exist.
+(b) the monthly 三个强度 report (all town offices and departments, as admin) for the last full
+    month, 20 times — target < 2 s on PostgreSQL over 1,000,000 inspections
+    (bench/generate_inspections.py).
+
+Prints Markdown and writes bench/out/inspections-<db>-<timestamp>.json.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import common
 
 PLAN_TARGET_S = 30
+REPORT_TARGET_S = 2
+
+
+def bench_report(runs: int = 20) -> dict:
+    import statistics
+
+    from anying.core.models import User
+    from anying.inspections import intensity
+    from anying.inspections.models import Inspection
+
+    admin = User.objects.select_related("unit").get(username="admin")
+    last = datetime.now().date().replace(day=1) - timedelta(days=1)
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        data = intensity.report(admin, last.year, last.month)
+        seconds.append(time.perf_counter() - started)
+    start, end = intensity.month_range(last.year, last.month)
+    return {"inspections": Inspection.objects.count(), "month": f"{last:%Y-%m}",
+            "month_inspections": sum(r.inspections for rows in data.values() for r in rows),
+            "p50": statistics.median(seconds), "max": max(seconds)}
 
 
 def bench_plan(runs: int = 3) -> dict:
@@ -50,7 +74,7 @@ def main() -> None:
     from run import environment
 
     env = environment()
-    result = {"environment": env, "plan": bench_plan()}
+    result = {"environment": env, "plan": bench_plan(), "report": bench_report()}
     p = result["plan"]
     lines = [f"### {env['database']} — plan generation over {p['enterprises']:,} enterprises, {env['when']}", "",
              "| run | seconds | target |", "|---|---:|---|"]
@@ -58,6 +82,10 @@ def main() -> None:
         lines.append(f"| {'create' if i == 1 else 'regenerate'} | {s:.1f}{' ⚠' if s > PLAN_TARGET_S else ''} | "
                      f"< {PLAN_TARGET_S} s |")
     lines.append(f"\n{p['items']:,} enterprises planned; monthly load {p['monthly_min']:,}–{p['monthly_max']:,}.")
+    r = result["report"]
+    lines += ["", f"三个强度 for {r['month']} ({r['month_inspections']:,} of {r['inspections']:,} inspections): "
+              f"p50 {r['p50']:.2f} s, max {r['max']:.2f} s (target < {REPORT_TARGET_S} s on PostgreSQL)"
+              + (" ⚠" if r["max"] > REPORT_TARGET_S else "")]
     print("\n".join(lines))
     out = common.OUT_DIR / f"inspections-{common.db_label()}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

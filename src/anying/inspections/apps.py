@@ -27,4 +27,5 @@ class InspectionsConfig(AppConfig):
                  MenuEntry("执法检查记录", "inspection_list", "clipboard-check", "registry.view", section="执法检查",
                            order=307),
                  MenuEntry("行政处罚", "penalty_list", "cash-coin", "registry.view", section="执法检查", order=308),
+                 MenuEntry("三个强度", "intensity_report", "bar-chart", "registry.view", section="执法检查", order=309),
                  MenuEntry("执法人员", "inspector_list", "person-badge", "registry.view", section="执法检查", order=310))

@@ -163,6 +163,8 @@ class Inspection(models.Model):
     draw_target = models.ForeignKey("DrawTarget", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="inspections")
     rectify_by = models.DateField("责令整改期限", null=True, blank=True)
+    # kept at record time, so the monthly 三个强度 figures sum one column instead of joining results
+    findings = models.PositiveIntegerField("发现问题数", default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_demo = models.BooleanField(default=False, editable=False)

@@ -106,6 +106,8 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
             row.hazard = hazard
         rows.append(row)
     InspectionResult.objects.bulk_create(rows)
+    inspection.findings = sum(1 for r in rows if r.hazard_id)
+    Inspection.objects.filter(pk=inspection.pk).update(findings=inspection.findings)
     refresh_status(inspection)
     documents.issue_for_new_inspection(actor, inspection)
     audit.record(actor, AuditEvent.Action.CREATE, inspection,

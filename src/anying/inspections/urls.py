@@ -30,4 +30,5 @@ urlpatterns = [
     path("penalties/<int:pk>/", views.penalty_detail, name="penalty_detail"),
     path("penalties/<int:pk>/do/<slug:action>/", views.penalty_action, name="penalty_action"),
     path("penalties/<int:pk>/documents/<int:document_id>.docx", views.penalty_document, name="penalty_document"),
+    path("intensity/", views.intensity_report, name="intensity_report"),
 ]

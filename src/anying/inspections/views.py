@@ -13,15 +13,15 @@ from django.views.decorators.http import require_POST
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
-from anying.core.models import User
-from anying.core.officialdoc import download
+from anying.core.models import Organisation, User
+from anying.core.officialdoc import XLSX, download, download_as
 from anying.core.views import perm_required
 from anying.hazards import checklists
 from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import documents, draws, inspectors, penalties, plans, records
+from . import documents, draws, inspectors, intensity, penalties, plans, records
 from .forms import (
     AddItemForm,
     DrawForm,
@@ -434,3 +434,35 @@ def penalty_action(request, pk, action):
 def penalty_document(request, pk, document_id):
     document = get_object_or_404(_penalty(request.user, pk).documents, pk=document_id)
     return download(documents.render(document), f"{document.get_kind_display()}_{document.number}.docx")
+
+
+# ----- 三个强度 -----
+
+
+def _report_month(request) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        dt_ok = 2000 <= year <= today.year + 1 and 1 <= month <= 12
+    except ValueError:
+        dt_ok = False
+    if not dt_ok:
+        year, month = today.year, today.month
+    return year, month
+
+
+@perm_required("registry.view")
+def intensity_report(request):
+    year, month = _report_month(request)
+    data = intensity.report(request.user, year, month)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return download_as(intensity.xlsx(data, year, month), f"三个强度_{year}-{month:02d}.xlsx", XLSX)
+    if fmt == "docx":
+        return download(intensity.docx(data, year, month, request.user.unit.name if request.user.unit else ""),
+                        f"三个强度通报_{year}-{month:02d}.docx")
+    chart = [{"unit": r.unit, "inspections": r.inspections, "per": float(r.per_inspection), "fines": float(r.fines)}
+             for rows in data.values() for r in rows]
+    return render(request, "inspections/intensity.html", {
+        "data": [(Organisation.Kind(k).label, rows) for k, rows in data.items()], "year": year, "month": month,
+        "month_value": f"{year}-{month:02d}", "chart": chart})
