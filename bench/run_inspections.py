@@ -69,12 +69,47 @@ def bench_plan(runs: int = 3) -> dict:
             "monthly_min": min(load), "monthly_max": max(load)}
 
 
+DRAW_TARGET_S = 2
+
+
+def bench_draw(inspectors: int = 500, targets: int = 100, runs: int = 5) -> dict:
+    """A draw by the 区安委办 from every operating enterprise of the district and 500 inspectors
+    (made for the run and deleted after), then its verification."""
+    import datetime as dt
+
+    from anying.core.models import Organisation
+    from anying.core.permissions import SYSTEM
+    from anying.inspections import draws
+    from anying.inspections.models import Draw, Inspector
+
+    unit = Organisation.objects.get(name="区安委办")
+    Inspector.objects.filter(certificate_no__startswith="BENCH").delete()
+    Inspector.objects.bulk_create([Inspector(unit=unit, name=f"执法{i}", certificate_no=f"BENCH{i:04d}",
+                                             certificate_expiry=dt.date.today() + dt.timedelta(days=365))
+                                   for i in range(inspectors)])
+    seconds, verify_seconds = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        record = draws.draw(SYSTEM, unit, title="bench", targets=targets, ratios={"key": 50, "standardized": 20,
+                                                                                 "general": 30})
+        seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        ok, _ = draws.verify(Draw.objects.get(pk=record.pk))
+        verify_seconds.append(time.perf_counter() - started)
+        assert ok
+    candidates = len(record.candidates["targets"])
+    Draw.objects.filter(title="bench").delete()
+    Inspector.objects.filter(certificate_no__startswith="BENCH").delete()
+    return {"candidates": candidates, "inspectors": inspectors, "targets": targets, "seconds": seconds,
+            "verify_seconds": verify_seconds}
+
+
 def main() -> None:
     common.setup()
     from run import environment
 
     env = environment()
-    result = {"environment": env, "plan": bench_plan(), "report": bench_report()}
+    result = {"environment": env, "plan": bench_plan(), "draw": bench_draw(), "report": bench_report()}
     p = result["plan"]
     lines = [f"### {env['database']} — plan generation over {p['enterprises']:,} enterprises, {env['when']}", "",
              "| run | seconds | target |", "|---|---:|---|"]
@@ -82,6 +117,11 @@ def main() -> None:
         lines.append(f"| {'create' if i == 1 else 'regenerate'} | {s:.1f}{' ⚠' if s > PLAN_TARGET_S else ''} | "
                      f"< {PLAN_TARGET_S} s |")
     lines.append(f"\n{p['items']:,} enterprises planned; monthly load {p['monthly_min']:,}–{p['monthly_max']:,}.")
+    d = result["draw"]
+    lines += ["", f"Draw of {d['targets']} from {d['candidates']:,} enterprises and {d['inspectors']} inspectors: "
+              f"{min(d['seconds']):.2f}–{max(d['seconds']):.2f} s over {len(d['seconds'])} runs "
+              f"(target < {DRAW_TARGET_S} s){' ⚠' if max(d['seconds']) > DRAW_TARGET_S else ''}; verification "
+              f"{min(d['verify_seconds']):.2f}–{max(d['verify_seconds']):.2f} s."]
     r = result["report"]
     lines += ["", f"三个强度 for {r['month']} ({r['month_inspections']:,} of {r['inspections']:,} inspections): "
               f"p50 {r['p50']:.2f} s, max {r['max']:.2f} s (target < {REPORT_TARGET_S} s on PostgreSQL)"
