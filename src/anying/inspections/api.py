@@ -1,0 +1,203 @@
+"""Enforcement API: annual plans, random draws, inspections and penalties — read everything in
+scope, start a draw. The same scope and services as the pages."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from anying.core.errors import PermissionDenied
+from anying.registry.api import BoundedPagination
+
+from . import draws, plans, records
+from .models import Draw, Inspection, Penalty
+from .views import visible_draws
+
+router = Router(tags=["执法检查"])
+
+
+class PlanOut(Schema):
+    id: int
+    unit: str
+    year: int
+    status: str
+    items: int
+    approved_at: date | None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_items(obj):
+        return obj.total
+
+    @staticmethod
+    def resolve_approved_at(obj):
+        return obj.approved_at.date() if obj.approved_at else None
+
+
+class PlanItemOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    month: int
+    last_inspected: date | None
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+
+class DrawTargetOut(Schema):
+    position: int
+    enterprise_id: int
+    enterprise: str
+    category: str
+    inspectors: list[str]
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_inspectors(obj):
+        return [f"{i.name}（{i.certificate_no}）" for i in obj.inspectors.all()]
+
+
+class DrawOut(Schema):
+    id: int
+    unit: str
+    title: str
+    drawn_on: date
+    algorithm: str
+    seed: str
+    params: dict
+    digest: str
+    public_token: str
+    targets: list[DrawTargetOut]
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_targets(obj):
+        return list(obj.targets.select_related("enterprise").prefetch_related("inspectors"))
+
+
+class DrawIn(Schema):
+    title: str
+    targets: int
+    ratios: dict[str, float]
+    inspectors_per_target: int = 2
+
+
+class InspectionOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    unit: str
+    inspected_on: date
+    status: str
+    findings: int
+    open_findings: int
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_open_findings(obj):
+        return obj.open_count
+
+
+class PenaltyOut(Schema):
+    id: int
+    enterprise_id: int
+    party_name: str
+    unit: str
+    procedure: str
+    amount: Decimal
+    status: str
+    filed_on: date
+    decided_on: date | None
+    pay_by: date | None
+    paid_on: date | None
+    paid_amount: Decimal | None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+
+@router.get("/plans", response=list[PlanOut], summary="年度执法计划列表")
+@paginate(BoundedPagination)
+def list_plans(request):
+    from django.db.models import Count
+
+    return plans.visible_plans(request.user).annotate(total=Count("items")).order_by("-year", "id")
+
+
+@router.get("/plans/{int:plan_id}/items", response=list[PlanItemOut], summary="计划检查对象")
+@paginate(BoundedPagination)
+def plan_items(request, plan_id: int):
+    plan = get_object_or_404(plans.visible_plans(request.user), pk=plan_id)
+    return plan.items.select_related("enterprise").order_by("month", "id")
+
+
+@router.get("/draws", response=list[DrawOut], summary="双随机抽取列表")
+@paginate(BoundedPagination)
+def list_draws(request):
+    return visible_draws(request.user).order_by("-drawn_at")
+
+
+@router.get("/draws/{int:draw_id}", response=DrawOut, summary="双随机抽取详情")
+def get_draw(request, draw_id: int):
+    return get_object_or_404(visible_draws(request.user), pk=draw_id)
+
+
+@router.post("/draws", response={201: DrawOut}, summary="进行一次双随机抽取（本单位）")
+def create_draw(request, payload: DrawIn):
+    if not request.user.has_perm_code("inspections.plan"):
+        raise PermissionDenied()
+    record = draws.draw(request.user, request.user.unit, title=payload.title, targets=payload.targets,
+                        ratios=payload.ratios, inspectors_per_target=payload.inspectors_per_target)
+    return Status(201, Draw.objects.select_related("unit").get(pk=record.pk))
+
+
+def _inspections(request):
+    return records.with_open_findings(Inspection.objects.visible_to(request.user)).select_related("enterprise", "unit")
+
+
+@router.get("/", response=list[InspectionOut], summary="执法检查列表")
+@paginate(BoundedPagination)
+def list_inspections(request, status: str = "", enterprise: int | None = None):
+    qs = _inspections(request).order_by("-inspected_on", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    return qs
+
+
+@router.get("/{int:inspection_id}", response=InspectionOut, summary="执法检查详情")
+def get_inspection(request, inspection_id: int):
+    return get_object_or_404(_inspections(request), pk=inspection_id)
+
+
+@router.get("/penalties", response=list[PenaltyOut], summary="行政处罚列表")
+@paginate(BoundedPagination)
+def list_penalties(request, status: str = ""):
+    qs = Penalty.objects.visible_to(request.user).select_related("unit").order_by("-filed_on", "-id")
+    return qs.filter(status=status) if status else qs
+
+
+@router.get("/penalties/{int:penalty_id}", response=PenaltyOut, summary="行政处罚详情")
+def get_penalty(request, penalty_id: int):
+    return get_object_or_404(Penalty.objects.visible_to(request.user).select_related("unit"), pk=penalty_id)
