@@ -173,3 +173,23 @@ def test_missing_rectification_deadline_changes_nothing(setup, users):
             s["template"], {custom.pk: Finding("fail", "堵塞")})))
     assert "rectify_by" in exc.value.message_dict
     assert not Inspection.objects.exists() and not Hazard.objects.exists()
+
+
+def test_an_inspection_started_from_a_drawn_target_is_linked(setup, users, login):
+    from anying.inspections import draws
+
+    s = setup
+    record = draws.draw(users["yingji"], s["bureau"], title="抽查", targets=1, ratios={"key": 1})
+    target = record.targets.get()
+    client = login(users["yingji"])
+    detail = client.get(reverse("draw_detail", args=[record.pk])).content.decode()
+    url = reverse("inspection_create", args=[s["ent"].pk]) + f"?draw_target={target.pk}"
+    assert url in detail.replace("&amp;", "&")
+    assert "双随机抽取第" in client.get(url).content.decode()
+    items = list(s["template"].items.all())
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    team = list(target.inspectors.all())
+    client.post(url, {"inspectors": [p.pk for p in team], "started_at": now, "ended_at": now, "scope_text": "车间",
+                      "signatures": "、".join(p.name for p in team), "enterprise_signatory": "张厂长",
+                      **{f"result_{i.pk}": "ok" for i in items}})
+    assert Inspection.objects.get().draw_target == target

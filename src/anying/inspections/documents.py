@@ -61,7 +61,8 @@ def issue_for_penalty(actor, penalty, kind: str, on: dt.date) -> EnforcementDocu
     """行政处罚告知书 or 行政处罚决定书, inside the penalty service's transaction."""
     ent = penalty.enterprise
     data = {"party": penalty.party_name, "address": ent.address, "legal_representative": ent.legal_representative,
-            "phone": ent.contact_phone, "unit": penalty.unit.name, "facts": penalty.facts,
+            "phone": ent.contact_phone, "unit": penalty.unit.name, "unit_phone": penalty.unit.contact_phone,
+            "facts": penalty.facts,
             "evidence": penalty.evidence, "violated": penalty.violated, "basis": penalty.legal_basis,
             "amount": str(penalty.amount), "procedure": penalty.get_procedure_display(),
             "statement_by": f"{penalty.statement_by:%Y年%m月%d日}" if penalty.statement_by else "",
@@ -163,7 +164,7 @@ def render(document: EnforcementDocument) -> bytes:
                         f"本部门拟作出罚款人民币 {d['amount']} 元的行政处罚。",
                         f"根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）有权进行陈述和申辩，"
                         f"有权在{d['statement_by']}前提出听证申请。逾期视为放弃上述权利。",
-                        f"联系单位：{d['unit']}"],
+                        f"联系单位：{d['unit']}　联系电话：{d.get('unit_phone') or '—'}"],
             signatures=["（一式两份，一份交当事人，一份存档）"], unit=d["unit"], date=document.issued_on).render()
     if document.kind == Kind.PENALTY_DECISION:
         return OfficialDocument(

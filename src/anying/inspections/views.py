@@ -34,7 +34,7 @@ from .forms import (
     PenaltyForm,
     ReviewForm,
 )
-from .models import Draw, EnforcementDocument, Inspection, InspectionPlan, Inspector, Penalty
+from .models import Draw, DrawTarget, EnforcementDocument, Inspection, InspectionPlan, Inspector, Penalty
 
 # ----- inspectors -----
 
@@ -282,6 +282,7 @@ def draw_detail(request, pk):
     if request.GET.get("verify") == "1":
         context["verified"] = draws.verify(record)
     context["public_url"] = request.build_absolute_uri(reverse("draw_public", args=[record.public_token]))
+    context["can_inspect"] = request.user.has_perm_code("inspections.inspect") and request.user.unit_id == record.unit_id
     return render(request, "inspections/draw_detail.html", context)
 
 
@@ -299,29 +300,37 @@ def draw_public(request, token):
 def inspection_list(request):
     qs = records.with_open_findings(Inspection.objects.visible_to(request.user)
                                     .select_related("enterprise", "region", "unit").order_by("-inspected_on", "-id"))
+    return _by_status(request, qs, Inspection.Status, "inspections/inspection_list.html")
+
+
+def _by_status(request, qs, statuses, template: str):
+    """A scoped list page filtered by its `status` choice."""
     status = request.GET.get("status", "")
-    if status in Inspection.Status.values:
+    if status in statuses.values:
         qs = qs.filter(status=status)
-    return render(request, "inspections/inspection_list.html", {
-        "page": paginate(request, qs), "status": status, "statuses": Inspection.Status.choices,
-        "qs_page": query_without(request, "page")})
+    return render(request, template, {"page": paginate(request, qs), "status": status, "statuses": statuses.choices,
+                                      "qs_page": query_without(request, "page")})
 
 
 @perm_required("inspections.inspect")
 def inspection_create(request, enterprise_id):
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user).select_related("industry", "region"),
                                    pk=enterprise_id)
+    # started from a drawn target (双随机): the inspection is linked to it
+    draw_target = DrawTarget.objects.filter(pk=parse_id(request.GET.get("draw_target")), enterprise=enterprise,
+                                            draw__unit_id=request.user.unit_id).first()
     options = checklists.applicable(enterprise, ChecklistTemplate.Use.INSPECTION)
     chosen = next((c for c in options if c.pk == parse_id(request.GET.get("checklist"))), options[0] if options else None)
     if chosen is None:
         messages.error(request, "没有适用于该企业行业的已发布执法检查清单，请先在“检查清单”中发布一份。")
         return redirect("enterprise_detail", pk=enterprise.pk)
     eligible = records.eligible_inspectors(request.user.unit, enterprise, timezone.localdate())
-    mine = Inspector.objects.filter(user=request.user).first()
+    mine = list(draw_target.inspectors.all()) if draw_target else \
+        list(Inspector.objects.filter(user=request.user)[:1])
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible,
                           items=chosen.items.select_related("criterion"),
-                          initial={"started_at": now, "ended_at": now, "inspectors": [mine] if mine else []})
+                          initial={"started_at": now, "ended_at": now, "inspectors": mine})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -329,7 +338,8 @@ def inspection_create(request, enterprise_id):
                 request.user, enterprise, checklist=chosen, inspectors=list(data["inspectors"]),
                 started_at=data["started_at"], ended_at=data["ended_at"], results=form.findings(records.Finding),
                 signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
-                scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"])
+                scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"],
+                draw_target=draw_target)
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
@@ -337,7 +347,7 @@ def inspection_create(request, enterprise_id):
             messages.success(request, f"已记录现场检查，发现问题 {found} 项，已登记到隐患台账")
             return redirect("inspection_detail", pk=inspection.pk)
     return render(request, "inspections/inspection_form.html", {
-        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options})
+        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options, "draw_target": draw_target})
 
 
 @perm_required("registry.view")
@@ -375,12 +385,7 @@ def document_download(request, pk, document_id):
 @perm_required("registry.view")
 def penalty_list(request):
     qs = Penalty.objects.visible_to(request.user).select_related("enterprise", "unit").order_by("-filed_on", "-id")
-    status = request.GET.get("status", "")
-    if status in Penalty.Status.values:
-        qs = qs.filter(status=status)
-    return render(request, "inspections/penalty_list.html", {
-        "page": paginate(request, qs), "status": status, "statuses": Penalty.Status.choices,
-        "qs_page": query_without(request, "page")})
+    return _by_status(request, qs, Penalty.Status, "inspections/penalty_list.html")
 
 
 @perm_required("inspections.inspect")
