@@ -96,6 +96,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on a file, not Django's default in-memory database: the browser tests' live server
+    # answers a page and its images in parallel threads, which with an in-memory database share
+    # one connection and trip over each other's savepoints (flaky "no such savepoint").
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
