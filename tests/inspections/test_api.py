@@ -52,3 +52,12 @@ def test_create_a_draw(setup, users, api):
     assert bad.status_code == 422 and "targets" in str(bad.json())
     assert api(users["leader"]).post("/api/v1/inspections/draws", {"title": "x", "targets": 1, "ratios": {"key": 1}},
                                      content_type="application/json").status_code == 403
+
+
+def test_non_finite_ratios_are_refused(setup, users, api):
+    client = api(users["yingji"])
+    body = '{"title": "x", "targets": 1, "ratios": {"key": NaN, "general": 1}}'
+    response = client.post("/api/v1/inspections/draws", body, content_type="application/json")
+    assert response.status_code == 422
+    assert client.post("/api/v1/inspections/draws", '{"title": "x", "targets": 1, "ratios": {"key": Infinity}}',
+                       content_type="application/json").status_code == 422

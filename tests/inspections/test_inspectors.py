@@ -65,3 +65,13 @@ def test_directory_pages(units, users, login, make_enterprise):
     # another town's user sees neither the district's directory entry nor its page
     assert login(users["hufeng"]).get(reverse("inspector_detail", args=[inspector.pk])).status_code == 404
     assert login(users["duty"]).get(reverse("inspector_list")).status_code == 200
+
+
+def test_exclusions_only_for_enterprises_in_scope(units, users, make_enterprise, login):
+    inspector = inspectors.create(users["jiuxian"], data(units["旧县街道应急办"]))
+    elsewhere = make_enterprise("虎峰企业", "虎峰镇", "机械")
+    with pytest.raises(PermissionDenied):
+        inspectors.exclude(users["jiuxian"], inspector.pk, elsewhere, "亲属")
+    body = login(users["jiuxian"]).post(reverse("exclusion_add", args=[inspector.pk]),
+                                        {"credit_code": elsewhere.credit_code, "reason": "亲属"}, follow=True)
+    assert "监管范围内没有" in body.content.decode() and not Exclusion.objects.exists()

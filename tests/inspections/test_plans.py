@@ -136,3 +136,11 @@ def test_plan_pages_and_scope(make_enterprise, users, login, bureau):
     leader.post(reverse("plan_approve", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.status == "approved"
+
+
+def test_plan_actions_on_unknown_enterprises_answer_404(make_enterprise, users, login, bureau):
+    make_enterprise("甲", "旧县街道", "机械")
+    plan = plans.generate(users["yingji"], bureau, YEAR)
+    client = login(users["yingji"])
+    assert client.post(reverse("plan_move", args=[plan.pk, 999999]), {"month": 3}).status_code == 404
+    assert client.post(reverse("plan_remove", args=[plan.pk, 999999])).status_code == 404

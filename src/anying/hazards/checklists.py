@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from anying.core import audit
+from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Industry, Organisation
 from anying.core.permissions import SYSTEM, require
@@ -38,6 +39,23 @@ class Finding:
     note: str = ""
     place: str = ""
     photos: tuple = ()
+
+
+def register_finding(actor, enterprise, item: ChecklistItem, finding: Finding, *, channel: str, source: str,
+                     default_place: str, found_by: str, found_on, deadline=None):
+    """A 不符合 registered as a hazard: major, citing the criterion, when the item comes from a
+    判定标准; with the finding's photos. `source` names the round or inspection in the text."""
+    from .models import Hazard
+    from .services import register
+
+    hazard = register(actor, {
+        "enterprise": enterprise, "place": (finding.place or default_place)[:200],
+        "description": f"{finding.note.strip()}（{source}：{item.text[:200]}）", "channel": channel,
+        "found_by": found_by[:50], "found_on": found_on, "criterion": item.criterion, "deadline": deadline,
+        "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL})
+    for photo in finding.photos:
+        attach(actor, hazard, photo)
+    return hazard
 
 
 def _prefixes(path: str) -> list[str]:

@@ -18,14 +18,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from anying.core import audit
-from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.core.roles import Role
 from anying.registry.models import Enterprise
 
-from . import checklists, periods, services
+from . import checklists, periods
 from .checklists import Finding  # noqa: F401 — callers use self_inspection.Finding
 from .models import ChecklistTemplate, Hazard, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 
@@ -88,12 +87,9 @@ def generate(actor, enterprise: Enterprise, starts_on: dt.date | None = None) ->
 
 @transaction.atomic
 def update_schedule(actor, schedule_id: int, data: dict) -> SelfInspectionSchedule:
-    schedule = SelfInspectionSchedule.objects.visible_to(actor).select_for_update(of=("self",)).filter(
-        pk=schedule_id).select_related("enterprise").first() if actor is not SYSTEM else \
-        SelfInspectionSchedule.objects.select_for_update().get(pk=schedule_id)
-    if schedule is None:
-        raise SelfInspectionSchedule.DoesNotExist
-    _check_enterprise(actor, schedule.enterprise)
+    schedule = SelfInspectionSchedule.objects.select_for_update(of=("self",)).select_related("enterprise").get(
+        pk=schedule_id)
+    _check_enterprise(actor, schedule.enterprise)  # the same scope as visible_to, and the right to act
     fields = ["name", "frequency", "workdays", "checklist", "assignee", "active"]
     before = audit.snapshot(schedule, fields)
     for key in fields:
@@ -154,7 +150,9 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
         finding = results[item.pk]
         row = RoundResult(round=round_, item=item, result=finding.result, note=finding.note[:500])
         if finding.result == RoundResult.Result.FAIL:
-            row.hazard = _register_finding(actor, schedule, item, finding, round_)
+            row.hazard = checklists.register_finding(
+                actor, schedule.enterprise, item, finding, channel=Hazard.Channel.SELF, source=schedule.name,
+                default_place=schedule.assignee, found_by=round_.inspectors, found_on=round_.done_on)
         rows.append(row)
     RoundResult.objects.bulk_create(rows)
     round_.findings = sum(1 for r in rows if r.hazard_id)
@@ -178,17 +176,6 @@ def _check_results(items, results: dict[int, Finding], inspectors: str) -> dict:
     if unexplained:
         errors["results"] = f"不符合的检查项须说明发现的问题（{unexplained[0].text[:30]}）"
     return errors
-
-
-def _register_finding(actor, schedule, item, finding: Finding, round_) -> Hazard:
-    data = {"enterprise": schedule.enterprise, "place": (finding.place or schedule.assignee)[:200],
-            "description": f"{finding.note.strip()}（{schedule.name}：{item.text[:200]}）",
-            "channel": Hazard.Channel.SELF, "found_by": round_.inspectors[:50], "found_on": round_.done_on,
-            "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL, "criterion": item.criterion}
-    hazard = services.register(actor, data)
-    for photo in finding.photos:
-        attach(actor, hazard, photo)
-    return hazard
 
 
 # ----- reading: what is due and who is behind -----

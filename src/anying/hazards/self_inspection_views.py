@@ -192,9 +192,9 @@ def schedule_edit(request, pk):
     schedule = _schedule(request.user, pk)
     choices = [t for use in ChecklistTemplate.Use.values if use != ChecklistTemplate.Use.INSPECTION
                for t in checklists.applicable(schedule.enterprise, use)]
-    form = ScheduleForm(request.POST or None, instance=schedule, choices=choices)
-    # the form edits a copy: the service reloads and locks the row, and an invalid form must
-    # not leave the page showing half-applied values
+    # the form edits a copy: the service reloads and locks the row itself
+    form = ScheduleForm(request.POST or None, instance=SelfInspectionSchedule.objects.get(pk=schedule.pk),
+                        choices=choices)
     done = submit(request, form, lambda d: self_inspection.update_schedule(request.user, schedule.pk, d),
                   lambda s: f"已保存：{s.name}", lambda s: reverse("self_inspection_enterprise", args=[s.enterprise_id]))
     return done or render(request, "hazards/schedule_form.html", {"form": form, "schedule": schedule})

@@ -13,7 +13,6 @@ from anying.registry.api import BoundedPagination
 
 from . import draws, plans, records
 from .models import Draw, Inspection, Penalty
-from .views import visible_draws
 
 router = Router(tags=["执法检查"])
 
@@ -154,12 +153,12 @@ def plan_items(request, plan_id: int):
 @router.get("/draws", response=list[DrawOut], summary="双随机抽取列表")
 @paginate(BoundedPagination)
 def list_draws(request):
-    return visible_draws(request.user).order_by("-drawn_at")
+    return draws.visible_to(request.user).order_by("-drawn_at")
 
 
 @router.get("/draws/{int:draw_id}", response=DrawOut, summary="双随机抽取详情")
 def get_draw(request, draw_id: int):
-    return get_object_or_404(visible_draws(request.user), pk=draw_id)
+    return get_object_or_404(draws.visible_to(request.user), pk=draw_id)
 
 
 @router.post("/draws", response={201: DrawOut}, summary="进行一次双随机抽取（本单位）")

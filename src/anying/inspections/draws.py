@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -33,7 +34,8 @@ from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
-from anying.core.scope import unit_scope_q
+from anying.core.roles import Role
+from anying.core.scope import region_subtree_q, unit_scope_q
 from anying.registry.models import Enterprise
 
 from .models import Draw, DrawTarget, Exclusion, InspectionPlan, Inspector
@@ -41,6 +43,15 @@ from .models import Draw, DrawTarget, Exclusion, InspectionPlan, Inspector
 ALGORITHM = "anying-draw-v1"
 CATEGORIES = {"key": "重点企业", "standardized": "标准化企业", "general": "一般企业"}
 MIN_INSPECTORS = 2
+
+
+def visible_to(user):
+    """Draws of units within the user's territory (as plans: plans.visible_plans)."""
+    if user is SYSTEM:
+        return Draw.objects.select_related("unit", "drawn_by")
+    if user.unit is None or user.role == Role.ENTERPRISE_USER:
+        return Draw.objects.none()
+    return Draw.objects.filter(region_subtree_q(user, "unit__region")).select_related("unit", "drawn_by")
 
 
 def category_of(tagged: bool, certified: bool) -> str:
@@ -122,8 +133,8 @@ def _clean_params(targets: int, ratios: dict, inspectors_per_target: int) -> dic
     errors = {}
     if not isinstance(targets, int) or targets < 1:
         errors["targets"] = "抽取企业数应为正整数"
-    if set(ratios) - set(CATEGORIES) or any((not isinstance(v, (int, float))) or v < 0 for v in ratios.values()) \
-            or not any(v > 0 for v in ratios.values()):
+    if set(ratios) - set(CATEGORIES) or any(not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0
+                                            for v in ratios.values()) or not any(v > 0 for v in ratios.values()):
         errors["ratios"] = "各类别比例应为非负数，且至少一类大于 0"
     if not isinstance(inspectors_per_target, int) or inspectors_per_target < MIN_INSPECTORS:
         errors["inspectors_per_target"] = f"每家企业至少 {MIN_INSPECTORS} 名执法人员"

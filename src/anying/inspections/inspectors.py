@@ -76,6 +76,8 @@ def update(actor, inspector_id: int, data: dict) -> Inspector:
 def exclude(actor, inspector_id: int, enterprise: Enterprise, reason: str) -> Exclusion:
     inspector = Inspector.objects.select_related("unit").get(pk=inspector_id)
     _check(actor, inspector.unit)
+    if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("只能登记本人监管范围内企业的回避关系")
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写回避原因"})
     try:

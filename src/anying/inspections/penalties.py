@@ -78,6 +78,8 @@ def file_case(actor, enterprise: Enterprise, data: dict, *, inspection=None, tod
     today = today or timezone.localdate()
     _check_actor(actor, enterprise)
     data = _validate({"party": Penalty.Party.ORGANISATION, "procedure": Penalty.Procedure.GENERAL, **data})
+    if actor is SYSTEM and inspection is None:
+        raise ValidationError("系统立案须指明来源检查（以其执法单位立案）")
     unit = actor.unit if actor is not SYSTEM else inspection.unit
     penalty = Penalty.objects.create(
         enterprise=enterprise, region_id=enterprise.region_id, industry_id=enterprise.industry_id,

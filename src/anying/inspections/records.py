@@ -12,12 +12,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anying.core import audit
-from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.hazards import checklists
-from anying.hazards import services as hazard_services
 from anying.hazards.checklists import Finding  # noqa: F401 — callers use records.Finding
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
@@ -89,21 +87,16 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
         enterprise_signatory=enterprise_signatory.strip(), draw_target=draw_target, created_by=actor,
         rectify_by=rectify_by if any(f.result == InspectionResult.Result.FAIL for f in results.values()) else None)
     inspection.inspectors.set(inspectors)
-    found_by = "、".join(i.name for i in inspectors)[:50]
+    found_by = "、".join(i.name for i in inspectors)
     rows = []
     for item in checklist.items.all():
         finding = results[item.pk]
         row = InspectionResult(inspection=inspection, item=item, result=finding.result, note=finding.note[:500])
         if finding.result == InspectionResult.Result.FAIL:
-            hazard = hazard_services.register(actor, {
-                "enterprise": enterprise, "place": (finding.place or scope_text or "现场")[:200],
-                "description": f"{finding.note.strip()}（检查项：{item.text[:200]}）", "channel": Hazard.Channel.INSPECTION,
-                "found_by": found_by, "found_on": inspection.inspected_on,
-                "level": Hazard.Level.MAJOR if item.is_major else Hazard.Level.GENERAL, "criterion": item.criterion,
-                "deadline": inspection.rectify_by})
-            for photo in finding.photos:
-                attach(actor, hazard, photo)
-            row.hazard = hazard
+            row.hazard = checklists.register_finding(
+                actor, enterprise, item, finding, channel=Hazard.Channel.INSPECTION, source="检查项",
+                default_place=scope_text or "现场", found_by=found_by, found_on=inspection.inspected_on,
+                deadline=inspection.rectify_by)
         rows.append(row)
     InspectionResult.objects.bulk_create(rows)
     inspection.findings = sum(1 for r in rows if r.hazard_id)

@@ -34,7 +34,16 @@ from .forms import (
     PenaltyForm,
     ReviewForm,
 )
-from .models import Draw, DrawTarget, EnforcementDocument, Inspection, InspectionPlan, Inspector, Penalty
+from .models import (
+    Draw,
+    DrawTarget,
+    EnforcementDocument,
+    Inspection,
+    InspectionPlan,
+    Inspector,
+    Penalty,
+    PlanItem,
+)
 
 # ----- inspectors -----
 
@@ -98,9 +107,10 @@ def exclusion_add(request, pk):
     form = ExclusionForm(request.POST)
 
     def add(data):
-        enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
+        enterprise = Enterprise.objects.visible_to(request.user).filter(
+            credit_code=data["credit_code"].strip().upper()).first()
         if enterprise is None:
-            raise ValidationError({"credit_code": "没有这个统一社会信用代码的企业"})
+            raise ValidationError({"credit_code": "您的监管范围内没有这个统一社会信用代码的企业"})
         return inspectors.exclude(request.user, inspector.pk, enterprise, data["reason"])
 
     act(request, form, add, lambda e: f"已登记回避：{e.enterprise.name}")
@@ -180,7 +190,7 @@ def _plan_action(request, pk, action, success):
         result = action()
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
-    except (Enterprise.DoesNotExist, InspectionPlan.DoesNotExist):
+    except (PlanItem.DoesNotExist, InspectionPlan.DoesNotExist):
         raise Http404 from None
     else:
         messages.success(request, success(result) if callable(success) else success)
@@ -212,9 +222,10 @@ def plan_add(request, pk):
     if not form.is_valid():
         messages.error(request, "请填写统一社会信用代码和月份")
         return redirect("plan_detail", pk=pk)
-    enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
+    enterprise = Enterprise.objects.visible_to(request.user).filter(
+        credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
     if enterprise is None:
-        messages.error(request, "没有这个统一社会信用代码的企业")
+        messages.error(request, "您的监管范围内没有这个统一社会信用代码的企业")
         return redirect("plan_detail", pk=pk)
     return _plan_action(request, pk, lambda: plans.add(request.user, pk, enterprise.pk, form.cleaned_data["month"]),
                         lambda item: f"已加入计划：{item.enterprise.name}")
@@ -229,18 +240,10 @@ def plan_approve(request, pk):
 # ----- random draws (双随机一公开) -----
 
 
-def visible_draws(user):
-    from anying.core.scope import region_subtree_q
-
-    if user.unit is None or user.role == "enterprise_user":
-        return Draw.objects.none()
-    return Draw.objects.filter(region_subtree_q(user, "unit__region")).select_related("unit", "drawn_by")
-
-
 @perm_required("registry.view")
 def draw_list(request):
     return render(request, "inspections/draw_list.html", {
-        "page": paginate(request, visible_draws(request.user).annotate(total=Count("targets")).order_by("-drawn_at")),
+        "page": paginate(request, draws.visible_to(request.user).annotate(total=Count("targets")).order_by("-drawn_at")),
         "qs_page": query_without(request, "page"), "can_draw": request.user.has_perm_code("inspections.plan")})
 
 
@@ -277,7 +280,7 @@ def _draw_context(record):
 
 @perm_required("registry.view")
 def draw_detail(request, pk):
-    record = get_object_or_404(visible_draws(request.user), pk=pk)
+    record = get_object_or_404(draws.visible_to(request.user), pk=pk)
     context = _draw_context(record)
     if request.GET.get("verify") == "1":
         context["verified"] = draws.verify(record)
