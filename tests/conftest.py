@@ -42,12 +42,14 @@ def reference_data(transactional_db):
     from anying.hazards.models import EscalationStep
     from anying.inspections.models import FrequencyRule
     from anying.standards.models import AccidentType
+    from anying.tips.models import TipRules
 
     for model, migration in ((Industry, "anying.core.migrations.0002_industries"),
                              (RiskTag, "anying.registry.migrations.0002_risk_tags"),
                              (AccidentType, "anying.standards.migrations.0002_load"),
                              (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder"),
-                             (FrequencyRule, "anying.inspections.migrations.0002_frequencies")):
+                             (FrequencyRule, "anying.inspections.migrations.0002_frequencies"),
+                             (TipRules, "anying.tips.migrations.0002_rules")):
         if not model.objects.exists():
             importlib.import_module(migration).load(apps, None)
 

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,8 +10,13 @@ from anying.core.roles import Role
 from anying.registry.models import Enterprise
 
 
-@login_required
 def home(request):
+    """Signed in: the user's figures. Not signed in: the public landing (report a tip, track it,
+    or sign in), so the 12350 form is one tap from the site's address."""
+    if not request.user.is_authenticated:
+        from anying.tips.public import landing
+
+        return landing(request)
     user = request.user
     if user.role == Role.ENTERPRISE_USER:
         ent = Enterprise.objects.visible_to(user).first()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "anying.registry",
     "anying.hazards",
     "anying.inspections",
+    "anying.tips",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,8 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package in the one-mach
 MEDIA_ROOT = DATA_DIR / "media"
 ANYING_MAX_UPLOAD_MB = int(os.environ.get("ANYING_MAX_UPLOAD_MB", 20))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANYING_MAX_UPLOAD_MB * 1024 * 1024
+# a public tip carries at most 5 photos of this size each (tips/services.py)
+ANYING_TIP_MAX_PHOTO_MB = int(os.environ.get("ANYING_TIP_MAX_PHOTO_MB", 5))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_MAX_LIMIT = 1000  # API pages are bounded whatever `limit` a client asks for

@@ -10,5 +10,6 @@ urlpatterns = [
     path("standards/", include("anying.standards.urls")),
     path("hazards/", include("anying.hazards.urls")),
     path("inspections/", include("anying.inspections.urls")),
+    path("tips/", include("anying.tips.urls")),
     path("api/v1/", api.urls),
 ]

@@ -11,9 +11,10 @@ class CoreConfig(AppConfig):
         from .navigation import MenuEntry, register
 
         hooks.register_demo("core", 10, demo.load)
-        from . import notifications
+        from . import notifications, ratelimit
 
         hooks.register_tick("notification_delivery", lambda now: notifications.deliver_due(now))
+        hooks.register_tick("rate_limit_purge", ratelimit.purge)
         register(
             MenuEntry("首页", "home", "house", order=0, section="工作台"),
             MenuEntry("行政区划", "region_list", "map", "core.manage_units", section="系统管理", order=890),

@@ -55,3 +55,9 @@ class RecordAction:
 
 
 ENTERPRISE_ACTIONS: list[RecordAction] = []
+
+
+# Links an upper app adds to a lower app's record page ("来源举报 …" on a hazard): each provider
+# takes (record, user) and returns [(label, url)] of what the user may open; the page shows them
+# with the `related_records` template tag.
+RELATED_RECORDS: list[Callable] = []

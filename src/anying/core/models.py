@@ -301,3 +301,19 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.get_status_display()}"
+
+
+class RateLimitHit(models.Model):
+    """One counted request of a rate-limited public action (core/ratelimit.py). Kept in the
+    database so every process and thread of the server shares the count without Redis; the
+    key is a keyed hash, so a tip reporter's network address is never stored."""
+
+    bucket = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.key[:8]} {self.at:%H:%M:%S}"

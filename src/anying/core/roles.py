@@ -22,15 +22,24 @@ _VIEW = {"registry.view"}
 _INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users",
                     "hazards.act", "inspections.plan", "inspections.manage", "inspections.inspect"}
 
+# 12350 tips (issue #5): every government role reads the tips of its scope; the 12350 desk
+# (值班员, the command centre that answers the hotline) and the district admin take tips by phone,
+# dispatch them, and alone see who reported (保密: the verifying inspectors never learn it).
+_TIPS = {"tips.view"}
+_TIPS_HANDLE = _TIPS | {"tips.handle"}
+_TIPS_DESK = _TIPS_HANDLE | {"tips.assign", "tips.view_contact"}
+
 PERMISSIONS: dict[str, set[str]] = {
-    Role.DISTRICT_ADMIN: _INSPECT | {"core.manage_units", "core.manage_users", "core.view_audit",
-                                     "inspections.approve"},
-    Role.DEPT_INSPECTOR: _INSPECT,
-    Role.TOWN_INSPECTOR: _INSPECT,
-    Role.LEADER: _VIEW | {"registry.export", "inspections.approve"},  # 分管领导 approves annual plans
-    Role.DUTY_OFFICER: _VIEW,
+    Role.DISTRICT_ADMIN: _INSPECT | _TIPS_DESK | {"core.manage_units", "core.manage_users", "core.view_audit",
+                                                  "inspections.approve", "tips.reward", "tips.approve_reward",
+                                                  "tips.configure"},
+    Role.DEPT_INSPECTOR: _INSPECT | _TIPS_HANDLE,
+    Role.TOWN_INSPECTOR: _INSPECT | _TIPS_HANDLE,
+    # 分管领导 approves annual plans and tip rewards
+    Role.LEADER: _VIEW | _TIPS | {"registry.export", "inspections.approve", "tips.approve_reward"},
+    Role.DUTY_OFFICER: _VIEW | _TIPS_DESK,
     # An enterprise keeps its own posts, personnel and contacts current; the regulator owns
-    # its identity (credit code, region, industry, standardization).
+    # its identity (credit code, region, industry, standardization). It never sees tips.
     Role.ENTERPRISE_USER: _VIEW | {"registry.edit_own", "hazards.act"},
 }
 

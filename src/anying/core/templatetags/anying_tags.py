@@ -21,3 +21,12 @@ def audit_value(value):
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "（无）"
     return value
+
+
+@register.simple_tag(takes_context=True)
+def related_records(context, record):
+    """[(label, url)] that upper apps link from this record's page (core.hooks.RELATED_RECORDS)."""
+    from anying.core.hooks import RELATED_RECORDS
+
+    user = context.get("user")
+    return [link for provider in RELATED_RECORDS for link in provider(record, user)]
