@@ -13,12 +13,14 @@ from anying.core.errors import PermissionDenied
 from anying.hazards.api import router as hazards_router
 from anying.inspections.api import router as inspections_router
 from anying.registry.api import router as registry_router
+from anying.tips.api import router as tips_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
                urls_namespace="api")
 api.add_router("/enterprises", registry_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/tips", tips_router)
 
 
 @api.exception_handler(ValidationError)
