@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -95,7 +95,7 @@ def public_create(request, payload: Form[PublicTipIn], photos: File[list[Uploade
         tip, pin = services.submit(None, data, photos or [], address=client_ip(request) or "unknown")
     except ratelimit.RateLimited as exc:
         return _limited(request, exc)
-    return 201, {"code": tip.display_code, "pin": pin, "message": "举报已受理。请保存举报编号和查询密码：密码只显示这一次。"}
+    return Status(201, {"code": tip.display_code, "pin": pin, "message": "举报已受理。请保存举报编号和查询密码：密码只显示这一次。"})
 
 
 @router.post("/public/status", auth=None, response={200: PublicStatusOut, 404: dict, 429: dict},
@@ -106,8 +106,8 @@ def public_status(request, payload: StatusIn):
     except ratelimit.RateLimited as exc:
         return _limited(request, exc)
     except services.NotFound:
-        return 404, {"detail": "举报编号或查询密码不正确"}
-    return 200, services.public_view(tip)
+        return Status(404, {"detail": "举报编号或查询密码不正确"})
+    return Status(200, services.public_view(tip))
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -205,12 +205,12 @@ def _tips(request):
             .prefetch_related("hazards", "inspections", "penalties"))
 
 
-def _detail(request, tip: Tip) -> dict:
-    out = TipOut.from_orm(tip).dict()
-    show = request.user.has_perm_code("tips.view_contact")
-    out.update(findings=tip.findings, reporter_name=tip.reporter_name if show else None,
-               reporter_phone=tip.reporter_phone if show else None)
-    return out
+def _detail(request, tip: Tip) -> Tip:
+    """The tip as the caller may see it: without the reporter's identity unless the role allows
+    (the instance is only read, never saved)."""
+    if not request.user.has_perm_code("tips.view_contact"):
+        tip.reporter_name = tip.reporter_phone = None
+    return tip
 
 
 @router.get("/", response=list[TipOut], summary="举报列表（本人范围）")

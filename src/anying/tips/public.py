@@ -38,9 +38,8 @@ def new(request):
     form = TipForm()
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST:
-            form.add_error(None, f"提交内容过大：照片最多 {services.MAX_PHOTOS} 张，每张不超过 "
-                                 f"{settings.ANYING_TIP_MAX_PHOTO_MB} MB")
-            return render(request, "tips/public_form.html", {"form": form}, status=413)
+            error = f"提交内容过大：照片最多 {services.MAX_PHOTOS} 张，每张不超过 {settings.ANYING_TIP_MAX_PHOTO_MB} MB"
+            return render(request, "tips/public_form.html", {"form": form, "error": error}, status=413)
         form = TipForm(request.POST, request.FILES)
         if form.is_valid():
             if form.cleaned_data.get("website"):

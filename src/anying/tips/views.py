@@ -122,8 +122,8 @@ def _detail_context(request, tip: Tip) -> dict:
         context["enterprise_form"] = EnterpriseForm(initial={"enterprise": tip.enterprise_id})
         context["link_form"] = LinkForm()
         if tip.enterprise_id and tip.status in (Tip.Status.VERIFYING, Tip.Status.SUBSTANTIATED):
-            context["hazard_form"] = HazardForm(enterprise=tip.enterprise, user=user, initial={
-                "place": tip.place[:200], "description": tip.description, "channel": "tip",
+            context["hazard_form"] = _hazard_form(tip, user, initial={
+                "place": tip.place[:200], "description": tip.description,
                 "found_by": user.display_name or user.username, "found_on": timezone.localdate()})
     if tip.substantiated and user.has_perm_code("tips.reward") and (reward is None or reward.status == Reward.Status.REFUSED):
         basis = Reward.Basis.DEATHS if tip.category == Tip.Category.CONCEALED else Reward.Basis.FINE
@@ -137,6 +137,13 @@ def _detail_context(request, tip: Tip) -> dict:
     if reward and reward.status == Reward.Status.APPROVED and user.has_perm_code("tips.reward"):
         context["pay_form"] = PayRewardForm(initial={"paid_on": timezone.localdate()})
     return context
+
+
+def _hazard_form(tip: Tip, user, **kwargs) -> HazardForm:
+    """The hazard form without its channel: a hazard registered from a tip is always 群众举报."""
+    form = HazardForm(enterprise=tip.enterprise, user=user, **kwargs)
+    del form.fields["channel"]
+    return form
 
 
 @perm_required("tips.view")
@@ -184,13 +191,13 @@ def tip_hazard(request, pk):
     if tip.enterprise_id is None:
         messages.error(request, "请先确认被举报单位")
         return redirect("tip_detail", pk=tip.pk)
-    form = HazardForm(request.POST, request.FILES, enterprise=tip.enterprise, user=request.user)
+    form = _hazard_form(tip, request.user, data=request.POST, files=request.FILES)
 
     def save(data):
         from anying.core.attachments import attach
 
         photos = data.pop("photos", []) or []
-        hazard = services.create_hazard(request.user, tip.pk, {**data, "channel": "tip"})
+        hazard = services.create_hazard(request.user, tip.pk, data)
         for photo in photos:
             attach(request.user, hazard, photo)
         return hazard
