@@ -28,7 +28,8 @@ DECIDED = [Penalty.Status.DECIDED, Penalty.Status.PAID]
 
 
 def linked_fines(tip: Tip) -> Decimal:
-    return tip.penalties.filter(status__in=DECIDED).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    total = tip.penalties.filter(status__in=DECIDED).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return total.quantize(rules.FEN)  # SQLite sums decimals without their scale
 
 
 def compute(tip: Tip, basis: str, *, grade: str = "", deaths: int | None = None) -> dict:
@@ -57,8 +58,8 @@ def _tip(actor, tip_id: int) -> Tip:
     return tip
 
 
-def _event(actor, tip: Tip, comment: str, public: bool = False) -> None:
-    TipEvent.objects.create(tip=tip, action="reward", from_status=tip.status, to_status=tip.status, actor=actor,
+def _event(actor, tip: Tip, comment: str, public: bool = False, stage: str = "proposed") -> None:
+    TipEvent.objects.create(tip=tip, action=f"reward:{stage}", from_status=tip.status, to_status=tip.status, actor=actor,
                             comment=comment, public=public)
 
 
@@ -105,7 +106,7 @@ def decide(actor, tip_id: int, approve: bool, note: str = "") -> Reward:
     reward.status = Reward.Status.APPROVED if approve else Reward.Status.REFUSED
     reward.decided_by, reward.decided_at, reward.decision_note = actor, timezone.now(), note[:200]
     reward.save()
-    _event(actor, reward.tip, f"{reward.get_status_display()}：{note}".rstrip("："), public=approve)
+    _event(actor, reward.tip, f"{reward.get_status_display()}：{note}".rstrip("："), public=approve, stage=reward.status)
     audit.record(actor, AuditEvent.Action.STATE, reward.tip, summary=f"举报奖励{reward.get_status_display()}",
                  after={"amount": str(reward.amount), "status": reward.status})
     return reward
@@ -124,6 +125,6 @@ def pay(actor, tip_id: int, *, paid_on: dt.date, reference: str) -> Reward:
     reward.status, reward.paid_on, reward.paid_amount = Reward.Status.PAID, paid_on, reward.amount
     reward.payment_ref = reference.strip()[:60]
     reward.save()
-    _event(actor, reward.tip, f"发放 {reward.amount} 元，凭证 {reward.payment_ref}", public=True)
+    _event(actor, reward.tip, f"发放 {reward.amount} 元，凭证 {reward.payment_ref}", public=True, stage="paid")
     audit.record(actor, AuditEvent.Action.STATE, reward.tip, summary=f"举报奖励已发放 {reward.amount} 元")
     return reward

@@ -194,9 +194,9 @@ def lookup(code: str, pin: str, *, address: str | None) -> Tip:
 
 def public_view(tip: Tip) -> dict:
     """Everything the reporter may see — and nothing else: no unit, no handler, no notes."""
-    from .workflow import PUBLIC_LABELS
+    from .workflow import public_label
 
-    events = [{"at": e.at, "label": PUBLIC_LABELS.get(e.action.split(":")[0], "")}
+    events = [{"at": e.at, "label": public_label(e.action)}
               for e in tip.events.filter(public=True).order_by("at", "id")]
     concluded = tip.substantiated is not None and tip.status in (Tip.Status.REPLIED, Tip.Status.CLOSED)
     view = {"code": tip.display_code, "category": tip.get_category_display(), "received_at": tip.received_at,

@@ -36,7 +36,12 @@ OPEN_FOR_REPLY = (S.RECEIVED, S.ASSIGNED, S.VERIFYING, S.SUBSTANTIATED, S.UNSUBS
 EVENT_LABELS = {"receive": "受理", "escalate": "逾期提醒", "link": "关联", "unlink": "取消关联",
                 "enterprise": "确认被举报单位", "reward": "举报奖励",
                 **{s.name: s.label for s in STEPS.values()}}
-PUBLIC_LABELS = {"receive": "已受理", "reward": "举报奖励", **{s.name: s.public_label for s in STEPS.values()}}
+PUBLIC_LABELS = {"receive": "已受理", "reward:approved": "举报奖励已批准", "reward:paid": "举报奖励已发放",
+                 **{s.name: s.public_label for s in STEPS.values()}}
+
+
+def public_label(action: str) -> str:
+    return PUBLIC_LABELS.get(action) or PUBLIC_LABELS.get(action.split(":")[0], "")
 
 
 def parties_of(user, tip: Tip) -> set[str]:
