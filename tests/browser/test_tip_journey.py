@@ -139,5 +139,5 @@ def test_desk_town_and_leader_handle_the_tip_to_a_paid_reward(new_page, make_ent
     citizen = new_page(**PHONE)
     _track(citizen, tip.display_code, pin)
     expect(citizen.locator("#ay-reward")).to_have_text("7500.00 元")
-    expect(citizen.get_by_text("已发放")).to_be_visible()
+    expect(citizen.locator("#ay-reward").locator("..")).to_contain_text("已发放")
     shoot(citizen, "tip-05-phone-reward")

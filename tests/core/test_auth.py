@@ -62,7 +62,8 @@ def test_logout_needs_post(users, login):
     client = login(users["admin"])
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    home = client.get(reverse("home")).content.decode()  # signed out: the public landing only
+    assert "工作人员登录" in home and "退出" not in home and "王安委" not in home
 
 
 def test_session_cookie_is_httponly_and_expires(users, settings):

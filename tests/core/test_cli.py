@@ -38,10 +38,10 @@ def test_demo_loads_the_seed_once(db, capsys):
     assert Enterprise.objects.filter(is_demo=True).count() == 243
     from anying.hazards.models import Escalation, Hazard
 
-    assert Hazard.objects.filter(is_demo=True).count() == 3001 and Escalation.objects.exists()  # + 1 finding
+    assert Hazard.objects.filter(is_demo=True).count() == 3002 and Escalation.objects.exists()  # + 1 finding, + J5's tip
     counts = (Enterprise.objects.count(), Hazard.objects.count())
     call_command("demo", "--no-serve")
-    assert (Enterprise.objects.count(), Hazard.objects.count()) == counts == (243, 3001)
+    assert (Enterprise.objects.count(), Hazard.objects.count()) == counts == (243, 3002)
     assert User.objects.get(username="qiye").unit.enterprise.region.name == "旧县街道"
 
 

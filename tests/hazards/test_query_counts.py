@@ -28,5 +28,5 @@ def test_list_and_todo(users, login, many, django_assert_max_num_queries, userna
 
 def test_detail(users, login, many, django_assert_max_num_queries):
     client = login(users["admin"])
-    with django_assert_max_num_queries(16):  # 15 + the scope's region ids (core.scope.subtree_ids)
+    with django_assert_max_num_queries(17):  # 15 + the scope's region ids + the tips it came from
         assert client.get(reverse("hazard_detail", args=[many[2].pk])).status_code == 200

@@ -74,10 +74,12 @@ def test_out_of_scope_enterprises_absent_from_list_and_export(users, login, hufe
 def test_anonymous_gets_login_page(hufeng_ent):
     client = Client()
     urls = page_urls(hufeng_ent) + [reverse("enterprise_list"), reverse("enterprise_export"),
-                                     reverse("enterprise_import"), reverse("home"), reverse("audit_log")]
+                                     reverse("enterprise_import"), reverse("audit_log")]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+    home = client.get(reverse("home"))  # the public landing: the tip form, no figures of anyone's scope
+    assert home.status_code == 200 and "figures" not in home.context and hufeng_ent.name not in home.content.decode()
 
 
 def test_api_scope_and_auth(users, hufeng_ent):
