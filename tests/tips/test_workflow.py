@@ -118,3 +118,15 @@ def test_links_only_to_records_in_scope_and_of_the_enterprise(verified, users, m
                                                    "found_on": timezone.localdate()})
     with pytest.raises(ValidationError, match="不在您的范围内"):
         services.link(users["jiuxian"], verified.pk, "hazard", out_of_scope.pk)
+
+
+def test_the_desk_may_assign_any_unit_of_its_territory_suggestion_first(file_tip, users):
+    tip, _ = file_tip()
+    units = routing.assignable(tip.region, None, users["duty"])
+    assert units[0].name == "旧县街道应急办"
+    assert {"区应急局", "虎峰镇应急办", "区安委办"} <= {u.name for u in units}
+    services.step(users["duty"], tip.pk, "assign", unit=Organisation.objects.get(name="区应急局"))
+    with pytest.raises(ValidationError):
+        services.step(users["duty"], tip.pk, "assign",
+                      unit=Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).first()
+                      or Organisation(name="x", kind=Organisation.Kind.ENTERPRISE))

@@ -50,13 +50,15 @@ def _batch(kind: str, field: str, states, today: dt.date) -> int:
     created = TipEscalation.objects.bulk_create([TipEscalation(tip=t, kind=kind) for t in tips],
                                                 ignore_conflicts=True)
     label = TipEscalation.Kind(kind).label
-    messages = []
+    messages, desks = [], {}
     for tip in tips:
         due = getattr(tip, field)
         TipEvent.objects.create(tip=tip, action=f"escalate:{kind}", from_status=tip.status, to_status=tip.status,
                                 comment=f"{label}：期限 {due:%Y-%m-%d}，已逾期 {(today - due).days} 天")
         audit.record(None, AuditEvent.Action.STATE, tip, summary=label)
-        users = [u for u in users_over(tip.region) if u.has_perm_code("tips.assign")]
+        if tip.region_id not in desks:
+            desks[tip.region_id] = users_over(tip.region, "tips.assign")
+        users = list(desks[tip.region_id])
         if tip.unit_id:
             users += [u for u in tip.unit.users.filter(is_active=True) if u.has_perm_code("tips.handle")]
         url = reverse("tip_detail", args=[tip.pk])

@@ -71,7 +71,9 @@ class AssignForm(Styled, forms.Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
+        field = self.fields["unit"]
+        field.queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
+        field.choices = [("", "请选择")] + [(u.pk, u.name) for u in units]  # best first, as routing orders them
 
 
 class StepForm(Styled, forms.Form):

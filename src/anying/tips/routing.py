@@ -29,3 +29,16 @@ def candidates(region: Region, industry_id: int | None) -> list[Organisation]:
 def suggest(region: Region, industry_id: int | None) -> Organisation | None:
     found = candidates(region, industry_id)
     return found[0] if found else None
+
+
+
+def assignable(region: Region, industry_id: int | None, actor) -> list[Organisation]:
+    """What the desk may choose from: the covering units first (best first), then every other
+    handling unit of the desk's territory (a tip may need a department nobody could infer)."""
+    from anying.core.scope import region_subtree_q
+
+    best = candidates(region, industry_id)
+    others = (Organisation.objects.filter(kind__in=HANDLING_KINDS, is_active=True)
+              .filter(region_subtree_q(actor, "region")).exclude(pk__in=[u.pk for u in best])
+              .order_by("region__path", "kind", "name"))
+    return best + list(others)

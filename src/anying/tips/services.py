@@ -159,16 +159,20 @@ def _notify_desk(tip: Tip) -> None:
 
     from anying.core.notifications import notify
 
-    desk = [u for u in users_over(tip.region) if u.has_perm_code("tips.assign")]
-    notify(desk, f"新举报 {tip.display_code}：{tip.get_category_display()}", tip.place,
-           reverse("tip_detail", args=[tip.pk]))
+    notify(users_over(tip.region, "tips.assign"), f"新举报 {tip.display_code}：{tip.get_category_display()}",
+           tip.place, reverse("tip_detail", args=[tip.pk]))
 
 
-def users_over(region: Region):
+def users_over(region: Region, code: str):
+    """Active government users with permission `code` whose unit's region is `region` or above
+    it: the 12350 desk responsible for a place."""
     from anying.core.models import User
+    from anying.core.roles import PERMISSIONS
 
     ancestors = [int(p) for p in region.path.strip("/").split("/") if p]
-    return User.objects.filter(is_active=True, unit__region_id__in=ancestors, unit__is_active=True)
+    roles = [role for role, codes_ in PERMISSIONS.items() if code in codes_]
+    return list(User.objects.filter(is_active=True, role__in=roles, unit__region_id__in=ancestors,
+                                    unit__is_active=True))
 
 
 # --- public status ----------------------------------------------------------------------------

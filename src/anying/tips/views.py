@@ -114,9 +114,10 @@ def _detail_context(request, tip: Tip) -> dict:
         "escalations": tip.escalations.all(), "reward": reward, "rules": rules_for(tip.region),
     }
     if "assign" in steps:
-        units = routing.candidates(tip.region, tip.industry_id)
-        context["assign_form"] = AssignForm(units=units, initial={"unit": tip.unit_id or (units[0].pk if units else None)})
-        context["suggested"] = units[0] if units else None
+        units = routing.assignable(tip.region, tip.industry_id, user)
+        suggested = routing.suggest(tip.region, tip.industry_id)
+        context["assign_form"] = AssignForm(units=units, initial={"unit": tip.unit_id or (suggested.pk if suggested else None)})
+        context["suggested"] = suggested
     context["step_form"], context["conclude_form"], context["reply_form"] = StepForm(), ConcludeForm(), ReplyForm()
     if handling:
         context["enterprise_form"] = EnterpriseForm(initial={"enterprise": tip.enterprise_id})
@@ -157,7 +158,7 @@ def tip_detail(request, pk):
 def tip_step(request, pk, name):
     tip = _visible(request.user, pk)
     if name == "assign":
-        form = AssignForm(request.POST, units=routing.candidates(tip.region, tip.industry_id))
+        form = AssignForm(request.POST, units=routing.assignable(tip.region, tip.industry_id, request.user))
         act(request, form, lambda d: services.step(request.user, tip.pk, "assign", unit=d["unit"], text=d["text"]),
             lambda t: f"已交办 {t.unit.name}")
     elif name == "conclude":
