@@ -15,6 +15,7 @@ from django.utils import timezone
 from .escalation import overdue_q
 from .models import Reward, Tip
 
+FEN = Decimal("0.01")  # SQLite sums decimals without their scale
 GROUPS = {"category": "举报类别", "unit": "承办单位", "month": "受理月份"}
 
 
@@ -59,7 +60,7 @@ def rows(queryset, group: str, *, start: dt.date | None = None, end: dt.date | N
                 concluded=d["concluded"], substantiated=d["substantiated"], replied=d["replied"],
                 avg_reply_days=round(d["avg_reply_days"], 1) if d["avg_reply_days"] is not None else None,
                 overdue=d["overdue"], rewards_paid=d["rewards_paid"],
-                reward_amount=d["reward_amount"] or Decimal("0.00")) for d in data]
+                reward_amount=(d["reward_amount"] or Decimal("0")).quantize(FEN)) for d in data]
 
 
 def _labels(group: str, keys: list) -> dict:
