@@ -144,3 +144,21 @@ def test_staff_api_steps_and_links(named_tip, users, office):
                          content_type="application/json").status_code == 422
     listed = town_api.get("/api/v1/tips/?status=assigned").json()
     assert listed["count"] == 1 and listed["items"][0]["code"] == named_tip.display_code
+
+
+def test_bad_api_input_is_a_clear_422_not_a_server_error(named_tip, users, town):
+    client = Client(REMOTE_ADDR="10.4.4.4")
+    base = {"category": "illegal", "description": "夜间非法生产烟花爆竹的作坊", "region_id": town("旧县街道").pk,
+            "place": "某村"}
+    huge = client.post("/api/v1/tips/public", {**base, "enterprise_id": str(2**70)})
+    assert huge.status_code == 422
+    later = client.post("/api/v1/tips/public", {**base, "happened_at": "2999-01-01T10:00"})
+    assert later.status_code == 422 and "晚于现在" in later.json()["detail"][0]["msg"]
+    assert client.post("/api/v1/tips/public", {**base, "happened_at": "2026-01-01T10:00"}).status_code == 201
+    desk = api(users["duty"])
+    assert desk.post(f"/api/v1/tips/{named_tip.pk}/steps/assign", json.dumps({"unit_id": 2**70}),
+                     content_type="application/json").status_code == 422
+    assert desk.post(f"/api/v1/tips/{named_tip.pk}/links", json.dumps({"kind": "penalty", "object_id": 2**70}),
+                     content_type="application/json").status_code == 422
+    assert desk.post(f"/api/v1/tips/{named_tip.pk}/steps/nonsense", "{}",
+                     content_type="application/json").status_code == 422

@@ -17,6 +17,7 @@ from pydantic import Field
 from anying.core import ratelimit
 from anying.core.context import client_ip
 from anying.core.errors import PermissionDenied
+from anying.core.listing import MAX_ID
 from anying.core.models import Organisation, Region
 from anying.registry.api import BoundedPagination
 from anying.registry.models import Enterprise
@@ -33,9 +34,9 @@ router = Router(tags=["群众举报"])
 class PublicTipIn(Schema):
     category: str = Field(description="major_hazard / illegal / concealed / hazard / other")
     description: str = Field(max_length=2000)
-    region_id: int = Field(description="所在镇街（或区县）的区划 id")
+    region_id: int = Field(ge=1, le=MAX_ID, description="所在镇街（或区县）的区划 id")
     place: str = Field(max_length=200)
-    enterprise_id: int | None = None
+    enterprise_id: int | None = Field(None, ge=1, le=MAX_ID)
     enterprise_text: str = Field("", max_length=200)
     happened_at: datetime | None = None
     anonymous: bool = True
@@ -170,14 +171,14 @@ class TipDetailOut(TipOut):
 
 
 class StepIn(Schema):
-    unit_id: int | None = None
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     substantiated: bool | None = None
     text: str = Field("", max_length=2000)
 
 
 class LinkIn(Schema):
     kind: str
-    object_id: int = Field(ge=1)
+    object_id: int = Field(ge=1, le=MAX_ID)
     remove: bool = False
 
 

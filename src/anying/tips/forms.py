@@ -1,6 +1,7 @@
 from django import forms
 
 from anying.core.forms import Styled
+from anying.core.listing import MAX_ID
 from anying.core.models import Organisation
 from anying.hazards.forms import MultipleFileField
 from anying.registry.forms import DateInput
@@ -29,7 +30,7 @@ class TipForm(Styled, forms.Form):
     place = forms.CharField(label="具体地点", max_length=200, help_text="如：某某路 12 号厂房楼梯间")
     enterprise_text = forms.CharField(label="被举报单位", max_length=200, required=False,
                                       help_text="输入名称可从登记的企业中选择，也可直接填写")
-    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    enterprise = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     happened_at = forms.DateTimeField(label="发生或发现时间", required=False, widget=DateTimeInput(),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     photos = MultipleFileField(label="现场照片（最多 5 张）", required=False,
@@ -106,7 +107,7 @@ class EnterpriseForm(Styled, forms.Form):
 
 class LinkForm(Styled, forms.Form):
     kind = forms.ChoiceField(label="关联", choices=[("inspection", "执法检查"), ("penalty", "行政处罚"), ("hazard", "隐患")])
-    object_id = forms.IntegerField(label="编号", min_value=1)
+    object_id = forms.IntegerField(label="编号", min_value=1, max_value=MAX_ID)
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 

@@ -70,6 +70,8 @@ def _clean(data: dict, photos: list) -> dict:
     if enterprise is not None and not isinstance(enterprise, Enterprise):
         errors["enterprise"] = "被举报单位不存在"
     happened = data.get("happened_at")
+    if happened is not None and timezone.is_naive(happened):
+        happened = data["happened_at"] = timezone.make_aware(happened)  # a time without zone is local (API)
     if happened is not None and happened > timezone.now() + dt.timedelta(minutes=5):
         errors["happened_at"] = "时间不能晚于现在"
     if data.get("anonymous", True):
