@@ -14,9 +14,8 @@ class TipsConfig(AppConfig):
 
         hooks.register_demo("tips", 50, demo.load)
         hooks.register_tick("tip_escalation", escalation.run)
-        for provider in (related_tips,):
-            if provider not in hooks.RELATED_RECORDS:
-                hooks.RELATED_RECORDS.append(provider)
+        if related_tips not in hooks.RELATED_RECORDS:
+            hooks.RELATED_RECORDS.append(related_tips)
         register(MenuEntry("举报受理", "tip_list", "megaphone", "tips.view", section="群众举报", order=400),
                  MenuEntry("举报统计", "tip_stats", "pie-chart", "tips.view", section="群众举报", order=405),
                  MenuEntry("举报二维码", "tip_poster", "qr-code", "tips.view", section="群众举报", order=407),

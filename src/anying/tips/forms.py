@@ -51,12 +51,7 @@ class TipForm(Styled, forms.Form):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("photos", "website", "enterprise")}
-        enterprise_id = self.cleaned_data.get("enterprise")
-        data["enterprise"] = (Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None)
-        if enterprise_id and data["enterprise"] is None:
-            data["enterprise"] = "missing"  # the service answers "被举报单位不存在"
-        return data
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("photos", "website")}
 
 
 class StatusForm(Styled, forms.Form):

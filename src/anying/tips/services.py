@@ -68,7 +68,10 @@ def _clean(data: dict, photos: list) -> dict:
         errors["region"] = "请选择所在镇街（不清楚可选区县）"
     enterprise = data.get("enterprise")
     if enterprise is not None and not isinstance(enterprise, Enterprise):
-        errors["enterprise"] = "被举报单位不存在"
+        # the form and the API pass the id the reporter picked from the name search
+        enterprise = data["enterprise"] = Enterprise.objects.filter(pk=enterprise).first()
+        if enterprise is None:
+            errors["enterprise"] = "被举报单位不存在"
     happened = data.get("happened_at")
     if happened is not None and timezone.is_naive(happened):
         happened = data["happened_at"] = timezone.make_aware(happened)  # a time without zone is local (API)

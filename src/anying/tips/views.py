@@ -78,7 +78,7 @@ def tip_list(request):
     return render(request, "tips/tip_list.html", {
         "page": paginate(request, qs.order_by("-received_at", "-id")), "qs_page": query_without(request, "page"),
         "statuses": Tip.Status.choices, "categories": Tip.Category.choices, "status": status, "category": category,
-        "q": q, "today": today, "towns": Region.objects.filter(level=Region.Level.TOWN).order_by("path"),
+        "q": q, "towns": Region.objects.filter(level=Region.Level.TOWN).order_by("path"),
         "region": region, "can_take": request.user.has_perm_code("tips.assign")})
 
 
@@ -110,7 +110,7 @@ def _detail_context(request, tip: Tip) -> dict:
         "can_see_contact": user.has_perm_code("tips.view_contact"), "handling": handling,
         "hazards": tip.hazards.visible_to(user).select_related("enterprise"),
         "inspections": tip.inspections.visible_to(user).select_related("enterprise"),
-        "penalties": tip.penalties.visible_to(user), "today": timezone.localdate(),
+        "penalties": tip.penalties.visible_to(user),
         "escalations": tip.escalations.all(), "reward": reward, "rules": rules_for(tip.region),
     }
     if "assign" in steps:
