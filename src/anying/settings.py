@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "anying.hazards",
     "anying.inspections",
     "anying.tips",
+    "anying.oversight",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("hazards/", include("anying.hazards.urls")),
     path("inspections/", include("anying.inspections.urls")),
     path("tips/", include("anying.tips.urls")),
+    path("oversight/", include("anying.oversight.urls")),
     path("api/v1/", api.urls),
 ]

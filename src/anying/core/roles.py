@@ -29,18 +29,28 @@ _TIPS = {"tips.view"}
 _TIPS_HANDLE = _TIPS | {"tips.handle"}
 _TIPS_DESK = _TIPS_HANDLE | {"tips.assign", "tips.view_contact"}
 
+# Prevention and oversight (issue #6). An enterprise grades its own risks (risk.assess); the
+# inspectors who guide it may record them too. Every government role reads the dashboard,
+# rankings, reports, key tasks and accidents of its scope (oversight.view); the 区安委办 (district
+# admin) configures thresholds, targets, indicators and report schedules (oversight.configure).
+# Units report progress on their own key tasks; inspectors record accidents.
+_OVERSIGHT = {"oversight.view"}
+_OVERSIGHT_WORK = _OVERSIGHT | {"risk.assess", "keytasks.report", "accidents.record"}
+
 PERMISSIONS: dict[str, set[str]] = {
-    Role.DISTRICT_ADMIN: _INSPECT | _TIPS_DESK | {"core.manage_units", "core.manage_users", "core.view_audit",
-                                                  "inspections.approve", "tips.reward", "tips.approve_reward",
-                                                  "tips.configure"},
-    Role.DEPT_INSPECTOR: _INSPECT | _TIPS_HANDLE,
-    Role.TOWN_INSPECTOR: _INSPECT | _TIPS_HANDLE,
-    # 分管领导 approves annual plans and tip rewards
-    Role.LEADER: _VIEW | _TIPS | {"registry.export", "inspections.approve", "tips.approve_reward"},
-    Role.DUTY_OFFICER: _VIEW | _TIPS_DESK,
+    Role.DISTRICT_ADMIN: _INSPECT | _TIPS_DESK | _OVERSIGHT_WORK | {
+        "core.manage_units", "core.manage_users", "core.view_audit", "inspections.approve", "tips.reward",
+        "tips.approve_reward", "tips.configure", "oversight.configure", "keytasks.manage", "reports.generate"},
+    Role.DEPT_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
+    Role.TOWN_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
+    # 分管领导 approves annual plans and tip rewards, and reads (and orders) the periodic reports
+    Role.LEADER: _VIEW | _TIPS | _OVERSIGHT | {"registry.export", "inspections.approve", "tips.approve_reward",
+                                               "reports.generate"},
+    Role.DUTY_OFFICER: _VIEW | _TIPS_DESK | _OVERSIGHT,
     # An enterprise keeps its own posts, personnel and contacts current; the regulator owns
-    # its identity (credit code, region, industry, standardization). It never sees tips.
-    Role.ENTERPRISE_USER: _VIEW | {"registry.edit_own", "hazards.act"},
+    # its identity (credit code, region, industry, standardization). It never sees tips, and of
+    # oversight only its own risk points (risk.assess; read through the registry's scope).
+    Role.ENTERPRISE_USER: _VIEW | {"registry.edit_own", "hazards.act", "risk.assess"},
 }
 
 
