@@ -41,12 +41,13 @@ def reference_data(transactional_db):
 
     from anying.hazards.models import EscalationStep
     from anying.inspections.models import FrequencyRule
-    from anying.standards.models import AccidentType
+    from anying.standards.models import AccidentType, RiskBand
     from anying.tips.models import TipRules
 
     for model, migration in ((Industry, "anying.core.migrations.0002_industries"),
                              (RiskTag, "anying.registry.migrations.0002_risk_tags"),
                              (AccidentType, "anying.standards.migrations.0002_load"),
+                             (RiskBand, "anying.standards.migrations.0004_risk_defaults"),
                              (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder"),
                              (FrequencyRule, "anying.inspections.migrations.0002_frequencies"),
                              (TipRules, "anying.tips.migrations.0002_rules")):

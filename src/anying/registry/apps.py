@@ -10,9 +10,9 @@ class RegistryConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import demo, excel, services
+        from . import demo, excel, standardization
 
         register(MenuEntry("生产经营单位", "enterprise_list", "building", "registry.view", section="企业档案", order=100))
         hooks.register_demo("registry", 20, demo.load)
-        hooks.register_tick("standardization_expiry", lambda now: services.expire_standardization(now.date()))
+        hooks.register_tick("standardization_expiry", standardization.tick)
         hooks.register_register(hooks.Register("enterprises", "生产经营单位", excel.import_enterprises, excel.export_for))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
 from anying.core.scope import ScopedQuerySet
+from anying.standards.models import LEVEL_COLOUR, AccidentType, RiskLevel, RiskMethod
 
 
 class RiskTag(models.Model):
@@ -206,3 +207,139 @@ class PostCard(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+# --- Risk grading (安全风险分级管控, 双重预防) ---------------------------------------------------
+
+
+class RiskAreaQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "enterprise__region", "industry": "enterprise__industry",
+                    "organisation": "enterprise__organisation"}
+
+
+class RiskArea(models.Model):
+    """A place of the enterprise's 四色图: a rectangle on a plan 100 units wide (x, y, w, h)."""
+
+    PLAN_WIDTH = 100
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="risk_areas")
+    name = models.CharField("区域名称", max_length=100)
+    x = models.PositiveSmallIntegerField("左", default=0)
+    y = models.PositiveSmallIntegerField("上", default=0)
+    w = models.PositiveSmallIntegerField("宽", default=23)
+    h = models.PositiveSmallIntegerField("高", default=20)
+    sort = models.PositiveIntegerField("排序", default=0)
+
+    objects = RiskAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险区域"
+        ordering = ["enterprise", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="one_risk_area_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskPointQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation"}
+
+
+class RiskPoint(models.Model):
+    """A risk point (风险点) assessed twice with one method: inherent (固有, without controls)
+    and residual (剩余, with the controls in place). Its level is the residual one; every level is
+    computed by the service from the configured bands, never typed."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="risk_points")
+    area = models.ForeignKey(RiskArea, verbose_name="所在区域", on_delete=models.PROTECT, related_name="points")
+    # copied from the enterprise so scope and the government list filter this table itself
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+", editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    activity = models.CharField("作业活动/设备设施", max_length=100)
+    hazard = models.TextField("危险源及风险描述", max_length=1000)
+    accident_type = models.ForeignKey(AccidentType, verbose_name="可能导致的事故类型", on_delete=models.PROTECT,
+                                      related_name="+")
+    control_engineering = models.TextField("工程技术措施", blank=True, max_length=1000)
+    control_management = models.TextField("管理措施", blank=True, max_length=1000)
+    control_training = models.TextField("培训教育措施", blank=True, max_length=1000)
+    control_ppe = models.TextField("个体防护措施", blank=True, max_length=1000)
+    control_emergency = models.TextField("应急处置措施", blank=True, max_length=1000)
+    responsible = models.CharField("管控责任人", max_length=50)
+
+    method = models.CharField("评价方法", max_length=3, choices=RiskMethod.choices)
+    inherent_l = models.DecimalField("固有 L", max_digits=6, decimal_places=2)
+    inherent_e = models.DecimalField("固有 E", max_digits=6, decimal_places=2, null=True, blank=True)
+    inherent_c = models.DecimalField("固有 C/S", max_digits=6, decimal_places=2)
+    inherent_score = models.DecimalField("固有风险值", max_digits=12, decimal_places=3)
+    inherent_level = models.CharField("固有风险等级", max_length=8, choices=RiskLevel.choices)
+    residual_l = models.DecimalField("剩余 L", max_digits=6, decimal_places=2)
+    residual_e = models.DecimalField("剩余 E", max_digits=6, decimal_places=2, null=True, blank=True)
+    residual_c = models.DecimalField("剩余 C/S", max_digits=6, decimal_places=2)
+    residual_score = models.DecimalField("剩余风险值", max_digits=12, decimal_places=3)
+    level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, db_index=True)
+
+    is_demo = models.BooleanField("演示数据", default=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RiskPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险点"
+        ordering = ["enterprise", "area__sort", "area_id", "id"]
+        indexes = [models.Index(fields=["region", "level", "industry"], name="riskpoint_region_level")]
+
+    def __str__(self) -> str:
+        return f"{self.activity}（{self.get_level_display()}）"
+
+    @property
+    def colour(self) -> str:
+        return LEVEL_COLOUR[self.level][0]
+
+    @property
+    def controls(self) -> list[tuple[str, str]]:
+        return [(self._meta.get_field(f).verbose_name, getattr(self, f)) for f in CONTROL_FIELDS if getattr(self, f)]
+
+
+CONTROL_FIELDS = ["control_engineering", "control_management", "control_training", "control_ppe", "control_emergency"]
+
+
+# --- Standardization targets and reminders ---------------------------------------------------
+
+
+class StandardizationTarget(models.Model):
+    """A town's yearly target (seed 001 附件3): industrial enterprises to reach standardization,
+    of which above-scale. None is the file's "/" (no target)."""
+
+    region = models.ForeignKey(Region, verbose_name="镇街", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    target_total = models.PositiveIntegerField("需完成工业企业达标家数", null=True, blank=True)
+    target_above_scale = models.PositiveIntegerField("其中规上工业企业达标家数", null=True, blank=True)
+    source = models.CharField("依据", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "标准化达标任务"
+        ordering = ["year", "region__sort", "region_id"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_std_target_per_town_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region}"
+
+
+class StandardizationReminder(models.Model):
+    """That the reminder `days` before this expiry date went out for this enterprise: the
+    tick sends each once, and a renewed certificate (a new expiry date) starts afresh."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    expiry_date = models.DateField()
+    days = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enterprise", "expiry_date", "days"],
+                                               name="one_std_reminder")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.expiry_date} −{self.days}"

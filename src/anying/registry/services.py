@@ -13,6 +13,7 @@ from anying.core.scope import covers
 
 from . import creditcode
 from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
+from .risks import follow_enterprise
 
 CERTIFICATE_YEARS = 3  # 安全生产标准化 certificates run three years (PRODUCT.md §2)
 
@@ -146,6 +147,7 @@ def update_enterprise(actor, ent: Enterprise, data: dict, tags=None, version: st
             ent.tags.set(tags)
     ent.save()
     Organisation.objects.filter(pk=ent.organisation_id).update(name=ent.name, region=ent.region)
+    follow_enterprise(ent)
     after = enterprise_snapshot(ent)
     if after != before:
         audit.record(actor, AuditEvent.Action.UPDATE, ent, before=before, after=after)
