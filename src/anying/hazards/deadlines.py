@@ -14,6 +14,7 @@ from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 
+from . import rollups
 from .models import ExtensionRequest, Hazard, HazardEvent
 from .workflow import ENTERPRISE, INSPECTOR, parties_of
 
@@ -80,9 +81,11 @@ def answer_extension(actor, extension_id: int, approve: bool, answer: str, today
     extension.save()
     before = {"deadline": str(hazard.deadline)}
     if approve:
+        counted = rollups.track(hazard)
         hazard.deadline = extension.new_deadline
         hazard.version += 1
         hazard.save(update_fields=["deadline", "version"])
+        rollups.settle(counted, hazard)
     HazardEvent.objects.create(hazard=hazard, transition="extension_answer", from_status=hazard.status,
                                to_status=hazard.status, actor=actor,
                                comment=f"{extension.get_status_display()}延期：{extension.answer}".rstrip("："))

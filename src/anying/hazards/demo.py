@@ -11,6 +11,7 @@ from anying.core.models import Organisation, User
 from anying.registry.models import Enterprise
 from anying.standards.models import Criterion
 
+from . import rollups
 from .models import DocumentCounter, Hazard, HazardEvent, ProgressReport, RectificationPlan, Supervision
 
 PLACES = ["喷涂车间", "抛丸房", "除尘器", "配电房", "危化品库", "锅炉房", "有限空间（污水池）", "叉车通道", "熔炼炉", "冷库"]
@@ -53,6 +54,7 @@ def load(rng, count: int = 3000) -> None:
                           safety_and_emergency="整改期间落实监护和应急措施")
         for h in hazards if h.level == "major" and h.status != "registered"])
     _supervise(rng, [h for h in hazards if h.level == "major" and h.status != "closed"], today)
+    rollups.rebuild()  # bulk-created above, past the services that keep the tallies
 
 
 def _supervise(rng, majors: list, today: dt.date) -> None:

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
-from anying.core.scope import ScopedQuerySet
+from anying.core.roles import Role
+from anying.core.scope import ScopedQuerySet, scope_q
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType, Criterion
 
@@ -434,3 +435,64 @@ class RoundResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.item_id} {self.result}"
+
+
+# Rollups (issue #6): the dashboard's hazard figures, kept current by the hazard services in the
+# same transaction as each change (hazards/rollups.py), so a dashboard reads a few thousand
+# tally rows instead of counting ten million hazards. `anying rollups --check` recounts them.
+class TallyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Tallies carry no enterprise, so an enterprise user has none (its own hazards are few
+        # enough to count directly); government users get the one scope rule.
+        if user is not None and getattr(user, "role", "") == Role.ENTERPRISE_USER:
+            return self.none()
+        return self.filter(scope_q(user, region_subquery=True))
+
+
+class Tally(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8)
+    n = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}({self.region_id}, {self.industry_id}, {self.level}) = {self.n}"
+
+
+class HazardTally(Tally):
+    """Hazards by region, industry, level, channel and status."""
+
+    channel = models.CharField(max_length=16)
+    status = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "industry", "level", "channel", "status"],
+                                               name="hazard_tally_key")]
+
+
+class HazardDueTally(Tally):
+    """Open hazards by region, industry, level and deadline: overdue = the rows before today."""
+
+    deadline = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "industry", "level", "deadline"],
+                                               name="hazard_due_tally_key")]
+        indexes = [models.Index(fields=["deadline"])]
+
+
+class HazardMonthTally(Tally):
+    """Hazards found (by found_on) and closed (by closed_on) per month: the trend lines."""
+
+    month = models.DateField()  # the first day of the month
+    kind = models.CharField(max_length=8)  # "found" or "closed"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "industry", "level", "month", "kind"],
+                                               name="hazard_month_tally_key")]
+        indexes = [models.Index(fields=["month"])]

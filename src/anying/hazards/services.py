@@ -14,6 +14,7 @@ from anying.core.permissions import SYSTEM
 from anying.core.roles import Role
 from anying.registry.models import Enterprise
 
+from . import rollups
 from .deadlines import review_due
 from .models import Hazard, HazardEvent, RectificationPlan
 from .workflow import INSPECTOR_ROLES, TRANSITIONS, parties_of
@@ -44,6 +45,7 @@ def register(actor, data: dict) -> Hazard:
                     organisation_id=enterprise.organisation_id, created_by=actor)
     _validate(hazard)
     hazard.save()
+    rollups.settle(rollups.track(None), hazard)
     HazardEvent.objects.create(hazard=hazard, transition="register", to_status=hazard.status, actor=actor)
     audit.record(actor, AuditEvent.Action.CREATE, hazard, after=audit.snapshot(hazard, AUDITED))
     return hazard
@@ -76,6 +78,7 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", evidence:
         raise ValidationError({"transition": f"未知操作：{name}"})
     spec = TRANSITIONS[name]
     hazard = Hazard.objects.select_for_update().get(pk=hazard_id)
+    counted = rollups.track(hazard)  # before _check_requirements writes the rectification fields
     can_see = Hazard.objects.visible_to(actor).filter(pk=hazard.pk).exists()
     if not can_see:
         raise Hazard.DoesNotExist
@@ -98,6 +101,7 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", evidence:
         hazard.closed_by, hazard.closed_on = actor, timezone.localdate()
     hazard.version += 1
     hazard.save()
+    rollups.settle(counted, hazard)
     HazardEvent.objects.create(hazard=hazard, transition=name, from_status=previous, to_status=hazard.status,
                                actor=actor, comment=comment)
     audit.record(actor, AuditEvent.Action.STATE, hazard, summary=spec.label, before=before,
