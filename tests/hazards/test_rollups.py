@@ -124,3 +124,17 @@ def test_a_refused_transition_changes_no_tally(world):
     run(world, ("close", 0))  # not submitted: refused
     assert Hazard.objects.get(pk=h.pk).status == "registered"
     assert rollups.stored() == before
+
+
+def test_the_rollups_command_checks_and_rebuilds(world):
+    from django.core.management import CommandError, call_command
+
+    ent = world["enterprises"][0]
+    services.register(None, {"enterprise": ent, "place": "车间", "description": "通道堵塞", "channel": "inspection",
+                             "found_by": "检查组", "found_on": TODAY, "level": "general"})
+    call_command("rollups", "check")
+    HazardTally.objects.update(n=0)
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rollups", "check")
+    call_command("rollups", "rebuild")
+    call_command("rollups", "check")
