@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 from ninja import Field, Schema
 
 from anying.core.listing import parse_id
@@ -30,6 +33,8 @@ class EnterpriseFilter(Schema):
     std_grade: str = Field("", description="1 / 2 / 3，none 表示无等级")
     status: str = Field("", description="operating / suspended / closed")
     scale: str = Field("", description="above / below")
+    cert_year: int | None = Field(None, ge=2000, le=2100, description="标准化证书日期所在年度（当年新达标）")
+    expires_within: int | None = Field(None, ge=0, le=3660, description="标准化达标且证书在今天起若干天内到期")
 
     @classmethod
     def from_params(cls, params) -> EnterpriseFilter:
@@ -39,6 +44,10 @@ class EnterpriseFilter(Schema):
             value = (params.get(name) or "").strip()
             if field.annotation == int | None:
                 value = parse_id(value)
+                low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+                high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+                if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+                    value = None  # out of range: ignored like any malformed value
             data[name] = value[:100] if isinstance(value, str) else value
         return cls(**data)
 
@@ -68,11 +77,18 @@ class EnterpriseFilter(Schema):
             value = getattr(self, key)
             if value:
                 qs = qs.filter(**{key: "" if value == "none" and key == "std_grade" else value})
+        if self.cert_year:
+            qs = qs.filter(std_certificate_date__year=self.cert_year)
+        if self.expires_within is not None:
+            today = timezone.localdate()
+            qs = qs.filter(std_status=Enterprise.StdStatus.CERTIFIED, std_expiry_date__gte=today,
+                           std_expiry_date__lte=today + timedelta(days=self.expires_within))
         return qs
 
     @property
     def active(self) -> bool:
-        return any([self.q, self.region, self.industry, self.tag, self.std_status, self.std_grade, self.status, self.scale])
+        return any([self.q, self.region, self.industry, self.tag, self.std_status, self.std_grade, self.status, self.scale,
+                    self.cert_year, self.expires_within is not None])
 
 
 def list_queryset(user, flt: EnterpriseFilter):

@@ -5,7 +5,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from anying.core.forms import Styled
-from anying.core.listing import MAX_ID
 from anying.standards.models import RiskFactor, RiskLevel, RiskMethod
 
 from .models import CONTROL_FIELDS, RiskArea, RiskPoint
@@ -132,7 +131,6 @@ class BandsForm(Styled, forms.Form):
 
 
 class FactorForm(Styled, forms.Form):
-    factor = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     value = forms.DecimalField(label="分值", min_value=0, max_digits=6, decimal_places=1)
     description = forms.CharField(label="说明", max_length=100)
 

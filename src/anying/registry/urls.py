@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import risk_views, std_views, views
 
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
@@ -18,4 +18,13 @@ urlpatterns = [
     path("<int:pk>/posts/<int:post_id>/card/", views.card_save, name="enterprise_card_save"),
     path("<int:pk>/files/<int:attachment_id>/", views.card_file, name="enterprise_card_file"),
     path("public/<str:token>/", views.public_page, name="enterprise_public"),
+    path("<int:pk>/risks/", risk_views.enterprise_risks, name="enterprise_risks"),
+    path("<int:pk>/risks/new/", risk_views.risk_point_edit, name="risk_point_create"),
+    path("<int:pk>/risks/<int:point_id>/", risk_views.risk_point_edit, name="risk_point_edit"),
+    path("<int:pk>/risks/areas/<int:area_id>/", risk_views.risk_area_edit, name="risk_area_edit"),
+    path("risks/", risk_views.risk_list, name="risk_list"),
+    path("risks/settings/", risk_views.risk_config, name="risk_config"),
+    path("standardization/", std_views.standardization_report, name="standardization_report"),
+    path("standardization/below/", std_views.standardization_below, name="standardization_below"),
+    path("standardization/targets/", std_views.standardization_targets, name="standardization_targets"),
 ]

@@ -169,3 +169,20 @@ def load_defaults(RiskFactor, RiskBand) -> None:
         for band in default_bands(method):
             RiskBand.objects.update_or_create(method=method, level=band.level, defaults={
                 "lower": band.lower, "lower_inclusive": band.inclusive, "source": band.source})
+
+
+def describe(bands: list[Band], symbol: str) -> list[tuple[str, str]]:
+    """(level, range) per band, most severe first, as people write them: "20≤D≤70"."""
+    ordered = sorted(bands, key=lambda b: b.key)
+    result = []
+    for i, band in enumerate(ordered):
+        low = "" if band.lower == 0 and band.inclusive else \
+            f"{format(band.lower.normalize(), 'f')}{'≤' if band.inclusive else '<'}"
+        upper = ordered[i + 1] if i + 1 < len(ordered) else None
+        high = f"{'<' if upper.inclusive else '≤'}{format(upper.lower.normalize(), 'f')}" if upper else ""
+        if low and not high:
+            text = f"{symbol}{'≥' if band.inclusive else '>'}{format(band.lower.normalize(), 'f')}"
+        else:
+            text = f"{low}{symbol}{high}"
+        result.append((band.level, text))
+    return list(reversed(result))
