@@ -12,6 +12,8 @@ from anying.core.api_auth import TokenAuth
 from anying.core.errors import PermissionDenied
 from anying.hazards.api import router as hazards_router
 from anying.inspections.api import router as inspections_router
+from anying.oversight.api_accidents import router as accidents_router
+from anying.oversight.api_keytasks import router as keytasks_router
 from anying.registry.api import router as registry_router
 from anying.tips.api import router as tips_router
 
@@ -21,6 +23,8 @@ api.add_router("/enterprises", registry_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/tips", tips_router)
+api.add_router("/accidents", accidents_router)
+api.add_router("/key-tasks", keytasks_router)
 
 
 @api.exception_handler(ValidationError)

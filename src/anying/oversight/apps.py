@@ -11,4 +11,15 @@ class OversightConfig(AppConfig):
     verbose_name = "综合监管"
 
     def ready(self):
-        pass
+        from anying.core import hooks
+        from anying.core.navigation import MenuEntry, register
+
+        from . import accidents, demo_accidents, demo_keytasks, keytasks
+
+        hooks.register_demo("keytasks", 60, demo_keytasks.load)
+        hooks.register_demo("accidents", 61, demo_accidents.load)
+        hooks.register_tick("accident_lookback", accidents.lookback_run)
+        hooks.register_tick("keytask_overdue", keytasks.overdue_run)
+        register(MenuEntry("重点任务挂图作战", "keytask_list", "kanban", "oversight.view", section="综合监管", order=620),
+                 MenuEntry("生产安全事故", "accident_list", "exclamation-octagon", "oversight.view", section="综合监管",
+                           order=630))

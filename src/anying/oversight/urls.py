@@ -1,3 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_accidents as accidents
+from . import views_keytasks as keytasks
+
+urlpatterns: list = [
+    # 生产安全事故
+    path("accidents/", accidents.accident_list, name="accident_list"),
+    path("accidents/new/", accidents.accident_edit, name="accident_new"),
+    path("accidents/enterprises/", accidents.accident_enterprise_search, name="accident_enterprise_search"),
+    path("accidents/interviews/", accidents.interview_list, name="accident_interviews"),
+    path("accidents/interviews/<int:year>/<int:enterprise_id>/", accidents.interview_record,
+         name="accident_interview_record"),
+    path("accidents/<int:pk>/", accidents.accident_detail, name="accident_detail"),
+    path("accidents/<int:pk>/edit/", accidents.accident_edit, name="accident_edit"),
+    path("accidents/<int:pk>/act/<str:name>/", accidents.accident_act, name="accident_act"),
+    # 重点任务“挂图作战”
+    path("key-tasks/", keytasks.keytask_list, name="keytask_list"),
+    path("key-tasks/new/", keytasks.keytask_edit, name="keytask_new"),
+    path("key-tasks/tables/new/", keytasks.keytask_table_edit, name="keytask_table_new"),
+    path("key-tasks/tables/<int:pk>/edit/", keytasks.keytask_table_edit, name="keytask_table_edit"),
+    path("key-tasks/<int:pk>/", keytasks.keytask_detail, name="keytask_detail"),
+    path("key-tasks/<int:pk>/edit/", keytasks.keytask_edit, name="keytask_edit"),
+    path("key-tasks/<int:pk>/report/", keytasks.keytask_report, name="keytask_report"),
+    path("key-tasks/<int:pk>/files/<int:attachment_id>/", keytasks.keytask_file, name="keytask_file"),
+]

@@ -1,0 +1,325 @@
+"""重点任务“挂图作战”: the annual task tables, their tasks with milestones, the responsible
+units' progress reports, overdue flags (computed from dates when read; told once by `anying
+tick`) and the export in the layout of the seed's 附件1.
+
+Scope: a government user sees the tasks whose responsible unit lies in their unit's region
+subtree (a district user the whole district, a town user its town's units). Only users of the
+responsible unit report progress (keytasks.report); the district admin edits tables and tasks
+(keytasks.manage)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from anying.core import attachments, audit
+from anying.core.errors import PermissionDenied
+from anying.core.models import AuditEvent, Organisation, Region
+from anying.core.permissions import SYSTEM, require
+from anying.core.roles import GOVERNMENT_ROLES
+from anying.core.scope import NOTHING, unit_region_path
+
+from .models import KeyTask, KeyTaskTable, Milestone, ProgressReport
+
+TASK_FIELDS = ["table", "number", "task", "requirements", "unit", "person", "leader", "due"]
+
+
+def scope_q(user, prefix: str = "") -> models.Q:
+    if user is None or (user.is_superuser and not user.role):
+        return models.Q()
+    if not user.is_authenticated or not user.is_active or user.role not in GOVERNMENT_ROLES:
+        return NOTHING
+    if user.unit is None or not user.unit.is_active or not user.has_perm_code("oversight.view"):
+        return NOTHING
+    return models.Q(**{f"{prefix}unit__region__path__startswith": unit_region_path(user)})
+
+
+def visible(user):
+    return KeyTask.objects.visible_to(user)
+
+
+def visible_tables(user):
+    """Tables issued within the user's territory, and tables holding a task the user sees."""
+    return KeyTaskTable.objects.filter(scope_q(user) | Q(Exists(visible(user).filter(table=OuterRef("pk")))))
+
+
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """Not done, and past the final deadline or a milestone's (due today is not overdue)."""
+    late_milestone = Milestone.objects.filter(task=OuterRef(f"{prefix}pk" if prefix else "pk"),
+                                              done_on__isnull=True, due__lt=today)
+    return ~Q(**{f"{prefix}status": KeyTask.Status.DONE}) & (Q(**{f"{prefix}due__lt": today}) | Exists(late_milestone))
+
+
+def filtered(user, *, year: int | None = None, table: int | None = None, unit: int | None = None,
+             status: str = "", overdue: bool = False, today: dt.date | None = None):
+    qs = visible(user)
+    if year:
+        qs = qs.filter(table__year=year)
+    if table:
+        qs = qs.filter(table_id=table)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if status in KeyTask.Status.values:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(overdue_q(today or timezone.localdate()))
+    return qs
+
+
+def summary(user, year: int) -> dict:
+    """Dashboard figures for the year's tasks of the user's scope (one query). `in_progress`
+    counts the open tasks on schedule, so total = done + overdue + in_progress."""
+    today = timezone.localdate()
+    row = visible(user).filter(table__year=year).aggregate(
+        total=Count("id"), done=Count("id", filter=Q(status=KeyTask.Status.DONE)),
+        overdue=Count("id", filter=overdue_q(today)))
+    return {**row, "in_progress": row["total"] - row["done"] - row["overdue"]}
+
+
+# --- writes: tables and tasks (keytasks.manage) ------------------------------------------------
+
+def _text(data: dict, key: str, limit: int | None, errors: dict, label: str = "必填") -> str:
+    value = str(data.get(key) or "").strip()
+    if not value:
+        errors[key] = label
+    elif limit and len(value) > limit:
+        errors[key] = f"最多 {limit} 字"
+    return value
+
+
+@transaction.atomic
+def save_table(user, data: dict, pk: int | None = None) -> KeyTaskTable:
+    require(user, "keytasks.manage", "无权编辑重点任务责任表")
+    errors: dict = {}
+    title = _text(data, "title", 200, errors, "请填写标题")
+    year, unit = data.get("year"), data.get("unit")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = "请填写年度"
+    if not isinstance(unit, Organisation) or not unit.is_government:
+        errors["unit"] = "请选择印发单位（政府部门）"
+    elif user is not SYSTEM and not _in_territory(user, unit):
+        errors["unit"] = "印发单位不在本单位辖区内"
+    if errors:
+        raise ValidationError(errors)
+    table = KeyTaskTable.objects.select_for_update().filter(scope_q(user), pk=pk).first() if pk else KeyTaskTable()
+    if table is None:
+        raise PermissionDenied("责任表不存在或不在您的范围内")
+    before = audit.snapshot(table) if pk else None
+    table.year, table.title, table.unit, table.source = year, title, unit, str(data.get("source") or "")[:300]
+    table.save()
+    audit.record(user, AuditEvent.Action.UPDATE if pk else AuditEvent.Action.CREATE, table,
+                 summary="保存重点任务责任表", before=before, after=audit.snapshot(table))
+    return table
+
+
+def _in_territory(user, unit: Organisation) -> bool:
+    return Region.objects.get(pk=unit.region_id).path.startswith(unit_region_path(user))
+
+
+def parse_milestones(text: str, year: int) -> list[tuple[dt.date, str]]:
+    """One milestone a line: "2026-03-30 召开现场会" or "03-30 召开现场会" (in the table's year)."""
+    found = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        head, _, title = line.partition(" ")
+        try:
+            day = dt.date.fromisoformat(head if head.count("-") == 2 else f"{year}-{head}")
+        except ValueError:
+            raise ValidationError({"milestones": f"第 {number} 行：日期应写成 2026-03-30 或 03-30，后接空格和节点内容"}) \
+                from None
+        if not title.strip() or len(title.strip()) > 200:
+            raise ValidationError({"milestones": f"第 {number} 行：请填写节点内容（最多 200 字）"})
+        found.append((day, title.strip()))
+    return found
+
+
+def milestones_text(task: KeyTask) -> str:
+    return "\n".join(f"{m.due:%Y-%m-%d} {m.title}" for m in task.milestones.all())
+
+
+@transaction.atomic
+def save_task(user, data: dict, pk: int | None = None, *, milestones: list[tuple[dt.date, str]] | None = None) -> KeyTask:
+    """Create or edit a task; `milestones` (when given) replaces the open milestones, keeping
+    those already completed."""
+    require(user, "keytasks.manage", "无权编辑重点任务")
+    errors: dict = {}
+    values = {"task": _text(data, "task", 200, errors), "requirements": _text(data, "requirements", None, errors),
+              "person": _text(data, "person", 100, errors, "请填写责任人职务"),
+              "leader": _text(data, "leader", 100, errors, "请填写责任领导职务")}
+    table, unit, due, number = data.get("table"), data.get("unit"), data.get("due"), data.get("number")
+    if not isinstance(table, KeyTaskTable) or (user is not SYSTEM and
+                                               not visible_tables(user).filter(pk=table.pk).exists()):
+        errors["table"] = "请选择责任表"
+    if not isinstance(unit, Organisation) or not unit.is_government:
+        errors["unit"] = "请选择责任单位（政府部门或镇街）"
+    elif user is not SYSTEM and not _in_territory(user, unit):
+        errors["unit"] = "责任单位不在本单位辖区内"
+    if not isinstance(due, dt.date):
+        errors["due"] = "请填写完成时限"
+    if not isinstance(number, int) or not 1 <= number <= 999:
+        errors["number"] = "序号应为 1–999"
+    for day, _title in milestones or []:
+        if isinstance(due, dt.date) and day > due:
+            errors["milestones"] = f"节点日期 {day:%Y-%m-%d} 晚于完成时限"
+    if errors:
+        raise ValidationError(errors)
+    task = KeyTask.objects.select_for_update().filter(scope_q(user), pk=pk).first() if pk else KeyTask()
+    if task is None:
+        raise PermissionDenied("任务不存在或不在您的范围内")
+    before = {**audit.snapshot(task), "milestones": milestones_text(task)} if pk else None
+    for key, value in {**values, "table": table, "unit": unit, "due": due, "number": number}.items():
+        setattr(task, key, value)
+    task.save()
+    if milestones is not None:
+        task.milestones.filter(done_on__isnull=True).delete()
+        kept = {(m.due, m.title) for m in task.milestones.all()}
+        Milestone.objects.bulk_create([Milestone(task=task, due=d, title=t) for d, t in milestones if (d, t) not in kept])
+    audit.record(user, AuditEvent.Action.UPDATE if pk else AuditEvent.Action.CREATE, task, summary="保存重点任务",
+                 before=before, after={**audit.snapshot(task), "milestones": milestones_text(task)})
+    return task
+
+
+# --- writes: progress (keytasks.report, the responsible unit) ----------------------------------
+
+def can_report(user, task: KeyTask) -> bool:
+    if user is SYSTEM:
+        return True
+    return user.has_perm_code("keytasks.report") and user.unit_id == task.unit_id
+
+
+@transaction.atomic
+def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
+    """A progress report of the responsible unit: text and percent, optionally completing a
+    milestone, or (final) completing the task, which then stands at 100 %."""
+    task = KeyTask.objects.select_for_update().filter(pk=pk).first()
+    if task is None or (user is not SYSTEM and not visible(user).filter(pk=pk).exists()):
+        raise PermissionDenied("任务不存在或不在您的范围内")
+    if not can_report(user, task):
+        raise PermissionDenied("只有责任单位可以报送进展")
+    if task.is_done:
+        raise ValidationError("任务已完成，不再报送进展")
+    errors: dict = {}
+    text = _text(data, "text", 2000, errors, "请填写进展情况")
+    day, final = data.get("date") or timezone.localdate(), bool(data.get("final"))
+    percent = 100 if final else data.get("percent")
+    if not isinstance(day, dt.date) or day > timezone.localdate():
+        errors["date"] = "日期不能晚于今天"
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        errors["percent"] = "完成进度应为 0–100"
+    elif percent == 100 and not final:
+        errors["percent"] = "进度 100% 请勾选“任务完成”"
+    milestone = data.get("milestone")
+    if milestone is not None and (not isinstance(milestone, Milestone) or milestone.task_id != task.pk):
+        errors["milestone"] = "节点不属于该任务"
+    elif milestone is not None and milestone.done_on is not None:
+        errors["milestone"] = "该节点已完成"
+    if upload is not None:
+        try:
+            attachments.check_upload(upload)
+        except ValidationError as exc:
+            errors["attachment"] = "；".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(task, ["status", "percent", "done_on"])
+    entry = ProgressReport.objects.create(task=task, date=day, text=text, percent=percent, milestone=milestone,
+                                          final=final, reported_by=user)
+    if milestone is not None:
+        Milestone.objects.filter(pk=milestone.pk).update(done_on=day)
+    task.percent = percent
+    task.status = KeyTask.Status.DONE if final else KeyTask.Status.IN_PROGRESS
+    task.done_on = day if final else None
+    task.save(update_fields=["percent", "status", "done_on"])
+    if upload is not None:
+        attachments.attach(user, entry, upload, audit_on=task)
+    summary_text = "任务完成" if final else f"报送进展 {percent}%" + (f"，完成节点：{milestone.title}" if milestone else "")
+    audit.record(user, AuditEvent.Action.STATE if final else AuditEvent.Action.UPDATE, task, summary=summary_text,
+                 before=before, after={**audit.snapshot(task, ["status", "percent", "done_on"]), "report": text})
+    return entry
+
+
+# --- overdue reminders (anying tick) -------------------------------------------------------------
+
+def overdue_run(now: dt.datetime | None = None) -> int:
+    """Tell the responsible unit's reporters once per overdue task and per overdue milestone."""
+    today = timezone.localdate(now)
+    sent = 0
+    late_tasks = KeyTask.objects.exclude(status=KeyTask.Status.DONE).filter(due__lt=today,
+                                                                           overdue_notified_at__isnull=True)
+    for task in late_tasks.select_related("unit").order_by("id")[:1000]:
+        sent += _notify_once(KeyTask, task.pk, task, f"重点任务逾期：{task.task}", f"完成时限 {task.due:%Y-%m-%d}")
+    late_milestones = Milestone.objects.exclude(task__status=KeyTask.Status.DONE).filter(
+        done_on__isnull=True, due__lt=today, overdue_notified_at__isnull=True)
+    for milestone in late_milestones.select_related("task", "task__unit").order_by("id")[:1000]:
+        sent += _notify_once(Milestone, milestone.pk, milestone.task, f"重点任务节点逾期：{milestone.task.task}",
+                             f"{milestone.title}（时限 {milestone.due:%Y-%m-%d}）")
+    return sent
+
+
+def _notify_once(model, pk: int, task: KeyTask, title: str, body: str) -> int:
+    from django.urls import reverse
+
+    from anying.core.notifications import notify_many
+
+    with transaction.atomic():
+        if not model.objects.filter(pk=pk, overdue_notified_at__isnull=True).update(overdue_notified_at=timezone.now()):
+            return 0  # claimed by another run
+        users = [u for u in task.unit.users.filter(is_active=True) if u.has_perm_code("keytasks.report")]
+        url = reverse("keytask_detail", args=[task.pk])
+        notify_many((u, title, body, url) for u in users)
+        audit.record(None, AuditEvent.Action.STATE, task, summary=f"逾期提醒已发送：{body}")
+    return 1
+
+
+# --- export (附件1 layout) -------------------------------------------------------------------------
+
+HEADER = ["序号", "重点任务", "工作要求", "责任人", "责任领导", "完成时限", "进度", "状态"]
+
+
+def deadline_text(task: KeyTask) -> str:
+    lines = [f"{m.due:%m月%d日} {m.title}" for m in task.milestones.all()]
+    return "\n".join([*lines, f"{task.due:%Y年%m月%d日}前完成"])
+
+
+def status_text(task: KeyTask, today: dt.date) -> str:
+    if task.is_done:
+        return f"已完成（{task.done_on:%m月%d日}）" if task.done_on else "已完成"
+    late = task.overdue_on(today) or any(m.overdue_on(today) for m in task.milestones.all())
+    return f"{task.get_status_display()}（逾期）" if late else task.get_status_display()
+
+
+def xlsx(table: KeyTaskTable, tasks) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    today = timezone.localdate()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{table.year}年重点任务"
+    ws.append([table.title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(HEADER)
+    thin = Side(style="thin")
+    for task in tasks:
+        ws.append([task.number, task.task, task.requirements, task.person, task.leader, deadline_text(task),
+                   f"{task.percent}%", status_text(task, today)])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="center",
+                                       horizontal="center" if cell.column in (1, 4, 5, 7, 8) else "left")
+            if cell.row == 2:
+                cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGH", (6, 20, 50, 18, 16, 26, 8, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,166 @@
+"""Pages of 生产安全事故: the list with filters and export, a record with its investigation and
+回头看, the record/edit form and the 约谈 list. Enterprise users have no accident pages
+(oversight.view); writes need accidents.record and go through `accidents`."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anying.core import audit
+from anying.core.listing import paginate, parse_id, query_without
+from anying.core.models import AuditEvent, Region
+from anying.core.officialdoc import XLSX, download_as
+from anying.core.views import perm_required
+from anying.registry.models import Enterprise
+from anying.standards.models import AccidentType
+
+from . import accidents
+from .forms_accidents import AccidentForm, CloseForm, InterviewForm, InvestigationForm, LookBackForm
+from .models import Accident, AccidentGradeRule, Grade, Investigation
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    if value == "all":
+        return None
+    year = parse_id(value)
+    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@perm_required("oversight.view")
+def accident_list(request):
+    year = _year(request)
+    grade, region, kind = request.GET.get("grade", ""), parse_id(request.GET.get("region")), \
+        parse_id(request.GET.get("type"))
+    qs = accidents.filtered(request.user, year=year, grade=grade, region=region, accident_type=kind,
+                            enterprise=parse_id(request.GET.get("enterprise")),
+                            fatal=request.GET.get("fatal") == "1")
+    qs = qs.select_related("region", "industry", "enterprise", "accident_type")
+    if request.GET.get("export") == "xlsx":
+        title = f"{year}年生产安全事故台账" if year else "生产安全事故台账"
+        audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出{title}")
+        return download_as(accidents.xlsx(qs, title), f"生产安全事故_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    today = timezone.localdate()
+    return render(request, "oversight/accident_list.html", {
+        "page": paginate(request, qs), "qs_page": query_without(request, "page"),
+        "qs_export": query_without(request, "page", "export"),
+        "year": year, "years": range(today.year, today.year - 6, -1), "grade": grade, "grades": Grade.choices,
+        "region": region, "type": kind, "types": AccidentType.objects.filter(group="基本事故类型"),
+        "towns": Region.objects.filter(level=Region.Level.TOWN).filter(_town_scope(request.user)).order_by("path"),
+        "can_record": request.user.has_perm_code(accidents.PERM),
+        "totals": accidents.totals(qs),
+        "rules": AccidentGradeRule.objects.all(),
+    })
+
+
+def _town_scope(user) -> Q:
+    from anying.core.scope import region_subtree_q
+
+    return region_subtree_q(user, "")
+
+
+def _visible(user, pk) -> Accident:
+    return get_object_or_404(accidents.visible(user).select_related(
+        "region", "industry", "enterprise", "accident_type", "unit", "created_by"), pk=pk)
+
+
+@perm_required("oversight.view")
+def accident_detail(request, pk):
+    accident = _visible(request.user, pk)
+    investigation = Investigation.objects.filter(accident=accident).select_related("recorded_by").first()
+    can = request.user.has_perm_code(accidents.PERM)
+    year = timezone.localtime(accident.occurred_at).year
+    context = {
+        "accident": accident, "investigation": investigation, "can_record": can,
+        "lookbacks": accident.lookbacks.select_related("recorded_by"), "history": audit.history(accident)[:30],
+        "flagged": accident.enterprise_id and accidents.flagged_for_interview(accident.enterprise, year),
+        "year": year,
+    }
+    if can and accident.status != Accident.Status.CLOSED:
+        context["investigation_form"] = InvestigationForm(initial={
+            k: getattr(investigation, k) for k in accidents.INVESTIGATION_FIELDS} if investigation else
+            {"report_date": timezone.localdate()})
+        context["close_form"] = CloseForm(initial={"closed_on": timezone.localdate()})
+    if can and accident.status == Accident.Status.CLOSED:
+        context["lookback_form"] = LookBackForm(initial={"date": timezone.localdate()})
+    return render(request, "oversight/accident_detail.html", context)
+
+
+@perm_required(accidents.PERM)
+def accident_edit(request, pk=None):
+    from anying.core.http import submit
+
+    accident = _visible(request.user, pk) if pk else None
+    if accident and accident.status == Accident.Status.CLOSED:
+        raise Http404
+    form = AccidentForm(request.POST or None, user=request.user,
+                        initial=AccidentForm.initial_of(accident) if accident else {"reported_by": ""})
+    if accident:
+        save = lambda data: accidents.update(request.user, accident.pk, form.service_data())  # noqa: E731
+    else:
+        save = lambda data: accidents.record(request.user, form.service_data())  # noqa: E731
+    done = submit(request, form, save, lambda a: f"已保存事故记录（{a.get_grade_display()}）",
+                  lambda a: reverse("accident_detail", args=[a.pk]))
+    return done or render(request, "oversight/accident_form.html", {
+        "form": form, "accident": accident,
+        "picked": accident.enterprise if accident and accident.enterprise_id else None})
+
+
+@perm_required(accidents.PERM)
+def accident_enterprise_search(request):
+    """Registered enterprises of the user's scope by name, for the form's 事故单位 field."""
+    q = request.GET.get("party", "").strip()
+    found = list(Enterprise.objects.visible_to(request.user).filter(name__contains=q).select_related("region")
+                 .only("pk", "name", "region__name").order_by("name")[:8]) if len(q) >= 2 else []
+    return render(request, "oversight/_enterprise_choices.html", {"found": found, "q": q})
+
+
+ACTIONS = {
+    "investigation": (InvestigationForm, lambda user, pk, data: accidents.save_investigation(user, pk, data),
+                      "已保存调查记录"),
+    "start": (None, lambda user, pk, data: accidents.start_investigation(user, pk), "已开始调查"),
+    "close": (CloseForm, lambda user, pk, data: accidents.close(user, pk, data["closed_on"]), "已结案，一年后提醒回头看"),
+    "lookback": (LookBackForm, lambda user, pk, data: accidents.record_lookback(user, pk, data), "已记录回头看"),
+}
+
+
+@perm_required(accidents.PERM)
+@require_POST
+def accident_act(request, pk, name):
+    from django import forms
+
+    from anying.core.http import act
+
+    if name not in ACTIONS:
+        raise Http404
+    _visible(request.user, pk)
+    form_class, action, message = ACTIONS[name]
+    form = form_class(request.POST) if form_class else forms.Form(request.POST)
+    act(request, form, lambda data: action(request.user, pk, data), message)
+    return redirect("accident_detail", pk=pk)
+
+
+@perm_required("oversight.view")
+def interview_list(request):
+    year = _year(request) or timezone.localdate().year
+    today = timezone.localdate()
+    return render(request, "oversight/accident_interviews.html", {
+        "rows": accidents.interview_candidates(request.user, year), "year": year,
+        "years": range(today.year, today.year - 6, -1), "form": InterviewForm(initial={"held_on": today}),
+        "can_record": request.user.has_perm_code(accidents.PERM)})
+
+
+@perm_required(accidents.PERM)
+@require_POST
+def interview_record(request, year, enterprise_id):
+    from anying.core.http import act
+
+    get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
+    act(request, InterviewForm(request.POST),
+        lambda data: accidents.record_interview(request.user, enterprise_id, year, data), "已记录约谈")
+    return redirect(f"{reverse('accident_interviews')}?year={year}")
