@@ -1,5 +1,6 @@
 """What every list page shares: sorting by whitelisted columns, pagination, query strings."""
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.core.paginator import Paginator
@@ -19,6 +20,14 @@ def parse_id(value) -> int | None:
     if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+def parse_date_param(value) -> dt.date | None:
+    """A date from a URL (2026-01-31); anything else is None, so a bad link lists unfiltered."""
+    try:
+        return dt.date.fromisoformat((value or "").strip()[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def sort(request, qs, columns: dict[str, str], default: str):

@@ -476,7 +476,8 @@ class HazardTally(Tally):
 
 
 class HazardDueTally(Tally):
-    """Open hazards by region, industry, level and deadline: overdue = the rows before today."""
+    """Hazards to rectify (已登记/整改中) by region, industry, level and deadline: overdue = the
+    rows before today."""
 
     deadline = models.DateField()
 

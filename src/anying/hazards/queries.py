@@ -40,6 +40,8 @@ class HazardFilter(Schema):
     enterprise: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    closed_from: dt.date | None = None  # 销号日期, for the dashboard's "closed this month" figures
+    closed_to: dt.date | None = None
 
     @classmethod
     def from_params(cls, params) -> HazardFilter:
@@ -117,6 +119,10 @@ class HazardFilter(Schema):
             qs = qs.filter(found_on__gte=self.date_from)
         if self.date_to:
             qs = qs.filter(found_on__lte=self.date_to)
+        if self.closed_from:
+            qs = qs.filter(closed_on__gte=self.closed_from)
+        if self.closed_to:
+            qs = qs.filter(closed_on__lte=self.closed_to)
         return qs
 
 

@@ -26,7 +26,9 @@ TALLIES = (HazardTally, HazardDueTally, HazardMonthTally)
 PLACE = ("region_id", "industry_id", "level")
 KEYS = {"HazardTally": (*PLACE, "channel", "status"), "HazardDueTally": (*PLACE, "deadline"),
         "HazardMonthTally": (*PLACE, "month", "kind")}
-OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING, Hazard.Status.SUBMITTED]
+# A hazard awaiting review (待复查) is with the regulator, not late: overdue counts only these,
+# as the hazard list's 逾期 filter does (hazards.queries.overdue).
+LATE_STATES = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
 
 
 def _month(day: date) -> date:
@@ -38,7 +40,7 @@ def keys(h: Hazard) -> list[tuple]:
     place = (h.region_id, h.industry_id, h.level)
     rows = [(HazardTally, (*place, h.channel, h.status)),
             (HazardMonthTally, (*place, _month(h.found_on), "found"))]
-    if h.status != Hazard.Status.CLOSED and h.deadline:
+    if h.status in LATE_STATES and h.deadline:
         rows.append((HazardDueTally, (*place, h.deadline)))
     if h.status == Hazard.Status.CLOSED and h.closed_on:
         rows.append((HazardMonthTally, (*place, _month(h.closed_on), "closed")))
@@ -86,7 +88,7 @@ def recount(hazards=None) -> dict:
     place = PLACE
     counted = {
         "HazardTally": hazards.objects.values(*place, "channel", "status"),
-        "HazardDueTally": hazards.objects.exclude(status=closed).filter(deadline__isnull=False)
+        "HazardDueTally": hazards.objects.filter(status__in=LATE_STATES, deadline__isnull=False)
         .values(*place, "deadline"),
     }
     for name, qs in counted.items():

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
-from anying.core.listing import paginate, parse_id, query_without
+from anying.core.listing import paginate, parse_date_param, parse_id, query_without
 from anying.core.models import Organisation, User
 from anying.core.officialdoc import XLSX, download, download_as
 from anying.core.views import perm_required
@@ -303,6 +303,11 @@ def draw_public(request, token):
 def inspection_list(request):
     qs = records.with_open_findings(Inspection.objects.visible_to(request.user)
                                     .select_related("enterprise", "region", "unit").order_by("-inspected_on", "-id"))
+    # the dashboard's "this year's inspections" links here with its date range
+    for param, lookup in (("date_from", "inspected_on__gte"), ("date_to", "inspected_on__lte")):
+        day = parse_date_param(request.GET.get(param))
+        if day:
+            qs = qs.filter(**{lookup: day})
     return _by_status(request, qs, Inspection.Status, "inspections/inspection_list.html")
 
 

@@ -1,0 +1,234 @@
+"""The 综合监管 dashboard (issue #6 point 5): each figure of a user's scope with the address of
+the records behind it.
+
+Hazard figures come from the rollups (hazards/rollups.py) — grouped sums over a few thousand
+tally rows whatever the size of the hazard table; the other modules' figures are counts over
+their own (much smaller) tables through the same scope rule. bench/run_dashboard.py measures
+it at 1M and 10M hazards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from anying.core.models import Industry, Region
+from anying.core.scope import unit_region_path
+from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally, Supervision
+from anying.inspections.models import Inspection, Penalty
+from anying.registry import risks, standardization
+from anying.tips.escalation import overdue_q as tip_overdue_q
+from anying.tips.models import Tip
+
+from . import accidents, keytasks
+
+H = Hazard.Status
+OPEN = [H.REGISTERED, H.RECTIFYING, H.SUBMITTED]
+LEVELS = [(Hazard.Level.MAJOR, "重大"), (Hazard.Level.GENERAL, "一般")]
+
+
+def hazard_url(**params) -> str:
+    """The hazard list filtered to exactly the hazards a figure counts."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("hazard_list") + (f"?{query}" if query else "")
+
+
+def months_back(today: dt.date, count: int) -> list[dt.date]:
+    """The first days of the last `count` months, oldest first, this month last."""
+    first = today.replace(day=1)
+    out = []
+    for _ in range(count):
+        out.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return out[::-1]
+
+
+def month_end(first: dt.date) -> dt.date:
+    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class HazardFigures:
+    open: dict = field(default_factory=dict)  # level → n
+    overdue: dict = field(default_factory=dict)
+    closed: dict = field(default_factory=dict)
+    total: int = 0
+    channels: list = field(default_factory=list)  # [(code, label, n, url)]
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open.values())
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue.values())
+
+    @property
+    def closed_total(self) -> int:
+        return sum(self.closed.values())
+
+    @property
+    def closure_rate(self) -> float | None:
+        return rate(self.closed_total, self.total)
+
+
+def hazards(user, today: dt.date) -> HazardFigures:
+    figures = HazardFigures()
+    tallies = HazardTally.objects.visible_to(user)
+    for level, _ in LEVELS:
+        figures.open[level] = figures.overdue[level] = figures.closed[level] = 0
+    by_channel: dict = {}
+    for row in tallies.values("status", "level", "channel").annotate(s=Sum("n")).order_by():
+        n = row["s"] or 0
+        figures.total += n
+        target = figures.closed if row["status"] == H.CLOSED else figures.open
+        target[row["level"]] = target.get(row["level"], 0) + n
+        by_channel[row["channel"]] = by_channel.get(row["channel"], 0) + n
+    for row in (HazardDueTally.objects.visible_to(user).filter(deadline__lt=today)
+                .values("level").annotate(s=Sum("n")).order_by()):
+        figures.overdue[row["level"]] = row["s"] or 0
+    figures.channels = [(code, label, by_channel.get(code, 0), hazard_url(channel=code))
+                        for code, label in Hazard.Channel.choices]
+    return figures
+
+
+def trend(user, today: dt.date, months: int = 12) -> dict:
+    """Hazards found and closed per month (the last `months` months)."""
+    firsts = months_back(today, months)
+    found = dict.fromkeys(firsts, 0)
+    closed = dict.fromkeys(firsts, 0)
+    rows = (HazardMonthTally.objects.visible_to(user).filter(month__gte=firsts[0])
+            .values("month", "kind").annotate(s=Sum("n")).order_by())
+    for row in rows:
+        target = found if row["kind"] == "found" else closed
+        if row["month"] in target:
+            target[row["month"]] += row["s"] or 0
+    return {
+        "labels": [f"{m:%Y-%m}" for m in firsts],
+        "found": [found[m] for m in firsts],
+        "closed": [closed[m] for m in firsts],
+        "found_urls": [hazard_url(date_from=m.isoformat(), date_to=month_end(m).isoformat()) for m in firsts],
+        "closed_urls": [hazard_url(status="closed", closed_from=m.isoformat(), closed_to=month_end(m).isoformat())
+                        for m in firsts],
+    }
+
+
+def _child_regions(user) -> tuple[list[Region], dict[str, Region]]:
+    """The regions one level below the user's own (the towns, for a district user); a town
+    user's table has one row, the town itself."""
+    path = unit_region_path(user)
+    own = Region.objects.get(path=path)
+    children = list(Region.objects.filter(parent=own).order_by("sort", "name"))
+    rows = children or [own]
+    return rows, {r.path: r for r in rows}
+
+
+def _row_for(region_path: str, by_path: dict[str, Region]) -> Region | None:
+    for path, region in by_path.items():
+        if region_path.startswith(path):
+            return region
+    return None
+
+
+def region_industry_table(user, today: dt.date) -> dict:
+    """一张表: open hazards by region (rows) × industry (columns), with each row's major, overdue
+    and closed counts and closure rate; every cell links to its hazards."""
+    rows, by_path = _child_regions(user)
+    cells: dict = {}
+    per_row: dict = {r.pk: {"open": 0, "major": 0, "closed": 0, "total": 0, "overdue": 0} for r in rows}
+    region_paths = dict(Region.objects.filter(
+        pk__in=HazardTally.objects.visible_to(user).values("region_id")).values_list("pk", "path"))
+    industries: set = set()
+    for row in (HazardTally.objects.visible_to(user).values("region_id", "industry_id", "level", "status")
+                .annotate(s=Sum("n")).order_by()):
+        region = _row_for(region_paths.get(row["region_id"], ""), by_path)
+        if region is None or not row["s"]:
+            continue
+        figures = per_row[region.pk]
+        figures["total"] += row["s"]
+        if row["status"] == H.CLOSED:
+            figures["closed"] += row["s"]
+            continue
+        figures["open"] += row["s"]
+        if row["level"] == Hazard.Level.MAJOR:
+            figures["major"] += row["s"]
+        industries.add(row["industry_id"])
+        cells[(region.pk, row["industry_id"])] = cells.get((region.pk, row["industry_id"]), 0) + row["s"]
+    for row in (HazardDueTally.objects.visible_to(user).filter(deadline__lt=today)
+                .values("region_id").annotate(s=Sum("n")).order_by()):
+        region = _row_for(region_paths.get(row["region_id"], ""), by_path)
+        if region is not None:
+            per_row[region.pk]["overdue"] += row["s"] or 0
+    columns = list(Industry.objects.filter(pk__in=industries).order_by("path"))
+    table = []
+    for region in rows:
+        figures = per_row[region.pk]
+        table.append({
+            "region": region, "url": hazard_url(region=region.pk, status="open"),
+            "cells": [(cells.get((region.pk, i.pk), 0), hazard_url(region=region.pk, industry=i.pk, status="open"))
+                      for i in columns],
+            "major_url": hazard_url(region=region.pk, level="major", status="open"),
+            "overdue_url": hazard_url(region=region.pk, overdue=1),
+            "closed_url": hazard_url(region=region.pk, status="closed"),
+            "closure_rate": rate(figures["closed"], figures["total"]), **figures})
+    totals = [sum(r["cells"][i][0] for r in table) for i in range(len(columns))]
+    return {"columns": [(i, hazard_url(industry=i.pk, status="open")) for i in columns], "rows": table,
+            "totals": totals}
+
+
+def supervised(user) -> dict:
+    """Open major hazards and how many of them are under 督办."""
+    majors = Hazard.objects.visible_to(user).filter(level=Hazard.Level.MAJOR, status__in=OPEN)
+    under = Supervision.objects.filter(hazard__in=majors).values("hazard_id").distinct().count()
+    return {"under_supervision": under, "url": reverse("hazard_issue_list")}
+
+
+def inspections(user, today: dt.date) -> dict:
+    """This year's inspections, findings and fines (三个强度 in brief)."""
+    start = dt.date(today.year, 1, 1)
+    figures = Inspection.objects.visible_to(user).filter(inspected_on__gte=start, inspected_on__lte=today) \
+        .aggregate(n=Count("id"), findings=Sum("findings"))
+    fines = Penalty.objects.visible_to(user).filter(decided_on__gte=start, decided_on__lte=today) \
+        .aggregate(n=Count("id"), amount=Sum("amount"))
+    n, found = figures["n"] or 0, figures["findings"] or 0
+    return {"count": n, "findings": found, "per_inspection": round(found / n, 2) if n else None,
+            "penalties": fines["n"] or 0, "fines": fines["amount"] or 0,
+            "url": reverse("inspection_list") + f"?date_from={start:%Y-%m-%d}&date_to={today:%Y-%m-%d}",
+            "intensity_url": reverse("intensity_report") + f"?month={today:%Y-%m}",
+            "penalty_url": reverse("penalty_list")}
+
+
+def tips(user, today: dt.date) -> dict:
+    start = dt.date(today.year, 1, 1)
+    figures = Tip.objects.visible_to(user).aggregate(
+        year=Count("id", filter=Q(received_at__date__gte=start)),
+        replied=Count("id", filter=Q(received_at__date__gte=start, replied_at__isnull=False)),
+        open=Count("id", filter=~Q(status=Tip.Status.CLOSED)),
+        overdue=Count("id", filter=tip_overdue_q(today)))
+    return {**figures, "reply_rate": rate(figures["replied"], figures["year"]),
+            "url": reverse("tip_stats"), "open_url": reverse("tip_list") + "?status=open",
+            "overdue_url": reverse("tip_list") + "?overdue=1"}
+
+
+def build(user, today: dt.date) -> dict:
+    """Everything the dashboard page shows, for `user`'s scope."""
+    return {
+        "today": today,
+        "hazards": hazards(user, today),
+        "trend": trend(user, today),
+        "table": region_industry_table(user, today),
+        "supervised": supervised(user),
+        "inspections": inspections(user, today),
+        "tips": tips(user, today),
+        "standardization": standardization.summary(user, today.year),
+        "risks": risks.summary(user),
+        "key_tasks": keytasks.summary(user, today.year),
+        "accidents": accidents.summary(user, dt.date(today.year, 1, 1), today),
+    }
