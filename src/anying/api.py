@@ -15,6 +15,7 @@ from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_keytasks import router as keytasks_router
 from anying.registry.api import router as registry_router
+from anying.registry.risk_api import router as risk_points_router
 from anying.tips.api import router as tips_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
@@ -23,6 +24,7 @@ api.add_router("/enterprises", registry_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/tips", tips_router)
+api.add_router("/risk-points", risk_points_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/key-tasks", keytasks_router)
 

@@ -19,7 +19,7 @@ from anying.core.models import AuditEvent, Industry
 from anying.core.officialdoc import XLSX, download_as
 from anying.core.views import perm_required
 from anying.standards import riskbands
-from anying.standards.models import LEVEL_COLOUR, RiskBand, RiskFactor, RiskLevel, RiskMethod
+from anying.standards.models import LEVEL_COLOUR, RiskFactor, RiskLevel, RiskMethod
 
 from . import risks
 from .models import RiskArea, RiskPoint
@@ -164,10 +164,11 @@ def risk_config(request):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         return redirect("risk_config")
-    bands = {m: list(RiskBand.objects.filter(method=m)) for m in RiskMethod.values}
+    bands = {m: risks.configured_bands(m) for m in RiskMethod.values}
     return render(request, "registry/risks/config.html", {
-        "forms": [(m, label, BandsForm(method=m, bands=bands[m], prefix=m), sorted(bands[m], key=lambda b: -b.lower))
-                  for m, label in RiskMethod.choices],
+        "forms": [(m, label, BandsForm(method=m, bands=bands[m], prefix=m), riskbands.describe(bands[m], SYMBOL[m]),
+                   sorted({b.source for b in bands[m]})) for m, label in RiskMethod.choices],
+        "level_labels": dict(RiskLevel.choices),
         "factors": [(f, FactorForm(prefix=f"f{f.pk}", initial={"value": risks.num(f.value),
                                                                "description": f.description}))
                     for f in RiskFactor.objects.all()],
