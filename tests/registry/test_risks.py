@@ -14,7 +14,7 @@ from anying.core.services import create_token
 from anying.registry import risks
 from anying.registry.models import RiskPoint
 from anying.standards import riskbands
-from anying.standards.models import RiskBand, RiskFactor, RiskLevel
+from anying.standards.models import RiskBand, RiskFactor
 
 L_VALUES = ["10", "6", "3", "1", "0.5", "0.2", "0.1"]
 E_VALUES = ["10", "6", "3", "2", "1", "0.5"]
@@ -53,10 +53,11 @@ def test_default_bands_cite_their_source(db):
 def test_every_achievable_lec_product_lands_in_its_band(db):
     bands = risks.configured_bands("lec")
     products = set()
-    for l, e, c in itertools.product(L_VALUES, E_VALUES, C_VALUES):
-        score, level = risks.assess("lec", Decimal(l), Decimal(e), Decimal(c), bands=bands)
-        assert score == Decimal(l) * Decimal(e) * Decimal(c)
-        assert level == expected_lec(score), (l, e, c, score)
+    for like, exposure, consequence in itertools.product(L_VALUES, E_VALUES, C_VALUES):
+        factors = (Decimal(like), Decimal(exposure), Decimal(consequence))
+        score, level = risks.assess("lec", *factors, bands=bands)
+        assert score == factors[0] * factors[1] * factors[2]
+        assert level == expected_lec(score), (factors, score)
         products.add(score)
     assert len(list(itertools.product(L_VALUES, E_VALUES, C_VALUES))) == 252
     # 20 and 70 are products of the tables (tested above); 160 and 320 are not, so no assessment
@@ -170,7 +171,7 @@ def point(ent, users):
         data = {"area": area, "activity": "数控车床", "hazard": "卷入", "method": method, "responsible": "张三",
                 "accident_type": AccidentType.objects.get(code="WSA10004"), "control_engineering": "防护罩"}
         for prefix, values in (("inherent_", inherent), ("residual_", residual)):
-            data.update({f"{prefix}{k}": (None if v is None else Decimal(str(v))) for k, v in zip("lec", values)})
+            data.update({f"{prefix}{k}": (None if v is None else Decimal(str(v))) for k, v in zip("lec", values, strict=True)})
         return risks.save_point(users[actor] if actor else None, target, data)
 
     return make

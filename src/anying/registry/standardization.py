@@ -123,9 +123,11 @@ def parse_target(text: str) -> int | None:
 
 
 @transaction.atomic
-def save_targets(actor, year: int, values: dict[int, tuple[int | None, int | None]], source: str = "") -> int:
+def save_targets(actor, year: int, values: dict[int, tuple[int | None, int | None]], source: str = "",
+                 *, record_empty: bool = False) -> int:
     """Set the targets of towns (region id → (total, of which above-scale)) for a year; returns
-    how many changed. Only towns of the admin's own territory."""
+    how many changed. Only towns of the admin's own territory. A town left blank gets no row
+    unless `record_empty` (a file that says "/" for it)."""
     require(actor, "oversight.configure")
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": "年度应在 2000–2100 之间"})
@@ -141,6 +143,8 @@ def save_targets(actor, year: int, values: dict[int, tuple[int | None, int | Non
         if total is not None and above is not None and above > total:
             raise ValidationError(f"{towns[region_id].name}：规上企业达标数不能多于工业企业达标数")
         target = stored.get(region_id) or StandardizationTarget(region=towns[region_id], year=year)
+        if target.pk is None and total is None and above is None and not record_empty:
+            continue
         before = audit.snapshot(target, ["target_total", "target_above_scale", "source"]) if target.pk else None
         target.target_total, target.target_above_scale = total, above
         target.source = (source or target.source)[:300]
@@ -165,7 +169,8 @@ def load_file_targets(year: int) -> int:
     """The seed's 2022 targets, set for `year` (the demo uses the current year so they show)."""
     towns = dict(Region.objects.filter(level=Region.Level.TOWN).values_list("name", "id"))
     values = {towns[name]: (total, above) for name, total, above in file_targets() if name in towns}
-    return save_targets(SYSTEM, year, values, source=TARGETS_SOURCE + (f"，用作 {year} 年演示数据" if year != 2022 else ""))
+    return save_targets(SYSTEM, year, values, source=TARGETS_SOURCE + (f"，用作 {year} 年演示数据" if year != 2022 else ""),
+                        record_empty=True)
 
 
 # --- 未达标及需复评 ----------------------------------------------------------------------------
