@@ -363,3 +363,10 @@ def test_interview_page(record, ent, users, login):
                                                                      "notes": "约谈企业主要负责人"})
     assert Interview.objects.filter(enterprise=ent, year=year).exists()
     assert login(users["hufeng"]).get(f"/oversight/accidents/interviews/?year={year}").context["rows"] == []
+
+
+def test_enterprise_search_is_scoped(ent, other, users, login):
+    search = "/oversight/accidents/enterprises/"
+    assert login(users["jiuxian"]).get(search, {"party": "虎峰建材"}).context["found"] == []
+    assert login(users["jiuxian"]).get(search, {"party": "旧县机械"}).context["found"] == [ent]
+    assert login(users["admin"]).get(search, {"party": "虎峰建材"}).context["found"] == [other]

@@ -24,7 +24,8 @@ class AccidentForm(Styled, forms.Form):
     accident_type = forms.ModelChoiceField(label="事故类型（GB 6441-2025）",
                                            queryset=AccidentType.objects.filter(group="基本事故类型"))
     deaths = forms.IntegerField(label="死亡人数", min_value=0, max_value=100000, initial=0)
-    serious_injuries = forms.IntegerField(label="重伤人数（含急性工业中毒）", min_value=0, max_value=100000, initial=0)
+    serious_injuries = forms.IntegerField(label="重伤人数", min_value=0, max_value=100000, initial=0,
+                                          help_text="含急性工业中毒")
     minor_injuries = forms.IntegerField(label="轻伤人数", min_value=0, max_value=100000, initial=0)
     direct_loss = forms.DecimalField(label="直接经济损失（元）", min_value=0, max_digits=16, decimal_places=2, initial=0)
     summary = forms.CharField(label="事故经过", widget=forms.Textarea(attrs={"rows": 4}))
