@@ -178,9 +178,13 @@ def save_task(user, data: dict, pk: int | None = None, *, milestones: list[tuple
         setattr(task, key, value)
     task.save()
     if milestones is not None:
-        task.milestones.filter(done_on__isnull=True).delete()
-        kept = {(m.due, m.title) for m in task.milestones.all()}
-        Milestone.objects.bulk_create([Milestone(task=task, due=d, title=t) for d, t in milestones if (d, t) not in kept])
+        # unchanged milestones stay (with their completion and reminder); completed ones are history
+        wanted = set(milestones)
+        existing = list(task.milestones.all())
+        Milestone.objects.filter(pk__in=[m.pk for m in existing
+                                         if m.done_on is None and (m.due, m.title) not in wanted]).delete()
+        kept = {(m.due, m.title) for m in existing}
+        Milestone.objects.bulk_create([Milestone(task=task, due=d, title=t) for d, t in sorted(wanted - kept)])
     audit.record(user, AuditEvent.Action.UPDATE if pk else AuditEvent.Action.CREATE, task, summary="保存重点任务",
                  before=before, after={**audit.snapshot(task), "milestones": milestones_text(task)})
     return task
