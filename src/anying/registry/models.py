@@ -299,6 +299,14 @@ class RiskPoint(models.Model):
         return LEVEL_COLOUR[self.level][0]
 
     @property
+    def inherent_text(self) -> str:
+        return format(self.inherent_score.normalize(), "f")
+
+    @property
+    def residual_text(self) -> str:
+        return format(self.residual_score.normalize(), "f")
+
+    @property
     def controls(self) -> list[tuple[str, str]]:
         return [(self._meta.get_field(f).verbose_name, getattr(self, f)) for f in CONTROL_FIELDS if getattr(self, f)]
 

@@ -36,6 +36,9 @@ PLAN_COLOURS = {RiskLevel.MAJOR: ("#d32f2f", "#fff"), RiskLevel.LARGER: ("#f57c0
 SYMBOL = {RiskMethod.LEC: "D", RiskMethod.LS: "R"}
 
 
+PLAN_MIN_HEIGHT = 40  # the plan grows with its lowest area; 100 × 40 at least
+
+
 def _risks_url(ent) -> str:
     return reverse("enterprise_risks", args=[ent.pk])
 
@@ -60,7 +63,7 @@ def enterprise_risks(request, pk):
     counts = {level: sum(1 for p in points if p.level == level) for level in RiskLevel.values}
     return render(request, "registry/risks/enterprise.html", {
         "ent": ent, "areas": areas, "points": points, "legend": LEGEND, "counts": counts,
-        "plan_height": max([a.y + a.h for a in areas] + [RiskArea.PLAN_WIDTH]) + 1,
+        "plan_height": max([a.y + a.h for a in areas] + [PLAN_MIN_HEIGHT]) + 1,
         "can_assess": can_assess, "area_form": form, "today": timezone.localdate()})
 
 

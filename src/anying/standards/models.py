@@ -108,7 +108,7 @@ class RiskFactor(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "LEC 取值表"
-        ordering = ["factor", "sort"]
+        ordering = ["sort", "id"]  # the file's order: L, E, C, each from the highest value
         constraints = [models.UniqueConstraint(fields=["factor", "value"], name="one_lec_value_per_factor")]
 
     def __str__(self) -> str:
