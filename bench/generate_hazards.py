@@ -39,45 +39,70 @@ def pick(rng: random.Random, weighted: list[tuple]) -> str:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def insert(count: int, seed: int) -> int:
-    from django.db import transaction
+COLUMNS = ["enterprise", "region", "industry", "organisation", "place", "description", "level", "category",
+           "criterion", "channel", "found_by", "found_on", "status", "responsible_person", "measures", "deadline",
+           "closed_on", "review_due", "version", "created_at", "is_demo"]
 
+
+def rows_for(rng: random.Random, picks, criteria: list[int], today: date, now) -> list[tuple]:
+    """One chunk of hazards as plain tuples in COLUMNS order (no model instances: 10M rows)."""
+    out = []
+    for e_id, region, industry, org in picks:
+        major = rng.random() < MAJOR_SHARE
+        closed = rng.random() < CLOSED_SHARE
+        # Open hazards are recent; closed ones spread over two years.
+        found = today - timedelta(days=rng.randrange(730 if closed else 120))
+        deadline = found + timedelta(days=rng.choice((7, 15, 30, 60, 90)) * (2 if major else 1))
+        status = "closed" if closed else pick(rng, OPEN_MIX)
+        if status in ("registered", "rectifying"):  # most open ones are on time, some overdue
+            overdue = rng.random() < OVERDUE_SHARE
+            if overdue != (deadline < today):
+                deadline = today + timedelta(days=rng.randrange(-40, 0) if overdue else rng.randrange(1, 60))
+        place = rng.choice(PLACES)
+        out.append((
+            e_id, region, industry, org, place, f"{place}{rng.choice(PROBLEMS)}", "major" if major else "general",
+            rng.choice(("site", "site", "management")), rng.choice(criteria) if major else None,
+            pick(rng, CHANNELS), MARK, found, status, rng.choice(PEOPLE) + rng.choice("伟强军勇敏静丽磊洋"),
+            "立即整改，落实责任人" if status != "registered" else "", deadline,
+            min(today, deadline - timedelta(days=rng.randrange(5))) if closed else None,
+            today + timedelta(days=rng.randrange(-3, 10)) if status == "submitted" else None, 0, now, False))
+    return out
+
+
+def write(rows: list[tuple]) -> None:
+    """PostgreSQL: COPY (about ten times bulk_create's rate); SQLite: one executemany."""
+    from django.db import connection, transaction
+
+    from anying.core.bulk import insert_rows
     from anying.hazards.models import Hazard
+
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            insert_rows(Hazard, COLUMNS, rows)
+            return
+        columns = ", ".join(Hazard._meta.get_field(name).column for name in COLUMNS)
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {Hazard._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def insert(count: int, seed: int) -> int:
+    from django.utils import timezone
+
     from anying.registry.models import Enterprise
     from anying.standards.models import Criterion
 
-    rng, today = random.Random(seed), date.today()
+    rng, today, now = random.Random(seed), date.today(), timezone.now()
     ents = list(Enterprise.objects.values_list("pk", "region_id", "industry_id", "organisation_id"))
     # Some enterprises have many hazards, most a few: log-normal weights.
     weights = [rng.lognormvariate(0, 1) for _ in ents]
     criteria = list(Criterion.objects.filter(criteria_set__code="gongmao_2023", is_item=True).values_list("pk", flat=True))
     assert ents and criteria, "run generate.py first (enterprises) and the standards migrations (criteria)"
     for start in range(0, count, CHUNK):
-        rows = []
-        for e_id, region, industry, org in rng.choices(ents, weights, k=min(CHUNK, count - start)):
-            major = rng.random() < MAJOR_SHARE
-            closed = rng.random() < CLOSED_SHARE
-            # Open hazards are recent; closed ones spread over two years.
-            found = today - timedelta(days=rng.randrange(730 if closed else 120))
-            deadline = found + timedelta(days=rng.choice((7, 15, 30, 60, 90)) * (2 if major else 1))
-            status = "closed" if closed else pick(rng, OPEN_MIX)
-            if status in ("registered", "rectifying"):  # most open ones are on time, some overdue
-                overdue = rng.random() < OVERDUE_SHARE
-                if overdue != (deadline < today):
-                    deadline = today + timedelta(days=rng.randrange(-40, 0) if overdue else rng.randrange(1, 60))
-            place = rng.choice(PLACES)
-            rows.append(Hazard(
-                enterprise_id=e_id, region_id=region, industry_id=industry, organisation_id=org,
-                place=place, description=f"{place}{rng.choice(PROBLEMS)}", level="major" if major else "general",
-                category=rng.choice(("site", "site", "management")), criterion_id=rng.choice(criteria) if major else None,
-                channel=pick(rng, CHANNELS), found_by=MARK, found_on=found, status=status,
-                responsible_person=rng.choice(PEOPLE) + rng.choice("伟强军勇敏静丽磊洋"),
-                measures="立即整改，落实责任人" if status != "registered" else "", deadline=deadline,
-                closed_on=min(today, deadline - timedelta(days=rng.randrange(5))) if closed else None,
-                review_due=today + timedelta(days=rng.randrange(-3, 10)) if status == "submitted" else None))
-        with transaction.atomic():
-            Hazard.objects.bulk_create(rows, batch_size=2000)
-        print(f"  {start + len(rows):>9,} hazards", flush=True)
+        write(rows_for(rng, rng.choices(ents, weights, k=min(CHUNK, count - start)), criteria, today, now))
+        if (start // CHUNK) % 10 == 0 or start + CHUNK >= count:
+            print(f"  {min(start + CHUNK, count):>10,} hazards", flush=True)
     return count
 
 
@@ -151,6 +176,7 @@ def main() -> None:
     started = time.perf_counter()
     if args.overdue is not None:
         print(f"{set_overdue(args.overdue):,} hazards 20 days overdue in {time.perf_counter() - started:.1f} s")
+        rebuild_rollups()
         return
     if args.reset:
         print(f"reset: deleted {reset():,} bench hazards in {time.perf_counter() - started:.1f} s")
@@ -161,6 +187,15 @@ def main() -> None:
     started = time.perf_counter()
     analyze()
     print(f"analyze: {time.perf_counter() - started:.1f} s; bench hazards: {bench_hazards().count():,}")
+    rebuild_rollups()
+
+
+def rebuild_rollups() -> None:
+    """The rows went in (or changed) past the services, so the dashboard's tallies are recounted."""
+    from anying.hazards import rollups
+
+    started = time.perf_counter()
+    print(f"rollups rebuilt: {rollups.rebuild():,} tally rows in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

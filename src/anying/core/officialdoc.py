@@ -26,6 +26,26 @@ def download(content: bytes, filename: str):
 
 
 @dataclass
+class Section:
+    """A headed part of a longer document (a report): paragraphs, tables and chart images in
+    the order given as `blocks`: ("p", text), ("table", (header, rows)), ("image", (png, caption))."""
+    heading: str
+    blocks: list[tuple[str, object]] = field(default_factory=list)
+
+    def p(self, text: str) -> Section:
+        self.blocks.append(("p", text))
+        return self
+
+    def table(self, header: list[str], rows: list[list]) -> Section:
+        self.blocks.append(("table", (header, rows)))
+        return self
+
+    def image(self, png: bytes, caption: str) -> Section:
+        self.blocks.append(("image", (png, caption)))
+        return self
+
+
+@dataclass
 class OfficialDocument:
     title: str
     number: str = ""
@@ -35,11 +55,12 @@ class OfficialDocument:
     signatures: list[str] = field(default_factory=list)  # lines above the sign-off (签名栏)
     unit: str = ""
     date: dt.date | None = None
+    sections: list[Section] = field(default_factory=list)
 
     def render(self) -> bytes:
         from docx import Document
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt
+        from docx.shared import Cm, Pt
 
         doc = Document()
         style = doc.styles["Normal"]
@@ -55,13 +76,22 @@ class OfficialDocument:
         for text in self.paragraphs:
             doc.add_paragraph(f"　　{text}")
         for header, rows in self.tables:
-            table = doc.add_table(rows=1, cols=len(header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, header, strict=True):
-                cell.text = text
-            for row in rows:
-                for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = str(text)
+            _table(doc, header, rows)
+        for section in self.sections:
+            heading = doc.add_paragraph()
+            run = heading.add_run(section.heading)
+            run.bold, run.font.size = True, Pt(16)
+            for kind, content in section.blocks:
+                if kind == "p":
+                    doc.add_paragraph(f"　　{content}")
+                elif kind == "table":
+                    _table(doc, *content)
+                else:
+                    png, caption = content
+                    doc.add_picture(io.BytesIO(png), width=Cm(15.5))
+                    note = doc.add_paragraph(caption)
+                    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    note.runs[0].font.size = Pt(10.5)
         for line in self.signatures:
             doc.add_paragraph(line)
         if self.unit or self.date:
@@ -70,3 +100,13 @@ class OfficialDocument:
         buffer = io.BytesIO()
         doc.save(buffer)
         return buffer.getvalue()
+
+
+def _table(doc, header: list[str], rows: list[list]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = str(text)

@@ -33,14 +33,15 @@ _TIPS_DESK = _TIPS_HANDLE | {"tips.assign", "tips.view_contact"}
 # inspectors who guide it may record them too. Every government role reads the dashboard,
 # rankings, reports, key tasks and accidents of its scope (oversight.view); the 区安委办 (district
 # admin) configures thresholds, targets, indicators and report schedules (oversight.configure).
-# Units report progress on their own key tasks; inspectors record accidents.
+# Units report progress on their own key tasks; inspectors record accidents; each unit may
+# generate the periodic reports of its own scope (a town its town's 周调度).
 _OVERSIGHT = {"oversight.view"}
-_OVERSIGHT_WORK = _OVERSIGHT | {"risk.assess", "keytasks.report", "accidents.record"}
+_OVERSIGHT_WORK = _OVERSIGHT | {"risk.assess", "keytasks.report", "accidents.record", "reports.generate"}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.DISTRICT_ADMIN: _INSPECT | _TIPS_DESK | _OVERSIGHT_WORK | {
         "core.manage_units", "core.manage_users", "core.view_audit", "inspections.approve", "tips.reward",
-        "tips.approve_reward", "tips.configure", "oversight.configure", "keytasks.manage", "reports.generate"},
+        "tips.approve_reward", "tips.configure", "oversight.configure", "keytasks.manage"},
     Role.DEPT_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
     Role.TOWN_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
     # 分管领导 approves annual plans and tip rewards, and reads (and orders) the periodic reports

@@ -14,12 +14,17 @@ class OversightConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import accidents, demo_accidents, demo_keytasks, keytasks
+        from . import accidents, demo_accidents, demo_keytasks, keytasks, rankings, reports
 
         hooks.register_demo("keytasks", 60, demo_keytasks.load)
         hooks.register_demo("accidents", 61, demo_accidents.load)
         hooks.register_tick("accident_lookback", accidents.lookback_run)
         hooks.register_tick("keytask_overdue", keytasks.overdue_run)
-        register(MenuEntry("重点任务挂图作战", "keytask_list", "kanban", "oversight.view", section="综合监管", order=620),
+        hooks.register_tick("ranking_drafts", rankings.run)
+        hooks.register_tick("periodic_reports", reports.run)
+        register(MenuEntry("综合看板", "dashboard", "speedometer2", "oversight.view", section="工作台", order=5),
+                 MenuEntry("晾晒排名", "ranking_list", "trophy", "oversight.view", section="综合监管", order=600),
+                 MenuEntry("定期报告", "report_list", "file-earmark-word", "oversight.view", section="综合监管", order=610),
+                 MenuEntry("重点任务挂图作战", "keytask_list", "kanban", "oversight.view", section="综合监管", order=620),
                  MenuEntry("生产安全事故", "accident_list", "exclamation-octagon", "oversight.view", section="综合监管",
                            order=630))

@@ -273,3 +273,139 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.date} {self.percent}%"
+
+
+# --- rankings (晾晒) and periodic reports ------------------------------------------------------
+
+class PeriodKind(models.TextChoices):
+    WEEK = "week", "周"
+    MONTH = "month", "月"
+    QUARTER = "quarter", "季度"
+    YEAR = "year", "年度"
+
+
+class RankingScheme(models.Model):
+    """Which units are ranked, how often, by which indicators (oversight/indicators.py) with
+    which weights: data, loaded from data/ranking_schemes.csv, edited by the 区安委办."""
+
+    class Purpose(models.TextChoices):
+        RANKING = "ranking", "晾晒排名"
+        ASSESSMENT = "assessment", "年度考核"
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    subject = models.CharField("排名对象", max_length=32, choices=[
+        (Organisation.Kind.TOWN_OFFICE, "镇街"), (Organisation.Kind.DEPARTMENT, "行业部门")])
+    period = models.CharField("周期", max_length=10, choices=PeriodKind.choices)
+    purpose = models.CharField("用途", max_length=12, choices=Purpose.choices, default=Purpose.RANKING)
+    indicators = models.JSONField("指标及权重", default=list, help_text='[{"code": "overdue_major", "weight": "30"}, …]')
+    source = models.CharField("依据", max_length=300, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "排名方案"
+        ordering = ["purpose", "subject", "period", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RankingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published rankings go to every government user inside the issuing unit's territory
+        (晾晒 is the point: each town sees where it stands) and to those above it; drafts only
+        to the configurers of that territory."""
+        from anying.core.roles import GOVERNMENT_ROLES
+
+        if user is None or getattr(user, "role", None) not in GOVERNMENT_ROLES or user.unit is None:
+            return self.none()
+        path = user.unit.region.path
+        issued_within = models.Q(unit__region__path__startswith=path)
+        ranks_me = models.Q(unit__region__path__in=ancestor_paths(path))
+        published = models.Q(status=Ranking.Status.PUBLISHED)
+        if user.has_perm_code("oversight.configure"):
+            return self.filter((issued_within | ranks_me) & (published | issued_within))
+        return self.filter((issued_within | ranks_me) & published)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """"/1/7/42/" → ["/1/", "/1/7/", "/1/7/42/"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+class Ranking(models.Model):
+    """One period's ranking under a scheme: computed as a draft, then published (晾晒) as a
+    snapshot that never changes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    scheme = models.ForeignKey(RankingScheme, verbose_name="排名方案", on_delete=models.PROTECT, related_name="rankings")
+    unit = models.ForeignKey(Organisation, verbose_name="发布单位", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField("期间起")
+    period_end = models.DateField("期间止")
+    label = models.CharField("期间", max_length=40)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    indicators = models.JSONField("指标快照", default=list)
+    rows = models.JSONField("排名结果", default=list)
+    computed_at = models.DateTimeField("计算时间")
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    objects = RankingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "晾晒排名"
+        ordering = ["-period_start", "scheme"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "unit", "period_start"], name="one_ranking_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.name}（{self.label}）"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # A report covers its unit's scope; those whose territory contains it may read it.
+        from anying.core.roles import GOVERNMENT_ROLES
+
+        if user is None or getattr(user, "role", None) not in GOVERNMENT_ROLES or user.unit is None:
+            return self.none()
+        return self.filter(unit__region__path__startswith=user.unit.region.path)
+
+
+class Report(models.Model):
+    """An archived periodic report (周调度、月分析、季通报、年度考核) with what it was made from."""
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", "周调度"
+        MONTHLY = "monthly", "月分析"
+        QUARTERLY = "quarterly", "季通报"
+        ANNUAL = "annual", "年度考核"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey(Organisation, verbose_name="编制单位", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField("期间起")
+    period_end = models.DateField("期间止")
+    label = models.CharField("期间", max_length=40)
+    parameters = models.JSONField("生成参数", default=dict)
+    file = models.FileField("文件", upload_to="reports/%Y/")
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    scheduled = models.BooleanField("定时生成", default=False)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    generated_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定期报告"
+        ordering = ["-generated_at", "-id"]
+        indexes = [models.Index(fields=["kind", "unit", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.label}{self.get_kind_display()}"

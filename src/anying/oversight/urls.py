@@ -1,9 +1,19 @@
 from django.urls import path
 
 from . import views_accidents as accidents
+from . import views_dashboard as dashboard
 from . import views_keytasks as keytasks
+from . import views_reports as reports
 
 urlpatterns: list = [
+    path("", dashboard.dashboard_page, name="dashboard"),
+    # 晾晒排名 and 定期报告
+    path("rankings/", reports.ranking_list, name="ranking_list"),
+    path("rankings/<int:pk>/", reports.ranking_detail, name="ranking_detail"),
+    path("rankings/<int:pk>/publish/", reports.ranking_publish, name="ranking_publish"),
+    path("rankings/schemes/<int:pk>/", reports.scheme_edit, name="scheme_edit"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/<int:pk>.docx", reports.report_download, name="report_download"),
     # 生产安全事故
     path("accidents/", accidents.accident_list, name="accident_list"),
     path("accidents/new/", accidents.accident_edit, name="accident_new"),

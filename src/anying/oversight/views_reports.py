@@ -1,0 +1,139 @@
+"""Pages of rankings (晾晒) and periodic reports: compute, publish and read rankings; edit a
+scheme's indicators and weights; generate, list and download reports. Every read goes through
+Ranking/Report.objects.visible_to; writes through rankings and reports."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anying.core import audit
+from anying.core.http import act, submit
+from anying.core.listing import paginate, query_without
+from anying.core.models import AuditEvent
+from anying.core.officialdoc import DOCX, XLSX, download_as
+from anying.core.views import perm_required
+
+from . import rankings, reports
+from .forms_reports import ComputeForm, GenerateForm, SchemeForm
+from .models import Ranking, RankingScheme, Report
+
+
+@perm_required("oversight.view")
+def ranking_list(request):
+    can_compute = request.user.has_perm_code("oversight.configure")
+    form = ComputeForm(request.POST or None, initial={"day": timezone.localdate()})
+    if can_compute and request.method == "POST":
+        done = submit(request, form, lambda d: rankings.compute(request.user, d["scheme"].pk, d["day"]),
+                      lambda r: f"已计算{r}（草稿），核对后发布", lambda r: f"/oversight/rankings/{r.pk}/")
+        if done:
+            return done
+    qs = Ranking.objects.visible_to(request.user).select_related("scheme", "unit")
+    scheme = request.GET.get("scheme", "")
+    if scheme:
+        qs = qs.filter(scheme__code=scheme)
+    return render(request, "oversight/ranking_list.html", {
+        "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form,
+        "can_compute": can_compute, "schemes": RankingScheme.objects.all(), "scheme": scheme})
+
+
+@perm_required("oversight.view")
+def ranking_detail(request, pk):
+    ranking = get_object_or_404(Ranking.objects.visible_to(request.user).select_related("scheme", "unit",
+                                                                                        "published_by"), pk=pk)
+    if request.GET.get("export") == "xlsx":
+        audit.record(request.user, AuditEvent.Action.EXPORT, ranking, summary=f"导出{ranking}")
+        return download_as(_xlsx(ranking), f"{ranking.scheme.name}_{ranking.label}.xlsx", XLSX)
+    codes = [i["code"] for i in ranking.indicators]
+    rows = [{**r, "cells": [(r["values"].get(c), r["scores"].get(c)) for c in codes]} for r in ranking.rows]
+    mine = request.user.unit_id
+    history = Ranking.objects.visible_to(request.user).filter(scheme=ranking.scheme, unit=ranking.unit) \
+        .exclude(pk=ranking.pk).order_by("-period_start")[:12]
+    chart = {"units": [r["unit"] for r in ranking.rows], "totals": [float(Decimal(r["total"])) for r in ranking.rows],
+             "mine": mine}
+    return render(request, "oversight/ranking_detail.html", {
+        "ranking": ranking, "rows": rows, "mine": mine, "history": history, "chart": chart,
+        "can_publish": ranking.status == Ranking.Status.DRAFT and request.user.has_perm_code("oversight.configure")})
+
+
+def _xlsx(ranking: Ranking) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排名"
+    ws.append([f"{ranking.scheme.name}（{ranking.label}）"])
+    ws.append(["名次", "单位", *[f"{i['label']}（{i['unit']}）" for i in ranking.indicators],
+               *[f"{i['label']}得分" for i in ranking.indicators], "总分"])
+    for r in ranking.rows:
+        ws.append([r["rank"], r["unit"], *[r["values"].get(i["code"]) or "不适用" for i in ranking.indicators],
+                   *[r["scores"].get(i["code"]) or "—" for i in ranking.indicators], float(Decimal(r["total"]))])
+    ws.append([])
+    for i in ranking.indicators:
+        ws.append([i["label"], f"权重 {i['weight']}", "越高越好" if i["better"] == "high" else "越低越好", i["definition"]])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@require_POST
+@perm_required("oversight.configure")
+def ranking_publish(request, pk):
+    get_object_or_404(Ranking.objects.visible_to(request.user), pk=pk)
+    act(request, _NoFields(), lambda _: rankings.publish(request.user, pk), lambda r: f"已发布{r}，各被排名单位已收到通知")
+    return redirect("ranking_detail", pk=pk)
+
+
+class _NoFields:
+    """act()'s form, for a button without fields."""
+    cleaned_data: dict = {}
+
+    def is_valid(self) -> bool:
+        return True
+
+
+@perm_required("oversight.configure")
+def scheme_edit(request, pk):
+    scheme = get_object_or_404(RankingScheme, pk=pk)
+    form = SchemeForm(request.POST or None, scheme=scheme)
+    done = submit(request, form,
+                  lambda d: rankings.save_scheme(request.user, scheme.pk, form.weights(), is_active=d["is_active"]),
+                  lambda s: f"已保存{s}的指标和权重", lambda s: f"/oversight/rankings/schemes/{s.pk}/")
+    if done:
+        return done
+    return render(request, "oversight/scheme_form.html", {"scheme": scheme, "form": form})
+
+
+@perm_required("oversight.view")
+def report_list(request):
+    can_generate = request.user.has_perm_code("reports.generate")
+    form = GenerateForm(request.POST or None, initial={"day": timezone.localdate(), "kind": Report.Kind.MONTHLY})
+    if can_generate and request.method == "POST":
+        done = submit(request, form, lambda d: reports.generate(request.user, d["kind"], d["day"]),
+                      lambda r: f"已生成{r}", lambda r: "/oversight/reports/")
+        if done:
+            return done
+    qs = Report.objects.visible_to(request.user).select_related("unit", "generated_by")
+    kind = request.GET.get("kind", "")
+    if kind in Report.Kind.values:
+        qs = qs.filter(kind=kind)
+    return render(request, "oversight/report_list.html", {
+        "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form, "kind": kind,
+        "kinds": Report.Kind.choices, "can_generate": can_generate})
+
+
+@perm_required("oversight.view")
+def report_download(request, pk):
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    audit.record(request.user, AuditEvent.Action.EXPORT, report, summary=f"下载{report}")
+    return FileResponse(handle, as_attachment=True, filename=f"{report.label}{report.get_kind_display()}.docx",
+                        content_type=DOCX)
