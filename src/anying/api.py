@@ -13,6 +13,7 @@ from anying.core.errors import PermissionDenied
 from anying.hazards.api import router as hazards_router
 from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
+from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
@@ -26,6 +27,7 @@ api.add_router("/inspections", inspections_router)
 api.add_router("/tips", tips_router)
 api.add_router("/risk-points", risk_points_router)
 api.add_router("/accidents", accidents_router)
+api.add_router("/dashboard", dashboard_router)
 api.add_router("/key-tasks", keytasks_router)
 
 

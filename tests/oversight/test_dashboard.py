@@ -145,3 +145,29 @@ def test_the_page_shows_the_figures_in_few_queries(world, users, login, django_a
 def test_enterprise_users_have_no_dashboard(world, enterprise_user, login):
     client = login(enterprise_user(world["jx"]))
     assert client.get("/oversight/").status_code == 404
+
+
+@pytest.fixture
+def api(users):
+    from django.test import Client
+
+    from anying.core.services import create_token
+
+    def make(user):
+        _, secret = create_token(None, user, "t")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return make
+
+
+def test_the_api_serves_the_same_scoped_figures(world, users, api, enterprise_user):
+    data = api(users["jiuxian"]).get("/api/v1/dashboard/").json()
+    page = dashboard.build(users["jiuxian"], TODAY)
+    assert data["hazards"]["open"] == page["hazards"].open
+    assert data["hazards"]["overdue"] == {"major": 0, "general": 1}
+    assert [r["region"]["name"] for r in data["table"]["rows"]] == ["旧县街道"]
+    assert data["tips"]["year"] == 1 and data["trend"]["found"] == page["trend"]["found"]
+    district = api(users["admin"]).get("/api/v1/dashboard/").json()
+    assert len(district["table"]["rows"]) == 29
+    assert api(enterprise_user(world["jx"])).get("/api/v1/dashboard/").status_code == 403
+    assert api(users["jiuxian"]).get("/api/v1/dashboard/", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
