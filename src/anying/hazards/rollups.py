@@ -3,9 +3,8 @@ same at a million hazards as at ten million (issue #6, bench/run_dashboard.py).
 
 Every write of a hazard goes through hazards.services/deadlines, which call `track(hazard)`
 before the change and `settle(...)` after it inside the same transaction: the difference of the
-hazard's tally keys before and after is applied as increments. Increments are upserts
-(`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`, PostgreSQL and SQLite alike), applied
-in key order so two transactions touching the same tallies queue rather than deadlock.
+hazard's tally keys before and after is applied as increments (core.tallies: upserts in key
+order, PostgreSQL and SQLite alike).
 Bulk loaders (the demo, the bench generators) call `rebuild()` instead; `check()` recounts
 everything from the hazard table and reports the differences (`anying rollups --check`)."""
 
@@ -14,10 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
+from anying.core import tallies
 from anying.core.bulk import insert_rows
 
 from .models import Hazard, HazardDueTally, HazardMonthTally, HazardTally
@@ -62,22 +62,9 @@ def settle(before: list[tuple], hazard: Hazard) -> None:
 
 
 def apply(delta: Counter) -> None:
-    changes = sorted(((m._meta.db_table, k), n) for (m, k), n in delta.items() if n)
-    by_model = {m._meta.db_table: m for m, _ in delta}
-    for table in sorted({t for (t, _), _ in changes}):
-        _upsert(by_model[table], [(*k, n) for (t, k), n in changes if t == table])
-
-
-def _upsert(model, rows: list[tuple]) -> None:
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    key_columns = [qn(model._meta.get_field(name.removesuffix("_id")).column) for name in KEYS[model.__name__]]
-    columns = ", ".join([*key_columns, qn("n")])
-    placeholders = ", ".join(["%s"] * (len(key_columns) + 1))
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
-           f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    for model in TALLIES:  # a fixed order of tables, and key order within each (core.tallies)
+        rows = [(*key, n) for (m, key), n in delta.items() if m is model and n]
+        tallies.increment(model, KEYS[model.__name__], ("n",), rows)
 
 
 def recount(hazards=None) -> dict:

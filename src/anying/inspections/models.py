@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
 from anying.core.scope import ScopedQuerySet
+from anying.hazards.models import TallyQuerySet
 from anying.registry.models import Enterprise
 
 
@@ -328,3 +329,23 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_name} 罚款 {self.amount} 元"
+
+
+class InspectionMonthTally(models.Model):
+    """Inspections and their findings per region, industry and month, kept by records.record
+    (inspections/rollups.py) so the dashboard never counts a year of inspections per request."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    n = models.BigIntegerField(default=0)
+    findings = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "industry", "month"], name="inspection_tally_key")]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id}/{self.industry_id}: {self.n}"

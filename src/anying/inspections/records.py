@@ -20,7 +20,7 @@ from anying.hazards.checklists import Finding  # noqa: F401 — callers use reco
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
 
-from . import documents
+from . import documents, rollups
 from .models import Exclusion, Inspection, InspectionResult, Inspector
 
 MIN_INSPECTORS = 2
@@ -101,6 +101,7 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
     InspectionResult.objects.bulk_create(rows)
     inspection.findings = sum(1 for r in rows if r.hazard_id)
     Inspection.objects.filter(pk=inspection.pk).update(findings=inspection.findings)
+    rollups.count(inspection)
     refresh_status(inspection)
     documents.issue_for_new_inspection(actor, inspection)
     audit.record(actor, AuditEvent.Action.CREATE, inspection,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from anying.core.models import Industry, Region
 from anying.core.scope import unit_region_path
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally, Supervision
-from anying.inspections.models import Inspection, Penalty
+from anying.inspections.models import InspectionMonthTally, Penalty
 from anying.registry import risks, standardization
 from anying.tips.escalation import overdue_q as tip_overdue_q
 from anying.tips.models import Tip
@@ -191,13 +191,13 @@ def supervised(user) -> dict:
 
 
 def inspections(user, today: dt.date) -> dict:
-    """This year's inspections, findings and fines (三个强度 in brief)."""
+    """This year's inspections and findings (from the monthly tallies) and fines."""
     start = dt.date(today.year, 1, 1)
-    figures = Inspection.objects.visible_to(user).filter(inspected_on__gte=start, inspected_on__lte=today) \
-        .aggregate(n=Count("id"), findings=Sum("findings"))
+    figures = InspectionMonthTally.objects.visible_to(user).filter(month__gte=start, month__lte=today) \
+        .aggregate(n=Sum("n"), found=Sum("findings"))
     fines = Penalty.objects.visible_to(user).filter(decided_on__gte=start, decided_on__lte=today) \
         .aggregate(n=Count("id"), amount=Sum("amount"))
-    n, found = figures["n"] or 0, figures["findings"] or 0
+    n, found = figures["n"] or 0, figures["found"] or 0
     return {"count": n, "findings": found, "per_inspection": round(found / n, 2) if n else None,
             "penalties": fines["n"] or 0, "fines": fines["amount"] or 0,
             "url": reverse("inspection_list") + f"?date_from={start:%Y-%m-%d}&date_to={today:%Y-%m-%d}",
