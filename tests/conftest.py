@@ -41,7 +41,7 @@ def reference_data(transactional_db):
 
     from anying.hazards.models import EscalationStep
     from anying.inspections.models import FrequencyRule
-    from anying.oversight.models import AccidentGradeRule
+    from anying.oversight.models import AccidentGradeRule, RankingScheme
     from anying.standards.models import AccidentType, RiskBand
     from anying.tips.models import TipRules
 
@@ -52,7 +52,8 @@ def reference_data(transactional_db):
                              (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder"),
                              (FrequencyRule, "anying.inspections.migrations.0002_frequencies"),
                              (TipRules, "anying.tips.migrations.0002_rules"),
-                             (AccidentGradeRule, "anying.oversight.migrations.0002_accident_grades")):
+                             (AccidentGradeRule, "anying.oversight.migrations.0002_accident_grades"),
+                             (RankingScheme, "anying.oversight.migrations.0004_ranking_schemes")):
         if not model.objects.exists():
             importlib.import_module(migration).load(apps, None)
 

@@ -22,6 +22,7 @@ def test_scores_run_from_worst_0_to_best_100():
     assert scores({1: Decimal(10), 2: Decimal(5), 3: Decimal(0)}, LOW) == {1: 0, 2: 50, 3: 100}
     assert scores({1: Decimal(3), 2: Decimal(3)}, LOW) == {1: 100, 2: 100}
     assert scores({1: None, 2: Decimal(4), 3: Decimal(2)}, HIGH) == {1: None, 2: 100, 3: 0}
+    assert str(scores({1: Decimal(7), 2: Decimal(0)}, LOW)[1]) == "0.00"  # never "-0.00"
 
 
 def test_period_of_each_kind():
@@ -29,7 +30,7 @@ def test_period_of_each_kind():
     period, label = rankings.period_of("quarter", dt.date(2026, 11, 3))
     assert (period.start, period.end, label) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026年第四季度")
     assert rankings.period_of("week", dt.date(2026, 11, 26))[0].start == dt.date(2026, 11, 23)  # a Monday
-    assert rankings.last_complete("year", dt.date(2026, 1, 1))[1] == "2025年度"
+    assert rankings.last_complete("year", dt.date(2026, 1, 1))[1] == "2025年"
 
 
 @pytest.fixture

@@ -14,10 +14,11 @@ class OversightConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import accidents, demo_accidents, demo_keytasks, keytasks, rankings, reports
+        from . import accidents, demo_accidents, demo_keytasks, demo_rankings, keytasks, rankings, reports
 
         hooks.register_demo("keytasks", 60, demo_keytasks.load)
         hooks.register_demo("accidents", 61, demo_accidents.load)
+        hooks.register_demo("rankings", 90, demo_rankings.load)  # after every module's records
         hooks.register_tick("accident_lookback", accidents.lookback_run)
         hooks.register_tick("keytask_overdue", keytasks.overdue_run)
         hooks.register_tick("ranking_drafts", rankings.run)

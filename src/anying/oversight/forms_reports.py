@@ -9,13 +9,13 @@ from .models import RankingScheme, Report
 class ComputeForm(Styled, forms.Form):
     scheme = forms.ModelChoiceField(RankingScheme.objects.filter(is_active=True), label="排名方案",
                                     empty_label=None)
-    day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}),
+    day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           help_text="如选 2026-10-15：月度方案算 2026年10月，季度方案算第四季度")
 
 
 class GenerateForm(Styled, forms.Form):
     kind = forms.ChoiceField(choices=Report.Kind.choices, label="报告类型")
-    day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class SchemeForm(Styled, forms.Form):

@@ -187,5 +187,6 @@ def scores(values: dict[int, Decimal | None], better: str) -> dict[int, Decimal 
         elif best == worst:
             out[unit_id] = Decimal(100)
         else:
-            out[unit_id] = (Decimal(100) * (value - worst) / (best - worst)).quantize(TWO, ROUND_HALF_UP)
+            score = (Decimal(100) * (value - worst) / (best - worst)).quantize(TWO, ROUND_HALF_UP)
+            out[unit_id] = score if score else Decimal("0.00")  # not "-0.00" when best < worst
     return out

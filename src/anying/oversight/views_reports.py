@@ -58,6 +58,7 @@ def ranking_detail(request, pk):
              "mine": mine}
     return render(request, "oversight/ranking_detail.html", {
         "ranking": ranking, "rows": rows, "mine": mine, "history": history, "chart": chart,
+        "chart_height": 60 + 24 * len(rows),
         "can_publish": ranking.status == Ranking.Status.DRAFT and request.user.has_perm_code("oversight.configure")})
 
 
