@@ -171,3 +171,42 @@ def test_the_api_serves_the_same_scoped_figures(world, users, api, enterprise_us
     assert len(district["table"]["rows"]) == 29
     assert api(enterprise_user(world["jx"])).get("/api/v1/dashboard/").status_code == 403
     assert api(users["jiuxian"]).get("/api/v1/dashboard/", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_on_the_whole_demo_a_towns_figures_are_its_towns_records(district, users):
+    """Every module's demo data spread over the district; 旧县街道's board counts exactly the
+    records of 旧县街道, section by section, and the district's board counts more."""
+    import random
+
+    from django.db.models import Count, Q
+
+    from anying.core.hooks import DEMO_LOADERS
+    from anying.inspections.models import Inspection
+    from anying.oversight.models import Accident, KeyTask
+    from anying.registry.models import Enterprise, RiskPoint
+    from anying.tips.models import Tip
+
+    for loader in sorted(DEMO_LOADERS.values(), key=lambda d: d.order):
+        if loader.name != "core":
+            loader.load(random.Random(5))
+    town = Hazard.objects.filter(region__name="旧县街道").values_list("region", flat=True).first()
+    mine, district_board = dashboard.build(users["jiuxian"], TODAY), dashboard.build(users["admin"], TODAY)
+    year = dt.date(TODAY.year, 1, 1)
+
+    hazards = Hazard.objects.filter(region=town)
+    assert mine["hazards"].total == hazards.count() < district_board["hazards"].total
+    assert mine["hazards"].open_total == hazards.exclude(status="closed").count()
+    assert mine["hazards"].overdue_total == hazards.filter(status__in=["registered", "rectifying"],
+                                                           deadline__lt=TODAY).count()
+    assert mine["inspections"]["count"] == Inspection.objects.filter(
+        region=town, inspected_on__gte=year, inspected_on__lte=TODAY).count()
+    assert mine["tips"]["year"] == Tip.objects.filter(region=town, received_at__date__gte=year).count()
+    assert mine["standardization"]["enterprises"] == Enterprise.objects.filter(
+        region=town, status="operating").count() < district_board["standardization"]["enterprises"]
+    levels = dict(RiskPoint.objects.filter(region=town).values_list("level").annotate(n=Count("id")))
+    assert mine["risks"] == {level: levels.get(level, 0) for level in mine["risks"]}
+    assert sum(district_board["risks"].values()) > sum(mine["risks"].values())
+    assert mine["accidents"]["count"] == Accident.objects.filter(
+        region=town, occurred_at__date__gte=year).count() < district_board["accidents"]["count"]
+    assert mine["key_tasks"]["total"] == KeyTask.objects.filter(
+        Q(unit__region=town), table__year=TODAY.year).count() < district_board["key_tasks"]["total"]
