@@ -36,7 +36,8 @@
       pie.setOption({
         textStyle: textStyle,
         tooltip: {trigger: "item", formatter: "{b}：{c}（{d}%）"},
-        series: [{type: "pie", radius: ["35%", "65%"], data: chart.channels, label: {formatter: "{b} {d}%"}}]
+        series: [{type: "pie", radius: ["28%", "52%"], center: ["50%", "52%"], data: chart.channels,
+                  label: {formatter: "{b}\n{d}%", lineHeight: 15}}]
       });
       pie.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
       charts.push(pie);
