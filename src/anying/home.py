@@ -43,4 +43,4 @@ def home(request):
         n=Count("id"), certified=Count("id", filter=Q(std_status=S.CERTIFIED))).order_by("-n")[:12])
     by_industry = list(qs.values("industry_id", "industry__name").annotate(n=Count("id")).order_by("-n")[:10])
     return render(request, "home.html", {"figures": figures, "by_region": by_region, "by_industry": by_industry,
-                                         "soon": soon})
+                                         "soon": soon, "can_oversee": user.has_perm_code("oversight.view")})

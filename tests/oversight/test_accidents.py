@@ -370,3 +370,12 @@ def test_enterprise_search_is_scoped(ent, other, users, login):
     assert login(users["jiuxian"]).get(search, {"party": "虎峰建材"}).context["found"] == []
     assert login(users["jiuxian"]).get(search, {"party": "旧县机械"}).context["found"] == [ent]
     assert login(users["admin"]).get(search, {"party": "虎峰建材"}).context["found"] == [other]
+
+
+def test_the_enterprise_page_links_to_its_accidents(users, make_enterprise, login):
+    ent = make_enterprise("旧县机械厂", "旧县街道", "机械")
+    page = login(users["jiuxian"]).get(f"/enterprises/{ent.pk}/").content.decode()
+    assert f"/oversight/accidents/of/{ent.pk}/" in page
+    response = login(users["jiuxian"]).get(f"/oversight/accidents/of/{ent.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith(f"?year=all&enterprise={ent.pk}")
+    assert login(users["hufeng"]).get(f"/oversight/accidents/of/{ent.pk}/").status_code == 404

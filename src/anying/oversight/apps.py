@@ -23,6 +23,9 @@ class OversightConfig(AppConfig):
         hooks.register_tick("keytask_overdue", keytasks.overdue_run)
         hooks.register_tick("ranking_drafts", rankings.run)
         hooks.register_tick("periodic_reports", reports.run)
+        action = hooks.RecordAction("生产安全事故", "accident_enterprise", "exclamation-octagon", "oversight.view")
+        if action not in hooks.ENTERPRISE_ACTIONS:
+            hooks.ENTERPRISE_ACTIONS.append(action)
         register(MenuEntry("综合看板", "dashboard", "speedometer2", "oversight.view", section="工作台", order=5),
                  MenuEntry("晾晒排名", "ranking_list", "trophy", "oversight.view", section="综合监管", order=600),
                  MenuEntry("定期报告", "report_list", "file-earmark-word", "oversight.view", section="综合监管", order=610),

@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("accidents/new/", accidents.accident_edit, name="accident_new"),
     path("accidents/enterprises/", accidents.accident_enterprise_search, name="accident_enterprise_search"),
     path("accidents/interviews/", accidents.interview_list, name="accident_interviews"),
+    path("accidents/of/<int:enterprise_id>/", accidents.enterprise_accidents, name="accident_enterprise"),
     path("accidents/interviews/<int:year>/<int:enterprise_id>/", accidents.interview_record,
          name="accident_interview_record"),
     path("accidents/<int:pk>/", accidents.accident_detail, name="accident_detail"),

@@ -164,3 +164,10 @@ def interview_record(request, year, enterprise_id):
     act(request, InterviewForm(request.POST),
         lambda data: accidents.record_interview(request.user, enterprise_id, year, data), "已记录约谈")
     return redirect(f"{reverse('accident_interviews')}?year={year}")
+
+
+@perm_required("oversight.view")
+def enterprise_accidents(request, enterprise_id):
+    """The enterprise page's 生产安全事故 button: the accident list of that enterprise, all years."""
+    get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
+    return redirect(f"{reverse('accident_list')}?year=all&enterprise={enterprise_id}")
