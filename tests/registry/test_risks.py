@@ -412,3 +412,37 @@ def test_api_list_detail_create(point, ent, make_enterprise, api):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "residual_l"
     assert api("leader").post("/api/v1/risk-points/", body, content_type="application/json").status_code == 403
     assert RiskPoint.objects.count() == 3
+
+
+def test_a_retired_point_leaves_the_map_and_the_figures_but_stays_on_record(point, ent, users, enterprise_user, login,
+                                                                           make_enterprise):
+    major = point(inherent=(10, 10, 40), residual=(6, 10, 40))  # D 2400 → 重大
+    kept = point()
+    assert risks.summary(users["jiuxian"])["major"] == 1
+    owner = enterprise_user(ent)
+    with pytest.raises(ValidationError):
+        risks.retire_point(owner, ent, major.pk, "  ")
+    with pytest.raises(PermissionDenied):
+        risks.retire_point(users["hufeng"], ent, major.pk, "设备已拆除")  # another town
+    with pytest.raises(PermissionDenied):
+        risks.retire_point(owner, make_enterprise("另一企业", "旧县街道", "机械"), major.pk, "设备已拆除")
+    response = login(owner).post(f"/enterprises/{ent.pk}/risks/{major.pk}/retire/", {"reason": "设备已拆除"})
+    assert response.status_code == 302
+    major.refresh_from_db()
+    assert major.retired_reason == "设备已拆除" and major.retired_on is not None
+    assert risks.summary(users["jiuxian"])["major"] == 0
+    assert [p.pk for a in risks.four_colour(ent) for p in a.points.all()] == [kept.pk]
+    assert not risks.government_list(users["admin"]).filter(pk=major.pk).exists()
+    assert AuditEvent.objects.filter(summary__startswith="撤销风险点").exists()
+    page = login(owner).get(f"/enterprises/{ent.pk}/risks/").content.decode()
+    assert "已撤销的风险点（1）" in page and "设备已拆除" in page
+    with pytest.raises(ValidationError, match="已撤销"):
+        risks.retire_point(owner, ent, major.pk, "再次")
+
+
+def test_points_are_listed_most_severe_first(point, ent):
+    low = point(inherent=(1, 1, 1), residual=(1, 1, 1))
+    major = point(inherent=(10, 10, 40), residual=(6, 10, 40))
+    larger = point(inherent=(6, 6, 7), residual=(6, 6, 3))  # D 108 → 较大
+    ordered = [p.pk for a in risks.four_colour(ent) for p in a.points.all()]
+    assert ordered == [major.pk, larger.pk, low.pk]

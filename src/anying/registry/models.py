@@ -244,6 +244,10 @@ class RiskArea(models.Model):
 class RiskPointQuerySet(ScopedQuerySet):
     scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation"}
 
+    def current(self):
+        """Not retired: what the 四色图, the lists and the figures count."""
+        return self.filter(retired_on__isnull=True)
+
 
 class RiskPoint(models.Model):
     """A risk point (风险点) assessed twice with one method: inherent (固有, without controls)
@@ -279,6 +283,11 @@ class RiskPoint(models.Model):
     residual_c = models.DecimalField("剩余 C/S", max_digits=6, decimal_places=2)
     residual_score = models.DecimalField("剩余风险值", max_digits=12, decimal_places=3)
     level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, db_index=True)
+
+    # A point that no longer exists (equipment removed, process stopped) is retired with a
+    # reason, never deleted: the record of what was assessed stays.
+    retired_on = models.DateField("撤销日期", null=True, blank=True, editable=False)
+    retired_reason = models.CharField("撤销原因", max_length=200, blank=True, editable=False)
 
     is_demo = models.BooleanField("演示数据", default=False)
     created_at = models.DateTimeField("创建时间", default=timezone.now)

@@ -77,7 +77,7 @@ class RiskPointIn(Schema):
 
 
 def _queryset(user):
-    return RiskPoint.objects.visible_to(user).select_related("enterprise", "region", "industry", "area",
+    return RiskPoint.objects.visible_to(user).current().select_related("enterprise", "region", "industry", "area",
                                                               "accident_type")
 
 

@@ -29,6 +29,10 @@ def _factor_choices(factor: str) -> list[tuple[str, str]]:
 LS_CHOICES = [("", "请选择")] + [(num(v), num(v)) for v in LS_VALUES]
 
 
+class RetireForm(Styled, forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, help_text="如：设备已拆除、工艺已停用")
+
+
 class RiskPointForm(Styled, forms.Form):
     """One risk point. The factors of both methods are on the form (the page shows those of the
     chosen method); `service_data` hands the service only the chosen method's."""

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
@@ -24,7 +25,7 @@ from anying.standards.models import LEVEL_COLOUR, RiskFactor, RiskLevel, RiskMet
 from . import risks
 from .models import RiskArea, RiskPoint
 from .queries import town_choices
-from .risk_forms import BandsForm, FactorForm, RiskAreaForm, RiskPointForm
+from .risk_forms import BandsForm, FactorForm, RetireForm, RiskAreaForm, RiskPointForm
 from .views import _visible
 
 LEGEND = [(level, label, *LEVEL_COLOUR[level]) for level, label in RiskLevel.choices]
@@ -64,7 +65,20 @@ def enterprise_risks(request, pk):
     return render(request, "registry/risks/enterprise.html", {
         "ent": ent, "areas": areas, "points": points, "legend": LEGEND, "counts": counts,
         "plan_height": max([a.y + a.h for a in areas] + [PLAN_MIN_HEIGHT]) + 1,
-        "can_assess": can_assess, "area_form": form, "today": timezone.localdate()})
+        "can_assess": can_assess, "area_form": form, "today": timezone.localdate(),
+        "retired": ent.risk_points.exclude(retired_on=None).select_related("area").order_by("-retired_on", "-id")})
+
+
+@require_POST
+@login_required
+def risk_point_retire(request, pk, point_id):
+    """撤销 a risk point that no longer exists (kept with its reason, off the 四色图)."""
+    ent = _visible(request.user, pk)
+    if not risks.can_assess(request.user, ent):
+        raise Http404
+    act(request, RetireForm(request.POST), lambda data: risks.retire_point(request.user, ent, point_id, data["reason"]),
+        lambda point: f"已撤销风险点：{point.activity}")
+    return redirect(_risks_url(ent))
 
 
 @login_required

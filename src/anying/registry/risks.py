@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Prefetch, Value, When
+from django.utils import timezone
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
@@ -260,6 +261,24 @@ def save_point(actor, ent: Enterprise, data: dict, point: RiskPoint | None = Non
     return point
 
 
+@transaction.atomic
+def retire_point(actor, ent: Enterprise, point_id: int, reason: str) -> RiskPoint:
+    """Take a point off the 四色图 (it no longer exists), with the reason; kept and audited."""
+    check_can_assess(actor, ent)
+    point = RiskPoint.objects.select_for_update().filter(pk=point_id, enterprise=ent).first()
+    if point is None:
+        raise PermissionDenied()
+    reason = (reason or "").strip()
+    if point.retired_on is not None:
+        raise ValidationError("该风险点已撤销")
+    if not reason or len(reason) > 200:
+        raise ValidationError({"reason": "请填写撤销原因（200 字以内）"})
+    point.retired_on, point.retired_reason = timezone.localdate(), reason
+    point.save(update_fields=["retired_on", "retired_reason", "updated_at"])
+    audit.record(actor, AuditEvent.Action.STATE, point, summary=f"撤销风险点：{point.activity}（{reason}）")
+    return point
+
+
 def follow_enterprise(ent: Enterprise) -> None:
     """An enterprise moved to another town or industry: its risk points follow (their copies
     of region and industry carry the scope)."""
@@ -272,7 +291,7 @@ def follow_enterprise(ent: Enterprise) -> None:
 def four_colour(ent: Enterprise) -> list[RiskArea]:
     """The enterprise's areas, each with its points and `level` (the highest of its points;
     None when nothing is assessed there yet). Two queries."""
-    points = RiskPoint.objects.select_related("accident_type").order_by("-level", "id")
+    points = RiskPoint.objects.current().select_related("accident_type").order_by(_severity(), "id")
     areas = list(RiskArea.objects.filter(enterprise=ent).prefetch_related(Prefetch("points", queryset=points)))
     for area in areas:
         levels = [p.level for p in area.points.all()]
@@ -283,7 +302,7 @@ def four_colour(ent: Enterprise) -> list[RiskArea]:
 
 def government_list(user, *, level: str = "", region: int | None = None, industry: int | None = None):
     """The 重大/较大 risk points of a government user's scope, most severe first."""
-    qs = RiskPoint.objects.visible_to(user).filter(level__in=GOVERNMENT_LEVELS)
+    qs = RiskPoint.objects.visible_to(user).current().filter(level__in=GOVERNMENT_LEVELS)
     if level in GOVERNMENT_LEVELS:
         qs = qs.filter(level=level)
     if region:
@@ -292,15 +311,20 @@ def government_list(user, *, level: str = "", region: int | None = None, industr
     if industry:
         path = Industry.objects.filter(pk=industry).values_list("path", flat=True).first()
         qs = qs.filter(industry__path__startswith=path) if path else qs.none()
-    severity = Case(When(level=RiskLevel.MAJOR, then=Value(0)), default=Value(1))
     return qs.select_related("enterprise", "area", "region", "industry", "accident_type") \
-        .order_by(severity, "region__sort", "enterprise__name", "id")
+        .order_by(_severity(), "region__sort", "enterprise__name", "id")
+
+
+def _severity() -> Case:
+    """Most severe first (the level codes do not sort by severity)."""
+    return Case(*[When(level=level, then=Value(-rank)) for level, rank in LEVEL_RANK.items()], default=Value(0))
 
 
 def summary(user) -> dict:
     """Risk points of the user's scope by current level, for the dashboard: {level code: n}
     with every level present. One query (after the user's scope facts)."""
-    counts = dict(RiskPoint.objects.visible_to(user).order_by().values_list("level").annotate(n=Count("id")))
+    counts = dict(RiskPoint.objects.visible_to(user).current().order_by().values_list("level")
+                  .annotate(n=Count("id")))
     return {level: counts.get(level, 0) for level in RiskLevel.values}
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/risks/", risk_views.enterprise_risks, name="enterprise_risks"),
     path("<int:pk>/risks/new/", risk_views.risk_point_edit, name="risk_point_create"),
     path("<int:pk>/risks/<int:point_id>/", risk_views.risk_point_edit, name="risk_point_edit"),
+    path("<int:pk>/risks/<int:point_id>/retire/", risk_views.risk_point_retire, name="risk_point_retire"),
     path("<int:pk>/risks/areas/<int:area_id>/", risk_views.risk_area_edit, name="risk_area_edit"),
     path("risks/", risk_views.risk_list, name="risk_list"),
     path("risks/settings/", risk_views.risk_config, name="risk_config"),
