@@ -117,3 +117,14 @@ def test_the_report_page_generates_and_lists(district_data, users, login):
     assert response.status_code == 302
     page = client.get("/oversight/reports/").content.decode()
     assert "月分析" in page and "下载" in page
+
+
+def test_a_department_reads_only_its_own_reports_and_they_hold_only_its_industries(district_data, users, login):
+    district = reports.generate(users["admin"], "quarterly", TODAY)
+    department = reports.generate(users["jingxin"], "quarterly", TODAY)  # 区经信委: 机械, 轻工
+    assert set(Report.objects.visible_to(users["jingxin"])) == {department}
+    assert login(users["jingxin"]).get(f"/oversight/reports/{district.pk}.docx").status_code == 404
+    assert department in Report.objects.visible_to(users["admin"])  # the district contains the department
+    text = text_of(Document(department.file.path))
+    assert "晾晒" not in text and "排名" not in text  # rankings measure whole territories
+    assert "镇街安全生产月度晾晒" in text_of(Document(district.file.path))

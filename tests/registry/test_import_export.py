@@ -198,3 +198,22 @@ def test_update_import_runs_a_bounded_number_of_queries(users, django_assert_max
     with django_assert_max_num_queries(40):  # not one query per row
         report = import_enterprises(users["admin"], workbook(data))
     assert report.updated == 60
+
+
+def test_an_import_that_moves_an_enterprise_moves_its_risk_points(users):
+    from anying.registry import risks
+    from anying.registry.models import RiskPoint
+    from anying.standards.models import AccidentType
+
+    data = rows(2)
+    import_enterprises(users["admin"], workbook(data))
+    ent = Enterprise.objects.get(name=data[0]["企业名称"])
+    area = risks.save_area(None, ent, {"name": "车间"})
+    risks.save_point(None, ent, {"area": area, "activity": "冲压", "hazard": "挤压", "method": "ls", "responsible": "张三",
+                                 "accident_type": AccidentType.objects.get(code="WSA10004"),
+                                 "control_engineering": "光幕", "inherent_l": 2, "inherent_c": 3,
+                                 "residual_l": 1, "residual_c": 3})
+    destination = "虎峰镇" if data[0]["所属镇街"] != "虎峰镇" else "旧县街道"
+    data[0]["所属镇街"] = destination
+    import_enterprises(users["admin"], workbook(data))
+    assert RiskPoint.objects.get(enterprise=ent).region.name == destination

@@ -370,12 +370,19 @@ class Ranking(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # A report covers its unit's scope; those whose territory contains it may read it.
+        """A report counts its unit's scope, so a reader's scope must contain it: the unit's own
+        staff, and users without an industry restriction whose territory contains the unit's
+        region. A department (区经信委: 机械, 轻工) reads only its own reports — a district report
+        counts every industry; the district admin reads the department's."""
         from anying.core.roles import GOVERNMENT_ROLES
+        from anying.core.scope import unit_region_path, user_industry_ids
 
         if user is None or getattr(user, "role", None) not in GOVERNMENT_ROLES or user.unit is None:
             return self.none()
-        return self.filter(unit__region__path__startswith=user.unit.region.path)
+        own = models.Q(unit_id=user.unit_id)
+        if user_industry_ids(user) is not None:
+            return self.filter(own)
+        return self.filter(own | models.Q(unit__region__path__startswith=unit_region_path(user)))
 
 
 class Report(models.Model):

@@ -25,7 +25,7 @@ from anying.core.models import AuditEvent, Organisation, Region, User
 from anying.core.officialdoc import OfficialDocument, Section
 from anying.core.permissions import require
 from anying.core.roles import Role
-from anying.core.scope import unit_region_path
+from anying.core.scope import unit_region_path, user_industry_ids
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally
 from anying.inspections import intensity
 from anying.registry import standardization
@@ -280,11 +280,11 @@ def build(reader, unit: Organisation, kind: str, period: Period, label: str, tod
         add(standardization_section, reader, period.end.year, today)
         if kind in (Kind.QUARTERLY, Kind.ANNUAL):
             add(keytask_section, reader, period.end.year, today)
-        if kind == Kind.QUARTERLY:
-            sections += ranking_sections(reader, unit, period, today, RankingScheme.Purpose.RANKING, len(sections) + 1)
-        if kind == Kind.ANNUAL:
-            sections += ranking_sections(reader, unit, period, today, RankingScheme.Purpose.ASSESSMENT,
-                                         len(sections) + 1)
+        # Rankings measure each unit over its whole territory: only a reader without an industry
+        # restriction may see them in a report (a department reads the published rankings instead).
+        purpose = {Kind.QUARTERLY: RankingScheme.Purpose.RANKING, Kind.ANNUAL: RankingScheme.Purpose.ASSESSMENT}
+        if kind in purpose and user_industry_ids(reader) is None:
+            sections += ranking_sections(reader, unit, period, today, purpose[kind], len(sections) + 1)
     intro = (f"现将{label}{unit.region.name}安全生产有关情况{'调度' if kind == Kind.WEEKLY else '通报'}如下。"
              f"数据截至 {today:%Y年%m月%d日}，由安应平台根据各单位登记的记录自动汇总。")
     return OfficialDocument(title=f"{label}{TITLES[kind]}", paragraphs=[intro], sections=sections, unit=unit.name,

@@ -30,6 +30,7 @@ from anying.core.scope import covers, region_subtree_q
 
 from . import creditcode
 from .models import Enterprise, RiskTag
+from .risks import follow_enterprises
 from .services import apply_standardization_rules, enterprise_snapshot, validate
 
 
@@ -365,6 +366,8 @@ def _apply(actor, report: ImportReport) -> None:
         events.append(audit.build(actor, AuditEvent.Action.IMPORT, ent, summary="Excel 导入更新", before=before, after=after))
     if changed:
         Enterprise.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=500)
+        if changed_fields & {"region", "industry"}:
+            follow_enterprises(changed)  # risk points carry the enterprise's town and industry
     if tag_changes:
         through.objects.filter(enterprise_id__in=list(tag_changes)).delete()
         through.objects.bulk_create([through(enterprise_id=pk, risktag_id=t.pk) for pk, tags in tag_changes.items()

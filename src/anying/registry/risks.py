@@ -282,8 +282,17 @@ def retire_point(actor, ent: Enterprise, point_id: int, reason: str) -> RiskPoin
 def follow_enterprise(ent: Enterprise) -> None:
     """An enterprise moved to another town or industry: its risk points follow (their copies
     of region and industry carry the scope)."""
-    RiskPoint.objects.filter(enterprise=ent).exclude(region_id=ent.region_id, industry_id=ent.industry_id) \
-        .update(region_id=ent.region_id, industry_id=ent.industry_id)
+    follow_enterprises([ent])
+
+
+def follow_enterprises(enterprises) -> None:
+    """The same for many (an Excel import): one UPDATE per destination (town, industry)."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for ent in enterprises:
+        groups.setdefault((ent.region_id, ent.industry_id), []).append(ent.pk)
+    for (region_id, industry_id), ids in groups.items():
+        RiskPoint.objects.filter(enterprise_id__in=ids).exclude(region_id=region_id, industry_id=industry_id) \
+            .update(region_id=region_id, industry_id=industry_id)
 
 
 # --- reading ---------------------------------------------------------------------------------
