@@ -128,3 +128,13 @@ def test_a_department_reads_only_its_own_reports_and_they_hold_only_its_industri
     text = text_of(Document(department.file.path))
     assert "晾晒" not in text and "排名" not in text  # rankings measure whole territories
     assert "镇街安全生产月度晾晒" in text_of(Document(district.file.path))
+
+
+def test_a_town_with_villages_keeps_one_row_in_its_report(district_data, users, town):
+    from anying.core.models import Region
+
+    Region.objects.create(name="巴岳村", parent=town("旧县街道"), level=Region.Level.VILLAGE)
+    content = reports.generate(users["jiuxian"], "monthly", TODAY, record=False)
+    table = table_with(Document(io.BytesIO(content)), "区划")
+    assert [r.cells[0].text for r in table.rows] == ["区划", "旧县街道", "合计"]
+    assert table.rows[1].cells[4].text == "2"

@@ -47,7 +47,7 @@ def figures(request):
                     "channels": [{"code": code, "label": label, "count": n, "url": url}
                                  for code, label, n, url in h.channels]},
         "table": {"industries": [{"id": i.pk, "name": i.name, "url": url} for i, url in table["columns"]],
-                  "rows": [{"region": {"id": r["region"].pk, "name": r["region"].name}, "url": r["url"],
+                  "rows": [{"region": {"id": r["region"].pk, "name": r["label"]}, "url": r["url"],
                             "cells": [{"count": n, "url": url} for n, url in r["cells"]],
                             **{k: r[k] for k in ("open", "major", "overdue", "closed", "total", "closure_rate")}}
                            for r in table["rows"]]},

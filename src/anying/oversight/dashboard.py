@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from anying.core.models import Industry, Region
-from anying.core.scope import unit_region_path
+from anying.core.models import Industry
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally, Supervision
 from anying.inspections.models import InspectionMonthTally, Penalty
 from anying.registry import risks, standardization
@@ -24,6 +23,7 @@ from anying.tips.escalation import overdue_q as tip_overdue_q
 from anying.tips.models import Tip
 
 from . import accidents, keytasks
+from .regions import Rows
 
 H = Hazard.Status
 OPEN = [H.REGISTERED, H.RECTIFYING, H.SUBMITTED]
@@ -120,35 +120,21 @@ def trend(user, today: dt.date, months: int = 12) -> dict:
     }
 
 
-def _child_regions(user) -> tuple[list[Region], dict[str, Region]]:
-    """The regions one level below the user's own (the towns, for a district user); a town
-    user's table has one row, the town itself."""
-    path = unit_region_path(user)
-    own = Region.objects.get(path=path)
-    children = list(Region.objects.filter(parent=own).order_by("sort", "name"))
-    rows = children or [own]
-    return rows, {r.path: r for r in rows}
-
-
-def _row_for(region_path: str, by_path: dict[str, Region]) -> Region | None:
-    for path, region in by_path.items():
-        if region_path.startswith(path):
-            return region
-    return None
-
-
 def region_industry_table(user, today: dt.date) -> dict:
-    """一张表: open hazards by region (rows) × industry (columns), with each row's major, overdue
-    and closed counts and closure rate; every cell links to its hazards."""
-    rows, by_path = _child_regions(user)
+    """一张表: open hazards by region (rows, oversight/regions.py) × industry (columns), with
+    each row's major, overdue and closed counts and closure rate; every cell links to its
+    hazards (the 本级 row has no link: the list's region filter takes the whole subtree)."""
+    rows = Rows(user)
     cells: dict = {}
-    per_row: dict = {r.pk: {"open": 0, "major": 0, "closed": 0, "total": 0, "overdue": 0} for r in rows}
-    region_paths = dict(Region.objects.filter(
-        pk__in=HazardTally.objects.visible_to(user).values("region_id")).values_list("pk", "path"))
+    per_row: dict = {r.pk: {"open": 0, "major": 0, "closed": 0, "total": 0, "overdue": 0} for r in rows.all}
+    tallies = list(HazardTally.objects.visible_to(user).values("region_id", "industry_id", "level", "status")
+                   .annotate(s=Sum("n")).order_by())
+    late = list(HazardDueTally.objects.visible_to(user).filter(deadline__lt=today)
+                .values("region_id").annotate(s=Sum("n")).order_by())
+    paths = rows.paths({r["region_id"] for r in tallies} | {r["region_id"] for r in late})
     industries: set = set()
-    for row in (HazardTally.objects.visible_to(user).values("region_id", "industry_id", "level", "status")
-                .annotate(s=Sum("n")).order_by()):
-        region = _row_for(region_paths.get(row["region_id"], ""), by_path)
+    for row in tallies:
+        region = rows.row_for(paths.get(row["region_id"], ""))
         if region is None or not row["s"]:
             continue
         figures = per_row[region.pk]
@@ -161,23 +147,22 @@ def region_industry_table(user, today: dt.date) -> dict:
             figures["major"] += row["s"]
         industries.add(row["industry_id"])
         cells[(region.pk, row["industry_id"])] = cells.get((region.pk, row["industry_id"]), 0) + row["s"]
-    for row in (HazardDueTally.objects.visible_to(user).filter(deadline__lt=today)
-                .values("region_id").annotate(s=Sum("n")).order_by()):
-        region = _row_for(region_paths.get(row["region_id"], ""), by_path)
-        if region is not None:
-            per_row[region.pk]["overdue"] += row["s"] or 0
+    for region_id, n in rows.fold({r["region_id"]: r["s"] for r in late}, paths).items():
+        per_row[region_id]["overdue"] = n
     columns = list(Industry.objects.filter(pk__in=industries).order_by("path"))
     table = []
-    for region in rows:
+    for region in rows.all:
         figures = per_row[region.pk]
+        if rows.is_direct(region) and not figures["total"]:
+            continue
+        def link(**params):
+            return None if rows.is_direct(region) else hazard_url(region=region.pk, **params)  # noqa: B023
+
         table.append({
-            "region": region, "url": hazard_url(region=region.pk, status="open"),
-            "cells": [(cells.get((region.pk, i.pk), 0), hazard_url(region=region.pk, industry=i.pk, status="open"))
-                      for i in columns],
-            "major_url": hazard_url(region=region.pk, level="major", status="open"),
-            "overdue_url": hazard_url(region=region.pk, overdue=1),
-            "closed_url": hazard_url(region=region.pk, status="closed"),
-            "closure_rate": rate(figures["closed"], figures["total"]), **figures})
+            "region": region, "label": rows.label(region), "url": link(status="open"),
+            "cells": [(cells.get((region.pk, i.pk), 0), link(industry=i.pk, status="open")) for i in columns],
+            "major_url": link(level="major", status="open"), "overdue_url": link(overdue=1),
+            "closed_url": link(status="closed"), "closure_rate": rate(figures["closed"], figures["total"]), **figures})
     totals = [sum(r["cells"][i][0] for r in table) for i in range(len(columns))]
     return {"columns": [(i, hazard_url(industry=i.pk, status="open")) for i in columns], "rows": table,
             "totals": totals}

@@ -21,11 +21,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from anying.core import audit, charts
-from anying.core.models import AuditEvent, Organisation, Region, User
+from anying.core.models import AuditEvent, Organisation, User
 from anying.core.officialdoc import OfficialDocument, Section
 from anying.core.permissions import require
 from anying.core.roles import Role
-from anying.core.scope import unit_region_path, user_industry_ids
+from anying.core.scope import user_industry_ids
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally
 from anying.inspections import intensity
 from anying.registry import standardization
@@ -36,6 +36,7 @@ from . import accidents, keytasks, rankings
 from .dashboard import months_back, rate
 from .indicators import Period
 from .models import PeriodKind, RankingScheme, Report
+from .regions import Rows
 
 Kind = Report.Kind
 PERIOD_OF_KIND = {Kind.WEEKLY: PeriodKind.WEEK, Kind.MONTHLY: PeriodKind.MONTH, Kind.QUARTERLY: PeriodKind.QUARTER,
@@ -61,23 +62,6 @@ def _months(period: Period) -> bool:
     return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
 
 
-def _child_rows(reader) -> tuple[list[Region], dict[int, str]]:
-    own = Region.objects.get(path=unit_region_path(reader))
-    children = list(Region.objects.filter(parent=own).order_by("sort", "name")) or [own]
-    return children, {r.pk: r.path for r in children}
-
-
-def _by_child(reader, rows_by_region: dict[int, int], children) -> dict[int, int]:
-    paths = dict(Region.objects.filter(pk__in=rows_by_region).values_list("pk", "path"))
-    out = dict.fromkeys((c.pk for c in children), 0)
-    for region_id, n in rows_by_region.items():
-        for child in children:
-            if paths.get(region_id, "").startswith(child.path):
-                out[child.pk] += n
-                break
-    return out
-
-
 def _period_counts(reader, period: Period, kind: str) -> tuple[dict[int, int], dict[int, int]]:
     """(all, major) hazards found (kind "found") or closed ("closed") in the period, by region."""
     if _months(period):
@@ -95,25 +79,26 @@ def _period_counts(reader, period: Period, kind: str) -> tuple[dict[int, int], d
 
 
 def hazard_section(reader, period: Period, label: str, today: dt.date, number: str) -> Section:
-    children, _ = _child_rows(reader)
-    found, found_major = (_by_child(reader, d, children) for d in _period_counts(reader, period, "found"))
-    closed, _ = (_by_child(reader, d, children) for d in _period_counts(reader, period, "closed"))
+    rows_of = Rows(reader)
+    found, found_major = (rows_of.fold(d) for d in _period_counts(reader, period, "found"))
+    closed, _ = (rows_of.fold(d) for d in _period_counts(reader, period, "closed"))
     state = {r["region_id"]: r for r in HazardTally.objects.visible_to(reader).values("region_id").annotate(
         open=Sum("n", filter=~Q(status=H.CLOSED)), major=Sum("n", filter=~Q(status=H.CLOSED) & Q(level="major")),
         closed=Sum("n", filter=Q(status=H.CLOSED)), total=Sum("n")).order_by()}
     late = {r["region_id"]: r["s"] for r in HazardDueTally.objects.visible_to(reader).filter(deadline__lt=today)
             .values("region_id").annotate(s=Sum("n")).order_by()}
-    per = {key: _by_child(reader, {k: (v[key] or 0) for k, v in state.items()}, children)
-           for key in ("open", "major", "closed", "total")}
-    overdue = _by_child(reader, late, children)
+    per = {key: rows_of.fold({k: (v[key] or 0) for k, v in state.items()}) for key in ("open", "major", "closed", "total")}
+    overdue = rows_of.fold(late)
     rows, totals = [], dict.fromkeys(["found", "found_major", "closed", "open", "major", "overdue", "c", "t"], 0)
-    for c in children:
+    for c in rows_of.all:
+        if rows_of.is_direct(c) and not (per["total"][c.pk] or found[c.pk]):
+            continue
         figures = (found[c.pk], found_major[c.pk], closed[c.pk], per["open"][c.pk], per["major"][c.pk], overdue[c.pk])
         for key, value in zip(("found", "found_major", "closed", "open", "major", "overdue"), figures, strict=True):
             totals[key] += value
         totals["c"] += per["closed"][c.pk]
         totals["t"] += per["total"][c.pk]
-        rows.append([c.name, *figures, _pct_text(rate(per["closed"][c.pk], per["total"][c.pk]))])
+        rows.append([rows_of.label(c), *figures, _pct_text(rate(per["closed"][c.pk], per["total"][c.pk]))])
     rows.append(["合计", totals["found"], totals["found_major"], totals["closed"], totals["open"], totals["major"],
                  totals["overdue"], _pct_text(rate(totals["c"], totals["t"]))])
     section = Section(f"{number}、隐患排查治理")
