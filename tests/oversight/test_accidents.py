@@ -379,3 +379,13 @@ def test_the_enterprise_page_links_to_its_accidents(users, make_enterprise, logi
     response = login(users["jiuxian"]).get(f"/oversight/accidents/of/{ent.pk}/")
     assert response.status_code == 302 and response["Location"].endswith(f"?year=all&enterprise={ent.pk}")
     assert login(users["hufeng"]).get(f"/oversight/accidents/of/{ent.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("year", [0, 1999, 99999])
+def test_an_interview_for_an_absurd_year_is_refused_not_a_server_error(users, make_enterprise, login, year):
+    ent = make_enterprise("旧县机械厂", "旧县街道", "机械")
+    client = login(users["admin"])
+    response = client.post(f"/oversight/accidents/interviews/{year}/{ent.pk}/",
+                           {"held_on": "2026-01-05", "notes": "约谈"}, follow=True)
+    assert response.status_code == 200
+    assert "年度应在" in response.content.decode()

@@ -83,3 +83,21 @@ def test_create_permission_and_scope(ents, kinds, users):
     response = api(users["jiuxian"]).post("/api/v1/accidents/", body, content_type="application/json")
     assert response.status_code == 422  # another town's enterprise is not found
     assert not Accident.objects.exists()
+
+
+def test_out_of_range_ids_and_ancient_dates_are_422_not_a_wider_list(users, town):
+    from django.test import Client
+
+    from anying.core.services import create_token
+
+    _, secret = create_token(None, users["admin"], "t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert client.get("/api/v1/accidents/?region=99999999999999999999").status_code == 422
+    assert client.get("/api/v1/accidents/?enterprise=0").status_code == 422
+    response = client.post("/api/v1/accidents/", {"occurred_at": "0001-01-01T00:00:00", "place": "车间",
+                                                  "region_id": town("旧县街道").pk, "party": "某作坊",
+                                                  "industry_id": 1, "accident_type": "WSA10004",
+                                                  "deaths": 0, "serious_injuries": 0, "direct_loss": "0",
+                                                  "summary": "x"}, content_type="application/json")
+    assert response.status_code == 422
+    assert [e["loc"][-1] for e in response.json()["detail"]] == ["occurred_at"], response.json()

@@ -10,7 +10,7 @@ from docx import Document
 from anying.core.errors import PermissionDenied
 from anying.core.models import Organisation
 from anying.oversight import reports
-from anying.oversight.models import Report
+from anying.oversight.models import RankingScheme, Report
 
 from .test_dashboard import make_hazard, make_tip
 
@@ -138,3 +138,18 @@ def test_a_town_with_villages_keeps_one_row_in_its_report(district_data, users, 
     table = table_with(Document(io.BytesIO(content)), "区划")
     assert [r.cells[0].text for r in table.rows] == ["区划", "旧县街道", "合计"]
     assert table.rows[1].cells[4].text == "2"
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-15", "1900-01-01"])
+def test_absurd_periods_are_refused_with_a_message(district_data, users, login, day):
+    from anying.oversight.models import Ranking
+
+    client = login(users["admin"])
+    page = client.post("/oversight/reports/", {"kind": "weekly", "day": day})
+    assert page.status_code == 200 and "日期不能" in page.content.decode()
+    scheme = RankingScheme.objects.get(code="dept_quarterly")
+    page = client.post("/oversight/rankings/", {"scheme": scheme.pk, "day": day})
+    assert page.status_code == 200 and "日期不能" in page.content.decode()
+    with pytest.raises(ValidationError):
+        reports.generate(users["admin"], "weekly", dt.date.fromisoformat(day))
+    assert not Report.objects.exists() and not Ranking.objects.exists()

@@ -227,3 +227,10 @@ def test_exports_have_the_seed_layout(dataset, login, users):
     assert AuditEvent.objects.filter(action="export", summary__contains="未达标").count() == 2
     page = login(users["hufeng"]).get(f"/enterprises/standardization/below/?year={YEAR}").content.decode()
     assert "虎峰乙厂" in page and "旧县丙厂" not in page
+
+
+def test_a_department_has_no_town_target_to_complete(dataset, users):
+    assert std.summary(users["admin"], YEAR, TODAY)["target"] == 4
+    summary = std.summary(users["jingxin"], YEAR, TODAY)  # 区经信委: 机械, 轻工 only
+    assert summary["target"] is None and summary["completion"] is None
+    assert all(row["target"] is None for row in std.by_town(users["jingxin"], YEAR, TODAY))

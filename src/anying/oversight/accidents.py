@@ -32,6 +32,10 @@ MAX_LOSS = Decimal("99999999999999.99")
 
 # --- grade ------------------------------------------------------------------------------------
 
+# Records of accidents before this are history, not casework (and keep dates clear of year 1).
+EARLIEST_YEAR = 2000
+
+
 def grade_of(deaths: int, serious_injuries: int, direct_loss: Decimal) -> str:
     """The highest grade any one measure reaches under the configured bounds (inclusive)."""
     for rule in AccidentGradeRule.objects.order_by("-rank"):
@@ -147,6 +151,8 @@ def _clean(user, data: dict) -> dict:
     occurred = out["occurred_at"]
     if not isinstance(occurred, dt.datetime):
         errors["occurred_at"] = "请填写发生时间"
+    elif occurred.year < EARLIEST_YEAR:
+        errors["occurred_at"] = f"发生时间不能早于 {EARLIEST_YEAR} 年"
     else:
         if timezone.is_naive(occurred):
             occurred = out["occurred_at"] = timezone.make_aware(occurred)  # a time without zone is local
@@ -354,6 +360,8 @@ def record_lookback(user, pk: int, data: dict) -> LookBack:
 def record_interview(user, enterprise_id: int, year: int, data: dict) -> Interview:
     """约谈 held with a flagged enterprise (one per enterprise and year; saving again edits it)."""
     require(user, PERM, "无权登记约谈")
+    if not EARLIEST_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(f"年度应在 {EARLIEST_YEAR} 年至今年之间")
     enterprise = Enterprise.objects.visible_to(user).filter(pk=enterprise_id).first() if user is not SYSTEM \
         else Enterprise.objects.filter(pk=enterprise_id).first()
     if enterprise is None:

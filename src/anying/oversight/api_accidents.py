@@ -137,12 +137,11 @@ def list_accidents(request, year: int | None = None, grade: str = "", region: in
         raise ValidationError({"year": "年度应在 2000–2100 之间"})
     if grade and grade not in Grade.values:
         raise ValidationError({"grade": f"事故等级应为 {'、'.join(Grade.values)} 之一"})
-    return accidents.filtered(request.user, year=year, grade=grade, region=_id(region), enterprise=_id(enterprise),
+    for name, value in (("region", region), ("enterprise", enterprise)):
+        if value is not None and not 1 <= value <= MAX_ID:
+            raise ValidationError({name: "应为有效的 id"})  # never silently widen the list
+    return accidents.filtered(request.user, year=year, grade=grade, region=region, enterprise=enterprise,
                               fatal=fatal).select_related("region", "industry", "enterprise", "accident_type")
-
-
-def _id(value: int | None) -> int | None:
-    return value if value is not None and 1 <= value <= MAX_ID else None
 
 
 @router.get("/{int:accident_id}", response=AccidentDetailOut, summary="事故详情（含调查和回头看）")

@@ -1,21 +1,27 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from anying.core.forms import Styled
 
 from .indicators import INDICATORS
 from .models import RankingScheme, Report
+from .rankings import FIRST_DAY, LAST_DAY
+
+DAY_RANGE = [MinValueValidator(FIRST_DAY, "日期不能早于 2000 年"), MaxValueValidator(LAST_DAY, "日期不能晚于 2100 年")]
 
 
 class ComputeForm(Styled, forms.Form):
     scheme = forms.ModelChoiceField(RankingScheme.objects.filter(is_active=True), label="排名方案",
                                     empty_label=None)
     day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=DAY_RANGE,
                           help_text="如选 2026-10-15：月度方案算 2026年10月，季度方案算第四季度")
 
 
 class GenerateForm(Styled, forms.Form):
     kind = forms.ChoiceField(choices=Report.Kind.choices, label="报告类型")
-    day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = forms.DateField(label="期间内任一日", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=DAY_RANGE)
 
 
 class SchemeForm(Styled, forms.Form):

@@ -136,6 +136,8 @@ def parse_milestones(text: str, year: int) -> list[tuple[dt.date, str]]:
                 from None
         if not title.strip() or len(title.strip()) > 200:
             raise ValidationError({"milestones": f"第 {number} 行：请填写节点内容（最多 200 字）"})
+        if abs(day.year - year) > 1:
+            raise ValidationError({"milestones": f"第 {number} 行：节点日期应在 {year} 年前后"})
         found.append((day, title.strip()))
     return found
 
@@ -215,6 +217,8 @@ def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
     percent = 100 if final else data.get("percent")
     if not isinstance(day, dt.date) or day > timezone.localdate():
         errors["date"] = "日期不能晚于今天"
+    elif day.year < task.table.year - 1:
+        errors["date"] = f"日期不能早于 {task.table.year - 1} 年"
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         errors["percent"] = "完成进度应为 0–100"
     elif percent == 100 and not final:

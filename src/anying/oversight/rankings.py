@@ -24,6 +24,12 @@ from .indicators import INDICATORS, Period, scores
 from .models import PeriodKind, Ranking, RankingScheme
 
 QUARTERS = "一二三四"
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # the periods anyone ranks or reports on
+
+
+def check_day(day) -> None:
+    if not isinstance(day, dt.date) or not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError({"day": "日期应在 2000 年至 2100 年之间"})
 
 
 def period_of(kind: str, day: dt.date) -> tuple[Period, str]:
@@ -102,6 +108,7 @@ def compute(actor, scheme_id: int, day: dt.date, *, today: dt.date | None = None
     """Compute (or recompute) the draft ranking of the period containing `day`."""
     require(actor, "oversight.configure", "只有区安委办可以计算排名")
     today = today or timezone.localdate()
+    check_day(day)
     scheme = RankingScheme.objects.get(pk=scheme_id, is_active=True)
     period, label = period_of(scheme.period, day)
     if period.start > today:

@@ -283,6 +283,7 @@ def generate(actor, kind: str, day: dt.date, *, unit: Organisation | None = None
     if kind not in Kind.values:
         raise ValidationError({"kind": "未知的报告类型"})
     require(actor, "reports.generate", "无权生成定期报告")
+    rankings.check_day(day)
     today = today or timezone.localdate()
     unit = unit if actor is None else actor.unit
     reader = actor if actor is not None else reader_for(unit)

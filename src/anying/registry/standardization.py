@@ -26,7 +26,7 @@ from anying.core.models import AuditEvent, Industry, Region, User
 from anying.core.notifications import notify_many
 from anying.core.permissions import SYSTEM, require
 from anying.core.roles import Role
-from anying.core.scope import region_subtree_q
+from anying.core.scope import region_subtree_q, user_industry_ids
 
 from . import services
 from .models import Enterprise, StandardizationReminder, StandardizationTarget
@@ -58,7 +58,11 @@ def _counts(year: int, today: dt.date) -> dict:
 
 
 def _targets_q(user) -> Q:
-    """Targets are by town: a user counts those of the towns in their unit's territory."""
+    """Targets are by town, for all its industries: a user counts those of the towns in their
+    unit's territory. A department sees only its industries' enterprises, so a town's whole
+    target would be the wrong base for its completion: it has none (shown as 不适用/未定)."""
+    if user is not None and getattr(user, "unit", None) is not None and user_industry_ids(user) is not None:
+        return Q(pk__in=[])
     return region_subtree_q(user, "region")
 
 
