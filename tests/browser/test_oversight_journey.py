@@ -31,7 +31,7 @@ def district_data(users, town, make_enterprise, settings, tmp_path):
 
 def test_dashboard_figures_open_their_records_and_towns_see_their_own(new_page, district_data):
     page = log_in(new_page(viewport={"width": 1400, "height": 1000}), "admin")
-    page.get_by_role("link", name="综合看板").click()
+    page.get_by_role("link", name="综合看板：隐患、执法、举报、事故一览").click()  # the home page's button
     expect(page.get_by_role("heading", name="综合看板 · 区安委办")).to_be_visible()
     figures = page.locator("#ay-hazard-figures")
     expect(figures.locator('[data-figure="open"]')).to_have_text("4")
