@@ -132,3 +132,11 @@ def test_ranking_pages(ranked, users, login):
     ws = load_workbook(BytesIO(b"".join(export.streaming_content))).active
     assert ws["A1"].value.startswith("测试晾晒") and ws["A2"].value == "名次"
     assert ws.cell(row=3 + 28, column=2).value == "旧县街道应急办"  # last place
+
+
+def test_periods_across_year_ends_and_leap_days():
+    assert rankings.period_of("week", dt.date(2026, 1, 1))[0] == \
+        rankings.Period(dt.date(2025, 12, 29), dt.date(2026, 1, 4))
+    assert rankings.period_of("month", dt.date(2028, 2, 29))[0].end == dt.date(2028, 2, 29)
+    assert rankings.last_complete("quarter", dt.date(2027, 1, 1))[1] == "2026年第四季度"
+    assert rankings.period_of("year", dt.date(2026, 7, 1))[0] == rankings.Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))

@@ -19,6 +19,8 @@ def start(frequency: str, day: dt.date) -> dt.date:
         return day.replace(day=1)
     if frequency == "quarterly":
         return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if frequency == "yearly":  # the 年度考核 and yearly rankings (oversight)
+        return day.replace(month=1, day=1)
     raise ValueError(frequency)
 
 
@@ -28,7 +30,7 @@ def end(frequency: str, period_start: dt.date) -> dt.date:
         return period_start
     if frequency == "weekly":
         return period_start + dt.timedelta(days=6)
-    months = 1 if frequency == "monthly" else 3
+    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[frequency]
     month = period_start.month - 1 + months
     return period_start.replace(year=period_start.year + month // 12, month=month % 12 + 1) - DAY
 
@@ -79,4 +81,6 @@ def label(frequency: str, period_start: dt.date) -> str:
         return f"{year}年第{week}周"
     if frequency == "monthly":
         return f"{period_start.year}年{period_start.month}月"
+    if frequency == "yearly":
+        return f"{period_start.year}年"
     return f"{period_start.year}年第{(period_start.month - 1) // 3 + 1}季度"

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from anying.core.models import Industry
+from anying.hazards import periods
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally, Supervision
 from anying.inspections.models import InspectionMonthTally, Penalty
 from anying.registry import risks, standardization
@@ -38,16 +39,14 @@ def hazard_url(**params) -> str:
 
 def months_back(today: dt.date, count: int) -> list[dt.date]:
     """The first days of the last `count` months, oldest first, this month last."""
-    first = today.replace(day=1)
-    out = []
-    for _ in range(count):
-        out.append(first)
-        first = (first - dt.timedelta(days=1)).replace(day=1)
+    out = [periods.start("monthly", today)]
+    while len(out) < count:
+        out.append(periods.previous("monthly", out[-1]))
     return out[::-1]
 
 
 def month_end(first: dt.date) -> dt.date:
-    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return periods.end("monthly", first)
 
 
 def rate(part: int, whole: int) -> float | None:

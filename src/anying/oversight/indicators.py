@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from anying.core.models import Organisation
 from anying.core.scope import unit_scope_q
+from anying.hazards import periods
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally
 from anying.inspections.models import Inspection, InspectionPlan, Penalty, PlanItem
 from anying.registry.models import Enterprise
@@ -42,10 +43,10 @@ class Period:
 
     @property
     def months(self) -> list[dt.date]:
-        first, out = self.start.replace(day=1), []
+        first, out = periods.start("monthly", self.start), []
         while first <= self.end:
             out.append(first)
-            first = (first + dt.timedelta(days=32)).replace(day=1)
+            first = periods.end("monthly", first) + dt.timedelta(days=1)
         return out
 
 

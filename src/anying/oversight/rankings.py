@@ -19,6 +19,7 @@ from anying.core import audit
 from anying.core.models import AuditEvent, Organisation, User
 from anying.core.notifications import notify
 from anying.core.permissions import require
+from anying.hazards import periods
 
 from .indicators import INDICATORS, Period, scores
 from .models import PeriodKind, Ranking, RankingScheme
@@ -32,30 +33,30 @@ def check_day(day) -> None:
         raise ValidationError({"day": "日期应在 2000 年至 2100 年之间"})
 
 
+FREQUENCY = {PeriodKind.WEEK: "weekly", PeriodKind.MONTH: "monthly", PeriodKind.QUARTER: "quarterly",
+             PeriodKind.YEAR: "yearly"}
+
+
 def period_of(kind: str, day: dt.date) -> tuple[Period, str]:
-    """The period of `kind` that contains `day`, and how it is named (2026年10月)."""
+    """The period of `kind` that contains `day` (hazards.periods' arithmetic), and how a
+    ranking or report names it: 2026年11月16日—11月22日, 2026年10月, 2026年第四季度, 2026年."""
+    frequency = FREQUENCY[kind]
+    start = periods.start(frequency, day)
+    end = periods.end(frequency, start)
     if kind == PeriodKind.WEEK:
-        start = day - dt.timedelta(days=day.weekday())
-        end = start + dt.timedelta(days=6)
-        return Period(start, end), f"{start:%Y年%m月%d日}—{end:%m月%d日}"
-    if kind == PeriodKind.MONTH:
-        start = day.replace(day=1)
-        return Period(start, (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)), \
-            f"{day.year}年{day.month}月"
-    if kind == PeriodKind.QUARTER:
-        q = (day.month - 1) // 3
-        start = dt.date(day.year, 3 * q + 1, 1)
-        end = (dt.date(day.year + (q == 3), (3 * q + 3) % 12 + 1, 1)) - dt.timedelta(days=1)
-        return Period(start, end), f"{day.year}年第{QUARTERS[q]}季度"
-    if kind == PeriodKind.YEAR:
-        return Period(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)), f"{day.year}年"
-    raise ValueError(kind)
+        label = f"{start:%Y年%m月%d日}—{end:%m月%d日}"
+    elif kind == PeriodKind.MONTH:
+        label = f"{start.year}年{start.month}月"
+    elif kind == PeriodKind.QUARTER:
+        label = f"{start.year}年第{QUARTERS[(start.month - 1) // 3]}季度"
+    else:
+        label = f"{start.year}年"
+    return Period(start, end), label
 
 
 def last_complete(kind: str, today: dt.date) -> tuple[Period, str]:
     """The most recent period of `kind` that has ended before today."""
-    current, _ = period_of(kind, today)
-    return period_of(kind, current.start - dt.timedelta(days=1))
+    return period_of(kind, periods.previous(FREQUENCY[kind], period_of(kind, today)[0].start))
 
 
 def subjects(scheme: RankingScheme, issuer: Organisation):
