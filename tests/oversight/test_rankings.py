@@ -140,3 +140,19 @@ def test_periods_across_year_ends_and_leap_days():
     assert rankings.period_of("month", dt.date(2028, 2, 29))[0].end == dt.date(2028, 2, 29)
     assert rankings.last_complete("quarter", dt.date(2027, 1, 1))[1] == "2026年第四季度"
     assert rankings.period_of("year", dt.date(2026, 7, 1))[0] == rankings.Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+def test_a_town_cannot_post_a_ranking_or_a_report_it_may_not_make(users, scheme, login):
+    client = login(users["duty"])  # 值班员: reads rankings and reports, makes neither
+    assert client.post("/oversight/rankings/", {"scheme": scheme.pk, "day": TODAY.isoformat()}).status_code == 404
+    assert client.post("/oversight/reports/", {"kind": "monthly", "day": TODAY.isoformat()}).status_code == 404
+    assert not Ranking.objects.exists()
+
+
+def test_a_ranking_works_out_each_units_territory_once(users, scheme, django_assert_max_num_queries):
+    from anying.oversight.indicators import Period
+
+    office = Organisation.objects.get(name="区安委办")
+    # per town: its territory once (region path, industries, subtree: 3) and two indicators; 232 without the cache
+    with django_assert_max_num_queries(29 * (3 + 2) + 5):
+        rankings.measure(scheme, office, Period(TODAY.replace(day=1), TODAY), TODAY)

@@ -67,7 +67,11 @@ def _pct(part, whole) -> Decimal | None:
 
 
 def _territory(model, unit: Organisation):
-    return model.objects.filter(unit_scope_q(unit, region_subquery=True))
+    # A ranking measures a dozen indicators per unit: its territory (a region path and an
+    # industry query) is worked out once and kept on the unit object for the computation.
+    if not hasattr(unit, "_territory_q"):
+        unit._territory_q = unit_scope_q(unit, region_subquery=True)
+    return model.objects.filter(unit._territory_q)
 
 
 def closure_rate(unit, period, today):

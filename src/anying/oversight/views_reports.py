@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django import forms
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +29,9 @@ from .models import Ranking, RankingScheme, Report
 def ranking_list(request):
     can_compute = request.user.has_perm_code("oversight.configure")
     form = ComputeForm(request.POST or None, initial={"day": timezone.localdate()})
-    if can_compute and request.method == "POST":
+    if request.method == "POST" and not can_compute:
+        raise Http404
+    if request.method == "POST":
         done = submit(request, form, lambda d: rankings.compute(request.user, d["scheme"].pk, d["day"]),
                       lambda r: f"已计算{r}（草稿），核对后发布", lambda r: f"/oversight/rankings/{r.pk}/")
         if done:
@@ -86,16 +89,9 @@ def _xlsx(ranking: Ranking) -> bytes:
 @perm_required("oversight.configure")
 def ranking_publish(request, pk):
     get_object_or_404(Ranking.objects.visible_to(request.user), pk=pk)
-    act(request, _NoFields(), lambda _: rankings.publish(request.user, pk), lambda r: f"已发布{r}，各被排名单位已收到通知")
+    act(request, forms.Form(request.POST), lambda _: rankings.publish(request.user, pk),
+        lambda r: f"已发布{r}，各被排名单位已收到通知")
     return redirect("ranking_detail", pk=pk)
-
-
-class _NoFields:
-    """act()'s form, for a button without fields."""
-    cleaned_data: dict = {}
-
-    def is_valid(self) -> bool:
-        return True
 
 
 @perm_required("oversight.configure")
@@ -114,7 +110,9 @@ def scheme_edit(request, pk):
 def report_list(request):
     can_generate = request.user.has_perm_code("reports.generate")
     form = GenerateForm(request.POST or None, initial={"day": timezone.localdate(), "kind": Report.Kind.MONTHLY})
-    if can_generate and request.method == "POST":
+    if request.method == "POST" and not can_generate:
+        raise Http404
+    if request.method == "POST":
         done = submit(request, form, lambda d: reports.generate(request.user, d["kind"], d["day"]),
                       lambda r: f"已生成{r}", lambda r: "/oversight/reports/")
         if done:
