@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
@@ -154,9 +155,7 @@ def region_industry_table(user, today: dt.date) -> dict:
         figures = per_row[region.pk]
         if rows.is_direct(region) and not figures["total"]:
             continue
-        def link(**params):
-            return None if rows.is_direct(region) else hazard_url(region=region.pk, **params)  # noqa: B023
-
+        link = partial(_row_url, rows, region)
         table.append({
             "region": region, "label": rows.label(region), "url": link(status="open"),
             "cells": [(cells.get((region.pk, i.pk), 0), link(industry=i.pk, status="open")) for i in columns],
@@ -165,6 +164,11 @@ def region_industry_table(user, today: dt.date) -> dict:
     totals = [sum(r["cells"][i][0] for r in table) for i in range(len(columns))]
     return {"columns": [(i, hazard_url(industry=i.pk, status="open")) for i in columns], "rows": table,
             "totals": totals}
+
+
+def _row_url(rows: Rows, region, **params) -> str | None:
+    """A table row's list; none for the 本级 row (the list's region filter takes the subtree)."""
+    return None if rows.is_direct(region) else hazard_url(region=region.pk, **params)
 
 
 def supervised(user) -> dict:
