@@ -112,3 +112,10 @@ def login():
         return client
 
     return make
+
+
+def photo(name: str = "photo.png"):
+    """A fresh evidence upload (a step needs files new in its own round)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")

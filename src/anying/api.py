@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from anying.core.api_auth import TokenAuth
 from anying.core.errors import PermissionDenied
+from anying.core.workflow import StaleVersion
 from anying.hazards.api import router as hazards_router
 from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
@@ -39,6 +40,11 @@ def validation_error(request, exc: ValidationError):
     else:
         detail = [{"loc": ["body"], "msg": msg, "type": "value_error"} for msg in exc.messages]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request, exc: StaleVersion):
+    return api.create_response(request, {"detail": exc.messages[0]}, status=409)
 
 
 @api.exception_handler(Http404)

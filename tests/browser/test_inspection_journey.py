@@ -13,6 +13,7 @@ from anying.hazards import services as hazard_services
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.inspections.models import Inspector
 from anying.standards.models import CriteriaSet
+from tests.conftest import photo
 
 from .helpers import log_in, shoot
 
@@ -66,7 +67,7 @@ def test_plan_draw_inspect_order_review_close(new_page, make_enterprise, enterpr
     hazard = Hazard.objects.get(enterprise=ent)
     hazard_services.transition(owner, hazard.pk, "start", changes={"responsible_person": "王主任", "measures": "清理",
                                                                    "deadline": hazard.deadline})
-    hazard_services.transition(owner, hazard.pk, "submit", comment="已清理", evidence=1)
+    hazard_services.transition(owner, hazard.pk, "submit", comment="已清理", files=[photo()])
     page.goto(f"/hazards/{hazard.pk}/")
     page.get_by_role("button", name="审核销号").click()
     page.goto(inspection_url)

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from anying.core.workflow import timeline
 from anying.hazards import services
-from anying.hazards.models import Hazard, HazardEvent
+from anying.hazards.models import Hazard
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
@@ -36,7 +37,7 @@ def test_concurrent_close_exactly_one_wins(reference_data, factory, users):
         t.join()
     assert sorted(r == "ok" for r in results) == [False, True]
     assert any("已销号" in r for r in results)
-    assert HazardEvent.objects.filter(hazard=hazard, transition="close").count() == 1
+    assert timeline(hazard).filter(action="close").count() == 1
     assert Hazard.objects.get(pk=hazard.pk).version == 1
 
 

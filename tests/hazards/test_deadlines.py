@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from anying.core.errors import PermissionDenied
 from anying.hazards import deadlines, services
 from anying.hazards.models import ExtensionRequest, Hazard
+from tests.conftest import photo
 
 from .conftest import RECTIFY
 
@@ -72,7 +73,7 @@ def test_extension_input_is_checked(rectifying, owner, users, factory):
 def test_review_is_due_ten_days_after_submission(factory, users):
     hazard = factory()
     services.transition(users["jiuxian"], hazard.pk, "start", changes=RECTIFY)
-    done = services.transition(users["admin"], hazard.pk, "submit", evidence=1, comment="已整改")
+    done = services.transition(users["admin"], hazard.pk, "submit", files=[photo()], comment="已整改")
     from django.utils import timezone
 
     assert done.review_due == timezone.localdate() + dt.timedelta(days=10)

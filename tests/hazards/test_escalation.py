@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from anying.core.models import AuditEvent
+from anying.core.models import AuditEvent, TimelineEvent
+from anying.core.workflow import timeline
 from anying.hazards import escalation
-from anying.hazards.models import Escalation, EscalationStep, Hazard, HazardEvent
+from anying.hazards.models import Escalation, EscalationStep, Hazard
 
 
 def at(day: dt.date) -> dt.datetime:
@@ -43,7 +44,7 @@ def test_each_step_when_its_day_comes_and_once_only(factory):
         escalation.run(at(today + dt.timedelta(days=day)))
         escalation.run(at(today + dt.timedelta(days=day)))  # a second tick the same night changes nothing
         assert steps(hazard) == expected, day
-    assert HazardEvent.objects.filter(hazard=hazard, transition__startswith="escalate:").count() == 4
+    assert timeline(hazard).filter(action__startswith="escalate:").count() == 4
     assert AuditEvent.objects.filter(object_id=str(hazard.pk), summary__startswith="逾期升级").count() == 4
 
 
@@ -102,7 +103,7 @@ def test_two_concurrent_ticks_take_each_step_once(reference_data, factory):
         t.join()
     assert Escalation.objects.count() == 30 * 3
     assert all(steps(h) == ["reminder", "letter", "circular"] for h in hazards)
-    assert HazardEvent.objects.filter(transition__startswith="escalate:").count() == 30 * 3
+    assert TimelineEvent.objects.filter(action__startswith="escalate:").count() == 30 * 3
 
 
 def test_each_step_notifies_the_enterprise_and_its_town(factory, enterprise_user, users):

@@ -12,6 +12,7 @@ from anying.core.services import create_user
 from anying.hazards import deadlines, rollups, services
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally
 from anying.standards.models import Criterion
+from tests.conftest import photo
 
 TODAY = dt.date.today()
 
@@ -63,7 +64,7 @@ def run(world, action) -> None:
                 plan={"objectives": "a", "methods": "b", "funds_and_materials": "c", "organisation_and_staff": "d",
                       "time_limit": "e", "safety_and_emergency": "f"})
         elif name == "submit":
-            services.transition(world["worker"], pk, "submit", comment="已整改", evidence=1)
+            services.transition(world["worker"], pk, "submit", comment="已整改", files=[photo()])
         elif name in ("send_back", "close"):
             services.transition(world["closer"], pk, name, comment="复查")
         elif name == "extend":
@@ -99,7 +100,7 @@ def test_tallies_follow_a_hazard_through_its_life(world):
     deadlines.answer_extension(world["closer"], ext.pk, True, "同意")
     assert HazardDueTally.objects.get(deadline=TODAY + dt.timedelta(days=20)).n == 0
     assert HazardDueTally.objects.get(deadline=TODAY + dt.timedelta(days=40)).n == 1
-    services.transition(world["worker"], h.pk, "submit", comment="已整改", evidence=1)
+    services.transition(world["worker"], h.pk, "submit", comment="已整改", files=[photo()])
     services.transition(world["closer"], h.pk, "close")
     assert HazardDueTally.objects.filter(n__gt=0).count() == 0
     assert HazardMonthTally.objects.get(kind="closed", month=TODAY.replace(day=1)).n == 1

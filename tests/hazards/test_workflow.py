@@ -4,13 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from anying.core.errors import PermissionDenied
+from anying.core.workflow import timeline
 from anying.hazards import services
-from anying.hazards.models import Hazard, HazardEvent, RectificationPlan
+from anying.hazards.models import Hazard, RectificationPlan
 from anying.hazards.workflow import TRANSITIONS
+from tests.conftest import photo
 
 from .conftest import PLAN, RECTIFY
 
-ARGS = {"start": {"changes": RECTIFY}, "submit": {"evidence": 1, "comment": "已整改"},
+ARGS = {"start": {"changes": RECTIFY}, "submit": {"comment": "已整改"},
         "send_back": {"comment": "照片不清楚"}, "close": {}}
 SOURCE = {"start": "registered", "submit": "rectifying", "send_back": "submitted", "close": "submitted"}
 
@@ -35,12 +37,14 @@ def test_transition_table(factory, users, enterprise_user, name, kind, who, allo
     hazard = factory(level=level, channel=channel, status=SOURCE[name])
     actor = enterprise_user(factory.enterprise) if who == "enterprise" else users[who]
     args = dict(ARGS[name])
+    if name == "submit":
+        args["files"] = [photo()]  # evidence must be new in each round
     if name == "start" and level == "major":
         args["plan"] = PLAN
     if allowed:
         done = services.transition(actor, hazard.pk, name, **args)
         assert done.status == TRANSITIONS[name].target
-        assert HazardEvent.objects.filter(hazard=hazard, transition=name, actor=actor).exists()
+        assert timeline(hazard).filter(action=name, actor=actor).exists()
     else:
         with pytest.raises((PermissionDenied, Hazard.DoesNotExist)):
             services.transition(actor, hazard.pk, name, **args)
@@ -62,7 +66,7 @@ def test_whoever_rectified_or_submitted_never_closes(factory, users):
     hazard = factory()
     inspector = users["jiuxian"]
     services.transition(inspector, hazard.pk, "start", changes=RECTIFY)
-    services.transition(users["admin"], hazard.pk, "submit", evidence=1, comment="已整改")
+    services.transition(users["admin"], hazard.pk, "submit", files=[photo()], comment="已整改")
     for actor in (inspector, users["admin"]):
         with pytest.raises(PermissionDenied, match="职责分离"):
             services.transition(actor, hazard.pk, "close")
@@ -73,7 +77,7 @@ def test_self_found_general_hazard_closes_by_a_different_enterprise_person(facto
     hazard = factory(channel="self")
     worker, manager = enterprise_user(factory.enterprise, "qy1"), enterprise_user(factory.enterprise, "qy2")
     services.transition(worker, hazard.pk, "start", changes=RECTIFY)
-    services.transition(worker, hazard.pk, "submit", evidence=1, comment="已清理")
+    services.transition(worker, hazard.pk, "submit", files=[photo()], comment="已清理")
     with pytest.raises(PermissionDenied):
         services.transition(worker, hazard.pk, "close")
     assert services.transition(manager, hazard.pk, "close").closed_by == manager
@@ -97,7 +101,7 @@ def test_requirements_are_explained_and_nothing_changes(factory, users):
     services.transition(users["jiuxian"], hazard.pk, "start", changes=RECTIFY)
     with pytest.raises(ValidationError, match="须附整改后的照片"):
         services.transition(users["jiuxian"], hazard.pk, "submit", comment="好了")
-    services.transition(users["admin"], hazard.pk, "submit", evidence=2, comment="好了")
+    services.transition(users["admin"], hazard.pk, "submit", files=[photo(), photo()], comment="好了")
     with pytest.raises(ValidationError, match="退回须写明原因"):
         services.transition(users["yingji"], hazard.pk, "send_back")
     assert Hazard.objects.get(pk=hazard.pk).status == "submitted"

@@ -14,6 +14,7 @@ from anying.hazards.models import Hazard
 from anying.inspections import documents, records
 from anying.inspections.models import Inspection
 from anying.inspections.records import Finding
+from tests.conftest import photo
 
 RECTIFY = {"responsible_person": "王主任", "measures": "清理", "deadline": dt.date.today() + dt.timedelta(days=5)}
 
@@ -44,7 +45,7 @@ def test_findings_become_hazards_and_clear_the_inspection(setup, users):
     assert inspection.status == "open" and inspection.inspectors.count() == 2
     general = hazards["一车间"]
     hazard_services.transition(s["ent"].user, general.pk, "start", changes=RECTIFY)
-    hazard_services.transition(s["ent"].user, general.pk, "submit", comment="已清理", evidence=1)
+    hazard_services.transition(s["ent"].user, general.pk, "submit", comment="已清理", files=[photo()])
     hazard_services.transition(users["yingji"], general.pk, "close", comment="复查合格")
     inspection.refresh_from_db()
     assert inspection.status == "open"  # the major finding is still open

@@ -13,6 +13,7 @@ from anying.hazards.queries import HazardFilter, list_queryset
 from anying.oversight import dashboard
 from anying.standards.models import Criterion
 from anying.tips import services as tip_services
+from tests.conftest import photo
 
 TODAY = dt.date.today()
 PLAN = {"objectives": "a", "methods": "b", "funds_and_materials": "c", "organisation_and_staff": "d",
@@ -34,7 +35,7 @@ def make_hazard(ent, *, level="general", channel="inspection", found=0, deadline
             from anying.hazards import rollups
             rollups.rebuild()
     if "submit" in to:
-        hazard_services.transition(actor, h.pk, "submit", comment="已整改", evidence=1)
+        hazard_services.transition(actor, h.pk, "submit", comment="已整改", files=[photo()])
     if "close" in to:
         hazard_services.transition(closer, h.pk, "close")
     return h

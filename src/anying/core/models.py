@@ -251,6 +251,9 @@ class Attachment(models.Model):
     mime_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The timeline step this file is evidence of (提交复查 …). A file serves one step only, so a
+    # record sent back cannot be resubmitted with last round's photo (core.workflow).
+    event = models.ForeignKey("TimelineEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
 
     class Meta:
         verbose_name = verbose_name_plural = "附件"
@@ -317,3 +320,34 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.key[:8]} {self.at:%H:%M:%S}"
+
+
+class TimelineEvent(models.Model):
+    """One step in the life of any record (a hazard, a tip, a penalty …): who did what, when,
+    from which state to which, and why. Every lifecycle writes here through core.workflow, so a
+    record's history reads the same everywhere and a new module gets it for free. `comment` is
+    internal; `public` marks the steps an outside party (a tip's reporter) may see."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField("操作", max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField("说明", blank=True)
+    public = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "处理记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        from .workflow import event_label
+
+        return event_label(self.content_type_id, self.action)

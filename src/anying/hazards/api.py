@@ -8,7 +8,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from anying.core.attachments import attach, attachments_of
+from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
 from anying.registry.api import BoundedPagination
 from anying.registry.models import Enterprise
@@ -82,7 +82,8 @@ class HazardIn(Schema):
 class TransitionIn(Schema):
     name: str
     comment: str = ""
-    evidence_ids: list[int] = []
+    evidence_ids: list[int] = []  # files uploaded to the hazard in this round, not yet used
+    version: int | None = None  # the version the client read; a stale one answers 409
     responsible_person: str | None = None
     measures: str | None = None
     funds: Decimal | None = None
@@ -147,11 +148,8 @@ def upload(request, hazard_id: int, file: File[UploadedFile]):
 @router.post("/{int:hazard_id}/transitions", response=HazardOut, summary="执行流程操作（开始整改、提交复查、退回整改、审核销号）")
 def take_transition(request, hazard_id: int, payload: TransitionIn):
     hazard = get_object_or_404(_scoped(request), pk=hazard_id)
-    mine = set(attachments_of(hazard).filter(uploaded_by=request.user).values_list("pk", flat=True))
-    if set(payload.evidence_ids) - mine:
-        raise ValidationError({"evidence_ids": "只能引用您为本隐患上传的附件"})
     changes = {k: v for k, v in payload.dict(include={"responsible_person", "measures", "funds", "deadline"}).items()
                if v is not None}
     services.transition(request.user, hazard.pk, payload.name, comment=payload.comment,
-                        evidence=len(set(payload.evidence_ids)), changes=changes, plan=payload.plan)
+                        evidence_ids=payload.evidence_ids, changes=changes, plan=payload.plan, version=payload.version)
     return _scoped(request).get(pk=hazard.pk)

@@ -10,13 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 
 from . import rollups
-from .models import ExtensionRequest, Hazard, HazardEvent
-from .workflow import ENTERPRISE, INSPECTOR, parties_of
+from .models import ExtensionRequest, Hazard
 
 EXTENSION_NOTICE_DAYS = 10  # request no later than 10 days before the deadline
 EXTENSION_ANSWER_DAYS = 5  # the department answers within 5 days
@@ -27,19 +26,19 @@ def review_due(submitted_on: dt.date) -> dt.date:
     return submitted_on + dt.timedelta(days=REVIEW_DAYS)
 
 
-def _locked_visible(actor, hazard_id: int) -> tuple[Hazard, bool]:
-    hazard = Hazard.objects.select_for_update().get(pk=hazard_id)
-    can_see = Hazard.objects.visible_to(actor).filter(pk=hazard.pk).exists()
-    if not can_see:
-        raise Hazard.DoesNotExist
-    return hazard, can_see
+def locked(actor, hazard_id: int) -> tuple[Hazard, set[str]]:
+    """The hazard, row-locked through the actor's scope, and the parties the actor is for it."""
+    from .workflow import LIFECYCLE
+
+    hazard = workflow.lock(LIFECYCLE, actor, hazard_id)
+    return hazard, LIFECYCLE.party_set(actor, hazard)
 
 
 @transaction.atomic
 def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str, today: dt.date | None = None):
     today = today or timezone.localdate()
-    hazard, can_see = _locked_visible(actor, hazard_id)
-    if ENTERPRISE not in parties_of(actor, hazard, can_see):
+    hazard, parties = locked(actor, hazard_id)
+    if "enterprise" not in parties:
         raise PermissionDenied("延期申请由企业提出")
     if hazard.status != Hazard.Status.RECTIFYING or hazard.deadline is None:
         raise ValidationError("只有整改中且已定整改期限的隐患可以申请延期")
@@ -59,8 +58,8 @@ def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str,
     extension = ExtensionRequest.objects.create(
         hazard=hazard, requested_by=actor, requested_on=today, current_deadline=hazard.deadline,
         new_deadline=new_deadline, reason=reason.strip(), answer_due=today + dt.timedelta(days=EXTENSION_ANSWER_DAYS))
-    HazardEvent.objects.create(hazard=hazard, transition="extension_request", from_status=hazard.status,
-                               to_status=hazard.status, actor=actor, comment=f"申请延期至 {new_deadline:%Y-%m-%d}：{reason}")
+    workflow.record_event(hazard, "extension_request", actor=actor, previous=hazard.status, state=hazard.status,
+                          comment=f"申请延期至 {new_deadline:%Y-%m-%d}：{reason}")
     audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"申请延期至 {new_deadline:%Y-%m-%d}")
     return extension
 
@@ -69,8 +68,8 @@ def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str,
 def answer_extension(actor, extension_id: int, approve: bool, answer: str, today: dt.date | None = None):
     today = today or timezone.localdate()
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
-    hazard, can_see = _locked_visible(actor, extension.hazard_id)
-    if INSPECTOR not in parties_of(actor, hazard, can_see):
+    hazard, parties = locked(actor, extension.hazard_id)
+    if "inspector" not in parties:
         raise PermissionDenied("延期申请由监管部门答复")
     if extension.status != ExtensionRequest.Status.PENDING:
         raise ValidationError("该申请已答复")
@@ -86,9 +85,8 @@ def answer_extension(actor, extension_id: int, approve: bool, answer: str, today
         hazard.version += 1
         hazard.save(update_fields=["deadline", "version"])
         rollups.settle(counted, hazard)
-    HazardEvent.objects.create(hazard=hazard, transition="extension_answer", from_status=hazard.status,
-                               to_status=hazard.status, actor=actor,
-                               comment=f"{extension.get_status_display()}延期：{extension.answer}".rstrip("："))
+    workflow.record_event(hazard, "extension_answer", actor=actor, previous=hazard.status, state=hazard.status,
+                          comment=f"{extension.get_status_display()}延期：{extension.answer}".rstrip("："))
     audit.record(actor, AuditEvent.Action.STATE, hazard, summary=f"答复延期申请：{extension.get_status_display()}",
                  before=before, after={"deadline": str(hazard.deadline)})
     return extension

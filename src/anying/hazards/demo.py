@@ -7,12 +7,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core.models import Organisation, User
+from anying.core import workflow
+from anying.core.models import Organisation, TimelineEvent, User
 from anying.registry.models import Enterprise
 from anying.standards.models import Criterion
 
 from . import rollups
-from .models import DocumentCounter, Hazard, HazardEvent, ProgressReport, RectificationPlan, Supervision
+from .models import DocumentCounter, Hazard, ProgressReport, RectificationPlan, Supervision
 
 PLACES = ["喷涂车间", "抛丸房", "除尘器", "配电房", "危化品库", "锅炉房", "有限空间（污水池）", "叉车通道", "熔炼炉", "冷库"]
 PROBLEMS = ["安全出口堵塞", "消防通道被占用", "防护罩缺失", "未设置警示标识", "电气线路私拉乱接", "积尘未及时清理",
@@ -46,8 +47,8 @@ def load(rng, count: int = 3000) -> None:
             measures="按要求整改" if status != "registered" else "", deadline=deadline if status != "registered" else None,
             closed_on=min(deadline, today) if status == "closed" else None, is_demo=True))
     Hazard.objects.bulk_create(hazards, batch_size=500)
-    HazardEvent.objects.bulk_create([HazardEvent(hazard=h, transition="register", to_status="registered",
-                                                 comment="演示数据") for h in hazards], batch_size=500)
+    TimelineEvent.objects.bulk_create([workflow.event(h, "register", state="registered", comment="演示数据")
+                                       for h in hazards], batch_size=500)
     RectificationPlan.objects.bulk_create([
         RectificationPlan(hazard=h, objectives="消除重大事故隐患", methods="停产整改，加装防护设施", funds_and_materials="企业自筹",
                           organisation_and_staff="企业主要负责人牵头", time_limit="限期内完成",

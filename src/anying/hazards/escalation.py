@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core.bulk import db_value, insert_rows
-from anying.core.models import AuditEvent, Organisation, User
+from anying.core.models import AuditEvent, Organisation, TimelineEvent, User
 from anying.core.notifications import notify_many
 
-from .models import Escalation, EscalationStep, Hazard, HazardEvent
+from .models import Escalation, EscalationStep, Hazard
 
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
 BATCH = 2000
@@ -58,10 +58,11 @@ def _batch(step: EscalationStep, due, today: dt.date) -> int:
     # Only the rows this run really inserted (its own timestamp) get a timeline entry and an audit event.
     mine = set(Escalation.objects.filter(step=step, hazard__in=hazards, at=stamp).values_list("hazard_id", flat=True))
     comment = f"逾期 {{days}} 天，{step.label}"
-    insert_rows(HazardEvent, ["hazard", "transition", "from_status", "to_status", "actor", "comment", "at"],
-                ((h.pk, f"escalate:{step.code}", h.status, h.status, None, comment.format(days=(today - h.deadline).days),
-                  at) for h in hazards if h.pk in mine))
     content_type = ContentType.objects.get_for_model(Hazard).pk  # once per batch, not per event
+    insert_rows(TimelineEvent, ["content_type", "object_id", "action", "from_state", "to_state", "actor", "comment",
+                                "public", "at"],
+                ((content_type, h.pk, f"escalate:{step.code}", h.status, h.status, None,
+                  comment.format(days=(today - h.deadline).days), False, at) for h in hazards if h.pk in mine))
     summary = f"逾期升级：{step.label}"
     insert_rows(AuditEvent, ["at", "actor", "ip", "action", "content_type", "object_id", "object_repr", "summary",
                              "before", "after", "region_path"],

@@ -64,6 +64,7 @@ class TransitionForm(Styled, forms.Form):
     measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     funds = forms.DecimalField(label="整改资金（元）", max_digits=12, decimal_places=2, required=False, min_value=0)
     deadline = forms.DateField(label="整改期限", widget=DateInput(), required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # what the page showed: stale → refused
 
 
 class PlanForm(Styled, forms.ModelForm):

@@ -130,31 +130,6 @@ class RectificationPlan(models.Model):
         return f"{self.hazard} 治理方案"
 
 
-class HazardEvent(models.Model):
-    """The hazard's timeline: every transition with who, when, why."""
-
-    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
-    transition = models.CharField("操作", max_length=32)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField("说明", blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "隐患处理记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.hazard_id} {self.transition}"
-
-    @property
-    def label(self) -> str:
-        from .workflow import EVENT_LABELS
-
-        return EVENT_LABELS.get(self.transition.split(":")[0], self.transition)
-
-
 class EscalationStep(models.Model):
     """One rung of the escalation ladder for overdue hazards. Jurisdictions differ, so the
     ladder is data (loaded from data/escalation_ladder.csv, each row cited), not code."""

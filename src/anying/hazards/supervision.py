@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.officialdoc import OfficialDocument
 
-from .models import DocumentCounter, Hazard, HazardEvent, ProgressReport, Supervision
-from .workflow import ENTERPRISE, INSPECTOR, parties_of
+from .deadlines import locked
+from .models import DocumentCounter, Hazard, ProgressReport, Supervision
 
 REPORT_EVERY_DAYS = 7
 
@@ -34,19 +34,11 @@ def next_number(prefix: str, year: int) -> str:
     return f"{prefix}〔{year}〕{counter.last}号"
 
 
-def _locked(actor, hazard_id: int) -> tuple[Hazard, set]:
-    hazard = Hazard.objects.select_for_update().get(pk=hazard_id)
-    can_see = Hazard.objects.visible_to(actor).filter(pk=hazard.pk).exists()
-    if not can_see:
-        raise Hazard.DoesNotExist
-    return hazard, parties_of(actor, hazard, can_see)
-
-
 @transaction.atomic
 def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.date, today: dt.date | None = None):
     today = today or timezone.localdate()
-    hazard, parties = _locked(actor, hazard_id)
-    if INSPECTOR not in parties:
+    hazard, parties = locked(actor, hazard_id)
+    if "inspector" not in parties:
         raise PermissionDenied("督办由监管部门发起")
     if hazard.level != Hazard.Level.MAJOR or hazard.status == Hazard.Status.CLOSED:
         raise ValidationError("只有未销号的重大事故隐患可以督办")
@@ -64,16 +56,16 @@ def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.d
     supervision = Supervision.objects.create(
         hazard=hazard, level=level, unit=actor.unit, requirements=requirements.strip(), due=due, issued_on=today,
         document_no=next_number(settings.ANYING_SUPERVISION_PREFIX, today.year), created_by=actor)
-    HazardEvent.objects.create(hazard=hazard, transition="supervise", from_status=hazard.status, to_status=hazard.status,
-                               actor=actor, comment=f"{supervision.get_level_display()} {supervision.document_no}")
+    workflow.record_event(hazard, "supervise", actor=actor, previous=hazard.status, state=hazard.status,
+                          comment=f"{supervision.get_level_display()} {supervision.document_no}")
     audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"督办 {supervision.document_no}")
     return supervision
 
 
 @transaction.atomic
 def report_progress(actor, hazard_id: int, content: str, today: dt.date | None = None) -> ProgressReport:
-    hazard, parties = _locked(actor, hazard_id)
-    if not parties & {ENTERPRISE, INSPECTOR}:
+    hazard, parties = locked(actor, hazard_id)
+    if not parties & {"enterprise", "inspector"}:
         raise PermissionDenied()
     if not hasattr(hazard, "supervision") or hazard.status == Hazard.Status.CLOSED:
         raise ValidationError("只有督办中的重大事故隐患需要报告治理进展")
@@ -81,8 +73,8 @@ def report_progress(actor, hazard_id: int, content: str, today: dt.date | None =
         raise ValidationError({"content": "请填写本周治理进展"})
     report = ProgressReport.objects.create(hazard=hazard, reported_on=today or timezone.localdate(),
                                            content=content.strip(), reported_by=actor)
-    HazardEvent.objects.create(hazard=hazard, transition="progress", from_status=hazard.status, to_status=hazard.status,
-                               actor=actor, comment=report.content)
+    workflow.record_event(hazard, "progress", actor=actor, previous=hazard.status, state=hazard.status,
+                          comment=report.content)
     return report
 
 

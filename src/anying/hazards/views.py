@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.attachments import attach, attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -100,10 +100,10 @@ def hazard_create(request, enterprise_id):
 @login_required
 def hazard_detail(request, pk):
     hazard = _visible(request.user, pk)
-    events = list(hazard.events.select_related("actor"))
+    events = list(workflow.timeline(hazard))
     files = list(attachments_of(hazard))
     extensions = list(hazard.extensions.select_related("requested_by", "answered_by"))
-    actions = available(request.user, hazard, can_see=True)  # fetched through visible_to above
+    actions = available(request.user, hazard)  # fetched through visible_to above
     is_owner = request.user.role == "enterprise_user" and request.user.unit_id == hazard.organisation_id
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
@@ -129,12 +129,9 @@ def hazard_transition(request, pk, name):
     data = form.cleaned_data
     plan_data = {k: request.POST.get(k, "") for k in PlanForm.Meta.fields}  # checked by the service
     try:
-        with transaction.atomic():
-            for item in data["evidence"]:
-                attach(request.user, hazard, item)
-            changes = {k: data[k] for k in ("responsible_person", "measures", "funds", "deadline") if data[k] not in (None, "")}
-            done = services.transition(request.user, hazard.pk, name, comment=data["comment"],
-                                       evidence=len(data["evidence"]), changes=changes, plan=plan_data)
+        changes = {k: data[k] for k in ("responsible_person", "measures", "funds", "deadline") if data[k] not in (None, "")}
+        done = services.transition(request.user, hazard.pk, name, comment=data["comment"], files=data["evidence"],
+                                   changes=changes, plan=plan_data, version=data["version"])
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:

@@ -1,14 +1,20 @@
-"""The hazard state machine (PRODUCT.md §4.1) as one table: which transitions exist, from which
-states, who may take each and what each needs. services.transition() enforces it; docs/hazards.md
-shows the same table."""
+"""The hazard lifecycle (PRODUCT.md §4.1) as one table for core.workflow: which transitions
+exist, from which states, who may take each, what each needs and who is told. docs/lifecycles.md
+shows the same table, rendered from this one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
+from anying.core import recipients, workflow
+from anying.core.permissions import is_enterprise_user
 from anying.core.roles import Role
+from anying.core.workflow import Lifecycle, Transition
 
-from .models import Hazard
+from . import rollups
+from .models import Hazard, RectificationPlan
 
 S = Hazard.Status
 
@@ -17,54 +23,110 @@ ENTERPRISE = "enterprise"  # the safety manager of the hazard's own enterprise
 INSPECTOR = "inspector"  # a government inspector or district admin whose scope covers the hazard
 SELF_REVIEW = "self_review"  # the enterprise itself, for a general hazard it found itself (自查自改)
 
-INSPECTOR_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR}
+RECTIFICATION = ("responsible_person", "measures", "funds", "deadline")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    parties: frozenset[str]
-    needs_comment: bool = False
-    needs_evidence: bool = False
-    needs_rectification: bool = False  # responsible person, measures and deadline
-    needs_plan_if_major: bool = False  # the six elements of 总局令16号
-    separated: bool = False  # never by whoever rectified or submitted
+def _rectify(step) -> None:
+    """开始整改 records who answers for it, how and by when; a major hazard also needs the six
+    elements of the plan of 总局令16号 第十五条."""
+    hazard, errors = step.record, {}
+    for key in RECTIFICATION:
+        if step.data.get(key) not in (None, ""):
+            setattr(hazard, key, step.data[key])
+    for key, label in (("responsible_person", "整改责任人"), ("measures", "整改措施"), ("deadline", "整改期限")):
+        if not getattr(hazard, key):
+            errors[key] = f"开始整改须填写{label}"
+    if hazard.deadline and hazard.deadline < timezone.localdate():
+        errors["deadline"] = "整改期限不能早于今天"
+    if hazard.level == Hazard.Level.MAJOR:
+        plan = step.data.get("plan") or {}
+        missing = [RectificationPlan._meta.get_field(f).verbose_name for f in RectificationPlan.ELEMENTS
+                   if not str(plan.get(f, "")).strip()]
+        if missing and not hasattr(hazard, "plan"):
+            errors["plan"] = "重大事故隐患须先制定治理方案，缺少：" + "、".join(missing)
+        elif not missing:
+            RectificationPlan.objects.update_or_create(hazard=hazard, defaults={f: plan[f] for f in RectificationPlan.ELEMENTS})
+    if errors:
+        raise ValidationError(errors)
 
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
+def _submitted(step) -> None:
+    from .deadlines import review_due
+
+    step.record.review_due = review_due(timezone.localdate())
+
+
+def _closed(step) -> None:
+    step.record.closed_on = timezone.localdate()
+
+
+_TABLE = [
     Transition("start", "开始整改", (S.REGISTERED,), S.RECTIFYING, frozenset({ENTERPRISE, INSPECTOR}),
-               needs_rectification=True, needs_plan_if_major=True),
+               stamp=("rectified_by",), apply=_rectify, notify=("enterprise", "supervisors")),
     Transition("submit", "提交复查", (S.RECTIFYING,), S.SUBMITTED, frozenset({ENTERPRISE, INSPECTOR}),
-               needs_evidence=True, needs_comment=True),
+               needs_evidence="提交复查须附整改后的照片或材料", needs_comment="请填写说明",
+               stamp=("submitted_by",), apply=_submitted, notify=("reviewers",)),
     Transition("send_back", "退回整改", (S.SUBMITTED,), S.RECTIFYING, frozenset({INSPECTOR, SELF_REVIEW}),
-               needs_comment=True, separated=True),
+               needs_comment="退回须写明原因", separated=("rectified_by", "submitted_by"), notify=("enterprise",)),
     Transition("close", "审核销号", (S.SUBMITTED,), S.CLOSED, frozenset({INSPECTOR, SELF_REVIEW}),
-               separated=True),
-]}
+               separated=("rectified_by", "submitted_by"), stamp=("closed_by",), apply=_closed,
+               notify=("enterprise", "supervisors")),
+]
 
 
-def parties_of(user, hazard: Hazard, can_see: bool) -> set[str]:
-    """Which parties `user` is for this hazard (`can_see`: the hazard is in the user's scope)."""
+def parties_of(user, hazard: Hazard) -> set[str]:
+    """Which parties `user` is for a hazard already known to be in their scope."""
     parties = set()
-    if user.role == Role.ENTERPRISE_USER and user.unit_id == hazard.organisation_id:
-        parties.add(ENTERPRISE)
-        if hazard.level == Hazard.Level.GENERAL and hazard.channel == Hazard.Channel.SELF:
-            parties.add(SELF_REVIEW)
-    elif user.role in INSPECTOR_ROLES and can_see:
+    if is_enterprise_user(user):
+        if user.unit_id == hazard.organisation_id and user.has_perm_code("hazards.act"):
+            parties.add(ENTERPRISE)
+            if hazard.level == Hazard.Level.GENERAL and hazard.channel == Hazard.Channel.SELF:
+                parties.add(SELF_REVIEW)
+    elif user.has_perm_code("hazards.act"):
         parties.add(INSPECTOR)
     return parties
 
 
-def available(user, hazard: Hazard, can_see: bool) -> list[Transition]:
-    """The transitions this user may take now (the detail page shows only these)."""
-    parties = parties_of(user, hazard, can_see)
-    return [t for t in TRANSITIONS.values() if hazard.status in t.sources and parties & t.parties
-            and not (t.separated and user.pk in (hazard.rectified_by_id, hazard.submitted_by_id))]
+def _enterprise(hazard: Hazard):
+    return recipients.members([hazard.organisation_id])
 
 
-EVENT_LABELS = {"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
-                "supervise": "督办", "progress": "报告治理进展",
-                "escalate": "逾期升级", **{t.name: t.label for t in TRANSITIONS.values()}}
+def _supervisors(hazard: Hazard):
+    return recipients.supervisors(hazard.region_id, hazard.industry_id, "hazards.act")
+
+
+def _reviewers(hazard: Hazard):
+    """Who reviews a submission: the enterprise itself for a hazard it may close (自查自改),
+    otherwise the supervising unit."""
+    if hazard.level == Hazard.Level.GENERAL and hazard.channel == Hazard.Channel.SELF:
+        return _enterprise(hazard)
+    return _supervisors(hazard)
+
+
+def _track(step) -> None:
+    step.scratch["counted"] = rollups.track(step.record)  # before the rectification fields change
+
+
+def _settle(step) -> None:
+    rollups.settle(step.scratch["counted"], step.record)
+
+
+AFTER_TRANSITION: list = []  # upper apps react here (an inspection clears when its last finding closes)
+
+LIFECYCLE = workflow.register(Lifecycle(
+    model=Hazard, label="隐患", transitions=_TABLE, parties=parties_of,
+    recipients={"enterprise": _enterprise, "supervisors": _supervisors, "reviewers": _reviewers},
+    audited=["enterprise", "place", "description", "category", "accident_type", "level", "criterion", "channel",
+             "found_by", "found_on", "responsible_person", "measures", "funds", "deadline", "status"],
+    events={"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
+            "supervise": "督办", "progress": "报告治理进展", "escalate": "逾期升级"},
+    before=[_track], after=[_settle, lambda step: [h(step.record) for h in AFTER_TRANSITION]],
+    describe=lambda h: f"{h.enterprise.name} {h.place}", url=lambda h: reverse("hazard_detail", args=[h.pk])))
+
+TRANSITIONS = LIFECYCLE.table
+AUDITED = LIFECYCLE.audited
+INSPECTOR_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR}  # TODO(kit-perms): gone
+
+
+def available(user, hazard: Hazard) -> list[Transition]:
+    return LIFECYCLE.available(user, hazard)

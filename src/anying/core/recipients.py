@@ -1,0 +1,39 @@
+"""Who is told: the people behind the parties a lifecycle names (the enterprise, the supervising
+unit, a unit's desk). Lifecycles compose their recipient groups from these, so "the supervising
+unit" means the same for a hazard, a penalty or an accident."""
+
+from __future__ import annotations
+
+from .models import Organisation, Region, User
+from .scope import industry_ids
+
+SUPERVISING_KINDS = (Organisation.Kind.TOWN_OFFICE, Organisation.Kind.DEPARTMENT)
+
+
+def members(unit_ids, code: str | None = None) -> list[User]:
+    """Active users of these units (holding permission `code`, when given)."""
+    users = User.objects.filter(unit_id__in=[u for u in unit_ids if u], is_active=True, unit__is_active=True)
+    return [u for u in users if code is None or u.has_perm_code(code)]
+
+
+def ancestors(region: Region | int) -> list[int]:
+    path = region.path if isinstance(region, Region) else Region.objects.only("path").get(pk=region).path
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def supervising_units(region: Region | int, industry_id: int | None) -> list[Organisation]:
+    """The town office of the place (属地) and the departments whose industries cover it (行业),
+    at the place's level or above: the units that answer for a record there."""
+    units = Organisation.objects.filter(kind__in=SUPERVISING_KINDS, is_active=True, region_id__in=ancestors(region))
+    found = []
+    for unit in units:
+        if unit.kind == Organisation.Kind.DEPARTMENT:
+            covered = industry_ids(unit)
+            if covered is not None and industry_id not in covered:
+                continue  # 行业监管: only its industries (a department without any covers all, as in scope)
+        found.append(unit)
+    return found
+
+
+def supervisors(region: Region | int, industry_id: int | None, code: str) -> list[User]:
+    return members([u.pk for u in supervising_units(region, industry_id)], code)
