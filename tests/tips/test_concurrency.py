@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from anying.core.workflow import timeline
 from anying.tips import services
-from anying.tips.models import Tip, TipEvent
+from anying.tips.models import Tip
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
@@ -34,5 +35,5 @@ def test_concurrent_replies_exactly_one_wins(reference_data, verified, users):
     for t in threads:
         t.join()
     assert sorted(r == "ok" for r in results) == [False, True]
-    assert TipEvent.objects.filter(tip=verified, action="reply").count() == 1
+    assert timeline(verified).filter(action="reply").count() == 1
     assert Tip.objects.get(pk=verified.pk).status == Tip.Status.REPLIED

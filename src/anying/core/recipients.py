@@ -37,3 +37,9 @@ def supervising_units(region: Region | int, industry_id: int | None) -> list[Org
 
 def supervisors(region: Region | int, industry_id: int | None, code: str) -> list[User]:
     return members([u.pk for u in supervising_units(region, industry_id)], code)
+
+
+def over(region: Region | int, code: str) -> list[User]:
+    """Holders of `code` in the units at the place or above it (a 12350 desk, a duty desk)."""
+    units = Organisation.objects.filter(region_id__in=ancestors(region), is_active=True).values_list("pk", flat=True)
+    return members(list(units), code)

@@ -41,7 +41,8 @@ class Transition:
     name: str
     label: str
     sources: tuple[str, ...]
-    target: str | None  # None: the state stays (a report, a reply that records something)
+    # None: the state stays (a report); a tuple: `apply` chooses one of these (属实 or 不属实)
+    target: str | tuple[str, ...] | None
     parties: frozenset[str]
     needs_comment: str = ""  # the message shown when the comment is missing; "" = optional
     needs_evidence: str = ""  # likewise for files new in this round
@@ -71,6 +72,7 @@ class Lifecycle:
     before: list[Callable] = field(default_factory=list)  # before(step): checked, nothing changed yet
     after: list[Callable] = field(default_factory=list)  # after(step) inside the transaction
     describe: Callable[[models.Model], str] = str  # the record in a message title
+    summary: Callable[[models.Model], str] | None = None  # what a message body adds (place, deadlines)
     url: Callable[[models.Model], str] | None = None
 
     def __post_init__(self):
@@ -179,12 +181,14 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
             raise ValidationError(errors)
         for hook in lifecycle.before:
             hook(step)
-        if spec.target is not None:
+        if isinstance(spec.target, str):
             setattr(record, lifecycle.state_field, spec.target)
         for f in spec.stamp:
             setattr(record, f, actor)
         if spec.apply:
             spec.apply(step)
+        if isinstance(spec.target, tuple) and getattr(record, lifecycle.state_field) not in spec.target:
+            raise RuntimeError(f"{lifecycle.key}.{name}: apply() must choose one of {spec.target}")
         missing = {f: f"请填写{record._meta.get_field(f).verbose_name}" for f in spec.needs_fields
                    if getattr(record, f) in (None, "")}
         if missing:
@@ -281,6 +285,9 @@ def _notify(step: Step) -> None:
         users.pop(step.actor.pk, None)  # the actor knows what they just did
     title = f"{lifecycle.label}{spec.label}：{lifecycle.describe(record)}"
     body = f"当前状态：{lifecycle.state_label(getattr(record, lifecycle.state_field))}"
+    extra = lifecycle.summary(record) if lifecycle.summary else ""
+    if extra:
+        body += f"；{extra}"
     if step.comment:
         body += f"；说明：{step.comment[:100]}"
     url = lifecycle.url(record) if lifecycle.url else ""
@@ -300,8 +307,14 @@ def markdown() -> str:
             needs = [x for x in ("comment" if t.needs_comment else "", "new evidence" if t.needs_evidence else "",
                                  *t.needs_fields) if x]
             out.append(f"| {t.label} `{t.name}` | {'、'.join(lc.state_label(s) for s in t.sources)} "
-                       f"| {lc.state_label(t.target) if t.target else '（不变）'} | {', '.join(sorted(t.parties))} "
+                       f"| {_targets(lc, t)} | {', '.join(sorted(t.parties))} "
                        f"| {', '.join(needs) or '—'} | {', '.join(t.separated) or '—'} "
                        f"| {', '.join(t.notify) or '—'} |")
         out.append("")
     return "\n".join(out)
+
+
+def _targets(lc: Lifecycle, t: Transition) -> str:
+    if t.target is None:
+        return "（不变）"
+    return " 或 ".join(lc.state_label(s) for s in ((t.target,) if isinstance(t.target, str) else t.target))

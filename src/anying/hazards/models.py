@@ -6,6 +6,7 @@ rows) without a join to enterprises.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
@@ -82,6 +83,8 @@ class Hazard(models.Model):
     is_demo = models.BooleanField(default=False)
 
     objects = HazardQuerySet.as_manager()
+
+    events = GenericRelation("core.TimelineEvent")  # the timeline (core.workflow)
 
     class Meta:
         verbose_name = verbose_name_plural = "事故隐患"

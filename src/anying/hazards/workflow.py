@@ -121,7 +121,8 @@ LIFECYCLE = workflow.register(Lifecycle(
     events={"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
             "supervise": "督办", "progress": "报告治理进展", "escalate": "逾期升级"},
     before=[_track], after=[_settle, lambda step: [h(step.record) for h in AFTER_TRANSITION]],
-    describe=lambda h: f"{h.enterprise.name} {h.place}", url=lambda h: reverse("hazard_detail", args=[h.pk])))
+    describe=lambda h: f"{h.enterprise.name} {h.place}",
+    summary=lambda h: f"整改期限 {h.deadline:%Y-%m-%d}" if h.deadline else "", url=lambda h: reverse("hazard_detail", args=[h.pk])))
 
 TRANSITIONS = LIFECYCLE.table
 AUDITED = LIFECYCLE.audited

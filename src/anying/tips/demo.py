@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from anying.core import workflow
 from anying.core.models import Organisation, Region, User
 from anying.core.permissions import SYSTEM
 from anying.hazards.models import Hazard
@@ -16,7 +17,7 @@ from anying.inspections import penalties
 from anying.registry.models import Enterprise
 
 from . import rewards, services
-from .models import Tip, TipEvent
+from .models import Tip
 
 J5 = "相邻的喷涂车间把几十桶油漆和稀释剂堆放在宿舍楼的楼梯间里，晚上还有人在旁边抽烟，一旦着火楼上的人跑不出来。"
 
@@ -26,7 +27,7 @@ def _backdate(tip: Tip, days: int) -> None:
     moved = timezone.now() - dt.timedelta(days=days)
     Tip.objects.filter(pk=tip.pk).update(received_at=moved, verify_due=tip.verify_due - dt.timedelta(days=days),
                                          reply_due=tip.reply_due - dt.timedelta(days=days), is_demo=True)
-    TipEvent.objects.filter(tip=tip).update(at=moved)
+    workflow.timeline(tip).update(at=moved)
     tip.refresh_from_db()
 
 

@@ -10,12 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, recipients, workflow
 from anying.core.models import AuditEvent
 from anying.core.notifications import notify_many
 
-from .models import Tip, TipEscalation, TipEvent
-from .services import users_over
+from .models import Tip, TipEscalation
 from .workflow import OPEN_FOR_REPLY, OPEN_FOR_VERIFY
 
 BATCH = 500
@@ -53,11 +52,11 @@ def _batch(kind: str, field: str, states, today: dt.date) -> int:
     messages, desks = [], {}
     for tip in tips:
         due = getattr(tip, field)
-        TipEvent.objects.create(tip=tip, action=f"escalate:{kind}", from_status=tip.status, to_status=tip.status,
-                                comment=f"{label}：期限 {due:%Y-%m-%d}，已逾期 {(today - due).days} 天")
+        workflow.record_event(tip, f"escalate:{kind}", previous=tip.status, state=tip.status,
+                              comment=f"{label}：期限 {due:%Y-%m-%d}，已逾期 {(today - due).days} 天")
         audit.record(None, AuditEvent.Action.STATE, tip, summary=label)
         if tip.region_id not in desks:
-            desks[tip.region_id] = users_over(tip.region, "tips.assign")
+            desks[tip.region_id] = recipients.over(tip.region, "tips.assign")
         users = list(desks[tip.region_id])
         if tip.unit_id:
             users += [u for u in tip.unit.users.filter(is_active=True) if u.has_perm_code("tips.handle")]

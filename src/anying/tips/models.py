@@ -1,9 +1,10 @@
 """12350 tip-offs (群众举报, PRODUCT.md §4.3): the tip, its timeline, its links to what it led
 to, and the reward. The reporter's identity and contact sit on the tip itself, shown only to
-roles with `tips.view_contact`; the public status page reads only `TipEvent.public` entries,
+roles with `tips.view_contact`; the public status page reads only public timeline entries (core.TimelineEvent.public),
 the official reply and the reward."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
@@ -109,6 +110,8 @@ class Tip(models.Model):
 
     objects = TipQuerySet.as_manager()
 
+    events = GenericRelation("core.TimelineEvent")  # the timeline (core.workflow)
+
     class Meta:
         verbose_name = verbose_name_plural = "群众举报"
         ordering = ["-received_at", "-id"]
@@ -142,33 +145,6 @@ class Tip(models.Model):
         from .workflow import OPEN_FOR_REPLY
 
         return self.status in OPEN_FOR_REPLY and self.reply_due < timezone.localdate()
-
-
-class TipEvent(models.Model):
-    """The tip's timeline. `comment` is internal; `public` marks the steps the reporter sees
-    (as the step's label and date only)."""
-
-    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=24)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField("说明（内部）", blank=True)
-    public = models.BooleanField(default=False)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "举报处理记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.tip_id} {self.action}"
-
-    @property
-    def label(self) -> str:
-        from .workflow import EVENT_LABELS
-
-        return EVENT_LABELS.get(self.action.split(":")[0], self.action)
 
 
 class TipEscalation(models.Model):

@@ -14,14 +14,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.inspections.models import Penalty
 
 from . import rules
-from .models import Reward, Tip, TipEvent
+from .models import Reward, Tip
 
 FINE_CATEGORIES = {Tip.Category.MAJOR_HAZARD, Tip.Category.ILLEGAL}
 DECIDED = [Penalty.Status.DECIDED, Penalty.Status.PAID]
@@ -59,8 +59,8 @@ def _tip(actor, tip_id: int) -> Tip:
 
 
 def _event(actor, tip: Tip, comment: str, public: bool = False, stage: str = "proposed") -> None:
-    TipEvent.objects.create(tip=tip, action=f"reward:{stage}", from_status=tip.status, to_status=tip.status, actor=actor,
-                            comment=comment, public=public)
+    workflow.record_event(tip, f"reward:{stage}", actor=actor, previous=tip.status, state=tip.status,
+                          comment=comment, public=public)
 
 
 @transaction.atomic

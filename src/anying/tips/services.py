@@ -14,16 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core import attachments, audit, ratelimit
+from anying.core import attachments, audit, ratelimit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Organisation, Region
 from anying.core.permissions import SYSTEM, require
 from anying.registry.models import Enterprise
 
 from . import codes, routing
-from .models import Tip, TipEvent
+from .models import Tip
 from .rules import deadlines, rules_for
-from .workflow import STEPS, parties_of
+from .workflow import LIFECYCLE, parties_of
 
 AUDITED = ["category", "description", "place", "region", "enterprise", "enterprise_text", "status", "unit",
            "substantiated", "reply"]
@@ -150,8 +150,8 @@ def submit(actor, data: dict, photos: list | None = None, *, address: str | None
     tip.save()
     for photo in photos:
         attachments.attach(actor, tip, photo)
-    TipEvent.objects.create(tip=tip, action="receive", to_status=tip.status, actor=actor, public=True,
-                            comment=f"{tip.get_source_display()}受理")
+    workflow.record_event(tip, "receive", actor=actor, state=tip.status, public=True,
+                          comment=f"{tip.get_source_display()}受理")
     audit.record(actor, AuditEvent.Action.CREATE, tip, summary=f"受理举报（{tip.get_source_display()}）")
     if actor is SYSTEM and address is not None:
         ratelimit.hit(SUBMIT_LIMIT, address)
@@ -164,20 +164,8 @@ def _notify_desk(tip: Tip) -> None:
 
     from anying.core.notifications import notify
 
-    notify(users_over(tip.region, "tips.assign"), f"新举报 {tip.display_code}：{tip.get_category_display()}",
+    notify(recipients.over(tip.region, "tips.assign"), f"新举报 {tip.display_code}：{tip.get_category_display()}",
            tip.place, reverse("tip_detail", args=[tip.pk]))
-
-
-def users_over(region: Region, code: str):
-    """Active government users with permission `code` whose unit's region is `region` or above
-    it: the 12350 desk responsible for a place."""
-    from anying.core.models import User
-    from anying.core.roles import PERMISSIONS
-
-    ancestors = [int(p) for p in region.path.strip("/").split("/") if p]
-    roles = [role for role, codes_ in PERMISSIONS.items() if code in codes_]
-    return list(User.objects.filter(is_active=True, role__in=roles, unit__region_id__in=ancestors,
-                                    unit__is_active=True))
 
 
 # --- public status ----------------------------------------------------------------------------
@@ -206,7 +194,7 @@ def public_view(tip: Tip) -> dict:
     from .workflow import public_label
 
     events = [{"at": e.at, "label": public_label(e.action)}
-              for e in tip.events.filter(public=True).order_by("at", "id")]
+              for e in workflow.timeline(tip).filter(public=True)]
     concluded = tip.substantiated is not None and tip.status in (Tip.Status.REPLIED, Tip.Status.CLOSED)
     view = {"code": tip.display_code, "category": tip.get_category_display(), "received_at": tip.received_at,
             "status": tip.get_status_display() if tip.status not in (Tip.Status.SUBSTANTIATED,
@@ -224,83 +212,20 @@ def public_view(tip: Tip) -> dict:
 # --- handling ---------------------------------------------------------------------------------
 
 def _locked(actor, tip_id: int) -> Tip:
-    tip = Tip.objects.select_for_update().get(pk=tip_id)
-    if not Tip.objects.visible_to(actor).filter(pk=tip.pk).exists():
-        raise Tip.DoesNotExist
-    return tip
+    return workflow.lock(LIFECYCLE, actor, tip_id)
 
 
 def _event(actor, tip: Tip, action: str, previous: str, comment: str = "", public: bool = False) -> None:
-    TipEvent.objects.create(tip=tip, action=action, from_status=previous, to_status=tip.status, actor=actor,
-                            comment=comment, public=public)
+    workflow.record_event(tip, action, actor=actor, previous=previous, state=tip.status, comment=comment, public=public)
 
 
-@transaction.atomic
 def step(actor, tip_id: int, name: str, *, unit: Organisation | None = None, substantiated: bool | None = None,
-         text: str = "") -> Tip:
-    """Take step `name` of the workflow table. `unit` for assign; `substantiated` and `text`
-    (the internal findings) for conclude; `text` is the official reply for reply and an
+         text: str = "", version: int | None = None) -> Tip:
+    """Take step `name` of the workflow table (core.workflow). `unit` for assign; `substantiated`
+    and `text` (the internal findings) for conclude; `text` is the official reply for reply and an
     internal note otherwise."""
-    if name not in STEPS:
-        raise ValidationError(f"未知操作：{name}")
-    spec = STEPS[name]
-    tip = _locked(actor, tip_id)
-    if not parties_of(actor, tip) & spec.parties:
-        raise PermissionDenied(f"您无权对该举报执行“{spec.label}”")
-    if tip.status not in spec.sources:
-        raise ValidationError(f"该举报当前状态为“{tip.get_status_display()}”，不能{spec.label}（可能已被他人处理，请刷新）。")
-    text = (text or "").strip()
-    before, previous = audit.snapshot(tip, AUDITED), tip.status
-    if name == "assign":
-        _assign(actor, tip, unit)
-        text = f"交办 {tip.unit.name}" + (f"：{text}" if text else "")
-    elif name == "start":
-        tip.status = Tip.Status.VERIFYING
-    elif name == "conclude":
-        if substantiated is None:
-            raise ValidationError({"substantiated": "请选择核查结论：属实或不属实"})
-        if not text:
-            raise ValidationError({"text": "请填写核查情况"})
-        tip.substantiated, tip.findings = substantiated, text
-        tip.status = Tip.Status.SUBSTANTIATED if substantiated else Tip.Status.UNSUBSTANTIATED
-    elif name == "reply":
-        if not text:
-            raise ValidationError({"text": "请填写给举报人的答复意见"})
-        if len(text) > 2000:
-            raise ValidationError({"text": "答复意见最多 2000 字"})
-        tip.reply, tip.replied_at, tip.status = text, timezone.now(), Tip.Status.REPLIED
-        tip.days_to_reply = (timezone.localdate(tip.replied_at) - timezone.localdate(tip.received_at)).days
-    elif name == "close":
-        if tip.substantiated is None or not tip.reply:
-            raise ValidationError("举报须有核查结论和答复意见后才能办结")
-        tip.status, tip.closed_at = Tip.Status.CLOSED, timezone.now()
-    tip.version += 1
-    tip.save()
-    _event(actor, tip, name, previous, text if name != "reply" else "", public=True)
-    audit.record(actor, AuditEvent.Action.STATE, tip, summary=spec.label, before=before,
-                 after=audit.snapshot(tip, AUDITED))
-    if name == "assign":
-        _notify_unit(tip)
-    return tip
-
-
-def _assign(actor, tip: Tip, unit: Organisation | None) -> None:
-    if unit is None or not unit.is_government or not unit.is_active:
-        raise ValidationError({"unit": "请选择承办单位"})
-    if actor is not SYSTEM and not Region.objects.get(pk=unit.region_id).path.startswith(actor.unit.region.path):
-        raise PermissionDenied("只能交办给本辖区内的单位")
-    tip.unit, tip.assigned_at, tip.status = unit, timezone.now(), Tip.Status.ASSIGNED
-
-
-def _notify_unit(tip: Tip) -> None:
-    from django.urls import reverse
-
-    from anying.core.notifications import notify
-
-    users = [u for u in tip.unit.users.filter(is_active=True) if u.has_perm_code("tips.handle")]
-    notify(users, f"交办举报 {tip.display_code}：{tip.get_category_display()}",
-           f"{tip.place}；核查期限 {tip.verify_due:%Y-%m-%d}，答复期限 {tip.reply_due:%Y-%m-%d}",
-           reverse("tip_detail", args=[tip.pk]))
+    return workflow.run(LIFECYCLE, actor, tip_id, name, comment=text,
+                        data={"unit": unit, "substantiated": substantiated}, version=version)
 
 
 def _handler(actor, tip: Tip) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.attachments import attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -106,7 +106,7 @@ def _detail_context(request, tip: Tip) -> dict:
     handling = bool(steps) or (tip.is_open and (user.has_perm_code("tips.assign") or
                                                (tip.unit_id == user.unit_id and user.has_perm_code("tips.handle"))))
     context = {
-        "tip": tip, "steps": steps, "events": tip.events.select_related("actor"), "photos": attachments_of(tip),
+        "tip": tip, "steps": steps, "events": workflow.timeline(tip), "photos": attachments_of(tip),
         "can_see_contact": user.has_perm_code("tips.view_contact"), "handling": handling,
         "hazards": tip.hazards.visible_to(user).select_related("enterprise"),
         "inspections": tip.inspections.visible_to(user).select_related("enterprise"),
