@@ -16,7 +16,7 @@ from anying.core.services import create_token
 from anying.hazards import services
 from anying.hazards.models import Hazard
 from anying.hazards.workflow import AFTER_TRANSITION, LIFECYCLE
-from tests.conftest import png_bytes, photo
+from tests.conftest import photo, png_bytes
 from tests.hazards.conftest import factory  # noqa: F401 - fixture
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "lifecycles.md"
