@@ -16,8 +16,10 @@ import argparse
 import base64
 import random
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 import common
 
@@ -91,7 +93,7 @@ class Faker:
         from anying.registry.demo import TAGS_BY_INDUSTRY, person, phone
         from anying.registry.services import add_years
 
-        self.rng, self.today = rng, date.today()
+        self.rng, self.today = rng, timezone.localdate()
         self.synthetic, self.person, self.phone, self.add_years = creditcode.synthetic, person, phone, add_years
         self.codes = taken_codes
         targets = {r["town"]: r["target_industrial_enterprises"] for r in town_rows()}

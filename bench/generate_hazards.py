@@ -20,6 +20,8 @@ import random
 import time
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 import common
 
 MARK = "bench"
@@ -127,12 +129,11 @@ class BulkLoad:
 
 
 def insert(count: int, seed: int) -> int:
-    from django.utils import timezone
 
     from anying.registry.models import Enterprise
     from anying.standards.models import Criterion
 
-    rng, today, now = random.Random(seed), date.today(), timezone.now()
+    rng, today, now = random.Random(seed), timezone.localdate(), timezone.now()
     ents = list(Enterprise.objects.values_list("pk", "region_id", "industry_id", "organisation_id"))
     # Some enterprises have many hazards, most a few: log-normal weights.
     weights = [rng.lognormvariate(0, 1) for _ in ents]
@@ -165,7 +166,6 @@ def set_overdue(k: int) -> int:
     """Exactly K open bench hazards 20 days overdue, none of them escalated; the others on time."""
     from django.db import transaction
     from django.db.models import Subquery
-    from django.utils import timezone
 
     from anying.hazards.models import Hazard
 

@@ -17,6 +17,8 @@ import random
 import time
 from decimal import Decimal
 
+from django.utils import timezone
+
 import common
 
 BATCH = 5000
@@ -41,7 +43,7 @@ def main() -> None:
     towns = dict(Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE).values_list("region_id", "pk"))
     departments = list(Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT).values_list("pk", flat=True))
     enterprises = list(Enterprise.objects.values_list("pk", "region_id", "industry_id", "organisation_id"))
-    today = dt.date.today()
+    today = timezone.localdate()
     started, made = time.perf_counter(), 0
     while made < args.n:
         size = min(BATCH, args.n - made)

@@ -19,7 +19,9 @@ import argparse
 import json
 import statistics
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 import common
 from run import QueryLog, environment, timed_requests
@@ -50,7 +52,7 @@ def bench_report(args) -> dict | None:
     from anying.core.models import User
 
     admin = User.objects.get(username="admin")
-    today = date.today()
+    today = timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     times = []
     for _ in range(args.reports):

@@ -21,7 +21,9 @@ import argparse
 import json
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 import common
 from generate_hazards import set_overdue
@@ -32,7 +34,7 @@ ENTERPRISE_USER = "bench-ent"
 
 
 def list_cases(town_id: int, industry_id: int, enterprise_name: str) -> list[tuple[str, str]]:
-    year_ago = date.today() - timedelta(days=365)
+    year_ago = timezone.localdate() - timedelta(days=365)
     return [
         ("q=one enterprise's name", f"/hazards/?q={enterprise_name}"),  # rare: a few dozen rows
         ("no filter", "/hazards/"),

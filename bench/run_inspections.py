@@ -21,6 +21,8 @@ import json
 import time
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 import common
 
 PLAN_TARGET_S = 30
@@ -85,7 +87,7 @@ def bench_draw(inspectors: int = 500, targets: int = 100, runs: int = 5) -> dict
     unit = Organisation.objects.get(name="区安委办")
     Inspector.objects.filter(certificate_no__startswith="BENCH").delete()
     Inspector.objects.bulk_create([Inspector(unit=unit, name=f"执法{i}", certificate_no=f"BENCH{i:04d}",
-                                             certificate_expiry=dt.date.today() + dt.timedelta(days=365))
+                                             certificate_expiry=timezone.localdate() + dt.timedelta(days=365))
                                    for i in range(inspectors)])
     seconds, verify_seconds = [], []
     for _ in range(runs):

@@ -4,6 +4,7 @@ sends it back, the enterprise resubmits and the inspector closes it."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, png_bytes
@@ -32,7 +33,7 @@ def test_report_review_send_back_resubmit_close(new_page, make_enterprise, enter
 
     owner.get_by_label("整改责任人").fill("王班长")
     owner.get_by_label("整改措施").fill("清走货物，划设禁停线")
-    owner.get_by_label("整改期限").fill((dt.date.today() + dt.timedelta(days=7)).isoformat())
+    owner.get_by_label("整改期限").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
     owner.get_by_role("button", name="开始整改").click()
     expect(owner.get_by_text("整改中", exact=True)).to_be_visible()
     owner.get_by_label("整改后照片或材料").set_input_files(str(photo))

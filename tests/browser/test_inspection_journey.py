@@ -5,6 +5,7 @@ hazard → 整改复查意见书 → the inspection shows 执法清零."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from anying.core.models import Organisation
@@ -29,7 +30,7 @@ def test_plan_draw_inspect_order_review_close(new_page, make_enterprise, enterpr
     checklists.publish(None, template.pk)
     for n, name in enumerate(["陈执法", "李执法"]):
         Inspector.objects.create(unit=bureau, name=name, certificate_no=f"渝执{n}", user=users["yingji"] if n == 0 else None,
-                                 certificate_expiry=dt.date.today() + dt.timedelta(days=365))
+                                 certificate_expiry=timezone.localdate() + dt.timedelta(days=365))
     ent = make_enterprise("重庆铜梁精工机械有限公司", "旧县街道", "机械", tags=["dust"])
     owner = enterprise_user(ent, "anquanyuan")
 
@@ -57,7 +58,7 @@ def test_plan_draw_inspect_order_review_close(new_page, make_enterprise, enterpr
     exit_item.get_by_label("发现的问题").fill("二车间安全出口堵塞")
     page.get_by_label("执法人员签名").fill("陈执法、李执法")
     page.get_by_label("被检查单位现场负责人签名").fill("张厂长")
-    page.get_by_label("责令整改期限").fill((dt.date.today() + dt.timedelta(days=10)).isoformat())
+    page.get_by_label("责令整改期限").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="保存检查记录").click()
     expect(page.get_by_role("alert").first).to_contain_text("发现问题 1 项")
     expect(page.get_by_role("link", name="现场检查记录")).to_be_visible()

@@ -5,6 +5,7 @@ downloaded as a real .docx."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
@@ -13,7 +14,7 @@ from tests.oversight.test_dashboard import make_hazard, make_tip
 from .helpers import log_in, shoot
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from anying.inspections import penalties
@@ -52,7 +53,7 @@ def _track(page, code: str, pin: str):
 
 
 def _fine(inspector, ent) -> int:
-    today = dt.date.today()
+    today = timezone.localdate()
     penalty = penalties.file_case(inspector, ent, {
         "party_name": ent.name, "facts": "楼梯间储存油漆", "evidence": "现场检查记录、照片", "violated": "安全生产法第四十二条",
         "legal_basis": "安全生产法第一百零五条", "amount": Decimal("50000.00")}, today=today - dt.timedelta(days=10))

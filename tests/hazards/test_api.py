@@ -1,10 +1,10 @@
 """/api/v1/hazards: scoped list/detail/create, attachments and transitions."""
 
-import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from anying.core.services import create_token
 from anying.hazards.models import Hazard
@@ -33,7 +33,7 @@ def test_list_detail_and_scope(factory, users, api):
 def test_create_validates_and_respects_scope(factory, users, api):
     client = api(users["jiuxian"])
     payload = {"enterprise_id": factory.enterprise.pk, "place": "配电房", "description": "线路老化", "found_by": "检查组",
-               "found_on": dt.date.today().isoformat(), "accident_type": "WSA10001"}
+               "found_on": timezone.localdate().isoformat(), "accident_type": "WSA10001"}
     response = client.post("/api/v1/hazards/", payload, content_type="application/json")
     assert response.status_code == 201 and response.json()["accident_type"] == "WSA10001"
     bad = client.post("/api/v1/hazards/", {**payload, "level": "major", "accident_type": "NOPE"},

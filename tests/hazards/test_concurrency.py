@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from anying.core.workflow import timeline
 from anying.hazards import services
@@ -46,7 +47,6 @@ def test_concurrent_close_exactly_one_wins(reference_data, factory, users):
 def test_concurrent_registrations_all_reach_the_tallies(reference_data, factory):
     """Eight hazards of the same town, industry, level, channel and status registered at once:
     the shared counter row takes every increment (upsert), and the tallies equal a recount."""
-    import datetime as dt
 
     from anying.hazards import rollups
     from anying.hazards.models import HazardTally
@@ -60,7 +60,7 @@ def test_concurrent_registrations_all_reach_the_tallies(reference_data, factory)
         try:
             barrier.wait()
             services.register(None, {"enterprise": factory.enterprise, "place": "车间", "description": "通道堵塞",
-                                     "channel": "inspection", "found_by": "检查组", "found_on": dt.date.today(),
+                                     "channel": "inspection", "found_by": "检查组", "found_on": timezone.localdate(),
                                      "level": "general"})
         except Exception as exc:  # noqa: BLE001 — reported below
             errors.append(repr(exc))

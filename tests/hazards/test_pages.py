@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from anying.core.models import Attachment
 from anying.hazards.models import Hazard
@@ -21,7 +22,7 @@ def test_inspector_registers_a_hazard_with_photos(factory, users, login):
     assert reverse("hazard_create", args=[ent.pk]) in page
     response = client.post(reverse("hazard_create", args=[ent.pk]), {
         "place": "喷涂车间", "description": "安全出口堵塞", "category": "site", "level": "general", "channel": "inspection",
-        "found_by": "刘旧县", "found_on": dt.date.today().isoformat(), "photos": [photo(), photo("2.png")]})
+        "found_by": "刘旧县", "found_on": timezone.localdate().isoformat(), "photos": [photo(), photo("2.png")]})
     hazard = Hazard.objects.get(place="喷涂车间")
     assert response["Location"] == reverse("hazard_detail", args=[hazard.pk])
     assert Attachment.objects.filter(object_id=str(hazard.pk)).count() == 2
@@ -32,7 +33,7 @@ def test_inspector_registers_a_hazard_with_photos(factory, users, login):
 def test_major_without_criterion_and_broken_photo_change_nothing(factory, users, login):
     client = login(users["jiuxian"])
     base = {"place": "除尘器", "description": "无泄爆", "category": "site", "channel": "inspection", "found_by": "x",
-            "found_on": dt.date.today().isoformat()}
+            "found_on": timezone.localdate().isoformat()}
     body = client.post(reverse("hazard_create", args=[factory.enterprise.pk]), {**base, "level": "major"}).content.decode()
     assert "判定标准" in body
     fake = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\nxxxx", content_type="image/png")
@@ -52,7 +53,7 @@ def test_act_from_the_detail_page_with_evidence(factory, users, login, enterpris
     hazard = factory()
     owner = login(enterprise_user(factory.enterprise))
     url = lambda name: reverse("hazard_transition", args=[hazard.pk, name])  # noqa: E731
-    deadline = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    deadline = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
     owner.post(url("start"), {"responsible_person": "王主任", "measures": "清理通道", "deadline": deadline})
     assert Hazard.objects.get(pk=hazard.pk).status == "rectifying"
     response = owner.post(url("submit"), {"comment": "已清理"}, follow=True)
@@ -87,7 +88,7 @@ def test_scope_on_every_hazard_page(factory, users, login):
 
 def test_list_filters_and_read_only_roles(factory, users, login):
     overdue = factory(status="rectifying")
-    Hazard.objects.filter(pk=overdue.pk).update(deadline=dt.date.today() - dt.timedelta(days=3))
+    Hazard.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
     factory(level="major")
     client = login(users["admin"])
     names = lambda q: [h.pk for h in client.get(reverse("hazard_list") + q).context["page"]]  # noqa: E731
@@ -103,9 +104,9 @@ def test_list_filters_and_read_only_roles(factory, users, login):
 
 def test_extension_through_the_pages(factory, users, login, enterprise_user):
     hazard = factory(status="rectifying")
-    Hazard.objects.filter(pk=hazard.pk).update(deadline=dt.date.today() + dt.timedelta(days=30))
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() + dt.timedelta(days=30))
     owner = login(enterprise_user(factory.enterprise))
-    new = (dt.date.today() + dt.timedelta(days=50)).isoformat()
+    new = (timezone.localdate() + dt.timedelta(days=50)).isoformat()
     response = owner.post(reverse("hazard_extension", args=[hazard.pk]), {"new_deadline": new, "reason": ""}, follow=True)
     assert "延期理由" in response.content.decode()
     owner.post(reverse("hazard_extension", args=[hazard.pk]), {"new_deadline": new, "reason": "设备到货延迟"})
@@ -129,7 +130,7 @@ def test_issue_list_matrix_export_and_scope(factory, users, login, make_enterpri
     factory(level="general")
     other = make_enterprise("虎峰机械厂", "虎峰镇", "机械")
     hazard_services.register(None, {"enterprise": other, "place": "x", "description": "y", "channel": "inspection",
-                                    "found_by": "z", "found_on": dt.date.today(), "level": "major",
+                                    "found_by": "z", "found_on": timezone.localdate(), "level": "major",
                                     "criterion": Hazard.objects.filter(level="major").first().criterion})
     admin = login(users["admin"]).get(reverse("hazard_issue_list")).context["matrix"]
     assert admin["total"] == 2 and admin["industries"] == ["机械"]

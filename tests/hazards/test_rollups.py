@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, Haza
 from anying.standards.models import Criterion
 from tests.conftest import photo
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 steps = st.lists(st.one_of(
     st.tuples(st.just("register"), st.integers(0, 2), st.sampled_from(["general", "major"]),

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from anying.core.errors import PermissionDenied
 from anying.hazards import supervision
@@ -61,7 +62,7 @@ def test_letter_docx_and_pages(factory, users, login):
     major = factory(level="major")
     client = login(users["admin"])
     client.post(reverse("hazard_supervise", args=[major.pk]),
-                {"level": "district", "requirements": "立即停产整改", "due": (dt.date.today() + dt.timedelta(days=20)).isoformat()})
+                {"level": "district", "requirements": "立即停产整改", "due": (timezone.localdate() + dt.timedelta(days=20)).isoformat()})
     response = client.get(reverse("hazard_supervision_letter", args=[major.pk]))
     text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs)
     assert "重大事故隐患督办通知书" in text and "旧县机械厂" in text and "立即停产整改" in text and "第十一条（三）" in text

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import timeline
@@ -110,10 +111,9 @@ def test_requirements_are_explained_and_nothing_changes(factory, users):
 
 
 def test_major_needs_a_criterion_and_enterprises_register_only_self_found(factory, users, enterprise_user):
-    import datetime as dt
 
     base = {"enterprise": factory.enterprise, "place": "x", "description": "y", "found_by": "z",
-            "found_on": dt.date.today(), "channel": "inspection"}
+            "found_on": timezone.localdate(), "channel": "inspection"}
     with pytest.raises(ValidationError, match="判定标准"):
         services.register(users["jiuxian"], {**base, "level": "major"})
     with pytest.raises(ValidationError, match="企业只能登记自查"):

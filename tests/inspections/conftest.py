@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from anying.core.models import Organisation
 from anying.hazards import checklists
@@ -21,10 +22,10 @@ def setup(make_enterprise, enterprise_user, district):
     template = checklists.publish(None, template.pk)
     ent = make_enterprise("旧县机械厂", "旧县街道", "机械", tags=["dust"])
     ent.user = enterprise_user(ent)
-    future = dt.date.today() + dt.timedelta(days=300)
+    future = timezone.localdate() + dt.timedelta(days=300)
     people = [Inspector.objects.create(unit=bureau, name=n, certificate_no=f"C{k}", certificate_expiry=future)
               for k, n in enumerate(["陈执法", "李执法", "回避者"])]
     Exclusion.objects.create(inspector=people[2], enterprise=ent, reason="亲属")
     lapsed = Inspector.objects.create(unit=bureau, name="过期者", certificate_no="C9",
-                                      certificate_expiry=dt.date.today() - dt.timedelta(days=1))
+                                      certificate_expiry=timezone.localdate() - dt.timedelta(days=30))
     return {"bureau": bureau, "template": template, "ent": ent, "people": people, "lapsed": lapsed}

@@ -1,10 +1,10 @@
 """/api/v1/inspections: plans, draws (read and create), inspections, penalties — scoped."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from anying.core.services import create_token
 from anying.inspections import penalties, plans, records
@@ -21,7 +21,7 @@ def api():
 
 
 def test_reads_are_scoped(setup, users, api):
-    plan = plans.generate(users["yingji"], setup["bureau"], dt.date.today().year)
+    plan = plans.generate(users["yingji"], setup["bureau"], timezone.localdate().year)
     inspection = records.record(users["yingji"], setup["ent"], **kwargs(setup))
     penalty = penalties.file_case(users["yingji"], setup["ent"], {
         "party_name": "x", "facts": "x", "evidence": "x", "violated": "x", "legal_basis": "x",

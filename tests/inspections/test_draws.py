@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,7 +80,7 @@ def bureau(district):
 
 @pytest.fixture
 def staffed(bureau, make_enterprise):
-    today = dt.date.today()
+    today = timezone.localdate()
     people = [Inspector.objects.create(unit=bureau, name=f"执法{i}", certificate_no=f"T{i:03d}",
                                        certificate_expiry=today + dt.timedelta(days=300)) for i in range(4)]
     lapsed = Inspector.objects.create(unit=bureau, name="过期", certificate_no="T999",

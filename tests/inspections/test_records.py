@@ -16,7 +16,7 @@ from anying.inspections.models import Inspection
 from anying.inspections.records import Finding
 from tests.conftest import photo
 
-RECTIFY = {"responsible_person": "王主任", "measures": "清理", "deadline": dt.date.today() + dt.timedelta(days=5)}
+RECTIFY = {"responsible_person": "王主任", "measures": "清理", "deadline": timezone.localdate() + dt.timedelta(days=5)}
 
 
 def answer(template, fails=None):
@@ -29,7 +29,7 @@ def kwargs(s, **extra):
     return {"checklist": s["template"], "inspectors": s["people"][:2], "started_at": now - dt.timedelta(hours=1),
             "ended_at": now, "results": answer(s["template"]), "signatures": ["陈执法", "李执法"],
             "enterprise_signatory": "张厂长", "scope_text": "生产车间",
-            "rectify_by": dt.date.today() + dt.timedelta(days=10), **extra}
+            "rectify_by": timezone.localdate() + dt.timedelta(days=10), **extra}
 
 
 def test_findings_become_hazards_and_clear_the_inspection(setup, users):
@@ -102,7 +102,7 @@ def test_recording_from_the_enterprise_page(setup, users, login):
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     data = {"inspectors": [p.pk for p in s["people"][:2]], "started_at": now, "ended_at": now, "scope_text": "车间",
             "signatures": "陈执法、李执法", "enterprise_signatory": "张厂长",
-            "rectify_by": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+            "rectify_by": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
             **{f"result_{i.pk}": "ok" for i in items}}
     data[f"result_{items[-1].pk}"], data[f"note_{items[-1].pk}"] = "fail", "安全出口堵塞"
     response = client.post(reverse("inspection_create", args=[s["ent"].pk]), data)
@@ -127,7 +127,7 @@ def test_documents_are_numbered_and_carry_their_fields(setup, users, login, sett
     settings.ANYING_ENFORCEMENT_ORG = "铜"
     s = setup
     custom = list(s["template"].items.all())[-1]
-    year = dt.date.today().year
+    year = timezone.localdate().year
     first = records.record(users["yingji"], s["ent"], **kwargs(s, results=answer(
         s["template"], {custom.pk: Finding("fail", "安全出口堵塞", "一车间")})))
     second = records.record(users["yingji"], s["ent"], **kwargs(s))  # no findings: no order
@@ -154,13 +154,13 @@ def test_review_opinion_lists_what_passed(setup, users):
     inspection = records.record(users["yingji"], s["ent"], **kwargs(s, results=answer(s["template"], {
         items[-1].pk: Finding("fail", "安全出口堵塞", "一车间"), items[0].pk: Finding("fail", "未设泄爆", "除尘房")})))
     hazard = Hazard.objects.get(place="一车间")
-    assert hazard.deadline == dt.date.today() + dt.timedelta(days=10)  # the order's deadline
+    assert hazard.deadline == timezone.localdate() + dt.timedelta(days=10)  # the order's deadline
     Hazard.objects.filter(pk=hazard.pk).update(status="closed")
     with pytest.raises(ValidationError):
         documents.issue_review(users["yingji"], inspection.pk, again_by=None)  # one still open: needs a date
     with pytest.raises(PermissionDenied):
-        documents.issue_review(users["jiuxian"], inspection.pk, again_by=dt.date.today() + dt.timedelta(days=5))
-    review = documents.issue_review(users["yingji"], inspection.pk, again_by=dt.date.today() + dt.timedelta(days=5))
+        documents.issue_review(users["jiuxian"], inspection.pk, again_by=timezone.localdate() + dt.timedelta(days=5))
+    review = documents.issue_review(users["yingji"], inspection.pk, again_by=timezone.localdate() + dt.timedelta(days=5))
     assert [f["text"][:6] for f in review.data["passed"]] == ["安全出口堵塞"]
     assert [f["text"][:4] for f in review.data["failed"]] == ["未设泄爆"]
     assert "未设泄爆" in docx_text(documents.render(review))

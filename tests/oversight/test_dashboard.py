@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import resolve
+from django.utils import timezone
 
 from anying.hazards import services as hazard_services
 from anying.hazards.models import Hazard
@@ -15,7 +16,7 @@ from anying.standards.models import Criterion
 from anying.tips import services as tip_services
 from tests.conftest import photo
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 PLAN = {"objectives": "a", "methods": "b", "funds_and_materials": "c", "organisation_and_staff": "d",
         "time_limit": "e", "safety_and_emergency": "f"}
 

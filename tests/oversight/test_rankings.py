@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Notification, Organisation
@@ -14,7 +15,7 @@ from anying.oversight.models import Ranking, RankingScheme
 
 from .test_dashboard import make_hazard
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def test_scores_run_from_worst_0_to_best_100():

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from docx import Document
 
 from anying.core.errors import PermissionDenied
@@ -14,7 +15,7 @@ from anying.oversight.models import RankingScheme, Report
 
 from .test_dashboard import make_hazard, make_tip
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 

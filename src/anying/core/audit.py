@@ -61,7 +61,7 @@ def region_path(obj: models.Model | None) -> str:
 
 
 def build(actor, action: str, obj: models.Model | None = None, *, summary: str = "", before=None, after=None,
-          content_type: ContentType | None = None) -> AuditEvent:
+          content_type: ContentType | None = None, place: models.Model | None = None) -> AuditEvent:
     """An unsaved event; `record` saves one, bulk importers save many with bulk_create."""
     return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
@@ -73,7 +73,7 @@ def build(actor, action: str, obj: models.Model | None = None, *, summary: str =
         summary=summary[:255],
         before=before,
         after=after,
-        region_path=region_path(obj),
+        region_path=region_path(place if place is not None else obj),  # place: where a part lies (a tip's reward)
     )
 
 

@@ -73,6 +73,10 @@ class Lifecycle:
     after: list[Callable] = field(default_factory=list)  # after(step) inside the transaction
     describe: Callable[[models.Model], str] = str  # the record in a message title
     summary: Callable[[models.Model], str] | None = None  # what a message body adds (place, deadlines)
+    # A part of a bigger record keeps its steps on that record's timeline (a tip's reward on the
+    # tip, as "reward:approve"), so one history tells the whole case.
+    timeline_of: Callable[[models.Model], models.Model] | None = None
+    action_prefix: str = ""
     url: Callable[[models.Model], str] | None = None
 
     def __post_init__(self):
@@ -196,12 +200,13 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
         if lifecycle.version_field:
             setattr(record, lifecycle.version_field, getattr(record, lifecycle.version_field) + 1)
         record.save()
-        step.event = record_event(record, name, actor=actor, previous=state,
+        owner = lifecycle.timeline_of(record) if lifecycle.timeline_of else record
+        step.event = record_event(owner, lifecycle.action_prefix + name, actor=actor, previous=state,
                                   state=getattr(record, lifecycle.state_field), comment=step.comment,
                                   public=bool(spec.public_label))
         step.files = _attach(step, files) + _claim(step, evidence)
         audit.record(actor, AuditEvent.Action.STATE, record, summary=spec.label, before=before,
-                     after=audit.snapshot(record, lifecycle.audited))
+                     after=audit.snapshot(record, lifecycle.audited), place=owner)
         _notify(step)
         for hook in lifecycle.after:
             hook(step)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from anying.core.models import Organisation
 from anying.core.officialdoc import OfficialDocument
@@ -104,4 +105,4 @@ def docx(data: dict[str, list[Row]], year: int, month: int, issuer: str) -> byte
         title=f"{year}年{month}月安全生产执法“三个强度”通报",
         paragraphs=[f"现将{year}年{month}月各镇街、各部门安全生产执法检查次数、每次检查发现问题数和罚款金额（三个强度）"
                     "通报如下。第一张表为镇街，第二张表为部门；排名依次按检查次数、每次检查发现问题数、罚款金额。"],
-        tables=tables, unit=issuer, date=dt.date.today()).render()
+        tables=tables, unit=issuer, date=timezone.localdate()).render()

@@ -319,6 +319,7 @@ class Penalty(models.Model):
     paid_amount = models.DecimalField("实缴金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = InspectionQuerySet.as_manager()
 

@@ -18,12 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
+from anying.core.workflow import Lifecycle, Transition
 from anying.registry.models import Enterprise
 
 from . import documents
@@ -87,68 +89,88 @@ def file_case(actor, enterprise: Enterprise, data: dict, *, inspection=None, tod
         decide_by=today + dt.timedelta(days=DECIDE_WITHIN_DAYS), created_by=actor, **data)
     audit.record(actor, AuditEvent.Action.CREATE, penalty, summary=f"立案：{penalty}")
     if penalty.procedure == Penalty.Procedure.SIMPLE:
-        _decide(actor, penalty, today)
+        return decide(actor, penalty.pk, today)
     return penalty
 
 
-def _locked(actor, penalty_id: int) -> Penalty:
-    penalty = Penalty.objects.select_for_update().select_related("enterprise", "unit").get(pk=penalty_id)
-    _check_actor(actor, penalty.enterprise)
-    if actor is not SYSTEM and actor.unit_id != penalty.unit_id:
-        raise PermissionDenied("只有立案单位可以办理")
-    return penalty
+def _today(step) -> dt.date:
+    return step.data.get("today") or timezone.localdate()
 
 
-@transaction.atomic
-def notify(actor, penalty_id: int, today: dt.date | None = None) -> Penalty:
+def _notified(step) -> None:
     """行政处罚告知书: the party may state its case or ask for a hearing within 5 days."""
-    today = today or timezone.localdate()
-    penalty = _locked(actor, penalty_id)
-    if penalty.status != Penalty.Status.FILED:
-        raise ValidationError("只有已立案的案件可以告知")
-    penalty.status, penalty.notified_on = Penalty.Status.NOTIFIED, today
-    penalty.statement_by = today + dt.timedelta(days=STATEMENT_DAYS)
-    penalty.save()
-    documents.issue_for_penalty(actor, penalty, EnforcementDocument.Kind.PENALTY_NOTICE, today)
-    audit.record(actor, AuditEvent.Action.STATE, penalty, summary="告知")
-    return penalty
+    penalty, today = step.record, _today(step)
+    penalty.notified_on, penalty.statement_by = today, today + dt.timedelta(days=STATEMENT_DAYS)
+    step.scratch["document"] = EnforcementDocument.Kind.PENALTY_NOTICE
 
 
-@transaction.atomic
-def decide(actor, penalty_id: int, today: dt.date | None = None) -> Penalty:
-    today = today or timezone.localdate()
-    penalty = _locked(actor, penalty_id)
-    if penalty.status != Penalty.Status.NOTIFIED:
-        raise ValidationError("须先送达行政处罚告知书")
-    if today <= penalty.statement_by:
-        raise ValidationError(f"陈述申辩、听证申请期限至 {penalty.statement_by}，期满后方可作出决定")
-    if today > penalty.decide_by:
-        raise ValidationError(f"已超过作出决定的期限（{penalty.decide_by}，立案之日起 {DECIDE_WITHIN_DAYS} 日）")
-    return _decide(actor, penalty, today)
+def _decided(step) -> None:
+    penalty, today = step.record, _today(step)
+    if step.previous == Penalty.Status.FILED:
+        if penalty.procedure != Penalty.Procedure.SIMPLE:
+            raise ValidationError("须先送达行政处罚告知书")
+    else:
+        if today <= penalty.statement_by:
+            raise ValidationError(f"陈述申辩、听证申请期限至 {penalty.statement_by}，期满后方可作出决定")
+        if today > penalty.decide_by:
+            raise ValidationError(f"已超过作出决定的期限（{penalty.decide_by}，立案之日起 {DECIDE_WITHIN_DAYS} 日）")
+    penalty.decided_on, penalty.pay_by = today, today + dt.timedelta(days=PAY_WITHIN_DAYS)
+    step.scratch["document"] = EnforcementDocument.Kind.PENALTY_DECISION
 
 
-def _decide(actor, penalty: Penalty, today: dt.date) -> Penalty:
-    penalty.status, penalty.decided_on = Penalty.Status.DECIDED, today
-    penalty.pay_by = today + dt.timedelta(days=PAY_WITHIN_DAYS)
-    penalty.save()
-    documents.issue_for_penalty(actor, penalty, EnforcementDocument.Kind.PENALTY_DECISION, today)
-    audit.record(actor, AuditEvent.Action.STATE, penalty, summary="作出处罚决定")
-    return penalty
-
-
-@transaction.atomic
-def record_payment(actor, penalty_id: int, *, paid_on: dt.date, paid_amount: Decimal) -> Penalty:
+def _paid(step) -> None:
     """缴款: the fine plus any late fee due on the day paid."""
-    penalty = _locked(actor, penalty_id)
-    if penalty.status != Penalty.Status.DECIDED:
-        raise ValidationError("只有已作出决定的案件可以登记缴款")
-    if paid_on < penalty.decided_on or paid_on > timezone.localdate():
+    penalty, paid_on, paid_amount = step.record, step.data.get("paid_on"), step.data.get("paid_amount")
+    if paid_on is None or paid_on < penalty.decided_on or paid_on > timezone.localdate():
         raise ValidationError({"paid_on": "缴款日期应在决定日期之后、今天之前"})
     due = amount_due(penalty, paid_on)
     if paid_amount != due:
         raise ValidationError({"paid_amount": f"{paid_on} 应缴 {due} 元（罚款 {penalty.amount} 元，加处罚款 "
                                               f"{due - penalty.amount} 元）"})
-    penalty.status, penalty.paid_on, penalty.paid_amount = Penalty.Status.PAID, paid_on, paid_amount
-    penalty.save()
-    audit.record(actor, AuditEvent.Action.STATE, penalty, summary=f"缴款 {paid_amount} 元")
-    return penalty
+    penalty.paid_on, penalty.paid_amount = paid_on, paid_amount
+    step.comment = step.comment or f"缴款 {paid_amount} 元"
+
+
+def _issue_document(step) -> None:
+    if "document" in step.scratch:
+        documents.issue_for_penalty(step.actor, step.record, step.scratch["document"], _today(step))
+
+
+FILING_UNIT = "filing_unit"  # an enforcement officer of the unit that filed the case
+
+
+def _parties(user, penalty: Penalty) -> set[str]:
+    if user.has_perm_code("inspections.inspect") and user.unit_id == penalty.unit_id:
+        return {FILING_UNIT}
+    return set()
+
+
+S = Penalty.Status
+LIFECYCLE = workflow.register(Lifecycle(
+    model=Penalty, label="行政处罚", parties=_parties, transitions=[
+        Transition("notify", "告知", (S.FILED,), S.NOTIFIED, frozenset({FILING_UNIT}), apply=_notified,
+                   notify=("enterprise",)),
+        # 当场处罚 goes straight from filing to the decision (simple procedure only)
+        Transition("decide", "作出处罚决定", (S.FILED, S.NOTIFIED), S.DECIDED, frozenset({FILING_UNIT}),
+                   apply=_decided, notify=("enterprise",)),
+        Transition("pay", "登记缴款", (S.DECIDED,), S.PAID, frozenset({FILING_UNIT}), apply=_paid),
+    ],
+    recipients={"enterprise": lambda p: recipients.members([p.organisation_id])},
+    audited=["party_name", "amount", "status", "notified_on", "statement_by", "decided_on", "pay_by", "paid_on",
+             "paid_amount"],
+    after=[_issue_document], describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元",
+    url=lambda p: reverse("penalty_detail", args=[p.pk])))
+
+
+def notify(actor, penalty_id: int, today: dt.date | None = None, version: int | None = None) -> Penalty:
+    return workflow.run(LIFECYCLE, actor, penalty_id, "notify", data={"today": today}, version=version)
+
+
+def decide(actor, penalty_id: int, today: dt.date | None = None, version: int | None = None) -> Penalty:
+    return workflow.run(LIFECYCLE, actor, penalty_id, "decide", data={"today": today}, version=version)
+
+
+def record_payment(actor, penalty_id: int, *, paid_on: dt.date, paid_amount: Decimal,
+                   version: int | None = None) -> Penalty:
+    return workflow.run(LIFECYCLE, actor, penalty_id, "pay", data={"paid_on": paid_on, "paid_amount": paid_amount},
+                        version=version)

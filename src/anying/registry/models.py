@@ -4,7 +4,6 @@ standardization, insurance and posts with 两单两卡."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from django.db import models
 from django.utils import timezone
@@ -115,7 +114,7 @@ class Enterprise(models.Model):
 
     @property
     def std_expired(self) -> bool:
-        return bool(self.std_expiry_date and self.std_expiry_date < date.today())
+        return bool(self.std_expiry_date and self.std_expiry_date < timezone.localdate())
 
 
 class ResponsiblePerson(models.Model):
@@ -169,7 +168,7 @@ class KeyPerson(models.Model):
         """An uncertified special-operations worker is a major hazard (工贸 第三条（二）)."""
         if self.kind != self.Kind.SPECIAL_OPERATOR:
             return False
-        return not self.certificate_no or (self.certificate_expiry is not None and self.certificate_expiry < date.today())
+        return not self.certificate_no or (self.certificate_expiry is not None and self.certificate_expiry < timezone.localdate())
 
 
 class Post(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
@@ -44,9 +45,8 @@ def enterprise_snapshot(ent: Enterprise) -> dict:
 
 def apply_standardization_rules(ent: Enterprise, today=None) -> None:
     """Expiry defaults to certificate date + 3 years; a certified enterprise past expiry is 过期."""
-    from datetime import date
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     if ent.std_certificate_date and not ent.std_expiry_date:
         ent.std_expiry_date = add_years(ent.std_certificate_date, CERTIFICATE_YEARS)
     if ent.std_status == Enterprise.StdStatus.CERTIFIED and ent.std_expiry_date and ent.std_expiry_date < today:
@@ -201,9 +201,8 @@ def delete_detail(actor, ent: Enterprise, record: models.Model) -> None:
 @transaction.atomic
 def expire_standardization(today=None) -> int:
     """Due work for `anying tick`: certified enterprises past expiry become 过期 (audited)."""
-    from datetime import date
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     due = list(Enterprise.objects.select_for_update().filter(
         std_status=Enterprise.StdStatus.CERTIFIED, std_expiry_date__lt=today))
     events = []

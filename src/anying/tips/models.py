@@ -204,6 +204,7 @@ class Reward(models.Model):
     paid_on = models.DateField("发放日期", null=True, blank=True)
     paid_amount = models.DecimalField("发放金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     payment_ref = models.CharField("发放凭证号", max_length=60, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "举报奖励"

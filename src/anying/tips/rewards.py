@@ -12,12 +12,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, workflow
-from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
-from anying.core.permissions import SYSTEM, require
+from anying.core.permissions import require
+from anying.core.workflow import Lifecycle, Transition
 from anying.inspections.models import Penalty
 
 from . import rules
@@ -84,47 +85,59 @@ def propose(actor, tip_id: int, basis: str, *, grade: str = "", deaths: int | No
     return reward
 
 
-def _locked_reward(actor, tip_id: int) -> Reward:
-    tip = _tip(actor, tip_id)
-    reward = Reward.objects.select_for_update().filter(tip=tip).first()
-    if reward is None:
-        raise ValidationError("该举报没有奖励记录")
-    return reward
+def _approved(step) -> None:
+    step.record.decided_at, step.record.decision_note = timezone.now(), step.comment[:200]
+    step.comment = f"已批准：{step.comment}".rstrip("：")
 
 
-@transaction.atomic
-def decide(actor, tip_id: int, approve: bool, note: str = "") -> Reward:
-    require(actor, "tips.approve_reward", "无权审批举报奖励")
-    reward = _locked_reward(actor, tip_id)
-    if reward.status != Reward.Status.PROPOSED:
-        raise ValidationError(f"奖励当前为“{reward.get_status_display()}”，不能审批")
-    if actor is not SYSTEM and actor.pk == reward.proposed_by_id:
-        raise PermissionDenied("提出奖励的人不能审批同一奖励（职责分离）")
-    note = (note or "").strip()
-    if not approve and not note:
-        raise ValidationError({"note": "不予奖励须写明理由"})
-    reward.status = Reward.Status.APPROVED if approve else Reward.Status.REFUSED
-    reward.decided_by, reward.decided_at, reward.decision_note = actor, timezone.now(), note[:200]
-    reward.save()
-    _event(actor, reward.tip, f"{reward.get_status_display()}：{note}".rstrip("："), public=approve, stage=reward.status)
-    audit.record(actor, AuditEvent.Action.STATE, reward.tip, summary=f"举报奖励{reward.get_status_display()}",
-                 after={"amount": str(reward.amount), "status": reward.status})
-    return reward
+def _refused(step) -> None:
+    step.record.decided_at, step.record.decision_note = timezone.now(), step.comment[:200]
+    step.comment = f"不予奖励：{step.comment}"
 
 
-@transaction.atomic
-def pay(actor, tip_id: int, *, paid_on: dt.date, reference: str) -> Reward:
-    require(actor, "tips.reward", "无权登记奖励发放")
-    reward = _locked_reward(actor, tip_id)
-    if reward.status != Reward.Status.APPROVED:
-        raise ValidationError("只有已批准的奖励可以登记发放")
-    if paid_on < timezone.localdate(reward.decided_at) or paid_on > timezone.localdate():
+def _paid(step) -> None:
+    reward, paid_on, reference = step.record, step.data.get("paid_on"), (step.data.get("reference") or "").strip()
+    if paid_on is None or paid_on < timezone.localdate(reward.decided_at) or paid_on > timezone.localdate():
         raise ValidationError({"paid_on": "发放日期应在批准之后、今天之前"})
-    if not (reference or "").strip():
+    if not reference:
         raise ValidationError({"reference": "请填写发放凭证号"})
-    reward.status, reward.paid_on, reward.paid_amount = Reward.Status.PAID, paid_on, reward.amount
-    reward.payment_ref = reference.strip()[:60]
-    reward.save()
-    _event(actor, reward.tip, f"发放 {reward.amount} 元，凭证 {reward.payment_ref}", public=True, stage="paid")
-    audit.record(actor, AuditEvent.Action.STATE, reward.tip, summary=f"举报奖励已发放 {reward.amount} 元")
-    return reward
+    reward.paid_on, reward.paid_amount, reward.payment_ref = paid_on, reward.amount, reference[:60]
+    step.comment = f"发放 {reward.amount} 元，凭证 {reward.payment_ref}"
+
+
+S = Reward.Status
+APPROVER, PAYER = "perm:tips.approve_reward", "perm:tips.reward"
+LIFECYCLE = workflow.register(Lifecycle(
+    model=Reward, label="举报奖励", transitions=[
+        Transition("approve", "批准奖励", (S.PROPOSED,), S.APPROVED, frozenset({APPROVER}), separated=("proposed_by",),
+                   stamp=("decided_by",), apply=_approved, notify=("proposer",), public_label="举报奖励已批准"),
+        Transition("refuse", "不予奖励", (S.PROPOSED,), S.REFUSED, frozenset({APPROVER}), separated=("proposed_by",),
+                   needs_comment="不予奖励须写明理由", stamp=("decided_by",), apply=_refused, notify=("proposer",)),
+        Transition("pay", "登记发放", (S.APPROVED,), S.PAID, frozenset({PAYER}), apply=_paid,
+                   public_label="举报奖励已发放"),
+    ],
+    recipients={"proposer": lambda r: [r.proposed_by] if r.proposed_by else []},
+    audited=["amount", "basis", "status", "decision_note", "paid_on", "paid_amount", "payment_ref"],
+    scoped=lambda user: Reward.objects.filter(tip__in=Tip.objects.visible_to(user)),
+    timeline_of=lambda reward: reward.tip, action_prefix="reward:",
+    describe=lambda r: f"{r.tip.display_code} {r.amount} 元",
+    url=lambda r: reverse("tip_detail", args=[r.tip_id])))
+
+
+def _reward_of(tip_id: int) -> int:
+    pk = Reward.objects.filter(tip_id=tip_id).values_list("pk", flat=True).first()
+    if pk is None:
+        if not Tip.objects.filter(pk=tip_id).exists():
+            raise Tip.DoesNotExist
+        raise ValidationError("该举报没有奖励记录")
+    return pk
+
+
+def decide(actor, tip_id: int, approve: bool, note: str = "", version: int | None = None) -> Reward:
+    return workflow.run(LIFECYCLE, actor, _reward_of(tip_id), "approve" if approve else "refuse", comment=note,
+                        version=version)
+
+
+def pay(actor, tip_id: int, *, paid_on: dt.date, reference: str, version: int | None = None) -> Reward:
+    return workflow.run(LIFECYCLE, actor, _reward_of(tip_id), "pay", data={"paid_on": paid_on, "reference": reference},
+                        version=version)

@@ -105,7 +105,9 @@ LIFECYCLE = workflow.register(Lifecycle(
 
 STEPS = LIFECYCLE.table
 EVENT_LABELS = {**LIFECYCLE.events, **{t.name: t.label for t in _TABLE}}
-PUBLIC_LABELS = {"receive": "已受理", "reward:approved": "举报奖励已批准", "reward:paid": "举报奖励已发放",
+# reward steps are on the tip's timeline (tips.rewards); "reward:approved" is how they were named before
+PUBLIC_LABELS = {"receive": "已受理", "reward:approve": "举报奖励已批准", "reward:pay": "举报奖励已发放",
+                 "reward:approved": "举报奖励已批准", "reward:paid": "举报奖励已发放",
                  **{t.name: t.public_label for t in _TABLE}}
 
 
