@@ -51,7 +51,7 @@ def test_approval_moves_the_deadline_and_refusal_needs_a_reason(rectifying, owne
         deadlines.answer_extension(users["jiuxian"], ext.pk, False, "", today=DAY)
     deadlines.answer_extension(users["jiuxian"], ext.pk, True, "同意", today=DAY + dt.timedelta(days=2))
     assert Hazard.objects.get(pk=rectifying.pk).deadline == old + dt.timedelta(days=15)
-    with pytest.raises(ValidationError, match="已答复"):
+    with pytest.raises(ValidationError, match="当前状态为“已同意”"):
         deadlines.answer_extension(users["jiuxian"], ext.pk, False, "改主意", today=DAY)
 
 

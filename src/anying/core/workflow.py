@@ -201,9 +201,10 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
             setattr(record, lifecycle.version_field, getattr(record, lifecycle.version_field) + 1)
         record.save()
         owner = lifecycle.timeline_of(record) if lifecycle.timeline_of else record
-        step.event = record_event(owner, lifecycle.action_prefix + name, actor=actor, previous=state,
-                                  state=getattr(record, lifecycle.state_field), comment=step.comment,
-                                  public=bool(spec.public_label))
+        # a part's step (a reward, an extension) changes nothing of the owner's state: no new round there
+        states = (state, getattr(record, lifecycle.state_field)) if owner is record else ("", "")
+        step.event = record_event(owner, lifecycle.action_prefix + name, actor=actor, previous=states[0],
+                                  state=states[1], comment=step.comment, public=bool(spec.public_label))
         step.files = _attach(step, files) + _claim(step, evidence)
         audit.record(actor, AuditEvent.Action.STATE, record, summary=spec.label, before=before,
                      after=audit.snapshot(record, lifecycle.audited), place=owner)
@@ -277,26 +278,31 @@ def _claim(step: Step, evidence: list[Attachment]) -> list[Attachment]:
 
 
 def _notify(step: Step) -> None:
+    if step.transition.notify:
+        tell(step.lifecycle, step.record, step.transition.notify, step.transition.label, actor=step.actor,
+             comment=step.comment)
+
+
+def tell(lifecycle: Lifecycle, record, groups: Sequence[str], what: str, *, actor=SYSTEM, comment: str = "") -> int:
+    """Tell the users of the named recipient groups what happened to a record (also for steps
+    outside the table: a new record, a request). The actor is never told of their own step."""
     from .notifications import notify_many
 
-    lifecycle, spec, record = step.lifecycle, step.transition, step.record
-    if not spec.notify:
-        return
     users = {}
-    for group in spec.notify:
+    for group in groups:
         for user in lifecycle.recipients[group](record):
             users.setdefault(user.pk, user)
-    if step.actor is not SYSTEM:
-        users.pop(step.actor.pk, None)  # the actor knows what they just did
-    title = f"{lifecycle.label}{spec.label}：{lifecycle.describe(record)}"
+    if actor is not SYSTEM:
+        users.pop(actor.pk, None)
+    title = f"{lifecycle.label}{what}：{lifecycle.describe(record)}"
     body = f"当前状态：{lifecycle.state_label(getattr(record, lifecycle.state_field))}"
     extra = lifecycle.summary(record) if lifecycle.summary else ""
     if extra:
         body += f"；{extra}"
-    if step.comment:
-        body += f"；说明：{step.comment[:100]}"
+    if comment:
+        body += f"；说明：{comment[:100]}"
     url = lifecycle.url(record) if lifecycle.url else ""
-    notify_many((u, title, body, url) for u in users.values())
+    return len(notify_many((u, title, body, url) for u in users.values()))
 
 
 def markdown() -> str:

@@ -9,7 +9,7 @@ class HazardsConfig(AppConfig):
     def ready(self):
         from anying.core import hooks
 
-        from . import demo, escalation, self_inspection_demo
+        from . import checklists, deadlines, demo, escalation, self_inspection_demo, workflow  # noqa: F401 - lifecycles
 
         hooks.register_tick("hazard_escalation", escalation.run)
         hooks.register_demo("hazards", 30, demo.load)

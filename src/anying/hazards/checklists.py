@@ -16,13 +16,14 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Industry, Organisation
 from anying.core.permissions import SYSTEM, require
 from anying.core.roles import GOVERNMENT_ROLES
 from anying.core.scope import unit_region_path
+from anying.core.workflow import Lifecycle, Transition
 from anying.standards.models import CriteriaSet
 
 from .models import ChecklistItem, ChecklistTemplate, SelfInspectionSchedule
@@ -205,19 +206,41 @@ def update_draft(actor, template_id: int, *, name: str, industry: Industry | Non
     return template
 
 
-@transaction.atomic
-def publish(actor, template_id: int) -> ChecklistTemplate:
-    template = _locked(actor, template_id)
-    if template.status != ChecklistTemplate.Status.DRAFT:
-        raise ValidationError("只有草稿可以发布")
+def _published(step) -> None:
+    """Publishing freezes the draft, supersedes the version before it and moves the schedules
+    that used it onto this one."""
+    template = step.record
     _require_items(template)
     older = ChecklistTemplate.objects.filter(code=template.code, status=ChecklistTemplate.Status.PUBLISHED)
     moved = SelfInspectionSchedule.objects.filter(checklist__in=older).update(checklist=template)
     older.update(status=ChecklistTemplate.Status.SUPERSEDED)
-    template.status, template.published_at = ChecklistTemplate.Status.PUBLISHED, timezone.now()
-    template.save(update_fields=["status", "published_at"])
-    audit.record(actor, AuditEvent.Action.UPDATE, template, summary=f"发布第{template.version}版；{moved} 项排查计划改用此版本")
-    return template
+    template.published_at = timezone.now()
+    step.comment = f"发布第{template.version}版；{moved} 项排查计划改用此版本"
+
+
+def _retired(step) -> None:
+    if SelfInspectionSchedule.objects.filter(checklist=step.record, active=True).exists():
+        raise ValidationError("仍有启用的排查计划使用该清单，请先为它们更换清单")
+
+
+MAINTAINER = "maintainer"  # a member of the unit that maintains the checklist
+
+
+def _parties(user, template: ChecklistTemplate) -> set[str]:
+    return {MAINTAINER} if user.has_perm_code("hazards.act") and template.owner_id == user.unit_id else set()
+
+
+_S = ChecklistTemplate.Status
+LIFECYCLE = workflow.register(Lifecycle(
+    model=ChecklistTemplate, label="检查清单", parties=_parties, version_field=None, transitions=[
+        Transition("publish", "发布", (_S.DRAFT,), _S.PUBLISHED, frozenset({MAINTAINER}), apply=_published),
+        Transition("retire", "停用", (_S.PUBLISHED,), _S.RETIRED, frozenset({MAINTAINER}), apply=_retired),
+    ],
+    audited=AUDITED, scoped=lambda user: available_to(user).select_related(None)))
+
+
+def publish(actor, template_id: int) -> ChecklistTemplate:
+    return workflow.run(LIFECYCLE, actor, template_id, "publish")
 
 
 @transaction.atomic
@@ -239,17 +262,8 @@ def new_version(actor, template_id: int) -> ChecklistTemplate:
     return draft
 
 
-@transaction.atomic
 def retire(actor, template_id: int) -> ChecklistTemplate:
-    template = _locked(actor, template_id)
-    if template.status != ChecklistTemplate.Status.PUBLISHED:
-        raise ValidationError("只有已发布的清单可以停用")
-    if SelfInspectionSchedule.objects.filter(checklist=template, active=True).exists():
-        raise ValidationError("仍有启用的排查计划使用该清单，请先为它们更换清单")
-    template.status = ChecklistTemplate.Status.RETIRED
-    template.save(update_fields=["status"])
-    audit.record(actor, AuditEvent.Action.UPDATE, template, summary="停用")
-    return template
+    return workflow.run(LIFECYCLE, actor, template_id, "retire")
 
 
 def custom_items_text(template: ChecklistTemplate) -> str:

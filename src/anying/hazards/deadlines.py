@@ -8,11 +8,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
+from anying.core.workflow import Lifecycle, Transition
 
 from . import rollups
 from .models import ExtensionRequest, Hazard
@@ -61,32 +63,66 @@ def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str,
     workflow.record_event(hazard, "extension_request", actor=actor, previous=hazard.status, state=hazard.status,
                           comment=f"申请延期至 {new_deadline:%Y-%m-%d}：{reason}")
     audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"申请延期至 {new_deadline:%Y-%m-%d}")
+    workflow.tell(EXTENSION, extension, ["answerers"], "待答复", actor=actor, comment=extension.reason)
     return extension
 
 
-@transaction.atomic
-def answer_extension(actor, extension_id: int, approve: bool, answer: str, today: dt.date | None = None):
-    today = today or timezone.localdate()
-    extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
-    hazard, parties = locked(actor, extension.hazard_id)
-    if "inspector" not in parties:
-        raise PermissionDenied("延期申请由监管部门答复")
-    if extension.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError("该申请已答复")
-    if not approve and not (answer or "").strip():
-        raise ValidationError({"answer": "不同意延期须写明理由"})
-    extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
-    extension.answered_by, extension.answered_on, extension.answer = actor, today, (answer or "").strip()
-    extension.save()
+def _answered(step) -> None:
+    """同意 moves the hazard's deadline (its row locked too: transitions change it concurrently)."""
+    extension, today = step.record, step.data.get("today") or timezone.localdate()
+    extension.answered_on, extension.answer = today, step.comment
+    step.comment = f"{extension.get_status_display()}延期：{extension.answer}".rstrip("：")
+    if extension.status != ExtensionRequest.Status.APPROVED:
+        return
+    hazard = Hazard.objects.select_for_update().get(pk=extension.hazard_id)
+    counted = rollups.track(hazard)
     before = {"deadline": str(hazard.deadline)}
-    if approve:
-        counted = rollups.track(hazard)
-        hazard.deadline = extension.new_deadline
-        hazard.version += 1
-        hazard.save(update_fields=["deadline", "version"])
-        rollups.settle(counted, hazard)
-    workflow.record_event(hazard, "extension_answer", actor=actor, previous=hazard.status, state=hazard.status,
-                          comment=f"{extension.get_status_display()}延期：{extension.answer}".rstrip("："))
-    audit.record(actor, AuditEvent.Action.STATE, hazard, summary=f"答复延期申请：{extension.get_status_display()}",
-                 before=before, after={"deadline": str(hazard.deadline)})
-    return extension
+    hazard.deadline = extension.new_deadline
+    hazard.version += 1
+    hazard.save(update_fields=["deadline", "version"])
+    rollups.settle(counted, hazard)
+    audit.record(step.actor, AuditEvent.Action.STATE, hazard, summary="答复延期申请：已同意", before=before,
+                 after={"deadline": str(hazard.deadline)})
+
+
+def _answerer(user, extension: ExtensionRequest) -> set[str]:
+    from .workflow import LIFECYCLE
+
+    return {"answerer"} if "inspector" in LIFECYCLE.party_set(user, extension.hazard) else set()
+
+
+def _supervisors(extension: ExtensionRequest):
+    from .workflow import LIFECYCLE
+
+    return LIFECYCLE.recipients["supervisors"](extension.hazard)
+
+
+def _enterprise(extension: ExtensionRequest):
+    from .workflow import LIFECYCLE
+
+    return LIFECYCLE.recipients["enterprise"](extension.hazard)
+
+
+_S = ExtensionRequest.Status
+EXTENSION = workflow.register(Lifecycle(
+    model=ExtensionRequest, label="整改延期申请", parties=_answerer, version_field=None, transitions=[
+        Transition("approve", "同意延期", (_S.PENDING,), _S.APPROVED, frozenset({"answerer"}), stamp=("answered_by",),
+                   apply=_answered, notify=("enterprise",)),
+        Transition("refuse", "不同意延期", (_S.PENDING,), _S.REFUSED, frozenset({"answerer"}), stamp=("answered_by",),
+                   needs_comment="不同意延期须写明理由", apply=_answered, notify=("enterprise",)),
+    ],
+    recipients={"answerers": _supervisors, "enterprise": _enterprise},
+    audited=["new_deadline", "status", "answer"],
+    scoped=lambda user: ExtensionRequest.objects.filter(hazard__in=Hazard.objects.visible_to(user)),
+    timeline_of=lambda extension: extension.hazard, action_prefix="extension:",
+    describe=lambda e: f"{e.hazard.enterprise.name} {e.hazard.place} 申请延至 {e.new_deadline:%Y-%m-%d}",
+    summary=lambda e: f"答复期限 {e.answer_due:%Y-%m-%d}",
+    url=lambda e: reverse("hazard_detail", args=[e.hazard_id])))
+
+
+def answer_extension(actor, extension_id: int, approve: bool, answer: str, today: dt.date | None = None):
+    try:
+        return workflow.run(EXTENSION, actor, extension_id, "approve" if approve else "refuse", comment=answer,
+                            data={"today": today})
+    except PermissionDenied:
+        raise PermissionDenied("延期申请由监管部门答复") from None

@@ -119,6 +119,7 @@ LIFECYCLE = workflow.register(Lifecycle(
     audited=["enterprise", "place", "description", "category", "accident_type", "level", "criterion", "channel",
              "found_by", "found_on", "responsible_person", "measures", "funds", "deadline", "status"],
     events={"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
+            "extension": "答复延期",
             "supervise": "督办", "progress": "报告治理进展", "escalate": "逾期升级"},
     before=[_track], after=[_settle, lambda step: [h(step.record) for h in AFTER_TRANSITION]],
     describe=lambda h: f"{h.enterprise.name} {h.place}",

@@ -10,7 +10,7 @@ class InspectionsConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import demo
+        from . import demo, penalties  # noqa: F401 - penalties registers its lifecycle
 
         hooks.register_demo("inspections", 40, demo.load)
         from anying.hazards import services as hazard_services

@@ -10,7 +10,7 @@ class TipsConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import demo, escalation
+        from . import demo, escalation, rewards, workflow  # noqa: F401 - lifecycles
 
         hooks.register_demo("tips", 50, demo.load)
         hooks.register_tick("tip_escalation", escalation.run)
