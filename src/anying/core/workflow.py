@@ -149,6 +149,7 @@ class Step:
     event: TimelineEvent | None = None
     files: list = field(default_factory=list)
     scratch: dict = field(default_factory=dict)  # what a before-hook hands to an after-hook
+    summary: str = ""  # the audit line, when `apply` says more than the label ("报送进展 20%")
 
 
 def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files: Sequence = (),
@@ -206,7 +207,7 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
         step.event = record_event(owner, lifecycle.action_prefix + name, actor=actor, previous=states[0],
                                   state=states[1], comment=step.comment, public=bool(spec.public_label))
         step.files = _attach(step, files) + _claim(step, evidence)
-        audit.record(actor, AuditEvent.Action.STATE, record, summary=spec.label, before=before,
+        audit.record(actor, AuditEvent.Action.STATE, record, summary=step.summary or spec.label, before=before,
                      after=audit.snapshot(record, lifecycle.audited), place=owner)
         _notify(step)
         for hook in lifecycle.after:

@@ -215,7 +215,7 @@ def _published(step) -> None:
     moved = SelfInspectionSchedule.objects.filter(checklist__in=older).update(checklist=template)
     older.update(status=ChecklistTemplate.Status.SUPERSEDED)
     template.published_at = timezone.now()
-    step.comment = f"发布第{template.version}版；{moved} 项排查计划改用此版本"
+    step.summary = step.comment = f"发布第{template.version}版；{moved} 项排查计划改用此版本"
 
 
 def _retired(step) -> None:

@@ -128,7 +128,8 @@ def _paid(step) -> None:
         raise ValidationError({"paid_amount": f"{paid_on} 应缴 {due} 元（罚款 {penalty.amount} 元，加处罚款 "
                                               f"{due - penalty.amount} 元）"})
     penalty.paid_on, penalty.paid_amount = paid_on, paid_amount
-    step.comment = step.comment or f"缴款 {paid_amount} 元"
+    step.summary = f"缴款 {paid_amount} 元"
+    step.comment = step.comment or step.summary
 
 
 def _issue_document(step) -> None:

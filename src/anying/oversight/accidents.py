@@ -11,12 +11,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, scope
+from anying.core import audit, scope, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Industry, Organisation, Region
 from anying.core.permissions import SYSTEM, require
+from anying.core.workflow import Lifecycle, Transition
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType
 
@@ -221,6 +223,7 @@ def record(user, data: dict, *, is_demo: bool = False) -> Accident:
     accident.save()
     audit.record(user, AuditEvent.Action.CREATE, accident, summary=f"登记事故（{accident.get_grade_display()}）",
                  after=audit.snapshot(accident, AUDITED))
+    workflow.record_event(accident, "record", actor=user, state=accident.status)
     return accident
 
 
@@ -284,24 +287,17 @@ def save_investigation(user, pk: int, data: dict) -> Investigation:
         setattr(investigation, key, value)
     investigation.recorded_by, investigation.recorded_at = user, timezone.now()
     investigation.save()
-    if accident.status == Accident.Status.RECORDED:
-        accident.status = Accident.Status.INVESTIGATING
-        accident.save(update_fields=["status"])
     audit.record(user, AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE, accident,
                  summary="保存事故调查（一案双查）", before=before, after=audit.snapshot(investigation))
+    if accident.status == Accident.Status.RECORDED:
+        start_investigation(user, accident.pk)  # saving the investigation puts the accident under it
+    else:
+        workflow.record_event(accident, "investigation", actor=user, previous=accident.status, state=accident.status)
     return investigation
 
 
-@transaction.atomic
 def start_investigation(user, pk: int) -> Accident:
-    accident = _locked(user, pk)
-    if accident.status != Accident.Status.RECORDED:
-        raise ValidationError("只有已登记的事故可以开始调查")
-    accident.status = Accident.Status.INVESTIGATING
-    accident.save(update_fields=["status"])
-    audit.record(user, AuditEvent.Action.STATE, accident, summary="开始调查",
-                 before={"status": Accident.Status.RECORDED.label}, after={"status": accident.get_status_display()})
-    return accident
+    return workflow.run(LIFECYCLE, user, pk, "investigate")
 
 
 def one_year_after(day: dt.date) -> dt.date:
@@ -312,25 +308,32 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-@transaction.atomic
-def close(user, pk: int, closed_on: dt.date | None = None) -> Accident:
+def _closing(step) -> None:
     """结案: needs the investigation record; sets the 回头看 date one year later."""
-    accident = _locked(user, pk)
-    if accident.status == Accident.Status.CLOSED:
-        raise ValidationError("事故已结案")
+    accident = step.record
     investigation = Investigation.objects.filter(accident=accident).first()
     if investigation is None:
         raise ValidationError("结案前请先填写事故调查（一案双查）记录")
-    closed_on = closed_on or timezone.localdate()
+    closed_on = step.data.get("closed_on") or timezone.localdate()
     if closed_on > timezone.localdate() or closed_on < investigation.report_date:
         raise ValidationError({"closed_on": "结案日期应在调查报告日期之后、不晚于今天"})
-    before = audit.snapshot(accident, ["status", "closed_on", "lookback_due"])
-    accident.status, accident.closed_on = Accident.Status.CLOSED, closed_on
-    accident.lookback_due = one_year_after(closed_on)
-    accident.save(update_fields=["status", "closed_on", "lookback_due"])
-    audit.record(user, AuditEvent.Action.STATE, accident, summary="结案", before=before,
-                 after=audit.snapshot(accident, ["status", "closed_on", "lookback_due"]))
-    return accident
+    accident.closed_on, accident.lookback_due = closed_on, one_year_after(closed_on)
+
+
+RECORDER = f"{workflow.PERM}{PERM}"  # whoever records accidents in the accident's territory
+_S = Accident.Status
+LIFECYCLE = workflow.register(Lifecycle(
+    model=Accident, label="生产安全事故", transitions=[
+        Transition("investigate", "开始调查", (_S.RECORDED,), _S.INVESTIGATING, frozenset({RECORDER})),
+        Transition("close", "结案", (_S.RECORDED, _S.INVESTIGATING), _S.CLOSED, frozenset({RECORDER}), apply=_closing),
+    ],
+    audited=["status", "closed_on", "lookback_due"], scoped=visible,
+    events={"record": "登记事故", "lookback": "回头看", "investigation": "保存事故调查（一案双查）"},
+    url=lambda a: reverse("accident_detail", args=[a.pk])))
+
+
+def close(user, pk: int, closed_on: dt.date | None = None) -> Accident:
+    return workflow.run(LIFECYCLE, user, pk, "close", data={"closed_on": closed_on})
 
 
 @transaction.atomic
@@ -353,6 +356,8 @@ def record_lookback(user, pk: int, data: dict) -> LookBack:
     lookback = LookBack.objects.create(accident=accident, date=day, findings=findings,
                                        implemented=data["implemented"], recorded_by=user)
     audit.record(user, AuditEvent.Action.CREATE, accident, summary="回头看", after=audit.snapshot(lookback))
+    workflow.record_event(accident, "lookback", actor=user, previous=accident.status, state=accident.status,
+                          comment=findings)
     return lookback
 
 

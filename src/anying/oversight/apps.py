@@ -14,7 +14,15 @@ class OversightConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import accidents, demo_accidents, demo_keytasks, demo_rankings, keytasks, rankings, reports
+        from . import (  # lifecycles too
+            accidents,
+            demo_accidents,
+            demo_keytasks,
+            demo_rankings,
+            keytasks,
+            rankings,
+            reports,
+        )
 
         hooks.register_demo("keytasks", 60, demo_keytasks.load)
         hooks.register_demo("accidents", 61, demo_accidents.load)

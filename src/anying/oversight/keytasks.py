@@ -15,14 +15,16 @@ import io
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import attachments, audit
+from anying.core import attachments, audit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Organisation, Region
 from anying.core.permissions import SYSTEM, require
 from anying.core.roles import GOVERNMENT_ROLES
 from anying.core.scope import NOTHING, unit_region_path
+from anying.core.workflow import Lifecycle, Transition
 
 from .models import KeyTask, KeyTaskTable, Milestone, ProgressReport
 
@@ -200,20 +202,13 @@ def can_report(user, task: KeyTask) -> bool:
     return user.has_perm_code("keytasks.report") and user.unit_id == task.unit_id
 
 
-@transaction.atomic
-def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
+def _reported(step) -> None:
     """A progress report of the responsible unit: text and percent, optionally completing a
-    milestone, or (final) completing the task, which then stands at 100 %."""
-    task = KeyTask.objects.select_for_update().filter(pk=pk).first()
-    if task is None or (user is not SYSTEM and not visible(user).filter(pk=pk).exists()):
-        raise PermissionDenied("任务不存在或不在您的范围内")
-    if not can_report(user, task):
-        raise PermissionDenied("只有责任单位可以报送进展")
-    if task.is_done:
-        raise ValidationError("任务已完成，不再报送进展")
+    milestone, or (完成) completing the task, which then stands at 100 %."""
+    task, data, final = step.record, step.data, step.transition.name == "complete"
     errors: dict = {}
     text = _text(data, "text", 2000, errors, "请填写进展情况")
-    day, final = data.get("date") or timezone.localdate(), bool(data.get("final"))
+    day = data.get("date") or timezone.localdate()
     percent = 100 if final else data.get("percent")
     if not isinstance(day, dt.date) or day > timezone.localdate():
         errors["date"] = "日期不能晚于今天"
@@ -228,6 +223,7 @@ def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
         errors["milestone"] = "节点不属于该任务"
     elif milestone is not None and milestone.done_on is not None:
         errors["milestone"] = "该节点已完成"
+    upload = data.get("upload")
     if upload is not None:
         try:
             attachments.check_upload(upload)
@@ -235,21 +231,44 @@ def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
             errors["attachment"] = "；".join(exc.messages)
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(task, ["status", "percent", "done_on"])
     entry = ProgressReport.objects.create(task=task, date=day, text=text, percent=percent, milestone=milestone,
-                                          final=final, reported_by=user)
+                                          final=final, reported_by=step.actor)
     if milestone is not None:
         Milestone.objects.filter(pk=milestone.pk).update(done_on=day)
-    task.percent = percent
-    task.status = KeyTask.Status.DONE if final else KeyTask.Status.IN_PROGRESS
-    task.done_on = day if final else None
-    task.save(update_fields=["percent", "status", "done_on"])
+    task.percent, task.done_on = percent, day if final else None
     if upload is not None:
-        attachments.attach(user, entry, upload, audit_on=task)
-    summary_text = "任务完成" if final else f"报送进展 {percent}%" + (f"，完成节点：{milestone.title}" if milestone else "")
-    audit.record(user, AuditEvent.Action.STATE if final else AuditEvent.Action.UPDATE, task, summary=summary_text,
-                 before=before, after={**audit.snapshot(task, ["status", "percent", "done_on"]), "report": text})
-    return entry
+        attachments.attach(step.actor, entry, upload, audit_on=task)
+    step.summary = "任务完成" if final else f"报送进展 {percent}%" + (f"，完成节点：{milestone.title}" if milestone else "")
+    step.comment = f"{step.summary}：{text}"
+
+
+RESPONSIBLE = "responsible"  # a member of the task's responsible unit with keytasks.report
+
+
+def _parties(user, task: KeyTask) -> set[str]:
+    return {RESPONSIBLE} if can_report(user, task) else set()
+
+
+_S = KeyTask.Status
+LIFECYCLE = workflow.register(Lifecycle(
+    model=KeyTask, label="重点任务", parties=_parties, transitions=[
+        Transition("report", "报送进展", (_S.NOT_STARTED, _S.IN_PROGRESS), _S.IN_PROGRESS, frozenset({RESPONSIBLE}),
+                   apply=_reported),
+        Transition("complete", "任务完成", (_S.NOT_STARTED, _S.IN_PROGRESS), _S.DONE, frozenset({RESPONSIBLE}),
+                   apply=_reported, notify=("managers",)),
+    ],
+    recipients={"managers": lambda task: recipients.members([task.table.unit_id], "keytasks.manage")},
+    audited=["status", "percent", "done_on"], scoped=lambda user: visible(user),
+    describe=lambda task: str(task)[:60], url=lambda task: reverse("keytask_detail", args=[task.pk])))
+
+
+def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
+    name = "complete" if data.get("final") else "report"
+    try:
+        workflow.run(LIFECYCLE, user, pk, name, data={**data, "upload": upload})
+    except KeyTask.DoesNotExist:
+        raise PermissionDenied("任务不存在或不在您的范围内") from None
+    return ProgressReport.objects.filter(task_id=pk).latest("id")
 
 
 # --- overdue reminders (anying tick) -------------------------------------------------------------

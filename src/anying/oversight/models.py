@@ -77,6 +77,7 @@ class Accident(models.Model):
     reported_by = models.CharField("报告人", max_length=100, blank=True)
 
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECORDED)
+    version = models.PositiveIntegerField(default=0, editable=False)  # compared by core.workflow (409)
     closed_on = models.DateField("结案日期", null=True, blank=True, editable=False)
     lookback_due = models.DateField("回头看日期", null=True, blank=True, editable=False, db_index=True)
     lookback_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -207,6 +208,7 @@ class KeyTask(models.Model):
     leader = models.CharField("责任领导（职务）", max_length=100, help_text="填写职务，如：分管副局长")
     due = models.DateField("完成时限")
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    version = models.PositiveIntegerField(default=0, editable=False)  # compared by core.workflow (409)
     percent = models.PositiveSmallIntegerField("进度（%）", default=0)
     done_on = models.DateField("完成日期", null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)

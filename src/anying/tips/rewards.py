@@ -103,6 +103,7 @@ def _paid(step) -> None:
         raise ValidationError({"reference": "请填写发放凭证号"})
     reward.paid_on, reward.paid_amount, reward.payment_ref = paid_on, reward.amount, reference[:60]
     step.comment = f"发放 {reward.amount} 元，凭证 {reward.payment_ref}"
+    step.summary = f"举报奖励已发放 {reward.amount} 元"
 
 
 S = Reward.Status
