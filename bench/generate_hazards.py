@@ -154,12 +154,17 @@ def bench_hazards():
 
 
 def clear_escalations() -> int:
-    """Delete escalations and escalation timeline entries of bench hazards (audit events stay)."""
-    from anying.hazards.models import Escalation, HazardEvent
+    """Delete the overdue-ladder steps, their letters and timeline entries of bench hazards (audit
+    events stay; so do 督办 made by the 挂牌督办 rung, which the 20-day overdue set never reaches)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anying.core.models import ClockStep, TimelineEvent
+    from anying.hazards.models import Hazard
 
     ids = bench_hazards().values("pk")
-    HazardEvent.objects.filter(hazard__in=ids, transition__startswith="escalate:")._raw_delete("default")
-    return Escalation.objects.filter(hazard__in=ids)._raw_delete("default")
+    ct = ContentType.objects.get_for_model(Hazard)
+    TimelineEvent.objects.filter(content_type=ct, object_id__in=ids, action__startswith="escalate:")._raw_delete("default")
+    return ClockStep.objects.filter(clock="hazard_overdue", object_id__in=ids)._raw_delete("default")
 
 
 def set_overdue(k: int) -> int:

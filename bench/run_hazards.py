@@ -94,13 +94,13 @@ def bench_tick(sizes: list[int], log: QueryLog) -> list[dict]:
 
     from anying.core.models import Notification
     from anying.hazards import escalation
-    from anying.hazards.models import Escalation
+    from anying.core.models import ClockStep
 
     out = []
     for k in sizes:
         print(f"tick with {k:,} overdue …", flush=True)
         set_overdue(k)
-        before_escalations = Escalation.objects.count()
+        before_escalations = ClockStep.objects.filter(clock="hazard_overdue").count()
         last_note = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         log.reset()
         started = time.perf_counter()
@@ -108,7 +108,7 @@ def bench_tick(sizes: list[int], log: QueryLog) -> list[dict]:
         seconds = time.perf_counter() - started
         notes = Notification.objects.filter(pk__gt=last_note)
         out.append({"overdue": k, "seconds": seconds, "taken": taken, "queries": log.count,
-                    "db_seconds": log.seconds, "escalations": Escalation.objects.count() - before_escalations,
+                    "db_seconds": log.seconds, "escalations": ClockStep.objects.filter(clock="hazard_overdue").count() - before_escalations,
                     "notifications": notes.count()})
         notes.delete()
     return out

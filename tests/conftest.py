@@ -39,7 +39,7 @@ def reference_data(transactional_db):
 
     from django.apps import apps
 
-    from anying.hazards.models import EscalationStep
+    from anying.core.models import ClockRung
     from anying.inspections.models import FrequencyRule
     from anying.oversight.models import AccidentGradeRule, RankingScheme
     from anying.standards.models import AccidentType, RiskBand
@@ -49,7 +49,7 @@ def reference_data(transactional_db):
                              (RiskTag, "anying.registry.migrations.0002_risk_tags"),
                              (AccidentType, "anying.standards.migrations.0002_load"),
                              (RiskBand, "anying.standards.migrations.0004_risk_defaults"),
-                             (EscalationStep, "anying.hazards.migrations.0003_escalation_ladder"),
+                             (ClockRung, "anying.hazards.migrations.0016_clocks"),
                              (FrequencyRule, "anying.inspections.migrations.0002_frequencies"),
                              (TipRules, "anying.tips.migrations.0002_rules"),
                              (AccidentGradeRule, "anying.oversight.migrations.0002_accident_grades"),

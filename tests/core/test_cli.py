@@ -36,9 +36,10 @@ def test_demo_loads_the_seed_once(db, capsys):
     for username in ("admin", "jingxin", "jiuxian", "leader", "duty", "qiye"):
         assert username in out
     assert Enterprise.objects.filter(is_demo=True).count() == 243
-    from anying.hazards.models import Escalation, Hazard
+    from anying.core.models import ClockStep
+    from anying.hazards.models import Hazard
 
-    assert Hazard.objects.filter(is_demo=True).count() == 3002 and Escalation.objects.exists()  # + 1 finding, + J5's tip
+    assert Hazard.objects.filter(is_demo=True).count() == 3002 and ClockStep.objects.filter(clock="hazard_overdue").exists()  # + 1 finding, + J5's tip
     counts = (Enterprise.objects.count(), Hazard.objects.count())
     call_command("demo", "--no-serve")
     assert (Enterprise.objects.count(), Hazard.objects.count()) == counts == (243, 3002)

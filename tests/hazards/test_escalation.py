@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from anying.core.models import AuditEvent, TimelineEvent
+from anying.core.models import AuditEvent, ClockRung, ClockStep, Notification, TimelineEvent
 from anying.core.workflow import timeline
 from anying.hazards import escalation
-from anying.hazards.models import Escalation, EscalationStep, Hazard
+from anying.hazards.models import Hazard, Supervision
 
 
 def at(day: dt.date) -> dt.datetime:
@@ -26,13 +26,16 @@ def overdue(factory, days: int, level="general", status="rectifying"):
 
 
 def steps(hazard):
-    return list(Escalation.objects.filter(hazard=hazard).order_by("step__days_overdue").values_list("step__code", flat=True))
+    return list(ClockStep.objects.filter(clock="hazard_overdue", object_id=hazard.pk).order_by("days", "id")
+                .values_list("code", flat=True))
 
 
 def test_the_ladder_is_configuration_with_sources(db):
-    ladder = list(EscalationStep.objects.values_list("code", "days_overdue"))
-    assert ladder == [("reminder", 1), ("letter", 7), ("circular", 15), ("interview", 30), ("listed", 60)]
-    assert all(EscalationStep.objects.values_list("source", flat=True))
+    ladder = list(ClockRung.objects.filter(clock="hazard_overdue", region=None).order_by("days")
+                  .values_list("code", "days", "condition", "action"))
+    assert ladder == [("reminder", 1, "", "notify"), ("letter", 7, "", "letter"), ("circular", 15, "", "notify"),
+                      ("interview", 30, "", "notify"), ("listed", 60, "major", "supervise")]
+    assert all(ClockRung.objects.values_list("source", flat=True))
 
 
 def test_each_step_when_its_day_comes_and_once_only(factory):
@@ -45,7 +48,7 @@ def test_each_step_when_its_day_comes_and_once_only(factory):
         escalation.run(at(today + dt.timedelta(days=day)))  # a second tick the same night changes nothing
         assert steps(hazard) == expected, day
     assert timeline(hazard).filter(action__startswith="escalate:").count() == 4
-    assert AuditEvent.objects.filter(object_id=str(hazard.pk), summary__startswith="逾期升级").count() == 4
+    assert AuditEvent.objects.filter(object_id=str(hazard.pk), summary__startswith="隐患整改逾期：").count() == 4
 
 
 def test_listed_supervision_only_for_major_hazards(factory):
@@ -80,7 +83,7 @@ def test_overdue_is_counted_in_shanghai_dates(factory):
 def test_tick_command_runs_it(factory, capsys):
     overdue(factory, 8)
     call_command("tick")
-    assert "hazard_escalation: 2" in capsys.readouterr().out
+    assert "clocks: 2" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent ticks need PostgreSQL row locks")
@@ -101,23 +104,22 @@ def test_two_concurrent_ticks_take_each_step_once(reference_data, factory):
         t.start()
     for t in threads:
         t.join()
-    assert Escalation.objects.count() == 30 * 3
+    assert ClockStep.objects.filter(clock="hazard_overdue").count() == 30 * 3
     assert all(steps(h) == ["reminder", "letter", "circular"] for h in hazards)
     assert TimelineEvent.objects.filter(action__startswith="escalate:").count() == 30 * 3
 
 
-def test_each_step_notifies_the_enterprise_and_its_town(factory, enterprise_user, users):
-    from anying.core.models import Notification
-
+def test_one_message_per_hazard_per_tick_to_the_enterprise_and_its_town(factory, enterprise_user, users):
     owner = enterprise_user(factory.enterprise)
-    overdue(factory, 7)
+    hazard = overdue(factory, 7)
     escalation.run()
-    titles = sorted(Notification.objects.filter(user=owner).values_list("title", flat=True))
-    assert titles == ["隐患逾期 7 天：催办提醒", "隐患逾期 7 天：函告"]
-    assert Notification.objects.filter(user=users["jiuxian"]).count() == 2  # 旧县街道应急办
+    note = Notification.objects.get(user=owner)  # two rungs climbed in one night: one message naming both
+    assert note.title.startswith("隐患整改逾期：旧县机械厂 一车间") and note.url == f"/hazards/{hazard.pk}/"
+    assert "逾期 7 天，催办提醒" in note.body and "逾期 7 天，函告" in note.body
+    assert Notification.objects.filter(user=users["jiuxian"]).count() == 1  # 旧县街道应急办
     assert not Notification.objects.filter(user=users["hufeng"]).exists()
     escalation.run()
-    assert Notification.objects.filter(user=owner).count() == 2  # once per step
+    assert Notification.objects.filter(user=owner).count() == 1  # nothing new, nothing said
 
 
 def test_tick_cost_does_not_grow_per_hazard(factory, django_assert_max_num_queries):

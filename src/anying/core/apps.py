@@ -11,8 +11,10 @@ class CoreConfig(AppConfig):
         from .navigation import MenuEntry, register
 
         hooks.register_demo("core", 10, demo.load)
-        from . import notifications, ratelimit
+        from . import clock, notifications, ratelimit
 
+        # every app's deadline clocks in one job, before the deliveries so its messages go out now
+        hooks.register_tick("clocks", clock.run)
         hooks.register_tick("notification_delivery", lambda now: notifications.deliver_due(now))
         hooks.register_tick("rate_limit_purge", ratelimit.purge)
         register(
@@ -21,4 +23,5 @@ class CoreConfig(AppConfig):
             MenuEntry("单位管理", "unit_list", "diagram-3", "core.manage_units", section="系统管理", order=900),
             MenuEntry("用户管理", "user_list", "people", "core.manage_users", section="系统管理", order=910),
             MenuEntry("审计日志", "audit_log", "journal-text", "core.view_audit", section="系统管理", order=920),
+            MenuEntry("期限与升级规则", "clock_list", "alarm", "core.configure_clocks", section="系统管理", order=930),
         )

@@ -351,3 +351,88 @@ class TimelineEvent(models.Model):
         from .workflow import event_label
 
         return event_label(self.content_type_id, self.action)
+
+
+class ClockRung(models.Model):
+    """One rung of a deadline clock's ladder (core.clock): what happens `days` after a record's
+    due date (before it, when negative). Rules differ by jurisdiction, so a ladder is data: the
+    default for every region (region empty, loaded with its source), a district's own, a
+    town's override; each version in force from a date, never edited in place."""
+
+    clock = models.CharField("时钟", max_length=40)
+    region = models.ForeignKey(Region, verbose_name="适用区划", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="为空表示默认（全部区划）")
+    effective_from = models.DateField("生效日期")
+    code = models.CharField("代码", max_length=16)
+    label = models.CharField("措施", max_length=20)
+    days = models.IntegerField("到期后天数", help_text="期限之后第几天采取该措施；负数表示期限之前提醒")
+    condition = models.CharField("适用条件", max_length=20, blank=True)
+    action = models.CharField("动作", max_length=20, default="notify")
+    source = models.CharField("依据", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期限与升级规则"
+        ordering = ["clock", "region_id", "-effective_from", "days"]
+        constraints = [models.UniqueConstraint(fields=["clock", "region", "effective_from", "code"],
+                                               name="one_rung_per_ladder_version")]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.days} 天）"
+
+
+class ClockStep(models.Model):
+    """A rung taken for one record. The unique key makes every rung happen once per record,
+    however often and in however many processes `anying tick` runs."""
+
+    clock = models.CharField(max_length=40)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    code = models.CharField(max_length=16)
+    label = models.CharField("措施", max_length=20)
+    days = models.IntegerField("逾期天数")
+    at = models.DateTimeField(default=timezone.now)
+    document_no = models.CharField("文号", max_length=60, blank=True)  # a rung that issues a letter (函告)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期限提醒与升级记录"
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["clock", "content_type", "object_id", "code"],
+                                               name="one_clock_step_per_rung")]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.clock} {self.object_id} {self.code}"
+
+
+class DocumentPrefix(models.Model):
+    """The 文号字样 an issuing unit uses for one kind of document: a town issues under its own
+    (旧县街道应急办函〔2026〕3号), not the district's. Kinds are named by the apps."""
+
+    issuer = models.ForeignKey(Organisation, verbose_name="发文单位", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("文书种类", max_length=32)
+    prefix = models.CharField("文号字样", max_length=40)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文号字样"
+        constraints = [models.UniqueConstraint(fields=["issuer", "kind"], name="one_prefix_per_issuer_kind")]
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class DocumentCounter(models.Model):
+    """Serial numbers of official documents per 字样 and year, taken under a row lock so two
+    documents never share a 文号."""
+
+    prefix = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_document_counter_per_prefix_year")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.last}"

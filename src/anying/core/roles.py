@@ -40,7 +40,7 @@ _OVERSIGHT_WORK = _OVERSIGHT | {"risk.assess", "keytasks.report", "accidents.rec
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.DISTRICT_ADMIN: _INSPECT | _TIPS_DESK | _OVERSIGHT_WORK | {
-        "core.manage_units", "core.manage_users", "core.view_audit", "inspections.approve", "tips.reward",
+        "core.manage_units", "core.manage_users", "core.view_audit", "core.configure_clocks", "inspections.approve", "tips.reward",
         "tips.approve_reward", "tips.configure", "oversight.configure", "keytasks.manage"},
     Role.DEPT_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
     Role.TOWN_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,

@@ -19,4 +19,6 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("clocks/", views.clock_list, name="clock_list"),
+    path("clocks/<slug:name>/", views.clock_edit, name="clock_edit"),
 ]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .context import client_ip
+from .errors import PermissionDenied
 from .forms import (
     LoginForm,
     OrganisationForm,
@@ -22,9 +25,9 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
 )
-from .http import submit
+from .http import error_text, submit
 from .listing import paginate, parse_id, query_without, sort
-from .models import ApiToken, AuditEvent, Notification, Organisation, Region, User
+from .models import ApiToken, AuditEvent, ClockRung, Notification, Organisation, Region, User
 from .roles import Role
 from .scope import region_subtree_q, unit_region_path
 
@@ -283,3 +286,70 @@ def inbox(request):
         return redirect("inbox")
     page = paginate(request, Notification.objects.filter(user=request.user), per_page=20)
     return render(request, "core/inbox.html", {"page": page, "qs_page": query_without(request, "page")})
+
+
+# --- deadline clocks (期限与升级规则) ------------------------------------------------------------
+
+@perm_required("core.configure_clocks")
+def clock_list(request):
+    """Every clock's ladder in force for the admin's district and each town override, and versions
+    that come into force later."""
+    from . import clock
+
+    today = timezone.localdate()
+    territory = Region.objects.filter(region_subtree_q(request.user, "")).order_by("path")
+    visible = {r.pk for r in territory}
+    home = territory.first()
+    clocks = []
+    for c in clock.CLOCKS.values():
+        in_force = {ladder.region.pk if ladder.region else None: ladder for ladder in clock.ladders(c.name, today)}
+        later = ClockRung.objects.filter(clock=c.name, effective_from__gt=today, region_id__in=visible) \
+            .values("region__name", "effective_from").distinct().order_by("effective_from")
+        rows = [{"region": None, "ladder": in_force.get(None)}] + [
+            {"region": r, "ladder": in_force[r.pk]} for r in territory if r.pk in in_force]
+        clocks.append({"clock": c, "rows": rows, "later": list(later), "actions": clock.action_labels(c)})
+    towns = [r for r in territory if r.level == Region.Level.TOWN]
+    return render(request, "core/clock_list.html", {"clocks": clocks, "home": home, "towns": towns})
+
+
+@perm_required("core.configure_clocks")
+def clock_edit(request, name):
+    from . import clock
+
+    found = clock.CLOCKS.get(name)
+    if found is None:
+        raise Http404
+    region = get_object_or_404(Region.objects.filter(region_subtree_q(request.user, "")), pk=parse_id(request.GET.get("region")))
+    current = clock.ladder_for(name, region)
+    rows = [{"code": r.code, "label": r.label, "days": r.days, "condition": r.condition, "action": r.action,
+             "source": r.source} for r in (current.rungs if current else [])]
+    effective_from, errors = timezone.localdate().isoformat(), {}
+    if request.method == "POST":
+        effective_from = request.POST.get("effective_from", "")
+        rows = [{"code": request.POST.get(f"code_{i}", ""), "label": request.POST.get(f"label_{i}", ""),
+                 "days": _int(request.POST.get(f"days_{i}")), "condition": request.POST.get(f"condition_{i}", ""),
+                 "action": request.POST.get(f"action_{i}", "notify"), "source": request.POST.get(f"source_{i}", "")}
+                for i in range(clock.MAX_RUNGS)]
+        try:
+            day = dt.date.fromisoformat(effective_from)
+        except ValueError:
+            errors = {"effective_from": "请填写生效日期"}
+        else:
+            try:
+                clock.save_ladder(request.user, name, region, day, rows)
+            except (ValidationError, PermissionDenied) as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"": error_text(exc)}
+            else:
+                messages.success(request, f"已保存{region.name}的{found.label}规则，{day:%Y-%m-%d} 起执行")
+                return redirect("clock_list")
+    rows = (rows + [{}] * clock.MAX_RUNGS)[: max(len([r for r in rows if r.get("code")]) + 3, 6)]
+    return render(request, "core/clock_form.html", {
+        "clock": found, "region": region, "current": current, "rows": rows, "effective_from": effective_from,
+        "errors": errors, "actions": clock.action_labels(found), "conditions": found.condition_labels})
+
+
+def _int(value):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None

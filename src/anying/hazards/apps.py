@@ -11,7 +11,6 @@ class HazardsConfig(AppConfig):
 
         from . import checklists, deadlines, demo, escalation, self_inspection_demo, workflow  # noqa: F401 - lifecycles
 
-        hooks.register_tick("hazard_escalation", escalation.run)
         hooks.register_demo("hazards", 30, demo.load)
         hooks.register_demo("self_inspection", 35, self_inspection_demo.load)
         from anying.core.navigation import MenuEntry, register

@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from anying.core import workflow
-from anying.core.models import Organisation, TimelineEvent, User
+from anying.core.models import DocumentCounter, Organisation, TimelineEvent, User
 from anying.registry.models import Enterprise
 from anying.standards.models import Criterion
 
 from . import rollups
-from .models import DocumentCounter, Hazard, ProgressReport, RectificationPlan, Supervision
+from .models import Hazard, ProgressReport, RectificationPlan, Supervision
 
 PLACES = ["喷涂车间", "抛丸房", "除尘器", "配电房", "危化品库", "锅炉房", "有限空间（污水池）", "叉车通道", "熔炼炉", "冷库"]
 PROBLEMS = ["安全出口堵塞", "消防通道被占用", "防护罩缺失", "未设置警示标识", "电气线路私拉乱接", "积尘未及时清理",

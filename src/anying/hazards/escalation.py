@@ -1,94 +1,143 @@
-"""Due work for `anying tick`: overdue hazards climb the escalation ladder one rung at a time.
+"""The hazards' deadline clocks (core.clock): the overdue ladder of open hazards, the 5-day
+answer to an extension request and the 10-day review of a submission (总局令15号 第十七条).
 
-Overdue is computed from dates in Asia/Shanghai (the deadline is a date). Hazards are taken in
-batches with `SELECT … FOR UPDATE SKIP LOCKED`, so two ticks running at once share the work; the
-unique (hazard, step) constraint is the last guard, so a step is never taken twice. The cost is
-a constant number of queries per batch: linear in the number of overdue hazards."""
+The rungs are data per region (core.ClockRung; defaults in data/*.csv with their sources); the
+ladder's 函告 rung issues a numbered letter and its 挂牌督办 rung puts a major hazard under 督办
+with its 通知书 — records, not labels."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core.bulk import db_value, insert_rows
-from anying.core.models import AuditEvent, Organisation, TimelineEvent, User
-from anying.core.notifications import notify_many
+from anying.core import clock, numbering, recipients
+from anying.core.clock import Clock
+from anying.core.models import ClockStep, Organisation, User
+from anying.core.officialdoc import OfficialDocument
 
-from .models import Escalation, EscalationStep, Hazard
+from .models import ExtensionRequest, Hazard, Supervision
 
+DATA = Path(__file__).resolve().parent / "data"
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
-BATCH = 2000
-TICK_FIELDS = ["id", "status", "deadline", "place", "description", "region_id", "organisation_id", "enterprise_id",
-               "enterprise__name", "region__path"]
+LETTER = "overdue_letter"  # the document kind of the 函告 (core.numbering)
+
+
+def _enterprise_and_town(hazards: list) -> dict:
+    """The enterprise's own accounts and the town office of its region, in two queries."""
+    towns = {h.region_id for h in hazards}
+    units = {h.organisation_id for h in hazards}
+    offices = dict(Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE, region_id__in=towns, is_active=True)
+                   .values_list("pk", "region_id"))
+    by_unit: dict = {}
+    for user in User.objects.filter(unit_id__in=units | set(offices), is_active=True):
+        key = offices.get(user.unit_id)
+        by_unit.setdefault(("town", key) if key else ("org", user.unit_id), []).append(user)
+    return {h.pk: by_unit.get(("org", h.organisation_id), []) + by_unit.get(("town", h.region_id), []) for h in hazards}
+
+
+def _committees(hazards: list) -> dict:
+    """The nearest 安委办 above each hazard: it puts hazards under 督办 (区级督办)."""
+    committees = list(Organisation.objects.filter(kind=Organisation.Kind.COMMITTEE_OFFICE, is_active=True)
+                      .select_related("region"))
+    out = {}
+    for h in hazards:
+        above = [c for c in committees if h.region.path.startswith(c.region.path)]
+        out[h.pk] = max(above, key=lambda c: len(c.region.path)) if above else None
+    return out
+
+
+def _issuers(hazards: list) -> dict:
+    """Who issues a hazard's 函告: the town office of its region (属地, under its own 字样), else
+    the nearest 安委办 above it."""
+    offices = {o.region_id: o for o in Organisation.objects.filter(
+        kind=Organisation.Kind.TOWN_OFFICE, is_active=True, region_id__in={h.region_id for h in hazards})}
+    committees = _committees([h for h in hazards if h.region_id not in offices])
+    return {h.pk: offices.get(h.region_id) or committees.get(h.pk) for h in hazards}
+
+
+def _letters(rung, hazards: list, today: dt.date) -> None:
+    """函告: a numbered letter per hazard, in its issuer's 字样; the .docx is rendered on request."""
+    issuers = _issuers(hazards)
+    prefixes = {issuer: numbering.prefix_for(issuer, LETTER, f"{issuer.name if issuer else settings.ANYING_SUPERVISION_PREFIX}函")
+                for issuer in set(issuers.values())}
+    by_prefix: dict = {}
+    for h in hazards:
+        by_prefix.setdefault(prefixes[issuers[h.pk]], []).append(h)
+    steps = {st.object_id: st for st in ClockStep.objects.filter(
+        clock=HAZARD_OVERDUE.name, content_type=HAZARD_OVERDUE.content_type, code=rung.code,
+        object_id__in=[h.pk for h in hazards])}
+    for prefix, group in by_prefix.items():
+        for h, number in zip(group, numbering.take(prefix, today.year, len(group)), strict=True):
+            steps[h.pk].document_no = number
+    ClockStep.objects.bulk_update(steps.values(), ["document_no"], batch_size=1000)
+
+
+def _supervise(rung, hazards: list, today: dt.date) -> None:
+    """挂牌督办: a major hazard still open this long is put under 督办 with its 通知书."""
+    from .supervision import SUPERVISION
+
+    hazards = [h for h in hazards if not Supervision.objects.filter(hazard_id=h.pk).exists()]
+    issuers = _committees(hazards)
+    due = today + dt.timedelta(days=settings.ANYING_AUTO_SUPERVISION_DAYS)
+    for h in hazards:
+        issuer = issuers[h.pk]
+        if issuer is None:
+            continue
+        number = numbering.next_number(numbering.prefix_for(issuer, SUPERVISION, settings.ANYING_SUPERVISION_PREFIX),
+                                       today.year)
+        Supervision.objects.create(
+            hazard_id=h.pk, level=Supervision.Level.DISTRICT, unit=issuer, document_no=number, issued_on=today, due=due, created_by=None,
+            requirements=f"该重大事故隐患整改逾期 {(today - h.deadline).days} 天，予以挂牌督办：立即落实治理方案和防范措施，"
+                         "每周报告治理进展，限期完成治理并申请销号")
+
+
+_letters.label = "发函告（编号文书）"
+_supervise.label = "挂牌督办（生成督办及通知书）"
+
+HAZARD_OVERDUE = clock.register(Clock(
+    name="hazard_overdue", label="隐患整改逾期", model=Hazard, due="deadline", open=Q(status__in=OPEN),
+    defaults=DATA / "overdue_ladder.csv", conditions={"major": Q(level=Hazard.Level.MAJOR)},
+    condition_labels={"major": "仅重大事故隐患"},
+    fields=("status", "place", "level", "organisation_id", "enterprise__name"), related=("enterprise",),
+    recipients=_enterprise_and_town, actions={"letter": _letters, "supervise": _supervise},
+    describe=lambda h: f"{h.enterprise.name} {h.place}（整改期限 {h.deadline:%Y-%m-%d}）",
+    url=lambda h: reverse("hazard_detail", args=[h.pk])))
+
+
+def _answerers(extensions: list) -> dict:
+    return {e.pk: recipients.supervisors(e.hazard.region_id, e.hazard.industry_id, "hazards.act") for e in extensions}
+
+
+EXTENSION_ANSWER = clock.register(Clock(
+    name="extension_answer", label="延期申请待答复", model=ExtensionRequest, due="answer_due",
+    open=Q(status=ExtensionRequest.Status.PENDING), region="hazard__region", defaults=DATA / "extension_answer_clock.csv",
+    fields=("new_deadline", "hazard__place", "hazard__industry", "hazard__enterprise__name"),
+    related=("hazard", "hazard__enterprise"), recipients=_answerers, event="answer",
+    describe=lambda e: f"{e.hazard.enterprise.name} {e.hazard.place} 申请延期至 {e.new_deadline:%Y-%m-%d}",
+    url=lambda e: reverse("hazard_detail", args=[e.hazard_id])))
 
 
 def run(now: dt.datetime | None = None) -> int:
-    today = timezone.localdate(now)  # Asia/Shanghai (settings.TIME_ZONE)
-    taken = 0
-    for step in EscalationStep.objects.all():
-        due = Hazard.objects.filter(status__in=OPEN, deadline__lte=today - dt.timedelta(days=step.days_overdue))
-        if step.major_only:
-            due = due.filter(level=Hazard.Level.MAJOR)
-        due = due.exclude(escalations__step=step)
-        while True:
-            done = _batch(step, due, today)
-            taken += done
-            if done < BATCH:
-                break
+    """The overdue ladder alone (tests and the bench); `anying tick` runs every clock."""
+    notices = clock.Notices()
+    taken = clock.run_clock(HAZARD_OVERDUE, timezone.localdate(now), notices)
+    notices.send()
     return taken
 
 
-@transaction.atomic
-def _batch(step: EscalationStep, due, today: dt.date) -> int:
-    lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
-    # only what the timeline, the audit event and the message need: at 50,000 hazards the tick's
-    # time is mostly Python building objects, and full enterprise rows triple it
-    hazards = list(due.select_for_update(**lock).select_related("enterprise", "region")
-                   .only(*TICK_FIELDS).order_by("id")[:BATCH])
-    if not hazards:
-        return 0
-    stamp = timezone.now()
-    at = db_value(Escalation, "at", stamp)  # every row of the batch shares it: converted once
-    insert_rows(Escalation, ["hazard", "step", "days_overdue", "at"],
-                ((h.pk, step.pk, (today - h.deadline).days, at) for h in hazards), ignore_conflicts=True)
-    # Only the rows this run really inserted (its own timestamp) get a timeline entry and an audit event.
-    mine = set(Escalation.objects.filter(step=step, hazard__in=hazards, at=stamp).values_list("hazard_id", flat=True))
-    comment = f"逾期 {{days}} 天，{step.label}"
-    content_type = ContentType.objects.get_for_model(Hazard).pk  # once per batch, not per event
-    insert_rows(TimelineEvent, ["content_type", "object_id", "action", "from_state", "to_state", "actor", "comment",
-                                "public", "at"],
-                ((content_type, h.pk, f"escalate:{step.code}", h.status, h.status, None,
-                  comment.format(days=(today - h.deadline).days), False, at) for h in hazards if h.pk in mine))
-    summary = f"逾期升级：{step.label}"
-    insert_rows(AuditEvent, ["at", "actor", "ip", "action", "content_type", "object_id", "object_repr", "summary",
-                             "before", "after", "region_path"],
-                ((at, None, None, AuditEvent.Action.STATE, content_type, str(h.pk), str(h)[:255], summary, None, None,
-                  h.region.path) for h in hazards if h.pk in mine))
-    _notify(step, [h for h in hazards if h.pk in mine], today)
-    return len(hazards)
-
-
-def _notify(step: EscalationStep, hazards: list[Hazard], today: dt.date) -> None:
-    """The enterprise's own accounts and the town office of its region hear of every step."""
-    towns = {h.region_id for h in hazards}
-    units = {h.organisation_id for h in hazards}
-    offices = dict(Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE, region_id__in=towns)
-                   .values_list("pk", "region_id"))
-    recipients: dict[int, list] = {}
-    for user in User.objects.filter(unit_id__in=units | set(offices), is_active=True):
-        key = offices.get(user.unit_id)
-        recipients.setdefault(("town", key) if key else ("org", user.unit_id), []).append(user)
-    messages = []
-    for h in hazards:
-        users = recipients.get(("org", h.organisation_id), []) + recipients.get(("town", h.region_id), [])
-        if not users:
-            continue
-        title = f"隐患逾期 {(today - h.deadline).days} 天：{step.label}"
-        body = f"{h.enterprise.name}：{h.place}，{h.description[:60]}；整改期限 {h.deadline:%Y-%m-%d}"
-        url = reverse("hazard_detail", args=[h.pk])
-        messages.extend((user, title, body, url) for user in users)
-    notify_many(messages)
+def letter(hazard: Hazard, step: ClockStep) -> bytes:
+    """关于督促整改逾期隐患的函 as .docx, from the rung taken."""
+    issuer = _issuers([hazard])[hazard.pk]
+    return OfficialDocument(
+        title="关于督促整改逾期事故隐患的函", number=step.document_no, addressee=hazard.enterprise.name,
+        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在事故隐患："
+                    f"{hazard.description}。该隐患整改期限为{hazard.deadline:%Y年%m月%d日}，截至"
+                    f"{timezone.localtime(step.at):%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改。",
+                    "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
+                    + ("和挂牌督办" if hazard.level == Hazard.Level.MAJOR else "") + "。"],
+        unit=issuer.name if issuer else "", date=timezone.localtime(step.at).date()).render()

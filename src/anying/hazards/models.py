@@ -133,41 +133,6 @@ class RectificationPlan(models.Model):
         return f"{self.hazard} 治理方案"
 
 
-class EscalationStep(models.Model):
-    """One rung of the escalation ladder for overdue hazards. Jurisdictions differ, so the
-    ladder is data (loaded from data/escalation_ladder.csv, each row cited), not code."""
-
-    code = models.CharField(max_length=16, unique=True)
-    label = models.CharField("措施", max_length=20)
-    days_overdue = models.PositiveIntegerField("逾期天数")
-    major_only = models.BooleanField("仅重大隐患", default=False)
-    source = models.CharField("依据", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "逾期升级措施"
-        ordering = ["days_overdue"]
-
-    def __str__(self) -> str:
-        return f"逾期 {self.days_overdue} 天：{self.label}"
-
-
-class Escalation(models.Model):
-    """A step taken for one hazard. The unique pair makes every step happen once per hazard,
-    however often or in how many processes `anying tick` runs."""
-
-    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="escalations")
-    step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    days_overdue = models.PositiveIntegerField()
-
-    class Meta:
-        verbose_name = verbose_name_plural = "逾期升级记录"
-        constraints = [models.UniqueConstraint(fields=["hazard", "step"], name="one_escalation_per_step")]
-
-    def __str__(self) -> str:
-        return f"{self.hazard_id} {self.step.label}"
-
-
 class ExtensionRequest(models.Model):
     """整改延期申请 (总局令15号 第十七条, PRODUCT.md §4.1): asked at least 10 days before the
     deadline, answered within 5 days."""
@@ -215,7 +180,8 @@ class Supervision(models.Model):
     issued_on = models.DateField("督办日期")
     requirements = models.TextField("督办要求")
     due = models.DateField("办结期限")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")  # empty: the 挂牌督办 rung of the overdue ladder
 
     class Meta:
         verbose_name = verbose_name_plural = "重大隐患督办"
@@ -238,21 +204,6 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.reported_on}"
-
-
-class DocumentCounter(models.Model):
-    """Serial numbers of official documents per prefix and year, taken under a row lock so two
-    letters never share a 文号."""
-
-    prefix = models.CharField(max_length=40)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}〔{self.year}〕{self.last}"
 
 
 class ChecklistTemplate(models.Model):

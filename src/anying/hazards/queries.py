@@ -150,6 +150,20 @@ def todo(user):
     return qs.none()
 
 
+def pending_extensions(user):
+    """延期申请 waiting for this user's answer: pending requests on hazards in their scope, the
+    oldest answer date first (the overdue ones, past the 5 days of 总局令15号 第十七条, on top)."""
+    from anying.core.permissions import is_enterprise_user
+
+    from .models import ExtensionRequest
+
+    if is_enterprise_user(user) or not user.has_perm_code("hazards.act"):
+        return ExtensionRequest.objects.none()
+    return ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING,
+                                           hazard__in=Hazard.objects.visible_to(user)) \
+        .select_related("hazard__enterprise", "requested_by").order_by("answer_due", "id")
+
+
 def open_major(user):
     """问题清单: open major hazards in the user's scope."""
     return Hazard.objects.visible_to(user).filter(level=Hazard.Level.MAJOR, status__in=OPEN)

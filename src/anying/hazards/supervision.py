@@ -7,31 +7,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
+from anying.core.numbering import next_number, prefix_for
 from anying.core.officialdoc import OfficialDocument
 
 from .deadlines import locked
-from .models import DocumentCounter, Hazard, ProgressReport, Supervision
+from .models import Hazard, ProgressReport, Supervision
 
 REPORT_EVERY_DAYS = 7
-
-
-def next_number(prefix: str, year: int) -> str:
-    """The next 文号 for `prefix` in `year`, e.g. 铜安委办督〔2026〕3号. Call inside a transaction."""
-    try:
-        with transaction.atomic():
-            DocumentCounter.objects.get_or_create(prefix=prefix, year=year)
-    except IntegrityError:  # created by a concurrent call a moment ago
-        pass
-    counter = DocumentCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}〔{year}〕{counter.last}号"
+SUPERVISION = "supervision"  # the document kind of 督办通知书 (core.numbering)
 
 
 @transaction.atomic
@@ -55,7 +44,8 @@ def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.d
         raise ValidationError(errors)
     supervision = Supervision.objects.create(
         hazard=hazard, level=level, unit=actor.unit, requirements=requirements.strip(), due=due, issued_on=today,
-        document_no=next_number(settings.ANYING_SUPERVISION_PREFIX, today.year), created_by=actor)
+        document_no=next_number(prefix_for(getattr(actor, "unit", None), SUPERVISION, settings.ANYING_SUPERVISION_PREFIX),
+                                today.year), created_by=actor)
     workflow.record_event(hazard, "supervise", actor=actor, previous=hazard.status, state=hazard.status,
                           comment=f"{supervision.get_level_display()} {supervision.document_no}")
     audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"督办 {supervision.document_no}")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/supervise/", views.supervise, name="hazard_supervise"),
     path("<int:pk>/progress/", views.progress, name="hazard_progress"),
     path("<int:pk>/supervision.docx", views.supervision_letter, name="hazard_supervision_letter"),
+    path("<int:pk>/letters/<int:step_id>.docx", views.overdue_letter, name="hazard_overdue_letter"),
     path("<int:pk>/files/<int:attachment_id>/", views.hazard_file, name="hazard_file"),
     path("checklists/", si.checklist_list, name="checklist_list"),
     path("checklists/new/", si.checklist_create, name="checklist_create"),

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, workflow
+from anying.core import audit, clock, workflow
 from anying.core.attachments import attach, attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -20,7 +20,7 @@ from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
-from . import deadlines, services, supervision
+from . import deadlines, escalation, services, supervision
 from .excel import write_hazards, write_issue_list
 from .forms import (
     AnswerForm,
@@ -40,6 +40,7 @@ from .queries import (
     issue_matrix,
     list_queryset,
     open_major,
+    pending_extensions,
     todo,
     zeroing,
 )
@@ -73,6 +74,7 @@ def hazard_list(request):
 def todo_list(request):
     page = paginate(request, todo(request.user), capped=True)
     return render(request, "hazards/todo.html", {"page": page, "qs_page": query_without(request, "page"),
+                                                 "extensions": list(pending_extensions(request.user)[:100]),
                                                  "today": timezone.localdate()})
 
 
@@ -107,7 +109,7 @@ def hazard_detail(request, pk):
     is_owner = request.user.role == "enterprise_user" and request.user.unit_id == hazard.organisation_id
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
-        "escalations": list(hazard.escalations.select_related("step")),
+        "escalations": clock.steps_of(hazard),
         "plan": getattr(hazard, "plan", None), "actions": actions, "transition_form": TransitionForm(),
         "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
         "answer_form": AnswerForm(), "supervision_form": SupervisionForm(), "progress_form": ProgressForm(),
@@ -217,6 +219,16 @@ def progress(request, pk):
     act(request, ProgressForm(request.POST),
         lambda data: supervision.report_progress(request.user, hazard.pk, data["content"]), "已报告治理进展")
     return redirect("hazard_detail", pk=pk)
+
+
+@login_required
+def overdue_letter(request, pk, step_id):
+    """The 函告 of the overdue ladder's letter rung, rendered from the step taken."""
+    hazard = _visible(request.user, pk)
+    step = next((s for s in clock.steps_of(hazard) if s.pk == step_id and s.document_no), None)
+    if step is None:
+        raise Http404
+    return download(escalation.letter(hazard, step), f"函告_{step.document_no}.docx")
 
 
 @login_required

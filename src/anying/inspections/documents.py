@@ -1,6 +1,6 @@
 """执法文书: issue the documents of an inspection with gap-free numbers, and render them.
 
-Numbers come from `hazards.supervision.next_number` — one counter row per 文号字样 and year taken
+Numbers come from `core.numbering.next_number` — one counter row per 文号字样 and year taken
 under a row lock, so two documents issued at the same moment get consecutive numbers and a
 failed issue rolls its number back with everything else. The 字样 (安监现记, 安监责改 …) are read
 from data/enforcement_docs_fields.csv; the prefix before them is ANYING_ENFORCEMENT_ORG."""
@@ -21,10 +21,10 @@ from django.utils import timezone
 from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
+from anying.core.numbering import next_number
 from anying.core.officialdoc import OfficialDocument
 from anying.core.permissions import SYSTEM, require
 from anying.hazards.models import Hazard
-from anying.hazards.supervision import next_number
 
 from .models import EnforcementDocument, Inspection
 

@@ -1,0 +1,307 @@
+"""Deadline clocks (ENGINEERING.md "the shared kit": clock).
+
+An app declares a clock — which records it runs on (model, due-date field, open states), the
+conditions a rung may require ("major": major hazards only), who hears of a rung, and what a
+rung may do beyond telling (create a 督办, issue a letter). The rungs themselves are data
+(`ClockRung`): a default for every region loaded with its source, a district's own version, a
+town's override, each version in force from a date. `run(now)` — one `anying tick` job — takes
+every due rung of every clock once per record: `ClockStep`'s unique key guards it, and on
+PostgreSQL concurrent ticks share the work with SKIP LOCKED. Each rung taken goes on the
+record's timeline and in the audit trail; the people concerned get one message per record per
+tick, however many rungs it climbed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .bulk import db_value, insert_rows
+from .models import AuditEvent, ClockRung, ClockStep, Region, TimelineEvent
+
+BATCH = 2000
+DEFAULT_SINCE = dt.date(2000, 1, 1)  # the loaded defaults are in force from before any record
+
+
+@dataclass
+class Clock:
+    name: str
+    label: str  # "隐患整改期限"
+    model: type[models.Model]
+    due: str  # the date field the days count from
+    open: Q  # the records the clock runs on (open states)
+    defaults: Path | None = None  # CSV of the default ladder: code,label,days,condition,action,source
+    conditions: dict[str, Q] = field(default_factory=dict)
+    condition_labels: dict[str, str] = field(default_factory=dict)
+    region: str = "region"
+    fields: tuple[str, ...] = ()  # what the timeline, audit and messages need (`only`), besides these
+    related: tuple[str, ...] = ()
+    # recipients(records) -> {record pk: [users]} — in a constant number of queries
+    recipients: Callable[[list], dict] = lambda records: {}
+    actions: dict[str, Callable] = field(default_factory=dict)  # action(rung, records, today) beyond telling
+    describe: Callable[[models.Model], str] = str
+    url: Callable[[models.Model], str] = lambda record: ""
+    event: str = "escalate"  # the timeline action is "<event>:<rung code>"
+
+    @property
+    def content_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(self.model)
+
+
+CLOCKS: dict[str, Clock] = {}
+ACTIONS = {"notify": "提醒"}  # rung actions every clock knows; a clock adds its own in `actions`
+
+
+def register(clock: Clock) -> Clock:
+    CLOCKS[clock.name] = clock
+    return clock
+
+
+def load_defaults(clock_name: str, path: Path, rung_model=ClockRung) -> None:
+    """The default ladder from its CSV (each row cited). Used by migrations, with their model."""
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        rung_model.objects.get_or_create(
+            clock=clock_name, region=None, effective_from=DEFAULT_SINCE, code=row["code"],
+            defaults={"label": row["label"], "days": int(row["days"]), "condition": row.get("condition", ""),
+                      "action": row.get("action") or "notify", "source": row["source"]})
+
+
+@dataclass(frozen=True)
+class Ladder:
+    region: Region | None  # None: the default of every region without its own
+    effective_from: dt.date
+    rungs: tuple[ClockRung, ...]
+
+
+def ladders(clock_name: str, today: dt.date) -> list[Ladder]:
+    """Each region's ladder in force today: its newest version not later than today."""
+    newest: dict = {}
+    for rung in ClockRung.objects.filter(clock=clock_name, effective_from__lte=today).select_related("region"):
+        key = rung.region_id
+        current = newest.get(key)
+        if current is None or rung.effective_from > current[0]:
+            newest[key] = (rung.effective_from, [rung], rung.region)
+        elif rung.effective_from == current[0]:
+            current[1].append(rung)
+    return [Ladder(region, since, tuple(sorted(rungs, key=lambda r: r.days)))
+            for since, rungs, region in newest.values()]
+
+
+def ladder_for(clock_name: str, region: Region, today: dt.date | None = None) -> Ladder | None:
+    """The ladder a record in `region` climbs today: the nearest region up the tree with its own."""
+    today = today or timezone.localdate()
+    by_region = {ladder.region.pk if ladder.region else None: ladder for ladder in ladders(clock_name, today)}
+    for pk in reversed([int(p) for p in region.path.strip("/").split("/") if p]):
+        if pk in by_region:
+            return by_region[pk]
+    return by_region.get(None)
+
+
+def _territory(clock: Clock, ladder: Ladder, all_ladders: list[Ladder]) -> Q:
+    """The records a ladder governs: its region's subtree less the subtrees with a ladder of their own."""
+    own = ladder.region.path if ladder.region else ""
+    q = Q(**{f"{clock.region}__path__startswith": own}) if own else Q()
+    for other in all_ladders:
+        if other.region is not None and other is not ladder and other.region.path.startswith(own) \
+                and other.region.path != own:
+            q &= ~Q(**{f"{clock.region}_id__in": Region.objects.filter(path__startswith=other.region.path).values("id")})
+    return q
+
+
+class Notices:
+    """Messages of one tick, one per user and record: a record that climbs three rungs in one
+    night is one message naming the three."""
+
+    def __init__(self):
+        self.by_user_record: dict = defaultdict(list)
+        self.records: dict = {}
+
+    def add(self, clock: Clock, record, users, line: str) -> None:
+        self.records[(clock.name, record.pk)] = (clock, record)
+        for user in users:
+            self.by_user_record[(user, clock.name, record.pk)].append(line)
+
+    def send(self) -> int:
+        from .notifications import notify_many
+
+        messages = []
+        for (user, clock_name, pk), lines in self.by_user_record.items():
+            clock, record = self.records[(clock_name, pk)]
+            messages.append((user, f"{clock.label}：{clock.describe(record)}"[:200], "；".join(lines), clock.url(record)))
+        return len(notify_many(messages))
+
+
+def run(now: dt.datetime | None = None) -> int:
+    """Take every due rung of every clock (the `clock` tick job); returns the rungs taken."""
+    today = timezone.localdate(now)
+    notices = Notices()
+    taken = 0
+    for clock in CLOCKS.values():
+        taken += run_clock(clock, today, notices)
+    notices.send()
+    return taken
+
+
+def run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
+    taken = 0
+    all_ladders = ladders(clock.name, today)
+    for ladder in all_ladders:
+        territory = _territory(clock, ladder, all_ladders)
+        for rung in ladder.rungs:
+            due = clock.model._default_manager.filter(clock.open, territory,
+                                                      **{f"{clock.due}__lte": today - dt.timedelta(days=rung.days)})
+            if rung.condition:
+                due = due.filter(clock.conditions[rung.condition])
+            done = ClockStep.objects.filter(clock=clock.name, content_type=clock.content_type, code=rung.code,
+                                            object_id=OuterRef("pk"))
+            due = due.exclude(Exists(done))
+            while True:
+                count = _batch(clock, rung, due, today, notices)
+                taken += count
+                if count < BATCH:
+                    break
+    return taken
+
+
+@transaction.atomic
+def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices) -> int:
+    lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
+    # only what the timeline, the audit event and the message need: at 50,000 records the tick's
+    # time is mostly Python building objects, and full related rows triple it
+    records = list(due.select_for_update(**lock).select_related(*clock.related, clock.region)
+                   .only("pk", clock.due, f"{clock.region}__path", *clock.fields).order_by("pk")[:BATCH])
+    if not records:
+        return 0
+    stamp = timezone.now()
+    at = db_value(ClockStep, "at", stamp)  # every row of the batch shares it: converted once
+    content_type = clock.content_type.pk
+    days = {r.pk: (today - getattr(r, clock.due)).days for r in records}
+    insert_rows(ClockStep, ["clock", "content_type", "object_id", "code", "label", "days", "at", "document_no"],
+                ((clock.name, content_type, r.pk, rung.code, rung.label, days[r.pk], at, "") for r in records),
+                ignore_conflicts=True)
+    # Only the rows this run really inserted (its own timestamp) get a timeline entry and an audit event.
+    mine_ids = set(ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
+                                            object_id__in=[r.pk for r in records], at=stamp)
+                   .values_list("object_id", flat=True))
+    mine = [r for r in records if r.pk in mine_ids]
+    insert_rows(TimelineEvent, ["content_type", "object_id", "action", "from_state", "to_state", "actor", "comment",
+                                "public", "at"],
+                ((content_type, r.pk, f"{clock.event}:{rung.code}", "", "", None, _line(rung, days[r.pk]), False, at)
+                 for r in mine))
+    summary = f"{clock.label}：{rung.label}"
+    insert_rows(AuditEvent, ["at", "actor", "ip", "action", "content_type", "object_id", "object_repr", "summary",
+                             "before", "after", "region_path"],
+                ((at, None, None, AuditEvent.Action.STATE, content_type, str(r.pk), str(r)[:255], summary, None, None,
+                  _attr(r, clock.region).path) for r in mine))
+    if rung.action in clock.actions:
+        clock.actions[rung.action](rung, mine, today)
+    recipients = clock.recipients(mine)
+    for record in mine:
+        notices.add(clock, record, recipients.get(record.pk, []), _line(rung, days[record.pk]))
+    return len(records)
+
+
+def _attr(record, path: str):
+    for name in path.split("__"):
+        record = getattr(record, name)
+    return record
+
+
+def _line(rung: ClockRung, days: int) -> str:
+    if days < 0:
+        return f"距期限还有 {-days} 天，{rung.label}"
+    if days == 0:
+        return f"今天到期，{rung.label}"
+    return f"逾期 {days} 天，{rung.label}"
+
+
+def steps_of(record) -> list[ClockStep]:
+    return list(ClockStep.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk))
+
+
+# --- configuration (the district admin's page) ----------------------------------------------
+
+MAX_RUNGS = 12
+DAY_RANGE = (-365, 3650)
+
+
+def action_labels(clock: Clock) -> dict[str, str]:
+    from_clock = {name: getattr(fn, "label", name) for name, fn in clock.actions.items()}
+    return {**ACTIONS, **from_clock}
+
+
+def save_ladder(actor, clock_name: str, region: Region, effective_from: dt.date, rungs: list[dict]) -> list[ClockRung]:
+    """A new version of a region's ladder, in force from `effective_from` (today or later: what
+    was in force stays as it was). A version of the same date not yet in force is replaced."""
+    from . import audit
+    from .errors import PermissionDenied
+    from .permissions import require
+    from .scope import covers
+
+    require(actor, "core.configure_clocks", "无权修改期限与升级规则")
+    clock = CLOCKS.get(clock_name)
+    if clock is None:
+        raise ValidationError({"clock": "未知的期限规则"})
+    if actor is not None and not covers(actor, region):
+        raise PermissionDenied("只能修改本辖区的规则")
+    errors: dict = {}
+    today = timezone.localdate()
+    if not isinstance(effective_from, dt.date) or effective_from < today:
+        errors["effective_from"] = "生效日期不能早于今天（已生效的规则保留原样）"
+    cleaned, codes = [], set()
+    actions = action_labels(clock)
+    for i, row in enumerate(rungs, start=1):
+        code, label = str(row.get("code") or "").strip(), str(row.get("label") or "").strip()
+        days, condition, action = row.get("days"), row.get("condition") or "", row.get("action") or "notify"
+        if not code and not label:
+            continue
+        problems = []
+        if not code or not code.isascii() or not code.replace("_", "").isalnum() or len(code) > 16:
+            problems.append("代码为 1–16 位字母、数字或下划线")
+        elif code in codes:
+            problems.append(f"代码 {code} 重复")
+        if not label or len(label) > 20:
+            problems.append("措施名称为 1–20 个字")
+        if not isinstance(days, int) or not DAY_RANGE[0] <= days <= DAY_RANGE[1]:
+            problems.append(f"天数应为 {DAY_RANGE[0]} 到 {DAY_RANGE[1]} 的整数")
+        if condition and condition not in clock.conditions:
+            problems.append("适用条件无效")
+        if action not in actions:
+            problems.append("动作无效")
+        if problems:
+            errors[f"rung_{i}"] = f"第 {i} 行：" + "；".join(problems)
+        codes.add(code)
+        cleaned.append(ClockRung(clock=clock_name, region=region, effective_from=effective_from, code=code, label=label,
+                                 days=days, condition=condition, action=action,
+                                 source=str(row.get("source") or "").strip()[:200] or "本辖区规定",
+                                 created_by=actor))
+    if not cleaned:
+        errors["rungs"] = "至少需要一级措施"
+    elif len(cleaned) > MAX_RUNGS:
+        errors["rungs"] = f"最多 {MAX_RUNGS} 级"
+    if errors:
+        raise ValidationError(errors)
+    before = ladder_for(clock_name, region, effective_from)
+    with transaction.atomic():
+        ClockRung.objects.filter(clock=clock_name, region=region, effective_from=effective_from).delete()
+        saved = ClockRung.objects.bulk_create(cleaned)
+        audit.record(actor, AuditEvent.Action.UPDATE, region, summary=f"{clock.label}规则（{effective_from} 起）",
+                     before={"rungs": _describe(before.rungs) if before else []}, after={"rungs": _describe(saved)})
+    return saved
+
+
+def _describe(rungs) -> list[str]:
+    return [f"{r.code} {r.label} {r.days}天" + (f" [{r.condition}]" if r.condition else "")
+            + (f" → {r.action}" if r.action != "notify" else "") for r in rungs]
