@@ -92,9 +92,8 @@ def bench_pages(args, log: QueryLog) -> dict:
 def bench_tick(sizes: list[int], log: QueryLog) -> list[dict]:
     from django.utils import timezone
 
-    from anying.core.models import Notification
+    from anying.core.models import ClockStep, Notification
     from anying.hazards import escalation
-    from anying.core.models import ClockStep
 
     out = []
     for k in sizes:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from anying.core.models import AuditEvent, ClockRung, ClockStep, Notification, TimelineEvent
 from anying.core.workflow import timeline
 from anying.hazards import escalation
-from anying.hazards.models import Hazard, Supervision
+from anying.hazards.models import Hazard
 
 
 def at(day: dt.date) -> dt.datetime:
