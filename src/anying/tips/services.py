@@ -172,11 +172,10 @@ def users_over(region: Region, code: str):
     """Active government users with permission `code` whose unit's region is `region` or above
     it: the 12350 desk responsible for a place."""
     from anying.core.models import User
-    from anying.core.roles import PERMISSIONS
+    from anying.core.permissions import roles_with
 
     ancestors = [int(p) for p in region.path.strip("/").split("/") if p]
-    roles = [role for role, codes_ in PERMISSIONS.items() if code in codes_]
-    return list(User.objects.filter(is_active=True, role__in=roles, unit__region_id__in=ancestors,
+    return list(User.objects.filter(is_active=True, role__in=roles_with(code), unit__region_id__in=ancestors,
                                     unit__is_active=True))
 
 
