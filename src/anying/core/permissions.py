@@ -115,7 +115,7 @@ def is_enterprise_user(user) -> bool:
     """The user works for an enterprise (its safety manager) rather than for a regulator. For what
     follows from the side itself — which fields an editor offers, where the home page leads, the
     limits on what an enterprise may do to its own records — not for granting a right."""
-    return user is not SYSTEM and user.role in ENTERPRISE_ROLES
+    return user is not SYSTEM and getattr(user, "role", None) in ENTERPRISE_ROLES  # None: anonymous
 
 
 # --- core's own codes ---------------------------------------------------------------------------
