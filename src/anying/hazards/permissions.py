@@ -5,7 +5,7 @@ from anying.core.roles import Role
 
 # Who takes which step of a hazard's lifecycle is decided by the parties in workflow.py; these
 # codes say who may work in the register at all, and which side of it.
-_SUPERVISE = {"hazards.act", "hazards.supervise"}
+_INSPECTOR_CODES = {"hazards.act", "hazards.supervise"}
 
 
 def register() -> None:
@@ -18,8 +18,8 @@ def register() -> None:
         # inspectors see it and set up the schedules but never fill it in for the enterprise.
         "hazards.self_inspect": "记录本企业的日周月排查",
     }, grants={
-        Role.DISTRICT_ADMIN: _SUPERVISE,
-        Role.DEPT_INSPECTOR: _SUPERVISE,
-        Role.TOWN_INSPECTOR: _SUPERVISE,
+        Role.DISTRICT_ADMIN: _INSPECTOR_CODES,
+        Role.DEPT_INSPECTOR: _INSPECTOR_CODES,
+        Role.TOWN_INSPECTOR: _INSPECTOR_CODES,
         Role.ENTERPRISE_USER: {"hazards.act", "hazards.self_inspect"},
     })
