@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from anying.core.roles import Role
+from anying.core.permissions import is_enterprise_user
 from anying.registry.models import Enterprise
 
 
@@ -18,7 +18,7 @@ def home(request):
 
         return landing(request)
     user = request.user
-    if user.role == Role.ENTERPRISE_USER:
+    if is_enterprise_user(user):
         ent = Enterprise.objects.visible_to(user).first()
         if ent is not None:
             return redirect("enterprise_detail", pk=ent.pk)

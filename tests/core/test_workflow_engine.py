@@ -163,3 +163,11 @@ def test_tables_name_only_groups_and_parties_they_resolve():
             for s in (t.sources + ((t.target,) if isinstance(t.target, str) else (t.target or ()))):
                 assert s in dict(lifecycle.model._meta.get_field(lifecycle.state_field).choices), (lifecycle.key, s)
     assert LIFECYCLE.table["close"].separated == ("rectified_by", "submitted_by")
+
+
+def test_every_permission_a_table_names_is_registered():
+    from anying.core.permissions import all_codes
+
+    named = {p[len(workflow.PERM):] for lc in workflow.LIFECYCLES.values() for t in lc.transitions
+             for p in t.parties if p.startswith(workflow.PERM)}
+    assert named and named <= set(all_codes())

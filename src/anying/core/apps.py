@@ -7,9 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import demo, hooks
+        from . import demo, hooks, permissions
         from .navigation import MenuEntry, register
 
+        permissions.register()
         hooks.register_demo("core", 10, demo.load)
         from . import clock, notifications, ratelimit
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import Industry, Organisation, Region, User
+from .permissions import is_enterprise_user
 from .roles import Role
 
 
@@ -107,7 +108,7 @@ class UserEditForm(ScopedChoices, Styled, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organisation.objects.exclude(kind=Organisation.Kind.RESCUE_TEAM)
-        if self.instance.role != Role.ENTERPRISE_USER:
+        if not is_enterprise_user(self.instance):
             self.fields["unit"].queryset = self.fields["unit"].queryset.exclude(kind=Organisation.Kind.ENTERPRISE)
         else:
             self.fields["unit"].queryset = Organisation.objects.filter(pk=self.instance.unit_id)

@@ -127,9 +127,10 @@ class User(AbstractUser):
         return Role(self.role).label if self.role else "系统管理员"
 
     def has_perm_code(self, code: str) -> bool:
-        from .roles import role_has
+        from .permissions import role_has
 
-        return self.is_active and (self.is_superuser or role_has(self.role, code))
+        held = role_has(self.role, code)  # first: an unknown code raises, even for a superuser
+        return self.is_active and (self.is_superuser or held)
 
 
 class LoginFailure(models.Model):

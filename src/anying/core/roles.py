@@ -1,8 +1,12 @@
-"""The six roles of PRODUCT.md §1 and what each may do.
+"""The six roles of PRODUCT.md §1 and the side of the regulatory relation each is on.
 
-Permissions are codes checked by services (`require(user, code)`), so the rule is in one table
-rather than scattered over views.
+What a role may do is not here: each app registers its own permission codes and the roles that
+hold them (`core.permissions.register_permissions`, called from the app's `ready()`), so core
+names no upper app's rights.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -16,44 +20,26 @@ class Role(models.TextChoices):
     ENTERPRISE_USER = "enterprise_user", "企业安全管理员"
 
 
-GOVERNMENT_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR, Role.LEADER, Role.DUTY_OFFICER}
+@dataclass(frozen=True)
+class Side:
+    """Which side of the regulatory relation a role is on, and what follows for its accounts:
+    the units they may belong to and the (core) permission that opens them."""
 
-_VIEW = {"registry.view"}
-_INSPECT = _VIEW | {"registry.edit", "registry.import", "registry.export", "core.create_enterprise_users",
-                    "hazards.act", "inspections.plan", "inspections.manage", "inspections.inspect"}
+    name: str
+    unit_fits: Callable[[models.Model], bool]
+    misfit: str  # the message when a unit does not fit
+    created_with: str
 
-# 12350 tips (issue #5): every government role reads the tips of its scope; the 12350 desk
-# (值班员, the command centre that answers the hotline) and the district admin take tips by phone,
-# dispatch them, and alone see who reported (保密: the verifying inspectors never learn it).
-_TIPS = {"tips.view"}
-_TIPS_HANDLE = _TIPS | {"tips.handle"}
-_TIPS_DESK = _TIPS_HANDLE | {"tips.assign", "tips.view_contact"}
 
-# Prevention and oversight (issue #6). An enterprise grades its own risks (risk.assess); the
-# inspectors who guide it may record them too. Every government role reads the dashboard,
-# rankings, reports, key tasks and accidents of its scope (oversight.view); the 区安委办 (district
-# admin) configures thresholds, targets, indicators and report schedules (oversight.configure).
-# Units report progress on their own key tasks; inspectors record accidents; each unit may
-# generate the periodic reports of its own scope (a town its town's 周调度).
-_OVERSIGHT = {"oversight.view"}
-_OVERSIGHT_WORK = _OVERSIGHT | {"risk.assess", "keytasks.report", "accidents.record", "reports.generate"}
+GOVERNMENT = Side("government", lambda unit: unit.is_government, "政府用户必须属于政府单位", "core.manage_users")
+# The safety manager belongs to its enterprise's own unit; regulators open the account from the
+# enterprise's page (core.create_enterprise_users), without the right to manage government users.
+ENTERPRISE = Side("enterprise", lambda unit: unit.kind == unit.Kind.ENTERPRISE,
+                  "企业安全管理员必须属于一个生产经营单位", "core.create_enterprise_users")
 
-PERMISSIONS: dict[str, set[str]] = {
-    Role.DISTRICT_ADMIN: _INSPECT | _TIPS_DESK | _OVERSIGHT_WORK | {
-        "core.manage_units", "core.manage_users", "core.view_audit", "core.configure_clocks", "inspections.approve", "tips.reward",
-        "tips.approve_reward", "tips.configure", "oversight.configure", "keytasks.manage"},
-    Role.DEPT_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
-    Role.TOWN_INSPECTOR: _INSPECT | _TIPS_HANDLE | _OVERSIGHT_WORK,
-    # 分管领导 approves annual plans and tip rewards, and reads (and orders) the periodic reports
-    Role.LEADER: _VIEW | _TIPS | _OVERSIGHT | {"registry.export", "inspections.approve", "tips.approve_reward",
-                                               "reports.generate"},
-    Role.DUTY_OFFICER: _VIEW | _TIPS_DESK | _OVERSIGHT,
-    # An enterprise keeps its own posts, personnel and contacts current; the regulator owns
-    # its identity (credit code, region, industry, standardization). It never sees tips, and of
-    # oversight only its own risk points (risk.assess; read through the registry's scope).
-    Role.ENTERPRISE_USER: _VIEW | {"registry.edit_own", "hazards.act", "risk.assess"},
+SIDES: dict[str, Side] = {
+    Role.DISTRICT_ADMIN: GOVERNMENT, Role.DEPT_INSPECTOR: GOVERNMENT, Role.TOWN_INSPECTOR: GOVERNMENT,
+    Role.LEADER: GOVERNMENT, Role.DUTY_OFFICER: GOVERNMENT, Role.ENTERPRISE_USER: ENTERPRISE,
 }
-
-
-def role_has(role: str, code: str) -> bool:
-    return code in PERMISSIONS.get(role, set())
+GOVERNMENT_ROLES = frozenset(role for role, side in SIDES.items() if side is GOVERNMENT)
+ENTERPRISE_ROLES = frozenset(role for role, side in SIDES.items() if side is ENTERPRISE)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from . import audit
 from .models import ApiToken, AuditEvent, LoginFailure, Organisation, Region, User
 from .permissions import require
-from .roles import Role
+from .roles import GOVERNMENT, SIDES
 from .scope import covers
 
 UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "is_active"]
@@ -34,14 +34,13 @@ def _check_in_territory(actor, region: Region, field: str) -> None:
 
 
 def _check_role_unit(role: str, unit: Organisation | None) -> None:
-    if role not in Role.values:
+    side = SIDES.get(role)
+    if side is None:
         raise ValidationError({"role": "未知角色"})
     if unit is None:
         raise ValidationError({"unit": "请选择所属单位"})
-    if role == Role.ENTERPRISE_USER and unit.kind != Organisation.Kind.ENTERPRISE:
-        raise ValidationError({"unit": "企业安全管理员必须属于一个生产经营单位"})
-    if role != Role.ENTERPRISE_USER and not unit.is_government:
-        raise ValidationError({"unit": "政府用户必须属于政府单位"})
+    if not side.unit_fits(unit):
+        raise ValidationError({"unit": side.misfit})
 
 
 REGION_FIELDS = ["name", "level", "code", "parent", "is_park", "sort"]
@@ -97,7 +96,7 @@ def save_organisation(actor, org: Organisation, industries=None) -> Organisation
 
 @transaction.atomic
 def create_user(actor, *, username: str, password: str, role: str, unit: Organisation, **fields) -> User:
-    require(actor, "core.create_enterprise_users" if role == Role.ENTERPRISE_USER else "core.manage_users")
+    require(actor, SIDES.get(role, GOVERNMENT).created_with)
     _check_role_unit(role, unit)
     _check_in_territory(actor, unit.region, "unit")
     if User.objects.filter(username__iexact=username).exists():

@@ -7,6 +7,9 @@ class HazardsConfig(AppConfig):
     verbose_name = "隐患排查治理"
 
     def ready(self):
+        from . import permissions
+
+        permissions.register()
         from anying.core import hooks
 
         from . import checklists, deadlines, demo, escalation, self_inspection_demo, workflow  # noqa: F401 - lifecycles

@@ -126,8 +126,8 @@ def create(actor, *, name: str, use: str, industry: Industry | None, items_text:
            is_demo: bool = False) -> ChecklistTemplate:
     """A new checklist as a draft (version 1), one custom item per line of `items_text`."""
     _check_may_edit(actor)
-    if use == ChecklistTemplate.Use.INSPECTION and actor is not SYSTEM and actor.role not in GOVERNMENT_ROLES:
-        raise PermissionDenied("执法检查清单由监管部门维护")
+    if use == ChecklistTemplate.Use.INSPECTION:
+        require(actor, "hazards.supervise", "执法检查清单由监管部门维护")
     template = ChecklistTemplate(code=uuid.uuid4().hex[:12], name=name, use=use, industry=industry,
                                  owner=_owner(actor, owner), created_by=actor, is_demo=is_demo)
     _validate(template)
@@ -144,8 +144,7 @@ def build_from_criteria(actor, criteria_set: CriteriaSet, *, use: str = Checklis
     """A draft checklist with one major item per item of a 判定标准, applying to the set's
     (first) industry. An incomplete set gives an incomplete checklist, and both say so."""
     _check_may_edit(actor)
-    if actor is not SYSTEM and actor.role not in GOVERNMENT_ROLES:
-        raise PermissionDenied("依据判定标准生成的清单由监管部门维护")
+    require(actor, "hazards.supervise", "依据判定标准生成的清单由监管部门维护")
     industry = criteria_set.industries.order_by("path").first()
     template = ChecklistTemplate.objects.create(
         code=uuid.uuid4().hex[:12], name=f"{criteria_set.name}排查清单"[:100], use=use, industry=industry,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from anying.core import workflow
 from anying.core.models import DocumentCounter, Organisation, TimelineEvent, User
+from anying.core.permissions import roles_with
 from anying.registry.models import Enterprise
 from anying.standards.models import Criterion
 
@@ -61,7 +62,7 @@ def load(rng, count: int = 3000) -> None:
 def _supervise(rng, majors: list, today: dt.date) -> None:
     """Half of the open major hazards are under 督办 by the district, with some weekly reports."""
     office = Organisation.objects.filter(kind=Organisation.Kind.COMMITTEE_OFFICE).first()
-    admin = User.objects.filter(role="district_admin", unit=office).first()
+    admin = User.objects.filter(role__in=roles_with("hazards.supervise"), unit=office).first()
     if office is None or admin is None:
         return
     prefix = settings.ANYING_SUPERVISION_PREFIX

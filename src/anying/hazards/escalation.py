@@ -110,7 +110,7 @@ HAZARD_OVERDUE = clock.register(Clock(
 
 
 def _answerers(extensions: list) -> dict:
-    return {e.pk: recipients.supervisors(e.hazard.region_id, e.hazard.industry_id, "hazards.act") for e in extensions}
+    return {e.pk: recipients.supervisors(e.hazard.region_id, e.hazard.industry_id, "hazards.supervise") for e in extensions}
 
 
 EXTENSION_ANSWER = clock.register(Clock(

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from anying.core.forms import Styled
 from anying.core.models import Industry
-from anying.core.roles import Role
+from anying.core.permissions import is_enterprise_user
 from anying.registry.forms import DateInput
 from anying.standards.models import Criterion
 
@@ -51,7 +51,7 @@ class HazardForm(Styled, forms.ModelForm):
         self.fields["criterion"].queryset = criteria_for(enterprise)
         self.fields["criterion"].label_from_instance = lambda c: f"{c.reference} {c.text[:60]}"
         self.fields["criterion"].help_text = "重大事故隐患必选；只列出适用于本企业行业的判定标准"
-        if user is not None and user.role == Role.ENTERPRISE_USER:
+        if user is not None and is_enterprise_user(user):
             self.fields["channel"].choices = [(Hazard.Channel.SELF, Hazard.Channel.SELF.label)]
         else:
             self.fields["channel"].choices = [c for c in Hazard.Channel.choices if c[0] != Hazard.Channel.SELF]
@@ -106,7 +106,7 @@ class ChecklistForm(Styled, forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["use"]
-        elif user is not None and user.role == Role.ENTERPRISE_USER:
+        elif user is not None and not user.has_perm_code("hazards.supervise"):
             self.fields["use"].choices = [c for c in ChecklistTemplate.Use.choices
                                           if c[0] != ChecklistTemplate.Use.INSPECTION]
 

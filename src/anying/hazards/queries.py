@@ -11,13 +11,12 @@ from ninja import Field, Schema
 
 from anying.core.listing import by_primary_key, parse_id
 from anying.core.models import Industry, Region
-from anying.core.roles import Role
+from anying.core.permissions import is_enterprise_user
 from anying.core.scope import subtree_ids
 from anying.core.textsearch import contains_any, index_match, plain_contains
 from anying.registry.models import Enterprise
 
 from .models import Hazard
-from .workflow import INSPECTOR_ROLES
 
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING, Hazard.Status.SUBMITTED]
 SORT_COLUMNS = {"found_on": "found_on", "deadline": "deadline", "enterprise": "enterprise__name", "status": "status"}
@@ -140,11 +139,11 @@ def todo(user):
     """待办: what waits for this user. Enterprises: their hazards to rectify or submit (and their
     own self-found ones to review); inspectors: hazards in scope to review or to start."""
     qs = Hazard.objects.visible_to(user).select_related("enterprise", "region")
-    if user.role == Role.ENTERPRISE_USER:
+    if is_enterprise_user(user):
         return qs.filter(Q(status__in=[Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING])
                          | Q(status=Hazard.Status.SUBMITTED, level=Hazard.Level.GENERAL, channel=Hazard.Channel.SELF)
                          ).exclude(submitted_by=user, status=Hazard.Status.SUBMITTED).order_by("deadline", "id")
-    if user.role in INSPECTOR_ROLES:
+    if user.has_perm_code("hazards.supervise"):
         return qs.filter(status=Hazard.Status.SUBMITTED).exclude(submitted_by=user).exclude(rectified_by=user) \
             .order_by("review_due", "id")
     return qs.none()
@@ -153,11 +152,10 @@ def todo(user):
 def pending_extensions(user):
     """延期申请 waiting for this user's answer: pending requests on hazards in their scope, the
     oldest answer date first (the overdue ones, past the 5 days of 总局令15号 第十七条, on top)."""
-    from anying.core.permissions import is_enterprise_user
 
     from .models import ExtensionRequest
 
-    if is_enterprise_user(user) or not user.has_perm_code("hazards.act"):
+    if not user.has_perm_code("hazards.supervise"):
         return ExtensionRequest.objects.none()
     return ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING,
                                            hazard__in=Hazard.objects.visible_to(user)) \

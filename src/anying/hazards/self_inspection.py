@@ -21,7 +21,6 @@ from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
-from anying.core.roles import Role
 from anying.registry.models import Enterprise
 
 from . import checklists, periods
@@ -122,8 +121,7 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
     if schedule is None or (actor is not SYSTEM and not SelfInspectionSchedule.objects.visible_to(actor).filter(
             pk=schedule_id).exists()):
         raise SelfInspectionSchedule.DoesNotExist
-    if actor is not SYSTEM and (actor.role != Role.ENTERPRISE_USER or not actor.has_perm_code("hazards.act")):
-        raise PermissionDenied("日周月排查由企业自行记录")
+    require(actor, "hazards.self_inspect", "日周月排查由企业自行记录")
     if not schedule.active:
         raise ValidationError("该排查计划已停用")
     period = periods.start(schedule.frequency, today)

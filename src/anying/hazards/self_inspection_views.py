@@ -14,7 +14,7 @@ from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
-from anying.core.roles import GOVERNMENT_ROLES, Role
+from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
@@ -37,12 +37,11 @@ def checklist_list(request):
     elif status in ChecklistTemplate.Status.values:
         qs = qs.filter(status=status)
     page = paginate(request, qs)
-    is_government = request.user.role in GOVERNMENT_ROLES
     return render(request, "hazards/checklist_list.html", {
         "page": page, "counts": checklists.item_counts(page.object_list), "use": use, "status": status,
         "uses": ChecklistTemplate.Use.choices, "statuses": ChecklistTemplate.Status.choices,
         "qs_page": query_without(request, "page"), "can_edit": request.user.has_perm_code("hazards.act"),
-        "criteria_sets": CriteriaSet.objects.all() if is_government else []})
+        "criteria_sets": CriteriaSet.objects.all() if request.user.has_perm_code("hazards.supervise") else []})
 
 
 def _checklist(user, pk) -> ChecklistTemplate:
@@ -122,7 +121,7 @@ def checklist_from_criteria(request):
 def overview(request):
     """Government: the enterprises of the user's scope and who is behind. An enterprise user
     goes straight to its own schedules."""
-    if request.user.role == Role.ENTERPRISE_USER:
+    if is_enterprise_user(request.user):
         enterprise = Enterprise.objects.visible_to(request.user).first()
         if enterprise is None:
             raise Http404
@@ -155,10 +154,10 @@ def _enterprise(user, pk) -> Enterprise:
 def enterprise_page(request, enterprise_id):
     enterprise = _enterprise(request.user, enterprise_id)
     schedules = enterprise.self_inspection_schedules.select_related("checklist").order_by("-active", "id")
-    is_owner = request.user.role == Role.ENTERPRISE_USER
     return render(request, "hazards/self_inspection_enterprise.html", {
         "enterprise": enterprise, "states": self_inspection.states(schedules),
-        "rounds": self_inspection.recent_rounds(enterprise), "is_owner": is_owner,
+        "rounds": self_inspection.recent_rounds(enterprise),
+        "is_owner": is_enterprise_user(request.user), "can_record": request.user.has_perm_code("hazards.self_inspect"),
         "can_manage": request.user.has_perm_code("hazards.act"), "lookback": self_inspection.LOOKBACK_DAYS,
         "high_risk": self_inspection.high_risk(enterprise)})
 
@@ -200,11 +199,9 @@ def schedule_edit(request, pk):
     return done or render(request, "hazards/schedule_form.html", {"form": form, "schedule": schedule})
 
 
-@perm_required("hazards.act")
+@perm_required("hazards.self_inspect")  # recorded by the enterprise itself
 def round_create(request, schedule_id):
     schedule = _schedule(request.user, schedule_id)
-    if request.user.role != Role.ENTERPRISE_USER:
-        raise Http404  # self-inspection is recorded by the enterprise itself
     items = list(schedule.checklist.items.select_related("criterion"))
     form = RoundForm(request.POST or None, request.FILES or None, items=items,
                      initial={"inspectors": request.user.display_name})

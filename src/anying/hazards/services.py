@@ -10,13 +10,12 @@ from django.utils import timezone
 from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
-from anying.core.permissions import SYSTEM
-from anying.core.roles import Role
+from anying.core.permissions import SYSTEM, is_enterprise_user
 from anying.registry.models import Enterprise
 
 from . import rollups
 from .models import Hazard
-from .workflow import AFTER_TRANSITION, AUDITED, INSPECTOR_ROLES, LIFECYCLE
+from .workflow import AFTER_TRANSITION, AUDITED, LIFECYCLE
 
 __all__ = ["AFTER_TRANSITION", "register", "transition"]
 
@@ -29,11 +28,11 @@ def register(actor, data: dict) -> Hazard:
     if actor is not SYSTEM:
         if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
             raise PermissionDenied()
-        if actor.role == Role.ENTERPRISE_USER:
+        if is_enterprise_user(actor) and actor.has_perm_code("hazards.act"):
             if data.get("channel", Hazard.Channel.SELF) != Hazard.Channel.SELF:
                 raise ValidationError({"channel": "企业只能登记自查发现的隐患"})
             data = {**data, "channel": Hazard.Channel.SELF}
-        elif actor.role not in INSPECTOR_ROLES:
+        elif not actor.has_perm_code("hazards.supervise"):
             raise PermissionDenied()
     hazard = Hazard(**data, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
                     organisation_id=enterprise.organisation_id, created_by=actor)

@@ -44,7 +44,7 @@ from .queries import (
     todo,
     zeroing,
 )
-from .workflow import INSPECTOR_ROLES, TRANSITIONS, available
+from .workflow import ENTERPRISE, INSPECTOR, LIFECYCLE, TRANSITIONS, available
 
 
 def _visible(user, pk):
@@ -106,7 +106,8 @@ def hazard_detail(request, pk):
     files = list(attachments_of(hazard))
     extensions = list(hazard.extensions.select_related("requested_by", "answered_by"))
     actions = available(request.user, hazard)  # fetched through visible_to above
-    is_owner = request.user.role == "enterprise_user" and request.user.unit_id == hazard.organisation_id
+    parties = LIFECYCLE.party_set(request.user, hazard)
+    is_owner = ENTERPRISE in parties
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
         "escalations": clock.steps_of(hazard),
@@ -115,8 +116,8 @@ def hazard_detail(request, pk):
         "answer_form": AnswerForm(), "supervision_form": SupervisionForm(), "progress_form": ProgressForm(),
         "supervision": getattr(hazard, "supervision", None), "report_overdue": supervision.report_overdue(hazard),
         "reports": list(hazard.progress_reports.select_related("reported_by")[:20]),
-        "can_report": hazard.status != "closed" and (is_owner or request.user.role in INSPECTOR_ROLES),
-        "can_answer": request.user.role in ("district_admin", "dept_inspector", "town_inspector"),
+        "can_report": hazard.status != "closed" and bool(parties & {ENTERPRISE, INSPECTOR}),
+        "can_answer": INSPECTOR in parties,
         "today": timezone.localdate()})
 
 

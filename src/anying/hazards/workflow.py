@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from anying.core import recipients, workflow
 from anying.core.permissions import is_enterprise_user
-from anying.core.roles import Role
 from anying.core.workflow import Lifecycle, Transition
 
 from . import rollups
@@ -82,7 +81,7 @@ def parties_of(user, hazard: Hazard) -> set[str]:
             parties.add(ENTERPRISE)
             if hazard.level == Hazard.Level.GENERAL and hazard.channel == Hazard.Channel.SELF:
                 parties.add(SELF_REVIEW)
-    elif user.has_perm_code("hazards.act"):
+    elif user.has_perm_code("hazards.supervise"):
         parties.add(INSPECTOR)
     return parties
 
@@ -92,7 +91,7 @@ def _enterprise(hazard: Hazard):
 
 
 def _supervisors(hazard: Hazard):
-    return recipients.supervisors(hazard.region_id, hazard.industry_id, "hazards.act")
+    return recipients.supervisors(hazard.region_id, hazard.industry_id, "hazards.supervise")
 
 
 def _reviewers(hazard: Hazard):
@@ -127,7 +126,6 @@ LIFECYCLE = workflow.register(Lifecycle(
 
 TRANSITIONS = LIFECYCLE.table
 AUDITED = LIFECYCLE.audited
-INSPECTOR_ROLES = {Role.DISTRICT_ADMIN, Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR}  # TODO(kit-perms): gone
 
 
 def available(user, hazard: Hazard) -> list[Transition]:

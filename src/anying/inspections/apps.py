@@ -7,6 +7,9 @@ class InspectionsConfig(AppConfig):
     verbose_name = "执法检查"
 
     def ready(self):
+        from . import permissions
+
+        permissions.register()
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 

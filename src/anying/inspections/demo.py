@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anying.core.models import Organisation, User
-from anying.core.permissions import SYSTEM
-from anying.core.roles import Role
+from anying.core.permissions import SYSTEM, roles_with
 from anying.hazards import checklists
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
@@ -35,7 +34,7 @@ def load(rng) -> None:
     for unit in units:
         staff = 4 if unit.kind == Organisation.Kind.DEPARTMENT else 2
         accounts = list(User.objects.filter(unit=unit, is_active=True,
-                                            role__in=[Role.DEPT_INSPECTOR, Role.TOWN_INSPECTOR]).order_by("pk"))
+                                            role__in=roles_with("inspections.inspect")).order_by("pk"))
         for n in range(staff):
             serial += 1
             expiry = today + dt.timedelta(days=rng.randint(120, 1400))

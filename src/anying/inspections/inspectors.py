@@ -13,7 +13,6 @@ from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Organisation
 from anying.core.permissions import SYSTEM, require
-from anying.core.roles import Role
 from anying.core.scope import region_subtree_q
 from anying.registry.models import Enterprise
 
@@ -28,7 +27,7 @@ def managed_units(actor):
     government = Organisation.objects.exclude(kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.RESCUE_TEAM])
     if actor is SYSTEM:
         return government
-    if actor.role == Role.DISTRICT_ADMIN:
+    if actor.has_perm_code("inspections.manage_territory"):
         return government.filter(region_subtree_q(actor, "region"))
     return government.filter(pk=actor.unit_id)
 

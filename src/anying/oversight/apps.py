@@ -11,6 +11,9 @@ class OversightConfig(AppConfig):
     verbose_name = "综合监管"
 
     def ready(self):
+        from . import permissions
+
+        permissions.register()
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 

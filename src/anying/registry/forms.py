@@ -2,7 +2,7 @@ from django import forms
 
 from anying.core.forms import Styled
 from anying.core.models import Industry, Region
-from anying.core.roles import Role
+from anying.core.permissions import is_enterprise_user
 from anying.core.scope import region_subtree_q
 
 from . import creditcode
@@ -48,7 +48,7 @@ class EnterpriseForm(Styled, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         towns = Region.objects.filter(level=Region.Level.TOWN)
-        if user is not None and user.role != Role.ENTERPRISE_USER:
+        if user is not None and not is_enterprise_user(user):
             towns = towns.filter(region_subtree_q(user, ""))  # only towns the user may place a record in
         self.fields["region"].queryset = towns
         self.fields["industry"].label_from_instance = industry_label
@@ -56,7 +56,7 @@ class EnterpriseForm(Styled, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.updated_at.isoformat()
         self.fields["std_expiry_date"].help_text = "留空则按证书日期加 3 年"
-        if user is not None and user.role == Role.ENTERPRISE_USER:
+        if user is not None and is_enterprise_user(user):
             for name, field in self.fields.items():
                 if name not in ENTERPRISE_OWN_FIELDS and name != "version":
                     field.disabled = True

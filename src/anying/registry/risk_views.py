@@ -136,7 +136,7 @@ def _filters(request) -> dict:
             "region": parse_id(request.GET.get("region")), "industry": parse_id(request.GET.get("industry"))}
 
 
-@perm_required("oversight.view")
+@perm_required("registry.oversee")
 def risk_list(request):
     filters = _filters(request)
     qs = risks.government_list(request.user, **filters)
@@ -172,7 +172,7 @@ def _export(request, qs, filters):
 
 # --- the district admin's tables and bands -----------------------------------------------------
 
-@perm_required("oversight.configure")
+@perm_required("registry.configure")
 def risk_config(request):
     action = request.POST.get("action", "")
     if request.method == "POST":

@@ -77,7 +77,7 @@ def _level_case(field: str, bands: list[riskbands.Band]) -> Case:
 def configure_bands(actor, method: str, bands: list[riskbands.Band], *, note: str = "") -> int:
     """Replace a method's bands (district admin) and re-grade every risk point assessed with it.
     Returns how many points were re-graded."""
-    require(actor, "oversight.configure")
+    require(actor, "registry.configure")
     if method not in RiskMethod.values:
         raise ValidationError({"method": "未知的评价方法"})
     errors = riskbands.problems(bands)
@@ -107,7 +107,7 @@ def _band_text(lower, inclusive) -> str:
 def configure_factor(actor, factor: RiskFactor, *, value, description: str) -> RiskFactor:
     """Change one row of the LEC tables. Stored assessments keep the values they were scored
     with; new ones use the table as it is."""
-    require(actor, "oversight.configure")
+    require(actor, "registry.configure")
     factor = RiskFactor.objects.select_for_update().get(pk=factor.pk)
     before = audit.snapshot(factor)
     try:

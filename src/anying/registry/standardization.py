@@ -24,8 +24,7 @@ from django.utils import timezone
 from anying.core import audit
 from anying.core.models import AuditEvent, Industry, Region, User
 from anying.core.notifications import notify_many
-from anying.core.permissions import SYSTEM, require
-from anying.core.roles import Role
+from anying.core.permissions import SYSTEM, require, roles_with
 from anying.core.scope import region_subtree_q, user_industry_ids
 
 from . import services
@@ -132,7 +131,7 @@ def save_targets(actor, year: int, values: dict[int, tuple[int | None, int | Non
     """Set the targets of towns (region id → (total, of which above-scale)) for a year; returns
     how many changed. Only towns of the admin's own territory. A town left blank gets no row
     unless `record_empty` (a file that says "/" for it)."""
-    require(actor, "oversight.configure")
+    require(actor, "registry.configure")
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": "年度应在 2000–2100 之间"})
     towns = Region.objects.filter(pk__in=list(values), level=Region.Level.TOWN)
@@ -280,12 +279,13 @@ def remind(today: dt.date) -> int:
 
 
 def _recipients(enterprises: list[Enterprise]) -> dict[int, list[User]]:
-    """The enterprise's own users and the town inspectors of its town, in one query."""
+    """The enterprise's own users and the inspectors of its town (the users of units in the town
+    who keep the registry: 镇街监管员), in one query."""
     orgs = {e.organisation_id: e.pk for e in enterprises}
     towns: dict[int, list[int]] = {}
     for e in enterprises:
         towns.setdefault(e.region_id, []).append(e.pk)
-    users = User.objects.filter(Q(unit_id__in=list(orgs)) | Q(role=Role.TOWN_INSPECTOR, unit__region_id__in=list(towns)),
+    users = User.objects.filter(Q(unit_id__in=list(orgs)) | Q(role__in=roles_with("registry.edit"), unit__region_id__in=list(towns)),
                                 is_active=True, unit__is_active=True).select_related("unit")
     result: dict[int, list[User]] = {}
     for user in users:

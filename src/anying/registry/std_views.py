@@ -41,7 +41,7 @@ def _links(rows: list[dict], key: str, year: int) -> None:
         }
 
 
-@perm_required("oversight.view")
+@perm_required("registry.oversee")
 def standardization_report(request):
     year = _year(request)
     today = timezone.localdate()
@@ -53,10 +53,10 @@ def standardization_report(request):
     return render(request, "registry/standardization/report.html", {
         "year": year, "years": range(today.year + 1, today.year - 6, -1), "towns": towns, "industries": industries,
         "town_total": town_total, "industry_total": industry_total, "today": today,
-        "can_configure": request.user.has_perm_code("oversight.configure")})
+        "can_configure": request.user.has_perm_code("registry.configure")})
 
 
-@perm_required("oversight.view")
+@perm_required("registry.oversee")
 def standardization_below(request):
     """The 未达标及需复评 list, on screen and as 附件2 (.xlsx / .docx)."""
     year = _year(request)
@@ -74,7 +74,7 @@ def standardization_below(request):
         "year": year, "enterprises": enterprises, "title": std.list_title(year)})
 
 
-@perm_required("oversight.configure")
+@perm_required("registry.configure")
 def standardization_targets(request):
     """The towns' targets of a year, for the admin's territory; blank or “/” means no target."""
     year = _year(request)

@@ -19,7 +19,7 @@ from anying.core.hooks import ENTERPRISE_ACTIONS
 from anying.core.http import act, error_text, form_errors_text, submit
 from anying.core.listing import paginate, parse_id, query_without, sort
 from anying.core.models import AuditEvent
-from anying.core.roles import Role
+from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
 
 from . import excel, services
@@ -45,9 +45,13 @@ def _visible(user, pk):
 
 
 def can_edit(user, ent) -> bool:
-    if user.role == Role.ENTERPRISE_USER:
+    if is_enterprise_user(user):
         return user.has_perm_code("registry.edit_own") and user.unit_id == ent.organisation_id
     return user.has_perm_code("registry.edit")
+
+
+def can_open_account(user, ent) -> bool:
+    return can_edit(user, ent) and user.has_perm_code("core.create_enterprise_users")
 
 
 @perm_required("registry.view")
@@ -123,7 +127,7 @@ def enterprise_detail(request, pk):
     if tab == "persons":
         context["key_persons"] = list(ent.key_persons.all())
         context["accounts"] = list(ent.organisation.users.all())
-        context["can_open_account"] = can_edit(request.user, ent) and request.user.role != Role.ENTERPRISE_USER
+        context["can_open_account"] = can_open_account(request.user, ent)
         context["account_form"] = AccountForm()
         context["key_form"] = KeyPersonForm(prefix="key_person")
         context["responsible_form"] = ResponsiblePersonForm(prefix="responsible")
@@ -260,7 +264,7 @@ def card_file(request, pk, attachment_id):
 @require_POST
 def account_open(request, pk):
     ent = _visible(request.user, pk)
-    if not can_edit(request.user, ent) or request.user.role == Role.ENTERPRISE_USER:
+    if not can_open_account(request.user, ent):
         raise Http404
     act(request, AccountForm(request.POST), lambda data: services.open_account(request.user, ent, **data),
         lambda user: f"已为 {ent.name} 开通企业账号：{user.username}")

@@ -6,14 +6,14 @@ from anying.core.views import perm_required
 from .models import AccidentType, CriteriaSet
 
 
-@perm_required("registry.view")
+@perm_required("standards.view")
 def criteria_list(request):
     sets = CriteriaSet.objects.prefetch_related("industries").annotate(rows=Count("criteria"))
     return render(request, "standards/criteria_list.html", {
         "sets": sets, "accident_types": AccidentType.objects.all()})
 
 
-@perm_required("registry.view")
+@perm_required("standards.view")
 def criteria_detail(request, code):
     criteria_set = get_object_or_404(CriteriaSet, code=code)
     q = request.GET.get("q", "").strip()[:50]

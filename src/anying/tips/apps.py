@@ -7,6 +7,9 @@ class TipsConfig(AppConfig):
     verbose_name = "群众举报"
 
     def ready(self):
+        from . import permissions
+
+        permissions.register()
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 

@@ -12,6 +12,14 @@ def get_item(mapping, key):
 
 
 @register.filter
+def is_enterprise_user(user) -> bool:
+    """`{% if user|is_enterprise_user %}`: core.permissions.is_enterprise_user, for templates."""
+    from anying.core.permissions import is_enterprise_user
+
+    return is_enterprise_user(user)
+
+
+@register.filter
 def audit_value(value):
     """An audited value as a clerk reads it: lists joined, booleans and blanks in words."""
     if value is None or value == "":
