@@ -39,7 +39,6 @@ def reference_data(transactional_db):
 
     from django.apps import apps
 
-    from anying.core.models import ClockRung
     from anying.inspections.models import FrequencyRule
     from anying.oversight.models import AccidentGradeRule, RankingScheme
     from anying.standards.models import AccidentType, RiskBand
@@ -49,13 +48,15 @@ def reference_data(transactional_db):
                              (RiskTag, "anying.registry.migrations.0002_risk_tags"),
                              (AccidentType, "anying.standards.migrations.0002_load"),
                              (RiskBand, "anying.standards.migrations.0004_risk_defaults"),
-                             (ClockRung, "anying.hazards.migrations.0016_clocks"),
                              (FrequencyRule, "anying.inspections.migrations.0002_frequencies"),
                              (TipRules, "anying.tips.migrations.0002_rules"),
                              (AccidentGradeRule, "anying.oversight.migrations.0002_accident_grades"),
                              (RankingScheme, "anying.oversight.migrations.0004_ranking_schemes")):
         if not model.objects.exists():
             importlib.import_module(migration).load(apps, None)
+    from anying.core.clock import load_all_defaults
+
+    load_all_defaults()
 
 
 @pytest.fixture

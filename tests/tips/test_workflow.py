@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from anying.core.errors import PermissionDenied
-from anying.core.models import AuditEvent, Organisation
+from anying.core.models import AuditEvent, ClockStep, Organisation
 from anying.hazards.models import Hazard
 from anying.tips import escalation, routing, services
-from anying.tips.models import Tip, TipEscalation, TipRules
+from anying.tips.models import Tip, TipRules
 
 pytestmark = pytest.mark.django_db
 
@@ -88,11 +88,13 @@ def test_overdue_tips_escalate_once_and_notify(file_tip, users, office):
     Tip.objects.filter(pk=tip.pk).update(verify_due=timezone.localdate() - dt.timedelta(days=1))
     assert escalation.run() == 1
     assert escalation.run() == 0  # once per deadline, however often the tick runs
-    assert TipEscalation.objects.get(tip=tip).kind == TipEscalation.Kind.VERIFY
-    assert users["duty"].notifications.filter(title__contains="核查逾期").exists()
+    assert ClockStep.objects.get(object_id=tip.pk, clock__startswith="tip_").clock == "tip_verify"
+    note = users["duty"].notifications.filter(title__startswith="举报核查期限：").get()
+    assert note.title.startswith("举报核查期限：") and "核查逾期" in note.body
     Tip.objects.filter(pk=tip.pk).update(reply_due=timezone.localdate() - dt.timedelta(days=1))
     assert escalation.run() == 1
-    assert set(TipEscalation.objects.filter(tip=tip).values_list("kind", flat=True)) == {"verify", "reply"}
+    assert set(ClockStep.objects.filter(object_id=tip.pk, clock__startswith="tip_").values_list("clock", flat=True)) \
+        == {"tip_verify", "tip_reply"}
 
 
 def test_a_verified_tip_creates_its_hazard_linked_both_ways(verified, users):

@@ -78,6 +78,14 @@ def load_defaults(clock_name: str, path: Path, rung_model=ClockRung) -> None:
                       "action": row.get("action") or "notify", "source": row["source"]})
 
 
+def load_all_defaults() -> None:
+    """Every registered clock's default ladder (what the migrations load; tests that flush the
+    database put it back with this)."""
+    for clock in CLOCKS.values():
+        if clock.defaults:
+            load_defaults(clock.name, clock.defaults)
+
+
 @dataclass(frozen=True)
 class Ladder:
     region: Region | None  # None: the default of every region without its own

@@ -16,7 +16,6 @@ class TipsConfig(AppConfig):
         from . import demo, escalation, rewards, workflow  # noqa: F401 - lifecycles
 
         hooks.register_demo("tips", 50, demo.load)
-        hooks.register_tick("tip_escalation", escalation.run)
         if related_tips not in hooks.RELATED_RECORDS:
             hooks.RELATED_RECORDS.append(related_tips)
         register(MenuEntry("举报受理", "tip_list", "megaphone", "tips.view", section="群众举报", order=400),

@@ -1,67 +1,53 @@
-"""`anying tick` for tips: a tip past its verification or reply deadline is flagged once per
-deadline (unique tip × kind), put on its timeline and told to its unit and to the 12350 desk.
-Dates are Asia/Shanghai; a tip is overdue the day after its deadline."""
+"""The tips' deadline clocks (core.clock): verification and reply. The deadlines themselves
+come from the jurisdiction's TipRules (rules.py); what happens once they pass is the clocks'
+ladder, data per region like every clock. A tip is overdue the day after its deadline
+(Asia/Shanghai dates); its unit and the 12350 desk hear of it once per rung."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
-from anying.core import audit, recipients, workflow
-from anying.core.models import AuditEvent
-from anying.core.notifications import notify_many
+from anying.core import clock, recipients
+from anying.core.clock import Clock
 
-from .models import Tip, TipEscalation
+from .models import Tip
 from .workflow import OPEN_FOR_REPLY, OPEN_FOR_VERIFY
 
-BATCH = 500
-DUE = {TipEscalation.Kind.VERIFY: ("verify_due", OPEN_FOR_VERIFY),
-       TipEscalation.Kind.REPLY: ("reply_due", OPEN_FOR_REPLY)}
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def overdue_q(today: dt.date):
-    from django.db.models import Q
-
     return (Q(status__in=OPEN_FOR_VERIFY, verify_due__lt=today) | Q(status__in=OPEN_FOR_REPLY, reply_due__lt=today))
 
 
+def _desk_and_unit(tips: list) -> dict:
+    """The 12350 desk over each tip's place and the handlers of its unit, once per place and unit."""
+    desks = {region: recipients.over(region, "tips.assign") for region in {t.region_id for t in tips}}
+    handlers = {unit: recipients.members([unit], "tips.handle") for unit in {t.unit_id for t in tips if t.unit_id}}
+    return {t.pk: list({u.pk: u for u in desks[t.region_id] + handlers.get(t.unit_id, [])}.values()) for t in tips}
+
+
+def _clock(name: str, label: str, due: str, states, csv_name: str) -> Clock:
+    return clock.register(Clock(
+        name=name, label=label, model=Tip, due=due, open=Q(status__in=states), defaults=DATA / csv_name,
+        fields=("status", "code", "place", "category", "unit_id"), recipients=_desk_and_unit,
+        describe=lambda tip: f"{tip.display_code} {tip.place}", url=lambda tip: reverse("tip_detail", args=[tip.pk])))
+
+
+VERIFY = _clock("tip_verify", "举报核查期限", "verify_due", OPEN_FOR_VERIFY, "verify_clock.csv")
+REPLY = _clock("tip_reply", "举报答复期限", "reply_due", OPEN_FOR_REPLY, "reply_clock.csv")
+
+
 def run(now: dt.datetime | None = None) -> int:
+    """The tip clocks alone (tests); `anying tick` runs every clock."""
+    from django.utils import timezone
+
+    notices = clock.Notices()
     today = timezone.localdate(now)
-    flagged = 0
-    for kind, (field, states) in DUE.items():
-        while True:
-            done = _batch(kind, field, states, today)
-            flagged += done
-            if done < BATCH:
-                break
-    return flagged
-
-
-@transaction.atomic
-def _batch(kind: str, field: str, states, today: dt.date) -> int:
-    tips = list(Tip.objects.filter(status__in=states, **{f"{field}__lt": today}).exclude(escalations__kind=kind)
-                .select_related("unit", "region").order_by("id")[:BATCH])
-    if not tips:
-        return 0
-    created = TipEscalation.objects.bulk_create([TipEscalation(tip=t, kind=kind) for t in tips],
-                                                ignore_conflicts=True)
-    label = TipEscalation.Kind(kind).label
-    messages, desks = [], {}
-    for tip in tips:
-        due = getattr(tip, field)
-        workflow.record_event(tip, f"escalate:{kind}", previous=tip.status, state=tip.status,
-                              comment=f"{label}：期限 {due:%Y-%m-%d}，已逾期 {(today - due).days} 天")
-        audit.record(None, AuditEvent.Action.STATE, tip, summary=label)
-        if tip.region_id not in desks:
-            desks[tip.region_id] = recipients.over(tip.region, "tips.assign")
-        users = list(desks[tip.region_id])
-        if tip.unit_id:
-            users += [u for u in tip.unit.users.filter(is_active=True) if u.has_perm_code("tips.handle")]
-        url = reverse("tip_detail", args=[tip.pk])
-        messages.extend((u, f"举报 {tip.display_code} {label}", f"{tip.place}；期限 {due:%Y-%m-%d}", url)
-                        for u in {u.pk: u for u in users}.values())
-    notify_many(messages)
-    return len(created)
+    taken = sum(clock.run_clock(c, today, notices) for c in (VERIFY, REPLY))
+    notices.send()
+    return taken

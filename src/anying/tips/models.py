@@ -147,25 +147,6 @@ class Tip(models.Model):
         return self.status in OPEN_FOR_REPLY and self.reply_due < timezone.localdate()
 
 
-class TipEscalation(models.Model):
-    """An overdue flag raised by `anying tick`, once per tip and deadline."""
-
-    class Kind(models.TextChoices):
-        VERIFY = "verify", "核查逾期"
-        REPLY = "reply", "答复逾期"
-
-    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="escalations")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "举报逾期记录"
-        constraints = [models.UniqueConstraint(fields=["tip", "kind"], name="one_tip_escalation_per_kind")]
-
-    def __str__(self) -> str:
-        return f"{self.tip_id} {self.kind}"
-
-
 class Reward(models.Model):
     """举报奖励 (安监总财〔2018〕19号): computed from the linked penalties or the concealed deaths
     under the rules of the tip's jurisdiction (frozen in `rule`), approved by someone other than

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, workflow
+from anying.core import audit, clock, workflow
 from anying.core.attachments import attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -111,7 +111,7 @@ def _detail_context(request, tip: Tip) -> dict:
         "hazards": tip.hazards.visible_to(user).select_related("enterprise"),
         "inspections": tip.inspections.visible_to(user).select_related("enterprise"),
         "penalties": tip.penalties.visible_to(user),
-        "escalations": tip.escalations.all(), "reward": reward, "rules": rules_for(tip.region),
+        "escalations": clock.steps_of(tip), "reward": reward, "rules": rules_for(tip.region),
     }
     if "assign" in steps:
         units = routing.assignable(tip.region, tip.industry_id, user)
