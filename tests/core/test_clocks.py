@@ -134,3 +134,34 @@ def test_an_unanswered_extension_is_overdue_on_the_answerers_todo_and_inbox(fact
     assert Notification.objects.count() == sent  # once
     deadlines.answer_extension(users["jiuxian"], extension.pk, True, "同意")
     assert "待答复的延期申请" not in client.get("/hazards/todo/").content.decode()
+
+
+def test_a_submission_not_reviewed_in_10_days_is_told_to_its_reviewers(factory, users):  # noqa: F811
+    hazard = factory(status="submitted")
+    Hazard.objects.filter(pk=hazard.pk).update(review_due=TODAY - dt.timedelta(days=1))
+    clock.run()
+    assert ClockStep.objects.filter(clock="hazard_review", object_id=hazard.pk, code="overdue").exists()
+    note = Notification.objects.get(user=users["jiuxian"], title__startswith="隐患复查期限")
+    assert "逾期 1 天，复查逾期" in note.body
+
+
+def test_the_penalty_decision_clock_reminds_before_and_after(make_enterprise, users):
+    from decimal import Decimal
+
+    from anying.inspections import penalties
+    from anying.inspections.models import Penalty
+
+    ent = make_enterprise("旧县机械厂", "旧县街道", "机械")
+    penalty = penalties.file_case(users["yingji"], ent, {
+        "party_name": ent.name, "facts": "未设泄爆装置", "evidence": "照片", "violated": "安全生产法第三十六条",
+        "legal_basis": "安全生产法第九十九条", "amount": Decimal("20000.00")})
+    assert penalty.decide_by == TODAY + dt.timedelta(days=90)  # 行政处罚法第六十条
+    Penalty.objects.filter(pk=penalty.pk).update(decide_by=TODAY + dt.timedelta(days=10))
+    clock.run()
+    assert codes(penalty, "penalty_decision") == ["soon"]
+    note = Notification.objects.get(user=users["yingji"], title__startswith="行政处罚决定期限")
+    assert "距期限还有 10 天，临近作出决定期限" in note.body
+    assert not Notification.objects.filter(user=users["jingxin"], title__startswith="行政处罚决定期限").exists()
+    Penalty.objects.filter(pk=penalty.pk).update(decide_by=TODAY - dt.timedelta(days=1))
+    clock.run()
+    assert codes(penalty, "penalty_decision") == ["overdue", "soon"]

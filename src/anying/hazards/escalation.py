@@ -141,3 +141,18 @@ def letter(hazard: Hazard, step: ClockStep) -> bytes:
                     "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
                     + ("和挂牌督办" if hazard.level == Hazard.Level.MAJOR else "") + "。"],
         unit=issuer.name if issuer else "", date=timezone.localtime(step.at).date()).render()
+
+
+def _reviewers(hazards: list) -> dict:
+    from .workflow import LIFECYCLE
+
+    return {h.pk: list(LIFECYCLE.recipients["reviewers"](h)) for h in hazards}
+
+
+REVIEW = clock.register(Clock(
+    name="hazard_review", label="隐患复查期限", model=Hazard, due="review_due",
+    open=Q(status=Hazard.Status.SUBMITTED), defaults=DATA / "review_clock.csv",
+    fields=("status", "place", "level", "channel", "industry_id", "organisation_id", "enterprise__name"),
+    related=("enterprise",), recipients=_reviewers,
+    describe=lambda h: f"{h.enterprise.name} {h.place}（复查期限 {h.review_due:%Y-%m-%d}）",
+    url=lambda h: reverse("hazard_detail", args=[h.pk])))

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, recipients, workflow
+from anying.core import audit, clock, recipients, workflow
+from anying.core.clock import Clock
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
@@ -37,6 +40,7 @@ STATEMENT_DAYS = 5
 PAY_WITHIN_DAYS = 15
 LATE_FEE_RATE = Decimal("0.03")
 CENT = Decimal("0.01")
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def late_fee(amount: Decimal, pay_by: dt.date | None, on: dt.date) -> Decimal:
@@ -160,6 +164,19 @@ LIFECYCLE = workflow.register(Lifecycle(
     audited=["party_name", "amount", "status", "notified_on", "statement_by", "decided_on", "pay_by", "paid_on",
              "paid_amount"],
     after=[_issue_document], describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元",
+    url=lambda p: reverse("penalty_detail", args=[p.pk])))
+
+
+def _filing_units(penalties: list) -> dict:
+    by_unit = {unit: recipients.members([unit], "inspections.inspect") for unit in {p.unit_id for p in penalties}}
+    return {p.pk: by_unit[p.unit_id] for p in penalties}
+
+
+DECISION = clock.register(Clock(
+    name="penalty_decision", label="行政处罚决定期限", model=Penalty, due="decide_by",
+    open=Q(status__in=[S.FILED, S.NOTIFIED]), defaults=DATA / "penalty_decision_clock.csv",
+    fields=("status", "party_name", "amount", "unit_id"), recipients=_filing_units,
+    describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元（决定期限 {p.decide_by:%Y-%m-%d}）",
     url=lambda p: reverse("penalty_detail", args=[p.pk])))
 
 
