@@ -174,6 +174,12 @@ ANYING_ENFORCEMENT_ORG = os.environ.get("ANYING_ENFORCEMENT_ORG", "铜")
 # Outbound notification channels besides the in-app inbox: "email", "webhook" (comma separated).
 ANYING_NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("ANYING_NOTIFY_CHANNELS", "").split(",") if c.strip()]
 ANYING_WEBHOOK_URL = os.environ.get("ANYING_WEBHOOK_URL", "")
+# A user may name their own group robot; the server posts only to these hosts (the robots of
+# 企业微信 and 钉钉 by default), never to an address inside the network.
+ANYING_WEBHOOK_HOSTS = [h.strip() for h in os.environ.get(
+    "ANYING_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com").split(",") if h.strip()]
+# Users who take a daily digest get it from this hour (Asia/Shanghai) on.
+ANYING_DIGEST_HOUR = int(os.environ.get("ANYING_DIGEST_HOUR", "8"))
 EMAIL_HOST = os.environ.get("ANYING_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ANYING_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("ANYING_EMAIL_USER", "")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from anying.core import notifications
 from anying.core.models import Delivery, Notification
+from anying.core.notifications import notify
 
 
 def test_inbox_shows_own_messages_with_unread_count(users, login):
@@ -95,3 +96,77 @@ def test_a_channel_gives_up_after_max_attempts(users, webhook):
         notifications.deliver_due(now + dt.timedelta(days=i))
     assert Delivery.objects.get().status == "failed"
     assert Notification.objects.filter(user=users["jiuxian"]).count() == 1
+
+
+# --- choices, digest, the inbox by record (issue #12) ---------------------------------------
+
+def test_a_user_chooses_channels_and_a_digest(users, login, settings):
+    from anying.core.models import Delivery, NotificationPreference
+
+    settings.ANYING_NOTIFY_CHANNELS = ["email", "webhook"]
+    client = login(users["jiuxian"])
+    response = client.post(reverse("account"), {"save_notifications": "1", "email": "on", "webhook_url": ""})
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=users["jiuxian"]).webhook is False
+    notify([users["jiuxian"], users["hufeng"]], "隐患提交复查")
+    assert set(Delivery.objects.filter(notification__user=users["jiuxian"]).values_list("channel", flat=True)) == {"email"}
+    assert Delivery.objects.filter(notification__user=users["hufeng"]).count() == 2  # no choice: every channel
+    client.post(reverse("account"), {"save_notifications": "1", "email": "on", "digest": "on"})
+    Delivery.objects.all().delete()
+    notify([users["jiuxian"]], "又一条")
+    assert not Delivery.objects.exists()  # the digest takes it
+
+
+def test_a_robot_address_must_be_a_known_robot(users, login):
+    from anying.core.models import NotificationPreference
+
+    client = login(users["jiuxian"])
+    for url in ("http://qyapi.weixin.qq.com/x", "https://10.0.0.1/hook", "https://evil.example/hook"):
+        response = client.post(reverse("account"), {"save_notifications": "1", "webhook": "on", "webhook_url": url})
+        assert response.status_code == 200 and "只能填写企业微信或钉钉群机器人" in response.content.decode()
+    assert not NotificationPreference.objects.exists()
+    client.post(reverse("account"), {"save_notifications": "1", "webhook": "on",
+                                     "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"})
+    assert NotificationPreference.objects.get().webhook_url.startswith("https://qyapi.weixin.qq.com/")
+
+
+def test_the_daily_digest_once_a_day_from_its_hour(users, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anying.core.models import Delivery, Notification, NotificationPreference
+    from anying.core.notifications import send_digests
+
+    settings.ANYING_NOTIFY_CHANNELS, settings.ANYING_DIGEST_HOUR = ["email"], 8
+    NotificationPreference.objects.create(user=users["jiuxian"], digest=True, email=True)
+    day = timezone.localdate()
+    notify([users["jiuxian"]], "一")
+    notify([users["jiuxian"]], "二")
+    early = timezone.make_aware(dt.datetime.combine(day, dt.time(7, 0))) + dt.timedelta(days=1)
+    assert send_digests(early) == 0  # before the hour
+    later = early + dt.timedelta(hours=2)
+    Notification.objects.update(created_at=later - dt.timedelta(hours=3))  # arrived overnight
+    assert send_digests(later) == 1
+    digest = Notification.objects.get(title__startswith="每日消息汇总")
+    assert "· 一" in digest.body and "· 二" in digest.body and digest.read_at is not None
+    assert list(Delivery.objects.values_list("notification__title", "channel")) == [(digest.title, "email")]
+    assert send_digests(later + dt.timedelta(hours=1)) == 0  # once a day
+
+
+def test_the_inbox_groups_by_record(users, login):
+    from anying.core.models import Notification
+
+    for text in ("逾期 1 天", "逾期 7 天", "逾期 15 天"):
+        notify([users["jiuxian"]], f"隐患整改逾期：{text}", url="/hazards/1/")
+    notify([users["jiuxian"]], "举报交办", url="/tips/2/")
+    notify([users["jiuxian"]], "系统通知")
+    client = login(users["jiuxian"])
+    body = client.get(reverse("inbox")).content.decode()
+    assert body.count('class="list-group-item') == 3 and "共 3 条" in body and "3 条未读" in body
+    assert "逾期 15 天" in body and "逾期 1 天<" not in body  # the newest of the record
+    detail = client.get(reverse("inbox") + "?record=/hazards/1/").content.decode()
+    assert detail.count('class="list-group-item') == 3
+    client.post(reverse("inbox"), {"record": "/hazards/1/", "id": "0"})
+    assert Notification.objects.filter(url="/hazards/1/", read_at__isnull=True).count() == 0
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2

@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
 
         # every app's deadline clocks in one job, before the deliveries so its messages go out now
         hooks.register_tick("clocks", clock.run)
+        hooks.register_tick("notification_digest", notifications.send_digests)
         hooks.register_tick("notification_delivery", lambda now: notifications.deliver_due(now))
         hooks.register_tick("rate_limit_purge", ratelimit.purge)
         register(

@@ -1,6 +1,8 @@
+from functools import partial
+
 from django import forms
 
-from .models import Industry, Organisation, Region, User
+from .models import Industry, NotificationPreference, Organisation, Region, User
 from .permissions import is_enterprise_user
 from .roles import Role
 
@@ -147,3 +149,23 @@ class RegionForm(ScopedChoices, Styled, forms.ModelForm):
         if self.instance.parent_id:  # an admin's own top region keeps its (out-of-territory) parent
             field = self.fields["parent"]
             field.queryset = field.queryset | Region.objects.filter(pk=self.instance.parent_id)
+
+
+class NotificationPreferenceForm(Styled, forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["email", "webhook", "webhook_url", "digest"]
+        field_classes = {"webhook_url": partial(forms.URLField, assume_scheme="https")}
+
+    def clean_webhook_url(self):
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        url = self.cleaned_data["webhook_url"].strip()
+        if url:
+            parts = urlsplit(url)
+            if parts.scheme != "https" or parts.hostname not in settings.ANYING_WEBHOOK_HOSTS:
+                raise forms.ValidationError("只能填写企业微信或钉钉群机器人的 https 地址（"
+                                            + "、".join(settings.ANYING_WEBHOOK_HOSTS) + "）")
+        return url

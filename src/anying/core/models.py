@@ -437,3 +437,22 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}〔{self.year}〕{self.last}"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to hear of things beyond the inbox, which always has everything: which of
+    the deployment's outbound channels (e-mail, a 企业微信/钉钉 group robot), and whether at once
+    or in one daily digest."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    email = models.BooleanField("邮件", default=True)
+    webhook = models.BooleanField("企业微信/钉钉机器人", default=True)
+    webhook_url = models.URLField("机器人地址", blank=True, help_text="为空时使用系统配置的机器人")
+    digest = models.BooleanField("每日汇总", default=False, help_text="勾选后邮件和机器人每天只发一次汇总，站内消息照常")
+    last_digest_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消息设置"
+
+    def __str__(self) -> str:
+        return f"{self.user} 消息设置"

@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Delivery, Notification
+from .models import Delivery, Notification, NotificationPreference
 
 MAX_ATTEMPTS = 6
 
@@ -50,7 +50,8 @@ class WebhookChannel(Channel):
     name = "webhook"
 
     def send(self, notification: Notification) -> str:
-        url = settings.ANYING_WEBHOOK_URL
+        preference = NotificationPreference.objects.filter(user_id=notification.user_id).first()
+        url = (preference.webhook_url if preference else "") or settings.ANYING_WEBHOOK_URL
         payload = {"msgtype": "text", "text": {"content": f"{notification.title}\n{notification.body}".strip()},
                    "user": notification.user.username}
         request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
@@ -72,14 +73,66 @@ def notify(users: Iterable, title: str, body: str = "", url: str = "") -> list[N
 
 @transaction.atomic
 def notify_many(messages: Iterable[tuple]) -> list[Notification]:
-    """Many (user, title, body, url) messages in a constant number of queries (the tick's case)."""
+    """Many (user, title, body, url) messages in a constant number of queries (the tick's case).
+    The inbox copy always; outbound deliveries on the channels both the deployment and the user
+    chose, unless the user takes a daily digest."""
     notes = Notification.objects.bulk_create(
         [Notification(user=u, title=title[:200], body=body, url=url[:300]) for u, title, body, url in messages
          if u is not None and u.is_active], batch_size=1000)
     channels = enabled_channels()
-    Delivery.objects.bulk_create([Delivery(notification=n, channel=c) for n in notes for c in channels],
+    if not channels or not notes:
+        return notes
+    chosen = channels_of({n.user_id for n in notes}, channels)
+    Delivery.objects.bulk_create([Delivery(notification=n, channel=c) for n in notes for c in chosen[n.user_id]],
                                  batch_size=1000)
     return notes
+
+
+def channels_of(user_ids, channels: list[str], *, digest: bool = False) -> dict[int, list[str]]:
+    """The outbound channels each user takes now (or, `digest`, in their daily digest)."""
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+    out = {}
+    for user_id in user_ids:
+        p = preferences.get(user_id)
+        if p is None:  # no choice made: every channel of the deployment, at once
+            out[user_id] = [] if digest else list(channels)
+        elif p.digest != digest:
+            out[user_id] = []
+        else:
+            out[user_id] = [c for c in channels if getattr(p, c, False)]
+    return out
+
+
+def send_digests(now: dt.datetime | None = None) -> int:
+    """The daily digest (a tick job): from ANYING_DIGEST_HOUR on, once a day, each user who chose
+    it gets one message on their channels listing what arrived since the last one."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < settings.ANYING_DIGEST_HOUR:
+        return 0
+    today, sent = local.date(), 0
+    due = NotificationPreference.objects.filter(digest=True).exclude(last_digest_on=today).select_related("user")
+    for preference in due:
+        with transaction.atomic():
+            locked = NotificationPreference.objects.select_for_update().get(pk=preference.pk)
+            if locked.last_digest_on == today:
+                continue  # another worker sent it
+            since = timezone.make_aware(dt.datetime.combine(locked.last_digest_on, dt.time(settings.ANYING_DIGEST_HOUR))) \
+                if locked.last_digest_on else now - dt.timedelta(days=1)  # the first: the day before
+            notes = list(Notification.objects.filter(user_id=locked.user_id, created_at__gte=since,
+                                                     created_at__lt=now).order_by("created_at")[:201])
+            locked.last_digest_on = today
+            locked.save(update_fields=["last_digest_on"])
+            if not notes:
+                continue
+            lines = [f"· {n.title}" for n in notes[:200]] + (["……"] if len(notes) > 200 else [])
+            digest = Notification.objects.create(
+                user=preference.user, title=f"每日消息汇总（{len(notes[:200])} 条）", body="\n".join(lines),
+                url="/inbox/", read_at=now)  # the inbox already holds each message itself
+            chosen = channels_of([locked.user_id], enabled_channels(), digest=True)[locked.user_id]
+            Delivery.objects.bulk_create([Delivery(notification=digest, channel=c) for c in chosen])
+            sent += 1
+    return sent
 
 
 def unread_count(user) -> int:

@@ -223,3 +223,19 @@ def authenticate_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # throttled: not on every call
     return token.user
+
+
+@transaction.atomic
+def save_notification_preference(actor, data: dict):
+    """A user's own choice of channels and digest (nobody else's), audited."""
+    from .models import NotificationPreference
+
+    preference, _ = NotificationPreference.objects.get_or_create(user=actor)
+    fields = ["email", "webhook", "webhook_url", "digest"]
+    before = audit.snapshot(preference, fields)
+    for key in fields:
+        setattr(preference, key, data[key])
+    preference.save()
+    audit.record(actor, AuditEvent.Action.UPDATE, actor, summary="修改消息设置", before=before,
+                 after=audit.snapshot(preference, fields))
+    return preference

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from .context import client_ip
 from .errors import PermissionDenied
 from .forms import (
     LoginForm,
+    NotificationPreferenceForm,
     OrganisationForm,
     PasswordForm,
     RegionForm,
@@ -27,7 +28,16 @@ from .forms import (
 )
 from .http import error_text, submit
 from .listing import paginate, parse_id, query_without, sort
-from .models import ApiToken, AuditEvent, ClockRung, Notification, Organisation, Region, User
+from .models import (
+    ApiToken,
+    AuditEvent,
+    ClockRung,
+    Notification,
+    NotificationPreference,
+    Organisation,
+    Region,
+    User,
+)
 from .roles import Role
 from .scope import region_subtree_q, unit_region_path
 
@@ -257,11 +267,20 @@ def account(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改")
             return redirect("account")
+    preference = NotificationPreference.objects.filter(user=request.user).first() \
+        or NotificationPreference(user=request.user)
+    notify_form = NotificationPreferenceForm(request.POST if "save_notifications" in request.POST else None,
+                                             instance=preference)
+    if request.method == "POST" and "save_notifications" in request.POST and notify_form.is_valid():
+        services.save_notification_preference(request.user, notify_form.cleaned_data)
+        messages.success(request, "消息设置已保存")
+        return redirect("account")
     if services.password_expired(request.user):
         messages.warning(request, f"密码已使用超过 {settings.ANYING_PASSWORD_MAX_AGE_DAYS} 天，请先修改密码。")
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/account.html", {
-        "token_form": token_form, "password_form": password_form, "tokens": tokens, "new_secret": new_secret})
+        "token_form": token_form, "password_form": password_form, "tokens": tokens, "new_secret": new_secret,
+        "notify_form": notify_form, "channels": settings.ANYING_NOTIFY_CHANNELS})
 
 
 @login_required
@@ -282,10 +301,51 @@ def inbox(request):
 
     if request.method == "POST":
         ids = [parse_id(v) for v in request.POST.getlist("id")]
-        mark_read(request.user, [i for i in ids if i] if request.POST.get("id") else None)
+        if request.POST.get("record"):  # a grouped row: every message about that record
+            Notification.objects.filter(user=request.user, url=request.POST["record"], read_at__isnull=True) \
+                .update(read_at=timezone.now())
+        else:
+            mark_read(request.user, [i for i in ids if i] if request.POST.get("id") else None)
         return redirect("inbox")
-    page = paginate(request, Notification.objects.filter(user=request.user), per_page=20)
-    return render(request, "core/inbox.html", {"page": page, "qs_page": query_without(request, "page")})
+    mine = Notification.objects.filter(user=request.user)
+    record = request.GET.get("record", "")
+    if record:  # every message about one record
+        page = paginate(request, mine.filter(url=record), per_page=20)
+        return render(request, "core/inbox.html", {"page": page, "record": record, "qs_page": query_without(request, "page")})
+    page = paginate(request, notification_groups(mine), per_page=20)
+    return render(request, "core/inbox.html", {"page": page, "grouped": True, "qs_page": query_without(request, "page")})
+
+
+def notification_groups(qs):
+    """The inbox by record: one row per record a message links to (the newest message, how many
+    there are, how many unread); a message without a record is a row of its own."""
+    from django.db.models import Case, CharField, Max, When
+    from django.db.models.functions import Cast, Concat
+
+    key = Case(When(url="", then=Concat(Value("#"), Cast("id", CharField()))), default="url", output_field=CharField())
+    groups = qs.annotate(record=key).values("record").annotate(
+        latest=Max("id"), total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))).order_by("-latest")
+    return GroupPage(groups, qs)
+
+
+class GroupPage:
+    """A sliceable list of inbox groups that fetches each page's newest messages in one query."""
+
+    def __init__(self, groups, qs):
+        self.groups, self.qs = groups, qs
+
+    def count(self):
+        return self.groups.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        rows = list(self.groups[item])
+        latest = {n.pk: n for n in self.qs.filter(pk__in=[r["latest"] for r in rows])}
+        for row in rows:
+            row["message"] = latest[row["latest"]]
+        return rows
 
 
 # --- deadline clocks (期限与升级规则) ------------------------------------------------------------
