@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models.sql.datastructures import BaseTable
 from django.utils.functional import cached_property
+from ninja.pagination import LimitOffsetPagination
+from pydantic import Field as PydanticField
 
 PER_PAGE_CHOICES = (20, 50, 100)
 
@@ -125,3 +127,11 @@ def query_without(request, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """The API lists' pagination: limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped
+    too, so no value can overflow the database's integer."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = PydanticField(0, ge=0, le=10_000_000)

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
-from anying.registry.api import BoundedPagination
+from anying.core.listing import BoundedPagination
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType, Criterion
 

@@ -17,13 +17,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, periods
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.registry.models import Enterprise
 
-from . import checklists, periods
+from . import checklists
 from .checklists import Finding  # noqa: F401 — callers use self_inspection.Finding
 from .models import ChecklistTemplate, Hazard, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 

@@ -8,12 +8,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from anying.core import periods
 from anying.core.models import Organisation
 from anying.core.permissions import SYSTEM
 from anying.registry.models import Enterprise
 from anying.standards.models import CriteriaSet
 
-from . import checklists, periods, self_inspection
+from . import checklists, self_inspection
 from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 
 # Example items (not a standard): what a team, a department and a manager typically check.

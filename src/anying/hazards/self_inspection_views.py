@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anying.core import periods
 from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
@@ -20,7 +21,7 @@ from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 from anying.standards.models import CriteriaSet
 
-from . import checklists, periods, self_inspection
+from . import checklists, self_inspection
 from .forms import ChecklistForm, RoundForm, ScheduleForm
 from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 

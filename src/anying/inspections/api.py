@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from anying.core.errors import PermissionDenied
-from anying.registry.api import BoundedPagination
+from anying.core.listing import BoundedPagination
 
 from . import draws, plans, records
 from .models import Draw, Inspection, Penalty

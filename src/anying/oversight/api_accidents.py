@@ -12,9 +12,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from anying.core.errors import PermissionDenied
-from anying.core.listing import MAX_ID
+from anying.core.listing import MAX_ID, BoundedPagination
 from anying.core.models import Industry, Organisation, Region
-from anying.registry.api import BoundedPagination
 from anying.standards.models import AccidentType
 
 from . import accidents

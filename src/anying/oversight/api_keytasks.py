@@ -11,8 +11,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from anying.core.errors import PermissionDenied
-from anying.core.listing import MAX_ID
-from anying.registry.api import BoundedPagination
+from anying.core.listing import MAX_ID, BoundedPagination
 
 from . import keytasks
 from .models import KeyTask, Milestone

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
+from anying.core import periods
 from anying.core.models import Industry
-from anying.hazards import periods
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally, Supervision
 from anying.inspections.models import InspectionMonthTally, Penalty
 from anying.registry import risks, standardization

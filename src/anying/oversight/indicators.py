@@ -21,9 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from anying.core import periods
 from anying.core.models import Organisation
 from anying.core.scope import unit_scope_q
-from anying.hazards import periods
 from anying.hazards.models import Hazard, HazardDueTally, HazardMonthTally, HazardTally
 from anying.inspections.models import Inspection, InspectionPlan, Penalty, PlanItem
 from anying.registry.models import Enterprise

@@ -15,11 +15,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, periods
 from anying.core.models import AuditEvent, Organisation, User
 from anying.core.notifications import notify
 from anying.core.permissions import require
-from anying.hazards import periods
 
 from .indicators import INDICATORS, Period, scores
 from .models import PeriodKind, Ranking, RankingScheme
@@ -38,7 +37,7 @@ FREQUENCY = {PeriodKind.WEEK: "weekly", PeriodKind.MONTH: "monthly", PeriodKind.
 
 
 def period_of(kind: str, day: dt.date) -> tuple[Period, str]:
-    """The period of `kind` that contains `day` (hazards.periods' arithmetic), and how a
+    """The period of `kind` that contains `day` (core.periods' arithmetic), and how a
     ranking or report names it: 2026年11月16日—11月22日, 2026年10月, 2026年第四季度, 2026年."""
     frequency = FREQUENCY[kind]
     start = periods.start(frequency, day)

@@ -4,10 +4,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field as PydanticField
+from ninja.pagination import paginate
 
 from anying.core.errors import PermissionDenied
+from anying.core.listing import BoundedPagination
 from anying.core.models import Industry, Region
 
 from . import services
@@ -111,14 +111,6 @@ def _resolve(payload: EnterpriseIn, partial: bool) -> tuple[dict, list | None]:
     if errors:
         raise ValidationError(errors)
     return data, tags
-
-
-class BoundedPagination(LimitOffsetPagination):
-    """limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped too, so no value can
-    overflow the database's integer."""
-
-    class Input(LimitOffsetPagination.Input):
-        offset: int = PydanticField(0, ge=0, le=10_000_000)
 
 
 @router.get("/", response=list[EnterpriseOut], summary="生产经营单位列表")

@@ -9,10 +9,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from anying.core.errors import PermissionDenied
+from anying.core.listing import BoundedPagination
 from anying.standards.models import AccidentType, RiskLevel
 
 from . import risks
-from .api import BoundedPagination
 from .models import Enterprise, RiskArea, RiskPoint
 
 router = Router(tags=["风险分级管控"])

@@ -17,9 +17,8 @@ from pydantic import Field
 from anying.core import ratelimit
 from anying.core.context import client_ip
 from anying.core.errors import PermissionDenied
-from anying.core.listing import MAX_ID
+from anying.core.listing import MAX_ID, BoundedPagination
 from anying.core.models import Organisation, Region
-from anying.registry.api import BoundedPagination
 
 from . import services, stats
 from .escalation import overdue_q

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from anying.hazards import periods
+from anying.core import periods
 
 D = dt.date
 
