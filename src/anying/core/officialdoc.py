@@ -9,8 +9,9 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from .exports import clean_docx_text as _t  # every text that goes into a document
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download_as(content: bytes, filename: str, content_type: str):
@@ -67,35 +68,35 @@ class OfficialDocument:
         style.font.name, style.font.size = "仿宋", Pt(14)
         title = doc.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = title.add_run(self.title)
+        run = title.add_run(_t(self.title))
         run.bold, run.font.size = True, Pt(22)
         if self.number:
-            doc.add_paragraph(self.number).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            doc.add_paragraph(_t(self.number)).alignment = WD_ALIGN_PARAGRAPH.CENTER
         if self.addressee:
-            doc.add_paragraph(f"{self.addressee}：")
+            doc.add_paragraph(f"{_t(self.addressee)}：")
         for text in self.paragraphs:
-            doc.add_paragraph(f"　　{text}")
+            doc.add_paragraph(f"　　{_t(text)}")
         for header, rows in self.tables:
             _table(doc, header, rows)
         for section in self.sections:
             heading = doc.add_paragraph()
-            run = heading.add_run(section.heading)
+            run = heading.add_run(_t(section.heading))
             run.bold, run.font.size = True, Pt(16)
             for kind, content in section.blocks:
                 if kind == "p":
-                    doc.add_paragraph(f"　　{content}")
+                    doc.add_paragraph(f"　　{_t(content)}")
                 elif kind == "table":
                     _table(doc, *content)
                 else:
                     png, caption = content
                     doc.add_picture(io.BytesIO(png), width=Cm(15.5))
-                    note = doc.add_paragraph(caption)
+                    note = doc.add_paragraph(_t(caption))
                     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     note.runs[0].font.size = Pt(10.5)
         for line in self.signatures:
-            doc.add_paragraph(line)
+            doc.add_paragraph(_t(line))
         if self.unit or self.date:
-            sign = doc.add_paragraph("\n".join(filter(None, [self.unit, f"{self.date:%Y年%m月%d日}" if self.date else ""])))
+            sign = doc.add_paragraph("\n".join(filter(None, [_t(self.unit), f"{self.date:%Y年%m月%d日}" if self.date else ""])))
             sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         buffer = io.BytesIO()
         doc.save(buffer)
@@ -106,7 +107,7 @@ def _table(doc, header: list[str], rows: list[list]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+        cell.text = _t(text)
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = str(text)
+            cell.text = _t(text)
