@@ -13,7 +13,7 @@ from .models import Hazard
 def criterion_text(hazard: Hazard) -> str:
     """判定依据 in full: the standard, the item and its text, not just 第十一条（三）."""
     c = hazard.criterion
-    return f"{c.criteria_set.document} {c.reference}：{c.text}" if c is not None else ""
+    return f"{c.criteria_set.name}（{c.criteria_set.document}）{c.reference}：{c.text}" if c is not None else ""
 
 
 COLUMNS = [
