@@ -161,15 +161,14 @@ class Sheet:
         if not isinstance(value, bool | int | float | Decimal | dt.date | dt.time):
             value = clean_text(value if isinstance(value, str) else str(value))[:MAX_CELL_TEXT]
             if value.startswith(FORMULA_START):
-                cell = self._styled(value)
-                cell.quotePrefix = True
-                return cell
+                return self._styled(value)
         return self._styled(value) if self._grid else value
 
     def _styled(self, value) -> WriteOnlyCell:
         cell = WriteOnlyCell(self._ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; this is text
+            cell.quotePrefix = value.startswith(FORMULA_START)
         if self._grid:
             cell.border, cell.alignment = GRID_BORDER, GRID_ALIGNMENT
         return cell
@@ -209,7 +208,7 @@ class Sheet:
         ws.print_title_rows = f"{header_row}:{header_row}"
         if self._title is not None:
             title = WriteOnlyCell(ws, value=self._title)
-            title.font, title.data_type = TITLE_FONT, "s"
+            title.font, title.data_type, title.quotePrefix = TITLE_FONT, "s", self._title.startswith(FORMULA_START)
             ws.append([title])
             if len(self.header) > 1:
                 ws.merged_cells.add(CellRange(f"A1:{last}1"))

@@ -235,7 +235,7 @@ def _audit_export(request, qs, f: dict):
                        filters=exports.describe(f, AUDIT_FILTERS))
     count = sheet.extend([e.at, str(e.actor) if e.actor else "系统", e.ip, e.get_action_display(),
                           e.content_type.name if e.content_type else "", e.object_repr, e.summary,
-                          "\n".join(f"{key}：{audit_value(old)} → {audit_value(new)}" for key, old, new in e.changes)]
+                          "\n".join(f"{key}：{audit_value(old)} → {audit_value(new)}" for key, old, new in e.changes())]
                          for e in qs.iterator(chunk_size=2000))
     return exports.response(request, book, exports.stamp("审计日志"), summary=f"导出审计日志 {count} 条", filters=f)
 
