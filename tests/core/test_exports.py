@@ -49,6 +49,12 @@ def test_text_is_never_a_formula_and_reads_back_unchanged():
         assert ws.cell(row=row, column=2).data_type == "n"
 
 
+def test_error_like_text_stays_text():
+    book = exports.Book()
+    book.sheet("表", ["值"], title="t").extend([["#N/A"], ["#DIV/0!"]])
+    assert [(c.value, c.data_type) for c in _load(book.content()).active["A"]][2:] == [("#N/A", "s"), ("#DIV/0!", "s")]
+
+
 def test_control_characters_are_cleaned():
     book = exports.Book()
     book.sheet("表", ["值"], title="测\x00试").extend([["上\x0b下"], ["页\x0c页"], ["a\x00b\x1fc\x07"], ["行\r\n行\t列"]])

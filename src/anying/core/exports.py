@@ -29,6 +29,7 @@ from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
@@ -160,7 +161,7 @@ class Sheet:
             value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
         if not isinstance(value, bool | int | float | Decimal | dt.date | dt.time):
             value = clean_text(value if isinstance(value, str) else str(value))[:MAX_CELL_TEXT]
-            if value.startswith(FORMULA_START):
+            if value.startswith(FORMULA_START) or value in ERROR_CODES:  # openpyxl would type these
                 return self._styled(value)
         return self._styled(value) if self._grid else value
 
