@@ -33,12 +33,11 @@ def keytask_list(request):
     qs = keytasks.filtered(request.user, table=table.pk if table else -1, unit=unit, status=status, overdue=overdue) \
         .select_related("unit").prefetch_related("milestones")
     if request.GET.get("export") == "xlsx" and table:
-        book = exports.Book()
-        count = keytasks.xlsx(book, table, qs, exports.describe(
-            {"unit": unit, "status": status, "overdue": overdue},
-            {"unit": ("责任单位", Organisation), "status": ("状态", KeyTask.Status), "overdue": ("仅逾期", None)}))
+        book, values = exports.Book(), {"unit": unit, "status": status, "overdue": overdue}
+        count = keytasks.xlsx(book, table, qs, exports.describe(values, {
+            "unit": ("责任单位", Organisation), "status": ("状态", KeyTask.Status), "overdue": ("仅逾期", None)}))
         return exports.response(request, book, f"{table.title}.xlsx", summary=f"导出{table.title} {count} 项", obj=table,
-                                filters={"unit": unit, "status": status, "overdue": overdue})
+                                filters=values)
     tasks = list(qs)
     for task in tasks:
         task.late_milestones = [m for m in task.milestones.all() if m.overdue_on(today)]
