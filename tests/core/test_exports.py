@@ -318,3 +318,18 @@ def test_a_file_is_served_only_through_its_records_scope(legacy, users, login):
     assert login(users["hufeng"]).get(url).status_code == 404  # another town
     other = legacy["inspection"].results.exclude(hazard=None).first().hazard
     assert login(users["jiuxian"]).get(reverse("hazard_file", args=[other.pk, photo.pk])).status_code == 404
+
+
+def test_new_exports_follow_the_pages_scope_filter_and_rights(legacy, users, login):
+    def rows(client, url):
+        response = client.get(url)
+        assert response["Content-Type"] == exports.XLSX
+        return list(_load(b"".join(response.streaming_content)).active.iter_rows(values_only=True))
+
+    assert len(rows(login(users["jiuxian"]), reverse("inspection_list") + "?format=xlsx")) == 3  # title, header, one
+    assert len(rows(login(users["hufeng"]), reverse("inspection_list") + "?format=xlsx")) == 2  # another town: none
+    assert len(rows(login(users["hufeng"]), reverse("penalty_list") + "?format=xlsx")) == 2
+    # a role without the export right gets the page, not the file
+    assert login(users["duty"]).get(reverse("inspection_list") + "?format=xlsx")["Content-Type"].startswith("text/html")
+    audit_rows = rows(login(users["admin"]), reverse("audit_log") + "?action=export&format=xlsx")
+    assert "操作：导出" in audit_rows[0][0] and audit_rows[2:] and {r[3] for r in audit_rows[2:]} == {"导出"}
