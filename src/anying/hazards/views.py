@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -169,7 +168,6 @@ def extension_answer(request, pk, extension_id):
 @login_required
 def hazard_file(request, pk, attachment_id):
     return serve(Hazard.objects.visible_to(request.user).filter(pk=pk), attachment_id, inline=True)
-
 
 
 @perm_required("registry.export")
