@@ -37,8 +37,8 @@ def export_names(page) -> list[str]:
     assert download.suggested_filename.endswith(".xlsx")
     ws = load_workbook(io.BytesIO(download.path().read_bytes())).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:2] == ("统一社会信用代码", "企业名称")
-    return sorted(r[1] for r in rows[1:])
+    assert rows[1][:2] == ("统一社会信用代码", "企业名称")  # under the title row
+    return sorted(r[1] for r in rows[2:])
 
 
 def filter_by_town_with_htmx(page, town: str):

@@ -139,8 +139,8 @@ def test_issue_list_matrix_export_and_scope(factory, users, login, make_enterpri
     response = login(users["jiuxian"]).get(reverse("hazard_issue_list") + "?format=xlsx")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert wb.sheetnames == ["问题清单汇总", "重大事故隐患明细"]
-    assert list(wb["问题清单汇总"].iter_rows(values_only=True))[1] == ("旧县街道", 1, 1)
-    assert wb["重大事故隐患明细"].max_row == 2
+    assert list(wb["问题清单汇总"].iter_rows(values_only=True))[2] == ("旧县街道", 1, 1)  # under title and header
+    assert wb["重大事故隐患明细"].max_row == 3
     assert login(users["duty"]).get(reverse("hazard_issue_list") + "?format=xlsx").status_code == 404
 
 
@@ -153,11 +153,13 @@ def test_hazard_export_is_what_is_filtered(factory, users, login):
     factory(level="general")
     response = login(users["jiuxian"]).get(reverse("hazard_export") + "?level=major")
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][6] == "重大事故隐患" and rows[1][7] == "第十一条（三）"
+    assert len(rows) == 3 and rows[2][6] == "重大事故隐患"
+    assert rows[2][7].startswith("工贸企业重大事故隐患判定标准（应急管理部令第10号）第十一条（三）：")  # the item's text, not only its number
+    assert rows[0][0].startswith("隐患台账　筛选条件：等级：重大事故隐患　导出时间：")
     assert login(users["hufeng"]).get(reverse("hazard_export")).status_code == 200
     other = list(load_workbook(io.BytesIO(b"".join(login(users["hufeng"]).get(reverse("hazard_export")).streaming_content)))
                  .active.iter_rows(values_only=True))
-    assert len(other) == 1  # header only: nothing of another town
+    assert len(other) == 2  # title and header only: nothing of another town
 
 
 def test_zeroing_separates_carried_over_from_new(factory, users, login):

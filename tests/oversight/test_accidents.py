@@ -339,7 +339,7 @@ def test_list_filters_and_export(record, ent, other, users, login):
     response = client.get(f"/oversight/accidents/?year={year}&region={ent.region_id}&export=xlsx")
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(ws.values)
-    assert rows[0][0] == f"{year}年生产安全事故台账" and rows[1][0] == "发生时间"
+    assert rows[0][0].startswith(f"{year}年生产安全事故台账　筛选条件：镇街：旧县街道") and rows[1][0] == "发生时间"
     assert len(rows) == 4 and {r[3] for r in rows[2:]} == {"旧县机械厂"}
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 

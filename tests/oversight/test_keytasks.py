@@ -219,7 +219,7 @@ def test_export_in_the_layout_of_the_seed(make_task, users, login, table):
     response = login(users["admin"]).get(f"/oversight/key-tasks/?year={today.year}&table={table.pk}&export=xlsx")
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(ws.values)
-    assert rows[0][0] == f"{today.year}年工贸行业重点任务“挂图作战”责任表"
+    assert rows[0][0].startswith(f"{today.year}年工贸行业重点任务“挂图作战”责任表　")
     assert rows[1] == ("序号", "重点任务", "工作要求", "责任人", "责任领导", "完成时限", "进度", "状态")
     assert rows[2][:5] == (1, "事故指标控制", "按季度撰写事故分析报告。", "区应急局工贸科科长", "区应急局分管副局长")
     assert "召开现场会" in rows[2][5] and rows[2][7] == "未开始（逾期）" and rows[3][7] == "未开始"

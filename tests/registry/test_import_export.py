@@ -152,7 +152,7 @@ def test_cli_import_and_export(users, tmp_path, capsys):
     out = tmp_path / "out.xlsx"
     call_command("export", "enterprises", str(out), "--as", "jiuxian")
     exported = list(load_workbook(out).active.iter_rows(values_only=True))
-    assert len(exported) == 4 and exported[0][0] == "统一社会信用代码"
+    assert len(exported) == 5 and exported[1][0] == "统一社会信用代码"
     assert AuditEvent.objects.filter(action="export", actor=users["jiuxian"]).exists()
 
 
@@ -164,8 +164,8 @@ def test_export_is_filtered_and_round_trips(users, login, make_enterprise):
     response = client.get(reverse("enterprise_export") + "?tag=dust")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     table = list(wb.active.iter_rows(values_only=True))
-    assert len(table) == 2
-    row = dict(zip(table[0], table[1], strict=True))
+    assert len(table) == 3 and table[0][0].startswith("生产经营单位　筛选条件：风险标签：dust")
+    row = dict(zip(table[1], table[2], strict=True))
     assert row["企业名称"] == "甲厂" and row["风险标签"] == "粉尘涉爆" and row["标准化等级"] == "二级"
     assert str(row["证书有效期至"])[:10] == "2027-05-01"
     buffer = io.BytesIO()

@@ -326,7 +326,7 @@ def test_government_list_is_scoped_and_exports(point, ent, make_enterprise, logi
     assert "旧县机械厂" not in admin.get("/enterprises/risks/?level=major").content.decode()
     response = admin.get("/enterprises/risks/?export=xlsx")
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
-    assert rows[0][0] == "风险等级" and [r[0] for r in rows[1:]] == ["重大风险", "较大风险"]
+    assert rows[1][0] == "风险等级" and [r[0] for r in rows[2:]] == ["重大风险", "较大风险"]
     assert login(users["qiye"] if "qiye" in users else users["jiuxian"]).get("/enterprises/risks/").status_code == 200
 
 

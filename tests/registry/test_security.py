@@ -67,7 +67,7 @@ def test_out_of_scope_enterprises_absent_from_list_and_export(users, login, hufe
 
     export = client.get(reverse("enterprise_export"))
     rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
-    names = [r[1] for r in rows[1:]]
+    names = [r[1] for r in rows[2:]]
     assert names == ["旧县机械厂"]
 
 

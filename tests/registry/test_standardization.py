@@ -215,7 +215,7 @@ def test_exports_have_the_seed_layout(dataset, login, users):
     response = client.get(f"/enterprises/standardization/below/?year={RENEWAL.year}&format=xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
-    assert rows[0][0] == f"{RENEWAL.year}年全区规模以上工业企业安全生产标准化未达标及需复评名单"
+    assert rows[0][0].startswith(f"{RENEWAL.year}年全区规模以上工业企业安全生产标准化未达标及需复评名单　")
     assert list(rows[1]) == ["序号", "企业名称", "所属行业", "备注"]
     assert [r[0] for r in rows[2:]] == [1, 2, 3] and {r[1] for r in rows[2:]} == {"旧县丙厂", "旧县乙厂", "虎峰乙厂"}
     response = client.get(f"/enterprises/standardization/below/?year={RENEWAL.year}&format=docx")

@@ -92,7 +92,7 @@ def test_statistics_by_category_unit_and_month_with_export(verified, file_tip, u
     export = client.get("/tips/stats/?group=category&export=xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "举报类别" and values[-1][0] == "合计" and values[-1][1] == 2
+    assert values[1][0] == "举报类别" and values[-1][0] == "合计" and values[-1][1] == 2
     assert api(users["admin"]).get("/api/v1/tips/stats?group=unit").json()[0]["total"] == 1
 
 

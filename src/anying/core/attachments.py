@@ -84,3 +84,20 @@ def attachments_by_object(objects) -> dict:
     for attachment in rows:
         found[type(objects[0])._meta.pk.to_python(attachment.object_id)].append(attachment)
     return found
+
+
+def serve(owners: models.QuerySet, attachment_id: int, *, inline: bool = False):
+    """The one way a stored file leaves the server: the file of attachment `attachment_id` if it
+    hangs on one of `owners` — a queryset the caller has scoped (`visible_to(user)`, narrowed to
+    the record in the URL) — else 404, so a file is never reached around its record's scope.
+    `inline` lets a page show a photo; everything else downloads."""
+    from django.db.models.functions import Cast
+    from django.http import FileResponse, Http404
+
+    found = Attachment.objects.filter(
+        pk=attachment_id, content_type=ContentType.objects.get_for_model(owners.model),
+        object_id__in=owners.order_by().values_list(Cast("pk", models.CharField()), flat=True)).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=not inline, filename=found.original_name,
+                        content_type=found.mime_type)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import exports, services
 from .context import client_ip
 from .errors import PermissionDenied
 from .forms import (
@@ -228,9 +228,29 @@ def audit_log(request):
                 qs = qs.filter(**{lookup: f[key]})
             except ValidationError:
                 messages.error(request, f"日期格式应为 2026-01-31：{f[key]}")
+    if request.GET.get("format") == "xlsx":
+        return _audit_export(request, qs, f)
     page = paginate(request, qs, per_page=50)
     return render(request, "core/audit_log.html", {
-        "page": page, "f": f, "actions": AuditEvent.Action.choices, "qs_page": query_without(request, "page")})
+        "page": page, "f": f, "actions": AuditEvent.Action.choices, "qs_page": query_without(request, "page"),
+        "qs_export": query_without(request, "page", "format")})
+
+
+AUDIT_FILTERS = {"actor": ("操作人", None), "action": ("操作", AuditEvent.Action), "q": ("对象或摘要", None),
+                 "ip": ("IP", None), "date_from": ("起始日期", None), "date_to": ("截止日期", None)}
+
+
+def _audit_export(request, qs, f: dict):
+    from .templatetags.anying_tags import audit_value
+
+    book = exports.Book()
+    sheet = book.sheet("审计日志", ["时间", "操作人", "IP", "操作", "对象类型", "对象", "摘要", "变更"], title="审计日志",
+                       filters=exports.describe(f, AUDIT_FILTERS))
+    count = sheet.extend([e.at, str(e.actor) if e.actor else "系统", e.ip, e.get_action_display(),
+                          e.content_type.name if e.content_type else "", e.object_repr, e.summary,
+                          "\n".join(f"{key}：{audit_value(old)} → {audit_value(new)}" for key, old, new in e.changes())]
+                         for e in qs.iterator(chunk_size=2000))
+    return exports.response(request, book, exports.stamp("审计日志"), summary=f"导出审计日志 {count} 条", filters=f)
 
 
 def _valid_ip(value: str) -> bool:

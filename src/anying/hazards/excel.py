@@ -1,45 +1,85 @@
-"""Hazard tables as .xlsx: the filtered register and the 问题清单 (open major hazards)."""
+"""Hazard tables as .xlsx: the filtered register, the 问题清单 (open major hazards) and 待办."""
 
-from openpyxl import Workbook
+from itertools import islice
 
-from anying.registry.excel import as_text
+from anying.core.exports import Book
+from anying.core.models import Industry, Region
+from anying.registry.models import Enterprise
+
+from . import self_inspection
+from .models import Hazard
+
+
+def criterion_text(hazard: Hazard) -> str:
+    """判定依据 in full: the standard, the item and its text, not just 第十一条（三）."""
+    c = hazard.criterion
+    return f"{c.criteria_set.name}（{c.criteria_set.document}）{c.reference}：{c.text}" if c is not None else ""
+
 
 COLUMNS = [
     ("发现日期", lambda h: h.found_on), ("镇街", lambda h: h.region.name), ("行业", lambda h: h.industry.name),
     ("企业", lambda h: h.enterprise.name), ("隐患部位", lambda h: h.place), ("隐患描述", lambda h: h.description),
-    ("等级", lambda h: h.get_level_display()), ("判定依据", lambda h: h.criterion.reference if h.criterion_id else ""),
+    ("等级", lambda h: h.get_level_display()), ("判定依据", criterion_text),
     ("来源", lambda h: h.get_channel_display()), ("发现人", lambda h: h.found_by), ("状态", lambda h: h.get_status_display()),
     ("整改责任人", lambda h: h.responsible_person), ("整改措施", lambda h: h.measures),
     ("整改资金（元）", lambda h: float(h.funds) if h.funds is not None else None), ("整改期限", lambda h: h.deadline),
     ("销号日期", lambda h: h.closed_on),
 ]
 
-
-def _append_hazards(ws, queryset) -> int:
-    """The header and one row per hazard; returns the number of hazards written."""
-    ws.append([name for name, _ in COLUMNS])
-    count = 0
-    for hazard in queryset.select_related("region", "industry", "enterprise", "criterion").iterator(chunk_size=2000):
-        ws.append([as_text(ws, get(hazard)) for _, get in COLUMNS])
-        count += 1
-    return count
+FILTER_FIELDS = {
+    "q": ("搜索", None), "level": ("等级", Hazard.Level), "status": ("状态", Hazard.Status), "overdue": ("仅逾期", None),
+    "region": ("区划", Region), "industry": ("行业", Industry), "channel": ("来源", Hazard.Channel),
+    "enterprise": ("企业", Enterprise), "date_from": ("发现日期自", None), "date_to": ("发现日期至", None),
+    "closed_from": ("销号日期自", None), "closed_to": ("销号日期至", None),
+}
 
 
-def write_hazards(queryset, target, title: str = "隐患台账") -> int:
-    wb = Workbook(write_only=True)
-    count = _append_hazards(wb.create_sheet(title), queryset)
-    wb.save(target)
-    return count
+def _append_hazards(sheet, queryset) -> int:
+    """One row per hazard; returns the number of hazards written."""
+    rows = queryset.select_related("region", "industry", "enterprise", "criterion__criteria_set")
+    return sheet.extend([get(h) for _, get in COLUMNS] for h in rows.iterator(chunk_size=2000))
 
 
-def write_issue_list(matrix: dict, queryset, target) -> int:
+def write_hazards(queryset, book: Book, *, title: str = "隐患台账", filters=None) -> int:
+    return _append_hazards(book.sheet(title, [name for name, _ in COLUMNS], title=title, filters=filters), queryset)
+
+
+def write_issue_list(matrix: dict, queryset, book: Book) -> int:
     """Sheet 1: counts by 镇街 × 行业; sheet 2: every open major hazard behind them."""
-    wb = Workbook(write_only=True)
-    summary = wb.create_sheet("问题清单汇总")
-    summary.append(["镇街", *matrix["industries"], "合计"])
-    for row in matrix["rows"]:
-        summary.append([row["region"], *row["counts"], row["total"]])
-    summary.append(["合计", *matrix["totals"], matrix["total"]])
-    count = _append_hazards(wb.create_sheet("重大事故隐患明细"), queryset)
-    wb.save(target)
-    return count
+    summary = book.sheet("问题清单汇总", ["镇街", *matrix["industries"], "合计"], title="问题清单汇总（未销号重大事故隐患）")
+    summary.extend([row["region"], *row["counts"], row["total"]] for row in matrix["rows"])
+    summary.note(["合计", *matrix["totals"], matrix["total"]], gap=False)
+    return _append_hazards(book.sheet("重大事故隐患明细", [name for name, _ in COLUMNS], title="重大事故隐患明细"),
+                           queryset)
+
+
+TODO_COLUMNS = ["发现日期", "企业", "镇街", "隐患部位", "隐患描述", "等级", "来源", "状态", "整改期限", "复查期限"]
+
+
+def write_todo(queryset, book: Book) -> int:
+    """待办: what waits for the user, in the order of the page."""
+    sheet = book.sheet("待办", TODO_COLUMNS, title="隐患待办")
+    return sheet.extend([h.found_on, h.enterprise.name, h.region.name, h.place, h.description, h.get_level_display(),
+                         h.get_channel_display(), h.get_status_display(), h.deadline, h.review_due]
+                        for h in queryset.iterator(chunk_size=2000))
+
+
+def _standing(state) -> str:
+    """One schedule as its badge on the 日周月排查 page reads."""
+    if state.expected:
+        text = f"{state.short_name} {state.done}/{state.expected}"
+    else:
+        text = f"{state.short_name} 本期{'已查' if state.done_now else '未到期'}"
+    return text + (" 落后" if state.behind else "")
+
+
+def write_self_inspection(book: Book, enterprises, today, filters) -> int:
+    """日周月排查 status: each enterprise of the page's list with where its schedules stand."""
+    sheet = book.sheet("日周月排查", ["生产经营单位", "镇街", "行业", f"各项排查（近{self_inspection.LOOKBACK_DAYS}天已查/应查）",
+                                  "状态"], title="日周月排查情况", filters=filters)
+    rows = enterprises.iterator(chunk_size=500)
+    while chunk := list(islice(rows, 500)):
+        states = self_inspection.states_by_enterprise(chunk, today)
+        sheet.extend([e.name, e.region.name, e.industry.name, "；".join(_standing(s) for s in states.get(e.pk, [])),
+                      "排查落后" if e.behind else "正常"] for e in chunk)
+    return sheet.count

@@ -228,6 +228,15 @@ def states(schedules, today: dt.date | None = None) -> list[ScheduleState]:
     return result
 
 
+def states_by_enterprise(enterprises, today: dt.date) -> dict[int, list[ScheduleState]]:
+    """The active schedules' standing of each of some enterprises (a page of a list)."""
+    schedules = SelfInspectionSchedule.objects.filter(enterprise__in=enterprises, active=True).select_related("checklist")
+    found: dict[int, list[ScheduleState]] = {}
+    for state in states(schedules, today):
+        found.setdefault(state.schedule.enterprise_id, []).append(state)
+    return found
+
+
 def behind_q(today: dt.date | None = None) -> Q:
     """Schedules whose last ended period has no round, as one filter: the last due period is
     the same for every schedule of one frequency and working-day pattern, so there are only a

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import periods
+from anying.core import exports, periods
 from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
@@ -22,6 +22,7 @@ from anying.registry.queries import town_choices
 from anying.standards.models import CriteriaSet
 
 from . import checklists, self_inspection
+from .excel import write_self_inspection
 from .forms import ChecklistForm, RoundForm, ScheduleForm
 from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 
@@ -133,18 +134,23 @@ def overview(request):
     behind_only = request.GET.get("behind") == "1"
     q = request.GET.get("q", "").strip()[:100]
     behind = self_inspection.behind_q(today)
-    page = paginate(request, self_inspection.overview(request.user, behind, region=region, behind_only=behind_only,
-                                                      q=q))
-    schedules = SelfInspectionSchedule.objects.filter(enterprise__in=page.object_list, active=True).select_related(
-        "checklist")
-    by_enterprise: dict[int, list] = {}
-    for state in self_inspection.states(schedules, today):
-        by_enterprise.setdefault(state.schedule.enterprise_id, []).append(state)
+    enterprises = self_inspection.overview(request.user, behind, region=region, behind_only=behind_only, q=q)
+    can_export = request.user.has_perm_code("registry.export")
+    if request.GET.get("format") == "xlsx" and can_export:
+        book = exports.Book()
+        count = write_self_inspection(book, enterprises, today, exports.describe(
+            {"q": q, "region": region, "behind": behind_only},
+            {"q": ("企业", None), "region": ("镇街", None), "behind": ("仅落后", None)}))
+        return exports.response(request, book, exports.stamp("日周月排查"), summary=f"导出日周月排查情况 {count} 家",
+                                filters={"q": q, "region": region_id if region else None, "behind": behind_only})
+    page = paginate(request, enterprises)
+    by_enterprise = self_inspection.states_by_enterprise(page.object_list, today)
     rows = [(e, by_enterprise.get(e.pk, [])) for e in page.object_list]
     return render(request, "hazards/self_inspection_overview.html", {
         "page": page, "rows": rows, "summary": self_inspection.summary(request.user, behind),
         "regions": town_choices(request.user), "region_id": region_id, "behind_only": behind_only, "q": q,
-        "qs_page": query_without(request, "page"), "lookback": self_inspection.LOOKBACK_DAYS})
+        "qs_page": query_without(request, "page"), "lookback": self_inspection.LOOKBACK_DAYS,
+        "can_export": can_export, "qs_export": query_without(request, "page", "format")})
 
 
 def _enterprise(user, pk) -> Enterprise:

@@ -1,27 +1,24 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, clock, workflow
-from anying.core.attachments import attach, attachments_of
+from anying.core import clock, exports, workflow
+from anying.core.attachments import attach, attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, prefer_index, query_without, sort
-from anying.core.models import AuditEvent
 from anying.core.officialdoc import download
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
 from . import deadlines, escalation, services, supervision
-from .excel import write_hazards, write_issue_list
+from .excel import FILTER_FIELDS, write_hazards, write_issue_list, write_todo
 from .forms import (
     AnswerForm,
     ExtensionForm,
@@ -72,10 +69,15 @@ def hazard_list(request):
 
 @perm_required("hazards.act")
 def todo_list(request):
+    can_export = request.user.has_perm_code("registry.export")
+    if request.GET.get("format") == "xlsx" and can_export:
+        book = exports.Book()
+        count = write_todo(todo(request.user), book)
+        return exports.response(request, book, exports.stamp("隐患待办"), summary=f"导出待办 {count} 条")
     page = paginate(request, todo(request.user), capped=True)
     return render(request, "hazards/todo.html", {"page": page, "qs_page": query_without(request, "page"),
                                                  "extensions": list(pending_extensions(request.user)[:100]),
-                                                 "today": timezone.localdate()})
+                                                 "today": timezone.localdate(), "can_export": can_export})
 
 
 @perm_required("hazards.act")
@@ -165,27 +167,17 @@ def extension_answer(request, pk, extension_id):
 
 @login_required
 def hazard_file(request, pk, attachment_id):
-    hazard = _visible(request.user, pk)
-    found = attachments_of(hazard).filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404
-    return FileResponse(found.file.open("rb"), filename=found.original_name)
-
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return serve(Hazard.objects.visible_to(request.user).filter(pk=pk), attachment_id, inline=True)
 
 
 @perm_required("registry.export")
 def hazard_export(request):
     flt = HazardFilter.from_params(request.GET)
-    buffer = io.BytesIO()
-    count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), buffer)
-    audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出隐患 {count} 条",
-                 after={"filter": {k: str(v) for k, v in flt.model_dump().items() if v}})
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"隐患台账_{timezone.localdate():%Y%m%d}.xlsx",
-                        content_type=XLSX)
+    values = flt.model_dump()
+    book = exports.Book()
+    count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), book,
+                          filters=exports.describe(values, FILTER_FIELDS))
+    return exports.response(request, book, exports.stamp("隐患台账"), summary=f"导出隐患 {count} 条", filters=values)
 
 
 @perm_required("registry.view")
@@ -194,12 +186,9 @@ def issue_list(request):
     if request.GET.get("format") == "xlsx":
         if not request.user.has_perm_code("registry.export"):
             raise Http404
-        buffer = io.BytesIO()
-        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), buffer)
-        audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出问题清单 {count} 条")
-        buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename=f"问题清单_{timezone.localdate():%Y%m%d}.xlsx",
-                            content_type=XLSX)
+        book = exports.Book()
+        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), book)
+        return exports.response(request, book, exports.stamp("问题清单"), summary=f"导出问题清单 {count} 条")
     return render(request, "hazards/issue_list.html", {
         "matrix": matrix, "zeroing": zeroing(request.user), "can_export": request.user.has_perm_code("registry.export")})
 

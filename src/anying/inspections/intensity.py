@@ -8,13 +8,13 @@ indexes), whatever the size of the tables; findings are a column kept on each in
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from anying.core.exports import Book
 from anying.core.models import Organisation
 from anying.core.officialdoc import OfficialDocument
 from anying.core.scope import region_subtree_q
@@ -83,20 +83,11 @@ def _cells(row: Row) -> list:
     return [row.rank, row.unit, row.inspections, row.findings, float(row.per_inspection), float(row.fines)]
 
 
-def xlsx(data: dict[str, list[Row]], year: int, month: int) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
+def xlsx(book: Book, data: dict[str, list[Row]], year: int, month: int) -> None:
+    """One sheet per kind of unit (镇街, 部门), ranked."""
     for kind, rows in data.items():
-        sheet = book.create_sheet(Organisation.Kind(kind).label)
-        sheet.append([f"{year}年{month}月 三个强度"])
-        sheet.append(HEADER)
-        for row in rows:
-            sheet.append(_cells(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        label = Organisation.Kind(kind).label
+        book.sheet(label, HEADER, title=f"{year}年{month}月 三个强度（{label}）").extend(_cells(row) for row in rows)
 
 
 def docx(data: dict[str, list[Row]], year: int, month: int, issuer: str) -> bytes:

@@ -10,18 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anying.core import exports
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_date_param, parse_id, query_without
 from anying.core.models import Organisation, User
-from anying.core.officialdoc import XLSX, download, download_as
+from anying.core.officialdoc import download
 from anying.core.views import perm_required
 from anying.hazards import checklists
 from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import documents, draws, inspectors, intensity, penalties, plans, records
+from . import documents, draws, excel, inspectors, intensity, penalties, plans, records
 from .forms import (
     AddItemForm,
     DrawForm,
@@ -304,20 +305,32 @@ def inspection_list(request):
     qs = records.with_open_findings(Inspection.objects.visible_to(request.user)
                                     .select_related("enterprise", "region", "unit").order_by("-inspected_on", "-id"))
     # the dashboard's "this year's inspections" links here with its date range
+    dates = {}
     for param, lookup in (("date_from", "inspected_on__gte"), ("date_to", "inspected_on__lte")):
         day = parse_date_param(request.GET.get(param))
         if day:
             qs = qs.filter(**{lookup: day})
-    return _by_status(request, qs, Inspection.Status, "inspections/inspection_list.html")
+            dates[param] = day
+    return _by_status(request, qs, Inspection.Status, "inspections/inspection_list.html",
+                      ("执法检查记录", excel.write_inspections), dates)
 
 
-def _by_status(request, qs, statuses, template: str):
-    """A scoped list page filtered by its `status` choice."""
+def _by_status(request, qs, statuses, template: str, export, filters: dict):
+    """A scoped list page filtered by its `status` choice, and its export (?format=xlsx):
+    `export` is (name, writer)."""
     status = request.GET.get("status", "")
     if status in statuses.values:
         qs = qs.filter(status=status)
+        filters = {**filters, "status": status}
+    can_export = request.user.has_perm_code("registry.export")
+    if request.GET.get("format") == "xlsx" and can_export:
+        name, write = export
+        book = exports.Book()
+        count = write(book, qs, filters)
+        return exports.response(request, book, exports.stamp(name), summary=f"导出{name} {count} 条", filters=filters)
     return render(request, template, {"page": paginate(request, qs), "status": status, "statuses": statuses.choices,
-                                      "qs_page": query_without(request, "page")})
+                                      "qs_page": query_without(request, "page"), "can_export": can_export,
+                                      "qs_export": query_without(request, "page", "format")})
 
 
 @perm_required("inspections.inspect")
@@ -393,7 +406,7 @@ def document_download(request, pk, document_id):
 @perm_required("registry.view")
 def penalty_list(request):
     qs = Penalty.objects.visible_to(request.user).select_related("enterprise", "unit").order_by("-filed_on", "-id")
-    return _by_status(request, qs, Penalty.Status, "inspections/penalty_list.html")
+    return _by_status(request, qs, Penalty.Status, "inspections/penalty_list.html", ("行政处罚", excel.write_penalties), {})
 
 
 @perm_required("inspections.inspect")
@@ -470,7 +483,9 @@ def intensity_report(request):
     data = intensity.report(request.user, year, month)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
-        return download_as(intensity.xlsx(data, year, month), f"三个强度_{year}-{month:02d}.xlsx", XLSX)
+        book = exports.Book()
+        intensity.xlsx(book, data, year, month)
+        return exports.response(request, book, f"三个强度_{year}-{month:02d}.xlsx", summary=f"导出{year}年{month}月三个强度")
     if fmt == "docx":
         return download(intensity.docx(data, year, month, request.user.unit.name if request.user.unit else ""),
                         f"三个强度通报_{year}-{month:02d}.docx")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anying.core import audit, scope, workflow
 from anying.core.errors import PermissionDenied
+from anying.core.exports import Book
 from anying.core.models import AuditEvent, Industry, Organisation, Region
 from anying.core.permissions import SYSTEM, require
 from anying.core.workflow import Lifecycle, Transition
@@ -431,21 +432,7 @@ def export_rows(qs) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def xlsx(qs, title: str) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    from anying.registry.excel import as_text
-
+def xlsx(book: Book, qs, title: str, filters: list[tuple[str, str]]) -> int:
     header, rows = export_rows(qs.select_related("region", "industry", "enterprise", "accident_type"))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("事故台账")
-    ws.append([title])
-    ws.append(header)
-    for row in rows:
-        ws.append([as_text(ws, v) for v in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return book.sheet("事故台账", header, title=title, filters=filters).extend(rows)
 

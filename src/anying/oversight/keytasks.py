@@ -10,7 +10,6 @@ responsible unit report progress (keytasks.report); the district admin edits tab
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from anying.core import attachments, audit, recipients, workflow
 from anying.core.errors import PermissionDenied
+from anying.core.exports import Book
 from anying.core.models import AuditEvent, Organisation, Region
 from anying.core.permissions import SYSTEM, require
 from anying.core.roles import GOVERNMENT_ROLES
@@ -321,32 +321,9 @@ def status_text(task: KeyTask, today: dt.date) -> str:
     return f"{task.get_status_display()}（逾期）" if late else task.get_status_display()
 
 
-def xlsx(table: KeyTaskTable, tasks) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
+def xlsx(book: Book, table: KeyTaskTable, tasks, filters: list[tuple[str, str]]) -> int:
+    """The table in the layout of the seed (挂图作战责任表), printed with its grid."""
     today = timezone.localdate()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{table.year}年重点任务"
-    ws.append([table.title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(HEADER)
-    thin = Side(style="thin")
-    for task in tasks:
-        ws.append([task.number, task.task, task.requirements, task.person, task.leader, deadline_text(task),
-                   f"{task.percent}%", status_text(task, today)])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(wrap_text=True, vertical="center",
-                                       horizontal="center" if cell.column in (1, 4, 5, 7, 8) else "left")
-            if cell.row == 2:
-                cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGH", (6, 20, 50, 18, 16, 26, 8, 14), strict=True):
-        ws.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    sheet = book.sheet(f"{table.year}年重点任务", HEADER, title=table.title, filters=filters, grid=True)
+    return sheet.extend([task.number, task.task, task.requirements, task.person, task.leader, deadline_text(task),
+                         f"{task.percent}%", status_text(task, today)] for task in tasks)

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
+from anying.core import audit, exports
 from anying.core.listing import paginate, parse_id, query_without
-from anying.core.models import AuditEvent, Region
-from anying.core.officialdoc import XLSX, download_as
+from anying.core.models import Region
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType
@@ -43,8 +42,14 @@ def accident_list(request):
     qs = qs.select_related("region", "industry", "enterprise", "accident_type")
     if request.GET.get("export") == "xlsx":
         title = f"{year}年生产安全事故台账" if year else "生产安全事故台账"
-        audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出{title}")
-        return download_as(accidents.xlsx(qs, title), f"生产安全事故_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+        values = {"grade": grade, "region": region, "type": kind, "enterprise": parse_id(request.GET.get("enterprise")),
+                  "fatal": request.GET.get("fatal") == "1"}
+        book = exports.Book()
+        count = accidents.xlsx(book, qs, title, exports.describe(values, {
+            "grade": ("事故等级", Grade), "region": ("镇街", Region), "type": ("事故类型", AccidentType),
+            "enterprise": ("事故单位", Enterprise), "fatal": ("仅死亡事故", None)}))
+        return exports.response(request, book, exports.stamp("生产安全事故"), summary=f"导出{title} {count} 起",
+                                filters=values)
     today = timezone.localdate()
     return render(request, "oversight/accident_list.html", {
         "page": paginate(request, qs), "qs_page": query_without(request, "page"),

@@ -4,19 +4,16 @@ table and task forms."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
-from anying.core.attachments import attachments_by_object
+from anying.core import audit, exports
+from anying.core.attachments import attachments_by_object, serve
 from anying.core.http import act, submit
 from anying.core.listing import parse_id
-from anying.core.models import Attachment, AuditEvent, Organisation
-from anying.core.officialdoc import XLSX, download_as
+from anying.core.models import Organisation
 from anying.core.views import perm_required
 
 from . import keytasks
@@ -36,8 +33,11 @@ def keytask_list(request):
     qs = keytasks.filtered(request.user, table=table.pk if table else -1, unit=unit, status=status, overdue=overdue) \
         .select_related("unit").prefetch_related("milestones")
     if request.GET.get("export") == "xlsx" and table:
-        audit.record(request.user, AuditEvent.Action.EXPORT, table, summary=f"导出{table.title}")
-        return download_as(keytasks.xlsx(table, qs), f"{table.title}.xlsx", XLSX)
+        book, values = exports.Book(), {"unit": unit, "status": status, "overdue": overdue}
+        count = keytasks.xlsx(book, table, qs, exports.describe(values, {
+            "unit": ("责任单位", Organisation), "status": ("状态", KeyTask.Status), "overdue": ("仅逾期", None)}))
+        return exports.response(request, book, f"{table.title}.xlsx", summary=f"导出{table.title} {count} 项", obj=table,
+                                filters=values)
     tasks = list(qs)
     for task in tasks:
         task.late_milestones = [m for m in task.milestones.all() if m.overdue_on(today)]
@@ -85,11 +85,7 @@ def keytask_report(request, pk):
 
 @perm_required("oversight.view")
 def keytask_file(request, pk, attachment_id):
-    task = _visible(request.user, pk)
-    report_ids = [str(i) for i in task.reports.values_list("pk", flat=True)]
-    attachment = get_object_or_404(Attachment, pk=attachment_id, object_id__in=report_ids,
-                                   content_type=ContentType.objects.get_for_model(ProgressReport))
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return serve(ProgressReport.objects.filter(task=_visible(request.user, pk)), attachment_id)
 
 
 @perm_required("keytasks.manage")

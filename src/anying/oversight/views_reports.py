@@ -4,7 +4,6 @@ Ranking/Report.objects.visible_to; writes through rankings and reports."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django import forms
@@ -13,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
+from anying.core import audit, exports
 from anying.core.http import act, submit
 from anying.core.listing import paginate, query_without
 from anying.core.models import AuditEvent
-from anying.core.officialdoc import DOCX, XLSX, download_as
+from anying.core.officialdoc import DOCX
 from anying.core.views import perm_required
 
 from . import rankings, reports
@@ -50,8 +49,8 @@ def ranking_detail(request, pk):
     ranking = get_object_or_404(Ranking.objects.visible_to(request.user).select_related("scheme", "unit",
                                                                                         "published_by"), pk=pk)
     if request.GET.get("export") == "xlsx":
-        audit.record(request.user, AuditEvent.Action.EXPORT, ranking, summary=f"导出{ranking}")
-        return download_as(_xlsx(ranking), f"{ranking.scheme.name}_{ranking.label}.xlsx", XLSX)
+        return exports.response(request, _xlsx(ranking), f"{ranking.scheme.name}_{ranking.label}.xlsx",
+                                summary=f"导出{ranking}", obj=ranking)
     codes = [i["code"] for i in ranking.indicators]
     rows = [{**r, "cells": [(r["values"].get(c), r["scores"].get(c)) for c in codes]} for r in ranking.rows]
     mine = request.user.unit_id
@@ -65,24 +64,17 @@ def ranking_detail(request, pk):
         "can_publish": ranking.status == Ranking.Status.DRAFT and request.user.has_perm_code("oversight.configure")})
 
 
-def _xlsx(ranking: Ranking) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "排名"
-    ws.append([f"{ranking.scheme.name}（{ranking.label}）"])
-    ws.append(["名次", "单位", *[f"{i['label']}（{i['unit']}）" for i in ranking.indicators],
-               *[f"{i['label']}得分" for i in ranking.indicators], "总分"])
-    for r in ranking.rows:
-        ws.append([r["rank"], r["unit"], *[r["values"].get(i["code"]) or "不适用" for i in ranking.indicators],
-                   *[r["scores"].get(i["code"]) or "—" for i in ranking.indicators], float(Decimal(r["total"]))])
-    ws.append([])
+def _xlsx(ranking: Ranking) -> exports.Book:
+    book = exports.Book()
+    sheet = book.sheet("排名", ["名次", "单位", *[f"{i['label']}（{i['unit']}）" for i in ranking.indicators],
+                                *[f"{i['label']}得分" for i in ranking.indicators], "总分"],
+                       title=f"{ranking.scheme.name}（{ranking.label}）")
+    sheet.extend([r["rank"], r["unit"], *[r["values"].get(i["code"]) or "不适用" for i in ranking.indicators],
+                  *[r["scores"].get(i["code"]) or "—" for i in ranking.indicators], Decimal(r["total"])]
+                 for r in ranking.rows)
     for i in ranking.indicators:
-        ws.append([i["label"], f"权重 {i['weight']}", "越高越好" if i["better"] == "high" else "越低越好", i["definition"]])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        sheet.note([i["label"], f"权重 {i['weight']}", "越高越好" if i["better"] == "high" else "越低越好", i["definition"]])
+    return book
 
 
 @require_POST

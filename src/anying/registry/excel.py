@@ -17,12 +17,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from anying.core import audit
+from anying.core import audit, exports
 from anying.core.errors import ImportFileError
 from anying.core.models import AuditEvent, Industry, Organisation, Region
 from anying.core.permissions import require
@@ -127,7 +125,7 @@ def _read_rows(fileobj) -> list[tuple[int, dict]]:
         raise ImportFileError("无法读取文件：请上传 Excel .xlsx 文件（可先下载导入模板）。") from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
+    header, header_row = exports.skip_title(rows)  # an exported file starts with its title row
     if not header:
         raise ImportFileError("文件为空：第一行应为列标题。")
     headers = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
@@ -138,7 +136,7 @@ def _read_rows(fileobj) -> list[tuple[int, dict]]:
     if unknown:
         raise ImportFileError(f"无法识别的列：{'、'.join(unknown)}。请使用导入模板。")
     out = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(rows, start=header_row + 1):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         out.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
@@ -385,9 +383,6 @@ def _apply(actor, report: ImportReport) -> None:
 
 # --- writing ---------------------------------------------------------------------------------
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
 def _cell(ent: Enterprise, column: Column):
     if column.kind == "tags":
         return "、".join(t.name for t in ent.tags.all())
@@ -401,58 +396,43 @@ def _cell(ent: Enterprise, column: Column):
     return value
 
 
-def as_text(ws, value):
-    """A cell whose text starting with "=" stays text: user-typed values must never become a
-    live formula in a regulator's Excel, and must read back unchanged on re-import."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+FILTER_FIELDS = {
+    "q": ("名称或信用代码", None), "region": ("区划", Region), "industry": ("行业", Industry), "tag": ("风险标签", None),
+    "std_status": ("标准化状态", Enterprise.StdStatus), "std_grade": ("标准化等级", {**dict(Enterprise.Grade.choices),
+                                                                                  "none": "无等级"}),
+    "status": ("经营状态", Enterprise.Status), "scale": ("规模", Enterprise.Scale), "cert_year": ("证书年度", None),
+    "expires_within": ("证书到期天数内", None),
+}
 
 
-def write_enterprises(queryset, target) -> int:
-    """Write the enterprises of `queryset` (already scoped and filtered) to `target`."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("生产经营单位")
-    ws.append([c.header for c in COLUMNS])
-    count = 0
+def write_enterprises(queryset, book: exports.Book, filters: list[tuple[str, str]] | None = None) -> int:
+    """The enterprises of `queryset` (already scoped and filtered) as a sheet of `book`, with
+    the columns of the import template, so the file can be edited and imported again."""
+    sheet = book.sheet("生产经营单位", [c.header for c in COLUMNS], title="生产经营单位", filters=filters)
     qs = queryset.select_related("region", "industry").prefetch_related("tags")
-    for ent in qs.iterator(chunk_size=2000):
-        ws.append([as_text(ws, _cell(ent, c)) for c in COLUMNS])
-        count += 1
-    wb.save(target)
-    return count
+    return sheet.extend([_cell(ent, c) for c in COLUMNS] for ent in qs.iterator(chunk_size=2000))
 
 
 def export_for(actor, target) -> int:
     """Everything the actor may see (the system: everything), for `anying export enterprises`."""
     qs = Enterprise.objects.all() if actor is None else Enterprise.objects.visible_to(actor)
-    count = write_enterprises(qs.order_by("region__path", "name"), target)
+    book = exports.Book()
+    count = write_enterprises(qs.order_by("region__path", "name"), book, [])
+    book.save(target)
     audit.record(actor, AuditEvent.Action.EXPORT, None, summary=f"命令行导出生产经营单位 {count} 家")
     return count
 
 
 def write_template(target, actor=None) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "生产经营单位"
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        cell.fill = HEADER_FILL
-        ws.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 4)
-    notes = wb.create_sheet("填写说明")
-    notes.append(["列", "必填", "说明"])
-    for column in COLUMNS:
-        notes.append([column.header, "是" if column.required else "", column.hint])
-    notes.append([])
+    """The import template: the header (required columns marked) and a sheet of instructions
+    with the values each column accepts. A form to fill in, so no title row."""
+    book = exports.Book()
+    book.sheet("生产经营单位", [c.header + ("*" if c.required else "") for c in COLUMNS],
+               highlight=[c.header + "*" for c in COLUMNS if c.required])
+    notes = book.sheet("填写说明", ["列", "必填", "说明"])
+    notes.extend([column.header, "是" if column.required else "", column.hint] for column in COLUMNS)
     towns = Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(actor, ""))
-    notes.append(["镇街可选值", "、".join(towns.values_list("name", flat=True))])
-    for row in notes.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    notes.append(["行业可选值", "、".join(Industry.objects.values_list("name", flat=True))])
-    notes.append(["风险标签可选值", "、".join(RiskTag.objects.values_list("name", flat=True))])
-    wb.save(target)
+    notes.note(["镇街可选值", "、".join(towns.values_list("name", flat=True))])
+    notes.note(["行业可选值", "、".join(Industry.objects.values_list("name", flat=True))])
+    notes.note(["风险标签可选值", "、".join(RiskTag.objects.values_list("name", flat=True))])
+    book.save(target)

@@ -1,7 +1,6 @@
 """Pages of risk grading: an enterprise's 四色图 (areas, plan, points), the risk point form, the
 government list of 重大/较大 risks, and the district admin's tables and bands."""
 
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
+from anying.core import exports
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, parse_id, query_without
-from anying.core.models import AuditEvent, Industry
-from anying.core.officialdoc import XLSX, download_as
+from anying.core.models import Industry, Region
 from anying.core.views import perm_required
 from anying.standards import riskbands
 from anying.standards.models import LEVEL_COLOUR, RiskFactor, RiskLevel, RiskMethod
@@ -150,24 +148,16 @@ def risk_list(request):
 
 
 def _export(request, qs, filters):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "重大较大风险清单"
-    ws.append(EXPORT_HEADER)
-    count = 0
-    for p in qs.iterator(chunk_size=500):
-        count += 1
-        ws.append([p.get_level_display(), p.region.name, p.industry.name, p.enterprise.name, p.area.name, p.activity,
-                   p.hazard, p.accident_type.name, p.get_method_display(), float(p.inherent_score),
-                   p.get_inherent_level_display(), float(p.residual_score),
-                   "；".join(f"{label}：{text}" for label, text in p.controls), p.responsible])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出重大较大风险 {count} 条",
-                 after={"filter": {k: v for k, v in filters.items() if v}})
-    return download_as(buffer.getvalue(), f"重大较大风险清单_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    book = exports.Book()
+    sheet = book.sheet("重大较大风险清单", EXPORT_HEADER, title="重大较大风险清单", filters=exports.describe(
+        filters, {"level": ("风险等级", RiskLevel), "region": ("镇街", Region), "industry": ("行业", Industry)}))
+    count = sheet.extend([p.get_level_display(), p.region.name, p.industry.name, p.enterprise.name, p.area.name,
+                          p.activity, p.hazard, p.accident_type.name, p.get_method_display(), p.inherent_score,
+                          p.get_inherent_level_display(), p.residual_score,
+                          "；".join(f"{label}：{text}" for label, text in p.controls), p.responsible]
+                         for p in qs.iterator(chunk_size=500))
+    return exports.response(request, book, exports.stamp("重大较大风险清单"), summary=f"导出重大较大风险 {count} 条",
+                            filters=filters)
 
 
 # --- the district admin's tables and bands -----------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit
+from anying.core.exports import Book
 from anying.core.models import AuditEvent, Industry, Region, User
 from anying.core.notifications import notify_many
 from anying.core.permissions import SYSTEM, require, roles_with
@@ -210,31 +210,31 @@ def list_rows(enterprises) -> list[list]:
     return [[i, e.name, e.industry.name, note(e)] for i, e in enumerate(enterprises, start=1)]
 
 
-def export_xlsx(year: int, rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+def export_xlsx(book: Book, year: int, rows: list[list]) -> None:
+    book.sheet("未达标及需复评名单", HEADER, title=list_title(year), filters=[("年度", f"{year}年")],
+               grid=True).extend(rows)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "未达标及需复评名单"
-    ws.append([list_title(year)])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=16), Alignment(horizontal="center")
-    ws.append(HEADER)
-    for row in rows:
-        ws.append([row[0], *[str(v) for v in row[1:]]])
-    thin = Side(style="thin")
-    for line in ws.iter_rows(min_row=2):
-        for cell in line:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in ws[2]:
-        cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center")
-    for column, width in zip("ABCD", (8, 44, 12, 18), strict=True):
-        ws.column_dimensions[column].width = width
-    ws.print_title_rows = "2:2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+
+RATE_HEADER = ["在业企业", "达标", "达标率（%）", "当年新达标"]
+EXPIRY_HEADER = ["90 天内到期", "30 天内到期"]
+
+
+def _rate_cells(row: dict, with_target: bool) -> list:
+    cells = [row["enterprises"], row["certified"], row["rate"], row["achieved"]]
+    if with_target:
+        cells += ["/" if row["target"] is None else row["target"], row["completion"]]
+    return [*cells, row["expiring_90"], row["expiring_30"]]
+
+
+def export_rates(book: Book, year: int, towns: list[dict], industries: list[dict], today: dt.date) -> None:
+    """The 达标率 page as two sheets, by town (against the targets) and by industry."""
+    filters = [("年度", f"{year}年"), ("到期计算日", f"{today:%Y-%m-%d}")]
+    for name, label, rows, with_target in (("按镇街", "镇街（园区）", towns, True), ("按行业", "行业", industries, False)):
+        header = [label, *RATE_HEADER, *(["年度任务", "完成率（%）"] if with_target else []), *EXPIRY_HEADER]
+        sheet = book.sheet(name, header, title=f"{year}年安全生产标准化达标情况（{name}）", filters=filters)
+        sheet.extend([r["label"], *_rate_cells(r, with_target)] for r in rows)
+        if rows:
+            sheet.note(["合计", *_rate_cells(totals(rows), with_target)], gap=False)
 
 
 def export_docx(year: int, rows: list[list]) -> bytes:

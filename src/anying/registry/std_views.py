@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, exports
 from anying.core.errors import PermissionDenied
 from anying.core.http import error_text
 from anying.core.models import AuditEvent, Region
-from anying.core.officialdoc import DOCX, XLSX, download_as
+from anying.core.officialdoc import download
 from anying.core.scope import region_subtree_q
 from anying.core.views import perm_required
 
@@ -46,6 +46,10 @@ def standardization_report(request):
     year = _year(request)
     today = timezone.localdate()
     towns, industries = std.by_town(request.user, year, today), std.by_industry(request.user, year, today)
+    if request.GET.get("format") == "xlsx":
+        book = exports.Book()
+        std.export_rates(book, year, towns, industries, today)
+        return exports.response(request, book, f"{year}年标准化达标率.xlsx", summary=f"导出{year}年标准化达标率")
     town_total, industry_total = std.totals(towns), std.totals(industries)
     _links(towns, "region", year)
     _links(industries, "industry", year)
@@ -64,10 +68,13 @@ def standardization_below(request):
     fmt = request.GET.get("format", "")
     if fmt in ("xlsx", "docx"):
         rows = std.list_rows(enterprises)
-        content = std.export_xlsx(year, rows) if fmt == "xlsx" else std.export_docx(year, rows)
-        audit.record(request.user, AuditEvent.Action.EXPORT, None,
-                     summary=f"导出{year}年标准化未达标及需复评名单 {len(rows)} 家（.{fmt}）")
-        return download_as(content, f"{std.list_title(year)}.{fmt}", XLSX if fmt == "xlsx" else DOCX)
+        summary = f"导出{year}年标准化未达标及需复评名单 {len(rows)} 家（.{fmt}）"
+        if fmt == "xlsx":
+            book = exports.Book()
+            std.export_xlsx(book, year, rows)
+            return exports.response(request, book, f"{std.list_title(year)}.xlsx", summary=summary)
+        audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=summary)
+        return download(std.export_docx(year, rows), f"{std.list_title(year)}.docx")
     for ent in enterprises:
         ent.below_note = std.note(ent)
     return render(request, "registry/standardization/below.html", {

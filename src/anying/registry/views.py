@@ -8,17 +8,15 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
-from anying.core.attachments import attach, attachments_by_object
+from anying.core import audit, exports
+from anying.core.attachments import attach, attachments_by_object, serve
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.hooks import ENTERPRISE_ACTIONS
 from anying.core.http import act, error_text, form_errors_text, submit
 from anying.core.listing import paginate, parse_id, query_without, sort
-from anying.core.models import AuditEvent
 from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
 
@@ -35,7 +33,6 @@ from .forms import (
 from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
 from .queries import SORT_COLUMNS, EnterpriseFilter, filter_choices, list_queryset
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = [("basic", "基本信息"), ("persons", "责任人与人员"), ("standardization", "标准化与保险"),
         ("posts", "岗位与两单两卡"), ("history", "变更记录")]
 
@@ -81,13 +78,12 @@ def enterprise_list(request):
 @perm_required("registry.export")
 def enterprise_export(request):
     flt = EnterpriseFilter.from_params(request.GET)
-    buffer = io.BytesIO()
-    count = excel.write_enterprises(list_queryset(request.user, flt).order_by("region__path", "name"), buffer)
-    audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出生产经营单位 {count} 家",
-                 after={"filter": {k: v for k, v in flt.model_dump().items() if v}})
-    buffer.seek(0)
-    name = f"生产经营单位_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)
+    values = flt.model_dump()
+    book = exports.Book()
+    count = excel.write_enterprises(list_queryset(request.user, flt).order_by("region__path", "name"), book,
+                                    exports.describe(values, excel.FILTER_FIELDS))
+    return exports.response(request, book, exports.stamp("生产经营单位"), summary=f"导出生产经营单位 {count} 家",
+                            filters=values)
 
 
 @perm_required("registry.import")
@@ -95,7 +91,7 @@ def enterprise_template(request):
     buffer = io.BytesIO()
     excel.write_template(buffer, request.user)
     buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename="生产经营单位导入模板.xlsx", content_type=XLSX)
+    return FileResponse(buffer, as_attachment=True, filename="生产经营单位导入模板.xlsx", content_type=exports.XLSX)
 
 
 @perm_required("registry.import")
@@ -251,13 +247,7 @@ def card_save(request, pk, post_id):
 def card_file(request, pk, attachment_id):
     """Attachments are served only through the enterprise's scope, never from a public URL."""
     ent = _visible(request.user, pk)
-    cards = PostCard.objects.filter(post__enterprise=ent)
-    found = attachments_by_object(cards)
-    for attachments in found.values():
-        for attachment in attachments:
-            if attachment.pk == attachment_id:
-                return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
-    raise Http404
+    return serve(PostCard.objects.filter(post__enterprise=ent), attachment_id)
 
 
 @login_required

@@ -3,27 +3,23 @@ statistics with export, the QR poster and the jurisdiction's rules."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, clock, workflow
-from anying.core.attachments import attachments_of
+from anying.core import audit, clock, exports, workflow
+from anying.core.attachments import attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import AuditEvent, Region
-from anying.core.officialdoc import XLSX, download_as
 from anying.core.views import perm_required
 from anying.hazards.forms import HazardForm
-from anying.registry.excel import as_text
 
 from . import codes, rewards, routing, services, stats
 from .escalation import overdue_q
@@ -240,11 +236,7 @@ def tip_reward(request, pk, action):
 
 @perm_required("tips.view")
 def tip_file(request, pk, attachment_id):
-    tip = _visible(request.user, pk)
-    found = attachments_of(tip).filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404
-    return FileResponse(found.file.open("rb"), filename=found.original_name)
+    return serve(Tip.objects.visible_to(request.user).filter(pk=pk), attachment_id, inline=True)
 
 
 @perm_required("tips.view")
@@ -255,7 +247,7 @@ def tip_stats(request):
     table = stats.rows(Tip.objects.visible_to(request.user), group, start=data.get("start"), end=data.get("end"))
     total = stats.total(table)
     if request.GET.get("export") == "xlsx":
-        return _export_stats(request, group, table, total)
+        return _export_stats(request, group, table, total, data)
     return render(request, "tips/tip_stats.html", {
         "form": form, "group": group, "group_label": stats.GROUPS[group], "rows": table, "total": total,
         "headers": stats.HEADERS, "export_qs": query_without(request, "export"),
@@ -263,19 +255,15 @@ def tip_stats(request):
                   "substantiated": [r.substantiated for r in table]}})
 
 
-def _export_stats(request, group: str, table, total):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"举报统计（{stats.GROUPS[group]}）"[:31]
-    ws.append([stats.GROUPS[group], *stats.HEADERS])
-    for row in stats.as_table([*table, total]):
-        ws.append([as_text(ws, v) if isinstance(v, str) else (float(v) if hasattr(v, "quantize") else v) for v in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    audit.record(request.user, AuditEvent.Action.EXPORT, None, summary=f"导出举报统计（{stats.GROUPS[group]}）")
-    return download_as(buffer.getvalue(), f"举报统计_{stats.GROUPS[group]}_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+def _export_stats(request, group: str, table, total, data: dict):
+    title = f"举报统计（{stats.GROUPS[group]}）"
+    book = exports.Book()
+    sheet = book.sheet(title, [stats.GROUPS[group], *stats.HEADERS], title=title, filters=exports.describe(
+        data, {"start": ("受理日期自", None), "end": ("受理日期至", None)}))
+    sheet.extend(stats.as_table(table))
+    sheet.note(stats.as_table([total])[0], gap=False)
+    return exports.response(request, book, exports.stamp(f"举报统计_{stats.GROUPS[group]}"), summary=f"导出{title}",
+                            filters={k: v for k, v in data.items() if v})
 
 
 @perm_required("tips.view")

@@ -1,0 +1,337 @@
+"""The export kit: the .xlsx writer and the .docx text on their own, then every export and every
+document of the platform opened with legacy text that would break them: formula-like values, a
+vertical tab (Word's Shift+Enter) and, on SQLite (PostgreSQL cannot store it), a NUL."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from anying.core import exports
+from anying.core.attachments import attach
+from anying.core.models import AuditEvent, Industry, Organisation, Region
+from anying.core.officialdoc import OfficialDocument, Section
+from anying.inspections import records as inspection_records
+from tests.conftest import png_bytes
+from tests.hazards.conftest import factory  # noqa: F401 — fixtures used below
+from tests.inspections.conftest import setup  # noqa: F401
+from tests.inspections.test_records import answer, kwargs
+
+POISONS = ["=1+1", '=HYPERLINK("http://x")', "上\x0b下", "@SUM(A1)", "+1-1", "-2", "\t=1", "换页\x0c后"]
+
+
+def _load(content: bytes):
+    return load_workbook(io.BytesIO(content))
+
+
+def _cells(book):
+    return [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+
+
+# --- the writer on its own ---------------------------------------------------------------------
+
+def test_text_is_never_a_formula_and_reads_back_unchanged():
+    book = exports.Book()
+    book.sheet("表", ["值", "数"], title="测试").extend([[p, 1] for p in POISONS if "\x0b" not in p and "\x0c" not in p])
+    ws = _load(book.content()).active
+    for row, value in enumerate((p for p in POISONS if "\x0b" not in p and "\x0c" not in p), start=3):
+        cell = ws.cell(row=row, column=1)
+        assert cell.data_type == "s" and cell.value == value  # text, exactly as typed
+        assert cell.quotePrefix  # and stays text when edited in Excel
+        assert ws.cell(row=row, column=2).data_type == "n"
+
+
+def test_error_like_text_stays_text():
+    book = exports.Book()
+    book.sheet("表", ["值"], title="t").extend([["#N/A"], ["#DIV/0!"]])
+    assert [(c.value, c.data_type) for c in _load(book.content()).active["A"]][2:] == [("#N/A", "s"), ("#DIV/0!", "s")]
+
+
+def test_control_characters_are_cleaned():
+    book = exports.Book()
+    book.sheet("表", ["值"], title="测\x00试").extend([["上\x0b下"], ["页\x0c页"], ["a\x00b\x1fc\x07"], ["行\r\n行\t列"]])
+    values = [c.value for c in _load(book.content()).active["A"]][2:]
+    assert values == ["上\n下", "页\n页", "abc", "行\r\n行\t列"]
+    assert exports.clean_docx_text("a\r\nb\x0bc\x00") == "a\nb\nc"
+
+
+def test_layout_title_frozen_header_filter_and_widths():
+    at = timezone.make_aware(dt.datetime(2026, 12, 6, 16, 40), dt.UTC)
+    book = exports.Book(at=at)
+    sheet = book.sheet("隐患台账", ["发现日期", "隐患描述", "金额"], title="隐患台账", filters=[("镇街", "旧县街道"), ("等级", "重大")])
+    sheet.extend([[dt.date(2026, 1, 1), "很长的描述" * 40, Decimal("1.50")] for _ in range(600)])  # past the sample
+    sheet.note(["合计", "", Decimal("900")], gap=False)
+    ws = _load(book.content()).active
+    assert ws["A1"].value == "隐患台账　筛选条件：镇街：旧县街道；等级：重大　导出时间：2026-12-07 00:40"  # Asia/Shanghai
+    assert [c.value for c in ws[2]] == ["发现日期", "隐患描述", "金额"] and ws["A2"].font.b
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:C602"
+    assert "A1:C1" in [str(r) for r in ws.merged_cells.ranges]
+    assert ws.column_dimensions["A"].width == 12 and ws.column_dimensions["B"].width == exports.MAX_WIDTH
+    assert ws["A603"].value == "合计" and ws.max_row == 603
+    assert ws["A3"].is_date
+
+
+def test_no_filter_reads_all_and_a_sheet_without_filters_says_nothing():
+    assert "筛选条件：全部" in exports.heading("表", [], timezone.now())
+    assert "筛选条件" not in exports.heading("表", None, timezone.now())
+    values = {"level": "major", "region": None, "overdue": True, "date_from": dt.date(2026, 1, 2), "q": ""}
+    from anying.hazards.models import Hazard
+    assert exports.describe(values, {"level": ("等级", Hazard.Level), "region": ("区划", Region),
+                                     "overdue": ("仅逾期", None), "date_from": ("自", None), "q": ("搜索", None)}) == [
+        ("等级", "重大事故隐患"), ("仅逾期", "是"), ("自", "2026-01-02")]
+
+
+def test_a_form_to_fill_in_has_its_header_first_and_import_skips_a_title():
+    book = exports.Book()
+    book.sheet("模板", ["列甲*", "列乙"], highlight=["列甲*"])
+    ws = _load(book.content()).active
+    assert [c.value for c in ws[1]] == ["列甲*", "列乙"] and ws.freeze_panes == "A2"
+    assert ws["A1"].font.color.rgb.endswith("C00000")
+    assert exports.skip_title(iter([("标题",), ("a", "b"), (1, 2)])) == (("a", "b"), 2)
+    assert exports.skip_title(iter([("a", "b"), (1, 2)])) == (("a", "b"), 1)
+
+
+def test_sheet_names_and_timezone_aware_times():
+    book = exports.Book()
+    book.sheet("a/b:c*?[d]" + "长" * 40, ["时间"], title="t").append([timezone.make_aware(dt.datetime(2026, 1, 1, 0, 0),
+                                                                                       dt.UTC)])
+    wb = _load(book.content())
+    assert wb.sheetnames[0].startswith("a_b_c___d_") and len(wb.sheetnames[0]) == 31
+    assert wb.active["A3"].value == dt.datetime(2026, 1, 1, 8, 0)
+
+
+def test_every_document_text_is_cleaned():
+    dirty = "第一行\x0b第二行\x00\x0c第三行\r\n第四行"
+    content = OfficialDocument(title=dirty, number=dirty, addressee=dirty, paragraphs=[dirty], tables=[([dirty], [[dirty]])],
+                               signatures=[dirty], unit=dirty, date=dt.date(2026, 1, 1),
+                               sections=[Section(dirty).p(dirty).table([dirty], [[dirty]])]).render()
+    doc = Document(io.BytesIO(content))
+    assert doc.paragraphs[0].text == "第一行\n第二行\n第三行\n第四行"
+    assert doc.tables[0].rows[1].cells[0].text == "第一行\n第二行\n第三行\n第四行"
+
+
+def test_only_the_kit_creates_workbooks():
+    src = Path(__file__).resolve().parents[2] / "src"
+    writers = [p.relative_to(src).as_posix() for p in src.rglob("*.py") if "Workbook(" in p.read_text(encoding="utf-8")]
+    assert writers == ["anying/core/exports.py"]
+
+
+# --- every export and document with legacy text -------------------------------------------------
+
+SKIP_FIELDS = {"path", "code", "credit_code", "username", "password", "number", "prefix", "token", "public_token",
+               "ip", "mime_type", "object_id", "region_path", "file", "pin", "pin_hash", "document", "email",
+               "original_name", "tracking_code", "key"}
+
+
+def _poison_value(index: int) -> str:
+    values = POISONS + (["空\x00字符"] if connection.vendor == "sqlite" else [])
+    return values[index % len(values)]
+
+
+def _poisonable(field) -> bool:
+    return (isinstance(field, models.CharField | models.TextField) and not field.choices and not field.unique
+            and not field.primary_key and field.name not in SKIP_FIELDS and (field.max_length or 1000) >= 24)
+
+
+def poison(*model_classes) -> None:
+    """Legacy text written past every check: each free-text field of every row of these models."""
+    index = 0
+    for model in model_classes:
+        fields = [f for f in model._meta.concrete_fields if _poisonable(f)]
+        for pk in model._default_manager.values_list("pk", flat=True):
+            model._default_manager.filter(pk=pk).update(**{f.name: _poison_value(index + n) for n, f in enumerate(fields)})
+            index += 1
+
+
+def _poison_json(value, index=0):
+    if isinstance(value, str):
+        return _poison_value(index)
+    if isinstance(value, list):
+        return [_poison_json(v, index + n) for n, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _poison_json(v, index + n) if k not in ("no", "hazard", "major", "status", "rank", "total") else v
+                for n, (k, v) in enumerate(value.items())}
+    return value
+
+
+@pytest.fixture
+def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa: F811 — fixtures imported above
+    """One record of each kind an export or a document reads, then their text poisoned."""
+    from anying.hazards import checklists, self_inspection, supervision
+    from anying.hazards.models import ChecklistTemplate, Hazard
+    from anying.inspections import penalties
+    from anying.inspections.models import EnforcementDocument, Inspection, Penalty
+    from anying.inspections.records import Finding
+    from anying.oversight import accidents, keytasks, rankings
+    from anying.oversight.models import Accident, KeyTask, KeyTaskTable, Ranking, RankingScheme
+    from anying.registry import risks
+    from anying.registry.models import Enterprise, RiskArea, RiskPoint
+    from anying.standards.models import AccidentType
+    from anying.tips import services as tip_services
+    from anying.tips.models import Tip
+
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate()
+    ent = setup["ent"]
+    Enterprise.objects.filter(pk=ent.pk).update(scale=Enterprise.Scale.ABOVE)
+    major = factory(level="major")
+    submitted = factory()
+    Hazard.objects.filter(pk=submitted.pk).update(status=Hazard.Status.SUBMITTED, review_due=today)
+    attach(None, major, _upload())
+    supervision.supervise(users["admin"], major.pk, level="district", requirements="限期整改", due=today)
+    area = risks.save_area(None, ent, {"name": "机加工车间"})
+    risks.save_point(None, ent, {"area": area, "activity": "数控车床", "hazard": "卷入", "method": "lec",
+                                 "responsible": "张三", "accident_type": AccidentType.objects.get(code="WSA10004"),
+                                 "control_engineering": "防护罩", **{f"{p}{k}": Decimal(v) for p, vs in
+                                 (("inherent_", "3 6 15"), ("residual_", "3 6 15")) for k, v in zip("lec", vs.split(), strict=True)}})
+    tip_services.submit(None, {"category": Tip.Category.MAJOR_HAZARD, "description": "楼梯间堆放几十桶油漆和稀释剂", "place": "宿舍楼",
+                               "region": ent.region, "anonymous": True}, [], address="10.0.0.1")
+    Tip.objects.update(unit=setup["bureau"])  # handled by the bureau, whose name the statistics show
+    items = list(setup["template"].items.all())
+    inspection = inspection_records.record(users["yingji"], ent, **kwargs(setup, results=answer(setup["template"], {
+        items[-1].pk: Finding("fail", "安全出口堵塞", "一车间")})))
+    penalty = penalties.file_case(users["yingji"], ent, {
+        "party_name": ent.name, "facts": "未设置泄爆装置", "evidence": "照片", "violated": "第三十六条",
+        "legal_basis": "第九十九条", "amount": Decimal("20000.00")}, inspection=inspection)
+    penalties.notify(users["yingji"], penalty.pk)
+    accidents.record(users["admin"], {"occurred_at": timezone.now() - dt.timedelta(days=1), "place": "车间",
+                                      "enterprise": ent, "accident_type": AccidentType.objects.get(code="WSA10004"),
+                                      "summary": "冲床伤人"})
+    table = keytasks.save_table(None, {"year": today.year, "title": "重点任务责任表", "unit": setup["bureau"]})
+    keytasks.save_task(None, {"table": table, "number": 1, "task": "事故指标控制", "requirements": "按季度分析",
+                              "unit": setup["bureau"], "person": "科长", "leader": "副局长",
+                              "due": today + dt.timedelta(days=30)}, milestones=[])
+    daily = checklists.create(None, name="日排查表", use=ChecklistTemplate.Use.DAILY, industry=None,
+                              items_text="通道畅通", owner=setup["bureau"])
+    checklists.publish(None, daily.pk)
+    self_inspection.generate(None, ent)
+    scheme = RankingScheme.objects.create(code="t", name="测试晾晒", subject=Organisation.Kind.TOWN_OFFICE, period="month",
+                                          indicators=[{"code": "overdue", "weight": "100"}])
+    ranking = rankings.compute(users["admin"], scheme.pk, today)
+    poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
+           Organisation, Industry)
+    # the bureau handles the tip and runs the inspection: its name shows in the statistics
+    Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
+    from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
+    AuditEvent.objects.bulk_create([audit.build(users["admin"], AuditEvent.Action.UPDATE, ent, summary=_poison_value(n))
+                                    for n in range(len(POISONS) + 1)])
+    poison_regions = Region.objects.filter(level=Region.Level.TOWN)
+    for n, pk in enumerate(poison_regions.values_list("pk", flat=True)):
+        Region.objects.filter(pk=pk).update(name=_poison_value(n))
+    for doc in EnforcementDocument.objects.all():
+        EnforcementDocument.objects.filter(pk=doc.pk).update(data=_poison_json(doc.data))
+    Ranking.objects.filter(pk=ranking.pk).update(rows=_poison_json(ranking.rows))
+    return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major, "today": today}
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+
+
+# Every .xlsx export: (name, user, url). A new export is added here, and only here.
+EXPORTS = [
+    ("生产经营单位", "admin", lambda d: reverse("enterprise_export")),
+    ("隐患台账", "admin", lambda d: reverse("hazard_export")),
+    ("问题清单", "admin", lambda d: reverse("hazard_issue_list") + "?format=xlsx"),
+    ("待办", "jiuxian", lambda d: reverse("hazard_todo") + "?format=xlsx"),
+    ("日周月排查", "admin", lambda d: reverse("self_inspection_overview") + "?format=xlsx"),
+    ("重大较大风险", "admin", lambda d: reverse("risk_list") + "?export=xlsx"),
+    ("标准化未达标名单", "admin", lambda d: reverse("standardization_below") + f"?year={d['today'].year}&format=xlsx"),
+    ("标准化达标率", "admin", lambda d: reverse("standardization_report") + f"?year={d['today'].year}&format=xlsx"),
+    ("举报统计", "admin", lambda d: reverse("tip_stats") + "?group=unit&export=xlsx"),
+    ("执法检查记录", "admin", lambda d: reverse("inspection_list") + "?format=xlsx"),
+    ("行政处罚", "admin", lambda d: reverse("penalty_list") + "?format=xlsx"),
+    ("三个强度", "admin", lambda d: reverse("intensity_report") + f"?month={d['today']:%Y-%m}&format=xlsx"),
+    ("重点任务", "admin", lambda d: reverse("keytask_list") + "?export=xlsx"),
+    ("排名", "admin", lambda d: reverse("ranking_detail", args=[d["ranking"].pk]) + "?export=xlsx"),
+    ("生产安全事故", "admin", lambda d: reverse("accident_list") + "?export=xlsx"),
+    ("审计日志", "admin", lambda d: reverse("audit_log") + "?format=xlsx"),
+]
+# inspections' _by_status answers the exports of two lists from one call
+SHARED_CALL_SITES = 1
+
+
+def test_every_export_is_in_the_list():
+    src = Path(__file__).resolve().parents[2] / "src"
+    sites = sum(len(re.findall(r"exports\.response\(", p.read_text(encoding="utf-8"))) for p in src.rglob("*.py")
+                if p.name != "exports.py")
+    assert sites == len(EXPORTS) - SHARED_CALL_SITES
+
+
+def test_every_export_opens_and_holds_no_formula(legacy, users, login):
+    for name, username, url in EXPORTS:
+        client = login(users[username])
+        before = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
+        response = client.get(url(legacy))
+        assert response.status_code == 200, name
+        assert response["Content-Type"] == exports.XLSX, name
+        cells = _cells(_load(b"".join(response.streaming_content)))
+        assert not [c.coordinate for c in cells if c.data_type == "f"], name
+        typed = [c for c in cells if isinstance(c.value, str) and c.value.startswith(exports.FORMULA_START)]
+        assert typed and all(c.data_type == "s" and c.quotePrefix for c in typed), name  # legacy text is there, as text
+        assert not [c.value for c in cells if isinstance(c.value, str) and re.search("[\x00-\x08\x0b\x0c]", c.value)]
+        assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == before + 1, name
+
+
+def _documents(d):
+    from anying.oversight import reports
+
+    report = reports.generate(d["admin"], "monthly", d["today"])
+    yield "督办通知书", reverse("hazard_supervision_letter", args=[d["major"].pk])
+    for doc in d["inspection"].documents.all():
+        yield doc.get_kind_display(), reverse("inspection_document", args=[d["inspection"].pk, doc.pk])
+    for doc in d["penalty"].documents.all():
+        yield doc.get_kind_display(), reverse("penalty_document", args=[d["penalty"].pk, doc.pk])
+    yield "标准化未达标名单", reverse("standardization_below") + f"?year={d['today'].year}&format=docx"
+    yield "三个强度通报", reverse("intensity_report") + f"?month={d['today']:%Y-%m}&format=docx"
+    yield "月报", reverse("report_download", args=[report.pk])
+
+
+def test_every_document_opens(legacy, users, login):
+    client = login(users["admin"])
+    names = []
+    for name, url in _documents(legacy):
+        response = client.get(url)
+        assert response.status_code == 200, name
+        content = b"".join(response.streaming_content)
+        text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+        assert not re.search("[\x00-\x08\x0b\x0c]", text), name
+        names.append(name)
+    assert len(names) >= 7  # 督办, 现场检查记录 and 整改指令, 告知书, 附件2, 三个强度, 月报
+
+
+def test_a_file_is_served_only_through_its_records_scope(legacy, users, login):
+    from anying.core.models import Attachment
+
+    photo = Attachment.objects.get(original_name="photo.png")
+    url = reverse("hazard_file", args=[legacy["major"].pk, photo.pk])
+    response = login(users["jiuxian"]).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert login(users["hufeng"]).get(url).status_code == 404  # another town
+    other = legacy["inspection"].results.exclude(hazard=None).first().hazard
+    assert login(users["jiuxian"]).get(reverse("hazard_file", args=[other.pk, photo.pk])).status_code == 404
+
+
+def test_new_exports_follow_the_pages_scope_filter_and_rights(legacy, users, login):
+    def rows(client, url):
+        response = client.get(url)
+        assert response["Content-Type"] == exports.XLSX
+        return list(_load(b"".join(response.streaming_content)).active.iter_rows(values_only=True))
+
+    assert len(rows(login(users["jiuxian"]), reverse("inspection_list") + "?format=xlsx")) == 3  # title, header, one
+    assert len(rows(login(users["hufeng"]), reverse("inspection_list") + "?format=xlsx")) == 2  # another town: none
+    assert len(rows(login(users["hufeng"]), reverse("penalty_list") + "?format=xlsx")) == 2
+    # a role without the export right gets the page, not the file
+    assert login(users["duty"]).get(reverse("inspection_list") + "?format=xlsx")["Content-Type"].startswith("text/html")
+    audit_rows = rows(login(users["admin"]), reverse("audit_log") + "?action=export&format=xlsx")
+    assert "操作：导出" in audit_rows[0][0] and audit_rows[2:] and {r[3] for r in audit_rows[2:]} == {"导出"}
