@@ -82,8 +82,9 @@ class DrawOut(Schema):
         return obj.unit.name
 
     @staticmethod
-    def resolve_targets(obj):
-        return list(obj.targets.select_related("enterprise").prefetch_related("inspectors"))
+    def resolve_targets(obj, context):
+        targets = draws.visible_targets(context["request"].user, obj)
+        return list(targets.select_related("enterprise").prefetch_related("inspectors"))
 
 
 class DrawIn(Schema):
@@ -147,7 +148,7 @@ def list_plans(request):
 @paginate(BoundedPagination)
 def plan_items(request, plan_id: int):
     plan = get_object_or_404(plans.visible_plans(request.user), pk=plan_id)
-    return plan.items.select_related("enterprise").order_by("month", "id")
+    return plans.visible_items(request.user, plan).select_related("enterprise").order_by("month", "id")
 
 
 @router.get("/draws", response=list[DrawOut], summary="双随机抽取列表")

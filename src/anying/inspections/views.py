@@ -165,7 +165,9 @@ def _plan(user, pk) -> InspectionPlan:
 @perm_required("registry.view")
 def plan_detail(request, pk):
     plan = _plan(request.user, pk)
-    items = plan.items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
+    visible_items = plans.visible_items(request.user, plan)
+    rows = plans.progress(plan, visible_items)
+    items = visible_items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
                                                                                   "enterprise__name")
     month = parse_id(request.GET.get("month"))
     if month:
@@ -173,7 +175,6 @@ def plan_detail(request, pk):
     region = parse_id(request.GET.get("region"))
     if region:
         items = items.filter(region_id=region)
-    rows = plans.progress(plan)
     editable = plan.status == InspectionPlan.Status.DRAFT and request.user.has_perm_code("inspections.plan") \
         and request.user.unit_id == plan.unit_id
     return render(request, "inspections/plan_detail.html", {
@@ -272,8 +273,8 @@ def draw_create(request):
     return render(request, "inspections/draw_form.html", {"form": form, "categories": draws.CATEGORIES})
 
 
-def _draw_context(record):
-    targets = list(record.targets.select_related("enterprise__region").prefetch_related("inspectors"))
+def _draw_context(record, targets):
+    targets = list(targets.select_related("enterprise__region").prefetch_related("inspectors"))
     return {"draw": record, "targets": targets, "categories": draws.CATEGORIES,
             "candidates": len(record.candidates["targets"]), "inspector_pool": len(record.candidates["inspectors"])}
 
@@ -281,7 +282,7 @@ def _draw_context(record):
 @perm_required("registry.view")
 def draw_detail(request, pk):
     record = get_object_or_404(draws.visible_to(request.user), pk=pk)
-    context = _draw_context(record)
+    context = _draw_context(record, draws.visible_targets(request.user, record))
     if request.GET.get("verify") == "1":
         context["verified"] = draws.verify(record)
     context["public_url"] = request.build_absolute_uri(reverse("draw_public", args=[record.public_token]))
@@ -293,7 +294,7 @@ def draw_public(request, token):
     """The published result (一公开): no login; names of enterprises and inspectors, the
     parameters, the seed and the algorithm, so anyone can check the draw."""
     record = get_object_or_404(Draw.objects.select_related("unit"), public_token=token)
-    return render(request, "inspections/draw_public.html", _draw_context(record))
+    return render(request, "inspections/draw_public.html", _draw_context(record, record.targets.all()))
 
 
 # ----- inspections (现场检查) -----
