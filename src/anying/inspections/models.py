@@ -19,6 +19,22 @@ class InspectorQuerySet(ScopedQuerySet):
     scope_fields = {"region": "unit__region", "industry": None, "organisation": "unit"}
 
 
+class UnitRecordQuerySet(ScopedQuerySet):
+    """Plans and draws are their unit's business and its superiors' (core.scope.unit_q)."""
+
+    scope_rule = "unit"
+    scope_fields = {"unit": "unit"}
+
+
+class EnterpriseEntryQuerySet(ScopedQuerySet):
+    """A plan's items, a draw's targets and an inspector's exclusions name enterprises: a reader
+    who may see the plan, draw or inspector still sees only the entries in their own scope (a
+    department: its industries)."""
+
+    scope_fields = {"region": "enterprise__region", "industry": "enterprise__industry",
+                    "organisation": "enterprise__organisation"}
+
+
 class Inspector(models.Model):
     """执法人员: who may inspect, with the enforcement certificate (执法证) that allows it."""
 
@@ -54,6 +70,8 @@ class Exclusion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = EnterpriseEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "回避关系"
         constraints = [models.UniqueConstraint(fields=["inspector", "enterprise"], name="one_exclusion_per_pair")]
@@ -81,21 +99,6 @@ class FrequencyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}：每 {self.months} 个月至少一次"
-
-
-class UnitRecordQuerySet(ScopedQuerySet):
-    """Plans and draws are their unit's business and its superiors' (core.scope.unit_q)."""
-
-    scope_rule = "unit"
-    scope_fields = {"unit": "unit"}
-
-
-class EnterpriseEntryQuerySet(ScopedQuerySet):
-    """A plan's items and a draw's targets name enterprises: a reader who may see the plan still
-    sees only the entries in their own scope (a department: its industries)."""
-
-    scope_fields = {"region": "enterprise__region", "industry": "enterprise__industry",
-                    "organisation": "enterprise__organisation"}
 
 
 class InspectionPlan(models.Model):

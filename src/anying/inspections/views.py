@@ -96,7 +96,7 @@ def inspector_detail(request, pk):
     inspector = _inspector(request.user, pk)
     return render(request, "inspections/inspector_detail.html", {
         "inspector": inspector, "today": timezone.localdate(),
-        "exclusions": list(inspector.exclusions.select_related("enterprise", "created_by")),
+        "exclusions": list(inspectors.exclusions(request.user, inspector).select_related("enterprise", "created_by")),
         "exclusion_form": ExclusionForm(), "can_manage": request.user.has_perm_code("inspections.manage")})
 
 
@@ -121,7 +121,7 @@ def exclusion_add(request, pk):
 @require_POST
 def exclusion_lift(request, pk, exclusion_id):
     inspector = _inspector(request.user, pk)
-    get_object_or_404(inspector.exclusions, pk=exclusion_id)
+    get_object_or_404(inspectors.exclusions(request.user, inspector), pk=exclusion_id)
     try:
         inspectors.lift(request.user, exclusion_id)
     except PermissionDenied as exc:
@@ -201,6 +201,7 @@ def _plan_action(request, pk, action, success):
 @perm_required("inspections.plan")
 @require_POST
 def plan_move(request, pk, enterprise_id):
+    _plan(request.user, pk)  # a plan out of scope is a 404 whatever the form holds
     form = MonthForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择 1–12 月")
@@ -219,6 +220,7 @@ def plan_remove(request, pk, enterprise_id):
 @perm_required("inspections.plan")
 @require_POST
 def plan_add(request, pk):
+    _plan(request.user, pk)
     form = AddItemForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写统一社会信用代码和月份")
