@@ -26,7 +26,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.lookups import StartsWith
 
-from .models import Industry, Organisation, Region
+from .models import AuditEvent, Industry, Organisation, Region
 from .roles import GOVERNMENT_ROLES, Role
 
 ALL = models.Q()
@@ -114,9 +114,12 @@ def scope_q(user, *, region: str = "region", industry: str | None = "industry",
 
 
 def area_q(user, *, region: str = "region", industry: str | None = None, region_subquery: bool = False,
-           perm: str | None = None) -> models.Q:
+           perm: str | None = None, summaries: bool = False) -> models.Q:
     """Records with a region (and maybe an industry) but no enterprise: the territory rule for
-    government users, nothing for enterprise users."""
+    government users, nothing for enterprise users. summaries: the record sums up every industry
+    of its region (a town's 达标 target), so an industry-restricted reader sees none."""
+    if summaries and viewer(user, perm) == GOVERNMENT and user_industry_ids(user) is not None:
+        return NOTHING
     return scope_q(user, region=region, industry=industry, organisation=None, region_subquery=region_subquery,
                    perm=perm)
 
@@ -234,6 +237,19 @@ def covers(user, region: Region, industry: Industry | None = None) -> bool:
         return True
     ids = user_industry_ids(user)
     return ids is None or industry.pk in ids
+
+
+def audit_trail_q(user) -> models.Q:
+    """The audit trail a district admin reads: the events of the people they administer and of
+    the records in their territory (which covers the system's own events: imports, the tick)."""
+    if user is not None and user.is_superuser and user.unit is None:
+        return ALL
+    territory = region_subtree_q(user, "actor__unit__region")
+    if viewer(user) in (ENTERPRISE, GOVERNMENT):
+        territory |= models.Q(region_path__startswith=unit_region_path(user))
+        # failed logins with a username that matches no account belong to no territory
+        territory |= models.Q(action=AuditEvent.Action.LOGIN_FAILED, region_path="")
+    return territory
 
 
 def region_subtree_q(user, region_field: str) -> models.Q:
