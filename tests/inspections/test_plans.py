@@ -162,6 +162,8 @@ def test_a_department_sees_only_its_industries_items_of_another_units_plan(make_
     items = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/inspections/plans/{plan.pk}/items").json()
     assert [i["enterprise"] for i in items["items"]] == ["甲机械"] and items["count"] == 1
     assert sum(r["planned"] for r in plans.progress(plan, plans.visible_items(users["jingxin"], plan))) == 1
+    listed = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/inspections/plans").json()["items"]
+    assert [p["items"] for p in listed] == [1]
 
 
 def test_a_user_of_a_deactivated_unit_sees_no_plan(make_enterprise, users, login, bureau):

@@ -139,9 +139,8 @@ class PenaltyOut(Schema):
 @router.get("/plans", response=list[PlanOut], summary="年度执法计划列表")
 @paginate(BoundedPagination)
 def list_plans(request):
-    from django.db.models import Count
 
-    return plans.visible_plans(request.user).annotate(total=Count("items")).order_by("-year", "id")
+    return plans.with_item_counts(request.user, plans.visible_plans(request.user)).order_by("-year", "id")
 
 
 @router.get("/plans/{int:plan_id}/items", response=list[PlanItemOut], summary="计划检查对象")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from anying.core import audit
@@ -47,6 +47,11 @@ MIN_INSPECTORS = 2
 def visible_to(user):
     """Draws of units within the user's territory (as plans: core.scope.unit_q)."""
     return Draw.objects.visible_to(user).select_related("unit", "drawn_by")
+
+
+def with_target_counts(user, draws_):
+    """Each draw's number of targets the user may see (`total`), as on its page."""
+    return draws_.annotate(total=Count("targets", filter=Q(targets__in=DrawTarget.objects.visible_to(user).values("pk"))))
 
 
 def visible_targets(user, draw: Draw):

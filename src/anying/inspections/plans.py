@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anying.core import audit
@@ -191,6 +191,11 @@ def visible_plans(user):
     """Plans of units within the user's territory (a unit's plan is its own business and its
     superiors': core.scope.unit_q)."""
     return InspectionPlan.objects.visible_to(user).select_related("unit__region")
+
+
+def with_item_counts(user, plans_):
+    """Each plan's number of items the user may see (`total`), as on its page."""
+    return plans_.annotate(total=Count("items", filter=Q(items__in=PlanItem.objects.visible_to(user).values("pk"))))
 
 
 def visible_items(user, plan: InspectionPlan):

@@ -136,7 +136,7 @@ def exclusion_lift(request, pk, exclusion_id):
 
 @perm_required("registry.view")
 def plan_list(request):
-    qs = plans.visible_plans(request.user).annotate(total=Count("items")).order_by("-year", "unit__name")
+    qs = plans.with_item_counts(request.user, plans.visible_plans(request.user)).order_by("-year", "unit__name")
     return render(request, "inspections/plan_list.html", {
         "plans": qs, "form": GenerateForm(initial={"year": timezone.localdate().year}),
         "can_plan": request.user.has_perm_code("inspections.plan")})
@@ -246,7 +246,7 @@ def plan_approve(request, pk):
 @perm_required("registry.view")
 def draw_list(request):
     return render(request, "inspections/draw_list.html", {
-        "page": paginate(request, draws.visible_to(request.user).annotate(total=Count("targets")).order_by("-drawn_at")),
+        "page": paginate(request, draws.with_target_counts(request.user, draws.visible_to(request.user)).order_by("-drawn_at")),
         "qs_page": query_without(request, "page"), "can_draw": request.user.has_perm_code("inspections.plan")})
 
 
