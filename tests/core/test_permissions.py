@@ -124,7 +124,8 @@ VARIABLE_CODES = {"core/permissions.py", "core/views.py", "core/navigation.py", 
                   "tips/services.py", "core/services.py",
                   # the shared machinery takes codes from the lifecycle tables and recipient groups;
                   # test_workflow_engine checks every code a table names is registered
-                  "core/workflow.py", "core/recipients.py"}
+                  "core/workflow.py", "core/recipients.py",
+                  "core/scope.py"}  # scope variants take the code a model names (all_industries_perm …)
 
 
 def _python_files():
@@ -206,14 +207,8 @@ ALLOWED = {
                                                   "oversight")},
     # the workflow tables (being ported onto core's workflow engine)
     "hazards/workflow.py": None, "tips/workflow.py": None,
-    # scope functions, being consolidated into core/scope.py
-    "core/scope.py": None, "tips/scope.py": None,
-    "oversight/keytasks.py": {"scope_q"},
-    "oversight/models.py": {"RankingQuerySet.visible_to", "ReportQuerySet.visible_to"},
-    "inspections/draws.py": {"visible_to"},
-    "inspections/plans.py": {"visible_plans"},
-    "hazards/checklists.py": {"available_to"},
-    "hazards/models.py": {"TallyQuerySet.visible_to"},
+    # the one scope implementation
+    "core/scope.py": None,
 }
 LOOKUPS = {"filter", "exclude", "get", "Q"}
 

@@ -142,3 +142,19 @@ def test_pages_and_publication(staffed, users, login, client):
     assert record.seed in public and record.targets.first().enterprise.name in public
     assert login(users["hufeng"]).get(reverse("draw_detail", args=[record.pk])).status_code == 404
     assert client.get(reverse("draw_public", args=["guess"])).status_code == 404
+
+
+def test_a_department_sees_only_its_industries_targets_of_another_units_draw(staffed, users, login, make_enterprise,
+                                                                             bureau):
+    from anying.core.services import create_token
+
+    make_enterprise("危化甲", "旧县街道", "危险化学品")
+    record = draws.draw(users["yingji"], bureau, title="全部", targets=9, ratios=RATIOS)
+    assert record.targets.filter(enterprise__name="危化甲").exists()
+    body = login(users["jingxin"]).get(reverse("draw_detail", args=[record.pk])).content.decode()
+    assert "企业1" in body and "危化甲" not in body
+    _, secret = create_token(None, users["jingxin"], "t")
+    from django.test import Client
+
+    out = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/inspections/draws/{record.pk}").json()
+    assert len(out["targets"]) == 8

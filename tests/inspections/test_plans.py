@@ -144,3 +144,34 @@ def test_plan_actions_on_unknown_enterprises_answer_404(make_enterprise, users, 
     client = login(users["yingji"])
     assert client.post(reverse("plan_move", args=[plan.pk, 999999]), {"month": 3}).status_code == 404
     assert client.post(reverse("plan_remove", args=[plan.pk, 999999])).status_code == 404
+
+
+def test_a_department_sees_only_its_industries_items_of_another_units_plan(make_enterprise, users, login, bureau):
+    """Review finding: 区经信委 (机械, 轻工) saw every item of 区应急局's plan, page and API."""
+    from anying.core.services import create_token
+
+    make_enterprise("甲机械", "旧县街道", "机械")
+    make_enterprise("乙化工", "虎峰镇", "危险化学品")
+    plan = plans.generate(users["yingji"], bureau, YEAR)
+    assert plan.items.count() == 2
+    body = login(users["jingxin"]).get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "甲机械" in body and "乙化工" not in body
+    _, secret = create_token(None, users["jingxin"], "t")
+    from django.test import Client
+
+    items = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/inspections/plans/{plan.pk}/items").json()
+    assert [i["enterprise"] for i in items["items"]] == ["甲机械"] and items["count"] == 1
+    assert sum(r["planned"] for r in plans.progress(plan, plans.visible_items(users["jingxin"], plan))) == 1
+    listed = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/inspections/plans").json()["items"]
+    assert [p["items"] for p in listed] == [1]
+
+
+def test_a_user_of_a_deactivated_unit_sees_no_plan(make_enterprise, users, login, bureau):
+    """Review finding: 404 on an enterprise but 200 on the unit's annual plan."""
+    make_enterprise("甲机械", "旧县街道", "机械")
+    plan = plans.generate(users["yingji"], bureau, YEAR)
+    client = login(users["yingji"])
+    assert client.get(reverse("plan_detail", args=[plan.pk])).status_code == 200
+    Organisation.objects.filter(pk=bureau.pk).update(is_active=False)
+    assert client.get(reverse("plan_detail", args=[plan.pk])).status_code == 404
+    assert not plans.visible_plans(type(users["yingji"]).objects.get(username="yingji")).exists()

@@ -39,7 +39,7 @@ from .models import (
     User,
 )
 from .roles import Role
-from .scope import region_subtree_q, unit_region_path
+from .scope import audit_trail_q, region_subtree_q
 
 
 def perm_required(code: str):
@@ -202,16 +202,7 @@ def _users(admin):
 
 @perm_required("core.view_audit")
 def audit_log(request):
-    # A district admin reads the trail of the people they administer and of the records in
-    # their territory (which covers the system's own events: failed logins, imports, tick).
-    territory = region_subtree_q(request.user, "actor__unit__region")
-    if request.user.unit is not None:
-        territory |= Q(region_path__startswith=unit_region_path(request.user))
-        # failed logins with a username that matches no account belong to no territory
-        territory |= Q(action=AuditEvent.Action.LOGIN_FAILED, region_path="")
-    elif request.user.is_superuser:
-        territory = Q()
-    qs = AuditEvent.objects.filter(territory)
+    qs = AuditEvent.objects.filter(audit_trail_q(request.user))
     qs = qs.select_related("actor", "content_type")
     f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "q", "date_from", "date_to", "ip")}
     if f["actor"]:

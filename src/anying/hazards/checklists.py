@@ -19,10 +19,9 @@ from django.utils import timezone
 from anying.core import audit, workflow
 from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
-from anying.core.models import AuditEvent, Industry, Organisation
+from anying.core.models import AuditEvent, Industry
 from anying.core.permissions import SYSTEM, require
-from anying.core.roles import GOVERNMENT_ROLES
-from anying.core.scope import unit_region_path
+from anying.core.scope import ancestor_paths, handed_down_q, shared_q
 from anying.core.workflow import Lifecycle, Transition
 from anying.standards.models import CriteriaSet
 
@@ -59,34 +58,11 @@ def register_finding(actor, enterprise, item: ChecklistItem, finding: Finding, *
     return hazard
 
 
-def _prefixes(path: str) -> list[str]:
-    """A materialised path and every ancestor's: "/1/7/" → ["/1/", "/1/7/"]."""
-    return [path[: i + 1] for i, c in enumerate(path) if c == "/" and i > 0]
-
-
-GOVERNMENT_KINDS = [Organisation.Kind.COMMITTEE, Organisation.Kind.COMMITTEE_OFFICE, Organisation.Kind.DEPARTMENT,
-                    Organisation.Kind.TOWN_OFFICE]
-
-
-def _handed_down_to(region_path: str) -> Q:
-    """Checklists of government units whose territory includes this region."""
-    return Q(owner__kind__in=GOVERNMENT_KINDS, owner__region__path__in=_prefixes(region_path))
-
-
 def available_to(user):
     """Checklists a user may read and use: those handed down by the government units above
     (or at) the user's unit, the user's own unit's, and for government users also those of the
-    units within their territory."""
-    qs = ChecklistTemplate.objects.select_related("industry", "owner", "criteria_set")
-    if user is SYSTEM or (user.is_superuser and not user.role):
-        return qs
-    if user.unit_id is None:
-        return qs.none()
-    path = unit_region_path(user)
-    q = _handed_down_to(path) | Q(owner_id=user.unit_id)
-    if user.role in GOVERNMENT_ROLES:
-        q |= Q(owner__kind__in=GOVERNMENT_KINDS, owner__region__path__startswith=path)
-    return qs.filter(q)
+    units within their territory (core.scope.shared_q)."""
+    return ChecklistTemplate.objects.filter(shared_q(user)).select_related("industry", "owner", "criteria_set")
 
 
 def applicable(enterprise, use: str):
@@ -94,9 +70,9 @@ def applicable(enterprise, use: str):
     it (or any industry), from a government unit or the enterprise itself; the most specific
     first, the enterprise's own before a government one."""
     qs = ChecklistTemplate.objects.filter(
-        Q(industry__isnull=True) | Q(industry__path__in=_prefixes(enterprise.industry.path)), use=use,
+        Q(industry__isnull=True) | Q(industry__path__in=ancestor_paths(enterprise.industry.path)), use=use,
         status=ChecklistTemplate.Status.PUBLISHED).filter(
-        _handed_down_to(enterprise.region.path) | Q(owner_id=enterprise.organisation_id)).select_related("industry")
+        handed_down_q(enterprise.region.path) | Q(owner_id=enterprise.organisation_id)).select_related("industry")
     return sorted(qs, key=lambda t: (t.owner_id != enterprise.organisation_id,
                                      -len(t.industry.path) if t.industry else 0, t.pk))
 

@@ -11,8 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
-from anying.core.roles import Role
-from anying.core.scope import ScopedQuerySet, scope_q
+from anying.core.scope import ScopedQuerySet
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType, Criterion
 
@@ -369,13 +368,11 @@ class RoundResult(models.Model):
 # Rollups (issue #6): the dashboard's hazard figures, kept current by the hazard services in the
 # same transaction as each change (hazards/rollups.py), so a dashboard reads a few thousand
 # tally rows instead of counting ten million hazards. `anying rollups --check` recounts them.
-class TallyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # Tallies carry no enterprise, so an enterprise user has none (its own hazards are few
-        # enough to count directly); government users get the one scope rule.
-        if user is not None and getattr(user, "role", "") == Role.ENTERPRISE_USER:
-            return self.none()
-        return self.filter(scope_q(user, region_subquery=True))
+class TallyQuerySet(ScopedQuerySet):
+    # Tallies carry no enterprise, so an enterprise user has none (its own hazards are few
+    # enough to count directly); government users get the one scope rule.
+    scope_rule = "area"
+    scope_fields = {"region": "region", "industry": "industry", "region_subquery": True}
 
 
 class Tally(models.Model):

@@ -82,8 +82,9 @@ class DrawOut(Schema):
         return obj.unit.name
 
     @staticmethod
-    def resolve_targets(obj):
-        return list(obj.targets.select_related("enterprise").prefetch_related("inspectors"))
+    def resolve_targets(obj, context):
+        targets = draws.visible_targets(context["request"].user, obj)
+        return list(targets.select_related("enterprise").prefetch_related("inspectors"))
 
 
 class DrawIn(Schema):
@@ -138,16 +139,15 @@ class PenaltyOut(Schema):
 @router.get("/plans", response=list[PlanOut], summary="年度执法计划列表")
 @paginate(BoundedPagination)
 def list_plans(request):
-    from django.db.models import Count
 
-    return plans.visible_plans(request.user).annotate(total=Count("items")).order_by("-year", "id")
+    return plans.with_item_counts(request.user, plans.visible_plans(request.user)).order_by("-year", "id")
 
 
 @router.get("/plans/{int:plan_id}/items", response=list[PlanItemOut], summary="计划检查对象")
 @paginate(BoundedPagination)
 def plan_items(request, plan_id: int):
     plan = get_object_or_404(plans.visible_plans(request.user), pk=plan_id)
-    return plan.items.select_related("enterprise").order_by("month", "id")
+    return plans.visible_items(request.user, plan).select_related("enterprise").order_by("month", "id")
 
 
 @router.get("/draws", response=list[DrawOut], summary="双随机抽取列表")

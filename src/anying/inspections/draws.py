@@ -27,15 +27,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
-from anying.core.roles import Role
-from anying.core.scope import region_subtree_q, unit_scope_q
+from anying.core.scope import unit_scope_q
 from anying.registry.models import Enterprise
 
 from .models import Draw, DrawTarget, Exclusion, InspectionPlan, Inspector
@@ -46,12 +45,19 @@ MIN_INSPECTORS = 2
 
 
 def visible_to(user):
-    """Draws of units within the user's territory (as plans: plans.visible_plans)."""
-    if user is SYSTEM:
-        return Draw.objects.select_related("unit", "drawn_by")
-    if user.unit is None or user.role == Role.ENTERPRISE_USER:
-        return Draw.objects.none()
-    return Draw.objects.filter(region_subtree_q(user, "unit__region")).select_related("unit", "drawn_by")
+    """Draws of units within the user's territory (as plans: core.scope.unit_q)."""
+    return Draw.objects.visible_to(user).select_related("unit", "drawn_by")
+
+
+def with_target_counts(user, draws_):
+    """Each draw's number of targets the user may see (`total`), as on its page."""
+    return draws_.annotate(total=Count("targets", filter=Q(targets__in=DrawTarget.objects.visible_to(user).values("pk"))))
+
+
+def visible_targets(user, draw: Draw):
+    """The draw's targets the user may see: a department only those in its industries. (The
+    public page shows them all: 双随机一公开 publishes the result.)"""
+    return DrawTarget.objects.visible_to(user).filter(draw=draw)
 
 
 def category_of(tagged: bool, certified: bool) -> str:

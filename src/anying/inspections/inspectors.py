@@ -96,3 +96,9 @@ def lift(actor, exclusion_id: int) -> None:
     audit.record(actor, AuditEvent.Action.UPDATE, exclusion.inspector,
                  summary=f"解除对 {exclusion.enterprise.name} 的回避（原因：{exclusion.reason}）")
     exclusion.delete()
+
+
+def exclusions(user, inspector: Inspector):
+    """The inspector's exclusions the user may see: they name enterprises, so a department sees
+    only those of its industries."""
+    return Exclusion.objects.visible_to(user).filter(inspector=inspector)

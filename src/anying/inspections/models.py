@@ -19,6 +19,22 @@ class InspectorQuerySet(ScopedQuerySet):
     scope_fields = {"region": "unit__region", "industry": None, "organisation": "unit"}
 
 
+class UnitRecordQuerySet(ScopedQuerySet):
+    """Plans and draws are their unit's business and its superiors' (core.scope.unit_q)."""
+
+    scope_rule = "unit"
+    scope_fields = {"unit": "unit"}
+
+
+class EnterpriseEntryQuerySet(ScopedQuerySet):
+    """A plan's items, a draw's targets and an inspector's exclusions name enterprises: a reader
+    who may see the plan, draw or inspector still sees only the entries in their own scope (a
+    department: its industries)."""
+
+    scope_fields = {"region": "enterprise__region", "industry": "enterprise__industry",
+                    "organisation": "enterprise__organisation"}
+
+
 class Inspector(models.Model):
     """执法人员: who may inspect, with the enforcement certificate (执法证) that allows it."""
 
@@ -53,6 +69,8 @@ class Exclusion(models.Model):
     reason = models.CharField("回避原因", max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EnterpriseEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "回避关系"
@@ -100,6 +118,8 @@ class InspectionPlan(models.Model):
                                     related_name="+")
     approved_at = models.DateTimeField("批准时间", null=True, blank=True)
 
+    objects = UnitRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "年度执法计划"
         ordering = ["-year", "unit"]
@@ -118,6 +138,8 @@ class PlanItem(models.Model):
     rule = models.ForeignKey(FrequencyRule, null=True, on_delete=models.SET_NULL, related_name="+")
     last_inspected = models.DateField("上次检查", null=True, blank=True)
     added_by_hand = models.BooleanField(default=False)
+
+    objects = EnterpriseEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "计划检查对象"
@@ -198,6 +220,8 @@ class Draw(models.Model):
     digest = models.CharField("候选名单摘要", max_length=64)
     public_token = models.CharField(max_length=32, unique=True)
 
+    objects = UnitRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "双随机抽取"
         ordering = ["-drawn_at"]
@@ -212,6 +236,8 @@ class DrawTarget(models.Model):
     category = models.CharField("类别", max_length=20)
     position = models.PositiveIntegerField()
     inspectors = models.ManyToManyField(Inspector, related_name="draw_targets")
+
+    objects = EnterpriseEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "抽取结果"

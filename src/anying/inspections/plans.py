@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
-from anying.core.scope import region_subtree_q, unit_scope_q
+from anying.core.scope import unit_scope_q
 from anying.registry.models import Enterprise
 
 from .models import FrequencyRule, Inspection, InspectionPlan, PlanItem
@@ -189,22 +189,29 @@ def approve(actor, plan_id: int) -> InspectionPlan:
 
 def visible_plans(user):
     """Plans of units within the user's territory (a unit's plan is its own business and its
-    superiors')."""
-    qs = InspectionPlan.objects.select_related("unit__region")
-    if user is SYSTEM:
-        return qs
-    if user.unit is None or user.role == "enterprise_user":
-        return qs.none()
-    return qs.filter(region_subtree_q(user, "unit__region"))
+    superiors': core.scope.unit_q)."""
+    return InspectionPlan.objects.visible_to(user).select_related("unit__region")
 
 
-def progress(plan: InspectionPlan) -> list[dict]:
-    """Per month: enterprises planned and how many of them the unit has inspected this year."""
+def with_item_counts(user, plans_):
+    """Each plan's number of items the user may see (`total`), as on its page."""
+    return plans_.annotate(total=Count("items", filter=Q(items__in=PlanItem.objects.visible_to(user).values("pk"))))
+
+
+def visible_items(user, plan: InspectionPlan):
+    """The plan's items the user may see: a department only those in its industries."""
+    return PlanItem.objects.visible_to(user).filter(plan=plan)
+
+
+def progress(plan: InspectionPlan, items=None) -> list[dict]:
+    """Per month: enterprises planned and how many of them the unit has inspected this year
+    (of `items`, the plan's items a reader may see; all by default)."""
+    items = plan.items.all() if items is None else items
     done = set(Inspection.objects.filter(unit=plan.unit, inspected_on__year=plan.year,
-                                         enterprise_id__in=plan.items.values("enterprise_id"))
+                                         enterprise_id__in=items.values("enterprise_id"))
                .order_by().values_list("enterprise_id", flat=True).distinct())
     rows = {m: {"month": m, "planned": 0, "done": 0} for m in MONTHS}
-    for enterprise_id, month in plan.items.values_list("enterprise_id", "month").iterator(chunk_size=5000):
+    for enterprise_id, month in items.values_list("enterprise_id", "month").iterator(chunk_size=5000):
         rows[month]["planned"] += 1
         if enterprise_id in done:
             rows[month]["done"] += 1

@@ -97,7 +97,7 @@ def inspector_detail(request, pk):
     inspector = _inspector(request.user, pk)
     return render(request, "inspections/inspector_detail.html", {
         "inspector": inspector, "today": timezone.localdate(),
-        "exclusions": list(inspector.exclusions.select_related("enterprise", "created_by")),
+        "exclusions": list(inspectors.exclusions(request.user, inspector).select_related("enterprise", "created_by")),
         "exclusion_form": ExclusionForm(), "can_manage": request.user.has_perm_code("inspections.manage")})
 
 
@@ -122,7 +122,7 @@ def exclusion_add(request, pk):
 @require_POST
 def exclusion_lift(request, pk, exclusion_id):
     inspector = _inspector(request.user, pk)
-    get_object_or_404(inspector.exclusions, pk=exclusion_id)
+    get_object_or_404(inspectors.exclusions(request.user, inspector), pk=exclusion_id)
     try:
         inspectors.lift(request.user, exclusion_id)
     except PermissionDenied as exc:
@@ -137,7 +137,7 @@ def exclusion_lift(request, pk, exclusion_id):
 
 @perm_required("registry.view")
 def plan_list(request):
-    qs = plans.visible_plans(request.user).annotate(total=Count("items")).order_by("-year", "unit__name")
+    qs = plans.with_item_counts(request.user, plans.visible_plans(request.user)).order_by("-year", "unit__name")
     return render(request, "inspections/plan_list.html", {
         "plans": qs, "form": GenerateForm(initial={"year": timezone.localdate().year}),
         "can_plan": request.user.has_perm_code("inspections.plan")})
@@ -166,7 +166,9 @@ def _plan(user, pk) -> InspectionPlan:
 @perm_required("registry.view")
 def plan_detail(request, pk):
     plan = _plan(request.user, pk)
-    items = plan.items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
+    visible_items = plans.visible_items(request.user, plan)
+    rows = plans.progress(plan, visible_items)
+    items = visible_items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
                                                                                   "enterprise__name")
     month = parse_id(request.GET.get("month"))
     if month:
@@ -174,7 +176,6 @@ def plan_detail(request, pk):
     region = parse_id(request.GET.get("region"))
     if region:
         items = items.filter(region_id=region)
-    rows = plans.progress(plan)
     editable = plan.status == InspectionPlan.Status.DRAFT and request.user.has_perm_code("inspections.plan") \
         and request.user.unit_id == plan.unit_id
     return render(request, "inspections/plan_detail.html", {
@@ -201,6 +202,7 @@ def _plan_action(request, pk, action, success):
 @perm_required("inspections.plan")
 @require_POST
 def plan_move(request, pk, enterprise_id):
+    _plan(request.user, pk)  # a plan out of scope is a 404 whatever the form holds
     form = MonthForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择 1–12 月")
@@ -219,6 +221,7 @@ def plan_remove(request, pk, enterprise_id):
 @perm_required("inspections.plan")
 @require_POST
 def plan_add(request, pk):
+    _plan(request.user, pk)
     form = AddItemForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写统一社会信用代码和月份")
@@ -244,7 +247,7 @@ def plan_approve(request, pk):
 @perm_required("registry.view")
 def draw_list(request):
     return render(request, "inspections/draw_list.html", {
-        "page": paginate(request, draws.visible_to(request.user).annotate(total=Count("targets")).order_by("-drawn_at")),
+        "page": paginate(request, draws.with_target_counts(request.user, draws.visible_to(request.user)).order_by("-drawn_at")),
         "qs_page": query_without(request, "page"), "can_draw": request.user.has_perm_code("inspections.plan")})
 
 
@@ -273,8 +276,8 @@ def draw_create(request):
     return render(request, "inspections/draw_form.html", {"form": form, "categories": draws.CATEGORIES})
 
 
-def _draw_context(record):
-    targets = list(record.targets.select_related("enterprise__region").prefetch_related("inspectors"))
+def _draw_context(record, targets):
+    targets = list(targets.select_related("enterprise__region").prefetch_related("inspectors"))
     return {"draw": record, "targets": targets, "categories": draws.CATEGORIES,
             "candidates": len(record.candidates["targets"]), "inspector_pool": len(record.candidates["inspectors"])}
 
@@ -282,7 +285,7 @@ def _draw_context(record):
 @perm_required("registry.view")
 def draw_detail(request, pk):
     record = get_object_or_404(draws.visible_to(request.user), pk=pk)
-    context = _draw_context(record)
+    context = _draw_context(record, draws.visible_targets(request.user, record))
     if request.GET.get("verify") == "1":
         context["verified"] = draws.verify(record)
     context["public_url"] = request.build_absolute_uri(reverse("draw_public", args=[record.public_token]))
@@ -294,7 +297,7 @@ def draw_public(request, token):
     """The published result (一公开): no login; names of enterprises and inspectors, the
     parameters, the seed and the algorithm, so anyone can check the draw."""
     record = get_object_or_404(Draw.objects.select_related("unit"), public_token=token)
-    return render(request, "inspections/draw_public.html", _draw_context(record))
+    return render(request, "inspections/draw_public.html", _draw_context(record, record.targets.all()))
 
 
 # ----- inspections (现场检查) -----

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -22,23 +22,12 @@ from anying.core.errors import PermissionDenied
 from anying.core.exports import Book
 from anying.core.models import AuditEvent, Organisation, Region
 from anying.core.permissions import SYSTEM, require
-from anying.core.roles import GOVERNMENT_ROLES
-from anying.core.scope import NOTHING, unit_region_path
+from anying.core.scope import covers, unit_q
 from anying.core.workflow import Lifecycle, Transition
 
 from .models import KeyTask, KeyTaskTable, Milestone, ProgressReport
 
 TASK_FIELDS = ["table", "number", "task", "requirements", "unit", "person", "leader", "due"]
-
-
-def scope_q(user, prefix: str = "") -> models.Q:
-    if user is None or (user.is_superuser and not user.role):
-        return models.Q()
-    if not user.is_authenticated or not user.is_active or user.role not in GOVERNMENT_ROLES:
-        return NOTHING
-    if user.unit is None or not user.unit.is_active or not user.has_perm_code("oversight.view"):
-        return NOTHING
-    return models.Q(**{f"{prefix}unit__region__path__startswith": unit_region_path(user)})
 
 
 def visible(user):
@@ -47,7 +36,8 @@ def visible(user):
 
 def visible_tables(user):
     """Tables issued within the user's territory, and tables holding a task the user sees."""
-    return KeyTaskTable.objects.filter(scope_q(user) | Q(Exists(visible(user).filter(table=OuterRef("pk")))))
+    return KeyTaskTable.objects.filter(unit_q(user, perm="oversight.view")
+                                       | Q(Exists(visible(user).filter(table=OuterRef("pk")))))
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
@@ -108,7 +98,7 @@ def save_table(user, data: dict, pk: int | None = None) -> KeyTaskTable:
         errors["unit"] = "印发单位不在本单位辖区内"
     if errors:
         raise ValidationError(errors)
-    table = KeyTaskTable.objects.select_for_update().filter(scope_q(user), pk=pk).first() if pk else KeyTaskTable()
+    table = KeyTaskTable.objects.select_for_update().filter(unit_q(user, perm="oversight.view"), pk=pk).first() if pk else KeyTaskTable()
     if table is None:
         raise PermissionDenied("责任表不存在或不在您的范围内")
     before = audit.snapshot(table) if pk else None
@@ -120,7 +110,7 @@ def save_table(user, data: dict, pk: int | None = None) -> KeyTaskTable:
 
 
 def _in_territory(user, unit: Organisation) -> bool:
-    return Region.objects.get(pk=unit.region_id).path.startswith(unit_region_path(user))
+    return covers(user, Region.objects.get(pk=unit.region_id))
 
 
 def parse_milestones(text: str, year: int) -> list[tuple[dt.date, str]]:
@@ -174,7 +164,7 @@ def save_task(user, data: dict, pk: int | None = None, *, milestones: list[tuple
             errors["milestones"] = f"节点日期 {day:%Y-%m-%d} 晚于完成时限"
     if errors:
         raise ValidationError(errors)
-    task = KeyTask.objects.select_for_update().filter(scope_q(user), pk=pk).first() if pk else KeyTask()
+    task = KeyTask.objects.select_for_update().visible_to(user).filter(pk=pk).first() if pk else KeyTask()
     if task is None:
         raise PermissionDenied("任务不存在或不在您的范围内")
     before = {**audit.snapshot(task), "milestones": milestones_text(task)} if pk else None

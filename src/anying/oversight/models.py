@@ -4,14 +4,14 @@
 Accidents carry region, industry and organisation like hazards (copied from the enterprise
 when there is one), so `visible_to` is the common scope rule on the accident table itself.
 Key tasks belong to a responsible government unit and are seen by the government users whose
-unit's region contains that unit's region (see keytasks.scope_q)."""
+unit's region contains that unit's region (core.scope.unit_q)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
-from anying.core.scope import ScopedQuerySet
+from anying.core.scope import ScopedQuerySet, unit_q
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType
 
@@ -186,11 +186,9 @@ class KeyTaskTable(models.Model):
         return self.title
 
 
-class KeyTaskQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from .keytasks import scope_q
-
-        return self.filter(scope_q(user))
+class KeyTaskQuerySet(ScopedQuerySet):
+    scope_rule = "unit"
+    scope_fields = {"unit": "unit", "perm": "oversight.view"}
 
 
 class KeyTask(models.Model):
@@ -316,24 +314,9 @@ class RankingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published rankings go to every government user inside the issuing unit's territory
         (晾晒 is the point: each town sees where it stands) and to those above it; drafts only
-        to the configurers of that territory."""
-        from anying.core.roles import GOVERNMENT_ROLES
-
-        if user is None or getattr(user, "role", None) not in GOVERNMENT_ROLES or user.unit is None:
-            return self.none()
-        path = user.unit.region.path
-        issued_within = models.Q(unit__region__path__startswith=path)
-        ranks_me = models.Q(unit__region__path__in=ancestor_paths(path))
-        published = models.Q(status=Ranking.Status.PUBLISHED)
-        if user.has_perm_code("oversight.configure"):
-            return self.filter((issued_within | ranks_me) & (published | issued_within))
-        return self.filter((issued_within | ranks_me) & published)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """"/1/7/42/" → ["/1/", "/1/7/", "/1/7/42/"]."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+        to the configurers (oversight.configure) above it."""
+        published = models.Q(status=Ranking.Status.PUBLISHED) & unit_q(user, published_down=True)
+        return self.filter(published | unit_q(user, perm="oversight.configure"))
 
 
 class Ranking(models.Model):
@@ -370,21 +353,14 @@ class Ranking(models.Model):
         return f"{self.scheme.name}（{self.label}）"
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A report counts its unit's scope, so a reader's scope must contain it: the unit's own
-        staff, and users without an industry restriction whose territory contains the unit's
-        region. A department (区经信委: 机械, 轻工) reads only its own reports — a district report
-        counts every industry; the district admin reads the department's."""
-        from anying.core.roles import GOVERNMENT_ROLES
-        from anying.core.scope import unit_region_path, user_industry_ids
+class ReportQuerySet(ScopedQuerySet):
+    """A report counts its unit's scope, so a reader's scope must contain it: the unit's own
+    staff, and users without an industry restriction whose territory contains the unit's
+    region. A department (区经信委: 机械, 轻工) reads only its own reports — a district report
+    counts every industry; the district admin reads the department's."""
 
-        if user is None or getattr(user, "role", None) not in GOVERNMENT_ROLES or user.unit is None:
-            return self.none()
-        own = models.Q(unit_id=user.unit_id)
-        if user_industry_ids(user) is not None:
-            return self.filter(own)
-        return self.filter(own | models.Q(unit__region__path__startswith=unit_region_path(user)))
+    scope_rule = "unit"
+    scope_fields = {"unit": "unit", "summaries": True}
 
 
 class Report(models.Model):

@@ -325,6 +325,15 @@ CONTROL_FIELDS = ["control_engineering", "control_management", "control_training
 # --- Standardization targets and reminders ---------------------------------------------------
 
 
+class StandardizationTargetQuerySet(ScopedQuerySet):
+    """Targets are by town, for all its industries: a department sees only its industries'
+    enterprises, so a town's whole target would be the wrong base for its completion: it has none
+    (shown as 不适用/未定)."""
+
+    scope_rule = "area"
+    scope_fields = {"summaries": True}
+
+
 class StandardizationTarget(models.Model):
     """A town's yearly target (seed 001 附件3): industrial enterprises to reach standardization,
     of which above-scale. None is the file's "/" (no target)."""
@@ -334,6 +343,8 @@ class StandardizationTarget(models.Model):
     target_total = models.PositiveIntegerField("需完成工业企业达标家数", null=True, blank=True)
     target_above_scale = models.PositiveIntegerField("其中规上工业企业达标家数", null=True, blank=True)
     source = models.CharField("依据", max_length=300, blank=True)
+
+    objects = StandardizationTargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "标准化达标任务"

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from anying.core.listing import parse_id
 from anying.core.models import Industry, Region
-from anying.core.scope import unit_region_path
+from anying.core.scope import region_subtree_q
 
 from . import creditcode
 from .models import Enterprise, RiskTag
@@ -98,8 +98,8 @@ def list_queryset(user, flt: EnterpriseFilter):
 def town_choices(user) -> list[dict]:
     """The towns a user can see, for a filter bar."""
     regions = Region.objects.filter(level=Region.Level.TOWN)
-    if user.unit is not None and not user.is_superuser:
-        regions = regions.filter(path__startswith=unit_region_path(user))
+    if not user.is_superuser:
+        regions = regions.filter(region_subtree_q(user, ""))
     return list(regions.values("id", "name"))
 
 

@@ -25,7 +25,7 @@ from anying.core.exports import Book
 from anying.core.models import AuditEvent, Industry, Region, User
 from anying.core.notifications import notify_many
 from anying.core.permissions import SYSTEM, require, roles_with
-from anying.core.scope import region_subtree_q, user_industry_ids
+from anying.core.scope import region_subtree_q
 
 from . import services
 from .models import Enterprise, StandardizationReminder, StandardizationTarget
@@ -56,22 +56,13 @@ def _counts(year: int, today: dt.date) -> dict:
     }
 
 
-def _targets_q(user) -> Q:
-    """Targets are by town, for all its industries: a user counts those of the towns in their
-    unit's territory. A department sees only its industries' enterprises, so a town's whole
-    target would be the wrong base for its completion: it has none (shown as 不适用/未定)."""
-    if user is not None and getattr(user, "unit", None) is not None and user_industry_ids(user) is not None:
-        return Q(pk__in=[])
-    return region_subtree_q(user, "region")
-
-
 def summary(user, year: int, today: dt.date | None = None) -> dict:
     """The dashboard's figures for a user's scope: {"enterprises", "certified", "rate" (% or
     None), "target" (sum of the towns' targets in scope, None without any), "achieved",
     "completion" (% or None), "expiring_90", "expiring_30"}. Two queries."""
     today = today or timezone.localdate()
     figures = Enterprise.objects.visible_to(user).aggregate(**_counts(year, today))
-    target = StandardizationTarget.objects.filter(_targets_q(user), year=year).aggregate(t=Sum("target_total"))["t"]
+    target = StandardizationTarget.objects.visible_to(user).filter(year=year).aggregate(t=Sum("target_total"))["t"]
     return {**figures, "rate": percent(figures["certified"], figures["enterprises"]), "target": target,
             "completion": percent(figures["achieved"], target)}
 
@@ -81,7 +72,7 @@ def by_town(user, year: int, today: dt.date | None = None) -> list[dict]:
     today = today or timezone.localdate()
     rows = {r["region_id"]: r for r in Enterprise.objects.visible_to(user).order_by().values("region_id")
             .annotate(**_counts(year, today))}
-    targets = {t.region_id: t for t in StandardizationTarget.objects.filter(_targets_q(user), year=year)}
+    targets = {t.region_id: t for t in StandardizationTarget.objects.visible_to(user).filter(year=year)}
     towns = Region.objects.filter(pk__in=set(rows) | set(targets)).order_by("sort", "id")
     result = []
     for town in towns:

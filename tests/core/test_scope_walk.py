@@ -1,0 +1,446 @@
+"""The generated scope walk (issue #12 point 6, PRODUCT.md §1).
+
+On the whole demo district, every URL pattern that takes an object id and every API operation
+with an id in its path is requested as each role that must not see the record it names: GET
+answers 404, a write 403 or 404, and nothing changes. The routes come from the resolver and the
+OpenAPI schema, so a new route is walked as soon as it exists — and this test fails until
+someone says, in ROUTES or API_ROUTES below, how to name a foreign record of its kind.
+
+The foreign world: qiye's enterprise in 旧县街道 (the demo's richest), moved to 危险化学品 with
+everything it owns, and the records of 区应急局 and 区安委办 (a plan, a draw, key tasks, a draft
+ranking, reports). The roles:
+- other_district: the admin of a second district;
+- department:     区经信委 (机械, 轻工), for records of another industry;
+- other_town:     虎峰镇's inspector;
+- other_company:  the safety manager of another enterprise in the same town;
+- inactive_user:  the enterprise's own manager, deactivated — its own records;
+- inactive_unit:  旧县街道's inspector, their unit deactivated — their own town's records.
+Inactive users get through authentication here (AllowAllUsersModelBackend), so the scope itself
+is what stops them; through the API their token is refused (401).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count, Max, Sum
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from anying.api import api
+from anying.core import attachments
+from anying.core.hooks import DEMO_LOADERS
+from anying.core.models import ApiToken, AuditEvent, Industry, Organisation, Region, User
+from anying.core.roles import Role
+from anying.core.services import create_token, create_user, save_organisation, save_region
+
+from ..conftest import PASSWORD, png_bytes
+
+MISSING = 2_000_000_000  # an id no record has: the answer for a foreign record must look the same
+ROLES = ["other_district", "department", "other_town", "other_company", "inactive_user", "inactive_unit"]
+UNIT_RECORDS = "a unit's record is seen by every user whose territory holds the unit (core.scope.unit_q): " \
+               "区经信委 sees 区应急局's; the enterprises in it are scoped again (checked: not named on the page)"
+
+# Django URL name → the foreign record's kwargs (w: the world below).
+ROUTES = {
+    "token_revoke": lambda w: {"pk": w["token"].pk},
+    "unit_edit": lambda w: {"pk": w["town_unit"].pk},
+    "region_edit": lambda w: {"pk": w["town"].pk},
+    "user_edit": lambda w: {"pk": w["town_user"].pk},
+    "user_password": lambda w: {"pk": w["town_user"].pk},
+    "enterprise_detail": lambda w: {"pk": w["ent"].pk},
+    "enterprise_edit": lambda w: {"pk": w["ent"].pk},
+    "enterprise_account_open": lambda w: {"pk": w["ent"].pk},
+    "enterprise_public_sign": lambda w: {"pk": w["ent"].pk},
+    "enterprise_qr": lambda w: {"pk": w["ent"].pk},
+    "enterprise_detail_save": lambda w: {"pk": w["ent"].pk, "kind": "key_person"},
+    "enterprise_detail_remove": lambda w: {"pk": w["ent"].pk, "kind": "post", "item": w["post"].pk},
+    "enterprise_card_save": lambda w: {"pk": w["ent"].pk, "post_id": w["post"].pk},
+    "enterprise_card_file": lambda w: {"pk": w["ent"].pk, "attachment_id": w["card_file"].pk},
+    "enterprise_risks": lambda w: {"pk": w["ent"].pk},
+    "risk_point_create": lambda w: {"pk": w["ent"].pk},
+    "risk_point_edit": lambda w: {"pk": w["ent"].pk, "point_id": w["risk_point"].pk},
+    "risk_point_retire": lambda w: {"pk": w["ent"].pk, "point_id": w["risk_point"].pk},
+    "risk_area_edit": lambda w: {"pk": w["ent"].pk, "area_id": w["risk_area"].pk},
+    "hazard_create": lambda w: {"enterprise_id": w["ent"].pk},
+    "hazard_detail": lambda w: {"pk": w["hazard"].pk},
+    "hazard_transition": lambda w: {"pk": w["hazard"].pk, "name": "start"},
+    "hazard_extension": lambda w: {"pk": w["hazard"].pk},
+    "hazard_extension_answer": lambda w: {"pk": w["hazard"].pk, "extension_id": w["extension"].pk},
+    "hazard_supervise": lambda w: {"pk": w["hazard"].pk},
+    "hazard_progress": lambda w: {"pk": w["hazard"].pk},
+    "hazard_supervision_letter": lambda w: {"pk": w["hazard"].pk},
+    "hazard_file": lambda w: {"pk": w["hazard"].pk, "attachment_id": w["hazard_file"].pk},
+    "checklist_detail": lambda w: {"pk": w["checklist"].pk},
+    "checklist_edit": lambda w: {"pk": w["checklist"].pk},
+    "checklist_action": lambda w: {"pk": w["checklist"].pk, "action": "publish"},
+    "self_inspection_enterprise": lambda w: {"enterprise_id": w["ent"].pk},
+    "self_inspection_generate": lambda w: {"enterprise_id": w["ent"].pk},
+    "schedule_edit": lambda w: {"pk": w["schedule"].pk},
+    "round_create": lambda w: {"schedule_id": w["schedule"].pk},
+    "self_inspection_round": lambda w: {"pk": w["round"].pk},
+    "inspector_detail": lambda w: {"pk": w["inspector"].pk},
+    "inspector_edit": lambda w: {"pk": w["inspector"].pk},
+    "exclusion_add": lambda w: {"pk": w["inspector"].pk},
+    "exclusion_lift": lambda w: {"pk": w["inspector"].pk, "exclusion_id": w["exclusion"].pk},
+    "plan_detail": lambda w: {"pk": w["plan"].pk},
+    "plan_move": lambda w: {"pk": w["plan"].pk, "enterprise_id": w["ent"].pk},
+    "plan_remove": lambda w: {"pk": w["plan"].pk, "enterprise_id": w["ent"].pk},
+    "plan_add": lambda w: {"pk": w["plan"].pk},
+    "plan_approve": lambda w: {"pk": w["plan"].pk},
+    "draw_detail": lambda w: {"pk": w["draw"].pk},
+    "inspection_create": lambda w: {"enterprise_id": w["ent"].pk},
+    "inspection_detail": lambda w: {"pk": w["inspection"].pk},
+    "inspection_review": lambda w: {"pk": w["inspection"].pk},
+    "inspection_document": lambda w: {"pk": w["inspection"].pk, "document_id": w["inspection_document"].pk},
+    "penalty_create": lambda w: {"inspection_id": w["inspection"].pk},
+    "penalty_detail": lambda w: {"pk": w["penalty"].pk},
+    "penalty_action": lambda w: {"pk": w["penalty"].pk, "action": "notify"},
+    "penalty_document": lambda w: {"pk": w["penalty"].pk, "document_id": w["penalty_document"].pk},
+    "tip_detail": lambda w: {"pk": w["tip"].pk},
+    "tip_step": lambda w: {"pk": w["tip"].pk, "name": "assign"},
+    "tip_enterprise": lambda w: {"pk": w["tip"].pk},
+    "tip_hazard": lambda w: {"pk": w["tip"].pk},
+    "tip_link": lambda w: {"pk": w["tip"].pk},
+    "tip_reward": lambda w: {"pk": w["tip"].pk, "action": "propose"},
+    "tip_file": lambda w: {"pk": w["tip"].pk, "attachment_id": w["tip_file"].pk},
+    "ranking_detail": lambda w: {"pk": w["ranking"].pk},
+    "ranking_publish": lambda w: {"pk": w["ranking"].pk},
+    "report_download": lambda w: {"pk": w["report"].pk},
+    "accident_enterprise": lambda w: {"enterprise_id": w["ent"].pk},
+    "accident_interview_record": lambda w: {"year": w["today"].year, "enterprise_id": w["ent"].pk},
+    "accident_detail": lambda w: {"pk": w["accident"].pk},
+    "accident_edit": lambda w: {"pk": w["accident"].pk},
+    "accident_act": lambda w: {"pk": w["accident"].pk, "name": "start"},
+    "keytask_table_edit": lambda w: {"pk": w["keytask"].table_id},
+    "keytask_detail": lambda w: {"pk": w["keytask"].pk},
+    "keytask_edit": lambda w: {"pk": w["keytask"].pk},
+    "keytask_report": lambda w: {"pk": w["keytask"].pk},
+    "keytask_file": lambda w: {"pk": w["keytask"].pk, "attachment_id": w["keytask_file"].pk},
+}
+
+# Routes with an id that are not scoped records, and why.
+PUBLIC = {
+    "enterprise_public": "公示 page of an enterprise: public by design, reached only with its secret token",
+    "draw_public": "双随机一公开: the result is published by law, reached with its secret token",
+    "criteria_detail": "reference standards (判定标准), the same for everyone",
+    "scheme_edit": "ranking schemes are district-wide configuration without a region, behind oversight.configure",
+}
+
+# Records a role sees by the rule itself: {route: {role: reason}}.
+VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
+    "plan_detail", "plan_move", "plan_remove", "plan_add", "plan_approve", "draw_detail",
+    "inspector_detail", "inspector_edit", "exclusion_add", "exclusion_lift",
+    "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file",
+    "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
+    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress"]}
+
+# OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
+API_ROUTES = {
+    "/api/v1/enterprises/{enterprise_id}": (lambda w: {"enterprise_id": w["ent"].pk}, {"patch": {"name": "改名"}}),
+    "/api/v1/hazards/{hazard_id}": (lambda w: {"hazard_id": w["hazard"].pk}, {}),
+    "/api/v1/hazards/{hazard_id}/attachments": (lambda w: {"hazard_id": w["hazard"].pk}, {"post": "FILE"}),
+    "/api/v1/hazards/{hazard_id}/transitions": (lambda w: {"hazard_id": w["hazard"].pk},
+                                                {"post": {"name": "start", "comment": "走查"}}),
+    "/api/v1/inspections/plans/{plan_id}/items": (lambda w: {"plan_id": w["plan"].pk}, {}),
+    "/api/v1/inspections/draws/{draw_id}": (lambda w: {"draw_id": w["draw"].pk}, {}),
+    "/api/v1/inspections/{inspection_id}": (lambda w: {"inspection_id": w["inspection"].pk}, {}),
+    "/api/v1/inspections/penalties/{penalty_id}": (lambda w: {"penalty_id": w["penalty"].pk}, {}),
+    "/api/v1/tips/{tip_id}": (lambda w: {"tip_id": w["tip"].pk}, {}),
+    "/api/v1/tips/{tip_id}/steps/{name}": (lambda w: {"tip_id": w["tip"].pk, "name": "assign"},
+                                           {"post": {"unit_id": 1}}),
+    "/api/v1/tips/{tip_id}/links": (lambda w: {"tip_id": w["tip"].pk},
+                                    {"post": {"kind": "hazard", "object_id": 1}}),
+    "/api/v1/risk-points/{point_id}": (lambda w: {"point_id": w["risk_point"].pk}, {}),
+    "/api/v1/accidents/{accident_id}": (lambda w: {"accident_id": w["accident"].pk}, {}),
+    "/api/v1/key-tasks/{task_id}": (lambda w: {"task_id": w["keytask"].pk}, {}),
+    "/api/v1/key-tasks/{task_id}/progress": (lambda w: {"task_id": w["keytask"].pk}, {"post": {"text": "走查"}}),
+}
+API_PUBLIC = {}  # no API path with an id is public (the 12350 status lookup takes a code and PIN in the body)
+
+
+def url_patterns(resolver=None, prefix="", namespace=None):
+    """Every URL pattern: (route, name, converters)."""
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            yield from url_patterns(p, prefix + str(p.pattern), p.namespace or namespace)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace else p.name
+            yield prefix + str(p.pattern), name, p.pattern.converters
+
+
+def id_patterns() -> list[str]:
+    return sorted({name for _, name, converters in url_patterns() if converters and not (name or "").startswith("api:")})
+
+
+def api_paths() -> dict[str, list[str]]:
+    """OpenAPI paths with a parameter in the path → their methods."""
+    schema = api.get_openapi_schema()
+    return {path: sorted(ops) for path, ops in schema["paths"].items() if "{" in path}
+
+
+def test_every_route_with_an_id_is_walked(db):
+    """Fails for a new route until ROUTES / API_ROUTES (or PUBLIC) says how to name a foreign
+    record of its kind."""
+    missing = [n for n in id_patterns() if n not in ROUTES and n not in PUBLIC]
+    assert not missing, ("URL patterns with an object id not covered by the scope walk: add each to ROUTES in "
+                         f"tests/core/test_scope_walk.py (or to PUBLIC with a reason): {missing}")
+    missing_api = [p for p in api_paths() if p not in API_ROUTES and p not in API_PUBLIC]
+    assert not missing_api, ("API paths with an id not covered by the scope walk: add each to API_ROUTES in "
+                             f"tests/core/test_scope_walk.py: {missing_api}")
+    stale = [n for n in ROUTES if n not in id_patterns()] + [p for p in API_ROUTES if p not in api_paths()]
+    assert not stale, f"ROUTES / API_ROUTES name routes that no longer exist: {stale}"
+
+
+# ---- the world -----------------------------------------------------------------------------------
+
+def upload(name="walk.png"):
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def build_world() -> dict:
+    from anying.hazards.models import (
+        ChecklistTemplate,
+        ExtensionRequest,
+        Hazard,
+        SelfInspectionRound,
+        SelfInspectionSchedule,
+    )
+    from anying.inspections import draws
+    from anying.inspections.models import (
+        EnforcementDocument,
+        Exclusion,
+        Inspection,
+        InspectionPlan,
+        Inspector,
+        Penalty,
+    )
+    from anying.oversight.models import Accident, KeyTask, ProgressReport
+    from anying.registry.models import Enterprise, PostCard, RiskArea, RiskPoint
+    from anying.tips.models import Tip
+
+    for loader in sorted(DEMO_LOADERS.values(), key=lambda d: d.order):
+        loader.load(random.Random(2022))
+    w = {"today": dt.date.today()}
+    qiye = User.objects.get(username="qiye")
+    ent = w["ent"] = Enterprise.objects.get(organisation_id=qiye.unit_id)
+    w["town"] = ent.region
+    assert w["town"].name == "旧县街道"
+    # Another industry than 区经信委's (机械, 轻工) for the enterprise and every record copying it.
+    chem = Industry.objects.get(name="危险化学品")
+    for model in apps.get_models():
+        fields = {f.name for f in model._meta.concrete_fields}
+        if model is Enterprise:
+            model.objects.filter(pk=ent.pk).update(industry=chem)
+        elif {"enterprise", "industry"} <= fields:
+            model._base_manager.filter(enterprise=ent).update(industry=chem)
+    ent.refresh_from_db()
+
+    w["town_unit"] = Organisation.objects.get(name="旧县街道应急办")
+    w["town_user"] = User.objects.get(username="jiuxian")
+    w["token"], _ = create_token(None, User.objects.get(username="admin"), "walk")
+    w["post"] = ent.posts.first()
+    card = PostCard.objects.filter(post=w["post"]).first()
+    w["card_file"] = attachments.attach(None, card, upload())
+    w["risk_point"] = RiskPoint.objects.filter(enterprise=ent).first()
+    w["risk_area"] = RiskArea.objects.filter(enterprise=ent).first()
+    hazard = w["hazard"] = (Hazard.objects.filter(enterprise=ent, supervision__isnull=False).first()
+                            or Hazard.objects.filter(enterprise=ent).first())
+    w["hazard_file"] = attachments.attach(None, hazard, upload())
+    w["extension"] = ExtensionRequest.objects.create(
+        hazard=hazard, requested_by=qiye, requested_on=w["today"], current_deadline=hazard.deadline,
+        new_deadline=hazard.deadline + dt.timedelta(days=30), reason="走查", answer_due=w["today"])
+    w["checklist"] = ChecklistTemplate.objects.create(code="walk", name="企业自定清单", use="daily",
+                                                      owner_id=ent.organisation_id)
+    w["schedule"] = SelfInspectionSchedule.objects.filter(enterprise=ent).first()
+    w["round"] = SelfInspectionRound.objects.filter(enterprise=ent).first()
+    bureau = Organisation.objects.get(name="区应急局")
+    w["inspector"] = Inspector.objects.filter(unit=bureau).first()
+    w["exclusion"] = Exclusion.objects.create(inspector=w["inspector"], enterprise=ent, reason="走查")
+    w["plan"] = InspectionPlan.objects.get(unit=bureau)
+    assert w["plan"].items.filter(enterprise=ent).exists()
+    every = len(draws.collect(bureau, w["today"])["targets"])  # so the enterprise is drawn
+    w["draw"] = draws.draw(None, bureau, title="走查", targets=every, ratios={"key": 1, "standardized": 1, "general": 1})
+    assert w["draw"].targets.filter(enterprise=ent).exists()
+    w["inspection"] = Inspection.objects.get(enterprise=ent)
+    w["inspection_document"] = EnforcementDocument.objects.filter(inspection=w["inspection"]).first()
+    w["penalty"] = Penalty.objects.get(enterprise=ent)
+    w["penalty_document"] = EnforcementDocument.objects.filter(penalty=w["penalty"]).first() or \
+        EnforcementDocument.objects.filter(inspection=w["inspection"]).first()
+    w["tip"] = Tip.objects.get(enterprise=ent)
+    w["tip_file"] = attachments.attach(None, w["tip"], upload())
+    from anying.oversight import rankings, reports
+    from anying.oversight.models import RankingScheme
+
+    office = Organisation.objects.get(name="区安委办")
+    last_month = w["today"].replace(day=1) - dt.timedelta(days=1)
+    scheme = RankingScheme.objects.filter(is_active=True).first()
+    w["ranking"] = rankings.compute(None, scheme.pk, last_month)  # a draft of 区安委办
+    w["report"] = reports.generate(None, "monthly", last_month, unit=office)
+    w["accident"] = Accident.objects.filter(enterprise=ent).first()
+    w["keytask"] = KeyTask.objects.filter(reports__isnull=False).first()
+    w["keytask_file"] = attachments.attach(None, ProgressReport.objects.filter(task=w["keytask"]).first(), upload())
+    missing = [k for k, v in w.items() if v is None]
+    assert not missing, f"the demo no longer has these records for the walk: {missing}"
+    return w
+
+
+def build_roles(w) -> dict[str, User]:
+    city = w["town"].parent.parent
+    other = save_region(None, Region(name="大足区", level=Region.Level.DISTRICT, parent=city))
+    office = save_organisation(None, Organisation(name="大足区安委办", kind=Organisation.Kind.COMMITTEE_OFFICE,
+                                                  region=other))
+    roles = {"other_district": create_user(None, username="dazu", password=PASSWORD, role=Role.DISTRICT_ADMIN,
+                                           unit=office),
+             "department": User.objects.get(username="jingxin"),
+             "other_town": User.objects.get(username="hufeng")}
+    from anying.registry.models import Enterprise
+
+    neighbour = Enterprise.objects.filter(region=w["town"]).exclude(pk=w["ent"].pk).first()
+    roles["other_company"] = create_user(None, username="linju", password=PASSWORD, role=Role.ENTERPRISE_USER,
+                                         unit=Organisation.objects.get(pk=neighbour.organisation_id))
+    User.objects.filter(username="qiye").update(is_active=False)
+    roles["inactive_user"] = User.objects.get(username="qiye")
+    Organisation.objects.filter(pk=w["town_unit"].pk).update(is_active=False)
+    roles["inactive_unit"] = User.objects.get(username="jiuxian")
+    return roles
+
+
+def fingerprint() -> dict:
+    """Row counts, highest ids, latest auto-updated times and version sums of every model."""
+    skip = {"sessions", "contenttypes"}
+    out = {}
+    for model in apps.get_models():
+        if model._meta.app_label in skip or model in (ApiToken,) or model._meta.model_name in ("ratelimithit",
+                                                                                            "loginfailure"):
+            continue
+        aggregates = {"n": Count("pk"), "max": Max("pk")}
+        for f in model._meta.concrete_fields:
+            if getattr(f, "auto_now", False):
+                aggregates[f"max_{f.name}"] = Max(f.name)
+            elif f.name == "version":
+                aggregates["version"] = Sum("version")
+        out[model._meta.label] = model._base_manager.aggregate(**aggregates)
+    return out
+
+
+def snapshot(w) -> dict:
+    """Every field of the foreign records themselves."""
+    return {k: model_to_dict(v) for k, v in w.items() if hasattr(v, "_meta")}
+
+
+# ---- the walk ------------------------------------------------------------------------------------
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user) -> Client:
+    _, secret = create_token(None, user, "walk")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def missing_kwargs(kwargs: dict) -> dict:
+    return {k: MISSING if isinstance(v, int) else v for k, v in kwargs.items()}
+
+
+def refused(status: int, baseline: int, reading: bool) -> bool:
+    """A foreign record answers 404 (a write may answer 403). A gate in front of the lookup —
+    405 for a method the route does not take, 403 for a permission, 401 for a refused token — is
+    fine when a missing record gets the very same answer: then nothing about the record leaks."""
+    if status == 404 or (not reading and status == 403):
+        return True
+    return status == baseline and status in {401, 403, 405}
+
+
+def walk_pages(w, pages: dict[str, Client], problems: list[str]) -> int:
+    resolver_names = id_patterns()
+    requests = 0
+    for role, client in pages.items():
+        for name in resolver_names:
+            if name in PUBLIC or role in VISIBLE_BY_RULE.get(name, {}):
+                continue
+            kwargs = ROUTES[name](w)
+            url, absent = reverse(name, kwargs=kwargs), reverse(name, kwargs=missing_kwargs(kwargs))
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                baseline = getattr(client, method)(absent).status_code
+                requests += 2
+                if not refused(response.status_code, baseline, method == "get"):
+                    problems.append(f"{role} {method.upper()} {url} ({name}) → {response.status_code}")
+    return requests
+
+
+def fill(path: str, kwargs: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(kwargs[m.group(1)]), path)
+
+
+def api_request(client, method, path, body):
+    if body == "FILE":
+        return client.post(path, {"file": upload()})
+    if method == "get":
+        return client.get(path)
+    return getattr(client, method)(path, data=json.dumps(body or {}), content_type="application/json")
+
+
+def walk_api(w, apis: dict[str, Client], problems: list[str]) -> int:
+    requests = 0
+    for role, client in apis.items():
+        for path, methods in api_paths().items():
+            if path in API_PUBLIC or role in VISIBLE_BY_RULE.get(path, {}):
+                continue
+            kwargs_of, bodies = API_ROUTES[path]
+            kwargs = kwargs_of(w)
+            url, absent = fill(path, kwargs), fill(path, missing_kwargs(kwargs))
+            for method in methods:
+                response = api_request(client, method, url, bodies.get(method))
+                baseline = api_request(client, method, absent, bodies.get(method)).status_code
+                requests += 2
+                if not refused(response.status_code, baseline, method == "get"):
+                    problems.append(f"{role} API {method.upper()} {url} → {response.status_code} "
+                                    f"{response.content[:120].decode(errors='replace')}")
+    return requests
+
+
+def check_visible_by_rule(w, pages: dict[str, Client], apis: dict[str, Client], problems: list[str]) -> None:
+    """Where a role sees a unit's record by the rule, the foreign enterprise is still not named."""
+    for name, reasons in VISIBLE_BY_RULE.items():
+        for role in reasons:
+            client = apis[role] if name.startswith("/") else pages[role]
+            if name.startswith("/"):
+                url = fill(name, API_ROUTES[name][0](w))
+            else:
+                url = reverse(name, kwargs=ROUTES[name](w))
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            if response.status_code == 200 and w["ent"].name in body.decode(errors="replace"):
+                problems.append(f"{role} GET {url} names {w['ent'].name}, outside its industries")
+
+
+@pytest.mark.django_db
+def test_scope_walk(settings):
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.AllowAllUsersModelBackend"]
+    w = build_world()
+    roles = build_roles(w)
+    pages = {role: page_client(user) for role, user in roles.items()}
+    apis = {role: api_client(user) for role, user in roles.items()}
+    before, records, audit_count = fingerprint(), snapshot(w), AuditEvent.objects.count()
+    problems: list[str] = []
+    requests = walk_pages(w, pages, problems) + walk_api(w, apis, problems)
+    check_visible_by_rule(w, pages, apis, problems)
+    assert not problems, f"{len(problems)} of {requests} requests reached a foreign record:\n" + "\n".join(problems)
+    assert AuditEvent.objects.count() == audit_count
+    assert snapshot(w) == records
+    after = fingerprint()
+    changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    assert not changed, f"the walk changed data: {changed}"
