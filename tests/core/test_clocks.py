@@ -165,3 +165,14 @@ def test_the_penalty_decision_clock_reminds_before_and_after(make_enterprise, us
     Penalty.objects.filter(pk=penalty.pk).update(decide_by=TODAY - dt.timedelta(days=1))
     clock.run()
     assert codes(penalty, "penalty_decision") == ["overdue", "soon"]
+
+
+def test_an_admin_edits_only_regions_of_their_own_territory(users, client, district):
+    from anying.core.models import Region
+
+    elsewhere = Region.objects.create(name="别的区", level=Region.Level.DISTRICT, parent=district.parent)
+    client.force_login(users["admin"])
+    assert client.get(f"/clocks/hazard_overdue/?region={elsewhere.pk}").status_code == 404
+    assert post_ladder(client, elsewhere, [("a", "甲", 1, "", "notify")]).status_code == 404
+    assert client.get("/clocks/nonsense/?region=1").status_code == 404
+    assert not ClockRung.objects.filter(region=elsewhere).exists()

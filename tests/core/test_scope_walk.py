@@ -28,6 +28,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Max, Sum
 from django.forms.models import model_to_dict
@@ -37,7 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from anying.api import api
 from anying.core import attachments
 from anying.core.hooks import DEMO_LOADERS
-from anying.core.models import ApiToken, AuditEvent, Industry, Organisation, Region, User
+from anying.core.models import ApiToken, AuditEvent, ClockStep, Industry, Organisation, Region, User
 from anying.core.roles import Role
 from anying.core.services import create_token, create_user, save_organisation, save_region
 
@@ -78,6 +79,7 @@ ROUTES = {
     "hazard_progress": lambda w: {"pk": w["hazard"].pk},
     "hazard_supervision_letter": lambda w: {"pk": w["hazard"].pk},
     "hazard_file": lambda w: {"pk": w["hazard"].pk, "attachment_id": w["hazard_file"].pk},
+    "hazard_overdue_letter": lambda w: {"pk": w["hazard"].pk, "step_id": w["overdue_letter"].pk},
     "checklist_detail": lambda w: {"pk": w["checklist"].pk},
     "checklist_edit": lambda w: {"pk": w["checklist"].pk},
     "checklist_action": lambda w: {"pk": w["checklist"].pk, "action": "publish"},
@@ -132,6 +134,8 @@ PUBLIC = {
     "draw_public": "双随机一公开: the result is published by law, reached with its secret token",
     "criteria_detail": "reference standards (判定标准), the same for everyone",
     "scheme_edit": "ranking schemes are district-wide configuration without a region, behind oversight.configure",
+    "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
+                  "checked against the admin's territory (tests/core/test_clocks.py)",
 }
 
 # Records a role sees by the rule itself: {route: {role: reason}}.
@@ -255,6 +259,9 @@ def build_world() -> dict:
     hazard = w["hazard"] = (Hazard.objects.filter(enterprise=ent, supervision__isnull=False).first()
                             or Hazard.objects.filter(enterprise=ent).first())
     w["hazard_file"] = attachments.attach(None, hazard, upload())
+    w["overdue_letter"] = ClockStep.objects.create(
+        clock="hazard_overdue", content_type=ContentType.objects.get_for_model(Hazard), object_id=hazard.pk,
+        code="walk_letter", label="函告", days=7, document_no="走查函〔2026〕1号")
     w["extension"] = ExtensionRequest.objects.create(
         hazard=hazard, requested_by=qiye, requested_on=w["today"], current_deadline=hazard.deadline,
         new_deadline=hazard.deadline + dt.timedelta(days=30), reason="走查", answer_due=w["today"])
