@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit
+from anying.core import audit, textinput
 from anying.core.attachments import attach, attachments_of
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -129,6 +129,7 @@ def hazard_transition(request, pk, name):
     data = form.cleaned_data
     plan_data = {k: request.POST.get(k, "") for k in PlanForm.Meta.fields}  # checked by the service
     try:
+        plan_data = textinput.clean_tree(plan_data, multiline=True)
         with transaction.atomic():
             for item in data["evidence"]:
                 attach(request.user, hazard, item)

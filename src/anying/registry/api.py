@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field as PydanticField
 
+from anying.core.api_input import InputSchema
 from anying.core.errors import PermissionDenied
 from anying.core.models import Industry, Region
 
@@ -51,7 +52,7 @@ class EnterpriseOut(Schema):
         return [t.code for t in obj.tags.all()]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InputSchema):
     credit_code: str | None = None
     name: str | None = None
     address: str | None = None
