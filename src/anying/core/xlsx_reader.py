@@ -26,6 +26,9 @@ from .errors import ImportFileError
 UNREADABLE = "无法读取文件：请上传 Excel .xlsx 文件（可先下载导入模板）。"
 CHUNK = 256 * 1024  # inflate step; also the longest text run a chunk can hide (see _scan)
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
+# A row's number; the literal start keeps the search fast, the bounded gap keeps it linear.
+_ROW_NUMBER = re.compile(rb'row\s[^>]{0,200}?\br="(\d+)"')
+CARRY = 256  # bytes of one chunk searched again with the next, for matches across the boundary
 _EOCD = b"PK\x05\x06"
 MB = 1024 * 1024
 
@@ -34,7 +37,13 @@ def limit(name: str) -> int:
     return getattr(settings, f"ANYING_XLSX_{name}")
 
 
-def open_workbook(fileobj):
+def last_row(max_rows: int) -> int:
+    """The highest row number a sheet of `max_rows` rows (and a header) may use: blank rows are
+    tolerated up to as many again, since openpyxl would spend time filling the gaps."""
+    return 2 * (max_rows + 1)
+
+
+def open_workbook(fileobj, *, max_rows: int):
     """The checked upload as an openpyxl read-only workbook (values, not formulas)."""
     from openpyxl import load_workbook
 
@@ -44,20 +53,20 @@ def open_workbook(fileobj):
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ImportFileError(UNREADABLE) from exc
     with archive:
-        _check_members(archive)
+        _check_members(archive, last_row(max_rows))
     fileobj.seek(0)
     return load_workbook(fileobj, read_only=True, data_only=True)
 
 
-def rows(ws, *, max_rows: int, header_rows: int = 1) -> Iterator[tuple[int, tuple]]:
-    """(row number, values) of every non-blank row of a read-only sheet. Refused: more than
-    `max_rows` rows after the header, a row wider than ANYING_XLSX_MAX_COLUMNS, a cell longer
-    than ANYING_XLSX_MAX_CELL_CHARS, and rows numbered past twice the limit (openpyxl fills the
-    gaps between rows with blank ones, which would cost time without costing upload size)."""
+def rows(ws, *, max_rows: int) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of every non-blank row of a sheet from `open_workbook`. Refused: more
+    than `max_rows` rows after the header row, a row wider than ANYING_XLSX_MAX_COLUMNS, a cell
+    longer than ANYING_XLSX_MAX_CELL_CHARS, and rows numbered past `last_row` (checked before
+    too: openpyxl fills the gaps between rows with blank ones, which would cost time)."""
     max_columns, max_chars = limit("MAX_COLUMNS"), limit("MAX_CELL_CHARS")
     if (ws.max_column or 0) > max_columns:
         raise ImportFileError(f"列数过多：工作表最多 {max_columns} 列。")
-    last = 2 * (max_rows + header_rows)
+    last = last_row(max_rows)
     filled = 0
     for number, values in enumerate(ws.iter_rows(max_col=max_columns + 1, max_row=last + 1, values_only=True),
                                     start=1):
@@ -71,7 +80,7 @@ def rows(ws, *, max_rows: int, header_rows: int = 1) -> Iterator[tuple[int, tupl
             if isinstance(value, str) and len(value) > max_chars:
                 raise ImportFileError(f"第 {number} 行第 {column} 列的内容过长（单元格最多 {max_chars} 个字符）。")
         filled += 1
-        if filled > max_rows + header_rows:
+        if filled > max_rows + 1:
             raise ImportFileError(f"单个文件最多 {max_rows} 行，请分批导入。")
         yield number, values
 
@@ -92,7 +101,7 @@ def _check_directory(fileobj) -> None:
         raise ImportFileError("文件结构异常（压缩包内文件过多），无法导入。")
 
 
-def _check_members(archive: zipfile.ZipFile) -> None:
+def _check_members(archive: zipfile.ZipFile, last: int) -> None:
     members = archive.infolist()
     if len(members) > limit("MAX_MEMBERS"):
         raise ImportFileError("文件结构异常（压缩包内文件过多），无法导入。")
@@ -112,24 +121,29 @@ def _check_members(archive: zipfile.ZipFile) -> None:
             raise ImportFileError(f"文件中的 {member.filename} 解压后超过 {cap} MB，无法导入；请分批导入。")
     for member in members:
         name = member.filename.lower()
-        if name.endswith("sharedstrings.xml") or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            _scan(archive, member, count_strings=name.endswith("sharedstrings.xml"))
+        if name.endswith("sharedstrings.xml"):
+            _scan(archive, member, count_strings=True)
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml") and _scan(archive, member) > last:
+            raise ImportFileError(f"工作表超过 {last} 行（含空行），请删除多余的行或分批导入。")
 
 
-def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, count_strings: bool) -> None:
-    """Inflate a member chunk by chunk: count its shared strings and measure every run of text
-    that spans chunks (a run inside one chunk is shorter than CHUNK, which is within the limit)."""
+def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, count_strings: bool = False) -> int:
+    """Inflate a member chunk by chunk: count its shared strings, find its highest row number
+    (returned) and measure every run of text that spans chunks (a run inside one chunk is
+    shorter than CHUNK, which is within the limit)."""
     max_run = max(limit("MAX_CELL_CHARS") * 10, CHUNK)  # bytes: a character written as &#x10FFFF; takes 10
     max_strings = limit("MAX_SHARED_STRINGS")
-    strings = run = 0
+    strings = run = highest = 0
     carry = b""
     with archive.open(member) as stream:
         while chunk := stream.read(CHUNK):
             if count_strings:
                 strings += len(_SHARED_STRING.findall(carry + chunk)) - len(_SHARED_STRING.findall(carry))
-                carry = chunk[-32:]
                 if strings > max_strings:
                     raise ImportFileError(f"文件中的文字单元格过多（最多 {max_strings} 个不同的文字），请分批导入。")
+            else:
+                highest = max(highest, *map(int, _ROW_NUMBER.findall(carry + chunk)), 0)
+            carry = chunk[-CARRY:]
             first = chunk.find(b"<")
             if first < 0:
                 run += len(chunk)
@@ -142,3 +156,4 @@ def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, count_strings: b
                 break
     if run > max_run:
         raise ImportFileError(f"文件中有单元格内容过长（单元格最多 {limit('MAX_CELL_CHARS')} 个字符）。")
+    return highest

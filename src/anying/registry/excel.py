@@ -119,7 +119,7 @@ def read_rows(fileobj) -> list[tuple[int, dict]]:
 
 
 def _read_rows(fileobj) -> list[tuple[int, dict]]:
-    wb = xlsx_reader.open_workbook(fileobj)
+    wb = xlsx_reader.open_workbook(fileobj, max_rows=MAX_ROWS)
     rows = xlsx_reader.rows(wb.worksheets[0], max_rows=MAX_ROWS)
     number, header = next(rows, (None, None))
     if number != 1:
