@@ -67,14 +67,15 @@ def rows(ws, *, max_rows: int) -> Iterator[tuple[int, tuple]]:
     if (ws.max_column or 0) > max_columns:
         raise ImportFileError(f"列数过多：工作表最多 {max_columns} 列。")
     last = last_row(max_rows)
+    # one column more than the sheet declares, so a cell beyond the declared width is seen
+    width = min(ws.max_column or max_columns, max_columns) + 1
     filled = 0
-    for number, values in enumerate(ws.iter_rows(max_col=max_columns + 1, max_row=last + 1, values_only=True),
-                                    start=1):
+    for number, values in enumerate(ws.iter_rows(max_col=width, max_row=last + 1, values_only=True), start=1):
         if number > last:
             raise ImportFileError(f"工作表超过 {last} 行（含空行），请删除多余的行或分批导入。")
         if values.count(None) == len(values):
             continue
-        if len(values) > max_columns and values[max_columns] is not None:
+        if values[-1] is not None and len(values) > max_columns:
             raise ImportFileError(f"第 {number} 行列数过多：工作表最多 {max_columns} 列。")
         for column, value in enumerate(values, start=1):
             if isinstance(value, str) and len(value) > max_chars:
