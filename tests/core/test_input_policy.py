@@ -378,3 +378,18 @@ def test_the_net_stops_a_nul_before_any_view(rf):
     request = rf.post("/anything/", '{"a": {"b": ["\\u0000"]}}', content_type="application/json")
     assert middleware(request).status_code == 400 and not reached
     assert middleware(rf.post("/anything/", {"a": "ok"})) == "view"
+
+
+def test_command_line_text_goes_through_the_policy(district):
+    from django.core.management import CommandError, call_command
+
+    from anying.core.models import User
+
+    with pytest.raises(CommandError, match="控制字符"):
+        call_command("createuser", "newbie", "--role", "town_inspector", "--unit", "虎峰镇应急办",
+                     "--name", "张\x01三", "--password", "Hufeng#2026")
+    with pytest.raises(CommandError, match="控制字符"):
+        call_command("token", "admin", "--name", "对接\x1b")
+    call_command("createuser", "newbie", "--role", "town_inspector", "--unit", "虎峰镇应急办",
+                 "--name", "张\x0b三", "--password", "Hufeng#2026")
+    assert User.objects.get(username="newbie").display_name == "张 三"
