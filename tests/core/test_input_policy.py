@@ -393,3 +393,11 @@ def test_command_line_text_goes_through_the_policy(district):
     call_command("createuser", "newbie", "--role", "town_inspector", "--unit", "虎峰镇应急办",
                  "--name", "张\x0b三", "--password", "Hufeng#2026")
     assert User.objects.get(username="newbie").display_name == "张 三"
+
+
+def test_the_enterprise_service_checks_again_for_writers_without_a_form(make_enterprise):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        make_enterprise("旧县机械厂", address="旧县大道\x01一号")
+    assert caught.value.message_dict["address"] == [CONTROL]
