@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestValidationError
 
 from anying.core.api_auth import TokenAuth
+from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
 from anying.hazards.api import router as hazards_router
@@ -21,7 +22,7 @@ from anying.registry.risk_api import router as risk_points_router
 from anying.tips.api import router as tips_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
-               urls_namespace="api")
+               urls_namespace="api", parser=PolicyParser())
 api.add_router("/enterprises", registry_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/inspections", inspections_router)

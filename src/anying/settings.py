@@ -158,6 +158,17 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package in the one-mach
 MEDIA_ROOT = DATA_DIR / "media"
 ANYING_MAX_UPLOAD_MB = int(os.environ.get("ANYING_MAX_UPLOAD_MB", 20))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANYING_MAX_UPLOAD_MB * 1024 * 1024
+
+# Limits on an uploaded .xlsx (core/xlsx_reader.py, docs/operations.md): sizes are decompressed.
+ANYING_XLSX_MAX_UNCOMPRESSED_MB = int(os.environ.get("ANYING_XLSX_MAX_UNCOMPRESSED_MB", 400))
+ANYING_XLSX_MAX_SHEET_MB = int(os.environ.get("ANYING_XLSX_MAX_SHEET_MB", 300))
+ANYING_XLSX_MAX_SHARED_STRINGS_MB = int(os.environ.get("ANYING_XLSX_MAX_SHARED_STRINGS_MB", 100))
+ANYING_XLSX_MAX_PART_MB = int(os.environ.get("ANYING_XLSX_MAX_PART_MB", 10))
+ANYING_XLSX_MAX_RATIO = int(os.environ.get("ANYING_XLSX_MAX_RATIO", 500))
+ANYING_XLSX_MAX_MEMBERS = int(os.environ.get("ANYING_XLSX_MAX_MEMBERS", 1000))
+ANYING_XLSX_MAX_SHARED_STRINGS = int(os.environ.get("ANYING_XLSX_MAX_SHARED_STRINGS", 2_000_000))
+ANYING_XLSX_MAX_COLUMNS = int(os.environ.get("ANYING_XLSX_MAX_COLUMNS", 100))
+ANYING_XLSX_MAX_CELL_CHARS = int(os.environ.get("ANYING_XLSX_MAX_CELL_CHARS", 32_767))  # Excel's own limit
 # a public tip carries at most 5 photos of this size each (tips/services.py)
 ANYING_TIP_MAX_PHOTO_MB = int(os.environ.get("ANYING_TIP_MAX_PHOTO_MB", 5))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

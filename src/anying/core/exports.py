@@ -287,10 +287,15 @@ def skip_title(rows: Iterable[tuple]) -> tuple[tuple | None, int]:
     its title row (one text cell), a sheet typed by hand with the header."""
     rows = iter(rows)
     first = next(rows, None)
-    if first is not None and sum(1 for v in first if v is not None and str(v).strip()) == 1 \
-            and first[0] is not None and str(first[0]).strip():
+    if is_title_row(first):
         return next(rows, None), 2
     return first, 1
+
+
+def is_title_row(values: tuple | None) -> bool:
+    """The title row this kit writes above a header: one text cell, in the first column."""
+    return values is not None and sum(1 for v in values if v is not None and str(v).strip()) == 1 \
+        and values[0] is not None and bool(str(values[0]).strip())
 
 
 # --- answering ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from functools import partial
 
 from django import forms
 
+from . import textinput
 from .models import Industry, NotificationPreference, Organisation, Region, User
 from .permissions import is_enterprise_user
 from .roles import Role
@@ -27,8 +28,30 @@ class ScopedChoices:
             field.queryset = field.queryset.filter(region_subtree_q(self.scope_user, region_field))
 
 
-class Styled:
-    """Gives every widget its Bootstrap class, so templates render fields uniformly."""
+class CleanText:
+    """The input policy (core/textinput.py) on every text field of the form: a field whose widget
+    is a text area is multi-line, every other text field single-line. Fields are wrapped when the
+    form is cleaned, so fields a subclass adds in its __init__ are covered too."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not getattr(field, "text_policy", False):
+                field.text_policy = True
+                field.to_python = _policed(field.to_python, isinstance(field.widget, forms.Textarea))
+        super().full_clean()
+
+
+def _policed(to_python, multiline: bool):
+    def to_python_then_clean(value):
+        value = to_python(value)
+        return textinput.clean(value, multiline=multiline) if isinstance(value, str) else value
+
+    return to_python_then_clean
+
+
+class Styled(CleanText):
+    """Gives every widget its Bootstrap class, so templates render fields uniformly (and, through
+    CleanText, the input policy to every text field)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

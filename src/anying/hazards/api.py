@@ -8,6 +8,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from anying.core.api_input import InputSchema, MultiLine
 from anying.core.attachments import attach
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
@@ -66,10 +67,10 @@ class HazardOut(Schema):
         return f"{obj.criterion.criteria_set.code}:{obj.criterion.reference}" if obj.criterion_id else None
 
 
-class HazardIn(Schema):
+class HazardIn(InputSchema):
     enterprise_id: int
     place: str
-    description: str
+    description: MultiLine
     category: str = Hazard.Category.SITE
     accident_type: str | None = None  # GB 6441-2025 code, e.g. WSA10001
     level: str = Hazard.Level.GENERAL
@@ -79,16 +80,16 @@ class HazardIn(Schema):
     found_on: date
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     name: str
-    comment: str = ""
+    comment: MultiLine = ""
     evidence_ids: list[int] = []  # files uploaded to the hazard in this round, not yet used
     version: int | None = None  # the version the client read; a stale one answers 409
     responsible_person: str | None = None
-    measures: str | None = None
+    measures: MultiLine | None = None
     funds: Decimal | None = None
     deadline: date | None = None
-    plan: dict[str, str] | None = None
+    plan: dict[str, MultiLine] | None = None
 
 
 class AttachmentOut(Schema):

@@ -7,8 +7,10 @@ import datetime as dt
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field
 
+from anying.core import textinput
+from anying.core.api_input import InputSchema
 from anying.core.listing import by_primary_key, parse_id
 from anying.core.models import Industry, Region
 from anying.core.permissions import is_enterprise_user
@@ -28,7 +30,7 @@ TEXT_COLUMNS = ["place", "description"]
 MATCHES_INLINE = 5_000
 
 
-class HazardFilter(Schema):
+class HazardFilter(InputSchema):
     q: str = Field("", max_length=100, description="企业名称或隐患部位/描述包含")
     level: str = ""
     status: str = ""
@@ -46,7 +48,7 @@ class HazardFilter(Schema):
     def from_params(cls, params) -> HazardFilter:
         data = {}
         for name, field in cls.model_fields.items():
-            value = (params.get(name) or "").strip()[:100]
+            value = textinput.lenient(params.get(name) or "").strip()[:100]
             if field.annotation == int | None:
                 value = parse_id(value)
             elif field.annotation == dt.date | None:

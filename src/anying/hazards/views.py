@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import clock, exports, workflow
+from anying.core import clock, exports, textinput, workflow
 from anying.core.attachments import attach, attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -134,6 +134,7 @@ def hazard_transition(request, pk, name):
     data = form.cleaned_data
     plan_data = {k: request.POST.get(k, "") for k in PlanForm.Meta.fields}  # checked by the service
     try:
+        plan_data = textinput.clean_tree(plan_data, multiline=True)
         changes = {k: data[k] for k in ("responsible_person", "measures", "funds", "deadline") if data[k] not in (None, "")}
         done = services.transition(request.user, hazard.pk, name, comment=data["comment"], files=data["evidence"],
                                    changes=changes, plan=plan_data, version=data["version"])

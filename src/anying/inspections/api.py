@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from anying.core.api_input import InputSchema
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 
@@ -87,7 +88,7 @@ class DrawOut(Schema):
         return list(targets.select_related("enterprise").prefetch_related("inspectors"))
 
 
-class DrawIn(Schema):
+class DrawIn(InputSchema):
     title: str
     targets: int
     ratios: dict[str, float]

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from anying.core.api_input import InputSchema, MultiLine
 from anying.core.errors import PermissionDenied
 from anying.core.listing import MAX_ID, BoundedPagination
 from anying.core.models import Industry, Organisation, Region
@@ -103,7 +104,7 @@ class AccidentDetailOut(AccidentOut):
         return list(obj.lookbacks.all())
 
 
-class AccidentIn(Schema):
+class AccidentIn(InputSchema):
     occurred_at: dt.datetime
     place: str = Field(max_length=200)
     enterprise_id: int | None = Field(None, ge=1, le=MAX_ID, description="登记企业的 id；未登记单位填 party、region_id、industry_id")
@@ -115,8 +116,8 @@ class AccidentIn(Schema):
     serious_injuries: int = Field(0, ge=0, le=100000)
     minor_injuries: int = Field(0, ge=0, le=100000)
     direct_loss: Decimal = Field(Decimal("0"), ge=0, max_digits=16, decimal_places=2, description="元")
-    summary: str = Field(max_length=5000)
-    cause: str = Field("", max_length=5000)
+    summary: MultiLine = Field(max_length=5000)
+    cause: MultiLine = Field("", max_length=5000)
     reported_by: str = Field("", max_length=100)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="负责单位；默认事故所在镇街应急办")
 

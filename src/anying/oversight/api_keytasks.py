@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from anying.core.api_input import InputSchema, MultiLine
 from anying.core.errors import PermissionDenied
 from anying.core.listing import MAX_ID, BoundedPagination
 
@@ -93,9 +94,9 @@ class KeyTaskDetailOut(KeyTaskOut):
         return list(obj.reports.all())
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     date: dt.date | None = None
-    text: str = Field(max_length=2000)
+    text: MultiLine = Field(max_length=2000)
     percent: int = Field(0, ge=0, le=100)
     milestone_id: int | None = Field(None, ge=1, le=MAX_ID)
     final: bool = False

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from anying.core.api_input import InputSchema
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 from anying.core.models import Industry, Region
@@ -51,7 +52,7 @@ class EnterpriseOut(Schema):
         return [t.code for t in obj.tags.all()]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InputSchema):
     credit_code: str | None = None
     name: str | None = None
     address: str | None = None

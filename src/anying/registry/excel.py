@@ -10,17 +10,14 @@ and scope rules as the forms, and every created or changed enterprise gets its a
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from anying.core import audit, exports
+from anying.core import audit, exports, textinput, xlsx_reader
 from anying.core.errors import ImportFileError
 from anying.core.models import AuditEvent, Industry, Organisation, Region
 from anying.core.permissions import require
@@ -119,14 +116,13 @@ def read_rows(fileobj) -> list[tuple[int, dict]]:
 
 
 def _read_rows(fileobj) -> list[tuple[int, dict]]:
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("无法读取文件：请上传 Excel .xlsx 文件（可先下载导入模板）。") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header, header_row = exports.skip_title(rows)  # an exported file starts with its title row
-    if not header:
+    wb = xlsx_reader.open_workbook(fileobj, max_rows=MAX_ROWS)
+    rows = xlsx_reader.rows(wb.worksheets[0], max_rows=MAX_ROWS)
+    number, header = next(rows, (None, None))
+    expected = 1
+    if exports.is_title_row(header):  # an exported file starts with its title row
+        number, header, expected = *next(rows, (None, None)), 2
+    if number != expected:
         raise ImportFileError("文件为空：第一行应为列标题。")
     headers = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
     missing = [c.header for c in COLUMNS if c.required and c.header not in headers]
@@ -136,12 +132,10 @@ def _read_rows(fileobj) -> list[tuple[int, dict]]:
     if unknown:
         raise ImportFileError(f"无法识别的列：{'、'.join(unknown)}。请使用导入模板。")
     out = []
-    for number, values in enumerate(rows, start=header_row + 1):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
+    for number, values in rows:
+        if all(v is None or str(v).strip() == "" for v in values):
             continue
         out.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
-        if len(out) > MAX_ROWS:
-            raise ImportFileError(f"单个文件最多 {MAX_ROWS} 行，请分批导入。")
     wb.close()
     if not out:
         raise ImportFileError("文件中没有数据行。")
@@ -196,7 +190,7 @@ def _convert(column: Column, raw, lookups: Lookups):
         if column.required:
             raise ValueError("必填")
         return [] if column.kind == "tags" else (None if column.kind in ("int", "decimal", "date") else "")
-    text = str(raw).strip()
+    text = textinput.clean(str(raw), multiline=False).strip()
     if column.kind == "int":
         try:
             number = Decimal(text)
@@ -263,6 +257,9 @@ def check_rows(actor, rows: list[tuple[int, dict]]) -> ImportReport:
                 value = _convert(column, raw.get(column.header), lookups)
             except ValueError as exc:
                 result.errors.append((column.header, str(exc)))
+                continue
+            except ValidationError as exc:  # the input policy: control characters in the cell
+                result.errors.append((column.header, exc.messages[0]))
                 continue
             if column.kind == "tags":
                 result.tags = value

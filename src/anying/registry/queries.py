@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field
 
+from anying.core import textinput
+from anying.core.api_input import InputSchema
 from anying.core.listing import parse_id
 from anying.core.models import Industry, Region
 from anying.core.scope import region_subtree_q
@@ -21,7 +23,7 @@ SORT_COLUMNS = {
 }
 
 
-class EnterpriseFilter(Schema):
+class EnterpriseFilter(InputSchema):
     """The filter bar of the list page and the query parameters of the API list: one definition,
     so the page, its export and the API filter alike."""
 
@@ -41,7 +43,7 @@ class EnterpriseFilter(Schema):
         """From a page's GET parameters, where a malformed value is ignored rather than an error."""
         data = {}
         for name, field in cls.model_fields.items():
-            value = (params.get(name) or "").strip()
+            value = textinput.lenient(params.get(name) or "").strip()
             if field.annotation == int | None:
                 value = parse_id(value)
                 low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)

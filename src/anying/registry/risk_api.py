@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from anying.core.api_input import InputSchema, MultiLine
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 from anying.standards.models import AccidentType, RiskLevel
@@ -50,22 +51,22 @@ class RiskPointOut(Schema):
     updated_at: datetime
 
 
-class RiskPointFilter(Schema):
+class RiskPointFilter(InputSchema):
     level: str = Field("", description="major / larger / general / low")
     enterprise: int | None = Field(None, ge=1, le=2**31 - 1, description="企业 id")
 
 
-class RiskPointIn(Schema):
+class RiskPointIn(InputSchema):
     enterprise_id: int = Field(..., ge=1, le=2**31 - 1)
     area_id: int = Field(..., ge=1, le=2**31 - 1)
     activity: str = Field(..., max_length=100)
-    hazard: str = Field(..., max_length=1000)
+    hazard: MultiLine = Field(..., max_length=1000)
     accident_type: str = Field(..., max_length=10, description="GB 6441-2025 编码，如 WSA10004")
-    control_engineering: str = Field("", max_length=1000)
-    control_management: str = Field("", max_length=1000)
-    control_training: str = Field("", max_length=1000)
-    control_ppe: str = Field("", max_length=1000)
-    control_emergency: str = Field("", max_length=1000)
+    control_engineering: MultiLine = Field("", max_length=1000)
+    control_management: MultiLine = Field("", max_length=1000)
+    control_training: MultiLine = Field("", max_length=1000)
+    control_ppe: MultiLine = Field("", max_length=1000)
+    control_emergency: MultiLine = Field("", max_length=1000)
     responsible: str = Field(..., max_length=50)
     method: str = Field(..., description="lec / ls")
     inherent_l: Decimal

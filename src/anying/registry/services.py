@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, textinput
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Organisation
 from anying.core.permissions import SYSTEM, is_enterprise_user, require
@@ -71,8 +71,10 @@ def validate(ent: Enterprise, *, check_unique: bool = True, check_relations: boo
         errors.setdefault("insurance_end", []).append("保险止期不能早于起期")
     for field in Enterprise._meta.concrete_fields:
         value = getattr(ent, field.attname, None)
-        if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store NUL
-            errors.setdefault(field.name, []).append("含有非法字符")
+        # the input policy again: not every writer comes through a form or the API (PostgreSQL cannot store NUL)
+        message = textinput.problem(value) if isinstance(value, str) else None
+        if message:
+            errors.setdefault(field.name, []).append(message)
     if ent.latitude is not None and not (-90 <= ent.latitude <= 90):
         errors.setdefault("latitude", []).append("纬度应在 -90 至 90 之间")
     if ent.longitude is not None and not (-180 <= ent.longitude <= 180):

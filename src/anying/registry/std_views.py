@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, exports
+from anying.core import audit, exports, textinput
 from anying.core.errors import PermissionDenied
 from anying.core.http import error_text
 from anying.core.models import AuditEvent, Region
@@ -92,7 +92,7 @@ def standardization_targets(request):
         try:
             values = {town.pk: (std.parse_target(request.POST.get(f"total-{town.pk}", "")),
                                 std.parse_target(request.POST.get(f"above-{town.pk}", ""))) for town in towns}
-            changed = std.save_targets(request.user, year, values, source=request.POST.get("source", "").strip())
+            changed = std.save_targets(request.user, year, values, source=textinput.clean(request.POST.get("source", ""), multiline=False).strip())
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from anying.core import ratelimit
+from anying.core.api_input import InputSchema, MultiLine
 from anying.core.context import client_ip
 from anying.core.errors import PermissionDenied
 from anying.core.listing import MAX_ID, BoundedPagination
@@ -29,9 +30,9 @@ router = Router(tags=["群众举报"])
 
 # --- public -----------------------------------------------------------------------------------
 
-class PublicTipIn(Schema):
+class PublicTipIn(InputSchema):
     category: str = Field(description="major_hazard / illegal / concealed / hazard / other")
-    description: str = Field(max_length=2000)
+    description: MultiLine = Field(max_length=2000)
     region_id: int = Field(ge=1, le=MAX_ID, description="所在镇街（或区县）的区划 id")
     place: str = Field(max_length=200)
     enterprise_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -48,7 +49,7 @@ class Receipt(Schema):
     message: str
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     code: str = Field(max_length=20)
     pin: str = Field(max_length=10)
 
@@ -165,13 +166,13 @@ class TipDetailOut(TipOut):
     reporter_phone: str | None
 
 
-class StepIn(Schema):
+class StepIn(InputSchema):
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     substantiated: bool | None = None
-    text: str = Field("", max_length=2000)
+    text: MultiLine = Field("", max_length=2000)
 
 
-class LinkIn(Schema):
+class LinkIn(InputSchema):
     kind: str
     object_id: int = Field(ge=1, le=MAX_ID)
     remove: bool = False

@@ -1,6 +1,18 @@
+import argparse
+
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
+from anying.core import textinput
 from anying.core.models import User
+
+
+def text(value: str) -> str:
+    """An argparse `type` for text arguments: the input policy (core/textinput.py), as for forms."""
+    try:
+        return textinput.clean(value, multiline=False)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.messages[0]) from None
 
 
 def actor_option(parser) -> None:

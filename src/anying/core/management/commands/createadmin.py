@@ -8,16 +8,18 @@ from anying.core import services
 from anying.core.models import Organisation, Region
 from anying.core.roles import Role
 
+from ._base import text
+
 
 class Command(BaseCommand):
     help = ("Create a district administrator (区级管理员). On a new installation, --region creates the "
             "district and the unit first, so the administrator can set up towns, units and users in the UI.")
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--unit", required=True, help="unit name, e.g. 区安委办")
-        parser.add_argument("--region", help="district name, e.g. 铜梁区: creates it and the unit when missing")
-        parser.add_argument("--region-code", default="", help="12-digit 统计用区划代码 of the district")
+        parser.add_argument("username", type=text)
+        parser.add_argument("--unit", required=True, type=text, help="unit name, e.g. 区安委办")
+        parser.add_argument("--region", type=text, help="district name, e.g. 铜梁区: creates it and the unit when missing")
+        parser.add_argument("--region-code", default="", type=text, help="12-digit 统计用区划代码 of the district")
         parser.add_argument("--password", help="default: asked for interactively")
 
     @transaction.atomic

@@ -7,16 +7,18 @@ from anying.core import services
 from anying.core.models import Organisation
 from anying.core.roles import Role
 
+from ._base import text
+
 
 class Command(BaseCommand):
     help = "Create a user with a role in a unit (for provisioning)."
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
+        parser.add_argument("username", type=text)
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--unit", required=True, help="unit name (an enterprise user: the enterprise's name)")
+        parser.add_argument("--unit", required=True, type=text, help="unit name (an enterprise user: the enterprise's name)")
         parser.add_argument("--password", help="default: asked for interactively")
-        parser.add_argument("--name", default="", help="display name")
+        parser.add_argument("--name", default="", type=text, help="display name")
 
     def handle(self, *args, username, role, unit, password, name, **options):
         matches = list(Organisation.objects.filter(name=unit)[:2])
