@@ -8,26 +8,17 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from anying.core import workflow
 from anying.core.models import Attachment, AuditEvent, Notification
-from anying.core.services import create_token
 from anying.hazards import services
 from anying.hazards.models import Hazard
 from anying.hazards.workflow import AFTER_TRANSITION, LIFECYCLE
 from tests.conftest import photo, png_bytes
 from tests.hazards.conftest import factory  # noqa: F401 - fixture
+from tests.hazards.test_api import api  # noqa: F401 - fixture
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "lifecycles.md"
-
-
-@pytest.fixture
-def api(users):
-    def make(user):
-        _, secret = create_token(None, user, "t")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return make
 
 
 def _post(client, hazard, body):

@@ -156,9 +156,7 @@ def _replace_custom_items(template: ChecklistTemplate, items_text: str) -> None:
 
 
 def _locked(actor, template_id: int) -> ChecklistTemplate:
-    template = available_to(actor).select_for_update(of=("self",)).filter(pk=template_id).first()
-    if template is None:
-        raise ChecklistTemplate.DoesNotExist
+    template = workflow.lock(LIFECYCLE, actor, template_id)  # the row lock through the scope
     _check_may_edit(actor, template)
     return template
 

@@ -230,13 +230,10 @@ def record(user, data: dict, *, is_demo: bool = False) -> Accident:
 
 def _locked(user, pk: int) -> Accident:
     require(user, PERM, "无权修改事故记录")
-    qs = Accident.objects.select_for_update()
-    if user is not SYSTEM:
-        qs = qs.filter(pk__in=visible(user).values("pk"))
-    accident = qs.filter(pk=pk).first()
-    if accident is None:
-        raise PermissionDenied("事故不存在或不在您的范围内")
-    return accident
+    try:
+        return workflow.lock(LIFECYCLE, user, pk)  # the row lock through the scope, as every step
+    except Accident.DoesNotExist:
+        raise PermissionDenied("事故不存在或不在您的范围内") from None
 
 
 @transaction.atomic
