@@ -1,0 +1,167 @@
+"""The generated query-count walk (issue #12 point 9, ENGINEERING.md rule 6).
+
+On the whole demo district, every page whose URL takes no id and every API list is requested at
+20 and at 100 rows a page: both must run the same number of queries — a query per row would
+show as a difference — and that number is pinned below, so a change that adds queries to a
+page is seen in review. The pages come from the resolver and the API lists from the OpenAPI
+schema: a new page fails `test_every_page_is_pinned` until its count is written here.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from anying.api import api
+from anying.core.hooks import DEMO_LOADERS
+from anying.core.models import User
+from anying.core.services import create_token
+
+from .test_scope_walk import url_patterns
+
+# Pages without an id that are not lists to measure, and why.
+SKIP = {
+    "logout": "logs the user out",
+    "login": "the login form, before any user",
+    "tip_public": "the public 12350 form (rate-limited, no user)",
+    "tip_status": "the public 12350 status lookup (rate-limited, no user)",
+    "tip_poster": "an image of the QR poster, not a list",
+    "enterprise_template": "the import template download",
+    "checklist_from_criteria": "a POST action (builds a checklist from a 判定标准)",
+    "plan_generate": "a POST action (generates the annual plan)",
+    "tip_receipt": "the receipt shown once after a public submission (redirects without one)",
+}
+
+# Queries of each page for the district admin on the demo district (the same at 20 and 100 rows).
+PINNED: dict[str, int] = {
+    "accident_enterprise_search": 6,
+    "accident_interviews": 12,
+    "accident_list": 15,
+    "accident_new": 12,
+    "account": 9,
+    "audit_log": 10,
+    "checklist_create": 8,
+    "checklist_list": 12,
+    "clock_list": 21,
+    "criteria_list": 10,
+    "dashboard": 28,
+    "draw_create": 7,
+    "draw_list": 10,
+    "enterprise_create": 14,
+    "enterprise_export": 11,
+    "enterprise_import": 7,
+    "enterprise_list": 15,
+    "hazard_export": 11,
+    "hazard_issue_list": 13,
+    "hazard_list": 15,
+    "hazard_todo": 13,
+    "home": 12,
+    "inbox": 10,
+    "inspection_list": 12,
+    "inspector_create": 10,
+    "inspector_list": 11,
+    "intensity_report": 11,
+    "keytask_list": 14,
+    "keytask_new": 10,
+    "keytask_table_new": 9,
+    "penalty_list": 12,
+    "plan_list": 10,
+    "ranking_list": 16,
+    "region_create": 9,
+    "region_list": 9,
+    "report_list": 10,
+    "risk_config": 10,
+    "risk_list": 14,
+    "self_inspection_overview": 18,
+    "standardization_below": 10,
+    "standardization_report": 14,
+    "standardization_targets": 10,
+    "tip_enterprise_search": 6,
+    "tip_list": 11,
+    "tip_new": 7,
+    "tip_phone": 8,
+    "tip_qr": 5,
+    "tip_rules": 11,
+    "tip_stats": 9,
+    "unit_create": 13,
+    "unit_list": 11,
+    "user_create": 9,
+    "user_list": 10,
+}
+API_PINNED: dict[str, int] = {
+    "/api/v1/accidents/": 5,
+    "/api/v1/dashboard/": 22,
+    "/api/v1/enterprises/": 6,
+    "/api/v1/hazards/": 6,
+    "/api/v1/inspections/": 6,
+    "/api/v1/inspections/draws": 4,
+    "/api/v1/inspections/penalties": 6,
+    "/api/v1/inspections/plans": 5,
+    "/api/v1/key-tasks/": 5,
+    "/api/v1/risk-points/": 5,
+    "/api/v1/tips/": 7,
+    "/api/v1/tips/stats": 3,
+}
+
+
+def pages() -> list[str]:
+    return sorted({name for _, name, converters in url_patterns()
+                   if name and not converters and not name.startswith("api:") and name not in SKIP})
+
+
+def api_lists() -> list[str]:
+    schema = api.get_openapi_schema()
+    return sorted(path for path, ops in schema["paths"].items() if "{" not in path and "get" in ops)
+
+
+def count(client, url: str, params: dict) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    return response.status_code, len(ctx)
+
+
+def measure(client, url: str, size_param: str) -> tuple[int, int, int]:
+    count(client, url, {size_param: 20})  # warm the process caches (content types, reference data)
+    status, at_20 = count(client, url, {size_param: 20})
+    _, at_100 = count(client, url, {size_param: 100})
+    return status, at_20, at_100
+
+
+@pytest.mark.django_db
+def test_query_walk():
+    rng = random.Random(2022)
+    for loader in sorted(DEMO_LOADERS.values(), key=lambda d: d.order):
+        loader.load(rng)
+    admin = User.objects.get(username="admin")
+    page_client = Client()
+    page_client.force_login(admin)
+    _, secret = create_token(None, admin, "walk")
+    api_client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    problems, measured = [], {}
+    for name in pages():
+        status, at_20, at_100 = measure(page_client, reverse(name), "per_page")
+        measured[name] = at_20
+        if status != 200:
+            problems.append(f"{name}: HTTP {status}")
+        if at_20 != at_100:
+            problems.append(f"{name}: {at_20} queries at 20 rows, {at_100} at 100 — a query per row")
+    api_measured = {}
+    for path in api_lists():
+        status, at_20, at_100 = measure(api_client, path, "limit")
+        api_measured[path] = at_20
+        if status != 200:
+            problems.append(f"{path}: HTTP {status}")
+        if at_20 != at_100:
+            problems.append(f"{path}: {at_20} queries at 20 rows, {at_100} at 100 — a query per row")
+    pinned = {**PINNED, **API_PINNED}
+    for key, value in {**measured, **api_measured}.items():
+        if key not in pinned:
+            problems.append(f"{key}: not pinned (measured {value}); add it to PINNED / API_PINNED")
+        elif pinned[key] != value:
+            problems.append(f"{key}: {value} queries, pinned {pinned[key]}")
+    assert not problems, "\n".join(problems)
