@@ -223,7 +223,8 @@ def test_lookback_reminder_due_exactly_one_year_after_closure(closed, users):
     assert accidents.lookback_run(now(due)) == 1
     assert accidents.lookback_run(now(due)) == 0  # sent once
     assert accidents.lookback_run(now(due + dt.timedelta(days=30))) == 0
-    told = set(Notification.objects.filter(title__startswith="事故回头看到期").values_list("user__username", flat=True))
+    told = set(Notification.objects.filter(title__startswith="事故回头看：").values_list("user__username", flat=True))
+    assert "回头看到期" in Notification.objects.filter(title__startswith="事故回头看：").first().body
     assert told == {"jiuxian"}  # the responsible unit (旧县街道应急办), not another town
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
-from anying.core.models import Notification, Organisation
+from anying.core.models import ClockStep, Notification, Organisation
 from anying.core.permissions import SYSTEM
 from anying.oversight import demo_keytasks, keytasks
 from anying.oversight.models import KeyTask, KeyTaskTable
@@ -201,11 +201,11 @@ def test_tick_notifies_once_per_overdue_task_and_milestone(make_task, users):
     assert keytasks.overdue_run() == 2
     assert keytasks.overdue_run() == 0
     told = list(Notification.objects.values_list("user__username", "title"))
-    assert sorted(told) == [("yingji", "重点任务节点逾期：事故指标控制"), ("yingji", "重点任务逾期：逾期任务")]
+    assert sorted(told) == [("yingji", "重点任务节点逾期：事故指标控制：Q3"), ("yingji", "重点任务逾期：逾期任务")]
     tomorrow = timezone.now() + dt.timedelta(days=1)
     assert keytasks.overdue_run(tomorrow) == 2  # the milestone and task due today, once late
     assert keytasks.overdue_run(tomorrow) == 0
-    assert task.milestones.filter(overdue_notified_at__isnull=False).count() == 2
+    assert ClockStep.objects.filter(clock="milestone_due", object_id__in=task.milestones.values("pk")).count() == 2
 
 
 # --- export and demo -----------------------------------------------------------------------------------

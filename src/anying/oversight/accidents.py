@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,8 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, scope, workflow
+from anying.core import audit, clock, recipients, scope, workflow
+from anying.core.clock import Clock
 from anying.core.errors import PermissionDenied
 from anying.core.exports import Book
 from anying.core.models import AuditEvent, Industry, Organisation, Region
@@ -393,30 +395,25 @@ def record_interview(user, enterprise_id: int, year: int, data: dict) -> Intervi
 
 # --- 回头看 reminders (anying tick) ----------------------------------------------------------------
 
+def _responsible(accidents_: list) -> dict:
+    by_unit = {unit: recipients.members([unit], PERM) for unit in {a.unit_id for a in accidents_}}
+    return {a.pk: by_unit[a.unit_id] for a in accidents_}
+
+
+LOOKBACK = clock.register(Clock(
+    name="accident_lookback", label="事故回头看", model=Accident, due="lookback_due",
+    open=Q(status=Accident.Status.CLOSED), defaults=Path(__file__).resolve().parent / "data" / "lookback_clock.csv",
+    fields=("place", "occurred_at", "unit_id", "closed_on"), recipients=_responsible,
+    describe=lambda a: f"{timezone.localtime(a.occurred_at):%Y-%m-%d} {a.place}（结案 {a.closed_on:%Y-%m-%d}）",
+    url=lambda a: reverse("accident_detail", args=[a.pk])))
+
+
 def lookback_run(now: dt.datetime | None = None) -> int:
-    """Tell the responsible unit's users when a closed accident's 回头看 falls due (once)."""
-    from django.urls import reverse
-
-    from anying.core.notifications import notify_many
-
-    today = timezone.localdate(now)
-    sent = 0
-    due = Accident.objects.filter(status=Accident.Status.CLOSED, lookback_due__lte=today,
-                                  lookback_notified_at__isnull=True).select_related("unit", "accident_type",
-                                                                                    "enterprise")
-    for accident in due.order_by("id")[:1000]:
-        with transaction.atomic():
-            # the conditional update is the claim: a second worker (or run) finds nothing to do
-            if not Accident.objects.filter(pk=accident.pk, lookback_notified_at__isnull=True) \
-                    .update(lookback_notified_at=timezone.now()):
-                continue
-            users = [u for u in accident.unit.users.filter(is_active=True) if u.has_perm_code(PERM)]
-            url = reverse("accident_detail", args=[accident.pk])
-            notify_many((u, f"事故回头看到期：{accident}", f"结案日期 {accident.closed_on:%Y-%m-%d}，"
-                         f"请于 {accident.lookback_due:%Y-%m-%d} 起开展整改措施落实情况回头看", url) for u in users)
-            audit.record(None, AuditEvent.Action.STATE, accident, summary="回头看提醒已发送")
-            sent += 1
-    return sent
+    """The 回头看 clock alone (tests); `anying tick` runs every clock."""
+    notices = clock.Notices()
+    taken = clock.run_clock(LOOKBACK, timezone.localdate(now), notices)
+    notices.send()
+    return taken
 
 
 def export_rows(qs) -> tuple[list[str], list[list]]:

@@ -18,11 +18,9 @@ class OversightConfig(AppConfig):
         from anying.core.navigation import MenuEntry, register
 
         from . import (  # lifecycles too
-            accidents,
             demo_accidents,
             demo_keytasks,
             demo_rankings,
-            keytasks,
             rankings,
             reports,
         )
@@ -30,8 +28,6 @@ class OversightConfig(AppConfig):
         hooks.register_demo("keytasks", 60, demo_keytasks.load)
         hooks.register_demo("accidents", 61, demo_accidents.load)
         hooks.register_demo("rankings", 90, demo_rankings.load)  # after every module's records
-        hooks.register_tick("accident_lookback", accidents.lookback_run)
-        hooks.register_tick("keytask_overdue", keytasks.overdue_run)
         hooks.register_tick("ranking_drafts", rankings.run)
         hooks.register_tick("periodic_reports", reports.run)
         action = hooks.RecordAction("生产安全事故", "accident_enterprise", "exclamation-octagon", "oversight.view")

@@ -10,6 +10,7 @@ responsible unit report progress (keytasks.report); the district admin edits tab
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import attachments, audit, recipients, workflow
+from anying.core import attachments, audit, clock, recipients, workflow
+from anying.core.clock import Clock
 from anying.core.errors import PermissionDenied
 from anying.core.exports import Book
 from anying.core.models import AuditEvent, Organisation, Region
@@ -263,35 +265,33 @@ def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
 
 # --- overdue reminders (anying tick) -------------------------------------------------------------
 
+def _reporters(records: list) -> dict:
+    """The responsible unit's reporters (keytasks.report), once per unit."""
+    units = {r.pk: (r.unit_id if isinstance(r, KeyTask) else r.task.unit_id) for r in records}
+    by_unit = {unit: recipients.members([unit], "keytasks.report") for unit in set(units.values())}
+    return {pk: by_unit[unit] for pk, unit in units.items()}
+
+
+DATA = Path(__file__).resolve().parent / "data"
+TASK_DUE = clock.register(Clock(
+    name="keytask_due", label="重点任务逾期", model=KeyTask, due="due", open=~Q(status=KeyTask.Status.DONE),
+    region="unit__region", defaults=DATA / "keytask_clock.csv", fields=("task", "number", "unit_id"),
+    recipients=_reporters, describe=lambda t: t.task[:60], url=lambda t: reverse("keytask_detail", args=[t.pk])))
+MILESTONE_DUE = clock.register(Clock(
+    name="milestone_due", label="重点任务节点逾期", model=Milestone, due="due",
+    open=Q(done_on__isnull=True) & ~Q(task__status=KeyTask.Status.DONE), region="task__unit__region",
+    defaults=DATA / "milestone_clock.csv", fields=("title", "task__task", "task__unit"), related=("task",),
+    recipients=_reporters, describe=lambda m: f"{m.task.task[:40]}：{m.title}",
+    url=lambda m: reverse("keytask_detail", args=[m.task_id])))
+
+
 def overdue_run(now: dt.datetime | None = None) -> int:
-    """Tell the responsible unit's reporters once per overdue task and per overdue milestone."""
+    """The key-task clocks alone (tests); `anying tick` runs every clock."""
+    notices = clock.Notices()
     today = timezone.localdate(now)
-    sent = 0
-    late_tasks = KeyTask.objects.exclude(status=KeyTask.Status.DONE).filter(due__lt=today,
-                                                                           overdue_notified_at__isnull=True)
-    for task in late_tasks.select_related("unit").order_by("id")[:1000]:
-        sent += _notify_once(KeyTask, task.pk, task, f"重点任务逾期：{task.task}", f"完成时限 {task.due:%Y-%m-%d}")
-    late_milestones = Milestone.objects.exclude(task__status=KeyTask.Status.DONE).filter(
-        done_on__isnull=True, due__lt=today, overdue_notified_at__isnull=True)
-    for milestone in late_milestones.select_related("task", "task__unit").order_by("id")[:1000]:
-        sent += _notify_once(Milestone, milestone.pk, milestone.task, f"重点任务节点逾期：{milestone.task.task}",
-                             f"{milestone.title}（时限 {milestone.due:%Y-%m-%d}）")
-    return sent
-
-
-def _notify_once(model, pk: int, task: KeyTask, title: str, body: str) -> int:
-    from django.urls import reverse
-
-    from anying.core.notifications import notify_many
-
-    with transaction.atomic():
-        if not model.objects.filter(pk=pk, overdue_notified_at__isnull=True).update(overdue_notified_at=timezone.now()):
-            return 0  # claimed by another run
-        users = [u for u in task.unit.users.filter(is_active=True) if u.has_perm_code("keytasks.report")]
-        url = reverse("keytask_detail", args=[task.pk])
-        notify_many((u, title, body, url) for u in users)
-        audit.record(None, AuditEvent.Action.STATE, task, summary=f"逾期提醒已发送：{body}")
-    return 1
+    taken = sum(clock.run_clock(c, today, notices) for c in (TASK_DUE, MILESTONE_DUE))
+    notices.send()
+    return taken
 
 
 # --- export (附件1 layout) -------------------------------------------------------------------------

@@ -80,7 +80,6 @@ class Accident(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)  # compared by core.workflow (409)
     closed_on = models.DateField("结案日期", null=True, blank=True, editable=False)
     lookback_due = models.DateField("回头看日期", null=True, blank=True, editable=False, db_index=True)
-    lookback_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -209,7 +208,6 @@ class KeyTask(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)  # compared by core.workflow (409)
     percent = models.PositiveSmallIntegerField("进度（%）", default=0)
     done_on = models.DateField("完成日期", null=True, blank=True)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = KeyTaskQuerySet.as_manager()
 
@@ -238,7 +236,6 @@ class Milestone(models.Model):
     title = models.CharField("节点", max_length=200)
     due = models.DateField("节点时限")
     done_on = models.DateField("完成日期", null=True, blank=True)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "任务节点"
