@@ -295,6 +295,21 @@ def _documents(d):
     yield "标准化未达标名单", reverse("standardization_below") + f"?year={d['today'].year}&format=docx"
     yield "三个强度通报", reverse("intensity_report") + f"?month={d['today']:%Y-%m}&format=docx"
     yield "月报", reverse("report_download", args=[report.pk])
+    yield "函告", _overdue_letter(d)
+
+
+def _overdue_letter(d) -> str:
+    """The 函告 the overdue ladder issues for the legacy major hazard, once it is 8 days late."""
+    import datetime as dt
+
+    from anying.core.models import ClockStep
+    from anying.hazards import escalation
+    from anying.hazards.models import Hazard
+
+    Hazard.objects.filter(pk=d["major"].pk).update(status="rectifying", deadline=d["today"] - dt.timedelta(days=8))
+    escalation.run()
+    step = ClockStep.objects.get(clock="hazard_overdue", object_id=d["major"].pk, code="letter")
+    return reverse("hazard_overdue_letter", args=[d["major"].pk, step.pk])
 
 
 def test_every_document_opens(legacy, users, login):
@@ -307,7 +322,7 @@ def test_every_document_opens(legacy, users, login):
         text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
         assert not re.search("[\x00-\x08\x0b\x0c]", text), name
         names.append(name)
-    assert len(names) >= 7  # 督办, 现场检查记录 and 整改指令, 告知书, 附件2, 三个强度, 月报
+    assert len(names) >= 8 and "函告" in names  # 督办, 现场检查记录 and 整改指令, 告知书, 附件2, 三个强度, 月报, 函告
 
 
 def test_a_file_is_served_only_through_its_records_scope(legacy, users, login):
