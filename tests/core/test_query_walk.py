@@ -47,7 +47,7 @@ PINNED: dict[str, int] = {
     "audit_log": 10,
     "checklist_create": 8,
     "checklist_list": 12,
-    "clock_list": 21,
+    "clock_list": 11,
     "criteria_list": 10,
     "dashboard": 28,
     "draw_create": 7,

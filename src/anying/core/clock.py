@@ -95,16 +95,26 @@ class Ladder:
 
 def ladders(clock_name: str, today: dt.date) -> list[Ladder]:
     """Each region's ladder in force today: its newest version not later than today."""
+    return all_ladders(today, [clock_name]).get(clock_name, [])
+
+
+def all_ladders(today: dt.date, names=None) -> dict[str, list[Ladder]]:
+    """The ladders in force today of every clock (or of `names`), in one query."""
+    rungs = ClockRung.objects.filter(effective_from__lte=today).select_related("region")
+    if names is not None:
+        rungs = rungs.filter(clock__in=list(names))
     newest: dict = {}
-    for rung in ClockRung.objects.filter(clock=clock_name, effective_from__lte=today).select_related("region"):
-        key = rung.region_id
+    for rung in rungs:
+        key = (rung.clock, rung.region_id)
         current = newest.get(key)
         if current is None or rung.effective_from > current[0]:
             newest[key] = (rung.effective_from, [rung], rung.region)
         elif rung.effective_from == current[0]:
             current[1].append(rung)
-    return [Ladder(region, since, tuple(sorted(rungs, key=lambda r: r.days)))
-            for since, rungs, region in newest.values()]
+    out: dict[str, list[Ladder]] = {}
+    for (name, _region), (since, found, region) in newest.items():
+        out.setdefault(name, []).append(Ladder(region, since, tuple(sorted(found, key=lambda r: r.days))))
+    return out
 
 
 def ladder_for(clock_name: str, region: Region, today: dt.date | None = None) -> Ladder | None:

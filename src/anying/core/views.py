@@ -371,14 +371,17 @@ def clock_list(request):
     territory = Region.objects.filter(region_subtree_q(request.user, "")).order_by("path")
     visible = {r.pk for r in territory}
     home = territory.first()
+    ladders = clock.all_ladders(today)
+    later: dict = {}
+    for v in ClockRung.objects.filter(effective_from__gt=today, region_id__in=visible) \
+            .values("clock", "region__name", "effective_from").distinct().order_by("effective_from"):
+        later.setdefault(v["clock"], []).append(v)
     clocks = []
     for c in clock.CLOCKS.values():
-        in_force = {ladder.region.pk if ladder.region else None: ladder for ladder in clock.ladders(c.name, today)}
-        later = ClockRung.objects.filter(clock=c.name, effective_from__gt=today, region_id__in=visible) \
-            .values("region__name", "effective_from").distinct().order_by("effective_from")
+        in_force = {ladder.region.pk if ladder.region else None: ladder for ladder in ladders.get(c.name, [])}
         rows = [{"region": None, "ladder": in_force.get(None)}] + [
             {"region": r, "ladder": in_force[r.pk]} for r in territory if r.pk in in_force]
-        clocks.append({"clock": c, "rows": rows, "later": list(later), "actions": clock.action_labels(c)})
+        clocks.append({"clock": c, "rows": rows, "later": later.get(c.name, []), "actions": clock.action_labels(c)})
     towns = [r for r in territory if r.level == Region.Level.TOWN]
     return render(request, "core/clock_list.html", {"clocks": clocks, "home": home, "towns": towns})
 
