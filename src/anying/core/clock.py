@@ -51,7 +51,9 @@ class Clock:
     actions: dict[str, Callable] = field(default_factory=dict)  # action(rung, records, today) beyond telling
     describe: Callable[[models.Model], str] = str
     url: Callable[[models.Model], str] = lambda record: ""
-    event: str = "escalate"  # the timeline action is "<event>:<rung code>"
+    event: str = "escalate"
+    # the record's text in the audit trail, from the loaded fields (a model's __str__ may read more)
+    object_repr: Callable[[models.Model], str] = str  # the timeline action is "<event>:<rung code>"
 
     @property
     def content_type(self) -> ContentType:
@@ -140,25 +142,46 @@ def _territory(clock: Clock, ladder: Ladder, all_ladders: list[Ladder]) -> Q:
 
 class Notices:
     """Messages of one tick, one per user and record: a record that climbs three rungs in one
-    night is one message naming the three."""
+    night is one message naming the three. Each batch writes its messages in its own transaction
+    (`flush`), so a rung taken is never left without its message; a later rung of the same record
+    in the same tick adds its line to the message already written."""
 
     def __init__(self):
-        self.by_user_record: dict = defaultdict(list)
+        self.lines: dict = defaultdict(list)
+        self.users: dict = {}
         self.records: dict = {}
+        self.written: dict = {}  # (user, clock, record) → its Notification, this tick
+        self.dirty: set = set()
 
     def add(self, clock: Clock, record, users, line: str) -> None:
         self.records[(clock.name, record.pk)] = (clock, record)
         for user in users:
-            self.by_user_record[(user, clock.name, record.pk)].append(line)
+            key = (user.pk, clock.name, record.pk)
+            self.users[user.pk] = user
+            self.lines[key].append(line)
+            self.dirty.add(key)
+
+    def _message(self, key) -> tuple:
+        clock, record = self.records[key[1:]]
+        return (self.users[key[0]], f"{clock.label}：{clock.describe(record)}"[:200], "；".join(self.lines[key]),
+                clock.url(record))
+
+    def flush(self) -> None:
+        from . import notifications
+        from .models import Notification
+
+        new = [k for k in sorted(self.dirty) if k not in self.written and self.users[k[0]].is_active]
+        again = [k for k in self.dirty if k in self.written]
+        for key, note in zip(new, notifications.notify_many(self._message(k) for k in new), strict=True):
+            self.written[key] = note
+        for key in again:
+            self.written[key].body = self._message(key)[2]
+        Notification.objects.bulk_update([self.written[k] for k in again], ["body"], batch_size=1000)
+        self.dirty.clear()
 
     def send(self) -> int:
-        from .notifications import notify_many
-
-        messages = []
-        for (user, clock_name, pk), lines in self.by_user_record.items():
-            clock, record = self.records[(clock_name, pk)]
-            messages.append((user, f"{clock.label}：{clock.describe(record)}"[:200], "；".join(lines), clock.url(record)))
-        return len(notify_many(messages))
+        self.flush()
+        return len(self.written)
 
 
 def run(now: dt.datetime | None = None) -> int:
@@ -221,13 +244,15 @@ def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices)
     summary = f"{clock.label}：{rung.label}"
     insert_rows(AuditEvent, ["at", "actor", "ip", "action", "content_type", "object_id", "object_repr", "summary",
                              "before", "after", "region_path"],
-                ((at, None, None, AuditEvent.Action.STATE, content_type, str(r.pk), str(r)[:255], summary, None, None,
+                ((at, None, None, AuditEvent.Action.STATE, content_type, str(r.pk), clock.object_repr(r)[:255], summary,
+                  None, None,
                   _attr(r, clock.region).path) for r in mine))
     if rung.action in clock.actions:
         clock.actions[rung.action](rung, mine, today)
     recipients = clock.recipients(mine)
     for record in mine:
         notices.add(clock, record, recipients.get(record.pk, []), _line(rung, days[record.pk]))
+    notices.flush()  # in this batch's transaction: no rung is taken without its message
     return len(records)
 
 
@@ -278,6 +303,9 @@ def save_ladder(actor, clock_name: str, region: Region, effective_from: dt.date,
     today = timezone.localdate()
     if not isinstance(effective_from, dt.date) or effective_from < today:
         errors["effective_from"] = "生效日期不能早于今天（已生效的规则保留原样）"
+    elif effective_from == today and ClockRung.objects.filter(clock=clock_name, region=region,
+                                                              effective_from=today).exists():
+        errors["effective_from"] = "今天生效的版本已在执行，请从明天或以后生效"
     cleaned, codes = [], set()
     actions = action_labels(clock)
     for i, row in enumerate(rungs, start=1):

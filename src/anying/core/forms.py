@@ -181,14 +181,13 @@ class NotificationPreferenceForm(Styled, forms.ModelForm):
         field_classes = {"webhook_url": partial(forms.URLField, assume_scheme="https")}
 
     def clean_webhook_url(self):
-        from urllib.parse import urlsplit
-
         from django.conf import settings
+
+        from .notifications import robot_address_allowed
 
         url = self.cleaned_data["webhook_url"].strip()
         if url:
-            parts = urlsplit(url)
-            if parts.scheme != "https" or parts.hostname not in settings.ANYING_WEBHOOK_HOSTS:
+            if not robot_address_allowed(url):
                 raise forms.ValidationError("只能填写企业微信或钉钉群机器人的 https 地址（"
                                             + "、".join(settings.ANYING_WEBHOOK_HOSTS) + "）")
         return url

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -51,13 +52,39 @@ class WebhookChannel(Channel):
 
     def send(self, notification: Notification) -> str:
         preference = NotificationPreference.objects.filter(user_id=notification.user_id).first()
-        url = (preference.webhook_url if preference else "") or settings.ANYING_WEBHOOK_URL
+        own = preference.webhook_url if preference else ""
+        if own and not robot_address_allowed(own):  # saved before the allow-list narrowed, or written around the form
+            raise PermissionError("机器人地址不在允许的范围内，未发送")
+        url = own or settings.ANYING_WEBHOOK_URL
         payload = {"msgtype": "text", "text": {"content": f"{notification.title}\n{notification.body}".strip()},
                    "user": notification.user.username}
         request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - URL set by the deployment
+        with _NO_REDIRECTS.open(request, timeout=10) as response:  # noqa: S310 - checked address
             return f"HTTP {response.status}"
+
+
+class _Refuse(urllib.request.HTTPRedirectHandler):
+    """A robot never redirects: following one could turn the post into a request to any host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, f"不跟随重定向：{newurl}", headers, fp)
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_Refuse)
+
+
+def robot_address_allowed(url: str) -> bool:
+    """https, on a host of ANYING_WEBHOOK_HOSTS, on the default port, without credentials."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return (parts.scheme == "https" and parts.hostname in settings.ANYING_WEBHOOK_HOSTS and port in (None, 443)
+            and not parts.username and not parts.password)
 
 
 CHANNELS: dict[str, Channel] = {c.name: c for c in (EmailChannel(), WebhookChannel())}

@@ -232,10 +232,21 @@ def save_notification_preference(actor, data: dict):
 
     preference, _ = NotificationPreference.objects.get_or_create(user=actor)
     fields = ["email", "webhook", "webhook_url", "digest"]
-    before = audit.snapshot(preference, fields)
+    before = _masked(audit.snapshot(preference, fields))
     for key in fields:
         setattr(preference, key, data[key])
     preference.save()
     audit.record(actor, AuditEvent.Action.UPDATE, actor, summary="修改消息设置", before=before,
-                 after=audit.snapshot(preference, fields))
+                 after=_masked(audit.snapshot(preference, fields)))
     return preference
+
+
+def _masked(snapshot: dict) -> dict:
+    """A robot address carries its secret key in the query: the trail keeps only where it points."""
+    from urllib.parse import urlsplit
+
+    url = snapshot.get("webhook_url") or ""
+    if url:
+        parts = urlsplit(url)
+        snapshot["webhook_url"] = f"{parts.scheme}://{parts.hostname}{parts.path}（密钥已隐去）"
+    return snapshot

@@ -320,9 +320,12 @@ def inbox(request):
         return redirect("inbox")
     mine = Notification.objects.filter(user=request.user)
     record = request.GET.get("record", "")
-    if record:  # every message about one record
-        page = paginate(request, mine.filter(url=record), per_page=20)
-        return render(request, "core/inbox.html", {"page": page, "record": record, "qs_page": query_without(request, "page")})
+    if record:  # every message about one record; the link back is the stored one, never the parameter
+        messages_ = mine.filter(url=record).exclude(url="")
+        first = messages_.first()
+        page = paginate(request, messages_, per_page=20)
+        return render(request, "core/inbox.html", {"page": page, "record": first.url if first else "",
+                                                   "filtered": True, "qs_page": query_without(request, "page")})
     page = paginate(request, notification_groups(mine), per_page=20)
     return render(request, "core/inbox.html", {"page": page, "grouped": True, "qs_page": query_without(request, "page")})
 

@@ -215,6 +215,12 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
     return record
 
 
+def posted_version(request) -> int | None:
+    """The version a page showed (its forms post it as `version`): a stale one is refused."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 def lock(lifecycle: Lifecycle, actor, pk) -> models.Model:
     """The record, row-locked, if it is in the actor's scope (else DoesNotExist: a 404)."""
     return lifecycle.queryset(actor).select_for_update(of=("self",)).get(pk=pk)

@@ -70,6 +70,8 @@ def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str,
 def _answered(step) -> None:
     """同意 moves the hazard's deadline (its row locked too: transitions change it concurrently)."""
     extension, today = step.record, step.data.get("today") or timezone.localdate()
+    if extension.status == ExtensionRequest.Status.APPROVED and extension.hazard.status != Hazard.Status.RECTIFYING:
+        raise ValidationError(f"该隐患当前状态为“{extension.hazard.get_status_display()}”，不再需要延期：请答复不同意并写明理由")
     extension.answered_on, extension.answer = today, step.comment
     step.comment = f"{extension.get_status_display()}延期：{extension.answer}".rstrip("：")
     if extension.status != ExtensionRequest.Status.APPROVED:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import exports
+from anying.core import exports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_date_param, parse_id, query_without
@@ -443,7 +443,8 @@ def penalty_detail(request, pk):
 def penalty_action(request, pk, action):
     _penalty(request.user, pk)
     if action == "pay":
-        act(request, PaymentForm(request.POST), lambda d: penalties.record_payment(request.user, pk, **d),
+        act(request, PaymentForm(request.POST),
+            lambda d: penalties.record_payment(request.user, pk, **d, version=workflow.posted_version(request)),
             "已登记缴款")
         return redirect("penalty_detail", pk=pk)
     operations = {"notify": (penalties.notify, "已送达行政处罚告知书"), "decide": (penalties.decide, "已作出处罚决定")}
@@ -451,7 +452,7 @@ def penalty_action(request, pk, action):
         raise Http404
     operation, success = operations[action]
     try:
-        operation(request.user, pk)
+        operation(request.user, pk, version=workflow.posted_version(request))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:

@@ -405,6 +405,7 @@ LOOKBACK = clock.register(Clock(
     open=Q(status=Accident.Status.CLOSED), defaults=Path(__file__).resolve().parent / "data" / "lookback_clock.csv",
     fields=("place", "occurred_at", "unit_id", "closed_on"), recipients=_responsible,
     describe=lambda a: f"{timezone.localtime(a.occurred_at):%Y-%m-%d} {a.place}（结案 {a.closed_on:%Y-%m-%d}）",
+    object_repr=lambda a: f"{timezone.localtime(a.occurred_at):%Y-%m-%d} {a.place}",
     url=lambda a: reverse("accident_detail", args=[a.pk])))
 
 

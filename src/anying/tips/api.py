@@ -170,6 +170,7 @@ class StepIn(InputSchema):
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     substantiated: bool | None = None
     text: MultiLine = Field("", max_length=2000)
+    version: int | None = None  # the version the client read; a stale one answers 409
 
 
 class LinkIn(InputSchema):
@@ -246,7 +247,8 @@ def take_step(request, tip_id: int, name: str, payload: StepIn):
     unit = None
     if payload.unit_id is not None:
         unit = Organisation.objects.filter(pk=payload.unit_id).first()
-    tip = services.step(request.user, tip_id, name, unit=unit, substantiated=payload.substantiated, text=payload.text)
+    tip = services.step(request.user, tip_id, name, unit=unit, substantiated=payload.substantiated, text=payload.text,
+                        version=payload.version)
     return _detail(request, _tips(request).get(pk=tip.pk))
 
 

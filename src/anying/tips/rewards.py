@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from anying.core import audit, workflow
 from anying.core.models import AuditEvent
-from anying.core.permissions import require
+from anying.core.permissions import SYSTEM, require
 from anying.core.workflow import Lifecycle, Transition
 from anying.inspections.models import Penalty
 
@@ -125,7 +125,10 @@ LIFECYCLE = workflow.register(Lifecycle(
     url=lambda r: reverse("tip_detail", args=[r.tip_id])))
 
 
-def _reward_of(tip_id: int) -> int:
+def _reward_of(actor, tip_id: int) -> int:
+    """The reward of a tip the actor may see (else the tip does not exist for them: a 404)."""
+    if actor is not SYSTEM and not Tip.objects.visible_to(actor).filter(pk=tip_id).exists():
+        raise Tip.DoesNotExist
     pk = Reward.objects.filter(tip_id=tip_id).values_list("pk", flat=True).first()
     if pk is None:
         if not Tip.objects.filter(pk=tip_id).exists():
@@ -135,10 +138,10 @@ def _reward_of(tip_id: int) -> int:
 
 
 def decide(actor, tip_id: int, approve: bool, note: str = "", version: int | None = None) -> Reward:
-    return workflow.run(LIFECYCLE, actor, _reward_of(tip_id), "approve" if approve else "refuse", comment=note,
+    return workflow.run(LIFECYCLE, actor, _reward_of(actor, tip_id), "approve" if approve else "refuse", comment=note,
                         version=version)
 
 
 def pay(actor, tip_id: int, *, paid_on: dt.date, reference: str, version: int | None = None) -> Reward:
-    return workflow.run(LIFECYCLE, actor, _reward_of(tip_id), "pay", data={"paid_on": paid_on, "reference": reference},
+    return workflow.run(LIFECYCLE, actor, _reward_of(actor, tip_id), "pay", data={"paid_on": paid_on, "reference": reference},
                         version=version)

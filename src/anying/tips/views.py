@@ -153,19 +153,20 @@ def tip_detail(request, pk):
 @require_POST
 def tip_step(request, pk, name):
     tip = _visible(request.user, pk)
+    seen = workflow.posted_version(request)
     if name == "assign":
         form = AssignForm(request.POST, units=routing.assignable(tip.region, tip.industry_id, request.user))
-        act(request, form, lambda d: services.step(request.user, tip.pk, "assign", unit=d["unit"], text=d["text"]),
+        act(request, form, lambda d: services.step(request.user, tip.pk, "assign", unit=d["unit"], text=d["text"], version=seen),
             lambda t: f"已交办 {t.unit.name}")
     elif name == "conclude":
         form = ConcludeForm(request.POST)
         act(request, form, lambda d: services.step(request.user, tip.pk, "conclude", substantiated=d["substantiated"],
-                                                   text=d["text"]), lambda t: f"核查结论：{t.get_status_display()}")
+                                                   text=d["text"], version=seen), lambda t: f"核查结论：{t.get_status_display()}")
     elif name == "reply":
-        act(request, ReplyForm(request.POST), lambda d: services.step(request.user, tip.pk, "reply", text=d["text"]),
+        act(request, ReplyForm(request.POST), lambda d: services.step(request.user, tip.pk, "reply", text=d["text"], version=seen),
             "已答复举报人")
     elif name in ("start", "close"):
-        act(request, StepForm(request.POST), lambda d: services.step(request.user, tip.pk, name, text=d["text"]),
+        act(request, StepForm(request.POST), lambda d: services.step(request.user, tip.pk, name, text=d["text"], version=seen),
             lambda t: f"已{ {'start': '开始核查', 'close': '办结'}[name] }")
     else:
         raise Http404
@@ -223,11 +224,13 @@ def tip_reward(request, pk, action):
             lambda r: f"已提出奖励 {r.amount} 元，待审批")
     elif action == "decide":
         act(request, DecideRewardForm(request.POST),
-            lambda d: rewards.decide(request.user, tip.pk, d["approve"], d["note"]),
+            lambda d: rewards.decide(request.user, tip.pk, d["approve"], d["note"],
+                                     version=workflow.posted_version(request)),
             lambda r: f"奖励{r.get_status_display()}")
     elif action == "pay":
         act(request, PayRewardForm(request.POST),
-            lambda d: rewards.pay(request.user, tip.pk, paid_on=d["paid_on"], reference=d["reference"]),
+            lambda d: rewards.pay(request.user, tip.pk, paid_on=d["paid_on"], reference=d["reference"],
+                                  version=workflow.posted_version(request)),
             "已登记发放")
     else:
         raise Http404
