@@ -130,8 +130,25 @@ def query_without(request, *keys: str) -> str:
 
 
 class BoundedPagination(LimitOffsetPagination):
-    """The API lists' pagination: limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped
-    too, so no value can overflow the database's integer."""
+    """The API lists' pagination. limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped
+    too, so no value can overflow the database's integer. The count stops at COUNT_CAP, as on the
+    pages (`count_capped` says it did): counting a million rows costs more than a page of them.
+    Deep pages go by key instead of offset: `after=<the last id seen>` reads the next `limit`
+    records in id order from the index, however far in, where a large offset reads every row
+    before it."""
 
     class Input(LimitOffsetPagination.Input):
         offset: int = PydanticField(0, ge=0, le=10_000_000)
+        after: int | None = PydanticField(None, ge=0, le=2**62, description="上一页最后一条记录的 id（按 id 顺序翻页）")
+
+    class Output(LimitOffsetPagination.Output):
+        count_capped: bool = False
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params):
+        limit = min(pagination.limit, self.max_limit)
+        found = queryset.order_by()[: COUNT_CAP + 1].count()
+        if pagination.after is not None:
+            items = queryset.order_by("pk").filter(pk__gt=pagination.after)[:limit]
+        else:
+            items = queryset[pagination.offset: pagination.offset + limit]
+        return {self.items_attribute: items, "count": min(found, COUNT_CAP), "count_capped": found > COUNT_CAP}
