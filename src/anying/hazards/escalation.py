@@ -141,10 +141,7 @@ EXTENSION_ANSWER = clock.register(Clock(
 
 def run(now: dt.datetime | None = None) -> int:
     """The overdue ladder alone (tests and the bench); `anying tick` runs every clock."""
-    notices = clock.Notices()
-    taken = clock.run_clock(HAZARD_OVERDUE, timezone.localdate(now), notices)
-    notices.send()
-    return taken
+    return clock.run(now, [HAZARD_OVERDUE])
 
 
 def letter(hazard: Hazard, step: ClockStep) -> bytes:

@@ -44,10 +44,4 @@ REPLY = _clock("tip_reply", "举报答复期限", "reply_due", OPEN_FOR_REPLY, "
 
 def run(now: dt.datetime | None = None) -> int:
     """The tip clocks alone (tests); `anying tick` runs every clock."""
-    from django.utils import timezone
-
-    notices = clock.Notices()
-    today = timezone.localdate(now)
-    taken = sum(clock.run_clock(c, today, notices) for c in (VERIFY, REPLY))
-    notices.send()
-    return taken
+    return clock.run(now, [VERIFY, REPLY])

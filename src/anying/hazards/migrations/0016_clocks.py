@@ -6,31 +6,23 @@ from pathlib import Path
 from django.conf import settings
 from django.db import migrations, models
 
+from anying.core.migrations_support import CONTENT_TYPE, copy_clock_steps, load_clock_defaults
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 CLOCKS = {"hazard_overdue": "overdue_ladder.csv", "extension_answer": "extension_answer_clock.csv"}
 
 
-def load(apps, schema_editor):
-    from anying.core.clock import load_defaults
-
-    for name, filename in CLOCKS.items():
-        load_defaults(name, DATA / filename, apps.get_model("core", "ClockRung"))
-
-
 def forward(apps, schema_editor):
-    load(apps, schema_editor)
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
+    load_clock_defaults(apps, DATA, CLOCKS)
+    with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM hazards_escalation")
-        if cursor.fetchone()[0]:
-            ct, _ = ContentType.objects.using(connection.alias).get_or_create(app_label="hazards", model="hazard")
-            cursor.execute(
-                "INSERT INTO core_clockstep (clock, content_type_id, object_id, code, label, days, at, document_no) "
-                "SELECT 'hazard_overdue', %s, e.hazard_id, s.code, s.label, e.days_overdue, e.at, '' "
-                "FROM hazards_escalation e JOIN hazards_escalationstep s ON s.id = e.step_id", [ct.pk])
+        escalated = cursor.fetchone()[0]
         cursor.execute("INSERT INTO core_documentcounter (prefix, year, last) "
                        "SELECT prefix, year, last FROM hazards_documentcounter")
+    if escalated:
+        copy_clock_steps(apps, schema_editor, "hazards", "hazard",
+                         "SELECT 'hazard_overdue', %s, e.hazard_id, s.code, s.label, e.days_overdue, e.at, '' "
+                         "FROM hazards_escalation e JOIN hazards_escalationstep s ON s.id = e.step_id", [CONTENT_TYPE])
 
 
 class Migration(migrations.Migration):

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from django.db import migrations
 
+from anying.core.migrations_support import load_clock_defaults
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def load(apps, schema_editor):
-    from anying.core.clock import load_defaults
-
-    load_defaults("hazard_review", DATA / "review_clock.csv", apps.get_model("core", "ClockRung"))
+    load_clock_defaults(apps, DATA, {"hazard_review": "review_clock.csv"})
 
 
 class Migration(migrations.Migration):

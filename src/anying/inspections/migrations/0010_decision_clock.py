@@ -4,13 +4,13 @@ from pathlib import Path
 
 from django.db import migrations
 
+from anying.core.migrations_support import load_clock_defaults
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def load(apps, schema_editor):
-    from anying.core.clock import load_defaults
-
-    load_defaults("penalty_decision", DATA / "penalty_decision_clock.csv", apps.get_model("core", "ClockRung"))
+    load_clock_defaults(apps, DATA, {"penalty_decision": "penalty_decision_clock.csv"})
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.db import migrations
 
+from anying.core.migrations_support import CONTENT_TYPE, copy_clock_steps, load_clock_defaults
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 CLOCKS = {"keytask_due": "keytask_clock.csv", "milestone_due": "milestone_clock.csv",
           "accident_lookback": "lookback_clock.csv"}
@@ -14,26 +16,16 @@ SENT = [("keytask_due", "keytask", "oversight_keytask", "due", "overdue_notified
         ("accident_lookback", "accident", "oversight_accident", "lookback_due", "lookback_notified_at", "due", "回头看到期")]
 
 
-def load(apps, schema_editor):
-    from anying.core.clock import load_defaults
-
-    for name, filename in CLOCKS.items():
-        load_defaults(name, DATA / filename, apps.get_model("core", "ClockRung"))
-
-
 def forward(apps, schema_editor):
-    load(apps, schema_editor)
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        for clock, model, table, due, flag, code, label in SENT:
+    load_clock_defaults(apps, DATA, CLOCKS)
+    for clock, model, table, _due, flag, code, label in SENT:
+        with schema_editor.connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {flag} IS NOT NULL")  # noqa: S608 - names above
             if not cursor.fetchone()[0]:
                 continue
-            ct, _ = ContentType.objects.using(connection.alias).get_or_create(app_label="oversight", model=model)
-            cursor.execute(
-                "INSERT INTO core_clockstep (clock, content_type_id, object_id, code, label, days, at, document_no) "  # noqa: S608
-                f"SELECT %s, %s, id, %s, %s, 0, {flag}, '' FROM {table} WHERE {flag} IS NOT NULL", [clock, ct.pk, code, label])
+        copy_clock_steps(apps, schema_editor, "oversight", model,
+                         f"SELECT %s, %s, id, %s, %s, 0, {flag}, '' FROM {table} WHERE {flag} IS NOT NULL",
+                         [clock, CONTENT_TYPE, code, label])
 
 
 class Migration(migrations.Migration):

@@ -5,32 +5,23 @@ from pathlib import Path
 
 from django.db import migrations
 
+from anying.core.migrations_support import CONTENT_TYPE, copy_clock_steps, load_clock_defaults
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 CLOCKS = {"tip_verify": "verify_clock.csv", "tip_reply": "reply_clock.csv"}
 KINDS = {"verify": ("tip_verify", "核查逾期"), "reply": ("tip_reply", "答复逾期")}
 
 
-def load(apps, schema_editor):
-    from anying.core.clock import load_defaults
-
-    for name, filename in CLOCKS.items():
-        load_defaults(name, DATA / filename, apps.get_model("core", "ClockRung"))
-
-
 def forward(apps, schema_editor):
-    load(apps, schema_editor)
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
+    load_clock_defaults(apps, DATA, CLOCKS)
+    with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM tips_tipescalation")
         if not cursor.fetchone()[0]:
             return
-        ct, _ = ContentType.objects.using(connection.alias).get_or_create(app_label="tips", model="tip")
-        for kind, (clock, label) in KINDS.items():
-            cursor.execute(
-                "INSERT INTO core_clockstep (clock, content_type_id, object_id, code, label, days, at, document_no) "
-                "SELECT %s, %s, tip_id, 'overdue', %s, 1, at, '' FROM tips_tipescalation WHERE kind = %s",
-                [clock, ct.pk, label, kind])
+    for kind, (clock, label) in KINDS.items():
+        copy_clock_steps(apps, schema_editor, "tips", "tip",
+                         "SELECT %s, %s, tip_id, 'overdue', %s, 1, at, '' FROM tips_tipescalation WHERE kind = %s",
+                         [clock, CONTENT_TYPE, label, kind])
 
 
 class Migration(migrations.Migration):
