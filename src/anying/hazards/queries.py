@@ -63,35 +63,7 @@ class HazardFilter(InputSchema):
 
     def apply(self, qs):
         if self.q:
-            # Every branch on the hazard table itself and the enterprises as literal ids, so
-            # PostgreSQL can OR three indexes (enterprise_id, trigram on place and description)
-            # instead of scanning a million rows; a term naming very many enterprises stays a
-            # subquery rather than a huge literal list.
-            named = Enterprise.objects.filter(name__contains=self.q).order_by().values_list("id", flat=True)
-            ids = list(named[:NAMED_ENTERPRISES_INLINE + 1])
-            match = index_match(Hazard, TEXT_COLUMNS, self.q)
-            if match is not None and len(ids) <= NAMED_ENTERPRISES_INLINE:
-                # SQLite: one IN over the primary key, so the planner starts from the few matches
-                # instead of walking a scope index and testing each row against the OR
-                sql, params = match
-                if ids:
-                    sql += (f" UNION SELECT id FROM {Hazard._meta.db_table} WHERE enterprise_id IN "
-                            f"({', '.join(['%s'] * len(ids))})")
-                    params = [*params, *ids]
-                # A few thousand matches go in as literal keys, read by primary key only. A
-                # common term (安全出口 in every tenth description) is better served by the plain
-                # scan: matches are dense, so the capped count and the sort-index page stop early,
-                # where a subquery would first collect every match.
-                with connection.cursor() as cursor:
-                    cursor.execute(f"{sql} LIMIT {MATCHES_INLINE + 1}", params)
-                    found = [row[0] for row in cursor.fetchall()]
-                if len(found) <= MATCHES_INLINE:
-                    qs = by_primary_key(qs.filter(pk__in=found))
-                else:
-                    qs = qs.filter(Q(enterprise_id__in=ids) | plain_contains(TEXT_COLUMNS, self.q))
-            else:
-                named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
-                qs = qs.filter(Q(enterprise_id__in=named) | contains_any(Hazard, TEXT_COLUMNS, self.q))
+            qs = text_search(qs, self.q)
         for key in ("level", "status", "channel"):
             value = getattr(self, key)
             if value == "open" and key == "status":
@@ -125,6 +97,40 @@ class HazardFilter(InputSchema):
         if self.closed_to:
             qs = qs.filter(closed_on__lte=self.closed_to)
         return qs
+
+
+def text_search(qs, term: str):
+    """Hazards whose enterprise name, place or description contains `term`."""
+    # Every branch on the hazard table itself and the enterprises as literal ids, so
+    # PostgreSQL can OR three indexes (enterprise_id, trigram on place and description)
+    # instead of scanning a million rows; a term naming very many enterprises stays a
+    # subquery rather than a huge literal list.
+    named = Enterprise.objects.filter(name__contains=term).order_by().values_list("id", flat=True)
+    ids = list(named[:NAMED_ENTERPRISES_INLINE + 1])
+    match = index_match(Hazard, TEXT_COLUMNS, term)
+    if match is not None and len(ids) <= NAMED_ENTERPRISES_INLINE:
+        # SQLite: one IN over the primary key, so the planner starts from the few matches
+        # instead of walking a scope index and testing each row against the OR
+        sql, params = match
+        if ids:
+            sql += (f" UNION SELECT id FROM {Hazard._meta.db_table} WHERE enterprise_id IN "
+                    f"({', '.join(['%s'] * len(ids))})")
+            params = [*params, *ids]
+        # A few thousand matches go in as literal keys, read by primary key only. A
+        # common term (安全出口 in every tenth description) is better served by the plain
+        # scan: matches are dense, so the capped count and the sort-index page stop early,
+        # where a subquery would first collect every match.
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT {MATCHES_INLINE + 1}", params)
+            found = [row[0] for row in cursor.fetchall()]
+        if len(found) <= MATCHES_INLINE:
+            qs = by_primary_key(qs.filter(pk__in=found))
+        else:
+            qs = qs.filter(Q(enterprise_id__in=ids) | plain_contains(TEXT_COLUMNS, term))
+    else:
+        named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
+        qs = qs.filter(Q(enterprise_id__in=named) | contains_any(Hazard, TEXT_COLUMNS, term))
+    return qs
 
 
 def overdue(qs, today: dt.date | None = None):
