@@ -7,6 +7,9 @@
     jingxin (机械 and 轻工 only);
 (b) the to-do page /hazards/todo/ as admin, jiuxian and an enterprise user of the enterprise
     with the most hazards (created once as `bench-ent`);
+(b2) two-character searches (氨气, in no bench hazard, the worst case; 配电, in the places of
+    about 5%) and the API list /api/v1/hazards/ (page 1, and page 5,000 of 20 rows by offset and
+    by key), as admin and jiuxian;
 (c) `anying tick` (escalation.run) with K = 10,000 and 50,000 hazards 20 days overdue, each
     climbing three rungs (催办提醒, 函告, 通报). The notifications it sends are deleted afterwards,
     its escalations by the next --overdue; its audit events stay (they cannot be deleted).
@@ -30,6 +33,7 @@ from generate_hazards import set_overdue
 from run import QueryLog, environment, timed_requests
 
 LIST_TARGET_MS, TASKS_PAGE_TARGET_MS, TICK_TARGET_S = 200, 150, 60
+SEARCH_TARGET_MS = API_TARGET_MS = 200
 ENTERPRISE_USER = "bench-ent"
 
 
@@ -46,6 +50,22 @@ def list_cases(town_id: int, industry_id: int, enterprise_name: str) -> list[tup
         ("major + open + inspection", "/hazards/?level=major&status=open&channel=inspection"),
         ("page 50, sort by deadline", "/hazards/?sort=deadline&page=50"),
     ]
+
+
+def search_cases() -> list[tuple[str, str]]:
+    return [("q=氨气 (no match)", "/hazards/?q=氨气"), ("q=配电", "/hazards/?q=配电"),
+            ("q=氨 (one character)", "/hazards/?q=氨")]
+
+
+def api_cases(user) -> list[tuple[str, str]]:
+    from anying.hazards.models import Hazard
+
+    # the id page 5,000 starts after, for the keyset form of the same page
+    visible = Hazard.objects.visible_to(user).order_by("id").values_list("id", flat=True)
+    after = visible[99_999] if visible[99_999:100_000].exists() else 0
+    return [("page 1", "/api/v1/hazards/?limit=20"), ("page 5,000 by offset", "/api/v1/hazards/?limit=20&offset=99980"),
+            ("page 5,000 by key", f"/api/v1/hazards/?limit=20&after={after}"),
+            ("open + level=major", "/api/v1/hazards/?limit=20&status=open&level=major")]
 
 
 def enterprise_user():
@@ -72,7 +92,24 @@ def bench_pages(args, log: QueryLog) -> dict:
     # the enterprise with the most hazards, as a clerk would look it up by name
     busiest = enterprise_user().unit_id
     name = Hazard.objects.filter(organisation_id=busiest).values_list("enterprise__name", flat=True).first()
-    results = {"list": {}, "todo": {}}
+    from anying.core.services import create_token, revoke_token
+
+    results = {"list": {}, "todo": {}, "search": {}, "api": {}}
+    for username in ("admin", "jiuxian"):
+        user = User.objects.get(username=username)
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        print(f"two-character search as {username} …", flush=True)
+        results["search"][username] = timed_requests(client, log, search_cases(), args.requests)
+        print(f"API list as {username} …", flush=True)
+        token, secret = create_token(None, user, "bench")
+        try:
+            results["api"][username] = timed_requests(Client(), log, api_cases(user), args.requests,
+                                                      headers={"Authorization": f"Bearer {secret}"})
+        finally:
+            revoke_token(user, token)
+    if args.only_new:
+        return results
     for username in ("admin", "jiuxian", "jingxin", ENTERPRISE_USER):
         user = User.objects.select_related("unit__region").get(username=username)
         town = user.unit.region if user.unit.region.level == Region.Level.TOWN else Region.objects.get(name="高新区")
@@ -120,12 +157,14 @@ def markdown(result: dict) -> str:
            f"anying {env.get('commit', '?')}.", "",
            "| measurement | requests | p50 ms | p95 ms | max ms | queries/request | DB ms p50 |",
            "|---|---:|---:|---:|---:|---:|---:|"]
-    for kind, target in (("list", LIST_TARGET_MS), ("todo", TASKS_PAGE_TARGET_MS)):
-        for user, r in result["pages"][kind].items():
+    kinds = {"list": ("hazard list", LIST_TARGET_MS), "todo": ("to-do", TASKS_PAGE_TARGET_MS),
+             "search": ("two-character search", SEARCH_TARGET_MS), "api": ("API list", API_TARGET_MS)}
+    for kind, (label, target) in kinds.items():
+        for user, r in result["pages"].get(kind, {}).items():
             flag = " ⚠" if r["p95"] > target else ""
-            out.append(f"| {'hazard list' if kind == 'list' else 'to-do'} as {user} | {r['n']} | {r['p50']:.0f} | "
+            out.append(f"| {label} as {user} | {r['n']} | {r['p50']:.0f} | "
                        f"{r['p95']:.0f}{flag} | {r['max']:.0f} | {r['queries']} | {r['db_p50']:.0f} |")
-    out += common.case_rows(result["pages"], ("list", "todo"))
+    out += common.case_rows(result["pages"], [k for k in kinds if result["pages"].get(k)])
     if result.get("tick"):
         out += ["", "| tick: overdue hazards | escalations | notifications | seconds | queries | DB s | s per 10,000 |",
                 "|---:|---:|---:|---:|---:|---:|---:|"]
@@ -144,6 +183,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per user and page")
     parser.add_argument("--tick-sizes", type=int, nargs="*", default=[10_000, 50_000], metavar="K")
     parser.add_argument("--skip-pages", action="store_true", help="time only the tick")
+    parser.add_argument("--only-new", action="store_true", help="only the two-character searches and the API list")
     args = parser.parse_args()
     common.setup()
     from django.core.management import call_command
@@ -158,7 +198,7 @@ def main() -> None:
     result = {"environment": environment(), "hazards": Hazard.objects.count(), "args": vars(args)}
     enterprise_user()
     with connection.execute_wrapper(log):
-        result["pages"] = {"list": {}, "todo": {}} if args.skip_pages else bench_pages(args, log)
+        result["pages"] = {} if args.skip_pages else bench_pages(args, log)
         result["tick"] = bench_tick(args.tick_sizes, log)
     result["environment"]["load_after"] = os.getloadavg()[0]
     common.OUT_DIR.mkdir(exist_ok=True)

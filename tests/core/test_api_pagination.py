@@ -29,3 +29,13 @@ def test_pages_by_key_follow_the_ids_without_gaps_or_repeats(factory, users, api
     assert seen == made
     assert client.get("/api/v1/hazards/", {"after": -1}).status_code == 422
     assert api(users["hufeng"]).get("/api/v1/hazards/", {"after": 0}).json()["items"] == []  # still the scope
+
+
+def test_a_deep_offset_gives_the_same_page_by_late_lookup(factory, users, api, monkeypatch):  # noqa: F811
+    made = sorted(factory().pk for _ in range(6))
+    client = api(users["admin"])
+    direct = [i["id"] for i in client.get("/api/v1/hazards/", {"limit": 2, "offset": 3}).json()["items"]]
+    monkeypatch.setattr(listing, "LATE_LOOKUP_OFFSET", 1)  # offset 3 now skips ids, then reads the page
+    late = [i["id"] for i in client.get("/api/v1/hazards/", {"limit": 2, "offset": 3}).json()["items"]]
+    assert direct == late == made[3:5]
+    assert api(users["hufeng"]).get("/api/v1/hazards/", {"offset": 3}).json()["items"] == []  # still the scope

@@ -76,3 +76,47 @@ def test_the_search_index_follows_every_change(factory, users):
     assert found('"积尘') == set()  # FTS syntax in a term is searched for literally, not parsed
     Hazard.objects.filter(pk=hazard.pk).delete()
     assert found("积尘超") == set()
+
+
+def test_one_and_two_character_terms_use_the_pair_index(factory, users):
+    """氨气, 车间: below a trigram, answered by the character-pair index on both databases,
+    exactly (no row that only has the characters apart), and kept in step with every change."""
+    ammonia = factory(place="液氨储罐区", description="氨气检测报警仪未校验")
+    apart = factory(place="气瓶间", description="氨水桶未标识")  # 氨 and 气, never 氨气
+    other = factory(place="配电房", description="门未关")
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    with CaptureQueriesContext(connection) as ctx:
+        assert found("氨气") == {ammonia}
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert ("_pairs" in sql) if connection.vendor == "sqlite" else ("anying_bigrams" in sql)
+    assert found("氨") == {ammonia, apart}  # one character: every hazard holding it
+    assert found("未") == {ammonia, apart, other}
+    assert found("房") == {other}  # the last character of a column counts too
+    assert found("门未") == {other} and found("区氨") == set()  # pairs never span two columns
+    Hazard.objects.filter(pk=other.pk).update(description="氨气管道泄漏")
+    assert found("氨气") == {ammonia, other} and found("门未") == set()
+    Hazard.objects.filter(pk=ammonia.pk).delete()
+    assert found("氨气") == {other}
+    assert found("氨,") == set()  # punctuation: the plain scan, same answer
+
+
+def test_a_one_character_search_of_enterprise_names(factory, users):
+    hazard = factory()
+    name = factory.enterprise.name  # 旧县机械厂
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    assert found(name[-1]) == {hazard} and found(name[1:3]) == {hazard} and found("鑫") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_pair_expression_is_the_indexed_one(factory, users):
+    """The query's expression must be the index's, or PostgreSQL scans: with sequential scans
+    off, the plan reads hazards_hazard_bigrams."""
+    from anying.core.textsearch import contains_any
+    from anying.hazards.queries import TEXT_COLUMNS
+
+    factory(description="氨气")
+    qs = Hazard.objects.filter(contains_any(Hazard, TEXT_COLUMNS, "氨气"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+    assert "hazards_hazard_bigrams" in plan

@@ -7,10 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import demo, hooks, permissions
+        from django.db.backends.signals import connection_created
+
+        from . import demo, hooks, permissions, textsearch
         from .navigation import MenuEntry, register
 
         permissions.register()
+        # before any connection is opened: the SQLite search triggers call these functions
+        connection_created.connect(textsearch.register_sqlite_functions)
         hooks.register_demo("core", 10, demo.load)
         from . import clock, notifications, ratelimit
 

@@ -129,6 +129,9 @@ def query_without(request, *keys: str) -> str:
     return params.urlencode()
 
 
+LATE_LOOKUP_OFFSET = 1_000
+
+
 class BoundedPagination(LimitOffsetPagination):
     """The API lists' pagination. limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped
     too, so no value can overflow the database's integer. The count stops at COUNT_CAP, as on the
@@ -149,6 +152,12 @@ class BoundedPagination(LimitOffsetPagination):
         found = queryset.order_by()[: COUNT_CAP + 1].count()
         if pagination.after is not None:
             items = queryset.order_by("pk").filter(pk__gt=pagination.after)[:limit]
+        elif pagination.offset > LATE_LOOKUP_OFFSET:
+            # A deep offset skips its rows as bare ids (no joins, no columns: an index and the
+            # scope's columns), then reads the page's rows by key. Skipping 100,000 full rows
+            # with their joined enterprise, region and industry took 0.6 s at 1,000,000 hazards.
+            ids = list(queryset.values_list("pk", flat=True)[pagination.offset: pagination.offset + limit])
+            items = queryset.filter(pk__in=ids)
         else:
             items = queryset[pagination.offset: pagination.offset + limit]
         return {self.items_attribute: items, "count": min(found, COUNT_CAP), "count_capped": found > COUNT_CAP}

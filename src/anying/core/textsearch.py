@@ -8,8 +8,20 @@ row. For terms of three or more characters (Chinese included):
 - SQLite: an FTS5 table with the trigram tokenizer (SQLite ≥ 3.34), kept in step with the
   table by triggers, answers `MATCH '"term"'` with the matching rowids. Where the SQLite build
   lacks FTS5 or the trigram tokenizer, the migration skips it.
-Shorter terms, and databases without the index, fall back to a plain `LIKE` scan: search then
-still works, only slower.
+A trigram index cannot answer a term of one or two characters (氨气, 车间, 粉尘 — most Chinese
+search terms), so those have an index of their own, of character pairs (bigrams):
+- PostgreSQL: a GIN index on the expression `anying_bigrams(col1) || anying_bigrams(col2)`, a
+  tsvector whose lexemes are every pair of adjacent characters and the last character alone.
+  A two-character term is one lexeme (`'氨气'`), a one-character term a prefix (`'氨':*`); GIN
+  answers both exactly, with no recheck, and ANALYZE keeps statistics on the expression, so the
+  planner knows a rare pair from a common one and starts from the index or from the scope.
+- SQLite: an FTS5 table of the same pairs (unicode61 tokenizer, prefix index of one character),
+  kept in step by triggers that call `anying_bigrams`, a Python function registered on every
+  connection (`register_sqlite_functions`). Writing to these tables outside the application
+  (the sqlite3 shell) therefore fails with "no such function" instead of leaving the index
+  stale.
+Terms with punctuation or spaces, and databases without the index, fall back to a plain `LIKE`
+scan: search then still works, only slower.
 """
 
 from __future__ import annotations
@@ -18,11 +30,51 @@ import logging
 from functools import cache
 
 from django.db import connections, migrations, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.db.models.expressions import RawSQL
 
 log = logging.getLogger(__name__)
 MIN_INDEXED_LENGTH = 3  # a trigram needs three characters
+BIGRAM_FUNCTION = "anying_bigrams"
+
+
+def bigrams(value: str | None) -> str:
+    """The SQLite side of `anying_bigrams`: every pair of adjacent characters and the last one
+    alone, space-separated, each once ("生产车间" → "生产 产车 车间 间")."""
+    if not value:
+        return ""
+    return " ".join(dict.fromkeys(value[i:i + 2] for i in range(len(value))))
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """connection_created handler: the functions the SQLite search triggers call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(BIGRAM_FUNCTION, 1, bigrams, deterministic=True)
+
+
+# PostgreSQL: the same pairs as a tsvector. Not STRICT: a NULL column gives an empty vector, so
+# the other column's pairs still count. Not inlinable (it has a sub-select), so the expression
+# the planner compares with the index is the function call itself.
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {BIGRAM_FUNCTION}(value text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(coalesce(array(
+    SELECT DISTINCT substr(value, i, 2) FROM generate_series(1, char_length(value)) AS i), '{{}}'))
+$$"""
+
+
+def _bigram_table(table: str) -> str:
+    return f"{table}_pairs"
+
+
+def _bigram_index(table: str) -> str:
+    return f"{table}_bigrams"[:63]
+
+
+def _pg_vector(columns: list[str]) -> str:
+    return " || ".join(f'{BIGRAM_FUNCTION}("{c}")' for c in columns)
 
 
 def _fts_table(table: str) -> str:
@@ -91,6 +143,90 @@ def substring_index(table: str, columns: list[str]) -> list[migrations.RunPython
     return [trigram_indexes(table, columns), migrations.RunPython(create, drop, elidable=False)]
 
 
+def short_term_index(table: str, columns: list[str]) -> migrations.RunPython:
+    """Both databases: the character-pair index for one- and two-character terms (module doc)."""
+    pairs = _bigram_table(table)
+    new = " || ' ' || ".join(f"{BIGRAM_FUNCTION}(new.{c})" for c in columns)
+    rows = " || ' ' || ".join(f"{BIGRAM_FUNCTION}({c})" for c in columns)
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_PG_FUNCTION)
+            schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{_bigram_index(table)}" ON "{table}" '
+                                  f"USING gin (({_pg_vector(columns)}))")
+            return
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                schema_editor.execute(f"CREATE VIRTUAL TABLE {pairs} USING fts5(grams, detail=none, prefix='1', "
+                                      "tokenize='unicode61 remove_diacritics 0')")
+        except Exception as exc:  # noqa: BLE001 — no FTS5 in this build
+            log.warning("SQLite FTS5 unavailable (%s); short-term search on %s stays unindexed", exc, table)
+            return
+        # A plain (not external-content) FTS5 table: it indexes the pairs, not the columns, so
+        # it keeps its own copy of them and a delete needs only the rowid.
+        schema_editor.execute(f"CREATE TRIGGER {pairs}_ai AFTER INSERT ON {table} BEGIN "
+                              f"INSERT INTO {pairs}(rowid, grams) VALUES (new.id, {new}); END")
+        schema_editor.execute(f"CREATE TRIGGER {pairs}_ad AFTER DELETE ON {table} BEGIN "
+                              f"DELETE FROM {pairs} WHERE rowid = old.id; END")
+        schema_editor.execute(f"CREATE TRIGGER {pairs}_au AFTER UPDATE OF {', '.join(columns)} ON {table} BEGIN "
+                              f"UPDATE {pairs} SET grams = {new} WHERE rowid = new.id; END")
+        schema_editor.execute(f"INSERT INTO {pairs}(rowid, grams) SELECT id, {rows} FROM {table}")
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{_bigram_index(table)}"')
+        elif schema_editor.connection.vendor == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {pairs}_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {pairs}")
+
+    return migrations.RunPython(create, drop, elidable=False)
+
+
+def is_short_term(term: str) -> bool:
+    """A term the pair index answers exactly: one or two letters or digits (no punctuation or
+    space, which the SQLite tokenizer would split on)."""
+    return 0 < len(term) < MIN_INDEXED_LENGTH and term.isalnum()
+
+
+@cache
+def _has_pairs(alias: str, table: str) -> bool:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [_bigram_index(table)])
+            return cursor.fetchone() is not None
+        return _bigram_table(table) in connection.introspection.table_names(cursor)
+
+
+def _tsquery(term: str) -> str:
+    """The pair lexeme of a short term, quoted for tsquery input (' doubled, \\ escaped); one
+    character is a prefix of the pairs that start with it."""
+    lexeme = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+    return lexeme if len(term) == 2 else lexeme + ":*"
+
+
+class _PairMatch(Func):
+    """`anying_bigrams(c1) || anying_bigrams(c2) @@ '<pair>'::tsquery` — the index's expression."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns: list[str], term: str):
+        super().__init__(*[Func(F(c), function=BIGRAM_FUNCTION) for c in columns], Value(_tsquery(term)))
+
+    def as_sql(self, compiler, connection, **extra):
+        *vector, query = self.get_source_expressions()
+        parts, params = [], []
+        for expression in vector:
+            sql, p = compiler.compile(expression)
+            parts.append(sql)
+            params += p
+        query_sql, query_params = compiler.compile(query)
+        return f"({' || '.join(parts)}) @@ ({query_sql})::tsquery", [*params, *query_params]
+
+
 @cache
 def _has_fts(alias: str, table: str) -> bool:
     with connections[alias].cursor() as cursor:
@@ -101,7 +237,13 @@ def index_match(model, columns: list[str], term: str, using: str = "default") ->
     """SQL and parameters selecting the primary keys of rows where any of `columns` contains
     `term`, when a table of matches can answer it (SQLite FTS5); None otherwise."""
     table = model._meta.db_table
-    if not (connections[using].vendor == "sqlite" and len(term) >= MIN_INDEXED_LENGTH and _has_fts(using, table)):
+    if connections[using].vendor != "sqlite":
+        return None
+    if is_short_term(term) and _has_pairs(using, table):
+        pairs = _bigram_table(table)
+        return (f"SELECT rowid FROM {pairs} WHERE {pairs} MATCH %s",
+                [f'"{term}"' if len(term) == 2 else f'"{term}" *'])
+    if not (len(term) >= MIN_INDEXED_LENGTH and _has_fts(using, table)):
         return None
     phrase = '"' + term.replace('"', '""') + '"'  # one phrase: the term as typed, not FTS syntax
     column_filter = "{" + " ".join(columns) + "}"
@@ -114,6 +256,17 @@ def contains_any(model, columns: list[str], term: str, using: str = "default") -
     match = index_match(model, columns, term, using)
     if match is not None:
         return Q(pk__in=RawSQL(*match))
+    if (connections[using].vendor == "postgresql" and is_short_term(term)
+            and _has_pairs(using, model._meta.db_table)):
+        # The pair match finds the rows through its index; the strpos beside it, the same
+        # answer for such a term, is what a plan walking another index (the scope's, the
+        # sort's) tests row by row: PostgreSQL evaluates the cheaper condition first, and
+        # computing the pairs of a row costs ~20 times a strpos. Not LIKE: the trigram index
+        # would offer itself for LIKE '%配电%' and, having no trigram to look up, return every row.
+        found = Q(pk__in=[])
+        for column in columns:
+            found |= Q(GreaterThan(StrIndex(column, Value(term)), 0))
+        return Q(_PairMatch(columns, term)) & found
     return plain_contains(columns, term)
 
 

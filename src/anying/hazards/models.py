@@ -104,6 +104,11 @@ class Hazard(models.Model):
             models.Index(fields=["region", "level", "industry", "status"], name="hazard_region_level_industry"),
             models.Index(fields=["region", "industry", "found_on"], name="hazard_region_industry_found"),
             models.Index(fields=["region", "status", "deadline"], name="hazard_region_deadline"),
+            # sorting within a town's own hazards (the list's date and deadline orders, the API's
+            # id order) instead of walking the district-wide index and skipping other towns
+            models.Index(fields=["region", "-found_on", "-id"], name="hazard_region_found"),
+            models.Index(fields=["region", "deadline", "id"], name="hazard_region_deadline_id"),
+            models.Index(fields=["region", "id"], name="hazard_region_id"),
             models.Index(fields=["industry", "status", "deadline"], name="hazard_industry_deadline"),  # 部门 逾期
         ]
 

@@ -105,7 +105,7 @@ def text_search(qs, term: str):
     # PostgreSQL can OR three indexes (enterprise_id, trigram on place and description)
     # instead of scanning a million rows; a term naming very many enterprises stays a
     # subquery rather than a huge literal list.
-    named = Enterprise.objects.filter(name__contains=term).order_by().values_list("id", flat=True)
+    named = Enterprise.objects.filter(contains_any(Enterprise, ["name"], term)).order_by().values_list("id", flat=True)
     ids = list(named[:NAMED_ENTERPRISES_INLINE + 1])
     match = index_match(Hazard, TEXT_COLUMNS, term)
     if match is not None and len(ids) <= NAMED_ENTERPRISES_INLINE:
