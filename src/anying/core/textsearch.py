@@ -31,9 +31,9 @@ from functools import cache
 
 from django.db import connections, migrations, transaction
 from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
-from django.db.models.expressions import RawSQL
 
 log = logging.getLogger(__name__)
 MIN_INDEXED_LENGTH = 3  # a trigram needs three characters
