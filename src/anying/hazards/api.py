@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -25,9 +25,9 @@ router = Router(tags=["事故隐患"])
 class HazardOut(Schema):
     id: int
     enterprise_id: int
-    enterprise: str
-    region: str
-    industry: str
+    enterprise: str = Field(alias="enterprise.name")
+    region: str = Field(alias="region.name")
+    industry: str = Field(alias="industry.name")
     place: str
     description: str
     category: str
@@ -45,18 +45,6 @@ class HazardOut(Schema):
     review_due: date | None
     closed_on: date | None
     version: int
-
-    @staticmethod
-    def resolve_enterprise(obj):
-        return obj.enterprise.name
-
-    @staticmethod
-    def resolve_region(obj):
-        return obj.region.name
-
-    @staticmethod
-    def resolve_industry(obj):
-        return obj.industry.name
 
     @staticmethod
     def resolve_accident_type(obj):

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from anying.core.api_input import InputSchema
@@ -20,19 +20,11 @@ router = Router(tags=["执法检查"])
 
 class PlanOut(Schema):
     id: int
-    unit: str
+    unit: str = Field(alias="unit.name")
     year: int
     status: str
-    items: int
+    items: int = Field(alias="total")
     approved_at: date | None
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.name
-
-    @staticmethod
-    def resolve_items(obj):
-        return obj.total
 
     @staticmethod
     def resolve_approved_at(obj):
@@ -41,25 +33,18 @@ class PlanOut(Schema):
 
 class PlanItemOut(Schema):
     enterprise_id: int
-    enterprise: str
+    enterprise: str = Field(alias="enterprise.name")
     month: int
     last_inspected: date | None
 
-    @staticmethod
-    def resolve_enterprise(obj):
-        return obj.enterprise.name
 
 
 class DrawTargetOut(Schema):
     position: int
     enterprise_id: int
-    enterprise: str
+    enterprise: str = Field(alias="enterprise.name")
     category: str
     inspectors: list[str]
-
-    @staticmethod
-    def resolve_enterprise(obj):
-        return obj.enterprise.name
 
     @staticmethod
     def resolve_inspectors(obj):
@@ -68,7 +53,7 @@ class DrawTargetOut(Schema):
 
 class DrawOut(Schema):
     id: int
-    unit: str
+    unit: str = Field(alias="unit.name")
     title: str
     drawn_on: date
     algorithm: str
@@ -77,10 +62,6 @@ class DrawOut(Schema):
     digest: str
     public_token: str
     targets: list[DrawTargetOut]
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.name
 
     @staticmethod
     def resolve_targets(obj, context):
@@ -98,31 +79,22 @@ class DrawIn(InputSchema):
 class InspectionOut(Schema):
     id: int
     enterprise_id: int
-    enterprise: str
-    unit: str
+    enterprise: str = Field(alias="enterprise.name")
+    unit: str = Field(alias="unit.name")
     inspected_on: date
     status: str
     findings: int
-    open_findings: int
+    open_findings: int = Field(alias="open_count")
 
-    @staticmethod
-    def resolve_enterprise(obj):
-        return obj.enterprise.name
 
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.name
 
-    @staticmethod
-    def resolve_open_findings(obj):
-        return obj.open_count
 
 
 class PenaltyOut(Schema):
     id: int
     enterprise_id: int
     party_name: str
-    unit: str
+    unit: str = Field(alias="unit.name")
     procedure: str
     amount: Decimal
     status: str
@@ -132,9 +104,6 @@ class PenaltyOut(Schema):
     paid_on: date | None
     paid_amount: Decimal | None
 
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.name
 
 
 @router.get("/plans", response=list[PlanOut], summary="年度执法计划列表")

@@ -27,12 +27,12 @@ class AccidentOut(Schema):
     id: int
     occurred_at: dt.datetime
     place: str
-    region: str
-    industry: str
+    region: str = Field(alias="region.name")
+    industry: str = Field(alias="industry.name")
     enterprise_id: int | None
-    party: str
-    accident_type: str
-    accident_type_code: str
+    party: str = Field(alias="party_name")
+    accident_type: str = Field(alias="accident_type.name")
+    accident_type_code: str = Field(alias="accident_type.code")
     deaths: int
     serious_injuries: int
     minor_injuries: int
@@ -42,26 +42,6 @@ class AccidentOut(Schema):
     status: str
     closed_on: dt.date | None
     lookback_due: dt.date | None
-
-    @staticmethod
-    def resolve_region(obj):
-        return obj.region.name
-
-    @staticmethod
-    def resolve_industry(obj):
-        return obj.industry.name
-
-    @staticmethod
-    def resolve_party(obj):
-        return obj.party_name
-
-    @staticmethod
-    def resolve_accident_type(obj):
-        return obj.accident_type.name
-
-    @staticmethod
-    def resolve_accident_type_code(obj):
-        return obj.accident_type.code
 
     @staticmethod
     def resolve_grade_label(obj):
@@ -87,13 +67,9 @@ class AccidentDetailOut(AccidentOut):
     summary: str
     cause: str
     reported_by: str
-    unit: str
+    unit: str = Field(alias="unit.name")
     investigation: InvestigationOut | None
     lookbacks: list[LookBackOut]
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.name
 
     @staticmethod
     def resolve_investigation(obj):

@@ -25,22 +25,19 @@ class MilestoneOut(Schema):
     title: str
     due: dt.date
     done_on: dt.date | None
-    overdue: bool
+    overdue: bool = Field(alias="is_overdue")
 
-    @staticmethod
-    def resolve_overdue(obj):
-        return obj.is_overdue
 
 
 class KeyTaskOut(Schema):
     id: int
-    year: int
-    table: str
+    year: int = Field(alias="table.year")
+    table: str = Field(alias="table.title")
     number: int
     task: str
     requirements: str
     unit_id: int
-    unit: str
+    unit: str = Field(alias="unit.name")
     person: str
     leader: str
     due: dt.date
@@ -49,18 +46,6 @@ class KeyTaskOut(Schema):
     done_on: dt.date | None
     overdue: bool
     milestones: list[MilestoneOut]
-
-    @staticmethod
-    def resolve_year(obj):
-        return obj.table.year
-
-    @staticmethod
-    def resolve_table(obj):
-        return obj.table.title
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.name
 
     @staticmethod
     def resolve_overdue(obj):

@@ -111,12 +111,12 @@ def public_status(request, payload: StatusIn):
 
 class TipOut(Schema):
     id: int
-    code: str
+    code: str = Field(alias="display_code")
     category: str
     status: str
     description: str
     place: str
-    region: str
+    region: str = Field(alias="region.name")
     enterprise_id: int | None
     enterprise_text: str
     unit: str | None
@@ -130,14 +130,6 @@ class TipOut(Schema):
     hazards: list[int]
     inspections: list[int]
     penalties: list[int]
-
-    @staticmethod
-    def resolve_code(obj):
-        return obj.display_code
-
-    @staticmethod
-    def resolve_region(obj):
-        return obj.region.name
 
     @staticmethod
     def resolve_unit(obj):
