@@ -30,3 +30,22 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple], *, ignore_confl
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
+
+
+def update_column(model, field: str, values: dict) -> None:
+    """Set one column of many rows (primary key → value) with one UPDATE … FROM (VALUES …) per
+    thousand rows; bulk_update builds a CASE WHEN expression per row, which at 50,000 letter
+    numbers in a tick cost more than writing the steps themselves."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    table, column = qn(model._meta.db_table), qn(model._meta.get_field(field).column)
+    pk = qn(model._meta.pk.column)
+    items = list(values.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 1000):
+            chunk = items[start:start + 1000]
+            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            # VALUES columns are column1, column2 on both PostgreSQL and SQLite (≥ 3.33 for FROM)
+            cursor.execute(f"UPDATE {table} SET {column} = v.column2 FROM (VALUES {rows}) AS v "
+                           f"WHERE {table}.{pk} = v.column1", [p for pair in chunk for p in pair])

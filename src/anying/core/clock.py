@@ -204,29 +204,34 @@ def run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
                                                       **{f"{clock.due}__lte": today - dt.timedelta(days=rung.days)})
             if rung.condition:
                 due = due.filter(clock.conditions[rung.condition])
-            done = ClockStep.objects.filter(clock=clock.name, content_type=clock.content_type, code=rung.code,
-                                            object_id=OuterRef("pk"))
-            due = due.exclude(Exists(done))
-            while True:
-                count = _batch(clock, rung, due, today, notices)
-                taken += count
-                if count < BATCH:
-                    break
+            # The candidates first, by the open-and-due indexes, then per batch the steps already
+            # taken, looked up by key. A NOT EXISTS over the steps is planned from statistics the
+            # tick itself makes stale: PostgreSQL walked a million hazards per batch, or nested
+            # 50 million comparisons, right after a burst of new steps (bench/README.md).
+            candidates = sorted(due.order_by().values_list("pk", flat=True))
+            for start in range(0, len(candidates), BATCH):
+                taken += _batch(clock, rung, due, candidates[start:start + BATCH], today, notices)
     return taken
 
 
 @transaction.atomic
-def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices) -> int:
+def _batch(clock: Clock, rung: ClockRung, due, ids: list[int], today: dt.date, notices: Notices) -> int:
+    content_type = clock.content_type.pk
+    done = set(ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
+                                        object_id__in=ids).values_list("object_id", flat=True))
+    ids = [i for i in ids if i not in done]
+    if not ids:
+        return 0
     lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
     # only what the timeline, the audit event and the message need: at 50,000 records the tick's
-    # time is mostly Python building objects, and full related rows triple it
-    records = list(due.select_for_update(**lock).select_related(*clock.related, clock.region)
-                   .only("pk", clock.due, f"{clock.region}__path", *clock.fields).order_by("pk")[:BATCH])
+    # time is mostly Python building objects, and full related rows triple it. `due` again, under
+    # the lock: a record closed since the candidates were read is left alone.
+    records = list(due.filter(pk__in=ids).select_for_update(**lock).select_related(*clock.related, clock.region)
+                   .only("pk", clock.due, f"{clock.region}__path", *clock.fields).order_by("pk"))
     if not records:
         return 0
     stamp = timezone.now()
     at = db_value(ClockStep, "at", stamp)  # every row of the batch shares it: converted once
-    content_type = clock.content_type.pk
     days = {r.pk: (today - getattr(r, clock.due)).days for r in records}
     insert_rows(ClockStep, ["clock", "content_type", "object_id", "code", "label", "days", "at", "document_no"],
                 ((clock.name, content_type, r.pk, rung.code, rung.label, days[r.pk], at, "") for r in records),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, clock, numbering, recipients, workflow
+from anying.core.bulk import update_column
 from anying.core.clock import Clock
 from anying.core.models import AuditEvent, ClockStep, Organisation, TimelineEvent, User
 from anying.core.officialdoc import OfficialDocument
@@ -68,13 +69,14 @@ def _letters(rung, hazards: list, today: dt.date) -> None:
     by_prefix: dict = {}
     for h in hazards:
         by_prefix.setdefault(prefixes[issuers[h.pk]], []).append(h)
-    steps = {st.object_id: st for st in ClockStep.objects.filter(
+    steps = dict(ClockStep.objects.filter(
         clock=HAZARD_OVERDUE.name, content_type=HAZARD_OVERDUE.content_type, code=rung.code,
-        object_id__in=[h.pk for h in hazards])}
+        object_id__in=[h.pk for h in hazards]).values_list("object_id", "pk"))
+    numbers = {}
     for prefix, group in by_prefix.items():
         for h, number in zip(group, numbering.take(prefix, today.year, len(group)), strict=True):
-            steps[h.pk].document_no = number
-    ClockStep.objects.bulk_update(steps.values(), ["document_no"], batch_size=1000)
+            numbers[steps[h.pk]] = number
+    update_column(ClockStep, "document_no", numbers)
 
 
 def _supervise(rung, hazards: list, today: dt.date) -> None:
