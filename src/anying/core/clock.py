@@ -48,7 +48,9 @@ class Clock:
     related: tuple[str, ...] = ()
     # recipients(records) -> {record pk: [users]} — in a constant number of queries
     recipients: Callable[[list], dict] = lambda records: {}
-    actions: dict[str, Callable] = field(default_factory=dict)  # action(rung, records, today) beyond telling
+    # action(rung, records, today) beyond telling; it returns the pks it could not act on (no unit
+    # to issue a 督办): for those the rung is not taken, and the next tick tries again
+    actions: dict[str, Callable] = field(default_factory=dict)
     describe: Callable[[models.Model], str] = str
     url: Callable[[models.Model], str] = lambda record: ""
     event: str = "escalate"
@@ -207,23 +209,26 @@ def run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
             done = ClockStep.objects.filter(clock=clock.name, content_type=clock.content_type, code=rung.code,
                                             object_id=OuterRef("pk"))
             due = due.exclude(Exists(done))
+            left: set = set()  # records the rung's action could not act on: not again in this tick
             while True:
-                count = _batch(clock, rung, due, today, notices)
+                fetched, count = _batch(clock, rung, due.exclude(pk__in=left) if left else due, today, notices, left)
                 taken += count
-                if count < BATCH:
+                if fetched < BATCH:
                     break
     return taken
 
 
 @transaction.atomic
-def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices) -> int:
+def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices, left: set) -> tuple[int, int]:
+    """One batch of a rung: (records fetched, rungs taken). Records the rung's action could not
+    act on are added to `left` and their steps withdrawn."""
     lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
     # only what the timeline, the audit event and the message need: at 50,000 records the tick's
     # time is mostly Python building objects, and full related rows triple it
     records = list(due.select_for_update(**lock).select_related(*clock.related, clock.region)
                    .only("pk", clock.due, f"{clock.region}__path", *clock.fields).order_by("pk")[:BATCH])
     if not records:
-        return 0
+        return 0, 0
     stamp = timezone.now()
     at = db_value(ClockStep, "at", stamp)  # every row of the batch shares it: converted once
     content_type = clock.content_type.pk
@@ -236,6 +241,14 @@ def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices)
                                             object_id__in=[r.pk for r in records], at=stamp)
                    .values_list("object_id", flat=True))
     mine = [r for r in records if r.pk in mine_ids]
+    if rung.action in clock.actions:
+        # first: a record the action could not act on has not taken the rung (no timeline, no message)
+        undone = set(clock.actions[rung.action](rung, mine, today) or ())
+        if undone:
+            ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
+                                     object_id__in=undone).delete()
+            left.update(undone)
+            mine = [r for r in mine if r.pk not in undone]
     insert_rows(TimelineEvent, ["content_type", "object_id", "action", "from_state", "to_state", "actor", "comment",
                                 "public", "at"],
                 ((content_type, r.pk, f"{clock.event}:{rung.code}", "", "", None, _line(rung, days[r.pk]), False, at)
@@ -246,13 +259,11 @@ def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices)
                 ((at, None, None, AuditEvent.Action.STATE, content_type, str(r.pk), clock.object_repr(r)[:255], summary,
                   None, None,
                   _attr(r, clock.region).path) for r in mine))
-    if rung.action in clock.actions:
-        clock.actions[rung.action](rung, mine, today)
     recipients = clock.recipients(mine)
     for record in mine:
         notices.add(clock, record, recipients.get(record.pk, []), _line(rung, days[record.pk]))
     notices.flush()  # in this batch's transaction: no rung is taken without its message
-    return len(records)
+    return len(records), len(records) - len(left & {r.pk for r in records})
 
 
 def _attr(record, path: str):
