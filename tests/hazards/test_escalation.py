@@ -127,3 +127,69 @@ def test_tick_cost_does_not_grow_per_hazard(factory, django_assert_max_num_queri
         overdue(factory, 16)
     with django_assert_max_num_queries(60):  # a constant per batch and step, not per hazard
         assert escalation.run() == 40 * 3
+
+
+# --- 挂牌督办 where no 安委办 can issue it ------------------------------------------------------------
+
+@pytest.fixture
+def no_committee(users):
+    """The district's 安委办 is wound up; its admin now sits in the 区应急局 (still keeping the units)."""
+    from anying.core.models import Organisation
+
+    committee = Organisation.objects.get(name="区安委办")
+    users["admin"].unit = Organisation.objects.get(name="区应急局")
+    users["admin"].save(update_fields=["unit"])
+    Organisation.objects.filter(pk=committee.pk).update(is_active=False)
+    return committee
+
+
+def test_no_supervising_unit_means_no_listed_step_and_the_admin_is_told(factory, users, no_committee,
+                                                                       enterprise_user):
+    from anying.core.models import Organisation
+    from anying.hazards.models import Supervision
+
+    owner = enterprise_user(factory.enterprise)
+    major = overdue(factory, 61, level="major")
+    escalation.run()
+    assert not Supervision.objects.filter(hazard=major).exists()
+    assert steps(major) == ["reminder", "letter", "circular", "interview"]  # 挂牌督办 not claimed
+    assert not timeline(major).filter(action="escalate:listed").exists()
+    assert "挂牌督办" not in Notification.objects.get(user=owner).body
+    note = Notification.objects.get(user=users["admin"])
+    assert note.title == "未能挂牌督办：旧县街道未配置督办单位（安委办）"
+    assert "已到“挂牌督办”" in note.body and "旧县机械厂 一车间" in note.body and note.url == "/units/"
+    assert not Notification.objects.filter(user=users["jiuxian"], title__startswith="未能挂牌督办").exists()
+    escalation.run()  # the next tick the same day: still not taken, and not told twice
+    assert "listed" not in steps(major) and Notification.objects.filter(user=users["admin"]).count() == 1
+    Organisation.objects.filter(pk=no_committee.pk).update(is_active=True)  # the 安委办 is set up again
+    escalation.run()
+    assert Supervision.objects.get(hazard=major).unit_id == no_committee.pk and "listed" in steps(major)
+
+
+def test_a_full_batch_without_an_issuer_ends_the_tick(factory, users, no_committee, monkeypatch):
+    from anying.core import clock
+
+    monkeypatch.setattr(clock, "BATCH", 2)  # more unsupervisable hazards than a batch holds
+    majors = [overdue(factory, 61, level="major") for _ in range(5)]
+    assert escalation.run() == 5 * 4
+    assert all("listed" not in steps(h) for h in majors)
+    assert Notification.objects.filter(user=users["admin"]).count() == 1  # one a day per region, not per hazard
+
+
+def test_without_an_issuer_the_queries_stay_constant_per_batch(factory, users, no_committee):
+    from django.test.utils import CaptureQueriesContext
+
+    from anying.core import clock
+
+    def count(n):
+        Notification.objects.all().delete()
+        for _ in range(n):
+            overdue(factory, 61, level="major")
+        ClockStep.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            clock.run_clock(escalation.HAZARD_OVERDUE, timezone.localdate(), clock.Notices())
+        Hazard.objects.all().delete()
+        return len(ctx.captured_queries)
+
+    count(1)  # the year's first 函告 numbers create their counters
+    assert count(5) == count(1)

@@ -107,6 +107,49 @@ def test_who_may_edit_and_see_checklists(published, users, factory_ent, make_ent
     assert AuditEvent.objects.filter(object_id=str(own.pk), action="create").exists()
 
 
+STALE = "该记录已被他人修改，请刷新后重试"
+
+
+def test_publishing_a_draft_from_a_stale_page_is_refused(bureau, users, login):
+    draft = checklists.create(users["yingji"], name="班组日查", use=Use.DAILY, industry=None, items_text="通道畅通")
+    client = login(users["yingji"])
+    page = client.get(reverse("checklist_detail", args=[draft.pk])).content.decode()
+    assert f'name="version" value="{draft.revision}"' in page
+    seen = draft.revision  # a colleague edits the draft while this page is open
+    checklists.update_draft(users["yingji"], draft.pk, name="班组日查", industry=None, items_text="通道畅通\n灭火器在位",
+                            version=seen)
+    response = client.post(reverse("checklist_action", args=[draft.pk, "publish"]), {"version": seen}, follow=True)
+    assert STALE in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.published_at is None  # what this clerk read was never published
+    client.post(reverse("checklist_action", args=[draft.pk, "publish"]), {"version": draft.revision})
+    assert ChecklistTemplate.objects.get(pk=draft.pk).status == "published"
+
+
+def test_retiring_or_copying_from_a_stale_page_is_refused(published, users, login):
+    v1 = published()
+    seen = ChecklistTemplate.objects.get(pk=v1.pk).revision
+    client = login(users["yingji"])
+    client.post(reverse("checklist_action", args=[v1.pk, "retire"]), {"version": seen})
+    assert ChecklistTemplate.objects.get(pk=v1.pk).status == "retired"
+    for action in ("retire", "new_version"):  # the other clerk's page still shows 已发布
+        response = client.post(reverse("checklist_action", args=[v1.pk, action]), {"version": seen}, follow=True)
+        assert STALE in response.content.decode(), action
+    assert ChecklistTemplate.objects.filter(code=v1.code).count() == 1
+
+
+def test_a_draft_edit_from_a_stale_form_is_refused(bureau, users, login):
+    draft = checklists.create(users["yingji"], name="班组日查", use=Use.DAILY, industry=None, items_text="通道畅通")
+    client = login(users["yingji"])
+    url = reverse("checklist_edit", args=[draft.pk])
+    assert f'name="version" value="{draft.revision}"' in client.get(url).content.decode()
+    data = {"name": "班组日查", "items_text": "通道畅通\n灭火器在位", "version": draft.revision}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "items_text": "只剩一项"})
+    assert again.status_code == 200 and STALE in again.content.decode()
+    assert list(draft.items.values_list("text", flat=True)) == ["通道畅通", "灭火器在位"]
+
+
 # ----- schedules -----
 
 def test_generate_the_standard_set(published, factory_ent, users):

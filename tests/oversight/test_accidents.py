@@ -390,3 +390,88 @@ def test_an_interview_for_an_absurd_year_is_refused_not_a_server_error(users, ma
                            {"held_on": "2026-01-05", "notes": "约谈"}, follow=True)
     assert response.status_code == 200
     assert "年度应在" in response.content.decode()
+
+
+# --- a second clerk acting on a stale page ------------------------------------------------------------
+
+STALE = "该记录已被他人修改，请刷新后重试"
+INVESTIGATION = {"team": "调查组", "findings": "原因", "enterprise_responsibility": "企业",
+                 "supervision_responsibility": "监管", "measures": "措施"}
+
+
+def test_the_detail_page_sends_the_version_it_showed(record, ent, users, login):
+    accident = record(ent)
+    _investigate(users["admin"], accident)
+    accident.refresh_from_db()
+    page = login(users["jiuxian"]).get(f"/oversight/accidents/{accident.pk}/").content.decode()
+    # 调查记录 and 结案 both carry it (开始调查 is gone once under investigation)
+    assert page.count(f'name="version" value="{accident.version}"') == 2
+
+
+def test_closing_from_a_stale_page_is_refused_and_changes_nothing(record, ent, users, login):
+    accident = record(ent)
+    _investigate(users["admin"], accident)
+    seen = Accident.objects.get(pk=accident.pk).version  # both clerks' pages show this investigation
+    today = timezone.localdate().isoformat()
+    first = login(users["admin"])
+    first.post(f"/oversight/accidents/{accident.pk}/act/investigation/",
+               {**INVESTIGATION, "findings": "重新认定的原因", "report_date": today, "version": seen})
+    audited = AuditEvent.objects.count()
+    response = login(users["jiuxian"]).post(f"/oversight/accidents/{accident.pk}/act/close/",
+                                            {"closed_on": today, "version": seen}, follow=True)
+    assert STALE in response.content.decode()
+    accident.refresh_from_db()
+    assert accident.status == Accident.Status.INVESTIGATING and accident.closed_on is None
+    assert AuditEvent.objects.count() == audited
+    login(users["jiuxian"]).post(f"/oversight/accidents/{accident.pk}/act/close/",
+                                 {"closed_on": today, "version": accident.version})
+    assert Accident.objects.get(pk=accident.pk).status == Accident.Status.CLOSED
+
+
+def test_saving_the_investigation_or_starting_it_from_a_stale_page_is_refused(record, ent, users, login):
+    accident = record(ent)
+    seen = accident.version
+    login(users["admin"]).post(f"/oversight/accidents/{accident.pk}/act/start/", {"version": seen})
+    assert Accident.objects.get(pk=accident.pk).status == Accident.Status.INVESTIGATING
+    town = login(users["jiuxian"])
+    response = town.post(f"/oversight/accidents/{accident.pk}/act/start/", {"version": seen}, follow=True)
+    assert STALE in response.content.decode()
+    response = town.post(f"/oversight/accidents/{accident.pk}/act/investigation/", {
+        **INVESTIGATION, "report_date": timezone.localdate().isoformat(), "version": seen}, follow=True)
+    assert STALE in response.content.decode()
+    assert not hasattr(Accident.objects.get(pk=accident.pk), "investigation")
+
+
+def test_two_clerks_recording_the_same_lookback_record_it_once(closed, users, login):
+    seen = Accident.objects.get(pk=closed.pk).version
+    data = {"date": timezone.localdate().isoformat(), "findings": "整改措施已全部落实", "implemented": "1", "version": seen}
+    login(users["admin"]).post(f"/oversight/accidents/{closed.pk}/act/lookback/", data)
+    response = login(users["jiuxian"]).post(f"/oversight/accidents/{closed.pk}/act/lookback/", data, follow=True)
+    assert STALE in response.content.decode() and closed.lookbacks.count() == 1
+
+
+def test_an_edit_from_a_stale_form_is_refused_and_keeps_what_it_showed(record, ent, users, login, kind):
+    accident = record(ent)
+    client = login(users["jiuxian"])
+    form = client.get(f"/oversight/accidents/{accident.pk}/edit/")
+    assert f'name="version" value="{accident.version}"' in form.content.decode()
+    accidents.update(users["admin"], accident.pk, {  # meanwhile another clerk corrects the deaths
+        "occurred_at": accident.occurred_at, "place": "车间", "enterprise": ent, "accident_type": kind,
+        "summary": "冲床伤人", "deaths": 3})
+    response = client.post(f"/oversight/accidents/{accident.pk}/edit/", {
+        "occurred_at": timezone.localtime(accident.occurred_at).strftime("%Y-%m-%dT%H:%M"), "place": "冲压车间",
+        "enterprise": ent.pk, "party": ent.name, "accident_type": kind.pk, "deaths": "0", "serious_injuries": "0",
+        "minor_injuries": "0", "direct_loss": "0", "summary": "冲床伤人", "version": accident.version})
+    assert response.status_code == 200 and STALE in response.content.decode()
+    # the re-rendered form still says what it first showed: saving again is refused until refreshed
+    assert f'name="version" value="{accident.version}"' in response.content.decode()
+    fresh = Accident.objects.get(pk=accident.pk)
+    assert fresh.deaths == 3 and fresh.place == "车间" and fresh.grade == "larger"
+
+
+def test_the_services_compare_the_version_when_given(record, ent, users):
+    accident = record(ent)
+    with pytest.raises(ValidationError, match="已被他人修改"):
+        accidents.start_investigation(users["admin"], accident.pk, version=accident.version + 1)
+    assert accidents.start_investigation(users["admin"], accident.pk, version=accident.version).status == \
+        Accident.Status.INVESTIGATING

@@ -292,3 +292,45 @@ def test_manage_pages(table, units, users, login):
     assert bad.status_code == 200 and "milestones" in bad.context["form"].errors
     response = client.post("/oversight/key-tasks/tables/new/", {"year": "2027", "title": "2027年重点任务", "unit": units["区安委办"].pk})
     assert response.status_code == 302 and KeyTaskTable.objects.filter(year=2027).exists()
+
+
+# --- a second reporter acting on a stale page ---------------------------------------------------------
+
+STALE = "该记录已被他人修改，请刷新后重试"
+
+
+def test_a_report_from_a_stale_page_is_refused_and_changes_nothing(make_task, users, login):
+    task = make_task()
+    page = login(users["yingji"]).get(f"/oversight/key-tasks/{task.pk}/").content.decode()
+    assert f'name="version" value="{task.version}"' in page
+    seen = task.version  # two colleagues of the responsible unit have the page open
+    first = login(users["yingji"])
+    first.post(f"/oversight/key-tasks/{task.pk}/report/",
+               {"date": TODAY().isoformat(), "text": "召开会议", "percent": "40", "version": seen})
+    response = login(users["yingji"]).post(f"/oversight/key-tasks/{task.pk}/report/", {
+        "date": TODAY().isoformat(), "text": "全部完成", "percent": "90", "final": "on", "version": seen}, follow=True)
+    assert STALE in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == KeyTask.Status.IN_PROGRESS and task.percent == 40 and task.reports.count() == 1
+    first.post(f"/oversight/key-tasks/{task.pk}/report/", {
+        "date": TODAY().isoformat(), "text": "全部完成", "percent": "90", "final": "on", "version": task.version})
+    task.refresh_from_db()
+    assert task.is_done and task.reports.count() == 2
+
+
+def test_an_edit_makes_the_report_page_stale(make_task, users, login, table, units):
+    task = make_task()
+    seen = task.version
+    client = login(users["admin"])
+    form = client.get(f"/oversight/key-tasks/{task.pk}/edit/").content.decode()
+    assert f'name="version" value="{seen}"' in form
+    data = {"table": table.pk, "number": "1", "task": "事故指标控制", "requirements": "按月撰写。", "unit": units["区应急局"].pk,
+            "person": "科长", "leader": "副局长", "due": (TODAY() + dt.timedelta(days=10)).isoformat(), "milestones": ""}
+    assert client.post(f"/oversight/key-tasks/{task.pk}/edit/", {**data, "version": seen}).status_code == 302
+    response = login(users["yingji"]).post(f"/oversight/key-tasks/{task.pk}/report/", {
+        "date": TODAY().isoformat(), "text": "x", "percent": "10", "version": seen}, follow=True)
+    assert STALE in response.content.decode() and not task.reports.exists()
+    # a second edit from the same stale form is refused too, with the form shown again
+    again = client.post(f"/oversight/key-tasks/{task.pk}/edit/", {**data, "requirements": "按季度撰写。", "version": seen})
+    assert again.status_code == 200 and STALE in again.content.decode()
+    assert KeyTask.objects.get(pk=task.pk).requirements == "按月撰写。"

@@ -71,3 +71,18 @@ def test_progress(tasks, users, make_enterprise, enterprise_user):
     detail = yingji.get(f"/api/v1/key-tasks/{task.pk}").json()
     assert detail["overdue"] is False and detail["percent"] == 30 and detail["status"] == "in_progress"
     assert detail["reports"][0]["text"] == "召开会议"
+
+
+def test_a_progress_report_with_a_stale_version_answers_409(tasks, users):
+    task = tasks[0]
+    yingji = api(users["yingji"])
+    seen = yingji.get(f"/api/v1/key-tasks/{task.pk}").json()["version"]
+    body = {"text": "召开会议", "percent": 30, "version": seen}
+    assert yingji.post(f"/api/v1/key-tasks/{task.pk}/progress", body, content_type="application/json").status_code == 201
+    stale = yingji.post(f"/api/v1/key-tasks/{task.pk}/progress", {**body, "percent": 50},
+                        content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["detail"] == "该记录已被他人修改，请刷新后重试"
+    detail = yingji.get(f"/api/v1/key-tasks/{task.pk}").json()
+    assert detail["percent"] == 30 and len(detail["reports"]) == 1 and detail["version"] == seen + 1
+    assert yingji.post(f"/api/v1/key-tasks/{task.pk}/progress", {**body, "percent": 50, "version": seen + 1},
+                       content_type="application/json").status_code == 201

@@ -23,7 +23,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .bulk import db_value, insert_rows
@@ -48,7 +48,9 @@ class Clock:
     related: tuple[str, ...] = ()
     # recipients(records) -> {record pk: [users]} — in a constant number of queries
     recipients: Callable[[list], dict] = lambda records: {}
-    actions: dict[str, Callable] = field(default_factory=dict)  # action(rung, records, today) beyond telling
+    # action(rung, records, today) beyond telling; it returns the pks it could not act on (no unit
+    # to issue a 督办): for those the rung is not taken, and the next tick tries again
+    actions: dict[str, Callable] = field(default_factory=dict)
     describe: Callable[[models.Model], str] = str
     url: Callable[[models.Model], str] = lambda record: ""
     event: str = "escalate"
@@ -241,6 +243,14 @@ def _batch(clock: Clock, rung: ClockRung, due, ids: list[int], today: dt.date, n
                                             object_id__in=[r.pk for r in records], at=stamp)
                    .values_list("object_id", flat=True))
     mine = [r for r in records if r.pk in mine_ids]
+    if rung.action in clock.actions:
+        # first: a record the action could not act on has not taken the rung (no timeline, no
+        # message); its step is withdrawn and the next tick tries again
+        undone = set(clock.actions[rung.action](rung, mine, today) or ())
+        if undone:
+            ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
+                                     object_id__in=undone).delete()
+            mine = [r for r in mine if r.pk not in undone]
     insert_rows(TimelineEvent, ["content_type", "object_id", "action", "from_state", "to_state", "actor", "comment",
                                 "public", "at"],
                 ((content_type, r.pk, f"{clock.event}:{rung.code}", "", "", None, _line(rung, days[r.pk]), False, at)
@@ -251,13 +261,11 @@ def _batch(clock: Clock, rung: ClockRung, due, ids: list[int], today: dt.date, n
                 ((at, None, None, AuditEvent.Action.STATE, content_type, str(r.pk), clock.object_repr(r)[:255], summary,
                   None, None,
                   _attr(r, clock.region).path) for r in mine))
-    if rung.action in clock.actions:
-        clock.actions[rung.action](rung, mine, today)
     recipients = clock.recipients(mine)
     for record in mine:
         notices.add(clock, record, recipients.get(record.pk, []), _line(rung, days[record.pk]))
     notices.flush()  # in this batch's transaction: no rung is taken without its message
-    return len(records)
+    return len(mine)
 
 
 def _attr(record, path: str):

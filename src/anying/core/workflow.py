@@ -163,8 +163,7 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
     spec = lifecycle.table[name]
     with transaction.atomic():
         record = lock(lifecycle, actor, pk)
-        if version is not None and lifecycle.version_field and getattr(record, lifecycle.version_field) != version:
-            raise StaleVersion()
+        check_version(lifecycle, record, version)
         if not lifecycle.party_set(actor, record) & spec.parties:
             raise PermissionDenied(f"您无权对该{lifecycle.label}执行“{spec.label}”")
         state = getattr(record, lifecycle.state_field)
@@ -219,6 +218,13 @@ def posted_version(request) -> int | None:
     """The version a page showed (its forms post it as `version`): a stale one is refused."""
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
+
+
+def check_version(lifecycle: Lifecycle, record, version: int | None) -> None:
+    """Refuse a stale page: also for a write outside the table (an edit, a saved investigation)
+    that takes the record's lock itself. None: the client sent no version, nothing to compare."""
+    if version is not None and lifecycle.version_field and getattr(record, lifecycle.version_field) != version:
+        raise StaleVersion()
 
 
 def lock(lifecycle: Lifecycle, actor, pk) -> models.Model:

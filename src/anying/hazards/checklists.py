@@ -155,20 +155,24 @@ def _replace_custom_items(template: ChecklistTemplate, items_text: str) -> None:
                                        for i, line in enumerate(_lines(items_text))])
 
 
-def _locked(actor, template_id: int) -> ChecklistTemplate:
-    template = workflow.lock(LIFECYCLE, actor, template_id)  # the row lock through the scope
+def _locked(actor, template_id: int, version: int | None = None) -> ChecklistTemplate:
+    """The checklist row-locked through the scope; `version` is the revision the page showed:
+    a stale one is refused (someone changed the checklist since)."""
+    template = workflow.lock(LIFECYCLE, actor, template_id)
     _check_may_edit(actor, template)
+    workflow.check_version(LIFECYCLE, template, version)
     return template
 
 
 @transaction.atomic
 def update_draft(actor, template_id: int, *, name: str, industry: Industry | None, items_text: str,
-                 removed_criteria: list[int] | None = None) -> ChecklistTemplate:
-    template = _locked(actor, template_id)
+                 removed_criteria: list[int] | None = None, version: int | None = None) -> ChecklistTemplate:
+    template = _locked(actor, template_id, version)
     if template.status != ChecklistTemplate.Status.DRAFT:
         raise ValidationError("已发布的清单不能修改；请先“生成新版本”")
     before = audit.snapshot(template, AUDITED)
     template.name, template.industry = name, industry
+    template.revision += 1  # a page showing the draft before this edit may no longer publish it
     _validate(template)
     template.save()
     if removed_criteria:
@@ -186,7 +190,7 @@ def _published(step) -> None:
     _require_items(template)
     older = ChecklistTemplate.objects.filter(code=template.code, status=ChecklistTemplate.Status.PUBLISHED)
     moved = SelfInspectionSchedule.objects.filter(checklist__in=older).update(checklist=template)
-    older.update(status=ChecklistTemplate.Status.SUPERSEDED)
+    older.update(status=ChecklistTemplate.Status.SUPERSEDED, revision=models.F("revision") + 1)
     template.published_at = timezone.now()
     step.summary = step.comment = f"发布第{template.version}版；{moved} 项排查计划改用此版本"
 
@@ -205,21 +209,21 @@ def _parties(user, template: ChecklistTemplate) -> set[str]:
 
 _S = ChecklistTemplate.Status
 LIFECYCLE = workflow.register(Lifecycle(
-    model=ChecklistTemplate, label="检查清单", parties=_parties, version_field=None, transitions=[
+    model=ChecklistTemplate, label="检查清单", parties=_parties, version_field="revision", transitions=[
         Transition("publish", "发布", (_S.DRAFT,), _S.PUBLISHED, frozenset({MAINTAINER}), apply=_published),
         Transition("retire", "停用", (_S.PUBLISHED,), _S.RETIRED, frozenset({MAINTAINER}), apply=_retired),
     ],
     audited=AUDITED, scoped=lambda user: available_to(user).select_related(None)))
 
 
-def publish(actor, template_id: int) -> ChecklistTemplate:
-    return workflow.run(LIFECYCLE, actor, template_id, "publish")
+def publish(actor, template_id: int, version: int | None = None) -> ChecklistTemplate:
+    return workflow.run(LIFECYCLE, actor, template_id, "publish", version=version)
 
 
 @transaction.atomic
-def new_version(actor, template_id: int) -> ChecklistTemplate:
+def new_version(actor, template_id: int, version: int | None = None) -> ChecklistTemplate:
     """A draft copy of a published checklist, numbered after the newest version."""
-    template = _locked(actor, template_id)
+    template = _locked(actor, template_id, version)
     if template.status == ChecklistTemplate.Status.DRAFT:
         raise ValidationError("这已是草稿，可直接修改")
     if ChecklistTemplate.objects.filter(code=template.code, status=ChecklistTemplate.Status.DRAFT).exists():
@@ -235,8 +239,8 @@ def new_version(actor, template_id: int) -> ChecklistTemplate:
     return draft
 
 
-def retire(actor, template_id: int) -> ChecklistTemplate:
-    return workflow.run(LIFECYCLE, actor, template_id, "retire")
+def retire(actor, template_id: int, version: int | None = None) -> ChecklistTemplate:
+    return workflow.run(LIFECYCLE, actor, template_id, "retire", version=version)
 
 
 def custom_items_text(template: ChecklistTemplate) -> str:

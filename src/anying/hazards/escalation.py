@@ -18,7 +18,8 @@ from django.utils import timezone
 from anying.core import audit, clock, numbering, recipients, workflow
 from anying.core.bulk import update_column
 from anying.core.clock import Clock
-from anying.core.models import AuditEvent, ClockStep, Organisation, TimelineEvent, User
+from anying.core.models import AuditEvent, ClockStep, Notification, Organisation, Region, TimelineEvent, User
+from anying.core.notifications import notify_many
 from anying.core.officialdoc import OfficialDocument
 
 from .models import ExtensionRequest, Hazard, Supervision
@@ -79,13 +80,19 @@ def _letters(rung, hazards: list, today: dt.date) -> None:
     update_column(ClockStep, "document_no", numbers)
 
 
-def _supervise(rung, hazards: list, today: dt.date) -> None:
+def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
     """挂牌督办: a major hazard still open this long is put under 督办 with its 通知书 — in a
-    constant number of queries per batch (numbers taken per issuer, rows created together)."""
+    constant number of queries per batch (numbers taken per issuer, rows created together).
+
+    A 督办 is a record issued by a unit, not a label: where no 安委办 stands at or above the
+    hazard's region, none is made up — the rung is not taken for that hazard (returned, so the
+    clock withdraws its step and the next tick tries again) and the district admins are told
+    that no 督办 unit is configured there."""
     from .supervision import SUPERVISION
 
     already = set(Supervision.objects.filter(hazard_id__in=[h.pk for h in hazards]).values_list("hazard_id", flat=True))
     issuers = _committees([h for h in hazards if h.pk not in already])
+    unissued = [h for h in hazards if h.pk not in already and issuers.get(h.pk) is None]
     due = today + dt.timedelta(days=settings.ANYING_AUTO_SUPERVISION_DAYS)
     by_issuer: dict = {}
     for h in hazards:
@@ -106,6 +113,43 @@ def _supervise(rung, hazards: list, today: dt.date) -> None:
     Supervision.objects.bulk_create(made)
     TimelineEvent.objects.bulk_create(events)
     AuditEvent.objects.bulk_create(audits)
+    if unissued:
+        _tell_no_issuer(rung, unissued, today)
+    return [h.pk for h in unissued]
+
+
+UNITS_ADMIN = "core.manage_units"  # who can set up the missing 安委办: the district admin
+
+
+def _tell_no_issuer(rung, hazards: list, today: dt.date) -> None:
+    """One message per region and admin, at most once a day (the tick runs every few minutes):
+    the admins who keep the units at or above the region (else the platform's superusers)."""
+    by_region: dict = {}
+    for h in hazards:
+        by_region.setdefault(h.region_id, []).append(h)
+    regions = Region.objects.in_bulk(list(by_region))
+    above = {int(p) for r in regions.values() for p in r.path.strip("/").split("/") if p}
+    admins = [u for u in User.objects.filter(unit__region_id__in=above, unit__is_active=True, is_active=True)
+              .select_related("unit__region") if u.has_perm_code(UNITS_ADMIN)]
+    superusers = None
+    messages = []
+    for region_id, group in by_region.items():
+        region = regions[region_id]
+        told = [u for u in admins if region.path.startswith(u.unit.region.path)]
+        if not told:
+            if superusers is None:
+                superusers = list(User.objects.filter(is_superuser=True, is_active=True))
+            told = superusers
+        # the first batch of the day speaks for the day: it names examples, not a total it cannot know
+        places = "；".join(f"{h.enterprise.name} {h.place}" for h in group[:5]) + ("等" if len(group) > 5 else "")
+        title = f"未能挂牌督办：{region.name}未配置督办单位（安委办）"
+        body = (f"重大事故隐患整改逾期已到“{rung.label}”，但{region.name}及其上级区域没有在用的安委办，系统没有生成督办，"
+                f"也没有记为已督办。请在 系统管理 › 单位 中配置安委办，之后的定时任务会自动补办督办。涉及：{places}")
+        messages += [(u, title, body, reverse("unit_list")) for u in told]
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    sent = set(Notification.objects.filter(user__in={m[0].pk for m in messages}, title__in={m[1] for m in messages},
+                                           created_at__gte=start).values_list("user_id", "title"))
+    notify_many(m for m in messages if (m[0].pk, m[1]) not in sent)
 
 
 _letters.label = "发函告（编号文书）"

@@ -241,6 +241,8 @@ class ChecklistTemplate(models.Model):
     criteria_set = models.ForeignKey("standards.CriteriaSet", verbose_name="依据的判定标准", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+", editable=False)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # every change counts here, compared by core.workflow (409): `version` is the edition number
+    revision = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import exports, periods
+from anying.core import exports, periods, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
@@ -76,14 +76,16 @@ def checklist_edit(request, pk):
         "name": template.name, "industry": template.industry,
         "items_text": checklists.custom_items_text(template)})
     criterion_items = list(template.items.filter(criterion__isnull=False).select_related("criterion"))
+    # the revision the form was first shown with stays through a re-render with errors
+    shown = workflow.posted_version(request) if request.method == "POST" else template.revision
 
     def save(data):
         removed = [i.pk for i in criterion_items if request.POST.get(f"remove_{i.pk}")]
-        return checklists.update_draft(request.user, template.pk, removed_criteria=removed, **data)
+        return checklists.update_draft(request.user, template.pk, removed_criteria=removed, version=shown, **data)
 
     done = submit(request, form, save, lambda t: f"已保存：{t}", lambda t: reverse("checklist_detail", args=[t.pk]))
     return done or render(request, "hazards/checklist_form.html", {
-        "form": form, "template": template, "criterion_items": criterion_items})
+        "form": form, "template": template, "criterion_items": criterion_items, "shown_version": shown})
 
 
 @perm_required("hazards.act")
@@ -95,7 +97,7 @@ def checklist_action(request, pk, action):
         raise Http404
     _checklist(request.user, pk)
     try:
-        result = operations[action](request.user, pk)
+        result = operations[action](request.user, pk, version=workflow.posted_version(request))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
         return redirect("checklist_detail", pk=pk)

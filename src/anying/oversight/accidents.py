@@ -230,17 +230,21 @@ def record(user, data: dict, *, is_demo: bool = False) -> Accident:
     return accident
 
 
-def _locked(user, pk: int) -> Accident:
+def _locked(user, pk: int, version: int | None = None) -> Accident:
+    """The accident row-locked through the scope, as every step; `version` is what the page
+    showed: a stale one is refused (someone changed the record since)."""
     require(user, PERM, "无权修改事故记录")
     try:
-        return workflow.lock(LIFECYCLE, user, pk)  # the row lock through the scope, as every step
+        accident = workflow.lock(LIFECYCLE, user, pk)
     except Accident.DoesNotExist:
         raise PermissionDenied("事故不存在或不在您的范围内") from None
+    workflow.check_version(LIFECYCLE, accident, version)
+    return accident
 
 
 @transaction.atomic
-def update(user, pk: int, data: dict) -> Accident:
-    accident = _locked(user, pk)
+def update(user, pk: int, data: dict, version: int | None = None) -> Accident:
+    accident = _locked(user, pk, version)
     if accident.status == Accident.Status.CLOSED:
         raise ValidationError("已结案的事故不能修改")
     before = audit.snapshot(accident, AUDITED)
@@ -250,6 +254,7 @@ def update(user, pk: int, data: dict) -> Accident:
     enterprise = data["enterprise"]
     accident.organisation_id = enterprise.organisation_id if enterprise else None
     accident.grade = grade_of(accident.deaths, accident.serious_injuries, accident.direct_loss)
+    accident.version += 1  # a page showing the old facts may no longer close it
     accident.save()
     audit.record(user, AuditEvent.Action.UPDATE, accident, summary="修改事故记录", before=before,
                  after=audit.snapshot(accident, AUDITED))
@@ -261,9 +266,9 @@ INVESTIGATION_FIELDS = ["team", "findings", "enterprise_responsibility", "superv
 
 
 @transaction.atomic
-def save_investigation(user, pk: int, data: dict) -> Investigation:
+def save_investigation(user, pk: int, data: dict, version: int | None = None) -> Investigation:
     """The investigation record; saving it puts a recorded accident under investigation."""
-    accident = _locked(user, pk)
+    accident = _locked(user, pk, version)
     if accident.status == Accident.Status.CLOSED:
         raise ValidationError("已结案的事故不能修改调查记录")
     errors = {}
@@ -292,12 +297,15 @@ def save_investigation(user, pk: int, data: dict) -> Investigation:
     if accident.status == Accident.Status.RECORDED:
         start_investigation(user, accident.pk)  # saving the investigation puts the accident under it
     else:
+        # the 结案 on a page that showed the investigation before this change is stale now
+        accident.version += 1
+        accident.save(update_fields=["version"])
         workflow.record_event(accident, "investigation", actor=user, previous=accident.status, state=accident.status)
     return investigation
 
 
-def start_investigation(user, pk: int) -> Accident:
-    return workflow.run(LIFECYCLE, user, pk, "investigate")
+def start_investigation(user, pk: int, version: int | None = None) -> Accident:
+    return workflow.run(LIFECYCLE, user, pk, "investigate", version=version)
 
 
 def one_year_after(day: dt.date) -> dt.date:
@@ -332,13 +340,13 @@ LIFECYCLE = workflow.register(Lifecycle(
     url=lambda a: reverse("accident_detail", args=[a.pk])))
 
 
-def close(user, pk: int, closed_on: dt.date | None = None) -> Accident:
-    return workflow.run(LIFECYCLE, user, pk, "close", data={"closed_on": closed_on})
+def close(user, pk: int, closed_on: dt.date | None = None, version: int | None = None) -> Accident:
+    return workflow.run(LIFECYCLE, user, pk, "close", data={"closed_on": closed_on}, version=version)
 
 
 @transaction.atomic
-def record_lookback(user, pk: int, data: dict) -> LookBack:
-    accident = _locked(user, pk)
+def record_lookback(user, pk: int, data: dict, version: int | None = None) -> LookBack:
+    accident = _locked(user, pk, version)
     if accident.status != Accident.Status.CLOSED:
         raise ValidationError("结案后才能开展回头看")
     errors = {}
@@ -355,6 +363,8 @@ def record_lookback(user, pk: int, data: dict) -> LookBack:
         raise ValidationError(errors)
     lookback = LookBack.objects.create(accident=accident, date=day, findings=findings,
                                        implemented=data["implemented"], recorded_by=user)
+    accident.version += 1  # two clerks on the same page record it once, not twice
+    accident.save(update_fields=["version"])
     audit.record(user, AuditEvent.Action.CREATE, accident, summary="回头看", after=audit.snapshot(lookback))
     workflow.record_event(accident, "lookback", actor=user, previous=accident.status, state=accident.status,
                           comment=findings)

@@ -42,6 +42,7 @@ class KeyTaskOut(Schema):
     leader: str
     due: dt.date
     status: str
+    version: int  # send it back with a progress report: a stale one answers 409
     percent: int
     done_on: dt.date | None
     overdue: bool
@@ -85,6 +86,7 @@ class ReportIn(InputSchema):
     percent: int = Field(0, ge=0, le=100)
     milestone_id: int | None = Field(None, ge=1, le=MAX_ID)
     final: bool = False
+    version: int | None = None  # the task's version the client read; a stale one answers 409
 
 
 def _tasks(request):
@@ -115,10 +117,10 @@ def get_task(request, task_id: int):
 def post_progress(request, task_id: int, payload: ReportIn):
     task = get_object_or_404(_tasks(request), pk=task_id)
     data = payload.dict()
-    milestone_id = data.pop("milestone_id")
+    milestone_id, version = data.pop("milestone_id"), data.pop("version")
     if milestone_id is not None:
         data["milestone"] = Milestone.objects.filter(pk=milestone_id, task=task).first()
         if data["milestone"] is None:
             raise ValidationError({"milestone_id": "节点不属于该任务"})
-    entry = keytasks.report(request.user, task.pk, data)
+    entry = keytasks.report(request.user, task.pk, data, version=version)
     return Status(201, entry)

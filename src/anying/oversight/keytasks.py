@@ -141,9 +141,10 @@ def milestones_text(task: KeyTask) -> str:
 
 
 @transaction.atomic
-def save_task(user, data: dict, pk: int | None = None, *, milestones: list[tuple[dt.date, str]] | None = None) -> KeyTask:
+def save_task(user, data: dict, pk: int | None = None, *, milestones: list[tuple[dt.date, str]] | None = None,
+              version: int | None = None) -> KeyTask:
     """Create or edit a task; `milestones` (when given) replaces the open milestones, keeping
-    those already completed."""
+    those already completed. `version`: what the edit page showed (a stale one is refused)."""
     require(user, "keytasks.manage", "无权编辑重点任务")
     errors: dict = {}
     values = {"task": _text(data, "task", 200, errors), "requirements": _text(data, "requirements", None, errors),
@@ -169,9 +170,13 @@ def save_task(user, data: dict, pk: int | None = None, *, milestones: list[tuple
     task = KeyTask.objects.select_for_update().visible_to(user).filter(pk=pk).first() if pk else KeyTask()
     if task is None:
         raise PermissionDenied("任务不存在或不在您的范围内")
+    if pk:
+        workflow.check_version(LIFECYCLE, task, version)
     before = {**audit.snapshot(task), "milestones": milestones_text(task)} if pk else None
     for key, value in {**values, "table": table, "unit": unit, "due": due, "number": number}.items():
         setattr(task, key, value)
+    if pk:
+        task.version += 1  # a report page showing the old deadline or milestones is stale now
     task.save()
     if milestones is not None:
         # unchanged milestones stay (with their completion and reminder); completed ones are history
@@ -254,10 +259,12 @@ LIFECYCLE = workflow.register(Lifecycle(
     describe=lambda task: str(task)[:60], url=lambda task: reverse("keytask_detail", args=[task.pk])))
 
 
-def report(user, pk: int, data: dict, upload=None) -> ProgressReport:
+def report(user, pk: int, data: dict, upload=None, version: int | None = None) -> ProgressReport:
+    """`version`: what the reporter's page showed; a report on a stale page (another report
+    or an edit came first) is refused, nothing changed."""
     name = "complete" if data.get("final") else "report"
     try:
-        workflow.run(LIFECYCLE, user, pk, name, data={**data, "upload": upload})
+        workflow.run(LIFECYCLE, user, pk, name, data={**data, "upload": upload}, version=version)
     except KeyTask.DoesNotExist:
         raise PermissionDenied("任务不存在或不在您的范围内") from None
     return ProgressReport.objects.filter(task_id=pk).latest("id")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, exports
+from anying.core import audit, exports, workflow
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
 from anying.core.views import perm_required
@@ -105,14 +105,16 @@ def accident_edit(request, pk=None):
         raise Http404
     form = AccidentForm(request.POST or None, user=request.user,
                         initial=AccidentForm.initial_of(accident) if accident else {"reported_by": ""})
+    # the version the form was first shown with stays through a re-render with errors
+    shown = workflow.posted_version(request) if request.method == "POST" else accident.version if accident else None
     if accident:
-        save = lambda data: accidents.update(request.user, accident.pk, form.service_data())  # noqa: E731
+        save = lambda data: accidents.update(request.user, accident.pk, form.service_data(), version=shown)  # noqa: E731
     else:
         save = lambda data: accidents.record(request.user, form.service_data())  # noqa: E731
     done = submit(request, form, save, lambda a: f"已保存事故记录（{a.get_grade_display()}）",
                   lambda a: reverse("accident_detail", args=[a.pk]))
     return done or render(request, "oversight/accident_form.html", {
-        "form": form, "accident": accident,
+        "form": form, "accident": accident, "shown_version": shown,
         "picked": accident.enterprise if accident and accident.enterprise_id else None})
 
 
@@ -125,12 +127,16 @@ def accident_enterprise_search(request):
     return render(request, "oversight/_enterprise_choices.html", {"found": found, "q": q})
 
 
+# every action takes the version the page showed (`version`): a stale page is refused, nothing changed
 ACTIONS = {
-    "investigation": (InvestigationForm, lambda user, pk, data: accidents.save_investigation(user, pk, data),
-                      "已保存调查记录"),
-    "start": (None, lambda user, pk, data: accidents.start_investigation(user, pk), "已开始调查"),
-    "close": (CloseForm, lambda user, pk, data: accidents.close(user, pk, data["closed_on"]), "已结案，一年后提醒回头看"),
-    "lookback": (LookBackForm, lambda user, pk, data: accidents.record_lookback(user, pk, data), "已记录回头看"),
+    "investigation": (InvestigationForm, lambda user, pk, data, version: accidents.save_investigation(
+        user, pk, data, version=version), "已保存调查记录"),
+    "start": (None, lambda user, pk, data, version: accidents.start_investigation(user, pk, version=version),
+              "已开始调查"),
+    "close": (CloseForm, lambda user, pk, data, version: accidents.close(user, pk, data["closed_on"], version=version),
+              "已结案，一年后提醒回头看"),
+    "lookback": (LookBackForm, lambda user, pk, data, version: accidents.record_lookback(
+        user, pk, data, version=version), "已记录回头看"),
 }
 
 
@@ -146,7 +152,8 @@ def accident_act(request, pk, name):
     _visible(request.user, pk)
     form_class, action, message = ACTIONS[name]
     form = form_class(request.POST) if form_class else forms.Form(request.POST)
-    act(request, form, lambda data: action(request.user, pk, data), message)
+    seen = workflow.posted_version(request)
+    act(request, form, lambda data: action(request.user, pk, data, seen), message)
     return redirect("accident_detail", pk=pk)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, exports
+from anying.core import audit, exports, workflow
 from anying.core.attachments import attachments_by_object, serve
 from anying.core.http import act, submit
 from anying.core.listing import parse_id
@@ -78,7 +78,8 @@ def keytask_detail(request, pk):
 def keytask_report(request, pk):
     task = _visible(request.user, pk)
     form = ReportForm(request.POST, request.FILES, task=task)
-    act(request, form, lambda data: keytasks.report(request.user, task.pk, data, data.get("attachment")),
+    seen = workflow.posted_version(request)
+    act(request, form, lambda data: keytasks.report(request.user, task.pk, data, data.get("attachment"), version=seen),
         lambda entry: "已报送，任务已完成" if entry.final else "已报送进展")
     return redirect("keytask_detail", pk=pk)
 
@@ -104,12 +105,15 @@ def keytask_edit(request, pk=None):
     task = _visible(request.user, pk) if pk else None
     initial = TaskForm.initial_of(task) if task else {"table": parse_id(request.GET.get("table"))}
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
+    # the version the form was first shown with stays through a re-render with errors
+    shown = workflow.posted_version(request) if request.method == "POST" else task.version if task else None
 
     def save(data):
         table = data.get("table")
         milestones = keytasks.parse_milestones(data.get("milestones", ""), table.year if table else 2000)
-        return keytasks.save_task(request.user, data, pk, milestones=milestones)
+        return keytasks.save_task(request.user, data, pk, milestones=milestones, version=shown)
 
     done = submit(request, form, save, lambda t: f"已保存重点任务：{t.task}",
                   lambda t: reverse("keytask_detail", args=[t.pk]))
-    return done or render(request, "oversight/keytask_form.html", {"form": form, "task": task, "kind": "task"})
+    return done or render(request, "oversight/keytask_form.html", {"form": form, "task": task, "kind": "task",
+                                                                    "shown_version": shown})
