@@ -54,6 +54,9 @@ class Clock:
     event: str = "escalate"
     # the record's text in the audit trail, from the loaded fields (a model's __str__ may read more)
     object_repr: Callable[[models.Model], str] = str  # the timeline action is "<event>:<rung code>"
+    # the due date moves on to a new cycle (a renewed certificate's new expiry date): steps are
+    # keyed on the date served too (`ClockStep.cycle`), so the ladder starts again for the new one
+    cycles: bool = False
 
     @property
     def content_type(self) -> ContentType:
@@ -157,6 +160,8 @@ class Notices:
         self.records[(clock.name, record.pk)] = (clock, record)
         for user in users:
             key = (user.pk, clock.name, record.pk)
+            if line in self.lines[key]:
+                continue  # rungs of the same words climbed at once (a late entry past both reminders): said once
             self.users[user.pk] = user
             self.lines[key].append(line)
             self.dirty.add(key)
@@ -206,6 +211,7 @@ def run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
                 due = due.filter(clock.conditions[rung.condition])
             done = ClockStep.objects.filter(clock=clock.name, content_type=clock.content_type, code=rung.code,
                                             object_id=OuterRef("pk"))
+            done = done.filter(cycle=OuterRef(clock.due)) if clock.cycles else done.filter(cycle__isnull=True)
             due = due.exclude(Exists(done))
             while True:
                 count = _batch(clock, rung, due, today, notices)
@@ -228,8 +234,10 @@ def _batch(clock: Clock, rung: ClockRung, due, today: dt.date, notices: Notices)
     at = db_value(ClockStep, "at", stamp)  # every row of the batch shares it: converted once
     content_type = clock.content_type.pk
     days = {r.pk: (today - getattr(r, clock.due)).days for r in records}
-    insert_rows(ClockStep, ["clock", "content_type", "object_id", "code", "label", "days", "at", "document_no"],
-                ((clock.name, content_type, r.pk, rung.code, rung.label, days[r.pk], at, "") for r in records),
+    cycle = {r.pk: db_value(ClockStep, "cycle", getattr(r, clock.due)) if clock.cycles else None for r in records}
+    insert_rows(ClockStep, ["clock", "content_type", "object_id", "code", "label", "days", "at", "document_no", "cycle"],
+                ((clock.name, content_type, r.pk, rung.code, rung.label, days[r.pk], at, "", cycle[r.pk])
+                 for r in records),
                 ignore_conflicts=True)
     # Only the rows this run really inserted (its own timestamp) get a timeline entry and an audit event.
     mine_ids = set(ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
