@@ -1,5 +1,5 @@
 """安全生产标准化: 达标率 and target completion on a small dataset, scope, targets editing, the
-tick's reminders (90/30 days, once) and expiry, and the 未达标及需复评 exports."""
+certificate-expiry clock (90/30 days, once per expiry date, a town's own ladder), the tick's expiry, and the 未达标及需复评 exports."""
 
 import datetime as dt
 import io
@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from anying.core.errors import PermissionDenied
-from anying.core.models import AuditEvent, Notification
+from anying.core.models import AuditEvent, ClockStep, Notification
 from anying.registry import standardization as std
-from anying.registry.models import Enterprise, StandardizationReminder, StandardizationTarget
+from anying.registry.models import Enterprise, StandardizationTarget
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
@@ -145,7 +145,7 @@ def test_seed_targets_load_for_a_year(district):
     assert StandardizationTarget.objects.filter(target_total__isnull=True).exists()  # "/" kept as no target
 
 
-# --- the tick --------------------------------------------------------------------------------
+# --- certificate expiry: the clock and the tick ------------------------------------------------
 
 def at(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
@@ -160,41 +160,121 @@ def expiring(make_enterprise, enterprise_user):
     return ent
 
 
+def steps(ent) -> list[tuple[str, dt.date]]:
+    return sorted(ClockStep.objects.filter(clock="certificate_expiry", object_id=ent.pk).values_list("code", "cycle"))
+
+
 def test_reminders_at_90_and_30_days_are_sent_once(expiring, users):
     expiry = expiring.std_expiry_date
-    assert std.remind(expiry - dt.timedelta(days=91)) == 0
-    assert std.remind(expiry - dt.timedelta(days=90)) == 1
+    assert std.remind(at(expiry - dt.timedelta(days=91))) == 0
+    assert std.remind(at(expiry - dt.timedelta(days=90))) == 1
     recipients = set(Notification.objects.values_list("user__username", flat=True))
     assert recipients == {"qiye", "jiuxian"}  # the enterprise and its town's inspector, not hufeng
-    assert std.remind(expiry - dt.timedelta(days=90)) == 0
-    assert std.remind(expiry - dt.timedelta(days=31)) == 0  # the 90-day one was sent
-    assert std.remind(expiry - dt.timedelta(days=30)) == 1
-    assert std.remind(expiry - dt.timedelta(days=1)) == 0
-    assert Notification.objects.count() == 4 and "30 天后到期" in Notification.objects.first().title
-    assert set(StandardizationReminder.objects.values_list("days", flat=True)) == {90, 30}
+    note = Notification.objects.get(user__username="qiye")
+    assert note.title == f"标准化证书到期提醒：将到期厂的安全生产标准化三级证书有效期至 {expiry:%Y年%m月%d日}"
+    assert note.body == "距期限还有 90 天，请及时申请复评"
+    assert note.url == f"/enterprises/{expiring.pk}/?tab=standardization"
+    assert std.remind(at(expiry - dt.timedelta(days=90))) == 0  # a second tick sends nothing
+    assert std.remind(at(expiry - dt.timedelta(days=31))) == 0  # the 90-day one was sent
+    assert std.remind(at(expiry - dt.timedelta(days=30))) == 1
+    assert std.remind(at(expiry - dt.timedelta(days=30))) == 0
+    assert std.remind(at(expiry - dt.timedelta(days=1))) == 0
+    assert Notification.objects.count() == 4
+    assert Notification.objects.latest("id").body == "距期限还有 30 天，请及时申请复评"
+    assert steps(expiring) == [("d30", expiry), ("d90", expiry)]
+    # on the enterprise's history, by the system
+    assert AuditEvent.objects.filter(object_id=str(expiring.pk), actor=None,
+                                     summary="标准化证书到期提醒：请及时申请复评").count() == 2
 
 
 def test_a_renewed_certificate_is_reminded_again(expiring):
     from anying.registry import services
 
-    assert std.remind(expiring.std_expiry_date - dt.timedelta(days=10)) == 1  # late entry: only the 30-day one
+    expiry = expiring.std_expiry_date
+    assert std.remind(at(expiry - dt.timedelta(days=10))) == 2  # late entry: both rungs at once …
+    note = Notification.objects.get(user__username="qiye")
+    assert note.body == "距期限还有 10 天，请及时申请复评"  # … said once
+    assert std.remind(at(expiry - dt.timedelta(days=9))) == 0
     renewed = TODAY + dt.timedelta(days=3 * 365)
     services.update_enterprise(None, expiring, {"std_certificate_date": TODAY, "std_expiry_date": renewed})
-    assert std.remind(renewed - dt.timedelta(days=10)) == 1
+    assert std.remind(at(renewed - dt.timedelta(days=91))) == 0
+    assert std.remind(at(renewed - dt.timedelta(days=90))) == 1  # the new expiry date climbs the ladder again
+    assert std.remind(at(renewed - dt.timedelta(days=90))) == 0
+    assert std.remind(at(renewed - dt.timedelta(days=30))) == 1
+    assert steps(expiring) == [("d30", expiry), ("d30", renewed), ("d90", expiry), ("d90", renewed)]
+    assert Notification.objects.filter(user__username="qiye").count() == 3
 
 
-def test_tick_marks_expired_certificates_and_reminds(expiring):
+def test_a_towns_own_ladder_is_used(expiring, make_enterprise, users, town, login):
+    hufeng = make_enterprise("虎峰将到期厂", "虎峰镇", "机械", std_status="certified", std_grade="2",
+                             std_certificate_date=expiring.std_certificate_date,
+                             std_expiry_date=expiring.std_expiry_date)
+    client = login(users["admin"])
+    page = client.get("/clocks/").content.decode()
+    assert "标准化证书到期提醒" in page and "本系统默认提前量" in page
+    jiuxian = town("旧县街道")
+    assert client.get(f"/clocks/certificate_expiry/?region={jiuxian.pk}").status_code == 200
+    data = {"effective_from": TODAY.isoformat(), "code_0": "d60", "label_0": "请尽快申请复评", "days_0": "-60",
+            "action_0": "notify", "source_0": "本镇规定"}
+    assert client.post(f"/clocks/certificate_expiry/?region={jiuxian.pk}", data).status_code == 302
+    expiry = expiring.std_expiry_date
+    assert std.remind(at(expiry - dt.timedelta(days=90))) == 1  # 虎峰镇 keeps the default
+    assert steps(hufeng) == [("d90", expiry)] and steps(expiring) == []
+    assert std.remind(at(expiry - dt.timedelta(days=60))) == 1
+    assert steps(expiring) == [("d60", expiry)]
+    assert Notification.objects.get(user__username="qiye").body == "距期限还有 60 天，请尽快申请复评"
+    assert std.remind(at(expiry - dt.timedelta(days=30))) == 1  # 虎峰镇's 30-day one; 旧县街道 has none
+    assert steps(expiring) == [("d60", expiry)]
+
+
+def test_an_expired_certificate_is_marked_and_no_longer_reminded(expiring):
     Enterprise.objects.filter(pk=expiring.pk).update(std_expiry_date=TODAY - dt.timedelta(days=1))
     assert std.tick(at(TODAY)) == 1
     expiring.refresh_from_db()
     assert expiring.std_status == "expired"
     assert AuditEvent.objects.filter(summary__contains="标准化证书到期").count() == 1
     assert std.tick(at(TODAY)) == 0
+    assert std.remind(at(TODAY)) == 0 and not Notification.objects.exists()
 
 
-def test_tick_command_runs_the_reminders(expiring, capsys):
+def test_tick_command_runs_the_expiry_and_the_clocks(expiring, capsys):
     call_command("tick")
-    assert "standardization_expiry" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "standardization_expiry" in out and "clocks" in out
+
+
+def test_reminders_sent_before_the_upgrade_are_kept(expiring, make_enterprise):
+    """Migration 0006 copies the old reminder rows into clock steps: nobody hears twice."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("anying.registry.migrations.0006_certificate_expiry_clock")
+    late = make_enterprise("晚登记厂", "旧县街道", "机械", std_status="certified", std_grade="3",
+                           std_certificate_date=expiring.std_certificate_date,
+                           std_expiry_date=TODAY + dt.timedelta(days=20))
+    old = TODAY - dt.timedelta(days=400)
+    sent = connection.ops.adapt_datetimefield_value(timezone.now() - dt.timedelta(days=3))
+    date = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {migration.TABLE} (id integer PRIMARY KEY, enterprise_id bigint, "
+                       "expiry_date date, days smallint, sent_at timestamp with time zone)"
+                       if connection.vendor == "postgresql" else
+                       f"CREATE TABLE {migration.TABLE} (id integer PRIMARY KEY, enterprise_id bigint, "
+                       "expiry_date date, days smallint, sent_at datetime)")
+        cursor.executemany(f"INSERT INTO {migration.TABLE} VALUES (%s, %s, %s, %s, %s)", [  # noqa: S608
+            (1, expiring.pk, date(expiring.std_expiry_date), 90, sent),  # the 90-day one sent
+            (2, late.pk, date(late.std_expiry_date), 30, sent),  # first seen within 30 days: only the 30-day one
+            (3, late.pk, date(old), 90, sent), (4, late.pk, date(old), 30, sent)])  # an earlier certificate
+    ClockStep.objects.filter(clock="certificate_expiry").delete()
+    migration.forward(apps, SimpleNamespace(connection=connection))
+    assert steps(expiring) == [("d90", expiring.std_expiry_date)]
+    assert steps(late) == [("d30", old), ("d30", late.std_expiry_date), ("d90", old), ("d90", late.std_expiry_date)]
+    assert std.remind(at(TODAY)) == 0  # 90 days or less before both: all sent already
+    assert std.remind(at(expiring.std_expiry_date - dt.timedelta(days=30))) == 1  # the one still to come
+    assert not Notification.objects.filter(body__contains="20 天").exists()
 
 
 # --- 未达标及需复评 ----------------------------------------------------------------------------

@@ -56,6 +56,9 @@ class Clock:
     event: str = "escalate"
     # the record's text in the audit trail, from the loaded fields (a model's __str__ may read more)
     object_repr: Callable[[models.Model], str] = str  # the timeline action is "<event>:<rung code>"
+    # the due date moves on to a new cycle (a renewed certificate's new expiry date): steps are
+    # keyed on the date served too (`ClockStep.cycle`), so the ladder starts again for the new one
+    cycles: bool = False
 
     @property
     def content_type(self) -> ContentType:
@@ -159,6 +162,8 @@ class Notices:
         self.records[(clock.name, record.pk)] = (clock, record)
         for user in users:
             key = (user.pk, clock.name, record.pk)
+            if line in self.lines[key]:
+                continue  # rungs of the same words climbed at once (a late entry past both reminders): said once
             self.users[user.pk] = user
             self.lines[key].append(line)
             self.dirty.add(key)
@@ -210,18 +215,24 @@ def run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
             # taken, looked up by key. A NOT EXISTS over the steps is planned from statistics the
             # tick itself makes stale: PostgreSQL walked a million hazards per batch, or nested
             # 50 million comparisons, right after a burst of new steps (bench/README.md).
-            candidates = sorted(due.order_by().values_list("pk", flat=True))
+            candidates = sorted(due.order_by().values_list("pk", clock.due))
             for start in range(0, len(candidates), BATCH):
                 taken += _batch(clock, rung, due, candidates[start:start + BATCH], today, notices)
     return taken
 
 
 @transaction.atomic
-def _batch(clock: Clock, rung: ClockRung, due, ids: list[int], today: dt.date, notices: Notices) -> int:
+def _batch(clock: Clock, rung: ClockRung, due, candidates: list[tuple], today: dt.date, notices: Notices) -> int:
+    """One batch of a rung over `candidates` (id, due date): returns the rungs taken."""
     content_type = clock.content_type.pk
-    done = set(ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
-                                        object_id__in=ids).values_list("object_id", flat=True))
-    ids = [i for i in ids if i not in done]
+    steps = ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
+                                     object_id__in=[pk for pk, _ in candidates])
+    if clock.cycles:  # a step counts for the due date it served only
+        done = set(steps.values_list("object_id", "cycle"))
+        ids = [pk for pk, due_on in candidates if (pk, due_on) not in done]
+    else:
+        done = set(steps.filter(cycle__isnull=True).values_list("object_id", flat=True))
+        ids = [pk for pk, _ in candidates if pk not in done]
     if not ids:
         return 0
     lock = {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
@@ -235,8 +246,10 @@ def _batch(clock: Clock, rung: ClockRung, due, ids: list[int], today: dt.date, n
     stamp = timezone.now()
     at = db_value(ClockStep, "at", stamp)  # every row of the batch shares it: converted once
     days = {r.pk: (today - getattr(r, clock.due)).days for r in records}
-    insert_rows(ClockStep, ["clock", "content_type", "object_id", "code", "label", "days", "at", "document_no"],
-                ((clock.name, content_type, r.pk, rung.code, rung.label, days[r.pk], at, "") for r in records),
+    cycle = {r.pk: db_value(ClockStep, "cycle", getattr(r, clock.due)) if clock.cycles else None for r in records}
+    insert_rows(ClockStep, ["clock", "content_type", "object_id", "code", "label", "days", "at", "document_no", "cycle"],
+                ((clock.name, content_type, r.pk, rung.code, rung.label, days[r.pk], at, "", cycle[r.pk])
+                 for r in records),
                 ignore_conflicts=True)
     # Only the rows this run really inserted (its own timestamp) get a timeline entry and an audit event.
     mine_ids = set(ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
@@ -249,7 +262,7 @@ def _batch(clock: Clock, rung: ClockRung, due, ids: list[int], today: dt.date, n
         undone = set(clock.actions[rung.action](rung, mine, today) or ())
         if undone:
             ClockStep.objects.filter(clock=clock.name, content_type=content_type, code=rung.code,
-                                     object_id__in=undone).delete()
+                                     object_id__in=undone, at=stamp).delete()
             mine = [r for r in mine if r.pk not in undone]
     insert_rows(TimelineEvent, ["content_type", "object_id", "action", "from_state", "to_state", "actor", "comment",
                                 "public", "at"],

@@ -34,13 +34,16 @@ def load_clock_defaults(apps, data_dir, clocks: dict[str, str]) -> None:
 CONTENT_TYPE = object()
 
 
-def copy_clock_steps(apps, schema_editor, app_label: str, model: str, select_sql: str, params: list) -> None:
+def copy_clock_steps(apps, schema_editor, app_label: str, model: str, select_sql: str, params: list, *,
+                     cycle: bool = False) -> None:
     """Rungs an app recorded its own way, kept as core_clockstep rows. `select_sql` selects (clock,
-    content type, object id, code, label, days, at, document_no); `CONTENT_TYPE` in `params`
-    stands for the model's content type."""
+    content type, object id, code, label, days, at, document_no), and the due date served after
+    them for a clock with cycles (`cycle`); `CONTENT_TYPE` in `params` stands for the model's
+    content type."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     connection = schema_editor.connection
     ct, _ = ContentType.objects.using(connection.alias).get_or_create(app_label=app_label, model=model)
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO core_clockstep (clock, content_type_id, object_id, code, label, days, at, "
-                       f"document_no) {select_sql}", [ct.pk if p is CONTENT_TYPE else p for p in params])
+                       f"document_no{', cycle' if cycle else ''}) {select_sql}",
+                       [ct.pk if p is CONTENT_TYPE else p for p in params])

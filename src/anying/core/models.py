@@ -386,7 +386,9 @@ class ClockRung(models.Model):
 
 class ClockStep(models.Model):
     """A rung taken for one record. The unique key makes every rung happen once per record,
-    however often and in however many processes `anying tick` runs."""
+    however often and in however many processes `anying tick` runs. A clock whose due date moves
+    on to a new cycle (a renewed certificate's new expiry date) keys its steps on that date too
+    (`cycle`), so the ladder starts again; for the other clocks `cycle` stays empty."""
 
     clock = models.CharField(max_length=40)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -396,12 +398,17 @@ class ClockStep(models.Model):
     days = models.IntegerField("逾期天数")
     at = models.DateTimeField(default=timezone.now)
     document_no = models.CharField("文号", max_length=60, blank=True)  # a rung that issues a letter (函告)
+    cycle = models.DateField("期限", null=True, blank=True)  # the due date served, for clocks with `cycles`
 
     class Meta:
         verbose_name = verbose_name_plural = "期限提醒与升级记录"
         ordering = ["at", "id"]
+        # two partial keys, because NULLs never collide in a unique index (SQLite and PostgreSQL alike)
         constraints = [models.UniqueConstraint(fields=["clock", "content_type", "object_id", "code"],
-                                               name="one_clock_step_per_rung")]
+                                               condition=models.Q(cycle__isnull=True), name="one_clock_step_per_rung"),
+                       models.UniqueConstraint(fields=["clock", "content_type", "object_id", "code", "cycle"],
+                                               condition=models.Q(cycle__isnull=False),
+                                               name="one_clock_step_per_rung_and_cycle")]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:

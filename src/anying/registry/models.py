@@ -322,7 +322,7 @@ class RiskPoint(models.Model):
 CONTROL_FIELDS = ["control_engineering", "control_management", "control_training", "control_ppe", "control_emergency"]
 
 
-# --- Standardization targets and reminders ---------------------------------------------------
+# --- Standardization targets ------------------------------------------------------------------
 
 
 class StandardizationTargetQuerySet(ScopedQuerySet):
@@ -353,20 +353,3 @@ class StandardizationTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region}"
-
-
-class StandardizationReminder(models.Model):
-    """That the reminder `days` before this expiry date went out for this enterprise: the
-    tick sends each once, and a renewed certificate (a new expiry date) starts afresh."""
-
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
-    expiry_date = models.DateField()
-    days = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["enterprise", "expiry_date", "days"],
-                                               name="one_std_reminder")]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.expiry_date} −{self.days}"

@@ -1,8 +1,8 @@
 """安全生产标准化: the towns' yearly targets, 达标率 by town and by industry, certificates about
-to expire (reminders by `anying tick`), and the 未达标及需复评 list in the layout of seed 001
-附件2.
+to expire (reminders on the deadline clock `certificate_expiry`, core.clock), and the
+未达标及需复评 list in the layout of seed 001 附件2.
 
-Counting rules (docs/standardization.md): the base of the 达标率 is the enterprises in
+Counting rules (docs/risk-grading-and-standardization.md): the base of the 达标率 is the enterprises in
 operation (经营状态 在业) of the user's scope; certified are those of them whose status is 达标;
 "newly certified" in a year are certified ones whose certificate is dated in that year, and
 that is what the town's target is measured against."""
@@ -13,24 +13,25 @@ import csv
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, clock
+from anying.core.clock import Clock
 from anying.core.exports import Book
 from anying.core.models import AuditEvent, Industry, Region, User
-from anying.core.notifications import notify_many
 from anying.core.permissions import SYSTEM, require, roles_with
 from anying.core.scope import region_subtree_q
 
 from . import services
-from .models import Enterprise, StandardizationReminder, StandardizationTarget
+from .models import Enterprise, StandardizationTarget
 
-REMINDER_DAYS = (90, 30)  # before expiry; the later (closer) one wins when both are due
+DATA = Path(__file__).resolve().parent / "data"
 TARGETS_FILE = "demo_data/tongliang_2022_town_standardization_targets.csv"
 TARGETS_SOURCE = "铜梁区应急管理局2022年工作要点 附件3（seed 001）"
 NO_TARGET = "/"
@@ -234,40 +235,7 @@ def export_docx(year: int, rows: list[list]) -> bytes:
     return OfficialDocument(title=list_title(year), tables=[(HEADER, rows)]).render()
 
 
-# --- expiry: the tick ------------------------------------------------------------------------
-
-def remind(today: dt.date) -> int:
-    """Certificates expiring within 90 (then 30) days: each reminder once per enterprise and
-    expiry date, to the enterprise's users and the inspectors of its town."""
-    with transaction.atomic():
-        lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
-        due = list(Enterprise.objects.select_for_update(of=("self",), **lock).select_related("region").filter(
-            std_status=S.CERTIFIED, std_expiry_date__gte=today,
-            std_expiry_date__lte=today + dt.timedelta(days=max(REMINDER_DAYS))))
-        sent = set(StandardizationReminder.objects.filter(enterprise__in=due).values_list(
-            "enterprise_id", "expiry_date", "days"))
-        todo = []
-        for ent in due:
-            left = (ent.std_expiry_date - today).days
-            stage = min(d for d in REMINDER_DAYS if left <= d)
-            if (ent.pk, ent.std_expiry_date, stage) not in sent:
-                todo.append((ent, stage, left))
-        if not todo:
-            return 0
-        StandardizationReminder.objects.bulk_create(
-            [StandardizationReminder(enterprise=ent, expiry_date=ent.std_expiry_date, days=stage)
-             for ent, stage, _ in todo])
-        recipients = _recipients([ent for ent, _, _ in todo])
-        messages = []
-        for ent, _, left in todo:
-            title = f"标准化证书 {left} 天后到期：{ent.name}"
-            body = (f"{ent.name}的安全生产标准化{ent.get_std_grade_display()}证书有效期至 "
-                    f"{ent.std_expiry_date:%Y年%m月%d日}，请及时申请复评。")
-            url = reverse("enterprise_detail", args=[ent.pk]) + "?tab=standardization"
-            messages += [(user, title, body, url) for user in recipients.get(ent.pk, [])]
-        notify_many(messages)
-        return len(todo)
-
+# --- expiry: the clock -----------------------------------------------------------------------
 
 def _recipients(enterprises: list[Enterprise]) -> dict[int, list[User]]:
     """The enterprise's own users and the inspectors of its town (the users of units in the town
@@ -288,7 +256,23 @@ def _recipients(enterprises: list[Enterprise]) -> dict[int, list[User]]:
     return result
 
 
+# Reminders before a certificate expires (default: 90 and 30 days, data/certificate_expiry_clock.csv),
+# once per rung and expiry date: a renewed certificate climbs the ladder again (`cycles`).
+CERTIFICATE_EXPIRY = clock.register(Clock(
+    name="certificate_expiry", label="标准化证书到期提醒", model=Enterprise, due="std_expiry_date",
+    open=Q(std_status=S.CERTIFIED), defaults=DATA / "certificate_expiry_clock.csv", cycles=True,
+    fields=("name", "std_grade", "organisation_id"), recipients=_recipients, event="remind",
+    describe=lambda e: f"{e.name}的安全生产标准化{e.get_std_grade_display()}证书有效期至 {e.std_expiry_date:%Y年%m月%d日}",
+    object_repr=lambda e: e.name,
+    url=lambda e: reverse("enterprise_detail", args=[e.pk]) + "?tab=standardization"))
+
+
+def remind(now: dt.datetime | None = None) -> int:
+    """The certificate clock alone (tests); `anying tick` runs every clock."""
+    return clock.run(now, [CERTIFICATE_EXPIRY])
+
+
 def tick(now: dt.datetime) -> int:
-    """Due standardization work for `anying tick`: expire, then remind (both idempotent)."""
-    today = timezone.localdate(now)
-    return services.expire_standardization(today) + remind(today)
+    """`anying tick`: certified enterprises past expiry become 过期 (idempotent). It stays a job of
+    its own, not a rung: 过期 is a fact of the date, not a step a town's ladder may leave out."""
+    return services.expire_standardization(timezone.localdate(now))

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0008_notification_preferences'),
         ('hazards', '0018_short_search'),
-        ('registry', '0006_short_search'),
+        ('registry', '0007_short_search'),
         ('standards', '0005_lec_table_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
