@@ -106,6 +106,28 @@ def trigram_indexes(table: str, columns: list[str]) -> migrations.RunPython:
     return migrations.RunPython(create, drop, elidable=False)
 
 
+def _sqlite_search_table(schema_editor, table: str, name: str, columns: list[str], using: str, *,
+                         insert: str, delete: str, update: str, fill: str) -> None:
+    """An FTS5 table beside `table`, kept in step by three triggers and filled once; skipped with
+    a warning where this SQLite build lacks FTS5 (or the tokenizer)."""
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute(f"CREATE VIRTUAL TABLE {name} USING {using}")
+    except Exception as exc:  # noqa: BLE001 — no FTS5 or no such tokenizer in this build
+        log.warning("SQLite FTS5 unavailable (%s); search on %s stays unindexed", exc, table)
+        return
+    schema_editor.execute(f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {insert} END")
+    schema_editor.execute(f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {delete} END")
+    schema_editor.execute(f"CREATE TRIGGER {name}_au AFTER UPDATE OF {', '.join(columns)} ON {table} BEGIN {update} END")
+    schema_editor.execute(fill)
+
+
+def _drop_sqlite_search_table(schema_editor, name: str) -> None:
+    for suffix in ("ai", "ad", "au"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{suffix}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 def substring_index(table: str, columns: list[str]) -> list[migrations.RunPython]:
     """Both databases: trigram indexes on PostgreSQL, an FTS5 trigram table on SQLite."""
     fts = _fts_table(table)
@@ -114,31 +136,20 @@ def substring_index(table: str, columns: list[str]) -> list[migrations.RunPython
     old = ", ".join(f"old.{c}" for c in columns)
 
     def create(apps, schema_editor):
-        if schema_editor.connection.vendor != "sqlite":
-            return
-        try:
-            with transaction.atomic(using=schema_editor.connection.alias):
-                schema_editor.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
-                                      "content_rowid='id', tokenize='trigram')")
-        except Exception as exc:  # noqa: BLE001 — no FTS5 or no trigram tokenizer in this build
-            log.warning("SQLite FTS5 trigram unavailable (%s); substring search on %s stays unindexed", exc, table)
-            return
-        # the external-content recipe of the FTS5 manual: delete the old terms, insert the new
-        schema_editor.execute(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                              f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END")
-        schema_editor.execute(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                              f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END")
-        schema_editor.execute(f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
-                              f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-                              f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END")
-        schema_editor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        if schema_editor.connection.vendor == "sqlite":
+            # the external-content recipe of the FTS5 manual: delete the old terms, insert the new
+            _sqlite_search_table(
+                schema_editor, table, fts, columns,
+                f"fts5({cols}, content='{table}', content_rowid='id', tokenize='trigram')",
+                insert=f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});",
+                delete=f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});",
+                update=f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+                       f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});",
+                fill=f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
 
     def drop(apps, schema_editor):
-        if schema_editor.connection.vendor != "sqlite":
-            return
-        for suffix in ("ai", "ad", "au"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
-        schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
+        if schema_editor.connection.vendor == "sqlite":
+            _drop_sqlite_search_table(schema_editor, fts)
 
     return [trigram_indexes(table, columns), migrations.RunPython(create, drop, elidable=False)]
 
@@ -155,32 +166,22 @@ def short_term_index(table: str, columns: list[str]) -> migrations.RunPython:
             schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{_bigram_index(table)}" ON "{table}" '
                                   f"USING gin (({_pg_vector(columns)}))")
             return
-        if schema_editor.connection.vendor != "sqlite":
-            return
-        try:
-            with transaction.atomic(using=schema_editor.connection.alias):
-                schema_editor.execute(f"CREATE VIRTUAL TABLE {pairs} USING fts5(grams, detail=none, prefix='1', "
-                                      "tokenize='unicode61 remove_diacritics 0')")
-        except Exception as exc:  # noqa: BLE001 — no FTS5 in this build
-            log.warning("SQLite FTS5 unavailable (%s); short-term search on %s stays unindexed", exc, table)
-            return
-        # A plain (not external-content) FTS5 table: it indexes the pairs, not the columns, so
-        # it keeps its own copy of them and a delete needs only the rowid.
-        schema_editor.execute(f"CREATE TRIGGER {pairs}_ai AFTER INSERT ON {table} BEGIN "
-                              f"INSERT INTO {pairs}(rowid, grams) VALUES (new.id, {new}); END")
-        schema_editor.execute(f"CREATE TRIGGER {pairs}_ad AFTER DELETE ON {table} BEGIN "
-                              f"DELETE FROM {pairs} WHERE rowid = old.id; END")
-        schema_editor.execute(f"CREATE TRIGGER {pairs}_au AFTER UPDATE OF {', '.join(columns)} ON {table} BEGIN "
-                              f"UPDATE {pairs} SET grams = {new} WHERE rowid = new.id; END")
-        schema_editor.execute(f"INSERT INTO {pairs}(rowid, grams) SELECT id, {rows} FROM {table}")
+        if schema_editor.connection.vendor == "sqlite":
+            # A plain (not external-content) FTS5 table: it indexes the pairs, not the columns,
+            # so it keeps its own copy of them and a delete needs only the rowid.
+            _sqlite_search_table(
+                schema_editor, table, pairs, columns,
+                "fts5(grams, detail=none, prefix='1', tokenize='unicode61 remove_diacritics 0')",
+                insert=f"INSERT INTO {pairs}(rowid, grams) VALUES (new.id, {new});",
+                delete=f"DELETE FROM {pairs} WHERE rowid = old.id;",
+                update=f"UPDATE {pairs} SET grams = {new} WHERE rowid = new.id;",
+                fill=f"INSERT INTO {pairs}(rowid, grams) SELECT id, {rows} FROM {table}")
 
     def drop(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f'DROP INDEX IF EXISTS "{_bigram_index(table)}"')
         elif schema_editor.connection.vendor == "sqlite":
-            for suffix in ("ai", "ad", "au"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {pairs}_{suffix}")
-            schema_editor.execute(f"DROP TABLE IF EXISTS {pairs}")
+            _drop_sqlite_search_table(schema_editor, pairs)
 
     return migrations.RunPython(create, drop, elidable=False)
 
