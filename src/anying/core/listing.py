@@ -132,6 +132,15 @@ def query_without(request, *keys: str) -> str:
 LATE_LOOKUP_OFFSET = 1_000
 
 
+def _in_key_order(qs, found: int):
+    """A list in id order with plentiful matches, read in rowid order on SQLite (the rule of
+    `prefer_index`): SQLite otherwise takes a district's region index, reads its million rows
+    and sorts them for the first 20 (2.5 s at 1,000,000 hazards)."""
+    if found > COUNT_CAP and tuple(qs.query.order_by) in {("pk",), ("id",)}:
+        return by_primary_key(qs)
+    return qs
+
+
 class BoundedPagination(LimitOffsetPagination):
     """The API lists' pagination. limit is capped by NINJA_PAGINATION_MAX_LIMIT; offset is capped
     too, so no value can overflow the database's integer. The count stops at COUNT_CAP, as on the
@@ -151,7 +160,7 @@ class BoundedPagination(LimitOffsetPagination):
         limit = min(pagination.limit, self.max_limit)
         found = queryset.order_by()[: COUNT_CAP + 1].count()
         if pagination.after is not None:
-            items = queryset.order_by("pk").filter(pk__gt=pagination.after)[:limit]
+            items = _in_key_order(queryset.order_by("pk").filter(pk__gt=pagination.after), found)[:limit]
         elif pagination.offset > LATE_LOOKUP_OFFSET:
             # A deep offset skips its rows as bare ids (no joins, no columns: an index and the
             # scope's columns), then reads the page's rows by key. Skipping 100,000 full rows
@@ -159,5 +168,5 @@ class BoundedPagination(LimitOffsetPagination):
             ids = list(queryset.values_list("pk", flat=True)[pagination.offset: pagination.offset + limit])
             items = queryset.filter(pk__in=ids)
         else:
-            items = queryset[pagination.offset: pagination.offset + limit]
+            items = _in_key_order(queryset, found)[pagination.offset: pagination.offset + limit]
         return {self.items_attribute: items, "count": min(found, COUNT_CAP), "count_capped": found > COUNT_CAP}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from ninja import Field
 
@@ -165,8 +165,10 @@ def pending_extensions(user):
 
     if not user.has_perm_code("hazards.supervise"):
         return ExtensionRequest.objects.none()
-    return ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING,
-                                           hazard__in=Hazard.objects.visible_to(user)) \
+    # EXISTS per pending request, not `hazard IN (hazards in scope)`: SQLite built the whole
+    # scope's id list first (0.5 s for a district at 1,000,000 hazards) to check a handful of requests
+    in_scope = Hazard.objects.visible_to(user).filter(pk=OuterRef("hazard_id"))
+    return ExtensionRequest.objects.filter(Exists(in_scope), status=ExtensionRequest.Status.PENDING) \
         .select_related("hazard__enterprise", "requested_by").order_by("answer_due", "id")
 
 
