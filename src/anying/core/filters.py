@@ -323,17 +323,18 @@ class ListFilter(django_filters.FilterSet, metaclass=ListFilterMetaclass):
     sort_columns: Mapping[str, str] = {}
     default_sort = ""
 
-    def __init__(self, data=None, queryset=None, *, request=None, strict: bool = False):
+    def __init__(self, data=None, queryset=None, *, request=None, page: bool = False):
         super().__init__({} if data is None else data, _NoQueryset() if queryset is None else queryset,
                          request=request)
-        self.strict = strict
+        self.page = page  # built for a page: page defaults apply
         self.sort_key = ""
 
     @classmethod
     def from_params(cls, params: Mapping, queryset=None, *, request=None) -> ListFilter:
         """A page's filter from its query string (lenient, see the module)."""
-        data = {name: textinput.lenient(_raw(params, name)).strip()[:TEXT_LIMIT] for name in cls.base_filters}
-        flt = cls(data, queryset, request=request)
+        data = {name: textinput.lenient(_raw(params, name)).strip()[:f.extra.get("max_length") or TEXT_LIMIT]
+                for name, f in cls.base_filters.items()}
+        flt = cls(data, queryset, request=request, page=True)
         flt.sort_key = textinput.lenient(_raw(params, "sort")).strip()
         return flt
 
@@ -341,7 +342,7 @@ class ListFilter(django_filters.FilterSet, metaclass=ListFilterMetaclass):
     def from_api(cls, params: InputSchema, queryset=None, *, request=None) -> ListFilter:
         """The API's filter from the validated `Params`; an invalid value is a 422."""
         data = {name: _as_param(value) for name, value in params.model_dump().items() if value is not None}
-        flt = cls(data, queryset, request=request, strict=True)
+        flt = cls(data, queryset, request=request)
         if not flt.is_valid():
             raise RequestValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}
                                           for name, messages in flt.errors.items() for message in messages])
@@ -355,7 +356,7 @@ class ListFilter(django_filters.FilterSet, metaclass=ListFilterMetaclass):
         values = {}
         for name, f in self.filters.items():
             value = cleaned.get(name)
-            if value in EMPTY_VALUES and not self.strict and f.page_default is not None:
+            if value in EMPTY_VALUES and self.page and f.page_default is not None:
                 value = f.page_default() if callable(f.page_default) else f.page_default
             values[name] = f.empty if value in EMPTY_VALUES else value
         return values
