@@ -70,6 +70,12 @@ class EnterpriseFilter(ListFilter):
                          std_expiry_date__lte=today + timedelta(days=value))
 
 
+class StandardizationFilter(ListFilter):
+    """The year of the standardization pages (达标率, 未达标及需复评, targets): this year unless given."""
+
+    year = YearFilter(label="年度", page_default=lambda: timezone.localdate().year)
+
+
 def list_queryset(user, flt: EnterpriseFilter):
     return flt.apply(Enterprise.objects.visible_to(user)).select_related("region", "industry")
 
