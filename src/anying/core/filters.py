@@ -372,8 +372,9 @@ class ListFilter(django_filters.FilterSet, metaclass=ListFilterMetaclass):
 
     @property
     def active(self) -> bool:
-        """Whether any parameter filters the list (for a 清除条件 link)."""
-        return any(value not in (None, "", False) for value in self.values.values())
+        """Whether a parameter given filters the list (for a 清除条件 link; page defaults aside)."""
+        self.form.is_valid()
+        return any(value not in EMPTY_VALUES for value in getattr(self.form, "cleaned_data", {}).values())
 
     def apply(self, queryset, **overrides):
         """`queryset` (already scoped) filtered by the values; `overrides` replace some of them
