@@ -52,7 +52,7 @@ def test_prefer_index_only_changes_sqlite(twelve):
 
 def test_search_finds_enterprise_place_and_description(factory, users):
     hazards = [factory(place="喷涂车间"), factory(description="配电箱门未关")]
-    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter.from_params({"q": q})))  # noqa: E731
     assert found("喷涂") == {hazards[0]}
     assert found("配电箱") == {hazards[1]}
     assert found(factory.enterprise.name[:4]) == set(hazards)
@@ -67,7 +67,7 @@ def test_scope_by_region_subquery_still_isolates_towns(factory, users):
 
 def test_the_search_index_follows_every_change(factory, users):
     hazard = factory(place="除尘器旁", description="泄爆片缺失")
-    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter.from_params({"q": q})))  # noqa: E731
     with CaptureQueriesContext(connection) as ctx:
         assert found("泄爆片") == {hazard}
     assert any("MATCH" in q["sql"] for q in ctx.captured_queries) == (connection.vendor == "sqlite")
@@ -84,7 +84,7 @@ def test_one_and_two_character_terms_use_the_pair_index(factory, users):
     ammonia = factory(place="液氨储罐区", description="氨气检测报警仪未校验")
     apart = factory(place="气瓶间", description="氨水桶未标识")  # 氨 and 气, never 氨气
     other = factory(place="配电房", description="门未关")
-    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter.from_params({"q": q})))  # noqa: E731
     with CaptureQueriesContext(connection) as ctx:
         assert found("氨气") == {ammonia}
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
@@ -103,7 +103,7 @@ def test_one_and_two_character_terms_use_the_pair_index(factory, users):
 def test_a_one_character_search_of_enterprise_names(factory, users):
     hazard = factory()
     name = factory.enterprise.name  # 旧县机械厂
-    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter(q=q)))  # noqa: E731
+    found = lambda q: set(list_queryset(users["jiuxian"], HazardFilter.from_params({"q": q})))  # noqa: E731
     assert found(name[-1]) == {hazard} and found(name[1:3]) == {hazard} and found("鑫") == set()
 
 

@@ -14,6 +14,7 @@ from anying.core import audit
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Notification
 from anying.oversight import accidents
+from anying.oversight.filters import AccidentFilter
 from anying.oversight.models import Accident, AccidentGradeRule, Interview
 from anying.standards.models import AccidentType
 
@@ -143,7 +144,7 @@ def test_scope_town_user_never_sees_or_counts_another_town(record, ent, other, u
     assert figures["count"] == 1 and figures["deaths"] == 1 and figures["by_grade"]["larger"] == 0
     district = accidents.summary(users["admin"], today - dt.timedelta(days=30), today)
     assert district["count"] == 2 and district["deaths"] == 5 and district["by_grade"]["larger"] == 1
-    assert theirs not in accidents.filtered(users["hufeng"], year=today.year, grade="general")
+    assert theirs not in AccidentFilter({"year": today.year, "grade": "general"}).apply(accidents.visible(users["hufeng"]))
 
 
 def test_summary_counts_local_days(record, ent, users):

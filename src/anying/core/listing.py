@@ -1,7 +1,7 @@
 """What every list page shares: sorting by whitelisted columns, pagination, query strings."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.core.paginator import Paginator
 from django.db import connections
@@ -32,9 +32,10 @@ def parse_date_param(value) -> dt.date | None:
         return None
 
 
-def sort(request, qs, columns: dict[str, str], default: str):
-    """`columns` maps the URL key to an order_by expression; unknown keys fall back to default."""
-    key = request.GET.get("sort", default)
+def order(qs, key: str, columns: Mapping[str, str], default: str):
+    """`qs` ordered by the sort `key` (`-found_on`: descending) and that key. `columns` maps the
+    keys allowed to an order_by expression; any other key falls back to `default`. The id breaks
+    ties, so pages never repeat or skip a row."""
     field = columns.get(key.lstrip("-"))
     if field is None:
         key, field = default, columns[default.lstrip("-")]

@@ -27,7 +27,8 @@ from .forms import (
     UserEditForm,
 )
 from .http import error_text, submit
-from .listing import paginate, parse_id, query_without, sort
+from .list_filters import AuditFilter, UnitFilter, UserFilter
+from .listing import paginate, parse_id, query_without
 from .models import (
     ApiToken,
     AuditEvent,
@@ -98,15 +99,11 @@ def unit_list(request):
     qs = (Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
           .select_related("region").prefetch_related("supervised_industries")
           .annotate(user_count=Count("users")))
-    kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
-    if kind:
-        qs = qs.filter(kind=kind)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q))
-    qs, current_sort = sort(request, qs, {"name": "name", "region": "region__path", "kind": "kind"}, "region")
+    flt = UnitFilter.from_params(request.GET)
+    qs, current_sort = flt.sort(flt.apply(qs))
     page = paginate(request, qs, per_page=50)
     return render(request, "core/unit_list.html", {
-        "page": page, "kinds": Organisation.Kind.choices, "kind": kind, "q": q,
+        "page": page, "kinds": Organisation.Kind.choices, "kind": flt["kind"], "q": flt["q"],
         "sort": current_sort, "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
     })
 
@@ -143,18 +140,11 @@ def region_edit(request, pk=None):
 @perm_required("core.manage_users")
 def user_list(request):
     qs = _users(request.user).select_related("unit", "unit__region")
-    role, unit, q = request.GET.get("role", ""), request.GET.get("unit", ""), request.GET.get("q", "").strip()
-    if role:
-        qs = qs.filter(role=role)
-    if parse_id(unit):
-        qs = qs.filter(unit_id=parse_id(unit))
-    if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(unit__name__icontains=q))
-    qs, current_sort = sort(request, qs, {"username": "username", "unit": "unit__name", "role": "role",
-                                          "last_login": "last_login"}, "username")
+    flt = UserFilter.from_params(request.GET)
+    qs, current_sort = flt.sort(flt.apply(qs))
     page = paginate(request, qs, per_page=50)
     return render(request, "core/user_list.html", {
-        "page": page, "roles": Role.choices, "role": role, "q": q, "sort": current_sort, "now": timezone.now(),
+        "page": page, "roles": Role.choices, "role": flt["role"], "q": flt["q"], "sort": current_sort, "now": timezone.now(),
         "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
     })
 
@@ -204,54 +194,30 @@ def _users(admin):
 def audit_log(request):
     qs = AuditEvent.objects.filter(audit_trail_q(request.user))
     qs = qs.select_related("actor", "content_type")
-    f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "q", "date_from", "date_to", "ip")}
-    if f["actor"]:
-        qs = qs.filter(Q(actor__username__icontains=f["actor"]) | Q(actor__display_name__icontains=f["actor"]))
-    if f["action"]:
-        qs = qs.filter(action=f["action"])
-    if f["q"]:
-        qs = qs.filter(Q(object_repr__icontains=f["q"]) | Q(summary__icontains=f["q"]))
-    if f["ip"]:
-        qs = qs.filter(ip=f["ip"]) if _valid_ip(f["ip"]) else qs.none()
-    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
-        if f[key]:
-            try:
-                qs = qs.filter(**{lookup: f[key]})
-            except ValidationError:
-                messages.error(request, f"日期格式应为 2026-01-31：{f[key]}")
+    flt = AuditFilter.from_params(request.GET)
+    qs = flt.apply(qs)
+    for name in flt.ignored:
+        if name in ("date_from", "date_to"):
+            messages.error(request, f"日期格式应为 2026-01-31：{request.GET.get(name)}")
     if request.GET.get("format") == "xlsx":
-        return _audit_export(request, qs, f)
+        return _audit_export(request, qs, flt)
     page = paginate(request, qs, per_page=50)
     return render(request, "core/audit_log.html", {
-        "page": page, "f": f, "actions": AuditEvent.Action.choices, "qs_page": query_without(request, "page"),
+        "page": page, "f": flt, "actions": AuditEvent.Action.choices, "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "format")})
 
 
-AUDIT_FILTERS = {"actor": ("操作人", None), "action": ("操作", AuditEvent.Action), "q": ("对象或摘要", None),
-                 "ip": ("IP", None), "date_from": ("起始日期", None), "date_to": ("截止日期", None)}
-
-
-def _audit_export(request, qs, f: dict):
+def _audit_export(request, qs, flt: AuditFilter):
     from .templatetags.anying_tags import audit_value
 
     book = exports.Book()
     sheet = book.sheet("审计日志", ["时间", "操作人", "IP", "操作", "对象类型", "对象", "摘要", "变更"], title="审计日志",
-                       filters=exports.describe(f, AUDIT_FILTERS))
+                       filters=flt.describe())
     count = sheet.extend([e.at, str(e.actor) if e.actor else "系统", e.ip, e.get_action_display(),
                           e.content_type.name if e.content_type else "", e.object_repr, e.summary,
                           "\n".join(f"{key}：{audit_value(old)} → {audit_value(new)}" for key, old, new in e.changes())]
                          for e in qs.iterator(chunk_size=2000))
-    return exports.response(request, book, exports.stamp("审计日志"), summary=f"导出审计日志 {count} 条", filters=f)
-
-
-def _valid_ip(value: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+    return exports.response(request, book, exports.stamp("审计日志"), summary=f"导出审计日志 {count} 条", filters=flt.values)
 
 
 # --- own account: password and API tokens ----------------------------------------------------

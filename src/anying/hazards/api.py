@@ -93,8 +93,8 @@ def _scoped(request):
 
 @router.get("/", response=list[HazardOut], summary="隐患列表")
 @paginate(BoundedPagination)
-def list_hazards(request, filters: Query[HazardFilter]):
-    return list_queryset(request.user, filters).select_related("accident_type", "criterion__criteria_set").order_by("id")
+def list_hazards(request, filters: Query[HazardFilter.Params]):
+    return list_queryset(request.user, HazardFilter.from_api(filters)).select_related("accident_type", "criterion__criteria_set").order_by("id")
 
 
 @router.get("/{int:hazard_id}", response=HazardOut, summary="隐患详情")

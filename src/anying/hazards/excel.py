@@ -3,8 +3,6 @@
 from itertools import islice
 
 from anying.core.exports import Book
-from anying.core.models import Industry, Region
-from anying.registry.models import Enterprise
 
 from . import self_inspection
 from .models import Hazard
@@ -25,13 +23,6 @@ COLUMNS = [
     ("整改资金（元）", lambda h: float(h.funds) if h.funds is not None else None), ("整改期限", lambda h: h.deadline),
     ("销号日期", lambda h: h.closed_on),
 ]
-
-FILTER_FIELDS = {
-    "q": ("搜索", None), "level": ("等级", Hazard.Level), "status": ("状态", Hazard.Status), "overdue": ("仅逾期", None),
-    "region": ("区划", Region), "industry": ("行业", Industry), "channel": ("来源", Hazard.Channel),
-    "enterprise": ("企业", Enterprise), "date_from": ("发现日期自", None), "date_to": ("发现日期至", None),
-    "closed_from": ("销号日期自", None), "closed_to": ("销号日期至", None),
-}
 
 
 def _append_hazards(sheet, queryset) -> int:

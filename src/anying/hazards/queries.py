@@ -7,12 +7,18 @@ import datetime as dt
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from ninja import Field
 
-from anying.core import textinput
-from anying.core.api_input import InputSchema
-from anying.core.listing import by_primary_key, parse_id
-from anying.core.models import Industry, Region
+from anying.core.filters import (
+    ChoiceFilter,
+    DateFilter,
+    FlagFilter,
+    IdFilter,
+    IndustryFilter,
+    ListFilter,
+    TextFilter,
+)
+from anying.core.listing import by_primary_key
+from anying.core.models import Region
 from anying.core.permissions import is_enterprise_user
 from anying.core.scope import subtree_ids
 from anying.core.textsearch import contains_any, index_match, plain_contains
@@ -30,73 +36,44 @@ TEXT_COLUMNS = ["place", "description"]
 MATCHES_INLINE = 5_000
 
 
-class HazardFilter(InputSchema):
-    q: str = Field("", max_length=100, description="企业名称或隐患部位/描述包含")
-    level: str = ""
-    status: str = ""
-    overdue: bool = False
-    region: int | None = None
-    industry: int | None = None
-    channel: str = ""
-    enterprise: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    closed_from: dt.date | None = None  # 销号日期, for the dashboard's "closed this month" figures
-    closed_to: dt.date | None = None
+class HazardFilter(ListFilter):
+    """The hazard list's filter: its page (/hazards/), its export and the API list."""
 
-    @classmethod
-    def from_params(cls, params) -> HazardFilter:
-        data = {}
-        for name, field in cls.model_fields.items():
-            value = textinput.lenient(params.get(name) or "").strip()[:100]
-            if field.annotation == int | None:
-                value = parse_id(value)
-            elif field.annotation == dt.date | None:
-                try:
-                    value = dt.date.fromisoformat(value) if value else None
-                except ValueError:
-                    value = None
-            elif field.annotation is bool:
-                value = value == "1"
-            data[name] = value
-        return cls(**data)
+    q = TextFilter(label="搜索", method="search", help_text="企业名称或隐患部位/描述包含")
+    level = ChoiceFilter(label="等级", choices=Hazard.Level.choices)
+    status = ChoiceFilter(label="状态", choices=[("open", "未销号"), *Hazard.Status.choices], method="by_status",
+                          help_text="状态（open = 未销号）")
+    overdue = FlagFilter(label="仅逾期", method="only_overdue")
+    region = IdFilter(label="区划", record=Region, method="by_region", help_text="区划 id（含下级）")
+    industry = IndustryFilter(label="行业")  # literal ids: the (industry, found_on) index serves the page
+    channel = ChoiceFilter(label="来源", choices=Hazard.Channel.choices)
+    enterprise = IdFilter(label="企业", record=Enterprise, field_name="enterprise_id", help_text="企业 id")
+    date_from = DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte")
+    date_to = DateFilter(label="发现日期至", field_name="found_on", lookup_expr="lte")
+    # 销号日期, for the dashboard's "closed this month" figures
+    closed_from = DateFilter(label="销号日期自", field_name="closed_on", lookup_expr="gte")
+    closed_to = DateFilter(label="销号日期至", field_name="closed_on", lookup_expr="lte")
 
-    def apply(self, qs):
-        if self.q:
-            qs = text_search(qs, self.q)
-        for key in ("level", "status", "channel"):
-            value = getattr(self, key)
-            if value == "open" and key == "status":
-                qs = qs.filter(status__in=OPEN)  # an IN list, which composite indexes can serve
-            elif value:
-                qs = qs.filter(**{key: value})
-        if self.overdue:
-            qs = overdue(qs)
-        if self.region:
-            path = Region.objects.filter(pk=self.region).values_list("path", flat=True).first()
-            # region ids, like the scope (core.scope.territory_q), so the region indexes serve it
-            if path:
-                ids = subtree_ids(path)
-                qs = qs.filter(region_id__in=ids if ids is not None else
-                               Region.objects.filter(path__startswith=path).values("id"))
-            else:
-                qs = qs.none()
-        if self.industry:
-            path = Industry.objects.filter(pk=self.industry).values_list("path", flat=True).first()
-            # ids, not a join on the path: lets the (industry, found_on) index serve the page
-            ids = list(Industry.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else []
-            qs = qs.filter(industry_id__in=ids)
-        if self.enterprise:
-            qs = qs.filter(enterprise_id=self.enterprise)
-        if self.date_from:
-            qs = qs.filter(found_on__gte=self.date_from)
-        if self.date_to:
-            qs = qs.filter(found_on__lte=self.date_to)
-        if self.closed_from:
-            qs = qs.filter(closed_on__gte=self.closed_from)
-        if self.closed_to:
-            qs = qs.filter(closed_on__lte=self.closed_to)
-        return qs
+    sort_columns = SORT_COLUMNS
+    default_sort = "-found_on"
+
+    def search(self, qs, name, value):
+        return text_search(qs, value)
+
+    def by_status(self, qs, name, value):
+        # open: an IN list, which composite indexes can serve
+        return qs.filter(status__in=OPEN) if value == "open" else qs.filter(status=value)
+
+    def only_overdue(self, qs, name, value):
+        return overdue(qs)
+
+    def by_region(self, qs, name, value):
+        path = Region.objects.filter(pk=value).values_list("path", flat=True).first()
+        if not path:
+            return qs.none()
+        # region ids, like the scope (core.scope.territory_q), so the region indexes serve it
+        ids = subtree_ids(path)
+        return qs.filter(region_id__in=ids if ids is not None else Region.objects.filter(path__startswith=path).values("id"))
 
 
 def text_search(qs, term: str):

@@ -264,18 +264,12 @@ def _behind(behind: Q):
     return Exists(SelfInspectionSchedule.objects.filter(behind, enterprise=OuterRef("pk")))
 
 
-def overview(user, behind: Q, *, region=None, behind_only: bool = False, q: str = ""):
+def overview(user, behind: Q):
     """Enterprises in the user's scope with schedules, for the town's 日周月排查 page, the ones
-    behind first. `behind` is `behind_q(today)`, computed once per request."""
-    qs = Enterprise.objects.visible_to(user).filter(_with_schedules())
-    if region is not None:
-        qs = qs.filter(region__path__startswith=region.path)
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(credit_code__icontains=q))
-    qs = qs.annotate(behind=_behind(behind))
-    if behind_only:
-        qs = qs.filter(behind=True)
-    return qs.select_related("region", "industry").order_by("-behind", "region__path", "name")
+    behind first (annotated `behind`; the page filters with `filters.SelfInspectionFilter`).
+    `behind` is `behind_q(today)`, computed once per request."""
+    return Enterprise.objects.visible_to(user).filter(_with_schedules()).annotate(behind=_behind(behind)) \
+        .select_related("region", "industry").order_by("-behind", "region__path", "name")
 
 
 def summary(user, behind: Q) -> dict:

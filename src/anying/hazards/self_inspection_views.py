@@ -14,7 +14,6 @@ from anying.core import exports, periods, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
-from anying.core.models import Region
 from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
@@ -23,6 +22,7 @@ from anying.standards.models import CriteriaSet
 
 from . import checklists, self_inspection
 from .excel import write_self_inspection
+from .filters import ChecklistFilter, SelfInspectionFilter
 from .forms import ChecklistForm, RoundForm, ScheduleForm
 from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfInspectionSchedule
 
@@ -30,17 +30,10 @@ from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfIns
 
 @perm_required("registry.view")
 def checklist_list(request):
-    qs = checklists.available_to(request.user)
-    use, status = request.GET.get("use", ""), request.GET.get("status", "current")
-    if use in ChecklistTemplate.Use.values:
-        qs = qs.filter(use=use)
-    if status == "current":
-        qs = qs.filter(status__in=[ChecklistTemplate.Status.DRAFT, ChecklistTemplate.Status.PUBLISHED])
-    elif status in ChecklistTemplate.Status.values:
-        qs = qs.filter(status=status)
-    page = paginate(request, qs)
+    flt = ChecklistFilter.from_params(request.GET)
+    page = paginate(request, flt.apply(checklists.available_to(request.user)))
     return render(request, "hazards/checklist_list.html", {
-        "page": page, "counts": checklists.item_counts(page.object_list), "use": use, "status": status,
+        "page": page, "counts": checklists.item_counts(page.object_list), "use": flt["use"], "status": flt["status"],
         "uses": ChecklistTemplate.Use.choices, "statuses": ChecklistTemplate.Status.choices,
         "qs_page": query_without(request, "page"), "can_edit": request.user.has_perm_code("hazards.act"),
         "criteria_sets": CriteriaSet.objects.all() if request.user.has_perm_code("hazards.supervise") else []})
@@ -131,26 +124,21 @@ def overview(request):
             raise Http404
         return redirect("self_inspection_enterprise", enterprise_id=enterprise.pk)
     today = timezone.localdate()
-    region_id = parse_id(request.GET.get("region"))
-    region = Region.objects.filter(pk=region_id).first() if region_id else None
-    behind_only = request.GET.get("behind") == "1"
-    q = request.GET.get("q", "").strip()[:100]
+    flt = SelfInspectionFilter.from_params(request.GET)
     behind = self_inspection.behind_q(today)
-    enterprises = self_inspection.overview(request.user, behind, region=region, behind_only=behind_only, q=q)
+    enterprises = flt.apply(self_inspection.overview(request.user, behind))
     can_export = request.user.has_perm_code("registry.export")
     if request.GET.get("format") == "xlsx" and can_export:
         book = exports.Book()
-        count = write_self_inspection(book, enterprises, today, exports.describe(
-            {"q": q, "region": region, "behind": behind_only},
-            {"q": ("企业", None), "region": ("镇街", None), "behind": ("仅落后", None)}))
+        count = write_self_inspection(book, enterprises, today, flt.describe())
         return exports.response(request, book, exports.stamp("日周月排查"), summary=f"导出日周月排查情况 {count} 家",
-                                filters={"q": q, "region": region_id if region else None, "behind": behind_only})
+                                filters=flt.values)
     page = paginate(request, enterprises)
     by_enterprise = self_inspection.states_by_enterprise(page.object_list, today)
     rows = [(e, by_enterprise.get(e.pk, [])) for e in page.object_list]
     return render(request, "hazards/self_inspection_overview.html", {
         "page": page, "rows": rows, "summary": self_inspection.summary(request.user, behind),
-        "regions": town_choices(request.user), "region_id": region_id, "behind_only": behind_only, "q": q,
+        "regions": town_choices(request.user), "region_id": flt["region"], "behind_only": flt["behind"], "q": flt["q"],
         "qs_page": query_without(request, "page"), "lookback": self_inspection.LOOKBACK_DAYS,
         "can_export": can_export, "qs_export": query_without(request, "page", "format")})
 

@@ -11,14 +11,14 @@ from anying.core import clock, exports, textinput, workflow
 from anying.core.attachments import attach, attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
-from anying.core.listing import paginate, prefer_index, query_without, sort
+from anying.core.listing import paginate, prefer_index, query_without
 from anying.core.officialdoc import download
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
 from . import deadlines, escalation, services, supervision
-from .excel import FILTER_FIELDS, write_hazards, write_issue_list, write_todo
+from .excel import write_hazards, write_issue_list, write_todo
 from .forms import (
     AnswerForm,
     ExtensionForm,
@@ -30,7 +30,6 @@ from .forms import (
 )
 from .models import ExtensionRequest, Hazard
 from .queries import (
-    SORT_COLUMNS,
     SORT_INDEXES,
     TEXT_SEARCH_COUNT_CAP,
     HazardFilter,
@@ -53,11 +52,11 @@ def _visible(user, pk):
 @perm_required("registry.view")
 def hazard_list(request):
     flt = HazardFilter.from_params(request.GET)
-    qs, current_sort = sort(request, list_queryset(request.user, flt), SORT_COLUMNS, "-found_on")
+    qs, current_sort = flt.sort(list_queryset(request.user, flt))
     index = SORT_INDEXES.get(current_sort.lstrip("-"))
     # a text search is for finding, not counting: its count stops sooner, as each row counted
     # costs three substring matches
-    page = paginate(request, qs, capped=TEXT_SEARCH_COUNT_CAP if flt.q else True,
+    page = paginate(request, qs, capped=TEXT_SEARCH_COUNT_CAP if flt["q"] else True,
                     when_plentiful=(lambda q: prefer_index(q, index)) if index else None)
     return render(request, "hazards/hazard_list.html", {
         "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
@@ -174,11 +173,11 @@ def hazard_file(request, pk, attachment_id):
 @perm_required("registry.export")
 def hazard_export(request):
     flt = HazardFilter.from_params(request.GET)
-    values = flt.model_dump()
     book = exports.Book()
     count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), book,
-                          filters=exports.describe(values, FILTER_FIELDS))
-    return exports.response(request, book, exports.stamp("隐患台账"), summary=f"导出隐患 {count} 条", filters=values)
+                          filters=flt.describe())
+    return exports.response(request, book, exports.stamp("隐患台账"), summary=f"导出隐患 {count} 条",
+                            filters=flt.values)
 
 
 @perm_required("registry.view")

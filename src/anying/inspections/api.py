@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from anying.core.api_input import InputSchema
@@ -13,6 +13,7 @@ from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 
 from . import draws, plans, records
+from .filters import InspectionFilter, PenaltyFilter, PlanItemFilter
 from .models import Draw, Inspection, Penalty
 
 router = Router(tags=["执法检查"])
@@ -115,9 +116,10 @@ def list_plans(request):
 
 @router.get("/plans/{int:plan_id}/items", response=list[PlanItemOut], summary="计划检查对象")
 @paginate(BoundedPagination)
-def plan_items(request, plan_id: int):
+def plan_items(request, plan_id: int, filters: Query[PlanItemFilter.Params]):
+    flt = PlanItemFilter.from_api(filters)
     plan = get_object_or_404(plans.visible_plans(request.user), pk=plan_id)
-    return plans.visible_items(request.user, plan).select_related("enterprise").order_by("month", "id")
+    return flt.apply(plans.visible_items(request.user, plan)).select_related("enterprise").order_by("month", "id")
 
 
 @router.get("/draws", response=list[DrawOut], summary="双随机抽取列表")
@@ -146,13 +148,8 @@ def _inspections(request):
 
 @router.get("/", response=list[InspectionOut], summary="执法检查列表")
 @paginate(BoundedPagination)
-def list_inspections(request, status: str = "", enterprise: int | None = None):
-    qs = _inspections(request).order_by("-inspected_on", "-id")
-    if status:
-        qs = qs.filter(status=status)
-    if enterprise:
-        qs = qs.filter(enterprise_id=enterprise)
-    return qs
+def list_inspections(request, filters: Query[InspectionFilter.Params]):
+    return InspectionFilter.from_api(filters).apply(_inspections(request)).order_by("-inspected_on", "-id")
 
 
 @router.get("/{int:inspection_id}", response=InspectionOut, summary="执法检查详情")
@@ -162,9 +159,9 @@ def get_inspection(request, inspection_id: int):
 
 @router.get("/penalties", response=list[PenaltyOut], summary="行政处罚列表")
 @paginate(BoundedPagination)
-def list_penalties(request, status: str = ""):
+def list_penalties(request, filters: Query[PenaltyFilter.Params]):
     qs = Penalty.objects.visible_to(request.user).select_related("unit").order_by("-filed_on", "-id")
-    return qs.filter(status=status) if status else qs
+    return PenaltyFilter.from_api(filters).apply(qs)
 
 
 @router.get("/penalties/{int:penalty_id}", response=PenaltyOut, summary="行政处罚详情")

@@ -3,7 +3,7 @@ through inspectors.py and plans.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from anying.core import exports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
-from anying.core.listing import paginate, parse_date_param, parse_id, query_without
+from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Organisation, User
 from anying.core.officialdoc import download
 from anying.core.views import perm_required
@@ -23,6 +23,7 @@ from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
 from . import documents, draws, excel, inspectors, intensity, penalties, plans, records
+from .filters import InspectionFilter, InspectorFilter, PenaltyFilter, PlanItemFilter
 from .forms import (
     AddItemForm,
     DrawForm,
@@ -51,16 +52,12 @@ from .models import (
 
 @perm_required("registry.view")
 def inspector_list(request):
-    qs = (Inspector.objects.visible_to(request.user).select_related("unit").annotate(excluded=Count("exclusions"))
-          .order_by("unit__region__path", "unit__name", "name"))  # Meta.ordering is dropped with GROUP BY
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(certificate_no__contains=q) | Q(unit__name__contains=q))
+    flt = InspectorFilter.from_params(request.GET)
+    qs = flt.apply(Inspector.objects.visible_to(request.user).select_related("unit").annotate(
+        excluded=Count("exclusions")).order_by("unit__region__path", "unit__name", "name"))  # GROUP BY drops Meta.ordering
     today = timezone.localdate()
-    if request.GET.get("valid") == "1":
-        qs = qs.filter(active=True, certificate_expiry__gte=today)
     return render(request, "inspections/inspector_list.html", {
-        "page": paginate(request, qs), "q": q, "valid": request.GET.get("valid") == "1", "today": today,
+        "page": paginate(request, qs), "q": flt["q"], "valid": flt["valid"], "today": today,
         "soon": today + timezone.timedelta(days=90), "qs_page": query_without(request, "page"),
         "can_manage": request.user.has_perm_code("inspections.manage")})
 
@@ -170,12 +167,9 @@ def plan_detail(request, pk):
     rows = plans.progress(plan, visible_items)
     items = visible_items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
                                                                                   "enterprise__name")
-    month = parse_id(request.GET.get("month"))
-    if month:
-        items = items.filter(month=month)
-    region = parse_id(request.GET.get("region"))
-    if region:
-        items = items.filter(region_id=region)
+    flt = PlanItemFilter.from_params(request.GET)
+    items = flt.apply(items)
+    month, region = flt["month"], flt["region"]
     editable = plan.status == InspectionPlan.Status.DRAFT and request.user.has_perm_code("inspections.plan") \
         and request.user.unit_id == plan.unit_id
     return render(request, "inspections/plan_detail.html", {
@@ -307,31 +301,23 @@ def draw_public(request, token):
 def inspection_list(request):
     qs = records.with_open_findings(Inspection.objects.visible_to(request.user)
                                     .select_related("enterprise", "region", "unit").order_by("-inspected_on", "-id"))
-    # the dashboard's "this year's inspections" links here with its date range
-    dates = {}
-    for param, lookup in (("date_from", "inspected_on__gte"), ("date_to", "inspected_on__lte")):
-        day = parse_date_param(request.GET.get(param))
-        if day:
-            qs = qs.filter(**{lookup: day})
-            dates[param] = day
-    return _by_status(request, qs, Inspection.Status, "inspections/inspection_list.html",
-                      ("执法检查记录", excel.write_inspections), dates)
+    return _filtered(request, InspectionFilter, qs, Inspection.Status, "inspections/inspection_list.html",
+                     ("执法检查记录", excel.write_inspections))
 
 
-def _by_status(request, qs, statuses, template: str, export, filters: dict):
-    """A scoped list page filtered by its `status` choice, and its export (?format=xlsx):
-    `export` is (name, writer)."""
-    status = request.GET.get("status", "")
-    if status in statuses.values:
-        qs = qs.filter(status=status)
-        filters = {**filters, "status": status}
+def _filtered(request, filter_class, qs, statuses, template: str, export):
+    """A scoped list page under its filter, and its export (?format=xlsx): `export` is (name, writer)."""
+    flt = filter_class.from_params(request.GET)
+    qs = flt.apply(qs)
     can_export = request.user.has_perm_code("registry.export")
     if request.GET.get("format") == "xlsx" and can_export:
         name, write = export
         book = exports.Book()
-        count = write(book, qs, filters)
-        return exports.response(request, book, exports.stamp(name), summary=f"导出{name} {count} 条", filters=filters)
-    return render(request, template, {"page": paginate(request, qs), "status": status, "statuses": statuses.choices,
+        count = write(book, qs, flt.describe())
+        return exports.response(request, book, exports.stamp(name), summary=f"导出{name} {count} 条",
+                                filters=flt.values)
+    return render(request, template, {"page": paginate(request, qs), "flt": flt, "status": flt["status"],
+                                      "statuses": statuses.choices,
                                       "qs_page": query_without(request, "page"), "can_export": can_export,
                                       "qs_export": query_without(request, "page", "format")})
 
@@ -409,7 +395,8 @@ def document_download(request, pk, document_id):
 @perm_required("registry.view")
 def penalty_list(request):
     qs = Penalty.objects.visible_to(request.user).select_related("enterprise", "unit").order_by("-filed_on", "-id")
-    return _by_status(request, qs, Penalty.Status, "inspections/penalty_list.html", ("行政处罚", excel.write_penalties), {})
+    return _filtered(request, PenaltyFilter, qs, Penalty.Status, "inspections/penalty_list.html",
+                     ("行政处罚", excel.write_penalties))
 
 
 @perm_required("inspections.inspect")

@@ -67,28 +67,6 @@ def visible(user):
     return Accident.objects.visible_to(user)
 
 
-def filtered(user, *, year: int | None = None, grade: str = "", region: int | None = None,
-             accident_type: int | None = None, enterprise: int | None = None, fatal: bool = False):
-    """The accidents of the user's scope under the list page's filters (also the dashboard's
-    links: /oversight/accidents/?year=2026&grade=larger&region=12)."""
-    qs = visible(user)
-    if year:
-        start, end = year_range(year)
-        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
-    if grade in Grade.values:
-        qs = qs.filter(grade=grade)
-    if region:
-        path = Region.objects.filter(pk=region).values_list("path", flat=True).first()
-        qs = qs.filter(region__path__startswith=path) if path else qs.none()
-    if accident_type:
-        qs = qs.filter(accident_type_id=accident_type)
-    if enterprise:
-        qs = qs.filter(enterprise_id=enterprise)
-    if fatal:
-        qs = qs.filter(deaths__gte=1)
-    return qs
-
-
 def summary(user, start: dt.date, end: dt.date) -> dict:
     """The dashboard's figures for accidents that occurred on local days start..end: count,
     deaths, serious injuries, direct loss and counts by grade, of the user's scope (one query)."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -18,7 +18,7 @@ from anying.core.models import Industry, Organisation, Region
 from anying.standards.models import AccidentType
 
 from . import accidents
-from .models import Grade
+from .filters import AccidentFilter
 
 router = Router(tags=["生产安全事故"])
 
@@ -106,18 +106,9 @@ def _accidents(request):
 
 @router.get("/", response=list[AccidentOut], summary="事故列表（本人范围）")
 @paginate(BoundedPagination)
-def list_accidents(request, year: int | None = None, grade: str = "", region: int | None = None,
-                   enterprise: int | None = None, fatal: bool = False):
-    _accidents(request)
-    if year is not None and not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年度应在 2000–2100 之间"})
-    if grade and grade not in Grade.values:
-        raise ValidationError({"grade": f"事故等级应为 {'、'.join(Grade.values)} 之一"})
-    for name, value in (("region", region), ("enterprise", enterprise)):
-        if value is not None and not 1 <= value <= MAX_ID:
-            raise ValidationError({name: "应为有效的 id"})  # never silently widen the list
-    return accidents.filtered(request.user, year=year, grade=grade, region=region, enterprise=enterprise,
-                              fatal=fatal).select_related("region", "industry", "enterprise", "accident_type")
+def list_accidents(request, filters: Query[AccidentFilter.Params]):
+    qs = _accidents(request)
+    return AccidentFilter.from_api(filters).apply(qs)
 
 
 @router.get("/{int:accident_id}", response=AccidentDetailOut, summary="事故详情（含调查和回头看）")

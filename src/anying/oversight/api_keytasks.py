@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -15,7 +15,8 @@ from anying.core.errors import PermissionDenied
 from anying.core.listing import MAX_ID, BoundedPagination
 
 from . import keytasks
-from .models import KeyTask, Milestone
+from .filters import KeyTaskFilter
+from .models import Milestone
 
 router = Router(tags=["重点任务挂图作战"])
 
@@ -97,15 +98,9 @@ def _tasks(request):
 
 @router.get("/", response=list[KeyTaskOut], summary="重点任务列表（本人范围）")
 @paginate(BoundedPagination)
-def list_tasks(request, year: int | None = None, unit: int | None = None, status: str = "", overdue: bool = False):
+def list_tasks(request, filters: Query[KeyTaskFilter.Params]):
     qs = _tasks(request)
-    if year is not None and not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年度应在 2000–2100 之间"})
-    if status and status not in KeyTask.Status.values:
-        raise ValidationError({"status": f"状态应为 {'、'.join(KeyTask.Status.values)} 之一"})
-    return keytasks.filtered(request.user, year=year, unit=unit if unit and 1 <= unit <= MAX_ID else None,
-                             status=status, overdue=overdue).filter(pk__in=qs.values("pk")) \
-        .select_related("table", "unit").prefetch_related("milestones__task").order_by("-table__year", "table", "number")
+    return KeyTaskFilter.from_api(filters).apply(qs).order_by("-table__year", "table", "number")
 
 
 @router.get("/{int:task_id}", response=KeyTaskDetailOut, summary="重点任务详情（节点和进展）")

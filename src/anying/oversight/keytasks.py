@@ -49,22 +49,6 @@ def overdue_q(today: dt.date, prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}status": KeyTask.Status.DONE}) & (Q(**{f"{prefix}due__lt": today}) | Exists(late_milestone))
 
 
-def filtered(user, *, year: int | None = None, table: int | None = None, unit: int | None = None,
-             status: str = "", overdue: bool = False, today: dt.date | None = None):
-    qs = visible(user)
-    if year:
-        qs = qs.filter(table__year=year)
-    if table:
-        qs = qs.filter(table_id=table)
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    if status in KeyTask.Status.values:
-        qs = qs.filter(status=status)
-    if overdue:
-        qs = qs.filter(overdue_q(today or timezone.localdate()))
-    return qs
-
-
 def summary(user, year: int) -> dict:
     """Dashboard figures for the year's tasks of the user's scope (one query). `in_progress`
     counts the open tasks on schedule, so total = done + overdue + in_progress."""

@@ -12,50 +12,36 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anying.core import audit, exports, workflow
-from anying.core.listing import paginate, parse_id, query_without
+from anying.core.listing import paginate, query_without
 from anying.core.models import Region
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType
 
 from . import accidents
+from .filters import AccidentFilter, InterviewFilter
 from .forms_accidents import AccidentForm, CloseForm, InterviewForm, InvestigationForm, LookBackForm
 from .models import Accident, AccidentGradeRule, Grade, Investigation
 
 
-def _year(request) -> int | None:
-    value = request.GET.get("year", "")
-    if value == "all":
-        return None
-    year = parse_id(value)
-    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
-
-
 @perm_required("oversight.view")
 def accident_list(request):
-    year = _year(request)
-    grade, region, kind = request.GET.get("grade", ""), parse_id(request.GET.get("region")), \
-        parse_id(request.GET.get("type"))
-    qs = accidents.filtered(request.user, year=year, grade=grade, region=region, accident_type=kind,
-                            enterprise=parse_id(request.GET.get("enterprise")),
-                            fatal=request.GET.get("fatal") == "1")
-    qs = qs.select_related("region", "industry", "enterprise", "accident_type")
+    flt = AccidentFilter.from_params(request.GET)
+    year = None if flt["year"] == "all" else flt["year"]
+    qs = flt.apply(accidents.visible(request.user)).select_related("region", "industry", "enterprise", "accident_type")
     if request.GET.get("export") == "xlsx":
         title = f"{year}年生产安全事故台账" if year else "生产安全事故台账"
-        values = {"grade": grade, "region": region, "type": kind, "enterprise": parse_id(request.GET.get("enterprise")),
-                  "fatal": request.GET.get("fatal") == "1"}
+        shown = ["grade", "region", "type", "enterprise", "fatal"]  # the year is in the title
         book = exports.Book()
-        count = accidents.xlsx(book, qs, title, exports.describe(values, {
-            "grade": ("事故等级", Grade), "region": ("镇街", Region), "type": ("事故类型", AccidentType),
-            "enterprise": ("事故单位", Enterprise), "fatal": ("仅死亡事故", None)}))
+        count = accidents.xlsx(book, qs, title, flt.describe(shown))
         return exports.response(request, book, exports.stamp("生产安全事故"), summary=f"导出{title} {count} 起",
-                                filters=values)
+                                filters=flt.audit_values(shown))
     today = timezone.localdate()
     return render(request, "oversight/accident_list.html", {
         "page": paginate(request, qs), "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "export"),
-        "year": year, "years": range(today.year, today.year - 6, -1), "grade": grade, "grades": Grade.choices,
-        "region": region, "type": kind, "types": AccidentType.objects.filter(group="基本事故类型"),
+        "year": year, "years": range(today.year, today.year - 6, -1), "grade": flt["grade"], "grades": Grade.choices,
+        "region": flt["region"], "type": flt["type"], "types": AccidentType.objects.filter(group="基本事故类型"),
         "towns": Region.objects.filter(level=Region.Level.TOWN).filter(_town_scope(request.user)).order_by("path"),
         "can_record": request.user.has_perm_code(accidents.PERM),
         "totals": accidents.totals(qs),
@@ -159,7 +145,7 @@ def accident_act(request, pk, name):
 
 @perm_required("oversight.view")
 def interview_list(request):
-    year = _year(request) or timezone.localdate().year
+    year = InterviewFilter.from_params(request.GET)["year"]
     today = timezone.localdate()
     return render(request, "oversight/accident_interviews.html", {
         "rows": accidents.interview_candidates(request.user, year), "year": year,

@@ -17,6 +17,7 @@ from anying.core.models import Organisation
 from anying.core.views import perm_required
 
 from . import keytasks
+from .filters import KeyTaskFilter
 from .forms_keytasks import ReportForm, TableForm, TaskForm
 from .models import KeyTask, ProgressReport
 
@@ -24,20 +25,20 @@ from .models import KeyTask, ProgressReport
 @perm_required("oversight.view")
 def keytask_list(request):
     today = timezone.localdate()
-    year = parse_id(request.GET.get("year")) or today.year
+    flt = KeyTaskFilter.from_params(request.GET)
+    year = flt["year"]
     tables = list(keytasks.visible_tables(request.user).filter(year=year).select_related("unit"))
-    table_id = parse_id(request.GET.get("table"))
-    table = next((t for t in tables if t.pk == table_id), tables[0] if tables else None)
-    unit, status, overdue = parse_id(request.GET.get("unit")), request.GET.get("status", ""), \
-        request.GET.get("overdue") == "1"
-    qs = keytasks.filtered(request.user, table=table.pk if table else -1, unit=unit, status=status, overdue=overdue) \
-        .select_related("unit").prefetch_related("milestones")
+    # the page shows one table: the one asked for if it is of this year, else the year's first
+    table = next((t for t in tables if t.pk == flt["table"]), tables[0] if tables else None)
+    unit, status, overdue = flt["unit"], flt["status"], flt["overdue"]
+    qs = flt.apply(keytasks.visible(request.user), year=None, table=table.pk) if table else KeyTask.objects.none()
+    qs = qs.select_related("unit").prefetch_related("milestones")
     if request.GET.get("export") == "xlsx" and table:
-        book, values = exports.Book(), {"unit": unit, "status": status, "overdue": overdue}
-        count = keytasks.xlsx(book, table, qs, exports.describe(values, {
-            "unit": ("责任单位", Organisation), "status": ("状态", KeyTask.Status), "overdue": ("仅逾期", None)}))
+        shown = ["unit", "status", "overdue"]  # the table is the sheet's title
+        book = exports.Book()
+        count = keytasks.xlsx(book, table, qs, flt.describe(shown))
         return exports.response(request, book, f"{table.title}.xlsx", summary=f"导出{table.title} {count} 项", obj=table,
-                                filters=values)
+                                filters=flt.audit_values(shown))
     tasks = list(qs)
     for task in tasks:
         task.late_milestones = [m for m in task.milestones.all() if m.overdue_on(today)]

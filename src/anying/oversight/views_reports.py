@@ -20,6 +20,7 @@ from anying.core.officialdoc import DOCX
 from anying.core.views import perm_required
 
 from . import rankings, reports
+from .filters import RankingFilter, ReportFilter
 from .forms_reports import ComputeForm, GenerateForm, SchemeForm
 from .models import Ranking, RankingScheme, Report
 
@@ -35,13 +36,11 @@ def ranking_list(request):
                       lambda r: f"已计算{r}（草稿），核对后发布", lambda r: f"/oversight/rankings/{r.pk}/")
         if done:
             return done
-    qs = Ranking.objects.visible_to(request.user).select_related("scheme", "unit")
-    scheme = request.GET.get("scheme", "")
-    if scheme:
-        qs = qs.filter(scheme__code=scheme)
+    flt = RankingFilter.from_params(request.GET)
+    qs = flt.apply(Ranking.objects.visible_to(request.user).select_related("scheme", "unit"))
     return render(request, "oversight/ranking_list.html", {
         "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form,
-        "can_compute": can_compute, "schemes": RankingScheme.objects.all(), "scheme": scheme})
+        "can_compute": can_compute, "schemes": RankingScheme.objects.all(), "scheme": flt["scheme"]})
 
 
 @perm_required("oversight.view")
@@ -109,12 +108,10 @@ def report_list(request):
                       lambda r: f"已生成{r}", lambda r: "/oversight/reports/")
         if done:
             return done
-    qs = Report.objects.visible_to(request.user).select_related("unit", "generated_by")
-    kind = request.GET.get("kind", "")
-    if kind in Report.Kind.values:
-        qs = qs.filter(kind=kind)
+    flt = ReportFilter.from_params(request.GET)
+    qs = flt.apply(Report.objects.visible_to(request.user).select_related("unit", "generated_by"))
     return render(request, "oversight/report_list.html", {
-        "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form, "kind": kind,
+        "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form, "kind": flt["kind"],
         "kinds": Report.Kind.choices, "can_generate": can_generate})
 
 

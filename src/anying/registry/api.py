@@ -116,8 +116,8 @@ def _resolve(payload: EnterpriseIn, partial: bool) -> tuple[dict, list | None]:
 
 @router.get("/", response=list[EnterpriseOut], summary="生产经营单位列表")
 @paginate(BoundedPagination)
-def list_enterprises(request, filters: Query[EnterpriseFilter]):
-    return list_queryset(request.user, filters).prefetch_related("tags").order_by("id")
+def list_enterprises(request, filters: Query[EnterpriseFilter.Params]):
+    return list_queryset(request.user, EnterpriseFilter.from_api(filters)).prefetch_related("tags").order_by("id")
 
 
 @router.get("/{int:enterprise_id}", response=EnterpriseOut, summary="生产经营单位详情")

@@ -393,15 +393,6 @@ def _cell(ent: Enterprise, column: Column):
     return value
 
 
-FILTER_FIELDS = {
-    "q": ("名称或信用代码", None), "region": ("区划", Region), "industry": ("行业", Industry), "tag": ("风险标签", None),
-    "std_status": ("标准化状态", Enterprise.StdStatus), "std_grade": ("标准化等级", {**dict(Enterprise.Grade.choices),
-                                                                                  "none": "无等级"}),
-    "status": ("经营状态", Enterprise.Status), "scale": ("规模", Enterprise.Scale), "cert_year": ("证书年度", None),
-    "expires_within": ("证书到期天数内", None),
-}
-
-
 def write_enterprises(queryset, book: exports.Book, filters: list[tuple[str, str]] | None = None) -> int:
     """The enterprises of `queryset` (already scoped and filtered) as a sheet of `book`, with
     the columns of the import template, so the file can be edited and imported again."""

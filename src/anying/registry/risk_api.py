@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from anying.core.api_input import InputSchema, MultiLine
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
-from anying.standards.models import AccidentType, RiskLevel
+from anying.standards.models import AccidentType
 
 from . import risks
 from .models import Enterprise, RiskArea, RiskPoint
@@ -51,11 +51,6 @@ class RiskPointOut(Schema):
     updated_at: datetime
 
 
-class RiskPointFilter(InputSchema):
-    level: str = Field("", description="major / larger / general / low")
-    enterprise: int | None = Field(None, ge=1, le=2**31 - 1, description="企业 id")
-
-
 class RiskPointIn(InputSchema):
     enterprise_id: int = Field(..., ge=1, le=2**31 - 1)
     area_id: int = Field(..., ge=1, le=2**31 - 1)
@@ -84,13 +79,8 @@ def _queryset(user):
 
 @router.get("/", response=list[RiskPointOut], summary="风险点列表")
 @paginate(BoundedPagination)
-def list_points(request, filters: Query[RiskPointFilter]):
-    qs = _queryset(request.user)
-    if filters.level:
-        qs = qs.filter(level=filters.level) if filters.level in RiskLevel.values else qs.none()
-    if filters.enterprise:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    return qs.order_by("id")
+def list_points(request, filters: Query[risks.RiskPointFilter.Params]):
+    return risks.RiskPointFilter.from_api(filters).apply(_queryset(request.user)).order_by("id")
 
 
 @router.get("/{int:point_id}", response=RiskPointOut, summary="风险点详情")

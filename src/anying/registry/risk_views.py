@@ -15,7 +15,7 @@ from anying.core import exports
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
 from anying.core.listing import paginate, parse_id, query_without
-from anying.core.models import Industry, Region
+from anying.core.models import Industry
 from anying.core.views import perm_required
 from anying.standards import riskbands
 from anying.standards.models import LEVEL_COLOUR, RiskFactor, RiskLevel, RiskMethod
@@ -128,36 +128,29 @@ EXPORT_HEADER = ["风险等级", "镇街", "行业", "企业名称", "区域", "
                  "评价方法", "固有风险值", "固有风险等级", "剩余风险值", "管控措施", "管控责任人"]
 
 
-def _filters(request) -> dict:
-    level = request.GET.get("level", "")
-    return {"level": level if level in risks.GOVERNMENT_LEVELS else "",
-            "region": parse_id(request.GET.get("region")), "industry": parse_id(request.GET.get("industry"))}
-
-
 @perm_required("registry.oversee")
 def risk_list(request):
-    filters = _filters(request)
-    qs = risks.government_list(request.user, **filters)
+    flt = risks.RiskPointFilter.from_params(request.GET)
+    qs = flt.apply(risks.government_list(request.user))
     if request.GET.get("export") == "xlsx":
-        return _export(request, qs, filters)
+        return _export(request, qs, flt)
     page = paginate(request, qs, per_page=50)
     return render(request, "registry/risks/list.html", {
-        "page": page, "filters": filters, "legend": LEGEND[:2], "summary": risks.summary(request.user),
+        "page": page, "filters": flt, "legend": LEGEND[:2], "summary": risks.summary(request.user),
         "towns": town_choices(request.user), "industries": Industry.objects.all(),
         "qs_page": query_without(request, "page"), "qs_export": query_without(request, "page", "export")})
 
 
-def _export(request, qs, filters):
+def _export(request, qs, flt: risks.RiskPointFilter):
     book = exports.Book()
-    sheet = book.sheet("重大较大风险清单", EXPORT_HEADER, title="重大较大风险清单", filters=exports.describe(
-        filters, {"level": ("风险等级", RiskLevel), "region": ("镇街", Region), "industry": ("行业", Industry)}))
+    sheet = book.sheet("重大较大风险清单", EXPORT_HEADER, title="重大较大风险清单", filters=flt.describe())
     count = sheet.extend([p.get_level_display(), p.region.name, p.industry.name, p.enterprise.name, p.area.name,
                           p.activity, p.hazard, p.accident_type.name, p.get_method_display(), p.inherent_score,
                           p.get_inherent_level_display(), p.residual_score,
                           "；".join(f"{label}：{text}" for label, text in p.controls), p.responsible]
                          for p in qs.iterator(chunk_size=500))
     return exports.response(request, book, exports.stamp("重大较大风险清单"), summary=f"导出重大较大风险 {count} 条",
-                            filters=filters)
+                            filters=flt.values)
 
 
 # --- the district admin's tables and bands -----------------------------------------------------

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from anying.core import audit
 from anying.core.errors import PermissionDenied
-from anying.core.models import AuditEvent, Industry, Region
+from anying.core.filters import ChoiceFilter, IdFilter, IndustryFilter, ListFilter, RegionFilter
+from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, is_enterprise_user, require
 from anying.standards import riskbands
 from anying.standards.models import LEVEL_RANK, AccidentType, RiskBand, RiskFactor, RiskLevel, RiskMethod
@@ -309,18 +310,19 @@ def four_colour(ent: Enterprise) -> list[RiskArea]:
     return areas
 
 
-def government_list(user, *, level: str = "", region: int | None = None, industry: int | None = None):
+class RiskPointFilter(ListFilter):
+    """The risk points' filter: the government list (its page and export) and the API list."""
+
+    level = ChoiceFilter(label="风险等级", choices=RiskLevel.choices)
+    region = RegionFilter()
+    industry = IndustryFilter()
+    enterprise = IdFilter(label="企业", record=Enterprise, field_name="enterprise_id", help_text="企业 id")
+
+
+def government_list(user):
     """The 重大/较大 risk points of a government user's scope, most severe first."""
-    qs = RiskPoint.objects.visible_to(user).current().filter(level__in=GOVERNMENT_LEVELS)
-    if level in GOVERNMENT_LEVELS:
-        qs = qs.filter(level=level)
-    if region:
-        path = Region.objects.filter(pk=region).values_list("path", flat=True).first()
-        qs = qs.filter(region__path__startswith=path) if path else qs.none()
-    if industry:
-        path = Industry.objects.filter(pk=industry).values_list("path", flat=True).first()
-        qs = qs.filter(industry__path__startswith=path) if path else qs.none()
-    return qs.select_related("enterprise", "area", "region", "industry", "accident_type") \
+    return RiskPoint.objects.visible_to(user).current().filter(level__in=GOVERNMENT_LEVELS) \
+        .select_related("enterprise", "area", "region", "industry", "accident_type") \
         .order_by(_severity(), "region__sort", "enterprise__name", "id")
 
 

@@ -19,12 +19,11 @@ from anying.core.views import perm_required
 
 from . import standardization as std
 from .models import StandardizationTarget
+from .queries import StandardizationFilter
 
 
 def _year(request) -> int:
-    value = (request.POST if request.method == "POST" else request.GET).get("year", "")
-    return int(value) if value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100 \
-        else timezone.localdate().year
+    return StandardizationFilter.from_params(request.POST if request.method == "POST" else request.GET)["year"]
 
 
 def _links(rows: list[dict], key: str, year: int) -> None:

@@ -16,7 +16,7 @@ from anying.core.attachments import attach, attachments_by_object, serve
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.hooks import ENTERPRISE_ACTIONS
 from anying.core.http import act, error_text, form_errors_text, submit
-from anying.core.listing import paginate, parse_id, query_without, sort
+from anying.core.listing import paginate, parse_id, query_without
 from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
 
@@ -31,7 +31,7 @@ from .forms import (
     ResponsiblePersonForm,
 )
 from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
-from .queries import SORT_COLUMNS, EnterpriseFilter, filter_choices, list_queryset
+from .queries import EnterpriseFilter, filter_choices, list_queryset
 
 TABS = [("basic", "基本信息"), ("persons", "责任人与人员"), ("standardization", "标准化与保险"),
         ("posts", "岗位与两单两卡"), ("history", "变更记录")]
@@ -54,7 +54,7 @@ def can_open_account(user, ent) -> bool:
 @perm_required("registry.view")
 def enterprise_list(request):
     flt = EnterpriseFilter.from_params(request.GET)
-    qs, current_sort = sort(request, list_queryset(request.user, flt).prefetch_related("tags"), SORT_COLUMNS, "name")
+    qs, current_sort = flt.sort(list_queryset(request.user, flt).prefetch_related("tags"))
     page = paginate(request, qs)
     context = {
         "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
@@ -78,12 +78,11 @@ def enterprise_list(request):
 @perm_required("registry.export")
 def enterprise_export(request):
     flt = EnterpriseFilter.from_params(request.GET)
-    values = flt.model_dump()
     book = exports.Book()
     count = excel.write_enterprises(list_queryset(request.user, flt).order_by("region__path", "name"), book,
-                                    exports.describe(values, excel.FILTER_FIELDS))
+                                    flt.describe())
     return exports.response(request, book, exports.stamp("生产经营单位"), summary=f"导出生产经营单位 {count} 家",
-                            filters=values)
+                            filters=flt.values)
 
 
 @perm_required("registry.import")

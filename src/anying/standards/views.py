@@ -1,8 +1,9 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from anying.core.views import perm_required
 
+from .filters import CriterionFilter
 from .models import AccidentType, CriteriaSet
 
 
@@ -16,8 +17,6 @@ def criteria_list(request):
 @perm_required("standards.view")
 def criteria_detail(request, code):
     criteria_set = get_object_or_404(CriteriaSet, code=code)
-    q = request.GET.get("q", "").strip()[:50]
-    criteria = criteria_set.criteria.all()
-    if q:
-        criteria = criteria.filter(Q(text__contains=q) | Q(category__contains=q))
-    return render(request, "standards/criteria_detail.html", {"set": criteria_set, "criteria": criteria, "q": q})
+    flt = CriterionFilter.from_params(request.GET)
+    return render(request, "standards/criteria_detail.html", {
+        "set": criteria_set, "criteria": flt.apply(criteria_set.criteria.all()), "q": flt["q"]})

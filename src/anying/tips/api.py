@@ -2,14 +2,12 @@
 and read its status by code and PIN. Staff endpoints read and handle the tips of the caller's
 scope through the same services as the pages."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -22,7 +20,7 @@ from anying.core.listing import MAX_ID, BoundedPagination
 from anying.core.models import Organisation, Region
 
 from . import services, stats
-from .escalation import overdue_q
+from .filters import TipFilter
 from .models import Tip
 
 router = Router(tags=["群众举报"])
@@ -205,17 +203,9 @@ def _detail(request, tip: Tip) -> Tip:
 
 @router.get("/", response=list[TipOut], summary="举报列表（本人范围）")
 @paginate(BoundedPagination)
-def list_tips(request, status: str = "", category: str = "", overdue: bool = False):
-    from django.utils import timezone
-
-    qs = _tips(request)
-    if status:
-        qs = qs.filter(status=status)
-    if category:
-        qs = qs.filter(category=category)
-    if overdue:
-        qs = qs.filter(overdue_q(timezone.localdate()))
-    return qs.order_by("-received_at", "-id")
+def list_tips(request, filters: Query[TipFilter.Params]):
+    flt = TipFilter.from_api(filters, request=request)
+    return flt.apply(_tips(request)).order_by("-received_at", "-id")
 
 
 @router.get("/stats", response=list[StatsRowOut], summary="举报统计（按类别、承办单位或月份）")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,13 +15,13 @@ from anying.core import audit, clock, exports, workflow
 from anying.core.attachments import attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
-from anying.core.listing import paginate, parse_id, query_without
+from anying.core.listing import paginate, query_without
 from anying.core.models import AuditEvent, Region
 from anying.core.views import perm_required
 from anying.hazards.forms import HazardForm
 
-from . import codes, rewards, routing, services, stats
-from .escalation import overdue_q
+from . import rewards, routing, services, stats
+from .filters import TipFilter
 from .forms import (
     AssignForm,
     ConcludeForm,
@@ -49,33 +48,13 @@ def _visible(user, pk) -> Tip:
 
 @perm_required("tips.view")
 def tip_list(request):
-    today = timezone.localdate()
-    qs = Tip.objects.visible_to(request.user).select_related("region", "unit", "enterprise")
-    status, category = request.GET.get("status", ""), request.GET.get("category", "")
-    if status in Tip.Status.values:
-        qs = qs.filter(status=status)
-    elif status == "open":
-        qs = qs.exclude(status=Tip.Status.CLOSED)
-    if category in Tip.Category.values:
-        qs = qs.filter(category=category)
-    if request.GET.get("overdue") == "1":
-        qs = qs.filter(overdue_q(today))
-    if request.GET.get("mine") == "1":
-        qs = qs.filter(unit_id=request.user.unit_id)
-    region = parse_id(request.GET.get("region"))
-    if region:
-        qs = qs.filter(region__path__startswith=Region.objects.filter(pk=region).values_list("path", flat=True)
-                       .first() or "-")
-    q = request.GET.get("q", "").strip()
-    if q:
-        code = codes.normalize(q)
-        qs = qs.filter(Q(code=code) | Q(place__contains=q) | Q(description__contains=q) |
-                       Q(enterprise__name__contains=q) | Q(enterprise_text__contains=q))
+    flt = TipFilter.from_params(request.GET, request=request)
+    qs = flt.apply(Tip.objects.visible_to(request.user).select_related("region", "unit", "enterprise"))
     return render(request, "tips/tip_list.html", {
         "page": paginate(request, qs.order_by("-received_at", "-id")), "qs_page": query_without(request, "page"),
-        "statuses": Tip.Status.choices, "categories": Tip.Category.choices, "status": status, "category": category,
-        "q": q, "towns": Region.objects.filter(level=Region.Level.TOWN).order_by("path"),
-        "region": region, "can_take": request.user.has_perm_code("tips.assign")})
+        "statuses": Tip.Status.choices, "categories": Tip.Category.choices, "status": flt["status"],
+        "category": flt["category"], "q": flt["q"], "towns": Region.objects.filter(level=Region.Level.TOWN).order_by("path"),
+        "region": flt["region"], "can_take": request.user.has_perm_code("tips.assign")})
 
 
 @perm_required("tips.assign")
