@@ -162,8 +162,7 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
         raise ValidationError({"transition": f"未知操作：{name}"})
     spec = lifecycle.table[name]
     with transaction.atomic():
-        record = lock(lifecycle, actor, pk)
-        check_version(lifecycle, record, version)
+        record = lock(lifecycle, actor, pk, version)
         if not lifecycle.party_set(actor, record) & spec.parties:
             raise PermissionDenied(f"您无权对该{lifecycle.label}执行“{spec.label}”")
         state = getattr(record, lifecycle.state_field)
@@ -227,9 +226,12 @@ def check_version(lifecycle: Lifecycle, record, version: int | None) -> None:
         raise StaleVersion()
 
 
-def lock(lifecycle: Lifecycle, actor, pk) -> models.Model:
-    """The record, row-locked, if it is in the actor's scope (else DoesNotExist: a 404)."""
-    return lifecycle.queryset(actor).select_for_update(of=("self",)).get(pk=pk)
+def lock(lifecycle: Lifecycle, actor, pk, version: int | None = None) -> models.Model:
+    """The record, row-locked, if it is in the actor's scope (else DoesNotExist: a 404); with
+    `version` (what the page or client showed), a stale record is refused (StaleVersion)."""
+    record = lifecycle.queryset(actor).select_for_update(of=("self",)).get(pk=pk)
+    check_version(lifecycle, record, version)
+    return record
 
 
 def event(record, action: str, *, actor=None, previous: str = "", state: str = "", comment: str = "",

@@ -158,9 +158,8 @@ def _replace_custom_items(template: ChecklistTemplate, items_text: str) -> None:
 def _locked(actor, template_id: int, version: int | None = None) -> ChecklistTemplate:
     """The checklist row-locked through the scope; `version` is the revision the page showed:
     a stale one is refused (someone changed the checklist since)."""
-    template = workflow.lock(LIFECYCLE, actor, template_id)
+    template = workflow.lock(LIFECYCLE, actor, template_id, version)
     _check_may_edit(actor, template)
-    workflow.check_version(LIFECYCLE, template, version)
     return template
 
 

@@ -213,11 +213,9 @@ def _locked(user, pk: int, version: int | None = None) -> Accident:
     showed: a stale one is refused (someone changed the record since)."""
     require(user, PERM, "无权修改事故记录")
     try:
-        accident = workflow.lock(LIFECYCLE, user, pk)
+        return workflow.lock(LIFECYCLE, user, pk, version)
     except Accident.DoesNotExist:
         raise PermissionDenied("事故不存在或不在您的范围内") from None
-    workflow.check_version(LIFECYCLE, accident, version)
-    return accident
 
 
 @transaction.atomic

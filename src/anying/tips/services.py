@@ -211,10 +211,6 @@ def public_view(tip: Tip) -> dict:
 
 # --- handling ---------------------------------------------------------------------------------
 
-def _locked(actor, tip_id: int) -> Tip:
-    return workflow.lock(LIFECYCLE, actor, tip_id)
-
-
 def _event(actor, tip: Tip, action: str, previous: str, comment: str = "", public: bool = False) -> None:
     workflow.record_event(tip, action, actor=actor, previous=previous, state=tip.status, comment=comment, public=public)
 
@@ -239,7 +235,7 @@ def _handler(actor, tip: Tip) -> None:
 def set_enterprise(actor, tip_id: int, enterprise: Enterprise) -> Tip:
     """The handler names the enterprise the reporter meant; its region and industry then route
     and scope the tip."""
-    tip = _locked(actor, tip_id)
+    tip = workflow.lock(LIFECYCLE, actor, tip_id)
     _handler(actor, tip)
     if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied("该单位不在您的监管范围内")
@@ -259,7 +255,7 @@ def create_hazard(actor, tip_id: int, data: dict):
     from anying.hazards import services as hazard_services
     from anying.hazards.models import Hazard
 
-    tip = _locked(actor, tip_id)
+    tip = workflow.lock(LIFECYCLE, actor, tip_id)
     _handler(actor, tip)
     if tip.status not in (Tip.Status.VERIFYING, Tip.Status.SUBSTANTIATED):
         raise ValidationError("核查中或核查属实的举报才能登记隐患")
@@ -286,7 +282,7 @@ def link(actor, tip_id: int, kind: str, object_id: int, *, remove: bool = False)
     if kind not in LINKS:
         raise ValidationError({"kind": "未知的关联类型"})
     field, app, model_name, label = LINKS[kind]
-    tip = _locked(actor, tip_id)
+    tip = workflow.lock(LIFECYCLE, actor, tip_id)
     _handler(actor, tip)
     model = apps.get_model(app, model_name)
     target = model.objects.visible_to(actor).filter(pk=object_id).first()
