@@ -350,3 +350,17 @@ def test_new_exports_follow_the_pages_scope_filter_and_rights(legacy, users, log
     assert login(users["duty"]).get(reverse("inspection_list") + "?format=xlsx")["Content-Type"].startswith("text/html")
     audit_rows = rows(login(users["admin"]), reverse("audit_log") + "?action=export&format=xlsx")
     assert "操作：导出" in audit_rows[0][0] and audit_rows[2:] and {r[3] for r in audit_rows[2:]} == {"导出"}
+
+
+def test_the_title_row_names_no_record_outside_the_scope(make_enterprise, users, login):
+    """An id typed into an export link must not reveal another town's enterprise by name."""
+    mine = make_enterprise("旧县甲厂")
+    theirs = make_enterprise("虎峰乙厂", town_name="虎峰镇")
+    client = login(users["jiuxian"])
+    for url in (reverse("hazard_export"), reverse("inspection_list")):
+        own = client.get(url, {"enterprise": mine.pk, "format": "xlsx"})
+        other = client.get(url, {"enterprise": theirs.pk, "format": "xlsx"})
+        assert own.status_code == other.status_code == 200
+        assert any("旧县甲厂" in str(c.value) for c in _cells(_load(b"".join(own.streaming_content)))[:3])
+        title = " ".join(str(c.value) for c in _cells(_load(b"".join(other.streaming_content)))[:3])
+        assert "虎峰乙厂" not in title and str(theirs.pk) in title

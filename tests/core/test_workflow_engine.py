@@ -162,3 +162,13 @@ def test_every_permission_a_table_names_is_registered():
     named = {p[len(workflow.PERM):] for lc in workflow.LIFECYCLES.values() for t in lc.transitions
              for p in t.parties if p.startswith(workflow.PERM)}
     assert named and named <= set(all_codes())
+
+
+def test_a_posted_version_that_is_not_a_plain_number_is_ignored():
+    from django.test import RequestFactory
+
+    from anying.core.workflow import posted_version
+
+    post = lambda v: posted_version(RequestFactory().post("/", {"version": v}))  # noqa: E731
+    assert post("7") == 7 and post(" 7 ") == 7
+    assert post("²") is None and post("٣") is None and post("-1") is None and post("9" * 30) is None and post("") is None

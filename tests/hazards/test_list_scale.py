@@ -120,3 +120,15 @@ def test_the_pair_expression_is_the_indexed_one(factory, users):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = qs.explain()
     assert "hazards_hazard_bigrams" in plan
+
+
+def test_a_description_longer_than_the_bound_is_refused_with_nothing_saved(factory):
+    from django.core.exceptions import ValidationError
+
+    from anying.hazards.services import DESCRIPTION_MAX
+
+    before = Hazard.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        factory(description="氨" * (DESCRIPTION_MAX + 1))
+    assert "隐患描述不能超过" in str(exc.value) and Hazard.objects.count() == before
+    assert factory(description="氨气" * (DESCRIPTION_MAX // 2)).pk  # at the bound: saved and indexed

@@ -43,6 +43,10 @@ def update_column(model, field: str, values: dict) -> None:
     pk = qn(model._meta.pk.column)
     items = list(values.items())
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 33):
+            # UPDATE … FROM arrived in SQLite 3.33 (Django supports 3.31): one row at a time
+            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [(v, k) for k, v in items])
+            return
         for start in range(0, len(items), 1000):
             chunk = items[start:start + 1000]
             rows = ", ".join(["(%s, %s)"] * len(chunk))

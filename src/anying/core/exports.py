@@ -73,26 +73,30 @@ def clean_docx_text(value) -> str:
 
 # --- describing the filter ---------------------------------------------------------------------
 
-def describe(values: Mapping[str, object], fields: Mapping[str, tuple[str, object]]) -> list[tuple[str, str]]:
+def describe(values: Mapping[str, object], fields: Mapping[str, tuple[str, object]], user=None) -> list[tuple[str, str]]:
     """The filters in use as (label, text) pairs for the title row, in the order of `fields`.
 
     `fields` maps a parameter to (label, how): `how` is None (the value as it is), a choices
     class or a dict (the value's label), or a model (the name of the record with that id).
-    Empty values are left out; a true flag reads 是."""
+    Empty values are left out; a true flag reads 是. With `user`, a record is named only if it is
+    in the user's scope (an id typed into the link must not reveal another district's enterprise)."""
     pairs = []
     for name, (label, how) in fields.items():
         value = values.get(name)
         if value in (None, "", False, [], ()):
             continue
-        pairs.append((label, _shown(value, how)))
+        pairs.append((label, _shown(value, how, user)))
     return pairs
 
 
-def _shown(value, how) -> str:
+def _shown(value, how, user=None) -> str:
     if value is True:
         return "是"
     if isinstance(how, type) and issubclass(how, models.Model):
-        found = how._default_manager.filter(pk=value).first()
+        records = how._default_manager.all()
+        if user is not None and hasattr(records, "visible_to"):
+            records = records.visible_to(user)
+        found = records.filter(pk=value).first()
         return str(found) if found is not None else str(value)
     if isinstance(how, type) and issubclass(how, models.Choices):
         return str(dict(how.choices).get(value, value))

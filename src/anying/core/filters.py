@@ -392,10 +392,12 @@ class ListFilter(django_filters.FilterSet, metaclass=ListFilterMetaclass):
         return order(queryset, self.sort_key or self.default_sort, self.sort_columns, self.default_sort)
 
     def describe(self, only: list[str] | None = None) -> list[tuple[str, str]]:
-        """The filter in use as (label, text) pairs for an export's title row."""
+        """The filter in use as (label, text) pairs for an export's title row; records named
+        only within the requesting user's scope."""
         fields = {name: (str(f.label), f.describe_how()) for name, f in self.filters.items()
                   if only is None or name in only}
-        return exports.describe(self.values, fields)
+        user = getattr(self.request, "user", None) if self.request is not None else None
+        return exports.describe(self.values, fields, user)
 
     def audit_values(self, only: list[str] | None = None) -> dict[str, Any]:
         """The values for the export's audit event."""

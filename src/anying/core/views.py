@@ -99,7 +99,7 @@ def unit_list(request):
     qs = (Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
           .select_related("region").prefetch_related("supervised_industries")
           .annotate(user_count=Count("users")))
-    flt = UnitFilter.from_params(request.GET)
+    flt = UnitFilter.from_params(request.GET, request=request)
     qs, current_sort = flt.sort(flt.apply(qs))
     page = paginate(request, qs, per_page=50)
     return render(request, "core/unit_list.html", {
@@ -140,7 +140,7 @@ def region_edit(request, pk=None):
 @perm_required("core.manage_users")
 def user_list(request):
     qs = _users(request.user).select_related("unit", "unit__region")
-    flt = UserFilter.from_params(request.GET)
+    flt = UserFilter.from_params(request.GET, request=request)
     qs, current_sort = flt.sort(flt.apply(qs))
     page = paginate(request, qs, per_page=50)
     return render(request, "core/user_list.html", {
@@ -194,7 +194,7 @@ def _users(admin):
 def audit_log(request):
     qs = AuditEvent.objects.filter(audit_trail_q(request.user))
     qs = qs.select_related("actor", "content_type")
-    flt = AuditFilter.from_params(request.GET)
+    flt = AuditFilter.from_params(request.GET, request=request)
     qs = flt.apply(qs)
     for name in flt.ignored:
         if name in ("date_from", "date_to"):

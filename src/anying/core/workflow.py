@@ -215,8 +215,8 @@ def run(lifecycle: Lifecycle, actor, pk, name: str, *, comment: str = "", files:
 
 def posted_version(request) -> int | None:
     """The version a page showed (its forms post it as `version`): a stale one is refused."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    value = request.POST.get("version", "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def check_version(lifecycle: Lifecycle, record, version: int | None) -> None:

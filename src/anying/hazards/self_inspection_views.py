@@ -30,7 +30,7 @@ from .models import ChecklistTemplate, RoundResult, SelfInspectionRound, SelfIns
 
 @perm_required("registry.view")
 def checklist_list(request):
-    flt = ChecklistFilter.from_params(request.GET)
+    flt = ChecklistFilter.from_params(request.GET, request=request)
     page = paginate(request, flt.apply(checklists.available_to(request.user)))
     return render(request, "hazards/checklist_list.html", {
         "page": page, "counts": checklists.item_counts(page.object_list), "use": flt["use"], "status": flt["status"],
@@ -124,7 +124,7 @@ def overview(request):
             raise Http404
         return redirect("self_inspection_enterprise", enterprise_id=enterprise.pk)
     today = timezone.localdate()
-    flt = SelfInspectionFilter.from_params(request.GET)
+    flt = SelfInspectionFilter.from_params(request.GET, request=request)
     behind = self_inspection.behind_q(today)
     enterprises = flt.apply(self_inspection.overview(request.user, behind))
     can_export = request.user.has_perm_code("registry.export")

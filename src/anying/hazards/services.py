@@ -44,8 +44,15 @@ def register(actor, data: dict) -> Hazard:
     return hazard
 
 
+# A description is a finding, not a document; the bound also keeps the search index's pairs of
+# one row far below PostgreSQL's 1 MB tsvector limit (a pasted book would fail to save).
+DESCRIPTION_MAX = 5_000
+
+
 def _validate(hazard: Hazard) -> None:
     errors = {}
+    if len(hazard.description or "") > DESCRIPTION_MAX:
+        errors["description"] = f"隐患描述不能超过 {DESCRIPTION_MAX} 字，请精简后再提交（可将详细材料作为附件上传）"
     if hazard.level == Hazard.Level.MAJOR and hazard.criterion_id is None:
         errors["criterion"] = "重大事故隐患须选择所依据的判定标准条目"
     if hazard.found_on and hazard.found_on > timezone.localdate():

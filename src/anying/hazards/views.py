@@ -51,7 +51,7 @@ def _visible(user, pk):
 
 @perm_required("registry.view")
 def hazard_list(request):
-    flt = HazardFilter.from_params(request.GET)
+    flt = HazardFilter.from_params(request.GET, request=request)
     qs, current_sort = flt.sort(list_queryset(request.user, flt))
     index = SORT_INDEXES.get(current_sort.lstrip("-"))
     # a text search is for finding, not counting: its count stops sooner, as each row counted
@@ -172,7 +172,7 @@ def hazard_file(request, pk, attachment_id):
 
 @perm_required("registry.export")
 def hazard_export(request):
-    flt = HazardFilter.from_params(request.GET)
+    flt = HazardFilter.from_params(request.GET, request=request)
     book = exports.Book()
     count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), book,
                           filters=flt.describe())

@@ -52,7 +52,7 @@ from .models import (
 
 @perm_required("registry.view")
 def inspector_list(request):
-    flt = InspectorFilter.from_params(request.GET)
+    flt = InspectorFilter.from_params(request.GET, request=request)
     qs = flt.apply(Inspector.objects.visible_to(request.user).select_related("unit").annotate(
         excluded=Count("exclusions")).order_by("unit__region__path", "unit__name", "name"))  # GROUP BY drops Meta.ordering
     today = timezone.localdate()
@@ -167,7 +167,7 @@ def plan_detail(request, pk):
     rows = plans.progress(plan, visible_items)
     items = visible_items.select_related("enterprise", "region", "rule").order_by("month", "region__path",
                                                                                   "enterprise__name")
-    flt = PlanItemFilter.from_params(request.GET)
+    flt = PlanItemFilter.from_params(request.GET, request=request)
     items = flt.apply(items)
     month, region = flt["month"], flt["region"]
     editable = plan.status == InspectionPlan.Status.DRAFT and request.user.has_perm_code("inspections.plan") \
@@ -307,7 +307,7 @@ def inspection_list(request):
 
 def _filtered(request, filter_class, qs, statuses, template: str, export):
     """A scoped list page under its filter, and its export (?format=xlsx): `export` is (name, writer)."""
-    flt = filter_class.from_params(request.GET)
+    flt = filter_class.from_params(request.GET, request=request)
     qs = flt.apply(qs)
     can_export = request.user.has_perm_code("registry.export")
     if request.GET.get("format") == "xlsx" and can_export:

@@ -26,7 +26,7 @@ from .models import Accident, AccidentGradeRule, Grade, Investigation
 
 @perm_required("oversight.view")
 def accident_list(request):
-    flt = AccidentFilter.from_params(request.GET)
+    flt = AccidentFilter.from_params(request.GET, request=request)
     year = None if flt["year"] == "all" else flt["year"]
     qs = flt.apply(accidents.visible(request.user)).select_related("region", "industry", "enterprise", "accident_type")
     if request.GET.get("export") == "xlsx":
@@ -145,7 +145,7 @@ def accident_act(request, pk, name):
 
 @perm_required("oversight.view")
 def interview_list(request):
-    year = InterviewFilter.from_params(request.GET)["year"]
+    year = InterviewFilter.from_params(request.GET, request=request)["year"]
     today = timezone.localdate()
     return render(request, "oversight/accident_interviews.html", {
         "rows": accidents.interview_candidates(request.user, year), "year": year,

@@ -25,7 +25,7 @@ from .models import KeyTask, ProgressReport
 @perm_required("oversight.view")
 def keytask_list(request):
     today = timezone.localdate()
-    flt = KeyTaskFilter.from_params(request.GET)
+    flt = KeyTaskFilter.from_params(request.GET, request=request)
     year = flt["year"]
     tables = list(keytasks.visible_tables(request.user).filter(year=year).select_related("unit"))
     # the page shows one table: the one asked for if it is of this year, else the year's first

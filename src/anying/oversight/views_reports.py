@@ -36,7 +36,7 @@ def ranking_list(request):
                       lambda r: f"已计算{r}（草稿），核对后发布", lambda r: f"/oversight/rankings/{r.pk}/")
         if done:
             return done
-    flt = RankingFilter.from_params(request.GET)
+    flt = RankingFilter.from_params(request.GET, request=request)
     qs = flt.apply(Ranking.objects.visible_to(request.user).select_related("scheme", "unit"))
     return render(request, "oversight/ranking_list.html", {
         "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form,
@@ -108,7 +108,7 @@ def report_list(request):
                       lambda r: f"已生成{r}", lambda r: "/oversight/reports/")
         if done:
             return done
-    flt = ReportFilter.from_params(request.GET)
+    flt = ReportFilter.from_params(request.GET, request=request)
     qs = flt.apply(Report.objects.visible_to(request.user).select_related("unit", "generated_by"))
     return render(request, "oversight/report_list.html", {
         "page": paginate(request, qs), "qs_page": query_without(request, "page"), "form": form, "kind": flt["kind"],

@@ -130,7 +130,7 @@ EXPORT_HEADER = ["风险等级", "镇街", "行业", "企业名称", "区域", "
 
 @perm_required("registry.oversee")
 def risk_list(request):
-    flt = risks.RiskPointFilter.from_params(request.GET)
+    flt = risks.RiskPointFilter.from_params(request.GET, request=request)
     qs = flt.apply(risks.government_list(request.user))
     if request.GET.get("export") == "xlsx":
         return _export(request, qs, flt)

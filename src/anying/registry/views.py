@@ -53,7 +53,7 @@ def can_open_account(user, ent) -> bool:
 
 @perm_required("registry.view")
 def enterprise_list(request):
-    flt = EnterpriseFilter.from_params(request.GET)
+    flt = EnterpriseFilter.from_params(request.GET, request=request)
     qs, current_sort = flt.sort(list_queryset(request.user, flt).prefetch_related("tags"))
     page = paginate(request, qs)
     context = {
@@ -77,7 +77,7 @@ def enterprise_list(request):
 
 @perm_required("registry.export")
 def enterprise_export(request):
-    flt = EnterpriseFilter.from_params(request.GET)
+    flt = EnterpriseFilter.from_params(request.GET, request=request)
     book = exports.Book()
     count = excel.write_enterprises(list_queryset(request.user, flt).order_by("region__path", "name"), book,
                                     flt.describe())

@@ -17,6 +17,6 @@ def criteria_list(request):
 @perm_required("standards.view")
 def criteria_detail(request, code):
     criteria_set = get_object_or_404(CriteriaSet, code=code)
-    flt = CriterionFilter.from_params(request.GET)
+    flt = CriterionFilter.from_params(request.GET, request=request)
     return render(request, "standards/criteria_detail.html", {
         "set": criteria_set, "criteria": flt.apply(criteria_set.criteria.all()), "q": flt["q"]})
