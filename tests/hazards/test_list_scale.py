@@ -132,3 +132,22 @@ def test_a_description_longer_than_the_bound_is_refused_with_nothing_saved(facto
         factory(description="氨" * (DESCRIPTION_MAX + 1))
     assert "隐患描述不能超过" in str(exc.value) and Hazard.objects.count() == before
     assert factory(description="氨气" * (DESCRIPTION_MAX // 2)).pk  # at the bound: saved and indexed
+
+
+@pytest.mark.parametrize("regime", ["by key", "middling", "dense"])
+def test_rare_middling_and_dense_terms_give_the_same_rows(factory, users, monkeypatch, regime):
+    """The search lists a rare term's few ids by key, lets PostgreSQL choose for a middling one,
+    and walks for a dense one (text_search): the same rows every way, scope kept."""
+    from anying.core import textsearch
+    from anying.hazards import queries
+
+    hits = [factory(place="配电房"), factory(description="配电箱门未关"), factory(place="喷涂车间", description="配电柜")]
+    factory(place="仓库")
+    if regime != "by key":
+        monkeypatch.setattr(queries, "MATCHES_INLINE", 1)  # more matches than can be listed by key
+    if regime == "dense":
+        monkeypatch.setattr(textsearch, "DENSE_MATCHES", 0)
+    found = lambda user, q: set(list_queryset(users[user], HazardFilter.from_params({"q": q})))  # noqa: E731
+    assert found("jiuxian", "配电") == set(hits)
+    assert found("jiuxian", "配电箱") == {hits[1]}
+    assert found("hufeng", "配电") == set()  # another town's inspector

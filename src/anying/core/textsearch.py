@@ -26,6 +26,7 @@ scan: search then still works, only slower.
 
 from __future__ import annotations
 
+import json
 import logging
 from functools import cache
 
@@ -262,13 +263,77 @@ def contains_any(model, columns: list[str], term: str, using: str = "default") -
         # The pair match finds the rows through its index; the strpos beside it, the same
         # answer for such a term, is what a plan walking another index (the scope's, the
         # sort's) tests row by row: PostgreSQL evaluates the cheaper condition first, and
-        # computing the pairs of a row costs ~20 times a strpos. Not LIKE: the trigram index
-        # would offer itself for LIKE '%配电%' and, having no trigram to look up, return every row.
-        found = Q(pk__in=[])
-        for column in columns:
-            found |= Q(GreaterThan(StrIndex(column, Value(term)), 0))
-        return Q(_PairMatch(columns, term)) & found
+        # computing the pairs of a row costs ~20 times a strpos.
+        return Q(_PairMatch(columns, term)) & scan(columns, term, using)
     return plain_contains(columns, term)
+
+
+# Above this many estimated matches, collecting them from an index (a bitmap of half a million
+# rows, lossy and rechecked row by row at 10,000,000 hazards: 0.7 s) costs more than testing rows
+# while walking the scope's or the sort's index, which meets a page or a capped count soon.
+DENSE_MATCHES = 100_000
+
+
+def matching_ids(model, columns: list[str], term: str, limit: int, using: str = "default") -> list[int] | None:
+    """Up to `limit` primary keys of rows where any of `columns` contains `term`, read from the
+    search index; None where no index can answer cheaply (no index, a term with punctuation, or,
+    on PostgreSQL, a term its statistics say is in more than DENSE_MATCHES rows)."""
+    connection, table = connections[using], model._meta.db_table
+    match = index_match(model, columns, term, using)
+    if match is not None:  # SQLite's FTS5 tables stream their matches: the LIMIT stops them
+        sql, params = match
+    elif connection.vendor == "postgresql" and (
+            (is_short_term(term) and _has_pairs(using, table))
+            or (len(term) >= MIN_INDEXED_LENGTH and _has_trigrams(using, table, tuple(columns)))):
+        sql, params = model._default_manager.using(using).filter(contains_any(model, columns, term, using)) \
+            .order_by().values_list("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if (plan[0] if isinstance(plan, list) else json.loads(plan)[0])["Plan"]["Plan Rows"] > DENSE_MATCHES:
+            return None
+    else:
+        return None
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        serial = connection.vendor == "postgresql"
+        if serial:  # a few index pages: starting parallel workers would cost more (5–25 ms)
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+        if serial:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+        return ids
+
+
+def middling(model, columns: list[str], term: str, using: str = "default") -> Q:
+    """A term in more rows than can be listed by key but fewer than DENSE_MATCHES: PostgreSQL
+    gets the indexed condition and picks index or walk from its statistics; SQLite, which has no
+    statistics, walks (its FTS5 subquery would first collect every match)."""
+    if connections[using].vendor == "postgresql":
+        return contains_any(model, columns, term, using)
+    return scan(columns, term, using)
+
+
+def scan(columns: list[str], term: str, using: str = "default") -> Q:
+    """The unindexed test, for a term so common that walking the scope's or the sort's index and
+    testing each row finds a page (or a capped count) sooner than collecting every match. On
+    PostgreSQL strpos, which no index offers itself for (LIKE '%…%' invites the trigram index,
+    which then returns every match, or every row for a short term); on SQLite LIKE, as before
+    (case-blind for Latin letters, like the FTS tables)."""
+    if connections[using].vendor != "postgresql":
+        return plain_contains(columns, term)
+    found = Q(pk__in=[])
+    for column in columns:
+        found |= Q(GreaterThan(StrIndex(column, Value(term)), 0))
+    return found
+
+
+@cache
+def _has_trigrams(alias: str, table: str, columns: tuple) -> bool:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)",
+                       [[f"{table}_{column}_trgm"[:63] for column in columns]])
+        return cursor.fetchone()[0] == len(columns)
 
 
 def plain_contains(columns: list[str], term: str) -> Q:

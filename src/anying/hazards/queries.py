@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from anying.core.listing import by_primary_key
 from anying.core.models import Region
 from anying.core.permissions import is_enterprise_user
 from anying.core.scope import subtree_ids
-from anying.core.textsearch import contains_any, index_match, plain_contains
+from anying.core.textsearch import contains_any, matching_ids, middling, scan
 from anying.registry.models import Enterprise
 
 from .models import Hazard
@@ -77,38 +76,31 @@ class HazardFilter(ListFilter):
 
 
 def text_search(qs, term: str):
-    """Hazards whose enterprise name, place or description contains `term`."""
-    # Every branch on the hazard table itself and the enterprises as literal ids, so
-    # PostgreSQL can OR three indexes (enterprise_id, trigram on place and description)
-    # instead of scanning a million rows; a term naming very many enterprises stays a
-    # subquery rather than a huge literal list.
+    """Hazards whose enterprise name, place or description contains `term`.
+
+    The search index is asked first for up to MATCHES_INLINE matches (the enterprises' by name,
+    the hazards' by place and description). Fewer than that — a rare term — and the list is those
+    ids, read by primary key: no plan can go wrong with a few thousand keys. More — a common term
+    (车间 in every fifth place) — and the rows are tested one by one while walking the scope's or
+    the sort's index, which finds a page or a capped count after a few thousand rows, where
+    collecting half a million matches from an index costs seconds at 10,000,000 hazards. The
+    planner's own choice between the two, from an estimate, took 20 s for a one-character term
+    with a few matches (bench/README.md)."""
     named = Enterprise.objects.filter(contains_any(Enterprise, ["name"], term)).order_by().values_list("id", flat=True)
     ids = list(named[:NAMED_ENTERPRISES_INLINE + 1])
-    match = index_match(Hazard, TEXT_COLUMNS, term)
-    if match is not None and len(ids) <= NAMED_ENTERPRISES_INLINE:
-        # SQLite: one IN over the primary key, so the planner starts from the few matches
-        # instead of walking a scope index and testing each row against the OR
-        sql, params = match
-        if ids:
-            sql += (f" UNION SELECT id FROM {Hazard._meta.db_table} WHERE enterprise_id IN "
-                    f"({', '.join(['%s'] * len(ids))})")
-            params = [*params, *ids]
-        # A few thousand matches go in as literal keys, read by primary key only. A
-        # common term (安全出口 in every tenth description) is better served by the plain
-        # scan: matches are dense, so the capped count and the sort-index page stop early,
-        # where a subquery would first collect every match.
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} LIMIT {MATCHES_INLINE + 1}", params)
-            found = [row[0] for row in cursor.fetchall()]
+    found = matching_ids(Hazard, TEXT_COLUMNS, term, MATCHES_INLINE + 1)
+    if found is not None and len(ids) <= NAMED_ENTERPRISES_INLINE:
+        found = set(found)
+        if ids and len(found) <= MATCHES_INLINE:
+            found.update(Hazard.objects.filter(enterprise_id__in=ids).order_by()
+                         .values_list("id", flat=True)[:MATCHES_INLINE + 1 - len(found)])
         if len(found) <= MATCHES_INLINE:
-            qs = by_primary_key(qs.filter(pk__in=found))
-        else:
-            qs = qs.filter(Q(enterprise_id__in=ids) | plain_contains(TEXT_COLUMNS, term))
-    else:
-        named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
-        qs = qs.filter(Q(enterprise_id__in=named) | contains_any(Hazard, TEXT_COLUMNS, term))
-    return qs
-
+            return by_primary_key(qs.filter(pk__in=sorted(found)))
+    named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
+    # found is None: dense (or no index); a long list: a middling term, where PostgreSQL may still
+    # do better with its index than with a walk, and chooses from its statistics
+    common = scan(TEXT_COLUMNS, term) if found is None else middling(Hazard, TEXT_COLUMNS, term)
+    return qs.filter(Q(enterprise_id__in=named) | common)
 
 def overdue(qs, today: dt.date | None = None):
     """Open hazards past their rectification deadline (dates in Asia/Shanghai)."""
