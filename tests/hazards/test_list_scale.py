@@ -151,3 +151,16 @@ def test_rare_middling_and_dense_terms_give_the_same_rows(factory, users, monkey
     assert found("jiuxian", "配电") == set(hits)
     assert found("jiuxian", "配电箱") == {hits[1]}
     assert found("hufeng", "配电") == set()  # another town's inspector
+
+
+def test_a_dense_term_counts_to_a_lower_cap(factory, users, login, monkeypatch):
+    from anying.core import textsearch
+    from anying.hazards import queries
+
+    for i in range(4):
+        factory(place=f"{i}号配电房")
+    monkeypatch.setattr(queries, "MATCHES_INLINE", 1)
+    monkeypatch.setattr(textsearch, "DENSE_MATCHES", 0)  # every term dense
+    monkeypatch.setattr(queries, "DENSE_SEARCH_COUNT_CAP", 2)
+    body = login(users["jiuxian"]).get(reverse("hazard_list") + "?q=配电").content.decode()
+    assert "2+</strong> 条" in body

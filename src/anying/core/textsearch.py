@@ -305,13 +305,13 @@ def matching_ids(model, columns: list[str], term: str, limit: int, using: str = 
         return ids
 
 
-def middling(model, columns: list[str], term: str, using: str = "default") -> Q:
+def middling(model, columns: list[str], term: str, using: str = "default") -> Q | None:
     """A term in more rows than can be listed by key but fewer than DENSE_MATCHES: PostgreSQL
-    gets the indexed condition and picks index or walk from its statistics; SQLite, which has no
-    statistics, walks (its FTS5 subquery would first collect every match)."""
+    gets the indexed condition and picks index or walk from its statistics; on SQLite, which has
+    no statistics, None: walk with `scan` (its FTS5 subquery would first collect every match)."""
     if connections[using].vendor == "postgresql":
         return contains_any(model, columns, term, using)
-    return scan(columns, term, using)
+    return None
 
 
 def scan(columns: list[str], term: str, using: str = "default") -> Q:

@@ -30,6 +30,7 @@ SORT_COLUMNS = {"found_on": "found_on", "deadline": "deadline", "enterprise": "e
 # the index that yields each sort's order (either direction), for `prefer_index`
 SORT_INDEXES = {"found_on": "hazard_found_desc", "deadline": "hazard_deadline"}
 TEXT_SEARCH_COUNT_CAP = 1_000
+DENSE_SEARCH_COUNT_CAP = 200  # a term found by testing rows one by one (text_search)
 NAMED_ENTERPRISES_INLINE = 500
 TEXT_COLUMNS = ["place", "description"]
 MATCHES_INLINE = 5_000
@@ -57,7 +58,7 @@ class HazardFilter(ListFilter):
     default_sort = "-found_on"
 
     def search(self, qs, name, value):
-        return text_search(qs, value)
+        return text_search(qs, value, on_dense=lambda: setattr(self, "dense_search", True))
 
     def by_status(self, qs, name, value):
         # open: an IN list, which composite indexes can serve
@@ -75,7 +76,7 @@ class HazardFilter(ListFilter):
         return qs.filter(region_id__in=ids if ids is not None else Region.objects.filter(path__startswith=path).values("id"))
 
 
-def text_search(qs, term: str):
+def text_search(qs, term: str, on_dense=None):
     """Hazards whose enterprise name, place or description contains `term`.
 
     The search index is asked first for up to MATCHES_INLINE matches (the enterprises' by name,
@@ -99,13 +100,27 @@ def text_search(qs, term: str):
     named = ids if len(ids) <= NAMED_ENTERPRISES_INLINE else named
     # found is None: dense (or no index); a long list: a middling term, where PostgreSQL may still
     # do better with its index than with a walk, and chooses from its statistics
-    common = scan(TEXT_COLUMNS, term) if found is None else middling(Hazard, TEXT_COLUMNS, term)
+    common = None if found is None else middling(Hazard, TEXT_COLUMNS, term)
+    if common is None:  # walk and test row by row
+        common = scan(TEXT_COLUMNS, term)
+        if on_dense is not None:
+            on_dense()  # the list's count stops sooner (count_cap)
     return qs.filter(Q(enterprise_id__in=named) | common)
 
 def overdue(qs, today: dt.date | None = None):
     """Open hazards past their rectification deadline (dates in Asia/Shanghai)."""
     today = today or timezone.localdate()
     return qs.filter(status__in=[Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING], deadline__lt=today)
+
+
+def count_cap(flt: HazardFilter) -> int | bool:
+    """Where the list's count stops. A text search is for finding, not counting: its count stops
+    sooner, as each row counted costs three substring matches; a dense term's (车间) sooner still,
+    as its rows are found by testing rows one by one (at 10,000,000 hazards a town's first 1,000
+    配电 took 100 ms to count, 200 took 25)."""
+    if not flt["q"]:
+        return True
+    return DENSE_SEARCH_COUNT_CAP if getattr(flt, "dense_search", False) else TEXT_SEARCH_COUNT_CAP
 
 
 def list_queryset(user, flt: HazardFilter):

@@ -31,8 +31,8 @@ from .forms import (
 from .models import ExtensionRequest, Hazard
 from .queries import (
     SORT_INDEXES,
-    TEXT_SEARCH_COUNT_CAP,
     HazardFilter,
+    count_cap,
     issue_matrix,
     list_queryset,
     open_major,
@@ -54,9 +54,7 @@ def hazard_list(request):
     flt = HazardFilter.from_params(request.GET, request=request)
     qs, current_sort = flt.sort(list_queryset(request.user, flt))
     index = SORT_INDEXES.get(current_sort.lstrip("-"))
-    # a text search is for finding, not counting: its count stops sooner, as each row counted
-    # costs three substring matches
-    page = paginate(request, qs, capped=TEXT_SEARCH_COUNT_CAP if flt["q"] else True,
+    page = paginate(request, qs, capped=count_cap(flt),
                     when_plentiful=(lambda q: prefer_index(q, index)) if index else None)
     return render(request, "hazards/hazard_list.html", {
         "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
