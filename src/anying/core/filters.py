@@ -236,47 +236,52 @@ class FlagFilter(_Kit, django_filters.Filter):
         return bool, Field(False, description=self.description)
 
 
-class RegionFilter(IdFilter):
-    """A region id: the records of its subtree (by path, `field_name` being the region field); an
-    id no region has lists nothing rather than everything."""
+class _TreeFilter(IdFilter):
+    """An id in a tree of records with a `path` (regions, industries): the records of its
+    subtree; an id no record has lists nothing rather than everything."""
+
+    tree, default_label, default_help = "", "", ""
 
     def __init__(self, *args, **kwargs):
-        from .models import Region
+        kwargs.setdefault("label", self.default_label)
+        kwargs.setdefault("help_text", self.default_help)
+        super().__init__(*args, record=self._model(), **kwargs)
 
-        kwargs.setdefault("label", "镇街")
-        kwargs.setdefault("help_text", "区划 id（含下级）")
-        super().__init__(*args, record=Region, **kwargs)
+    def _model(self):
+        from . import models
+
+        return getattr(models, self.tree)
 
     def filter(self, qs, value):
-        from .models import Region
-
         if value in EMPTY_VALUES:
             return qs
-        path = Region.objects.filter(pk=value).values_list("path", flat=True).first()
-        return qs.filter(**{f"{self.field_name}__path__startswith": path}) if path else qs.none()
+        path = self._model().objects.filter(pk=value).values_list("path", flat=True).first()
+        return self.narrow(qs, path) if path else qs.none()
+
+    def narrow(self, qs, path: str):
+        raise NotImplementedError
 
 
-class IndustryFilter(IdFilter):
+class RegionFilter(_TreeFilter):
+    """A region id: the records of its subtree, by path (`field_name` being the region field)."""
+
+    tree, default_label, default_help = "Region", "镇街", "区划 id（含下级）"
+
+    def narrow(self, qs, path: str):
+        return qs.filter(**{f"{self.field_name}__path__startswith": path})
+
+
+class IndustryFilter(_TreeFilter):
     """An industry id: the records of it and its sub-industries, as literal ids (so an index on
-    industry_id serves the list); an id no industry has lists nothing."""
+    industry_id serves the list)."""
 
-    def __init__(self, *args, **kwargs):
+    tree, default_label, default_help = "Industry", "行业", "行业 id（含子行业）"
+
+    def narrow(self, qs, path: str):
         from .models import Industry
 
-        kwargs.setdefault("label", "行业")
-        kwargs.setdefault("help_text", "行业 id（含子行业）")
-        super().__init__(*args, record=Industry, **kwargs)
-
-    def filter(self, qs, value):
-        from .models import Industry
-
-        if value in EMPTY_VALUES:
-            return qs
-        path = Industry.objects.filter(pk=value).values_list("path", flat=True).first()
-        if not path:
-            return qs.none()
-        return qs.filter(**{f"{self.field_name}_id__in": list(Industry.objects.filter(path__startswith=path)
-                                                              .values_list("id", flat=True))})
+        ids = list(Industry.objects.filter(path__startswith=path).values_list("id", flat=True))
+        return qs.filter(**{f"{self.field_name}_id__in": ids})
 
 
 # --- the FilterSet ---------------------------------------------------------------------------
