@@ -72,3 +72,83 @@ def test_letter_docx_and_pages(factory, users, login):
     assert login(users["hufeng"]).get(reverse("hazard_supervision_letter", args=[major.pk])).status_code == 404
     unsupervised = factory(level="major")
     assert client.get(reverse("hazard_supervision_letter", args=[unsupervised.pk])).status_code == 404
+
+
+def test_supervise_and_progress_are_steps_of_the_lifecycle(factory, users, enterprise_user):
+    from anying.core.models import AuditEvent, Notification
+    from anying.core.workflow import timeline
+    from anying.hazards.workflow import LIFECYCLE
+
+    owner = enterprise_user(factory.enterprise)
+    major = factory(level="major", status="rectifying")
+    version = Hazard.objects.get(pk=major.pk).version
+    record = supervision.supervise(users["admin"], major.pk, level="district", requirements="停产整改",
+                                   due=TODAY + dt.timedelta(days=30), today=TODAY, version=version)
+    report = supervision.report_progress(owner, major.pk, "完成泄爆片采购", today=TODAY, version=version + 1)
+    assert report.content == "完成泄爆片采购" and report.reported_by == owner
+    steps = list(timeline(major).filter(action__in=("supervise", "progress")).order_by("id"))
+    assert [(e.action, LIFECYCLE.label_of(e.action), e.actor) for e in steps] == [
+        ("supervise", "督办", users["admin"]), ("progress", "报告治理进展", owner)]
+    assert record.document_no in steps[0].comment and steps[1].comment == "完成泄爆片采购"
+    assert all(e.from_state == e.to_state == "rectifying" for e in steps)  # reports: the state stays
+    hazard = Hazard.objects.get(pk=major.pk)
+    assert (hazard.status, hazard.version) == ("rectifying", version + 2)
+    assert AuditEvent.objects.filter(object_id=str(major.pk), action=AuditEvent.Action.STATE,
+                                     summary=f"督办 {record.document_no}").exists()
+    assert AuditEvent.objects.filter(object_id=str(major.pk), summary="报告治理进展").exists()
+    # 督办 tells the enterprise and the town office (旧县街道), never the one who issued it
+    told = Notification.objects.filter(title__startswith="隐患督办")
+    assert told.filter(user=owner).exists() and told.filter(user=users["jiuxian"]).exists()
+    assert not told.filter(user__in=[users["admin"], users["hufeng"]]).exists()
+
+
+def test_stale_version_and_wrong_party_change_nothing(factory, users, enterprise_user):
+    from anying.core.workflow import StaleVersion
+    from anying.hazards.models import ProgressReport, Supervision
+
+    owner = enterprise_user(factory.enterprise)
+    major = factory(level="major")
+    seen = Hazard.objects.get(pk=major.pk).version
+    with pytest.raises(ValidationError, match="只有督办中的重大事故隐患需要报告治理进展"):
+        supervision.report_progress(owner, major.pk, "完成采购", today=TODAY)
+    with pytest.raises(PermissionDenied, match="督办"):
+        supervision.supervise(owner, major.pk, level="district", requirements="停产整改",
+                              due=TODAY + dt.timedelta(days=30), today=TODAY)
+    supervision.supervise(users["admin"], major.pk, level="district", requirements="停产整改",
+                          due=TODAY + dt.timedelta(days=30), today=TODAY, version=seen)
+    with pytest.raises(StaleVersion):
+        supervision.report_progress(owner, major.pk, "完成采购", today=TODAY, version=seen)
+    assert not ProgressReport.objects.filter(hazard=major).exists()
+    other = factory(level="major")
+    stale = Hazard.objects.get(pk=other.pk).version
+    Hazard.objects.filter(pk=other.pk).update(version=stale + 1)  # someone else acted meanwhile
+    with pytest.raises(StaleVersion):
+        supervision.supervise(users["admin"], other.pk, level="district", requirements="停产整改",
+                              due=TODAY + dt.timedelta(days=30), today=TODAY, version=stale)
+    assert not Supervision.objects.filter(hazard=other).exists()
+    closed = factory(level="major", status="closed")
+    with pytest.raises(ValidationError, match="不能督办"):
+        supervision.supervise(users["admin"], closed.pk, level="district", requirements="x", due=TODAY, today=TODAY)
+
+
+def test_pages_offer_the_steps_in_the_supervision_card(factory, users, login, enterprise_user):
+    from anying.hazards.models import Supervision
+
+    major = factory(level="major")
+    client = login(users["admin"])
+    body = client.get(reverse("hazard_detail", args=[major.pk])).content.decode()
+    assert reverse("hazard_supervise", args=[major.pk]) in body
+    assert reverse("hazard_transition", args=[major.pk, "supervise"]) not in body  # not a generic step card
+    assert reverse("hazard_transition", args=[major.pk, "progress"]) not in body
+    owner_page = login(enterprise_user(factory.enterprise)).get(reverse("hazard_detail", args=[major.pk])).content.decode()
+    assert reverse("hazard_supervise", args=[major.pk]) not in owner_page
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    shown = Hazard.objects.get(pk=major.pk).version
+    Hazard.objects.filter(pk=major.pk).update(version=shown + 1)  # someone else acted after the page was shown
+    response = client.post(reverse("hazard_supervise", args=[major.pk]),
+                           {"level": "district", "requirements": "立即停产整改", "due": due, "version": shown}, follow=True)
+    assert "已被他人修改" in response.content.decode()
+    assert not Supervision.objects.filter(hazard=major).exists()
+    client.post(reverse("hazard_supervise", args=[major.pk]),
+                {"level": "district", "requirements": "立即停产整改", "due": due, "version": shown + 1})
+    assert Supervision.objects.filter(hazard=major).exists()

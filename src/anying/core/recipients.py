@@ -39,6 +39,13 @@ def supervisors(region: Region | int, industry_id: int | None, code: str) -> lis
     return members([u.pk for u in supervising_units(region, industry_id)], code)
 
 
+def town(region: Region | int) -> list[User]:
+    """The town office of the place itself (属地), all its active users."""
+    region_id = region.pk if isinstance(region, Region) else region
+    return members(Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE, region_id=region_id, is_active=True)
+                   .values_list("pk", flat=True))
+
+
 def over(region: Region | int, code: str) -> list[User]:
     """Holders of `code` in the units at the place or above it (a 12350 desk, a duty desk)."""
     units = Organisation.objects.filter(region_id__in=ancestors(region), is_active=True).values_list("pk", flat=True)

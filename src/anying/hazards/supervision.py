@@ -10,62 +10,71 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core import audit, workflow
-from anying.core.errors import PermissionDenied
-from anying.core.models import AuditEvent
+from anying.core import workflow
 from anying.core.numbering import next_number, prefix_for
 from anying.core.officialdoc import OfficialDocument
 
-from .deadlines import locked
 from .models import Hazard, ProgressReport, Supervision
 
 REPORT_EVERY_DAYS = 7
 SUPERVISION = "supervision"  # the document kind of 督办通知书 (core.numbering)
 
 
-@transaction.atomic
-def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.date, today: dt.date | None = None):
-    today = today or timezone.localdate()
-    hazard, parties = locked(actor, hazard_id)
-    if "inspector" not in parties:
-        raise PermissionDenied("督办由监管部门发起")
-    if hazard.level != Hazard.Level.MAJOR or hazard.status == Hazard.Status.CLOSED:
+def apply_supervise(step) -> None:
+    """督办 (the hazard lifecycle's `supervise`): the record with its 文号; the hazard's state stays.
+    The automatic rung of the overdue ladder (escalation._supervise) creates these in bulk instead."""
+    hazard, data = step.record, step.data
+    today = data.get("today") or timezone.localdate()
+    if hazard.level != Hazard.Level.MAJOR:
         raise ValidationError("只有未销号的重大事故隐患可以督办")
     if hasattr(hazard, "supervision"):
         raise ValidationError(f"该隐患已督办（{hazard.supervision.document_no}）")
+    level, requirements, due = data.get("level"), (data.get("requirements") or "").strip(), data.get("due")
     errors = {}
     if level not in Supervision.Level.values:
         errors["level"] = "督办级别无效"
-    if not (requirements or "").strip():
+    if not requirements:
         errors["requirements"] = "请填写督办要求"
     if not due or due < today:
         errors["due"] = "办结期限不能早于今天"
     if errors:
         raise ValidationError(errors)
+    unit = getattr(step.actor, "unit", None)
     supervision = Supervision.objects.create(
-        hazard=hazard, level=level, unit=actor.unit, requirements=requirements.strip(), due=due, issued_on=today,
-        document_no=next_number(prefix_for(getattr(actor, "unit", None), SUPERVISION, settings.ANYING_SUPERVISION_PREFIX),
-                                today.year), created_by=actor)
-    workflow.record_event(hazard, "supervise", actor=actor, previous=hazard.status, state=hazard.status,
-                          comment=f"{supervision.get_level_display()} {supervision.document_no}")
-    audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"督办 {supervision.document_no}")
-    return supervision
+        hazard=hazard, level=level, unit=unit, requirements=requirements, due=due, issued_on=today,
+        document_no=next_number(prefix_for(unit, SUPERVISION, settings.ANYING_SUPERVISION_PREFIX), today.year),
+        created_by=step.actor)
+    step.comment = f"{supervision.get_level_display()} {supervision.document_no}"
+    step.summary = f"督办 {supervision.document_no}"
+
+
+def apply_progress(step) -> None:
+    """报告治理进展 (the lifecycle's `progress`): the week's report, its text the step's comment."""
+    if not hasattr(step.record, "supervision"):
+        raise ValidationError("只有督办中的重大事故隐患需要报告治理进展")
+    ProgressReport.objects.create(hazard=step.record, reported_on=step.data.get("today") or timezone.localdate(),
+                                  content=step.comment, reported_by=step.actor)
+
+
+@transaction.atomic  # the read-back below runs under the hazard's row lock, taken by workflow.run
+def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.date, today: dt.date | None = None,
+              version: int | None = None) -> Supervision:
+    """督办 through the hazard lifecycle (scope lock, version, timeline, audit, notices)."""
+    from .workflow import LIFECYCLE
+
+    hazard = workflow.run(LIFECYCLE, actor, hazard_id, "supervise", version=version,
+                          data={"level": level, "requirements": requirements, "due": due, "today": today})
+    return hazard.supervision  # cached on the hazard by the create in apply_supervise
 
 
 @transaction.atomic
-def report_progress(actor, hazard_id: int, content: str, today: dt.date | None = None) -> ProgressReport:
-    hazard, parties = locked(actor, hazard_id)
-    if not parties & {"enterprise", "inspector"}:
-        raise PermissionDenied()
-    if not hasattr(hazard, "supervision") or hazard.status == Hazard.Status.CLOSED:
-        raise ValidationError("只有督办中的重大事故隐患需要报告治理进展")
-    if not (content or "").strip():
-        raise ValidationError({"content": "请填写本周治理进展"})
-    report = ProgressReport.objects.create(hazard=hazard, reported_on=today or timezone.localdate(),
-                                           content=content.strip(), reported_by=actor)
-    workflow.record_event(hazard, "progress", actor=actor, previous=hazard.status, state=hazard.status,
-                          comment=report.content)
-    return report
+def report_progress(actor, hazard_id: int, content: str, today: dt.date | None = None,
+                    version: int | None = None) -> ProgressReport:
+    from .workflow import LIFECYCLE
+
+    hazard = workflow.run(LIFECYCLE, actor, hazard_id, "progress", comment=content, version=version,
+                          data={"today": today})
+    return hazard.progress_reports.filter(reported_by=actor).order_by("-id").first()
 
 
 def report_overdue(hazard: Hazard, today: dt.date | None = None) -> bool:

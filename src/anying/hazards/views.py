@@ -98,6 +98,9 @@ def hazard_create(request, enterprise_id):
     return render(request, "hazards/hazard_form.html", {"form": form, "enterprise": enterprise})
 
 
+OWN_FORMS = ("supervise", "progress")  # transitions the page offers in the 督办 card, with their own fields
+
+
 @login_required
 def hazard_detail(request, pk):
     hazard = _visible(request.user, pk)
@@ -105,17 +108,18 @@ def hazard_detail(request, pk):
     files = list(attachments_of(hazard))
     extensions = list(hazard.extensions.select_related("requested_by", "answered_by"))
     actions = available(request.user, hazard)  # fetched through visible_to above
+    allowed = {t.name for t in actions}
     parties = LIFECYCLE.party_set(request.user, hazard)
     is_owner = ENTERPRISE in parties
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
         "escalations": clock.steps_of(hazard),
-        "plan": getattr(hazard, "plan", None), "actions": actions, "transition_form": TransitionForm(),
+        "plan": getattr(hazard, "plan", None), "actions": [t for t in actions if t.name not in OWN_FORMS], "transition_form": TransitionForm(),
         "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
         "answer_form": AnswerForm(), "supervision_form": SupervisionForm(), "progress_form": ProgressForm(),
         "supervision": getattr(hazard, "supervision", None), "report_overdue": supervision.report_overdue(hazard),
         "reports": list(hazard.progress_reports.select_related("reported_by")[:20]),
-        "can_report": hazard.status != "closed" and bool(parties & {ENTERPRISE, INSPECTOR}),
+        "can_report": "progress" in allowed, "can_supervise": "supervise" in allowed,
         "can_answer": INSPECTOR in parties,
         "today": timezone.localdate()})
 
@@ -196,7 +200,8 @@ def issue_list(request):
 def supervise(request, pk):
     hazard = _visible(request.user, pk)
     act(request, SupervisionForm(request.POST),
-        lambda data: supervision.supervise(request.user, hazard.pk, **data), lambda s: f"已督办：{s.document_no}")
+        lambda data: supervision.supervise(request.user, hazard.pk, **data, version=workflow.posted_version(request)),
+        lambda s: f"已督办：{s.document_no}")
     return redirect("hazard_detail", pk=pk)
 
 
@@ -205,7 +210,8 @@ def supervise(request, pk):
 def progress(request, pk):
     hazard = _visible(request.user, pk)
     act(request, ProgressForm(request.POST),
-        lambda data: supervision.report_progress(request.user, hazard.pk, data["content"]), "已报告治理进展")
+        lambda data: supervision.report_progress(request.user, hazard.pk, data["content"],
+                                                 version=workflow.posted_version(request)), "已报告治理进展")
     return redirect("hazard_detail", pk=pk)
 
 

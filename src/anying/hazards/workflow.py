@@ -14,8 +14,10 @@ from anying.core.workflow import Lifecycle, Transition
 
 from . import rollups
 from .models import Hazard, RectificationPlan
+from .supervision import apply_progress, apply_supervise
 
 S = Hazard.Status
+OPEN = (S.REGISTERED, S.RECTIFYING, S.SUBMITTED)  # every state but 已销号
 
 # Who may act, as parties rather than roles: the rule depends on the hazard too.
 ENTERPRISE = "enterprise"  # the safety manager of the hazard's own enterprise
@@ -70,6 +72,12 @@ _TABLE = [
     Transition("close", "审核销号", (S.SUBMITTED,), S.CLOSED, frozenset({INSPECTOR, SELF_REVIEW}),
                separated=("rectified_by", "submitted_by"), stamp=("closed_by",), apply=_closed,
                notify=("enterprise", "supervisors")),
+    # Reports: the state stays. 督办 is for open major hazards (apply checks the level and that
+    # none exists yet); a supervised hazard then reports its progress every week (supervision.py).
+    Transition("supervise", "督办", OPEN, None, frozenset({INSPECTOR}), apply=apply_supervise,
+               notify=("enterprise", "town")),
+    Transition("progress", "报告治理进展", OPEN, None, frozenset({ENTERPRISE, INSPECTOR}),
+               needs_comment="请填写本周治理进展", apply=apply_progress),
 ]
 
 
@@ -88,6 +96,10 @@ def parties_of(user, hazard: Hazard) -> set[str]:
 
 def _enterprise(hazard: Hazard):
     return recipients.members([hazard.organisation_id])
+
+
+def _town(hazard: Hazard):
+    return recipients.town(hazard.region_id)
 
 
 def _supervisors(hazard: Hazard):
@@ -114,12 +126,11 @@ AFTER_TRANSITION: list = []  # upper apps react here (an inspection clears when 
 
 LIFECYCLE = workflow.register(Lifecycle(
     model=Hazard, label="隐患", transitions=_TABLE, parties=parties_of,
-    recipients={"enterprise": _enterprise, "supervisors": _supervisors, "reviewers": _reviewers},
+    recipients={"enterprise": _enterprise, "town": _town, "supervisors": _supervisors, "reviewers": _reviewers},
     audited=["enterprise", "place", "description", "category", "accident_type", "level", "criterion", "channel",
              "found_by", "found_on", "responsible_person", "measures", "funds", "deadline", "status"],
     events={"register": "登记隐患", "extension_request": "申请延期", "extension_answer": "答复延期",
-            "extension": "答复延期",
-            "supervise": "督办", "progress": "报告治理进展", "escalate": "逾期升级"},
+            "extension": "答复延期", "escalate": "逾期升级"},
     before=[_track], after=[_settle, lambda step: [h(step.record) for h in AFTER_TRANSITION]],
     describe=lambda h: f"{h.enterprise.name} {h.place}",
     summary=lambda h: f"整改期限 {h.deadline:%Y-%m-%d}" if h.deadline else "", url=lambda h: reverse("hazard_detail", args=[h.pk])))
