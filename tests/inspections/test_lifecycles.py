@@ -110,3 +110,7 @@ def test_a_review_goes_through_the_table_and_tells_the_enterprise(setup, users, 
     client.post(reverse("inspection_review", args=[inspection.pk]), {"again_by": ""})
     assert [e.action for e in workflow.timeline(inspection)] == ["record", "review", "review"]
     assert workflow.timeline(inspection).last().comment == "全部整改合格"
+    body = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
+    assert "办理过程" in body and "记录现场检查" in body and "全部整改合格" in body
+    body = login(setup["ent"].user).get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
+    assert "复查" in body and "出具整改复查意见书" not in body  # the enterprise reads, only the unit reviews
