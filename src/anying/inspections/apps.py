@@ -13,7 +13,7 @@ class InspectionsConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import demo, penalties  # noqa: F401 - penalties registers its lifecycle
+        from . import demo, documents, penalties, plans  # noqa: F401 - they register their lifecycles
 
         hooks.register_demo("inspections", 40, demo.load)
         from anying.hazards import services as hazard_services

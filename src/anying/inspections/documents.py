@@ -15,15 +15,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.numbering import next_number
 from anying.core.officialdoc import OfficialDocument
-from anying.core.permissions import SYSTEM, require
+from anying.core.workflow import Lifecycle, Transition
 from anying.hazards.models import Hazard
 
 from .models import EnforcementDocument, Inspection
@@ -106,15 +106,10 @@ def issue_for_new_inspection(actor, inspection: Inspection) -> list[EnforcementD
     return docs
 
 
-@transaction.atomic
-def issue_review(actor, inspection_id: int, *, again_by: dt.date | None, today: dt.date | None = None):
-    """整改复查意见书: which findings passed review (closed) and which did not, with a new deadline."""
-    today = today or timezone.localdate()
-    require(actor, "inspections.inspect", "无权出具整改复查意见书")
-    inspection = Inspection.objects.select_for_update().select_related("enterprise", "unit").get(pk=inspection_id)
-    if actor is not SYSTEM and (not Inspection.objects.visible_to(actor).filter(pk=inspection.pk).exists()
-                                or actor.unit_id != inspection.unit_id):
-        raise PermissionDenied("只有检查单位可以出具复查意见")
+def _reviewing(step) -> None:
+    """整改复查意见书: which findings passed review (closed) and which did not, with a new deadline.
+    The inspection's state stays: it follows its findings (records.refresh_status)."""
+    inspection, today, again_by = step.record, step.data["today"], step.data.get("again_by")
     order = inspection.documents.filter(kind=Kind.RECTIFICATION_ORDER).first()
     if order is None:
         raise ValidationError("该次检查没有责令限期整改指令书，无需复查")
@@ -122,10 +117,48 @@ def issue_review(actor, inspection_id: int, *, again_by: dt.date | None, today: 
     failed = [f for f in findings if f["status"] != Hazard.Status.CLOSED]
     if failed and (again_by is None or again_by <= today):
         raise ValidationError({"again_by": "仍有未整改合格的问题，须再次限定整改期限（晚于今天）"})
-    return _issue(actor, inspection, Kind.REVIEW_OPINION, {
+    document = _issue(step.actor, inspection, Kind.REVIEW_OPINION, {
         **_base(inspection), "order": order.number, "order_date": f"{order.issued_on:%Y年%m月%d日}",
         "passed": [f for f in findings if f["status"] == Hazard.Status.CLOSED], "failed": failed,
         "again_by": f"{again_by:%Y年%m月%d日}" if failed else ""}, today)
+    step.summary = f"出具{document}"
+    step.comment = step.comment or (f"{len(failed)} 项未整改合格，责令于 {again_by:%Y-%m-%d} 前整改" if failed
+                                    else "全部整改合格")
+    step.data["issued"].append(document)
+
+
+INSPECTING_UNIT = "inspecting_unit"  # an enforcement officer of the unit that inspected
+
+
+def _parties(user, inspection: Inspection) -> set[str]:
+    if user.has_perm_code("inspections.inspect") and user.unit_id == inspection.unit_id:
+        return {INSPECTING_UNIT}
+    return set()
+
+
+_S = Inspection.Status
+LIFECYCLE = workflow.register(Lifecycle(
+    model=Inspection, label="执法检查", parties=_parties, transitions=[
+        # the state is derived from the findings (records.refresh_status): a review only reports
+        Transition("review", "复查", (_S.OPEN, _S.CLEARED), None, frozenset({INSPECTING_UNIT}), apply=_reviewing,
+                   notify=("enterprise",)),
+    ],
+    recipients={"enterprise": lambda i: recipients.members([i.organisation_id])},
+    audited=["status", "rectify_by"], version_field=None,
+    events={"record": "记录现场检查"},
+    describe=lambda i: f"{i.enterprise.name}（{i.inspected_on:%Y-%m-%d}）",
+    url=lambda i: reverse("inspection_detail", args=[i.pk])))
+
+
+def issue_review(actor, inspection_id: int, *, again_by: dt.date | None, today: dt.date | None = None):
+    """整改复查意见书 through the inspection's lifecycle; returns the document."""
+    issued: list[EnforcementDocument] = []  # the step's apply hands the document back here
+    try:
+        workflow.run(LIFECYCLE, actor, inspection_id, "review",
+                     data={"again_by": again_by, "today": today or timezone.localdate(), "issued": issued})
+    except Inspection.DoesNotExist:
+        raise PermissionDenied("只有检查单位可以出具复查意见") from None
+    return issued[0]
 
 
 def render(document: EnforcementDocument) -> bytes:

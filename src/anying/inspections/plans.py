@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.core.scope import unit_scope_q
+from anying.core.workflow import Lifecycle, Transition
 from anying.registry.models import Enterprise
 
 from .models import FrequencyRule, Inspection, InspectionPlan, PlanItem
@@ -171,20 +173,31 @@ def remove(actor, plan_id: int, enterprise_id: int) -> None:
     audit.record(actor, AuditEvent.Action.UPDATE, plan, summary=f"移出 {item.enterprise.name}")
 
 
-@transaction.atomic
-def approve(actor, plan_id: int) -> InspectionPlan:
-    require(actor, "inspections.approve", "无权批准执法计划")
-    plan = InspectionPlan.objects.select_for_update().select_related("unit").get(pk=plan_id)
-    if actor is not SYSTEM and not visible_plans(actor).filter(pk=plan.pk).exists():
-        raise InspectionPlan.DoesNotExist
-    if plan.status != InspectionPlan.Status.DRAFT:
-        raise ValidationError("计划已批准")
-    if not plan.items.exists():
+def _approving(step) -> None:
+    """批准: a plan with nobody to inspect is not a plan yet."""
+    if not step.record.items.exists():
         raise ValidationError("计划没有检查对象，请先生成")
-    plan.status, plan.approved_by, plan.approved_at = InspectionPlan.Status.APPROVED, actor, timezone.now()
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
-    audit.record(actor, AuditEvent.Action.STATE, plan, summary="批准")
-    return plan
+    step.record.approved_at = timezone.now()
+
+
+APPROVER = f"{workflow.PERM}inspections.approve"  # a leader whose territory holds the plan's unit
+_S = InspectionPlan.Status
+LIFECYCLE = workflow.register(Lifecycle(
+    model=InspectionPlan, label="年度执法计划", transitions=[
+        Transition("approve", "批准", (_S.DRAFT,), _S.APPROVED, frozenset({APPROVER}), stamp=("approved_by",),
+                   apply=_approving, notify=("unit",)),
+    ],
+    # the unit drafted it and now works to it
+    recipients={"unit": lambda p: recipients.members([p.unit_id])},
+    audited=["status", "approved_by", "approved_at"],
+    # items are edited outside the table (move/add/remove), so there is no version to compare
+    version_field=None,
+    scoped=lambda user: visible_plans(user),
+    url=lambda p: reverse("plan_detail", args=[p.pk])))
+
+
+def approve(actor, plan_id: int) -> InspectionPlan:
+    return workflow.run(LIFECYCLE, actor, plan_id, "approve")
 
 
 def visible_plans(user):

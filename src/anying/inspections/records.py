@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from anying.core import audit
+from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
@@ -106,6 +106,9 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
     documents.issue_for_new_inspection(actor, inspection)
     audit.record(actor, AuditEvent.Action.CREATE, inspection,
                  summary=f"现场检查：{len(rows)} 项，发现问题 {sum(1 for r in rows if r.hazard_id)} 项")
+    # the first entry of the inspection's timeline; its reviews follow (documents.LIFECYCLE)
+    workflow.record_event(inspection, "record", actor=actor, state=inspection.status,
+                          comment=f"发现问题 {inspection.findings} 项")
     return inspection
 
 

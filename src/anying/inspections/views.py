@@ -365,12 +365,14 @@ def inspection_detail(request, pk):
     inspection = get_object_or_404(records.with_open_findings(Inspection.objects.visible_to(request.user))
                                    .select_related("enterprise", "unit", "checklist", "created_by"), pk=pk)
     can_act = request.user.has_perm_code("inspections.inspect") and request.user.unit_id == inspection.unit_id
+    docs = list(inspection.documents.all())
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "inspectors": list(inspection.inspectors.all()),
         "results": list(inspection.results.select_related("item__criterion", "hazard")),
-        "documents": list(inspection.documents.all()), "review_form": ReviewForm(),
+        "documents": docs, "review_form": ReviewForm(), "events": list(workflow.timeline(inspection)),
         "can_act": can_act, "penalties": list(inspection.penalties.all()),
-        "can_review": can_act and inspection.documents.filter(kind=EnforcementDocument.Kind.RECTIFICATION_ORDER).exists()})
+        "can_review": any(t.name == "review" for t in documents.LIFECYCLE.available(request.user, inspection))
+        and any(d.kind == EnforcementDocument.Kind.RECTIFICATION_ORDER for d in docs)})
 
 
 @perm_required("inspections.inspect")
