@@ -61,7 +61,7 @@ def test_create_and_update(api, town, industry):
     response = client.post("/api/v1/enterprises/", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["std_expiry_date"] == "2028-01-10" and body["tags"] == ["dust"]
+    assert body["std_expiry_date"] == "2028-01-09" and body["tags"] == ["dust"]
     response = client.patch(f"/api/v1/enterprises/{body['id']}", {"employees": 42, "tags": []},
                             content_type="application/json")
     assert response.status_code == 200 and response.json()["employees"] == 42 and response.json()["tags"] == []

@@ -314,3 +314,35 @@ def test_a_department_has_no_town_target_to_complete(dataset, users):
     summary = std.summary(users["jingxin"], YEAR, TODAY)  # 区经信委: 机械, 轻工 only
     assert summary["target"] is None and summary["completion"] is None
     assert all(row["target"] is None for row in std.by_town(users["jingxin"], YEAR, TODAY))
+
+
+def test_a_three_year_certificate_runs_through_the_day_before_its_anniversary(make_enterprise):
+    from anying.registry.services import apply_standardization_rules, default_expiry
+
+    assert default_expiry(dt.date(2023, 5, 10)) == dt.date(2026, 5, 9)
+    assert default_expiry(dt.date(2024, 2, 29)) == dt.date(2027, 2, 27)  # no 29 February in 2027
+    ent = make_enterprise("期满企业", std_status=Enterprise.StdStatus.CERTIFIED, std_grade=Enterprise.Grade.THIRD,
+                          std_certificate_date=dt.date(2023, 5, 10))
+    assert ent.std_expiry_date == dt.date(2026, 5, 9)
+    ent.std_status = Enterprise.StdStatus.CERTIFIED  # as it stood before today's date passed it
+    apply_standardization_rules(ent, today=dt.date(2026, 5, 9))
+    assert ent.std_status == Enterprise.StdStatus.CERTIFIED  # its last day
+    apply_standardization_rules(ent, today=dt.date(2026, 5, 10))
+    assert ent.std_status == Enterprise.StdStatus.EXPIRED
+
+
+def test_renewing_by_a_new_certificate_date_recomputes_the_expiry(make_enterprise):
+    from anying.registry import services
+
+    ent = make_enterprise("复评企业", std_status=Enterprise.StdStatus.CERTIFIED, std_grade=Enterprise.Grade.THIRD,
+                          std_certificate_date=dt.date(2021, 3, 1))
+    old = ent.std_expiry_date
+    # the form posts every field: the new certificate date with the old expiry as it was shown
+    services.update_enterprise(None, ent, {"std_certificate_date": dt.date(2024, 3, 1), "std_expiry_date": old})
+    ent.refresh_from_db()
+    assert ent.std_expiry_date == dt.date(2027, 2, 28)
+    # an expiry typed by the clerk together with the new date is kept
+    services.update_enterprise(None, ent, {"std_certificate_date": dt.date(2024, 4, 1),
+                                           "std_expiry_date": dt.date(2027, 1, 31)})
+    ent.refresh_from_db()
+    assert ent.std_expiry_date == dt.date(2027, 1, 31)

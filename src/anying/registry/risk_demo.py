@@ -118,9 +118,9 @@ def _standardization_story(rng, today: dt.date) -> None:
         expiry = today + dt.timedelta(days=days_left)
         services.update_enterprise(None, ent, {
             "std_status": S.CERTIFIED, "std_grade": Enterprise.Grade.THIRD, "std_expiry_date": expiry,
-            "std_certificate_date": services.add_years(expiry, -services.CERTIFICATE_YEARS)})
+            "std_certificate_date": services.add_years(expiry + dt.timedelta(days=1), -services.CERTIFICATE_YEARS)})
     for ent in achieved:
         day = dt.date(today.year, 1, 1) + dt.timedelta(days=rng.randint(0, days_this_year))
         services.update_enterprise(None, ent, {
             "std_status": S.CERTIFIED, "std_grade": rng.choice([Enterprise.Grade.THIRD] * 4 + [Enterprise.Grade.SECOND]),
-            "std_certificate_date": day, "std_expiry_date": services.add_years(day, services.CERTIFICATE_YEARS)})
+            "std_certificate_date": day, "std_expiry_date": services.default_expiry(day)})

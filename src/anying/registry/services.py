@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -37,6 +39,12 @@ def add_years(day, years: int):
         return day.replace(year=day.year + years, day=28)
 
 
+def default_expiry(certificate_date):
+    """A certificate valid for three years runs through the day before its third anniversary
+    (issued 2023-05-10: valid to 2026-05-09), not through the anniversary itself."""
+    return add_years(certificate_date, CERTIFICATE_YEARS) - dt.timedelta(days=1)
+
+
 def enterprise_snapshot(ent: Enterprise) -> dict:
     data = audit.snapshot(ent, EDITABLE_FIELDS)
     data["tags"] = sorted(t.name for t in ent.tags.all()) if ent.pk else []
@@ -44,11 +52,12 @@ def enterprise_snapshot(ent: Enterprise) -> dict:
 
 
 def apply_standardization_rules(ent: Enterprise, today=None) -> None:
-    """Expiry defaults to certificate date + 3 years; a certified enterprise past expiry is 过期."""
+    """Expiry defaults to three years from the certificate (`default_expiry`); a certified
+    enterprise past expiry (Asia/Shanghai date) is 过期."""
 
     today = today or timezone.localdate()
     if ent.std_certificate_date and not ent.std_expiry_date:
-        ent.std_expiry_date = add_years(ent.std_certificate_date, CERTIFICATE_YEARS)
+        ent.std_expiry_date = default_expiry(ent.std_certificate_date)
     if ent.std_status == Enterprise.StdStatus.CERTIFIED and ent.std_expiry_date and ent.std_expiry_date < today:
         ent.std_status = Enterprise.StdStatus.EXPIRED
 
@@ -139,8 +148,12 @@ def update_enterprise(actor, ent: Enterprise, data: dict, tags=None, version: st
     if refused:
         raise PermissionDenied("企业用户不能修改：" + "、".join(Enterprise._meta.get_field(k).verbose_name for k in sorted(refused)))
     before = enterprise_snapshot(ent)
+    renewed = (data.get("std_certificate_date") and data["std_certificate_date"] != ent.std_certificate_date
+               and data.get("std_expiry_date", ent.std_expiry_date) == ent.std_expiry_date)
     for key, value in data.items():
         setattr(ent, key, value)
+    if renewed:  # a new certificate date with the old expiry left as it was: a renewal
+        ent.std_expiry_date = default_expiry(ent.std_certificate_date)
     validate(ent)
     apply_standardization_rules(ent)
     if not is_enterprise_user(actor):
