@@ -217,3 +217,19 @@ def test_an_import_that_moves_an_enterprise_moves_its_risk_points(users):
     data[0]["所属镇街"] = destination
     import_enterprises(users["admin"], workbook(data))
     assert RiskPoint.objects.get(enterprise=ent).region.name == destination
+
+
+def test_a_renewal_by_import_recomputes_the_expiry(users):
+    import datetime as dt
+
+    data = rows(1)
+    data[0].update({"标准化状态": "达标", "标准化等级": "三级", "证书日期": "2024-03-01"})
+    assert import_enterprises(users["admin"], workbook(data)).applied
+    ent = Enterprise.objects.get(name="导入测试企业000")
+    assert ent.std_expiry_date == dt.date(2027, 2, 28)
+    # the clerk exports, changes only the certificate date and imports the sheet again
+    data[0].update({"证书日期": "2025-06-01", "证书有效期至": "2027-02-28"})
+    report = import_enterprises(users["admin"], workbook(data))
+    assert report.applied and report.updated == 1, report.error_lines()
+    ent.refresh_from_db()
+    assert ent.std_expiry_date == dt.date(2028, 5, 31)

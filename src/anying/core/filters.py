@@ -142,7 +142,8 @@ class _Kit:
         super().__init__(*args, **kwargs)
 
     def schema_field(self) -> tuple[Any, Any]:
-        raise NotImplementedError
+        """(type, pydantic Field) of the API parameter; every kit filter class declares its own."""
+        raise NotImplementedError(f"{type(self).__name__} declares no API parameter type")
 
     def describe_how(self):
         return None
@@ -259,7 +260,8 @@ class _TreeFilter(IdFilter):
         return self.narrow(qs, path) if path else qs.none()
 
     def narrow(self, qs, path: str):
-        raise NotImplementedError
+        """The records under `path`; RegionFilter and IndustryFilter each say how."""
+        raise NotImplementedError(f"{type(self).__name__} does not say how to narrow to a subtree")
 
 
 class RegionFilter(_TreeFilter):

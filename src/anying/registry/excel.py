@@ -26,7 +26,7 @@ from anying.core.scope import covers, region_subtree_q
 from . import creditcode
 from .models import Enterprise, RiskTag
 from .risks import follow_enterprises
-from .services import apply_standardization_rules, enterprise_snapshot, validate
+from .services import apply_standardization_rules, enterprise_snapshot, follow_renewal, validate
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ COLUMNS = [
     Column("标准化等级", "std_grade", kind="choice", hint="一级/二级/三级，可空"),
     Column("标准化状态", "std_status", kind="choice", hint="未创建/申请中/达标/过期"),
     Column("证书日期", "std_certificate_date", kind="date", hint="2022-01-31"),
-    Column("证书有效期至", "std_expiry_date", kind="date", hint="留空按证书日期加 3 年"),
+    Column("证书有效期至", "std_expiry_date", kind="date", hint="留空按证书日期起 3 年（至第三个周年日前一天）；换发证书只改证书日期即可"),
     Column("标准化备注", "std_note"),
     Column("安责险承保机构", "insurer"),
     Column("保单号", "insurance_policy"),
@@ -284,6 +284,8 @@ def _check_record(result: RowResult, lookups: Lookups, labels: dict) -> None:
     ent = Enterprise() if base is None else _copy(base)
     for key, value in result.values.items():
         setattr(ent, key, value)
+    if base is not None:
+        follow_renewal(ent, base.std_certificate_date, base.std_expiry_date)
     apply_standardization_rules(ent)
     try:
         validate(ent, check_unique=False, check_relations=False)

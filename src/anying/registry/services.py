@@ -45,6 +45,15 @@ def default_expiry(certificate_date):
     return add_years(certificate_date, CERTIFICATE_YEARS) - dt.timedelta(days=1)
 
 
+def follow_renewal(ent: Enterprise, certificate, expiry) -> None:
+    """A new certificate date with the expiry left as it was (`certificate`, `expiry`: the stored
+    values) is a renewal: the expiry follows the new certificate. The form and the importer carry
+    the old expiry along, which used to be refused as "有效期须晚于证书日期"."""
+    if (certificate is not None and ent.std_certificate_date and ent.std_certificate_date != certificate
+            and ent.std_expiry_date == expiry):
+        ent.std_expiry_date = default_expiry(ent.std_certificate_date)
+
+
 def enterprise_snapshot(ent: Enterprise) -> dict:
     data = audit.snapshot(ent, EDITABLE_FIELDS)
     data["tags"] = sorted(t.name for t in ent.tags.all()) if ent.pk else []
@@ -148,12 +157,10 @@ def update_enterprise(actor, ent: Enterprise, data: dict, tags=None, version: st
     if refused:
         raise PermissionDenied("企业用户不能修改：" + "、".join(Enterprise._meta.get_field(k).verbose_name for k in sorted(refused)))
     before = enterprise_snapshot(ent)
-    renewed = (data.get("std_certificate_date") and data["std_certificate_date"] != ent.std_certificate_date
-               and data.get("std_expiry_date", ent.std_expiry_date) == ent.std_expiry_date)
+    certificate, expiry = ent.std_certificate_date, ent.std_expiry_date
     for key, value in data.items():
         setattr(ent, key, value)
-    if renewed:  # a new certificate date with the old expiry left as it was: a renewal
-        ent.std_expiry_date = default_expiry(ent.std_certificate_date)
+    follow_renewal(ent, certificate, expiry)
     validate(ent)
     apply_standardization_rules(ent)
     if not is_enterprise_user(actor):
