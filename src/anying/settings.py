@@ -7,15 +7,39 @@ ANYING_DEBUG         "1" for development
 ANYING_ALLOWED_HOSTS comma separated, default localhost,127.0.0.1
 ANYING_SECURE_COOKIES "1" behind HTTPS (sets Secure on session and CSRF cookies)
 ANYING_TRUST_X_FORWARDED_FOR "1" behind a reverse proxy that sets X-Forwarded-For/-Proto
+ANYING_PUBLIC_URL    e.g. https://anying.example.gov.cn: the address in QR codes and printed links
+
+A file `anying.env` in the data directory (KEY=value lines, ANYING_* only) supplies defaults for
+variables the environment does not set: `anying demo` writes one, so every `anying` command run
+in the demo's folder finds the demo's database and key (docs/operations.md).
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ANYING_DATA_DIR", Path.cwd() / "data")).resolve()
+ENV_FILE = DATA_DIR / "anying.env"
+
+
+def _read_env_file(path: Path) -> None:
+    """KEY=value lines as defaults for unset ANYING_* variables; the environment always wins.
+    ANYING_DATA_DIR itself cannot come from here (the file is found through it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for line in text.splitlines():
+        key, sep, value = line.strip().partition("=")
+        key = key.strip()
+        if sep and key.startswith("ANYING_") and key != "ANYING_DATA_DIR" and not key.startswith("#"):
+            os.environ.setdefault(key, value.strip())
+
+
+_read_env_file(ENV_FILE)
 
 
 def _flag(name: str, default: str = "0") -> bool:
@@ -32,6 +56,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ANYING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANYING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The address outside users reach: every QR code and printed link uses it (core/links.py).
+ANYING_PUBLIC_URL = os.environ.get("ANYING_PUBLIC_URL", "").strip().rstrip("/")
+if ANYING_PUBLIC_URL and not re.fullmatch(r"https?://[^/\s?#]+", ANYING_PUBLIC_URL):
+    raise RuntimeError("ANYING_PUBLIC_URL must be a scheme and host, e.g. https://anying.example.gov.cn")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
