@@ -11,35 +11,22 @@ ANYING_PUBLIC_URL    e.g. https://anying.example.gov.cn: the address in QR codes
 
 A file `anying.env` in the data directory (KEY=value lines, ANYING_* only) supplies defaults for
 variables the environment does not set: `anying demo` writes one, so every `anying` command run
-in the demo's folder finds the demo's database and key (docs/operations.md).
+in the demo's folder finds the demo's database and key (anying/envfile.py, docs/operations.md).
 """
 
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
+from anying import envfile
+
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("ANYING_DATA_DIR", Path.cwd() / "data")).resolve()
-ENV_FILE = DATA_DIR / "anying.env"
-
-
-def _read_env_file(path: Path) -> None:
-    """KEY=value lines as defaults for unset ANYING_* variables; the environment always wins.
-    ANYING_DATA_DIR itself cannot come from here (the file is found through it)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for line in text.splitlines():
-        key, sep, value = line.strip().partition("=")
-        key = key.strip()
-        if sep and key.startswith("ANYING_") and key != "ANYING_DATA_DIR" and not key.startswith("#"):
-            os.environ.setdefault(key, value.strip())
-
-
-_read_env_file(ENV_FILE)
+DATA_DIR = envfile.data_dir()
+ENV_FILE = DATA_DIR / envfile.NAME
+envfile.apply(ENV_FILE)  # the demo's key and database, for commands run in its folder
 
 
 def _flag(name: str, default: str = "0") -> bool:
@@ -60,6 +47,11 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANYING_CSRF_TRUSTED_ORIGINS",
 ANYING_PUBLIC_URL = os.environ.get("ANYING_PUBLIC_URL", "").strip().rstrip("/")
 if ANYING_PUBLIC_URL and not re.fullmatch(r"https?://[^/\s?#]+", ANYING_PUBLIC_URL):
     raise RuntimeError("ANYING_PUBLIC_URL must be a scheme and host, e.g. https://anying.example.gov.cn")
+if ANYING_PUBLIC_URL:  # the site answers at its own public address
+    _public_host = urlsplit(ANYING_PUBLIC_URL).hostname or ""
+    _public_host = f"[{_public_host}]" if ":" in _public_host else _public_host  # IPv6, as Django writes it
+    if _public_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public_host)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

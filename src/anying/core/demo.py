@@ -37,6 +37,19 @@ GOVERNMENT_LOGINS = [
 ]
 
 
+# The accounts `anying demo` prints, in this order (one line each; a missing one is skipped): the
+# government roles, then the enterprise's, which registry/demo.py creates. Add a username here to
+# print another.
+DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["qiye"]
+
+
+def printed_logins() -> list[tuple[str, str, str]]:
+    """(role, username, unit) of each demo account that exists."""
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS).select_related("unit")}
+    return [(users[name].role_label, name, users[name].unit.name if users[name].unit else "")
+            for name in DEMO_LOGINS if name in users]
+
+
 def town_rows() -> list[dict]:
     text = resources.files("anying").joinpath("demo_data/tongliang_2022_town_standardization_targets.csv")
     with text.open(encoding="utf-8") as fh:
