@@ -59,15 +59,19 @@ def test_enterprise_sign_and_qr_use_the_public_address(users, login, make_enterp
     assert admin.get(reverse("enterprise_qr", args=[ent.pk])).content == png(PUBLIC + page)
 
 
-def test_draw_public_address_uses_the_public_address(users, login, make_enterprise, public):
+def test_draw_public_address_uses_the_public_address(users, login, make_enterprise, public, settings):
     bureau = Organisation.objects.get(name="区应急局")
     expiry = timezone.localdate() + dt.timedelta(days=300)
     for i in range(2):
         Inspector.objects.create(unit=bureau, name=f"执法{i}", certificate_no=f"T{i}", certificate_expiry=expiry)
     make_enterprise("企业一", "旧县街道", "机械")
     record = draws.draw(users["yingji"], bureau, title="抽查", targets=1, ratios={"general": 100})
-    body = login(users["yingji"]).get(reverse("draw_detail", args=[record.pk])).content.decode()
+    body = login(users["yingji"]).get(reverse("draw_detail", args=[record.pk]), HTTP_HOST="127.0.0.1").content.decode()
     assert f"{PUBLIC}{reverse('draw_public', args=[record.public_token])}" in body
+    assert "用手机或其他电脑打不开" not in body
+    settings.ANYING_PUBLIC_URL = ""
+    body = login(users["yingji"]).get(reverse("draw_detail", args=[record.pk]), HTTP_HOST="127.0.0.1").content.decode()
+    assert "本页的二维码和公开地址指向本机（127.0.0.1）" in body
 
 
 def test_email_links_are_full_addresses_when_the_public_address_is_known(users, settings):
@@ -104,3 +108,30 @@ def test_robot_messages_carry_the_link_only_when_it_is_a_full_address(users, web
     notifications.notify([users["jiuxian"]], "隐患逾期", "正文", "/hazards/2/")
     notifications.deliver_due()
     assert [m["text"]["content"] for m in webhook.received] == ["隐患逾期\n正文", f"隐患逾期\n正文\n{PUBLIC}/hazards/2/"]
+
+
+@pytest.mark.parametrize("host, warned", [("127.0.0.1", True), ("localhost", True), ("[::1]", True),
+                                          ("anying.example.gov.cn", False), ("192.168.1.20", False)])
+def test_a_printable_qr_code_of_the_servers_own_address_is_flagged(users, login, make_enterprise, settings,
+                                                                    host, warned):
+    settings.ALLOWED_HOSTS = ["*"]
+    ent = make_enterprise("公示企业")
+    admin = login(users["admin"])
+    for url in (reverse("tip_poster"), reverse("enterprise_public_sign", args=[ent.pk])):
+        body = admin.get(url, HTTP_HOST=host).content.decode()
+        assert ("用手机或其他电脑打不开" in body) is warned, (url, host)
+
+
+def test_the_public_address_silences_the_local_warning(users, login, public):
+    body = login(users["admin"]).get(reverse("tip_poster"), HTTP_HOST="127.0.0.1").content.decode()
+    assert "用手机或其他电脑打不开" not in body
+
+
+def test_local_address():
+    from anying.core.links import local_address
+
+    assert local_address("http://127.0.0.1:8000/x") == "127.0.0.1"
+    assert local_address("http://127.8.0.1/") == "127.8.0.1"
+    assert local_address("http://[::1]:8000/") == "::1"
+    assert local_address("https://anying.example.gov.cn/") == ""
+    assert local_address("http://10.0.0.5/") == ""

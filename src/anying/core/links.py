@@ -6,6 +6,9 @@ the host the clerk happened to type (127.0.0.1 on the server itself, an intranet
 printed from the server's own browser would otherwise carry a QR code nobody can open. Unset,
 they follow the request's host (the demo, a single office)."""
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 
@@ -27,3 +30,16 @@ def absolute_or_relative(path: str) -> str:
     if path.startswith("/") and public_base():
         return public_base() + path
     return path
+
+
+def local_address(url: str) -> str:
+    """The host when `url` is an address only the server itself opens (127.0.0.1, localhost,
+    ::1), else "": a QR code or printed address of it is useless on paper, so pages that print
+    one warn the clerk (core/_local_address_warning.html)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        return host if ipaddress.ip_address(host).is_loopback else ""
+    except ValueError:
+        return ""

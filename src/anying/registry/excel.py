@@ -355,7 +355,7 @@ def record_refusal(actor, name: str, rows: int | None, reasons: list[str], *, ba
     what = "无法读取" if rows is None else f"共 {rows} 行" + (f"，{bad} 行有错误" if bad else "")
     event = audit.build(actor, AuditEvent.Action.IMPORT, None, summary=f"Excel 导入被拒绝（{what}），未导入任何数据",
                         content_type=ContentType.objects.get_for_model(Enterprise),
-                        after={"文件": name, "行数": rows, "有错误的行数": bad, "原因": shown}, place=actor)
+                        after={"文件": name, "行数": rows, "有错误的行数": bad, "原因": "\n".join(shown)}, place=actor)
     event.object_repr = name
     event.save()
 
