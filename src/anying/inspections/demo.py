@@ -72,7 +72,7 @@ def _inspection(bureau, today) -> None:
         return
     exit_item = template.items.get(text="安全出口、疏散通道畅通")
     started = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=3)
-    results = {i.pk: records.Finding("ok") for i in template.items.all()}
+    results = {i.pk: records.Finding("ok") for i in records.applicable_items(template, enterprise)}
     results[exit_item.pk] = records.Finding("fail", "二车间安全出口被成品堆放堵塞", "二车间")
     inspection = records.record(SYSTEM, enterprise, checklist=template, inspectors=team, started_at=started,
                                 ended_at=started + dt.timedelta(hours=2), results=results,

@@ -338,26 +338,30 @@ def inspection_create(request, enterprise_id):
     mine = list(draw_target.inspectors.all()) if draw_target else \
         list(Inspector.objects.filter(user=request.user)[:1])
     now = timezone.localtime().replace(second=0, microsecond=0)
-    form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible,
-                          items=chosen.items.select_related("criterion"),
+    items = records.applicable_items(chosen, enterprise)
+    form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible, items=items,
                           initial={"started_at": now, "ended_at": now, "inspectors": mine})
+    held = form.held_photos(request.user)  # a refused save keeps the photos taken (and shows them)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             inspection = records.record(
                 request.user, enterprise, checklist=chosen, inspectors=list(data["inspectors"]),
-                started_at=data["started_at"], ended_at=data["ended_at"], results=form.findings(records.Finding),
+                started_at=data["started_at"], ended_at=data["ended_at"],
+                results=form.findings_with_held(records.Finding),
                 signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
                 scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"],
                 draw_target=draw_target)
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
+            form.release_photos(request.user)
             found = inspection.results.filter(hazard__isnull=False).count()
             messages.success(request, f"已记录现场检查，发现问题 {found} 项，已登记到隐患台账")
             return redirect("inspection_detail", pk=inspection.pk)
     return render(request, "inspections/inspection_form.html", {
-        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options, "draw_target": draw_target})
+        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options, "draw_target": draw_target,
+        "held": held, "skipped": chosen.items.count() - len(items)})
 
 
 @perm_required("registry.view")
