@@ -149,6 +149,21 @@ class PenaltyForm(Styled, forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("facts", "evidence", "violated", "legal_basis")}
 
 
+class ExtensionForm(Styled, forms.Form):
+    """延长作出决定期限: who approved (the head, or the level above), when, and why."""
+
+    approver = forms.CharField(label="批准人", max_length=100)
+    approved_on = forms.DateField(label="批准日期", widget=DateInput())
+    reason = forms.CharField(label="延长理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args, limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if limit is not None and limit.approval == "above":
+            self.fields["approver"].label = "批准的上一级部门及批准人"
+        else:
+            self.fields["approver"].label = "同意延长的本部门负责人"
+
+
 class PaymentForm(Styled, forms.Form):
     paid_on = forms.DateField(label="缴款日期", widget=DateInput())
     paid_amount = forms.DecimalField(label="实缴金额（元）", max_digits=12, decimal_places=2, min_value=0)

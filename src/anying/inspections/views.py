@@ -28,6 +28,7 @@ from .forms import (
     AddItemForm,
     DrawForm,
     ExclusionForm,
+    ExtensionForm,
     GenerateForm,
     InspectionForm,
     InspectorForm,
@@ -428,6 +429,10 @@ def penalty_detail(request, pk):
         "penalty": penalty, "documents": list(penalty.documents.all()), "today": today,
         "late_fee": penalties.late_fee(penalty.amount, penalty.pay_by, today),
         "due_today": penalties.amount_due(penalty, today), "payment_form": PaymentForm(initial={"paid_on": today}),
+        "extensions": list(penalty.extensions.select_related("recorded_by")),
+        "next_limit": penalties.next_limit(penalty), "may_extend": penalties.may_extend(penalty, today),
+        "extension_form": ExtensionForm(limit=penalties.next_limit(penalty), initial={"approved_on": today}),
+        "overdue": penalty.status in (Penalty.Status.FILED, Penalty.Status.NOTIFIED) and today > penalty.decide_by,
         "can_act": request.user.has_perm_code("inspections.inspect") and request.user.unit_id == penalty.unit_id})
 
 
@@ -439,6 +444,11 @@ def penalty_action(request, pk, action):
         act(request, PaymentForm(request.POST),
             lambda d: penalties.record_payment(request.user, pk, **d, version=workflow.posted_version(request)),
             "已登记缴款")
+        return redirect("penalty_detail", pk=pk)
+    if action == "extend":
+        act(request, ExtensionForm(request.POST),
+            lambda d: penalties.extend(request.user, pk, **d, version=workflow.posted_version(request)),
+            "已登记延长作出决定期限")
         return redirect("penalty_detail", pk=pk)
     operations = {"notify": (penalties.notify, "已送达行政处罚告知书"), "decide": (penalties.decide, "已作出处罚决定")}
     if action not in operations:
