@@ -92,6 +92,15 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
         token = self.data.get("form_token", "") if self.is_bound else ""
         self.token = token if TOKEN.fullmatch(token) else secrets.token_urlsafe(16)
 
+    def clean(self):
+        data = super().clean()
+        missing = [str(n) for n, item in enumerate(self.items, 1) if f"result_{item.pk}" in self.errors]
+        if missing:  # said at the top too: on a phone the item may be far down the page
+            others = any(not name.startswith("result_") for name in self.errors)
+            self.add_error(None, f"第 {'、'.join(missing)} 项未作答：请逐项选择符合、不符合或不涉及"
+                                 + ("；另有标红的项目也请修改" if others else ""))
+        return data
+
     def _photo_key(self, item_pk: int | None = None) -> str:
         return f"inspection:{self.token}:" + (f"{item_pk}:" if item_pk is not None else "")
 
