@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anying.core import exports, workflow
+from anying.core import pickers as core_pickers
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
@@ -22,7 +23,7 @@ from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import documents, draws, excel, inspectors, intensity, penalties, plans, records
+from . import documents, draws, excel, inspectors, intensity, penalties, pickers, plans, records
 from .filters import InspectionFilter, InspectorFilter, PenaltyFilter, PlanItemFilter
 from .forms import (
     AddItemForm,
@@ -467,6 +468,19 @@ def penalty_action(request, pk, action):
 def penalty_document(request, pk, document_id):
     document = get_object_or_404(_penalty(request.user, pk).documents, pk=document_id)
     return download(documents.render(document), f"{document.get_kind_display()}_{document.number}.docx")
+
+
+# ----- pickers (search endpoints of components/record_picker.html) -----
+
+
+@perm_required("registry.view")
+def pick_inspection(request):
+    return core_pickers.respond(request, pickers.INSPECTIONS)
+
+
+@perm_required("registry.view")
+def pick_penalty(request):
+    return core_pickers.respond(request, pickers.PENALTIES)
 
 
 # ----- 三个强度 -----
