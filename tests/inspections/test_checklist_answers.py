@@ -123,3 +123,15 @@ def test_a_held_photo_can_be_removed_and_is_never_someone_elses(setup, users, lo
     body = client.post(url, {**form_data(s, items, enterprise_signatory=""), "form_token": token,
                              "drop_photo": [kept.pk]}).content.decode()
     assert "a.png" not in body and not Attachment.objects.filter(pk=kept.pk).exists()
+
+
+def test_photos_of_an_abandoned_form_are_swept_by_the_tick(setup, users, login):
+    from django.core.management import call_command
+
+    from anying.core.attachments import HELD_FOR, hold
+
+    kept = hold(users["yingji"], photo("left.png"), "inspection:abandonedtoken1234:1:")
+    fresh = hold(users["yingji"], photo("fresh.png"), "inspection:stillopentoken1234:1:")
+    Attachment.objects.filter(pk=kept.pk).update(uploaded_at=timezone.now() - HELD_FOR - dt.timedelta(minutes=1))
+    call_command("tick", verbosity=0)
+    assert list(Attachment.objects.values_list("pk", flat=True)) == [fresh.pk]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -98,6 +100,21 @@ def release(actor, key_prefix: str) -> None:
     for attachment in held(actor, key_prefix):
         attachment.file.delete(save=False)
         attachment.delete()
+
+
+HELD_FOR = dt.timedelta(days=2)  # a form left for longer than this is not coming back
+
+
+def sweep_held(now) -> int:
+    """Drop files held for forms abandoned since `now - HELD_FOR` (a tick job): returns how many."""
+    stale = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Attachment),
+                                      object_id__startswith=HELD, uploaded_at__lt=now - HELD_FOR)
+    count = 0
+    for attachment in stale.iterator():
+        attachment.file.delete(save=False)
+        attachment.delete()
+        count += 1
+    return count
 
 
 def _adopt(actor, obj: models.Model, attachment: Attachment, audit_on) -> Attachment:
