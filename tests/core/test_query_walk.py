@@ -51,7 +51,7 @@ PINNED: dict[str, int] = {
     "criteria_list": 10,
     "dashboard": 28,
     "draw_create": 7,
-    "draw_list": 10,
+    "draw_list": 11,  # the demo now has a draw (issue #13)
     "enterprise_create": 14,
     "enterprise_export": 11,
     "enterprise_import": 7,
@@ -70,6 +70,8 @@ PINNED: dict[str, int] = {
     "keytask_new": 10,
     "keytask_table_new": 9,
     "penalty_list": 12,
+    "pick_inspection": 12,
+    "pick_penalty": 12,
     "plan_list": 10,
     "ranking_list": 16,
     "region_create": 9,
@@ -99,7 +101,7 @@ API_PINNED: dict[str, int] = {
     "/api/v1/enterprises/": 6,
     "/api/v1/hazards/": 6,
     "/api/v1/inspections/": 6,
-    "/api/v1/inspections/draws": 4,
+    "/api/v1/inspections/draws": 7,  # the demo now has a draw (issue #13)
     "/api/v1/inspections/penalties": 6,
     "/api/v1/inspections/plans": 5,
     "/api/v1/key-tasks/": 5,

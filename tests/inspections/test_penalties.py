@@ -66,7 +66,7 @@ def test_bad_amounts_are_refused(case, amount):
 
 def test_general_procedure_in_order_with_deadlines(case, users):
     penalty = case()
-    assert penalty.decide_by == TODAY + 90 * DAY
+    assert penalty.decide_by == TODAY + 30 * DAY and penalty.decide_within == 30
     with pytest.raises(ValidationError, match="告知书"):
         penalties.decide(users["yingji"], penalty.pk, today=TODAY)
     penalties.notify(users["yingji"], penalty.pk, today=TODAY)

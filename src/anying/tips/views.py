@@ -20,6 +20,7 @@ from anying.core.listing import paginate, query_without
 from anying.core.models import AuditEvent, Region
 from anying.core.views import perm_required
 from anying.hazards.forms import HazardForm
+from anying.inspections import pickers as inspection_pickers
 
 from . import rewards, routing, services, stats
 from .filters import TipFilter
@@ -98,6 +99,12 @@ def _detail_context(request, tip: Tip) -> dict:
     if handling:
         context["enterprise_form"] = EnterpriseForm(initial={"enterprise": tip.enterprise_id})
         context["link_form"] = LinkForm()
+        # pickers, not typed ids (issue #13): the most recent in scope, of the tip's enterprise once known
+        narrow = {"enterprise": tip.enterprise_id} if tip.enterprise_id else {}
+        query = f"?enterprise={tip.enterprise_id}" if tip.enterprise_id else ""
+        context["link_pickers"] = [
+            ("inspection", "执法检查", reverse("pick_inspection") + query, inspection_pickers.INSPECTIONS.options(user, **narrow)),
+            ("penalty", "行政处罚", reverse("pick_penalty") + query, inspection_pickers.PENALTIES.options(user, **narrow))]
         if tip.enterprise_id and tip.status in (Tip.Status.VERIFYING, Tip.Status.SUBSTANTIATED):
             context["hazard_form"] = _hazard_form(tip, user, initial={
                 "place": tip.place[:200], "description": tip.description,
