@@ -152,6 +152,20 @@ class PasswordForm(Styled, forms.Form):
         return data
 
 
+class OwnPasswordForm(PasswordForm):
+    """A user changing their own password first proves they know the current one (as Django's
+    PasswordChangeForm), so a session left open is not enough to take the account over. The
+    service checks it, counting wrong guesses towards the login lockout."""
+
+    current = forms.CharField(label="当前密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    field_order = ["current", "password", "confirm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password", "confirm"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+
+
 class TokenForm(Styled, forms.Form):
     name = forms.CharField(label="用途", max_length=100, help_text="例如：企业数据对接、物联网网关")
 

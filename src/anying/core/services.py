@@ -138,7 +138,26 @@ def set_password(actor, user: User, password: str) -> None:
     user.locked_until = None
     user.save(update_fields=["password", "password_changed_at", "locked_until"])
     LoginFailure.objects.filter(username=user.username.lower()).delete()  # a reset starts a clean count
-    audit.record(actor, AuditEvent.Action.UPDATE, user, summary="重置密码")
+    own = actor is not None and actor.pk == user.pk
+    audit.record(actor, AuditEvent.Action.UPDATE, user, summary="修改密码" if own else "重置密码")
+
+
+def change_own_password(user: User, *, current: str, password: str, ip: str | None = None) -> None:
+    """A user's own change: the current password first. A wrong one counts as a failed login
+    (audited), so guessing it from an open session runs into the same lockout as the login page;
+    a locked account changes nothing until the lock ends."""
+    remaining = lockout_remaining(user.username)
+    if remaining:
+        minutes = int(remaining.total_seconds() // 60) + 1
+        raise ValidationError({"current": f"当前密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试。"})
+    if not user.check_password(current):
+        login_failed(user.username, ip, summary="修改密码时当前密码错误")
+        raise ValidationError({"current": "当前密码不正确"})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    set_password(user, user, password)
 
 
 # --- login throttling -----------------------------------------------------------------------
@@ -166,13 +185,13 @@ def lockout_remaining(username: str) -> timedelta | None:
 
 
 @transaction.atomic
-def login_failed(username: str, ip: str | None) -> None:
+def login_failed(username: str, ip: str | None, summary: str = "登录失败") -> None:
     """Count a failure; at the limit the account (if it exists) is locked for a while."""
     LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
     window = timezone.now() - timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
     failures = LoginFailure.objects.filter(username=username.lower(), at__gte=window).count()
     user = User.objects.filter(username__iexact=username).first()
-    audit.record(None, AuditEvent.Action.LOGIN_FAILED, user, summary=f"用户名 {username[:50]} 登录失败（{failures} 次）")
+    audit.record(None, AuditEvent.Action.LOGIN_FAILED, user, summary=f"用户名 {username[:50]} {summary}（{failures} 次）")
     if user and failures >= settings.ANYING_LOGIN_MAX_FAILURES:
         user.locked_until = timezone.now() + timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
         user.save(update_fields=["locked_until"])

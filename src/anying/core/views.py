@@ -20,13 +20,14 @@ from .forms import (
     LoginForm,
     NotificationPreferenceForm,
     OrganisationForm,
+    OwnPasswordForm,
     PasswordForm,
     RegionForm,
     TokenForm,
     UserCreateForm,
     UserEditForm,
 )
-from .http import error_text, submit
+from .http import apply_errors, error_text, submit
 from .list_filters import AuditFilter, UnitFilter, UserFilter
 from .listing import paginate, parse_id, query_without
 from .models import (
@@ -225,7 +226,7 @@ def _audit_export(request, qs, flt: AuditFilter):
 @login_required
 def account(request):
     token_form = TokenForm(request.POST if "create_token" in request.POST else None)
-    password_form = PasswordForm(request.POST if "change_password" in request.POST else None)
+    password_form = OwnPasswordForm(request.POST if "change_password" in request.POST else None)
     new_secret = None
     if services.password_expired(request.user):
         token_form = None  # no new way in until the password is changed
@@ -235,9 +236,10 @@ def account(request):
         token_form = TokenForm()
     if request.method == "POST" and "change_password" in request.POST and password_form.is_valid():
         try:
-            services.set_password(request.user, request.user, password_form.cleaned_data["password"])
+            services.change_own_password(request.user, current=password_form.cleaned_data["current"],
+                                         password=password_form.cleaned_data["password"], ip=client_ip(request))
         except ValidationError as exc:
-            password_form.add_error("password", exc.messages)
+            apply_errors(password_form, exc)
         else:
             from django.contrib.auth import update_session_auth_hash
 
