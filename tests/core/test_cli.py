@@ -44,6 +44,8 @@ def test_demo_loads_the_seed_once(db, capsys):
     call_command("demo", "--no-serve")
     assert (Enterprise.objects.count(), Hazard.objects.count()) == counts == (243, 3002)
     assert User.objects.get(username="qiye").unit.enterprise.region.name == "旧县街道"
+    # the enterprise's 主要负责人 account, who closes what qiye submits (自查自改), printed beside it
+    assert "fuzeren" in out and User.objects.get(username="fuzeren").unit == User.objects.get(username="qiye").unit
 
 
 def test_tick_expires_standardization(make_enterprise, capsys):

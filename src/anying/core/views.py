@@ -17,6 +17,7 @@ from . import exports, services
 from .context import client_ip
 from .errors import PermissionDenied
 from .forms import (
+    EnterpriseAccountForm,
     LoginForm,
     NotificationPreferenceForm,
     OrganisationForm,
@@ -259,7 +260,8 @@ def account(request):
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/account.html", {
         "token_form": token_form, "password_form": password_form, "tokens": tokens, "new_secret": new_secret,
-        "notify_form": notify_form, "channels": settings.ANYING_NOTIFY_CHANNELS})
+        "notify_form": notify_form, "channels": settings.ANYING_NOTIFY_CHANNELS,
+        "can_manage_accounts": request.user.has_perm_code("core.manage_own_accounts")})
 
 
 @login_required
@@ -270,6 +272,56 @@ def token_revoke(request, pk):
     messages.success(request, f"已吊销令牌：{token.name}")
     return redirect("account")
 
+
+# --- the enterprise's own further accounts (主要负责人) -----------------------------------------
+
+@perm_required("core.manage_own_accounts")
+def enterprise_accounts(request):
+    accounts = services.enterprise_accounts(request.user)
+    form = EnterpriseAccountForm(request.POST or None)
+    done = submit(request, form, lambda data: services.create_enterprise_account(
+                      request.user, username=data["username"], password=data["password"],
+                      display_name=data["display_name"], phone=data["phone"]),
+                  lambda user: f"已开通账号：{user.username}（{user}）。请将用户名和初始密码告知本人，登录后在“我的账号”中修改密码。",
+                  lambda user: reverse("enterprise_accounts"))
+    return done or render(request, "core/enterprise_accounts.html", {
+        "form": form, "accounts": accounts.order_by("-is_active", "date_joined"), "password_form": PasswordForm(prefix="pw"),
+        "now": timezone.now()})
+
+
+def _enterprise_account(request, pk) -> User:
+    return get_object_or_404(services.enterprise_accounts(request.user), pk=pk)
+
+
+@perm_required("core.manage_own_accounts")
+@require_POST
+def enterprise_account_active(request, pk):
+    target = _enterprise_account(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_enterprise_account_active(request.user, target, active)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已{'启用' if active else '停用'}账号：{target.username}")
+    return redirect("enterprise_accounts")
+
+
+@perm_required("core.manage_own_accounts")
+@require_POST
+def enterprise_account_password(request, pk):
+    target = _enterprise_account(request, pk)
+    form = PasswordForm(request.POST, prefix="pw")
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("enterprise_accounts")
+    try:
+        services.reset_enterprise_account_password(request.user, target, form.cleaned_data["password"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已重置 {target.username} 的密码，并解除锁定")
+    return redirect("enterprise_accounts")
 
 
 # --- inbox -----------------------------------------------------------------------------------

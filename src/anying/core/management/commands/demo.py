@@ -30,6 +30,7 @@ class Command(BaseCommand):
         enterprise_user = User.objects.filter(username="qiye").select_related("unit").first()
         if enterprise_user:
             logins.append(("qiye", enterprise_user.role_label, enterprise_user.unit.name))
+            logins.append(("fuzeren", "企业主要负责人", enterprise_user.unit.name))  # closes what qiye submits
         for username, role, unit in logins:
             self.stdout.write(f"  {role:<8} {username:<10} {unit}")
         if not no_serve:
