@@ -135,6 +135,7 @@ def test_on_a_rest_day_the_page_offers_no_start_only_the_missed_day(daily, facto
     assert f"?day={yesterday:%Y-%m-%d}" in page and f"补录{yesterday.month}月{yesterday.day}日" in page
     form = client.get(reverse("round_create", args=[daily.pk]) + f"?day={yesterday:%Y-%m-%d}").content.decode()
     assert f'<option value="{yesterday:%Y-%m-%d}" selected>' in form and f'value="{today:%Y-%m-%d}"' not in form
+    assert f"：{yesterday.month}月{yesterday.day}日</h1>" in form
 
 
 def test_with_nothing_to_record_the_form_is_not_offered(daily, factory_ent, login):  # noqa: F811

@@ -225,10 +225,12 @@ def round_create(request, schedule_id):
                 messages.success(request, f"已记录{schedule.name}（{periods.label(schedule.frequency, round_.period_start)}）{found}")
                 return redirect("self_inspection_round", pk=round_.pk)
         form.keep_photos(request.user)
+    chosen = _parse_day(str(form["day"].value() or ""))
+    shown = chosen if chosen in days else (days[0] if days else today)
     return render(request, "hazards/round_form.html", {
         "form": form, "schedule": schedule, "days": days, "today": today,
         "workdays": periods.workdays_label(schedule.workdays), "backfill_days": self_inspection.BACKFILL_DAYS,
-        "period": periods.label(schedule.frequency, periods.start(schedule.frequency, days[0] if days else today))})
+        "period": periods.label(schedule.frequency, periods.start(schedule.frequency, shown))})
 
 
 def _parse_day(value):
