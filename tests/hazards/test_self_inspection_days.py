@@ -77,9 +77,11 @@ def test_the_offered_days_are_the_working_days_of_the_last_week_not_yet_recorded
 
 # ----- what the service accepts -----
 
-def test_a_past_working_day_is_entered_with_its_date_and_audited_as_late(daily, factory_ent):  # noqa: F811
+def test_a_past_working_day_is_entered_with_its_date_and_audited_as_late(daily, factory_ent, login):  # noqa: F811
     round_ = record(factory_ent, daily, FRI, SUN)
     assert (round_.done_on, round_.period_start) == (FRI, FRI)
+    body = login(factory_ent.user).get(reverse("self_inspection_round", args=[round_.pk])).content.decode()
+    assert "补录）" in body  # recorded (today) after the day it was done
     assert AuditEvent.objects.filter(object_id=str(round_.pk), summary__contains="2026-12-06 补录 2026-12-04").exists()
 
 

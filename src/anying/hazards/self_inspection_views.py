@@ -249,4 +249,5 @@ def round_detail(request, pk):
     results = list(round_.results.select_related("item__criterion", "hazard"))
     return render(request, "hazards/round_detail.html", {
         "round": round_, "results": results, "period": periods.label(round_.schedule.frequency, round_.period_start),
-        "fails": sum(1 for r in results if r.result == RoundResult.Result.FAIL)})
+        "fails": sum(1 for r in results if r.result == RoundResult.Result.FAIL),
+        "late": timezone.localdate(round_.recorded_at) > round_.done_on})
