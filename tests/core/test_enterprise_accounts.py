@@ -172,3 +172,13 @@ def test_the_page_makes_a_fixed_number_of_queries(manager, login, django_assert_
     client = login(manager)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("enterprise_accounts")).status_code == 200
+
+
+def test_a_stopped_enterprise_opens_no_accounts(manager, login):
+    from anying.core.models import Organisation
+
+    Organisation.objects.filter(pk=manager.unit_id).update(is_active=False)
+    manager = User.objects.get(pk=manager.pk)
+    with pytest.raises(PermissionDenied):
+        services.create_enterprise_account(manager, username="laoban", password=NEW)
+    assert not services.enterprise_accounts(manager).exists()

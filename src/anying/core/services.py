@@ -187,7 +187,7 @@ def enterprise_accounts(actor):
 
 def _keeps_own_accounts(actor) -> bool:
     return (actor is not None and is_enterprise_user(actor) and actor.unit_id is not None
-            and actor.has_perm_code("core.manage_own_accounts"))
+            and actor.unit.is_active and actor.has_perm_code("core.manage_own_accounts"))
 
 
 def _check_colleague(actor, target: User) -> User:
