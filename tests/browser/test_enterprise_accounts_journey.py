@@ -69,9 +69,11 @@ def test_principal_closes_what_the_safety_manager_submitted(new_page, make_enter
     shoot(owner, "enterprise-accounts-390")
 
 
-def test_no_start_on_a_day_that_is_not_a_working_day(new_page, make_enterprise, enterprise_user):
+def test_no_start_on_a_day_that_is_not_a_working_day(new_page, make_enterprise, enterprise_user, tmp_path):
     ent = make_enterprise("重庆铜梁精工机械有限公司", "旧县街道", "机械")
     enterprise_user(ent, "anquanyuan")
+    photo = tmp_path / "出口.png"
+    photo.write_bytes(png_bytes((40, 30)))
     bureau = Organisation.objects.get(name="区应急局")
     template = checklists.create(None, name="班组日查表", use="daily", industry=None,
                                  items_text="安全出口畅通\n防护罩齐全", owner=bureau)
@@ -93,3 +95,19 @@ def test_no_start_on_a_day_that_is_not_a_working_day(new_page, make_enterprise, 
     expect(owner.get_by_label("排查日期")).to_have_value(yesterday.isoformat())
     owner.set_viewport_size(PHONE)
     shoot(owner, "self-inspection-catch-up-390")
+
+    # a refused save (the 不符合 is not explained) keeps the answers and the photo
+    exit_item = owner.locator("li.ay-item", has_text="安全出口畅通")
+    exit_item.get_by_text("不符合").click()
+    exit_item.get_by_label("照片").set_input_files(str(photo))
+    owner.get_by_label("排查人员").fill("李班长")
+    owner.get_by_role("button", name="保存排查记录").click()
+    expect(owner.get_by_text("不符合的检查项须说明发现的问题")).to_be_visible()
+    expect(exit_item).to_contain_text("已保留上次选择的照片")
+    expect(owner.get_by_label("排查人员")).to_have_value("李班长")
+    shoot(owner, "self-inspection-refused-kept-390")
+    exit_item.get_by_label("发现的问题").fill("安全出口被货物堵塞")
+    owner.get_by_role("button", name="保存排查记录").click()
+    expect(owner.get_by_role("alert").first).to_contain_text("发现隐患 1 项")
+    owner.get_by_role("link", name="已登记").click()
+    expect(owner.get_by_role("img", name="出口.png")).to_be_visible()
