@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from anying.core import exports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
+from anying.core.links import absolute_url, local_address
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Organisation, User
 from anying.core.officialdoc import download
@@ -282,7 +283,8 @@ def draw_detail(request, pk):
     context = _draw_context(record, draws.visible_targets(request.user, record))
     if request.GET.get("verify") == "1":
         context["verified"] = draws.verify(record)
-    context["public_url"] = request.build_absolute_uri(reverse("draw_public", args=[record.public_token]))
+    context["public_url"] = absolute_url(request, reverse("draw_public", args=[record.public_token]))
+    context["local_address"] = local_address(context["public_url"])
     context["can_inspect"] = request.user.has_perm_code("inspections.inspect") and request.user.unit_id == record.unit_id
     return render(request, "inspections/draw_detail.html", context)
 

@@ -16,6 +16,7 @@ from anying.core.attachments import attach, attachments_by_object, serve
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.hooks import ENTERPRISE_ACTIONS
 from anying.core.http import act, error_text, form_errors_text, submit
+from anying.core.links import absolute_url, local_address
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
@@ -273,14 +274,14 @@ def public_page(request, token):
 def public_sign(request, pk):
     """A printable 公示牌: the enterprise's name and the QR code of its public page (journey J1)."""
     ent = _visible(request.user, pk)
-    url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
-    return render(request, "registry/public_sign.html", {"ent": ent, "url": url})
+    url = absolute_url(request, reverse("enterprise_public", args=[ent.public_token]))
+    return render(request, "registry/public_sign.html", {"ent": ent, "url": url, "local_address": local_address(url)})
 
 
 @perm_required("registry.view")
 def public_qr(request, pk):
     ent = _visible(request.user, pk)
-    url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
+    url = absolute_url(request, reverse("enterprise_public", args=[ent.public_token]))
     qr = segno.make(url, error="m")
     buffer = io.BytesIO()
     fmt = request.GET.get("format", "png")

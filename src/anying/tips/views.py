@@ -15,6 +15,7 @@ from anying.core import audit, clock, exports, workflow
 from anying.core.attachments import attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
+from anying.core.links import absolute_url, local_address
 from anying.core.listing import paginate, query_without
 from anying.core.models import AuditEvent, Region
 from anying.core.views import perm_required
@@ -251,7 +252,8 @@ def _export_stats(request, group: str, table, total, data: dict):
 @perm_required("tips.view")
 def tip_poster(request):
     """A printable poster: hotline, QR code and web address of the public form."""
-    return render(request, "tips/poster.html", {"url": request.build_absolute_uri(reverse("tip_new"))})
+    url = absolute_url(request, reverse("tip_new"))
+    return render(request, "tips/poster.html", {"url": url, "local_address": local_address(url)})
 
 
 @perm_required("tips.configure")
