@@ -58,6 +58,9 @@ def test_demo_loads_the_seed_once(db, capsys, settings):
     again = capsys.readouterr().out
     assert "企业档案：已有，跳过" in again and "未重复加载" in again
     assert User.objects.get(username="qiye").unit.enterprise.region.name == "旧县街道"
+    # the enterprise's 主要负责人 account, who closes what qiye submits (自查自改), printed beside it
+    assert ["企业主要负责人", "fuzeren"] in [line.split()[:2] for line in out.splitlines()]
+    assert User.objects.get(username="fuzeren").unit == User.objects.get(username="qiye").unit
 
 
 def test_tick_expires_standardization(make_enterprise, capsys):

@@ -52,7 +52,7 @@ BEFORE = {
                "tips.approve_reward", "tips.view"],
     "duty_officer": ["oversight.view", "registry.view", "tips.assign", "tips.handle", "tips.view",
                      "tips.view_contact"],
-    "enterprise_user": ["hazards.act", "registry.edit_own", "registry.view", "risk.assess"],
+    "enterprise_user": ["core.manage_own_accounts", "hazards.act", "registry.edit_own", "registry.view", "risk.assess"],
 }
 # ... plus the codes that replaced a role comparison or a code borrowed from another app, each held
 # by exactly the roles the comparison named or the borrowed code's holders.

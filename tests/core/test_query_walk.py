@@ -26,6 +26,8 @@ from .test_scope_walk import url_patterns
 
 # Pages without an id that are not lists to measure, and why.
 SKIP = {
+    "enterprise_accounts": "an enterprise user's own accounts (404 for the admin who walks); pinned in "
+                           "tests/core/test_enterprise_accounts.py",
     "logout": "logs the user out",
     "login": "the login form, before any user",
     "tip_public": "the public 12350 form (rate-limited, no user)",
