@@ -22,6 +22,9 @@ class HazardsConfig(AppConfig):
         from . import work
 
         workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         register(MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
                            order=210, badge="hazards"),
                  MenuEntry("问题清单", "hazard_issue_list", "table", "registry.view", section="隐患排查治理", order=220),

@@ -21,6 +21,9 @@ class InspectionsConfig(AppConfig):
         from . import work
 
         workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         from anying.hazards import services as hazard_services
 
         from .records import on_hazard_closed

@@ -31,6 +31,9 @@ class OversightConfig(AppConfig):
         from . import work
 
         workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         hooks.register_demo("accidents", 61, demo_accidents.load)
         hooks.register_demo("rankings", 90, demo_rankings.load)  # after every module's records
         hooks.register_tick("ranking_drafts", rankings.run)

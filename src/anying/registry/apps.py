@@ -33,6 +33,9 @@ class RegistryConfig(AppConfig):
         from . import work
 
         workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         # after the other modules' demos, which read the seed's standardization states
         hooks.register_demo("risks_standardization", 70, risk_demo.load)
         hooks.register_tick("standardization_expiry", standardization.tick)
