@@ -142,7 +142,7 @@ def enterprise_detail(request, pk):
     if tab == "history":
         context["events"] = list(audit.history(ent)[:200])
     if is_enterprise_user(request.user) and tab == "basic":
-        context["work"] = enterprise_work(request.user)
+        context["work"], context["today"] = enterprise_work(request.user), timezone.localdate()
     if tab in ENTERPRISE_TABS:
         context.update(record_tab(request, ENTERPRISE_TABS[tab], ent))
     return render(request, "registry/enterprise_detail.html", context)
