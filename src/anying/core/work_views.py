@@ -56,7 +56,7 @@ def todo(request):
                              "count": count, "more": count > SECTION_ROWS})
     mine = workqueue.sources_for(user)
     return render(request, "core/todo.html", {
-        "flt": flt, "sections": sections, "page": page, "today": today,
+        "flt": flt, "work_sections": sections, "page": page, "today": today,
         "modules": [(m, label) for m, label in workqueue.MODULES if any(s.module == m for s in mine)],
         "sources": mine, "total": sum(s["count"] for s in sections),
         "qs_page": query_without(request, "page"), "qs_export": query_without(request, "page", "format"),
