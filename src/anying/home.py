@@ -27,7 +27,7 @@ def home(request):
     today = timezone.localdate()
     work = work_cards(user, today)
     if not user.has_perm_code("registry.view"):
-        return render(request, "home.html", {"figures": None, "work": work})
+        return render(request, "home.html", {"figures": None, **_work(work)})
     soon = today + timedelta(days=90)
     S = Enterprise.StdStatus
     qs = Enterprise.objects.visible_to(user)
@@ -47,7 +47,13 @@ def home(request):
     by_industry = list(qs.values("industry_id", "industry__name").annotate(n=Count("id")).order_by("-n")[:10])
     return render(request, "home.html", {"figures": figures, "by_region": by_region, "by_industry": by_industry,
                                          "soon": soon, "can_oversee": user.has_perm_code("oversight.view"),
-                                         "work": work})
+                                         **_work(work)})
+
+
+def _work(work: list[dict]) -> dict:
+    """The cards with work, and the kinds without any named on one line."""
+    return {"work": work, "work_total": sum(w["n"] for w in work),
+            "work_idle": [w["source"].label for w in work if not w["n"]]}
 
 
 def work_cards(user, today) -> list[dict]:
