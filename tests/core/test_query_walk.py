@@ -60,7 +60,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 11,
     "hazard_issue_list": 13,
     "hazard_list": 15,
-    "home": 12,
+    "home": 25,  # + one per kind of work (core/workqueue.py)
     "inbox": 10,
     "inspection_list": 12,
     "inspector_create": 10,
@@ -77,6 +77,7 @@ PINNED: dict[str, int] = {
     "report_list": 10,
     "risk_config": 10,
     "risk_list": 14,
+    "search": 7,
     "self_inspection_overview": 18,
     "standardization_below": 10,
     "standardization_report": 14,
@@ -88,10 +89,12 @@ PINNED: dict[str, int] = {
     "tip_qr": 5,
     "tip_rules": 11,
     "tip_stats": 9,
+    "todo": 24,
     "unit_create": 13,
     "unit_list": 11,
     "user_create": 9,
     "user_list": 10,
+    "work_badges": 22,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/accidents/": 5,

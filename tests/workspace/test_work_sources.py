@@ -165,3 +165,26 @@ def test_a_late_record_is_flagged_on_its_row(users, ents, hazard):
     source = next(s for s in workqueue.SOURCES if s.key == "hazards.rectify")
     [row] = workqueue.rows(source, source.items(ents["jiuxian"].owner, TODAY), TODAY)
     assert row["overdue"] and row["due"] == TODAY - dt.timedelta(days=1)
+
+
+def test_checks_due_this_period_until_the_round_is_recorded(users, ents):
+    from anying.hazards import checklists
+    from anying.hazards.models import ChecklistTemplate, SelfInspectionSchedule
+    from anying.hazards.work import checks_due
+
+    bureau = Organisation.objects.get(name="区应急局")
+    template = checklists.publish(None, checklists.create(None, name="日检表", use=ChecklistTemplate.Use.DAILY, industry=None,
+                                                          items_text="通道畅通", owner=bureau).pk)
+    tuesday = dt.date(2026, 11, 24)
+    schedule = SelfInspectionSchedule.objects.create(
+        enterprise=ents["jiuxian"], name="班组日检", frequency="daily", workdays="12345", checklist=template,
+        assignee="班组", starts_on=tuesday - dt.timedelta(days=30))
+    owner = ents["jiuxian"].owner
+    assert [(s.pk, s.work_due) for s in checks_due(owner, tuesday)] == [(schedule.pk, tuesday)]
+    assert list(checks_due(owner, dt.date(2026, 11, 29))) == []  # a Sunday is not a working day
+    assert list(checks_due(users["hufeng"], tuesday)) == []  # another town
+    SelfInspectionSchedule.objects.filter(pk=schedule.pk).update(last_done_period=tuesday)
+    assert list(checks_due(owner, tuesday)) == []
+    assert [s.pk for s in checks_due(owner, tuesday + dt.timedelta(days=1))] == [schedule.pk]
+    assert workqueue.SOURCES[[s.key for s in workqueue.SOURCES].index("hazards.checks")].allowed(owner)
+    assert not workqueue.SOURCES[[s.key for s in workqueue.SOURCES].index("hazards.checks")].allowed(users["jiuxian"])

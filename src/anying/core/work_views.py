@@ -4,7 +4,9 @@ filters (module, source, overdue, due before), an .xlsx export, and the menu's b
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import exports, workqueue
@@ -55,10 +57,14 @@ def todo(request):
             sections.append({"source": source, "rows": workqueue.rows(source, records[:SECTION_ROWS], today),
                              "count": count, "more": count > SECTION_ROWS})
     mine = workqueue.sources_for(user)
-    return render(request, "core/todo.html", {
+    # every kind at once: those with nothing waiting on one line; one module or kind: shown even if empty
+    show_empty = bool(flt["module"] or flt["source"])
+    idle = [] if show_empty else [s["source"].label for s in sections if not s["count"]]
+    sections = sections if show_empty else [s for s in sections if s["count"]]
+    return render(request, "core/todo.html", {"idle": idle,
         "flt": flt, "work_sections": sections, "page": page, "today": today,
         "modules": [(m, label) for m, label in workqueue.MODULES if any(s.module == m for s in mine)],
-        "sources": mine, "total": sum(s["count"] for s in sections),
+        "sources": mine,
         "qs_page": query_without(request, "page"), "qs_export": query_without(request, "page", "format"),
         "qs_source": query_without(request, "page", "source", "module")})
 
@@ -82,4 +88,5 @@ def badges(request):
     """The menu's counts, loaded after the page (htmx) so that no page waits for them: one
     COUNT per source the user holds."""
     counts = workqueue.module_counts(request.user)
-    return render(request, "core/work_badges.html", {"counts": counts})
+    # without the context processors: a fragment needs no menu, no unread count
+    return HttpResponse(render_to_string("core/work_badges.html", {"counts": counts}))
