@@ -94,7 +94,7 @@ PINNED: dict[str, int] = {
     "unit_list": 11,
     "user_create": 9,
     "user_list": 10,
-    "work_badges": 22,
+    "work_badges": 21,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/accidents/": 5,
