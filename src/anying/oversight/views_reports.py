@@ -71,6 +71,8 @@ def _xlsx(ranking: Ranking) -> exports.Book:
     sheet.extend([r["rank"], r["unit"], *[r["values"].get(i["code"]) or "不适用" for i in ranking.indicators],
                   *[r["scores"].get(i["code"]) or "—" for i in ranking.indicators], Decimal(r["total"])]
                  for r in ranking.rows)
+    if ranking.unranked:
+        sheet.note(["无监管对象，不参与排名：" + "、".join(u["unit"] for u in ranking.unranked)])
     for i in ranking.indicators:
         sheet.note([i["label"], f"权重 {i['weight']}", "越高越好" if i["better"] == "high" else "越低越好", i["definition"]])
     return book
