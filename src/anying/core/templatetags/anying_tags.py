@@ -67,3 +67,19 @@ def percent(value) -> str:
 def pct(value) -> str:
     """`{{ closure_rate|pct }}`: a figure already in percent — 85.50 → 85.50%."""
     return amounts.pct(value)
+
+
+@register.filter
+def provenance(source) -> str:
+    """`{{ x.source|provenance }}`: a figure's source without file names or project references."""
+    from anying.core.provenance import for_users
+
+    return for_users(source)
+
+
+@register.filter
+def verification(text) -> str:
+    """`{{ c.verification|verification }}`: how a criteria text was checked, in Chinese."""
+    from anying.core.provenance import verification_for_users
+
+    return verification_for_users(text)
