@@ -18,7 +18,9 @@
 
   function label(table) {
     var names = headers(table);
-    Array.prototype.forEach.call(table.tBodies, function (body) {
+    var sections = Array.prototype.slice.call(table.tBodies);
+    if (table.tFoot) sections.push(table.tFoot);  // a total row reads as a card too
+    sections.forEach(function (body) {
       Array.prototype.forEach.call(body.rows, function (tr) {
         var column = 0;
         Array.prototype.forEach.call(tr.cells, function (cell) {
