@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from anying.core import audit, charts
+from anying.core import amounts, audit, charts
 from anying.core.models import AuditEvent, Organisation, User
 from anying.core.officialdoc import OfficialDocument, Section
 from anying.core.permissions import require
@@ -227,7 +227,7 @@ def ranking_sections(reader, unit: Organisation, period: Period, today: dt.date,
         if unranked:
             section.p("无监管对象，不参与排名：" + "、".join(u["unit"] for u in unranked) + "。")
         header = ["名次", "单位", *[f"{i['label']}（{i['unit']}）" for i in indicators], "总分"]
-        section.table(header, [[r["rank"], r["unit"], *[_value(r["values"][i["code"]]) for i in indicators], r["total"]]
+        section.table(header, [[r["rank"], r["unit"], *[_value(r["values"][i["code"]], i["unit"]) for i in indicators], r["total"]]
                                for r in rows])
         section.image(charts.bars([r["unit"] for r in rows], [("总分", [float(r["total"]) for r in rows])],
                                   fallback_labels=[str(r["rank"]) for r in rows]),
@@ -237,8 +237,11 @@ def ranking_sections(reader, unit: Organisation, period: Period, today: dt.date,
     return out
 
 
-def _value(value) -> str:
-    return "不适用" if value is None else str(value)
+def _value(value, unit: str = "") -> str:
+    """A measured value as the report's table shows it: 50,000.00 under （元）."""
+    if value is None:
+        return "不适用"
+    return amounts.money(value) if unit == "元" else str(value)
 
 
 CN = "零一二三四五六七八九十"
