@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from anying.core import amounts
 from anying.core.hooks import EnterpriseTab
 
 from .models import EnforcementDocument, Inspection, Penalty
@@ -41,7 +42,7 @@ TABS = [
                   lambda i: reverse("inspection_detail", args=[i.pk]), order=20, empty="暂无执法检查记录。"),
     EnterpriseTab("penalties", "行政处罚", "registry.view", penalties,
                   (("立案日期", lambda p: _date(p.filed_on)), ("当事人", lambda p: p.party_name),
-                   ("罚款（元）", lambda p: f"{p.amount:,}"), ("状态", lambda p: p.get_status_display())),
+                   ("罚款（元）", lambda p: amounts.money(p.amount)), ("状态", lambda p: p.get_status_display())),
                   lambda p: reverse("penalty_detail", args=[p.pk]), order=30, empty="暂无行政处罚记录。"),
     EnterpriseTab("documents", "执法文书", "registry.view", documents,
                   (("日期", lambda d: _date(d.issued_on)), ("文书", lambda d: d.get_kind_display()),

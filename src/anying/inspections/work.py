@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Case, DateField, Exists, F, OuterRef, Value, When
 from django.urls import reverse
 
+from anying.core import amounts
 from anying.core.workqueue import WorkItem, WorkSource
 
 from .models import Inspection, InspectionPlan, Penalty, PlanItem
@@ -44,7 +45,7 @@ def _plan_row(item: PlanItem) -> WorkItem:
 
 
 def _penalty_row(p: Penalty) -> WorkItem:
-    return WorkItem(f"{p.party_name} · 罚款 {p.amount:,} 元", reverse("penalty_detail", args=[p.pk]),
+    return WorkItem(f"{p.party_name} · 罚款 {amounts.yuan(p.amount)}", reverse("penalty_detail", args=[p.pk]),
                     p.get_status_display())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Case, DateField, Exists, F, OuterRef, Value, When
 from django.urls import reverse
 
+from anying.core import amounts
 from anying.core.workqueue import WorkItem, WorkSource
 
 from .models import Reward, Tip
@@ -42,7 +43,7 @@ def _tip_row(t: Tip) -> WorkItem:
 
 
 def _reward_row(r: Reward) -> WorkItem:
-    return WorkItem(f"举报 {r.tip.display_code} · 奖励 {r.amount:,} 元", reverse("tip_detail", args=[r.tip_id]) + "#reward",
+    return WorkItem(f"举报 {r.tip.display_code} · 奖励 {amounts.yuan(r.amount)}", reverse("tip_detail", args=[r.tip_id]) + "#reward",
                     r.get_basis_display())
 
 
