@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from anying.core import attachments
-
 from anying.core.forms import Styled
 from anying.core.models import Industry
 from anying.core.permissions import is_enterprise_user
