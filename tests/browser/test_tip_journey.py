@@ -113,11 +113,11 @@ def test_desk_town_and_leader_handle_the_tip_to_a_paid_reward(new_page, make_ent
     # picked from a searchable list of the unit's own records (issue #13), never a typed id
     inspector.get_by_label("行政处罚", exact=True).fill("喷涂")
     picked = inspector.get_by_label("行政处罚：搜索结果")
-    expect(picked.locator("option")).to_contain_text([re.compile("旧县喷涂厂 50000.00元")])
+    expect(picked.locator("option")).to_contain_text([re.compile("旧县喷涂厂 50,000.00 元")])
     picked.select_option(index=0)
     shoot(inspector, "tip-link-picker")
     inspector.get_by_role("button", name="关联所选行政处罚").click()
-    expect(inspector.get_by_role("link", name=re.compile("罚款 50000.00 元"))).to_be_visible()
+    expect(inspector.get_by_role("link", name=re.compile("罚款 50,000.00 元"))).to_be_visible()
     inspector.get_by_label("属实", exact=True).check()
     inspector.get_by_label("核查情况（内部，不向举报人公开）").fill("现场核查：楼梯间堆放油漆约 40 桶")
     inspector.get_by_role("button", name="提交结论").click()
@@ -127,9 +127,9 @@ def test_desk_town_and_leader_handle_the_tip_to_a_paid_reward(new_page, make_ent
 
     admin = log_in(new_page(), "admin")
     admin.goto(f"/tips/{tip.pk}/")
-    expect(admin.get_by_text("罚款合计 50000.00 元）计算：7500.00 元")).to_be_visible()
+    expect(admin.get_by_text("罚款合计 50,000.00 元）计算：7,500.00 元")).to_be_visible()
     admin.get_by_role("button", name="提出奖励").click()
-    expect(admin.locator("#ay-reward-amount")).to_have_text("7500.00 元")
+    expect(admin.locator("#ay-reward-amount")).to_have_text("7,500.00 元")
     leader = log_in(new_page(), "leader")
     leader.goto(f"/tips/{tip.pk}/")
     leader.get_by_role("button", name="提交审批").click()
@@ -143,6 +143,6 @@ def test_desk_town_and_leader_handle_the_tip_to_a_paid_reward(new_page, make_ent
 
     citizen = new_page(**PHONE)
     _track(citizen, tip.display_code, pin)
-    expect(citizen.locator("#ay-reward")).to_have_text("7500.00 元")
+    expect(citizen.locator("#ay-reward")).to_have_text("7,500.00 元")
     expect(citizen.locator("#ay-reward").locator("..")).to_contain_text("已发放")
     shoot(citizen, "tip-05-phone-reward")

@@ -127,13 +127,14 @@ def test_an_unanswered_extension_is_overdue_on_the_answerers_todo_and_inbox(fact
     assert note.title.startswith("延期申请待答复：") and "逾期 1 天，答复逾期" in note.body
     assert not Notification.objects.filter(user=owner).exists()
     client.force_login(users["jiuxian"])
-    page = client.get("/hazards/todo/").content.decode()
+    page = client.get("/hazards/todo/", follow=True).content.decode()  # the old address leads to /todo/
     assert "待答复的延期申请" in page and "已逾期" in page
     sent = Notification.objects.count()  # the town office and the departments of the trade
     clock.run()
     assert Notification.objects.count() == sent  # once
     deadlines.answer_extension(users["jiuxian"], extension.pk, True, "同意")
-    assert "待答复的延期申请" not in client.get("/hazards/todo/").content.decode()
+    page = client.get("/todo/?source=hazards.extensions").content.decode()
+    assert "待答复的延期申请（0）" in page and "已逾期" not in page
 
 
 def test_a_submission_not_reviewed_in_10_days_is_told_to_its_reviewers(factory, users):  # noqa: F811

@@ -37,6 +37,7 @@ SKIP = {
     "checklist_from_criteria": "a POST action (builds a checklist from a 判定标准)",
     "plan_generate": "a POST action (generates the annual plan)",
     "tip_receipt": "the receipt shown once after a public submission (redirects without one)",
+    "hazard_todo": "the old address of 待办, a redirect to /todo/",
 }
 
 # Queries of each page for the district admin on the demo district (the same at 20 and 100 rows).
@@ -61,8 +62,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 11,
     "hazard_issue_list": 13,
     "hazard_list": 15,
-    "hazard_todo": 13,
-    "home": 12,
+    "home": 25,  # + one per kind of work (core/workqueue.py)
     "inbox": 10,
     "inspection_list": 12,
     "inspector_create": 10,
@@ -81,6 +81,7 @@ PINNED: dict[str, int] = {
     "report_list": 10,
     "risk_config": 10,
     "risk_list": 14,
+    "search": 7,
     "self_inspection_overview": 18,
     "standardization_below": 10,
     "standardization_report": 14,
@@ -92,10 +93,12 @@ PINNED: dict[str, int] = {
     "tip_qr": 5,
     "tip_rules": 11,
     "tip_stats": 9,
+    "todo": 24,
     "unit_create": 13,
     "unit_list": 11,
     "user_create": 9,
     "user_list": 10,
+    "work_badges": 21,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/accidents/": 5,

@@ -27,6 +27,7 @@ class CoreConfig(AppConfig):
         hooks.register_tick("held_photos", attachments.sweep_held)
         register(
             MenuEntry("首页", "home", "house", order=0, section="工作台"),
+            MenuEntry("待办", "todo", "check2-square", order=2, section="工作台", badge="all"),
             MenuEntry("行政区划", "region_list", "map", "core.manage_units", section="系统管理", order=890),
             MenuEntry("单位管理", "unit_list", "diagram-3", "core.manage_units", section="系统管理", order=900),
             MenuEntry("用户管理", "user_list", "people", "core.manage_users", section="系统管理", order=910),

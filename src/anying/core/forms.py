@@ -61,7 +61,7 @@ class Styled(CleanText):
             elif isinstance(field, forms.ChoiceField) and field.choices and list(field.choices)[0] == ("", "---------"):
                 field.choices = [("", "请选择"), *list(field.choices)[1:]]
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # and CheckboxSelectMultiple
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")

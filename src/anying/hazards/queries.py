@@ -18,7 +18,6 @@ from anying.core.filters import (
 )
 from anying.core.listing import by_primary_key
 from anying.core.models import Region
-from anying.core.permissions import is_enterprise_user
 from anying.core.scope import subtree_ids
 from anying.core.textsearch import contains_any, matching_ids, middling, scan
 from anying.registry.models import Enterprise
@@ -125,20 +124,6 @@ def count_cap(flt: HazardFilter) -> int | bool:
 
 def list_queryset(user, flt: HazardFilter):
     return flt.apply(Hazard.objects.visible_to(user)).select_related("enterprise", "region", "industry")
-
-
-def todo(user):
-    """待办: what waits for this user. Enterprises: their hazards to rectify or submit (and their
-    own self-found ones to review); inspectors: hazards in scope to review or to start."""
-    qs = Hazard.objects.visible_to(user).select_related("enterprise", "region")
-    if is_enterprise_user(user):
-        return qs.filter(Q(status__in=[Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING])
-                         | Q(status=Hazard.Status.SUBMITTED, level=Hazard.Level.GENERAL, channel=Hazard.Channel.SELF)
-                         ).exclude(submitted_by=user, status=Hazard.Status.SUBMITTED).order_by("deadline", "id")
-    if user.has_perm_code("hazards.supervise"):
-        return qs.filter(status=Hazard.Status.SUBMITTED).exclude(submitted_by=user).exclude(rectified_by=user) \
-            .order_by("review_due", "id")
-    return qs.none()
 
 
 def pending_extensions(user):

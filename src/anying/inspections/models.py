@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anying.core import amounts
 from anying.core.models import Industry, Organisation, Region
 from anying.core.scope import ScopedQuerySet
 from anying.hazards.models import TallyQuerySet
@@ -357,7 +358,7 @@ class Penalty(models.Model):
         indexes = [models.Index(fields=["unit", "decided_on"])]
 
     def __str__(self) -> str:
-        return f"{self.party_name} 罚款 {self.amount} 元"
+        return f"{self.party_name} 罚款 {amounts.yuan(self.amount)}"
 
 
 class DecisionExtension(models.Model):

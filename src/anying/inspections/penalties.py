@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, clock, recipients, workflow
+from anying.core import amounts, audit, clock, recipients, workflow
 from anying.core.clock import Clock
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
@@ -92,7 +92,7 @@ def _validate(data: dict) -> dict:
         errors["amount"] = "罚款金额应为大于 0、最多两位小数的金额"
     elif data.get("procedure") == Penalty.Procedure.SIMPLE and amount > SIMPLE_LIMITS[data.get("party")]:
         limit = SIMPLE_LIMITS[data.get("party")]
-        errors["amount"] = f"简易程序对{Penalty.Party(data['party']).label}罚款不得超过 {limit:,.0f} 元（行政处罚法第五十一条）"
+        errors["amount"] = f"简易程序对{Penalty.Party(data['party']).label}罚款不得超过 {amounts.yuan(limit)}（行政处罚法第五十一条）"
     for key, label in (("party_name", "当事人"), ("facts", "违法事实"), ("evidence", "主要证据"), ("violated", "违反的规定"),
                        ("legal_basis", "处罚依据")):
         if not str(data.get(key) or "").strip():
@@ -196,10 +196,10 @@ def _paid(step) -> None:
         raise ValidationError({"paid_on": "缴款日期应在决定日期之后、今天之前"})
     due = amount_due(penalty, paid_on)
     if paid_amount != due:
-        raise ValidationError({"paid_amount": f"{paid_on} 应缴 {due} 元（罚款 {penalty.amount} 元，加处罚款 "
-                                              f"{due - penalty.amount} 元）"})
+        raise ValidationError({"paid_amount": f"{paid_on} 应缴 {amounts.yuan(due)}（罚款 {amounts.yuan(penalty.amount)}，加处罚款 "
+                                              f"{amounts.yuan(due - penalty.amount)}）"})
     penalty.paid_on, penalty.paid_amount = paid_on, paid_amount
-    step.summary = f"缴款 {paid_amount} 元"
+    step.summary = f"缴款 {amounts.yuan(paid_amount)}"
     step.comment = step.comment or step.summary
 
 
@@ -233,7 +233,7 @@ LIFECYCLE = workflow.register(Lifecycle(
     recipients={"enterprise": lambda p: recipients.members([p.organisation_id])},
     audited=["party_name", "amount", "status", "decide_within", "decide_by", "notified_on", "statement_by",
              "decided_on", "pay_by", "paid_on", "paid_amount"],
-    after=[_issue_document], describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元",
+    after=[_issue_document], describe=lambda p: f"{p.party_name} 罚款 {amounts.yuan(p.amount)}",
     url=lambda p: reverse("penalty_detail", args=[p.pk])))
 
 
@@ -246,7 +246,7 @@ DECISION = clock.register(Clock(
     name="penalty_decision", label="行政处罚决定期限", model=Penalty, due="decide_by",
     open=Q(status__in=[S.FILED, S.NOTIFIED]), defaults=DATA / "penalty_decision_clock.csv",
     fields=("status", "party_name", "amount", "unit_id"), recipients=_filing_units,
-    describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元（决定期限 {p.decide_by:%Y-%m-%d}）",
+    describe=lambda p: f"{p.party_name} 罚款 {amounts.yuan(p.amount)}（决定期限 {p.decide_by:%Y-%m-%d}）",
     url=lambda p: reverse("penalty_detail", args=[p.pk]),
     cycles=True))  # an extension moves the limit: the reminders start again for the new one
 

@@ -4,6 +4,7 @@ enterprise's name or its date — among those within their scope."""
 
 from django.db.models import Prefetch, Q
 
+from anying.core import amounts
 from anying.core.pickers import Picker, date_q
 
 from .models import EnforcementDocument, Inspection, Penalty
@@ -35,7 +36,7 @@ def _inspection_label(i: Inspection) -> str:
 
 def _penalty_label(p: Penalty) -> str:
     # short: a listbox option does not wrap (the full text is its title)
-    return f"{p.party_name} {p.amount}元 {p.get_status_display()} {_first_number(p, f'{p.filed_on:%Y-%m-%d}立案')}"
+    return f"{p.party_name} {amounts.yuan(p.amount)} {p.get_status_display()} {_first_number(p, f'{p.filed_on:%Y-%m-%d}立案')}"
 
 
 INSPECTIONS = Picker(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, clock, exports, workflow
+from anying.core import amounts, audit, clock, exports, workflow
 from anying.core.attachments import attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
@@ -208,7 +208,7 @@ def tip_reward(request, pk, action):
     if action == "propose":
         act(request, RewardForm(request.POST), lambda d: rewards.propose(
             request.user, tip.pk, d["basis"], grade=d["grade"], deaths=d["deaths"]),
-            lambda r: f"已提出奖励 {r.amount} 元，待审批")
+            lambda r: f"已提出奖励 {amounts.yuan(r.amount)}，待审批")
     elif action == "decide":
         act(request, DecideRewardForm(request.POST),
             lambda d: rewards.decide(request.user, tip.pk, d["approve"], d["note"],
