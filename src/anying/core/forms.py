@@ -91,7 +91,8 @@ class OrganisationForm(ScopedChoices, Styled, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "region", "supervised_industries", "contact_phone", "is_active"]
+        fields = ["name", "kind", "region", "supervised_industries", "contact_phone", "full_name", "doc_prefix",
+                  "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

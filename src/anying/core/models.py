@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -87,6 +88,12 @@ class Organisation(models.Model):
         help_text="部门按行业监管；为空表示属地监管（区划内全部行业）",
     )
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    # how the unit signs its documents: the full name (重庆市铜梁区应急管理局, not 区应急局) and its
+    # 发文机关代字, the part of every 文号 before the document's 字样 (铜安监 → 铜安监现记〔2026〕1号)
+    full_name = models.CharField("单位全称", max_length=200, blank=True, help_text="文书落款用；为空时用单位名称")
+    doc_prefix = models.CharField("发文机关代字", max_length=20, blank=True, validators=[RegexValidator(
+                                      r"^[^\s〔〕\[\]（）()0-9０-９]*$", "发文机关代字不能含空格、括号或数字")],
+                                  help_text="文号中文书字样之前的部分，如“铜安监”“旧县应急”；为空时镇街用单位名称")
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -97,6 +104,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def issuer_name(self) -> str:
+        """The name a document is signed with."""
+        return self.full_name or self.name
 
     @property
     def is_government(self) -> bool:

@@ -18,7 +18,7 @@ from .permissions import require
 from .roles import GOVERNMENT, SIDES
 from .scope import covers
 
-UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "is_active"]
+UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "full_name", "doc_prefix", "is_active"]
 USER_FIELDS = ["username", "display_name", "role", "unit", "phone", "email", "is_active"]
 
 

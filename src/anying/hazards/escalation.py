@@ -23,6 +23,7 @@ from anying.core.notifications import notify_many
 from anying.core.officialdoc import OfficialDocument
 
 from .models import ExtensionRequest, Hazard, Supervision
+from .supervision import default_prefix
 
 DATA = Path(__file__).resolve().parent / "data"
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
@@ -65,7 +66,7 @@ def _issuers(hazards: list) -> dict:
 def _letters(rung, hazards: list, today: dt.date) -> None:
     """函告: a numbered letter per hazard, in its issuer's 字样; the .docx is rendered on request."""
     issuers = _issuers(hazards)
-    prefixes = {issuer: numbering.prefix_for(issuer, LETTER, f"{issuer.name if issuer else settings.ANYING_SUPERVISION_PREFIX}函")
+    prefixes = {issuer: numbering.prefix_for(issuer, LETTER, "函", f"{issuer.name if issuer else default_prefix()}函")
                 for issuer in set(issuers.values())}
     by_prefix: dict = {}
     for h in hazards:
@@ -88,7 +89,7 @@ def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
     hazard's region, none is made up — the rung is not taken for that hazard (returned, so the
     clock withdraws its step and the next tick tries again) and the district admins are told
     that no 督办 unit is configured there."""
-    from .supervision import SUPERVISION
+    from .supervision import SUPERVISION, WORD
 
     already = set(Supervision.objects.filter(hazard_id__in=[h.pk for h in hazards]).values_list("hazard_id", flat=True))
     issuers = _committees([h for h in hazards if h.pk not in already])
@@ -100,7 +101,7 @@ def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
             by_issuer.setdefault(issuers[h.pk], []).append(h)
     made, events, audits = [], [], []
     for issuer, group in by_issuer.items():
-        prefix = numbering.prefix_for(issuer, SUPERVISION, settings.ANYING_SUPERVISION_PREFIX)
+        prefix = numbering.prefix_for(issuer, SUPERVISION, WORD, default_prefix())
         for h, number in zip(group, numbering.take(prefix, today.year, len(group)), strict=True):
             made.append(Supervision(
                 hazard_id=h.pk, level=Supervision.Level.DISTRICT, unit=issuer, document_no=number, issued_on=today,

@@ -24,11 +24,13 @@ urlpatterns = [
     path("new/<int:enterprise_id>/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/review/", views.inspection_review, name="inspection_review"),
+    path("<int:pk>/issue/<slug:kind>/", views.inspection_issue, name="inspection_issue"),
     path("<int:pk>/documents/<int:document_id>.docx", views.document_download, name="inspection_document"),
     path("<int:inspection_id>/penalty/", views.penalty_create, name="penalty_create"),
     path("penalties/", views.penalty_list, name="penalty_list"),
     path("penalties/<int:pk>/", views.penalty_detail, name="penalty_detail"),
     path("penalties/<int:pk>/do/<slug:action>/", views.penalty_action, name="penalty_action"),
+    path("penalties/<int:pk>/issue/<slug:kind>/", views.penalty_issue, name="penalty_issue"),
     path("penalties/<int:pk>/documents/<int:document_id>.docx", views.penalty_document, name="penalty_document"),
     path("intensity/", views.intensity_report, name="intensity_report"),
 ]
