@@ -310,35 +310,44 @@ def text_width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
+SHORT = 5  # characters: a column whose longest line is this short keeps it on one line
+
+
 def fit_columns(header: list[str], rows: list[list], total: float) -> list[float]:
-    """Column widths (in characters, summing to `total`) fitted to the content: a column whose
-    longest line fits gets just that (序号, 结果 stay narrow, their header on one line); the rest
-    of the width goes to the long-text columns in proportion to their text, so item text is not
-    wrapped every four characters as with equal columns. Long columns share by the square root of
-    their text, so a long 检查内容 does not starve a medium 情况说明."""
+    """Column widths (in characters, summing to `total`) fitted to the content, so item text is
+    not wrapped every four characters as with equal columns. A column never gets more than its
+    longest line needs (序号, 结果 stay narrow) nor less than a few characters of its header;
+    between those bounds the width is shared by the square root of each column's longest line, so
+    a long 检查内容 gets the most without starving a medium 情况说明 (water-filling)."""
     pad = 1.5  # the cell's own margins and a little air
-    longest = [max([text_width(line) for cell in [h, *[r[i] for r in rows]] for line in str(cell).split("\n")] + [1])
-               for i, h in enumerate(header)]
-    heads = [text_width(h) for h in header]
-    natural = [w + pad for w in longest]
+    count = len(header)
+    longest = [max([text_width(line) for row in rows for line in str(row[i]).split("\n")] + [1]) for i in range(count)]
+    heads = [min(text_width(h), 4) for h in header]  # a long header may wrap, in lines of four
+    natural = [max(longest[i], heads[i]) + pad for i in range(count)]
+    # a short value (结果: 不符合) is never broken; a longer one may wrap down to its header's width
+    minimum = [natural[i] if longest[i] <= SHORT else min(natural[i], max(heads[i], 2) + pad) for i in range(count)]
     if sum(natural) <= total:  # everything fits on one line: share the spare width out evenly
-        spare = (total - sum(natural)) / len(natural)
+        spare = (total - sum(natural)) / count
         return [w + spare for w in natural]
-    widths = [0.0] * len(header)
-    loose = list(range(len(header)))
-    room = total
-    while True:  # fix the columns that fit in their fair share of what is left, then re-share
-        share = {i: room * natural[i] / sum(natural[j] for j in loose) for i in loose}
-        fixed = [i for i in loose if natural[i] <= share[i] or natural[i] <= max(heads[i], 4) + pad]
-        if not fixed or len(fixed) == len(loose):
-            break
-        for i in fixed:
-            widths[i] = natural[i]
-            room -= natural[i]
-        loose = [i for i in loose if i not in fixed]
-    weights = {i: max(natural[i], heads[i] + pad) ** 0.5 for i in loose}
-    for i in loose:
-        widths[i] = room * weights[i] / sum(weights.values())
+    if sum(minimum) >= total:
+        return [w * total / sum(minimum) for w in minimum]
+    widths = [0.0] * count
+    free, room = set(range(count)), total
+    while free:
+        weight = {i: natural[i] ** 0.5 for i in free}
+        share = {i: room * weight[i] / sum(weight.values()) for i in free}
+        clamped = {i: minimum[i] if share[i] < minimum[i] else natural[i] for i in free
+                   if not minimum[i] <= share[i] <= natural[i]}
+        if not clamped:
+            for i in free:
+                widths[i] = share[i]
+            return widths
+        for i, width in clamped.items():
+            widths[i] = width
+            room -= width
+            free.discard(i)
+    widest = max(range(count), key=lambda i: natural[i])  # every column clamped: the rest to the widest
+    widths[widest] += room
     return widths
 
 

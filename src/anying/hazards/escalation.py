@@ -201,7 +201,7 @@ def letter(hazard: Hazard, step: ClockStep) -> bytes:
                     f"{timezone.localtime(step.at):%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改。",
                     "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
                     + ("和挂牌督办" if hazard.level == Hazard.Level.MAJOR else "") + "。"],
-        unit=issuer.name if issuer else "", date=timezone.localtime(step.at).date()).render()
+        unit=issuer.issuer_name if issuer else "", date=timezone.localtime(step.at).date()).render()
 
 
 def _reviewers(hazards: list) -> dict:

@@ -516,7 +516,7 @@ def intensity_report(request):
         intensity.xlsx(book, data, year, month)
         return exports.response(request, book, f"三个强度_{year}-{month:02d}.xlsx", summary=f"导出{year}年{month}月三个强度")
     if fmt == "docx":
-        return download(intensity.docx(data, year, month, request.user.unit.name if request.user.unit else ""),
+        return download(intensity.docx(data, year, month, request.user.unit.issuer_name if request.user.unit else ""),
                         f"三个强度通报_{year}-{month:02d}.docx")
     chart = [{"unit": r.unit, "inspections": r.inspections, "per": float(r.per_inspection), "fines": float(r.fines)}
              for rows in data.values() for r in rows]

@@ -272,7 +272,7 @@ def build(reader, unit: Organisation, kind: str, period: Period, label: str, tod
             sections += ranking_sections(reader, unit, period, today, purpose[kind], len(sections) + 1)
     intro = (f"现将{label}{unit.region.name}安全生产有关情况{'调度' if kind == Kind.WEEKLY else '通报'}如下。"
              f"数据截至 {today:%Y年%m月%d日}，由安应平台根据各单位登记的记录自动汇总。")
-    return OfficialDocument(title=f"{label}{TITLES[kind]}", paragraphs=[intro], sections=sections, unit=unit.name,
+    return OfficialDocument(title=f"{label}{TITLES[kind]}", paragraphs=[intro], sections=sections, unit=unit.issuer_name,
                             date=today).render()
 
 
