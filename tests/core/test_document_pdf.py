@@ -119,8 +119,8 @@ def every_document(users, make_enterprise) -> dict[str, bytes]:
     out["supervision_letter"] = supervision.letter(record)
     escalation.run(now=timezone.now() + dt.timedelta(days=20))
     general = Hazard.objects.filter(place="二号车间").first()
-    step = ClockStep.objects.get(object_id=general.pk, code="letter")
-    out["overdue_letter"] = escalation.letter(general, step)
+    for code in ("letter", "circular"):  # 函告 and 通报
+        out[f"overdue_{code}"] = escalation.letter(general, ClockStep.objects.get(object_id=general.pk, code=code))
     out["intensity_circular"] = intensity.docx(intensity.report(users["admin"], today.year, today.month),
                                                today.year, today.month, "重庆市铜梁区应急管理局")
     out["standardization_list"] = standardization.export_docx(

@@ -410,6 +410,9 @@ class ClockStep(models.Model):
     days = models.IntegerField("逾期天数")
     at = models.DateTimeField(default=timezone.now)
     document_no = models.CharField("文号", max_length=60, blank=True)  # a rung that issues a letter (函告)
+    # which letter the number belongs to (函告, 通报 …), named by the clock's app; db_default because
+    # the clock inserts its steps with raw multi-row INSERTs that leave this column out
+    document_kind = models.CharField("文书种类", max_length=32, blank=True, default="", db_default="")
     cycle = models.DateField("期限", null=True, blank=True)  # the due date served, for clocks with `cycles`
 
     class Meta:
