@@ -117,7 +117,7 @@ def every_document(users, make_enterprise) -> dict[str, bytes]:
     record = supervision.supervise(users["admin"], major.pk, level="district", requirements="立即停用除尘系统，" * 20,
                                    due=today + dt.timedelta(days=30))
     out["supervision_letter"] = supervision.letter(record)
-    escalation.run(now=timezone.now() + dt.timedelta(days=20))
+    escalation.run(now=timezone.now() + dt.timedelta(days=30))  # 20 days overdue: 函告 and 通报
     general = Hazard.objects.filter(place="二号车间").first()
     for code in ("letter", "circular"):  # 函告 and 通报
         out[f"overdue_{code}"] = escalation.letter(general, ClockStep.objects.get(object_id=general.pk, code=code))
