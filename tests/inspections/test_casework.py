@@ -160,3 +160,47 @@ def test_issue_pages(inspected, case, users, login):
     other = login(users["hufeng"])  # another town: neither the page nor the action
     assert other.post(reverse("inspection_issue", args=[inspected.pk, "measures"]), {"measures": ["stop_use"]}).status_code == 404
     assert inspected.documents.filter(kind="site_measures").count() == 1
+
+
+def _template(width_mm=210, left_mm=30) -> bytes:
+    import io
+
+    from docx import Document
+    from docx.shared import Mm
+
+    from anying.core.officialdoc import base_template
+
+    doc = Document(io.BytesIO(base_template()))
+    doc.sections[0].page_width, doc.sections[0].left_margin = Mm(width_mm), Mm(left_mm)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_unit_uploads_its_own_base_template(inspected, users, login, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    unit = inspected.unit
+    client = login(users["admin"])
+    form = {"name": unit.name, "kind": unit.kind, "region": unit.region_id, "is_active": "on"}
+    url = reverse("unit_edit", args=[unit.pk])
+    assert client.get(reverse("unit_document_template")).status_code == 200  # the default, to start from
+    for bad, message in ((_template(width_mm=216), "A4"), (b"not a zip", "无法读取")):
+        response = client.post(url, {**form, "document_template": SimpleUploadedFile("模板.docx", bad)})
+        assert response.status_code == 200 and message in response.content.decode()
+    unit.refresh_from_db()
+    assert not unit.document_template
+    response = client.post(url, {**form, "document_template": SimpleUploadedFile("模板.docx", _template(left_mm=30))})
+    assert response.status_code == 302
+    site = inspected.documents.get(kind="site_record")
+    site.unit.refresh_from_db()
+    section = Document(io.BytesIO(documents.render(site))).sections[0]
+    assert round(section.left_margin.mm) == 30  # the unit's own layout
+    assert AuditEvent.objects.filter(object_id=str(unit.pk)).latest("id").after["document_template"] == "已上传"
+    assert client.post(url, {**form, "remove_template": "on"}).status_code == 302
+    site.unit.refresh_from_db()
+    assert round(Document(io.BytesIO(documents.render(site))).sections[0].left_margin.mm) == 28  # GB/T 9704 again

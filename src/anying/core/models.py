@@ -71,6 +71,10 @@ class Industry(TreeNode):
         verbose_name = verbose_name_plural = "监管行业"
 
 
+def template_path(instance, filename: str) -> str:
+    return f"templates/{secrets.token_hex(16)}.docx"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", "安委会"
@@ -94,6 +98,10 @@ class Organisation(models.Model):
     doc_prefix = models.CharField("发文机关代字", max_length=20, blank=True, validators=[RegexValidator(
                                       r"^[^\s〔〕\[\]（）()0-9０-９]*$", "发文机关代字不能含空格、括号或数字")],
                                   help_text="文号中文书字样之前的部分，如“铜安监”“旧县应急”；为空时镇街用单位名称")
+    # the unit's own base .docx (page setup, styles, a letterhead in the header) instead of
+    # core/data/official.docx; checked on upload (core.officialdoc.check_template)
+    document_template = models.FileField("文书版式模板", upload_to=template_path, blank=True,
+                                         help_text="可选：上传本单位的 Word 版式模板（.docx，A4），所有文书以它为底版")
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -146,6 +146,40 @@ class OfficialDocument:
 
 # --- the base template -----------------------------------------------------------------------
 
+TEMPLATE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def check_template(upload) -> None:
+    """A unit's own base .docx, refused with a Chinese message unless it is a Word file Word and
+    python-docx open, on A4 (portrait), and small."""
+    from django.core.exceptions import ValidationError
+    from docx import Document
+
+    if upload.size > TEMPLATE_MAX_BYTES:
+        raise ValidationError("版式模板不能超过 2 MB")
+    if not upload.name.lower().endswith(".docx"):
+        raise ValidationError("版式模板须为 Word 文档（.docx）")
+    try:
+        upload.seek(0)
+        section = Document(io.BytesIO(upload.read())).sections[0]
+    except Exception:  # noqa: BLE001 — any unreadable file is the same answer to the clerk
+        raise ValidationError("无法读取该文件，请上传用 Word 保存的 .docx 文件") from None
+    finally:
+        upload.seek(0)
+    g = layout()
+    size = (round(section.page_width.mm), round(section.page_height.mm)) if section.page_width else None
+    if size != (round(g["幅面宽"]), round(g["幅面高"])):
+        raise ValidationError("版式模板须为 A4 纵向纸张（210 × 297 毫米）")
+
+
+def unit_template(unit) -> bytes | None:
+    """The unit's own base .docx, if it uploaded one (None: data/official.docx)."""
+    if unit is None or not unit.document_template:
+        return None
+    with unit.document_template.open("rb") as fh:
+        return fh.read()
+
+
 def _open(template: bytes | None):
     """The base .docx with its body emptied (the section properties, styles and footers stay)."""
     from docx import Document

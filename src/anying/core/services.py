@@ -25,6 +25,7 @@ USER_FIELDS = ["username", "display_name", "role", "unit", "phone", "email", "is
 def _org_snapshot(org: Organisation) -> dict:
     data = audit.snapshot(org, UNIT_FIELDS)
     data["supervised_industries"] = sorted(i.name for i in org.supervised_industries.all()) if org.pk else []
+    data["document_template"] = "已上传" if org.document_template else ""
     return data
 
 

@@ -20,7 +20,7 @@ from anying.core.bulk import update_column
 from anying.core.clock import Clock
 from anying.core.models import AuditEvent, ClockStep, Notification, Organisation, Region, TimelineEvent, User
 from anying.core.notifications import notify_many
-from anying.core.officialdoc import OfficialDocument
+from anying.core.officialdoc import OfficialDocument, unit_template
 
 from .models import ExtensionRequest, Hazard, Supervision
 from .supervision import default_prefix
@@ -220,13 +220,13 @@ def letter(hazard: Hazard, step: ClockStep) -> bytes:
                         f"请{hazard.enterprise.name}立即落实整改责任、措施、资金、时限和预案，尽快完成整改并提交复查；"
                         "逾期仍未整改的，将依次予以约谈" + ("和挂牌督办" if major else "") + "。",
                         "各有关单位要引以为戒，举一反三，认真开展事故隐患排查治理，按期整改发现的问题。"],
-            unit=issuer.issuer_name if issuer else "", date=on).render()
+            unit=issuer.issuer_name if issuer else "", date=on, template=unit_template(issuer)).render()
     return OfficialDocument(
         title="关于督促整改逾期事故隐患的函", number=step.document_no, addressee=hazard.enterprise.name,
         paragraphs=[found("你单位") + "。",
                     "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
                     + ("和挂牌督办" if major else "") + "。"],
-        unit=issuer.issuer_name if issuer else "", date=on).render()
+        unit=issuer.issuer_name if issuer else "", date=on, template=unit_template(issuer)).render()
 
 
 def _reviewers(hazards: list) -> dict:

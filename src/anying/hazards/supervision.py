@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anying.core import workflow
 from anying.core.numbering import next_number, prefix_for
-from anying.core.officialdoc import OfficialDocument
+from anying.core.officialdoc import OfficialDocument, unit_template
 
 from .models import Hazard, ProgressReport, Supervision
 
@@ -105,4 +105,5 @@ def letter(supervision: Supervision) -> bytes:
                     f"现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}",
                     f"请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"
                     "完成后提出销号申请，经审核同意后方可销号。"],
-        unit=supervision.unit.issuer_name if supervision.unit else "", date=supervision.issued_on).render()
+        unit=supervision.unit.issuer_name if supervision.unit else "", date=supervision.issued_on,
+        template=unit_template(supervision.unit)).render()

@@ -4,7 +4,7 @@ core.officialdoc: every form prints "共 N 页 第 M 页" from page fields and c
 
 from __future__ import annotations
 
-from anying.core.officialdoc import COUNTED, OfficialDocument
+from anying.core.officialdoc import COUNTED, OfficialDocument, unit_template
 
 from .models import EnforcementDocument
 
@@ -142,4 +142,5 @@ def document_for(document: EnforcementDocument) -> OfficialDocument:
 
     d = document.data
     return OfficialDocument(number=document.number, unit=d["unit"], date=document.issued_on, pages=COUNTED,
-                            basis=d.get("cites") or legal_basis(document.kind), **TEXTS[document.kind](d))
+                            basis=d.get("cites") or legal_basis(document.kind), template=unit_template(document.unit),
+                            **TEXTS[document.kind](d))
