@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,11 +45,10 @@ def soffice() -> str:
     return found
 
 
-def to_pdf(files: dict[str, bytes]) -> dict[str, Path]:
+def to_pdf(files: dict[str, bytes], work: Path) -> dict[str, Path]:
     """All documents in one soffice run (a private profile, so a soffice already running elsewhere
     does not swallow the call)."""
     binary = soffice()
-    work = Path(tempfile.mkdtemp(prefix="anying-pdf-"))
     for name, content in files.items():
         (work / f"{name}.docx").write_bytes(content)
     subprocess.run([binary, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "pdf",
@@ -133,13 +131,13 @@ def printed(page_text: str) -> str:
     return re.sub(r"\s+", "", page_text)
 
 
-def test_every_document_prints_on_a4_with_its_real_page_count(users, make_enterprise):
+def test_every_document_prints_on_a4_with_its_real_page_count(users, make_enterprise, tmp_path):
     from pypdf import PdfReader
 
     soffice()  # skip (or fail in CI) before the slow part
     files = every_document(users, make_enterprise)
     problems = []
-    for name, pdf in to_pdf(files).items():
+    for name, pdf in to_pdf(files, tmp_path).items():
         pages = PdfReader(pdf).pages
         n = len(pages)
         if name == "site_record" and n < 3:
