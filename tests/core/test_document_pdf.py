@@ -154,3 +154,14 @@ def test_every_document_prints_on_a4_with_its_real_page_count(users, make_enterp
             if claimed and claimed != [counted]:
                 problems.append(f"{name} p.{m}: prints {claimed}, the PDF has {n} pages")
     assert not problems, "\n".join(problems)
+
+
+def test_a_missing_soffice_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(os.path, "exists", lambda path: False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="LibreOffice"):
+        soffice()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="soffice"):
+        soffice()
