@@ -5,6 +5,13 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def circular_as_document(apps, schema_editor):
+    """The default overdue ladder's 通报 rung now issues a numbered 通报 (hazards.escalation
+    `circular`); databases loaded before keep a region's own ladder as its admin set it."""
+    apps.get_model("core", "ClockRung").objects.filter(
+        clock="hazard_overdue", region=None, code="circular", action="notify").update(action="circular")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,4 +39,5 @@ class Migration(migrations.Migration):
             name='full_name',
             field=models.CharField(blank=True, help_text='文书落款用；为空时用单位名称', max_length=200, verbose_name='单位全称'),
         ),
+        migrations.RunPython(circular_as_document, migrations.RunPython.noop),
     ]
