@@ -194,12 +194,14 @@ ANYING_TIP_MAX_PHOTO_MB = int(os.environ.get("ANYING_TIP_MAX_PHOTO_MB", 5))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_MAX_LIMIT = 1000  # API pages are bounded whatever `limit` a client asks for
-# 文号 prefix of 督办 letters (jurisdictions differ; e.g. 铜安委办督 for 铜梁区安委办).
-ANYING_SUPERVISION_PREFIX = os.environ.get("ANYING_SUPERVISION_PREFIX", "安委办督")
+# 文号字样 of 督办 letters of a 安委办 without a 发文机关代字 of its own (core.numbering);
+# empty: {ANYING_ENFORCEMENT_ORG}安委办督, e.g. 铜安委办督〔2026〕1号.
+ANYING_SUPERVISION_PREFIX = os.environ.get("ANYING_SUPERVISION_PREFIX", "")
 # The 挂牌督办 rung of the overdue ladder gives this many days to finish (a local default: no
 # national figure); a 督办 issued by hand sets its own date.
 ANYING_AUTO_SUPERVISION_DAYS = int(os.environ.get("ANYING_AUTO_SUPERVISION_DAYS", "30"))
-# 执法文书 numbers: {ANYING_ENFORCEMENT_ORG}{文号字样}〔年〕N号, e.g. 铜安监现记〔2026〕3号 (inspections/data)
+# The district's abbreviation, before the 字样 of units above the towns that have no 发文机关代字
+# of their own (core.numbering): 铜 → 铜安监现记〔2026〕3号 (inspections/data), 铜安委办督〔2026〕1号
 ANYING_ENFORCEMENT_ORG = os.environ.get("ANYING_ENFORCEMENT_ORG", "铜")
 
 # Outbound notification channels besides the in-app inbox: "email", "webhook" (comma separated).

@@ -103,7 +103,7 @@ def test_the_listed_rung_creates_a_supervision_with_its_letter(factory, users, c
     escalation.run()
     supervision = Supervision.objects.get(hazard=major)
     assert supervision.unit.name == "区安委办" and supervision.created_by is None
-    assert supervision.document_no.startswith("安委办督〔") and supervision.due > TODAY
+    assert supervision.document_no.startswith("铜安委办督〔") and supervision.due > TODAY
     client.force_login(users["jiuxian"])
     assert client.get(f"/hazards/{major.pk}/supervision.docx").status_code == 200
     escalation.run()

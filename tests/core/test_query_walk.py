@@ -95,6 +95,7 @@ PINNED: dict[str, int] = {
     "tip_stats": 9,
     "todo": 24,
     "unit_create": 13,
+    "unit_document_template": 5,
     "unit_list": 11,
     "user_create": 9,
     "user_list": 10,

@@ -33,7 +33,7 @@ def steps(hazard):
 def test_the_ladder_is_configuration_with_sources(db):
     ladder = list(ClockRung.objects.filter(clock="hazard_overdue", region=None).order_by("days")
                   .values_list("code", "days", "condition", "action"))
-    assert ladder == [("reminder", 1, "", "notify"), ("letter", 7, "", "letter"), ("circular", 15, "", "notify"),
+    assert ladder == [("reminder", 1, "", "notify"), ("letter", 7, "", "letter"), ("circular", 15, "", "circular"),
                       ("interview", 30, "", "notify"), ("listed", 60, "major", "supervise")]
     assert all(ClockRung.objects.values_list("source", flat=True))
 
@@ -125,7 +125,8 @@ def test_one_message_per_hazard_per_tick_to_the_enterprise_and_its_town(factory,
 def test_tick_cost_does_not_grow_per_hazard(factory, django_assert_max_num_queries):
     for _ in range(40):
         overdue(factory, 16)
-    with django_assert_max_num_queries(60):  # a constant per batch and step, not per hazard
+    # a constant per batch and step, not per hazard (函告 and 通报 each number their documents)
+    with django_assert_max_num_queries(80):
         assert escalation.run() == 40 * 3
 
 
@@ -193,3 +194,24 @@ def test_without_an_issuer_the_queries_stay_constant_per_batch(factory, users, n
 
     count(1)  # the year's first 函告 numbers create their counters
     assert count(5) == count(1)
+
+
+# --- the ladder's numbered documents: 函告 and 通报 ------------------------------------------------
+
+def test_the_circular_rung_issues_a_numbered_circular(factory, users, login):
+    import io
+    from urllib.parse import unquote
+
+    from docx import Document
+
+    hazard = overdue(factory, 15)
+    escalation.run()
+    letter, circular = (ClockStep.objects.get(object_id=hazard.pk, code=c) for c in ("letter", "circular"))
+    town = users["jiuxian"].unit  # the hazard's town issues both, under its own name (no 代字 set)
+    assert (letter.document_kind, circular.document_kind) == ("overdue_letter", "overdue_circular")
+    assert letter.document_no.startswith(f"{town.name}函〔") and circular.document_no.startswith(f"{town.name}通报〔")
+    response = login(users["jiuxian"]).get(f"/hazards/{hazard.pk}/letters/{circular.pk}.docx")
+    assert "通报_" in unquote(response["Content-Disposition"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs)
+    for expected in ("关于逾期未整改事故隐患的通报", circular.document_no, "各有关单位：", "已逾期 15 天", "现予以通报"):
+        assert expected in text

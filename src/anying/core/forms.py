@@ -88,10 +88,13 @@ class OrganisationForm(ScopedChoices, Styled, forms.ModelForm):
         Industry.objects.all(), required=False, label="监管行业",
         widget=forms.CheckboxSelectMultiple, help_text="部门按行业监管时勾选；镇街应急办留空（属地监管全部行业）",
     )
+    remove_template = forms.BooleanField(label="恢复默认版式（删除本单位上传的模板）", required=False)
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "region", "supervised_industries", "contact_phone", "is_active"]
+        fields = ["name", "kind", "region", "supervised_industries", "contact_phone", "full_name", "doc_prefix",
+                  "document_template", "is_active"]
+        widgets = {"document_template": forms.FileInput(attrs={"accept": ".docx"})}  # no stored file name shown
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +103,20 @@ class OrganisationForm(ScopedChoices, Styled, forms.ModelForm):
         self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)
         self.fields["supervised_industries"].label_from_instance = lambda i: ("— " * max(i.depth, 0)) + i.name
         self.scope_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove_template"):
+            data["document_template"] = False  # FileField.save_form_data clears the field
+        return data
+
+    def clean_document_template(self):
+        from .officialdoc import check_template
+
+        upload = self.cleaned_data.get("document_template")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            check_template(upload)
+        return upload
 
 
 class UserCreateForm(ScopedChoices, Styled, forms.ModelForm):

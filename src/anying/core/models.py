@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -70,6 +71,10 @@ class Industry(TreeNode):
         verbose_name = verbose_name_plural = "监管行业"
 
 
+def template_path(instance, filename: str) -> str:
+    return f"templates/{secrets.token_hex(16)}.docx"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", "安委会"
@@ -87,6 +92,16 @@ class Organisation(models.Model):
         help_text="部门按行业监管；为空表示属地监管（区划内全部行业）",
     )
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    # how the unit signs its documents: the full name (重庆市铜梁区应急管理局, not 区应急局) and its
+    # 发文机关代字, the part of every 文号 before the document's 字样 (铜安监 → 铜安监现记〔2026〕1号)
+    full_name = models.CharField("单位全称", max_length=200, blank=True, help_text="文书落款用；为空时用单位名称")
+    doc_prefix = models.CharField("发文机关代字", max_length=20, blank=True, validators=[RegexValidator(
+                                      r"^[^\s〔〕\[\]（）()0-9０-９]*$", "发文机关代字不能含空格、括号或数字")],
+                                  help_text="文号中文书字样之前的部分，如“铜安监”“旧县应急”；为空时镇街用单位名称")
+    # the unit's own base .docx (page setup, styles, a letterhead in the header) instead of
+    # core/data/official.docx; checked on upload (core.officialdoc.check_template)
+    document_template = models.FileField("文书版式模板", upload_to=template_path, blank=True,
+                                         help_text="可选：上传本单位的 Word 版式模板（.docx，A4），所有文书以它为底版")
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -97,6 +112,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def issuer_name(self) -> str:
+        """The name a document is signed with."""
+        return self.full_name or self.name
 
     @property
     def is_government(self) -> bool:
@@ -398,6 +418,9 @@ class ClockStep(models.Model):
     days = models.IntegerField("逾期天数")
     at = models.DateTimeField(default=timezone.now)
     document_no = models.CharField("文号", max_length=60, blank=True)  # a rung that issues a letter (函告)
+    # which letter the number belongs to (函告, 通报 …), named by the clock's app; db_default because
+    # the clock inserts its steps with raw multi-row INSERTs that leave this column out
+    document_kind = models.CharField("文书种类", max_length=32, blank=True, default="", db_default="")
     cycle = models.DateField("期限", null=True, blank=True)  # the due date served, for clocks with `cycles`
 
     class Meta:

@@ -1,18 +1,48 @@
-"""Official documents (公文/执法文书) as .docx in the usual layout: the 文号 above a large
-centred title, the addressee, numbered body paragraphs, optional tables, and the issuing unit
-and date at the right. People in these offices work in Word, so every document is a real
-.docx they can open, print and file."""
+"""Official documents (公文/执法文书) as .docx in the official layout (GB/T 9704-2012, data in
+data/gbt9704_layout.csv): A4, type area 156 × 225 mm (天头 37, 订口 28 mm), body in 3号仿宋_GB2312,
+the title in 2号小标宋, the 文号 under it, the addressee, body paragraphs indented two characters,
+tables whose columns fit their content, the issuing unit and date at the right — and real page
+numbers: "— N —" at the foot of a 公文, "共 N 页 第 M 页" on a 执法文书 form, both Word fields
+(PAGE/NUMPAGES) that Word and LibreOffice fill in when they lay the pages out.
+
+The page layout (size, margins, styles, fonts, footers) lives in a .docx file, data/official.docx,
+that a clerk can open and adjust in Word; `base_template()` rebuilds it (python -m
+anying.core.officialdoc). Every document starts from that file and adds its content, so what a
+clerk changes there (a margin, the body font) changes every document.
+
+Chinese text takes the w:eastAsia font of a run, not the Latin one: python-docx's `font.name`
+sets only ascii/hAnsi, and Chinese then fell back to the default (宋体/等线) — `_fonts` sets all four.
+"""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from .exports import clean_docx_text as _t  # every text that goes into a document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DATA = Path(__file__).resolve().parent / "data"
+TEMPLATE = DATA / "official.docx"
+
+# Font names as offices have them installed; the alternates are written into the document's font
+# table (w:altName), which Word and LibreOffice use when the first is missing.
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+NUMBER_FONT = "宋体"  # page numbers: 4号半角宋体 (GB/T 9704 §7.5)
+LATIN_FONT = "Times New Roman"
+ALTERNATES = {BODY_FONT: "仿宋", TITLE_FONT: "华文中宋", HEADING_FONT: "SimHei", NUMBER_FONT: "SimSun"}
+
+# page-number styles
+GONGWEN = "gongwen"  # — N — (公文)
+COUNTED = "counted"  # 共 N 页 第 M 页 (执法文书 forms)
 
 
 def download_as(content: bytes, filename: str, content_type: str):
@@ -27,6 +57,13 @@ def download_as(content: bytes, filename: str, content_type: str):
 def download(content: bytes, filename: str):
     """A .docx as a download."""
     return download_as(content, filename, DOCX)
+
+
+@cache
+def layout() -> dict[str, float]:
+    """GB/T 9704-2012 figures (mm, pt) from data/gbt9704_layout.csv."""
+    with open(DATA / "gbt9704_layout.csv", encoding="utf-8") as fh:
+        return {row["项目"]: float(row["数值"]) for row in csv.DictReader(line for line in fh if not line.startswith("#"))}
 
 
 @dataclass
@@ -60,57 +97,331 @@ class OfficialDocument:
     unit: str = ""
     date: dt.date | None = None
     sections: list[Section] = field(default_factory=list)
+    basis: str = ""  # the legal basis a 执法文书 cites (法律依据), printed under the body
+    pages: str = GONGWEN
+    template: bytes | None = None  # a unit's own base .docx instead of data/official.docx
 
     def render(self) -> bytes:
-        from docx import Document
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm, Pt
 
-        doc = Document()
-        style = doc.styles["Normal"]
-        style.font.name, style.font.size = "仿宋", Pt(14)
-        title = doc.add_paragraph()
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = title.add_run(_t(self.title))
-        run.bold, run.font.size = True, Pt(22)
+        doc = _open(self.template)
+        _footer(doc, self.pages)
+        doc.add_paragraph(_t(self.title), style="Title")
         if self.number:
-            doc.add_paragraph(_t(self.number)).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            doc.add_paragraph(_t(self.number), style="DocNumber")
         if self.addressee:
-            doc.add_paragraph(f"{_t(self.addressee)}：")
+            doc.add_paragraph(f"{_t(self.addressee)}：", style="Addressee")
         for text in self.paragraphs:
-            doc.add_paragraph(f"　　{_t(text)}")
+            doc.add_paragraph(_t(text))
+        if self.basis:
+            doc.add_paragraph(f"法律依据：{_t(self.basis)}")
         for header, rows in self.tables:
             _table(doc, header, rows)
         for section in self.sections:
-            heading = doc.add_paragraph()
-            run = heading.add_run(_t(section.heading))
-            run.bold, run.font.size = True, Pt(16)
+            doc.add_paragraph(_t(section.heading), style="Heading 1")
             for kind, content in section.blocks:
                 if kind == "p":
-                    doc.add_paragraph(f"　　{_t(content)}")
+                    doc.add_paragraph(_t(content))
                 elif kind == "table":
                     _table(doc, *content)
                 else:
                     png, caption = content
-                    doc.add_picture(io.BytesIO(png), width=Cm(15.5))
-                    note = doc.add_paragraph(_t(caption))
+                    picture = doc.add_paragraph(style="Plain")
+                    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    picture.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
+                    note = doc.add_paragraph(_t(caption), style="Plain")
                     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     note.runs[0].font.size = Pt(10.5)
         for line in self.signatures:
-            doc.add_paragraph(_t(line))
-        if self.unit or self.date:
-            sign = doc.add_paragraph("\n".join(filter(None, [_t(self.unit), f"{self.date:%Y年%m月%d日}" if self.date else ""])))
-            sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            doc.add_paragraph(_t(line), style="Plain")
+        if self.unit:
+            doc.add_paragraph(_t(self.unit), style="SignOff")
+        if self.date:
+            doc.add_paragraph(f"{self.date.year}年{self.date.month}月{self.date.day}日", style="SignOff")
         buffer = io.BytesIO()
         doc.save(buffer)
         return buffer.getvalue()
 
 
+# --- the base template -----------------------------------------------------------------------
+
+TEMPLATE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def check_template(upload) -> None:
+    """A unit's own base .docx, refused with a Chinese message unless it is a Word file Word and
+    python-docx open, on A4 (portrait), and small."""
+    from django.core.exceptions import ValidationError
+    from docx import Document
+
+    if upload.size > TEMPLATE_MAX_BYTES:
+        raise ValidationError("版式模板不能超过 2 MB")
+    if not upload.name.lower().endswith(".docx"):
+        raise ValidationError("版式模板须为 Word 文档（.docx）")
+    try:
+        upload.seek(0)
+        section = Document(io.BytesIO(upload.read())).sections[0]
+    except Exception:  # noqa: BLE001 — any unreadable file is the same answer to the clerk
+        raise ValidationError("无法读取该文件，请上传用 Word 保存的 .docx 文件") from None
+    finally:
+        upload.seek(0)
+    g = layout()
+    size = (round(section.page_width.mm), round(section.page_height.mm)) if section.page_width else None
+    if size != (round(g["幅面宽"]), round(g["幅面高"])):
+        raise ValidationError("版式模板须为 A4 纵向纸张（210 × 297 毫米）")
+
+
+def unit_template(unit) -> bytes | None:
+    """The unit's own base .docx, if it uploaded one (None: data/official.docx)."""
+    if unit is None or not unit.document_template:
+        return None
+    with unit.document_template.open("rb") as fh:
+        return fh.read()
+
+
+def _open(template: bytes | None):
+    """The base .docx with its body emptied (the section properties, styles and footers stay)."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(template) if template else str(TEMPLATE))
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    return doc
+
+
+def _fonts(target, name: str, latin: str = LATIN_FONT) -> None:
+    """Latin text in `latin`, Chinese (w:eastAsia) in `name`, on a style's or run's rPr."""
+    from docx.oxml.ns import qn
+
+    rpr = target.element.get_or_add_rPr() if hasattr(target, "element") else target
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", name), ("w:cs", latin)):
+        fonts.set(qn(attr), value)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _style(doc, name: str, font: str, size: float, *, align=None, first_line: float = 0, right: float = 0,
+           before: float = 0, after: float = 0, exact: float | None = None, bold: bool = False, keep: bool = False):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if name != "Normal":
+        style.base_style = styles["Normal"]
+    style.font.size, style.font.bold = Pt(size), bold
+    style.font.color.rgb = None
+    _fonts(style, font, LATIN_FONT if font == BODY_FONT else font)
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    # explicit zeros: a style based on Normal would otherwise inherit its two-character indent
+    fmt.first_line_indent, fmt.left_indent, fmt.right_indent = Pt(first_line), Pt(0), Pt(right)
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if exact:
+        fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(exact)
+    fmt.keep_with_next = keep
+    fmt.widow_control = True
+    ppr = style.element.pPr
+    for border in ppr.findall(qn("w:pBdr")) if ppr is not None else []:  # python-docx's Title has a rule
+        ppr.remove(border)
+    return style
+
+
+def base_template() -> bytes:
+    """data/official.docx: A4, GB/T 9704 margins, the styles every document uses, and both footers
+    (the page-number style is chosen per document by `_footer`)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    g = layout()
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(g["幅面宽"]), Mm(g["幅面高"])
+    section.top_margin, section.bottom_margin = Mm(g["天头"]), Mm(g["地脚"])
+    section.left_margin, section.right_margin = Mm(g["订口"]), Mm(g["翻口"])
+    section.footer_distance = Mm(g["地脚"] - g["页码距版心"] - 6)  # the number's line sits 7 mm below the type area
+    section.header_distance = Mm(15)
+    body, line = g["正文字号"], g["行距"]
+    _style(doc, "Normal", BODY_FONT, body, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=2 * body, exact=line)
+    _style(doc, "Plain", BODY_FONT, body, align=WD_ALIGN_PARAGRAPH.LEFT, exact=line)
+    _style(doc, "Title", TITLE_FONT, g["标题字号"], align=WD_ALIGN_PARAGRAPH.CENTER, exact=g["标题行距"],
+           after=line / 2, keep=True)
+    _style(doc, "DocNumber", BODY_FONT, body, align=WD_ALIGN_PARAGRAPH.CENTER, exact=line, after=line / 2, keep=True)
+    _style(doc, "Addressee", BODY_FONT, body, align=WD_ALIGN_PARAGRAPH.LEFT, exact=line, keep=True)
+    _style(doc, "Heading 1", HEADING_FONT, body, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=2 * body, exact=line,
+           keep=True)
+    _style(doc, "SignOff", BODY_FONT, body, align=WD_ALIGN_PARAGRAPH.RIGHT, right=4 * body, exact=line)
+    _style(doc, "TableText", BODY_FONT, g["表格字号"], align=WD_ALIGN_PARAGRAPH.LEFT, exact=g["表格行距"])
+    _style(doc, "PageNumber", NUMBER_FONT, g["页码字号"], exact=g["页码字号"] * 1.2)
+    _font_table(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _font_table(doc) -> None:
+    """Declare each Chinese font with its alternate (w:altName) for machines without it."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if part is None:
+        return
+    root = parse_xml(part.blob)
+    for name, alternate in ALTERNATES.items():
+        for old in [f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == name]:
+            root.remove(old)
+        root.append(parse_xml(f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alternate}"/>'
+                              '<w:charset w:val="86"/><w:family w:val="roman"/><w:pitch w:val="fixed"/></w:font>'))
+    from lxml import etree
+
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) with a placeholder result the layout engine replaces."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    for xml in (f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {code} </w:instrText></w:r>',
+                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:t>1</w:t></w:r>',
+                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'):
+        paragraph._p.append(parse_xml(xml))
+
+
+def _footer(doc, pages: str) -> None:
+    """Page numbers in the footer: "— N —" right on odd pages and left on even ones (GB/T 9704
+    §7.5, printed on both sides), or "共 N 页 第 M 页" centred on every page of a form."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    section = doc.sections[0]
+    size = layout()["页码字号"]
+    counted = pages == COUNTED
+    doc.settings.odd_and_even_pages_header_footer = not counted
+    footers = [(section.footer, WD_ALIGN_PARAGRAPH.CENTER if counted else WD_ALIGN_PARAGRAPH.RIGHT)]
+    if not counted:
+        footers.append((section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT))
+    for footer, align in footers:
+        footer.is_linked_to_previous = False
+        for p in list(footer.paragraphs)[1:]:
+            p._p.getparent().remove(p._p)
+        p = footer.paragraphs[0]
+        for child in list(p._p):
+            if not child.tag.endswith("}pPr"):
+                p._p.remove(child)
+        p.style = doc.styles["PageNumber"]
+        p.alignment = align
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(size)  # 空一字
+        if counted:
+            p.add_run("共 ")
+            _field(p, "NUMPAGES")
+            p.add_run(" 页 第 ")
+            _field(p, "PAGE")
+            p.add_run(" 页")
+        else:
+            p.add_run("— ")
+            _field(p, "PAGE")
+            p.add_run(" —")
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def text_width(text: str) -> float:
+    """Width of a line in characters: a Chinese (full-width) character 1, a Latin one ½."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+SHORT = 5  # characters: a column whose longest line is this short keeps it on one line
+
+
+def fit_columns(header: list[str], rows: list[list], total: float) -> list[float]:
+    """Column widths (in characters, summing to `total`) fitted to the content, so item text is
+    not wrapped every four characters as with equal columns. A column never gets more than its
+    longest line needs (序号, 结果 stay narrow) nor less than a few characters of its header;
+    between those bounds the width is shared by the square root of each column's longest line, so
+    a long 检查内容 gets the most without starving a medium 情况说明 (water-filling)."""
+    pad = 1.5  # the cell's own margins and a little air
+    count = len(header)
+    longest = [max([text_width(line) for row in rows for line in str(row[i]).split("\n")] + [1]) for i in range(count)]
+    heads = [min(text_width(h), 4) for h in header]  # a long header may wrap, in lines of four
+    natural = [max(longest[i], heads[i]) + pad for i in range(count)]
+    # a short value (结果: 不符合) is never broken; a longer one may wrap down to its header's width
+    minimum = [natural[i] if longest[i] <= SHORT else min(natural[i], max(heads[i], 2) + pad) for i in range(count)]
+    if sum(natural) <= total:  # everything fits on one line: share the spare width out evenly
+        spare = (total - sum(natural)) / count
+        return [w + spare for w in natural]
+    if sum(minimum) >= total:
+        return [w * total / sum(minimum) for w in minimum]
+    widths = [0.0] * count
+    free, room = set(range(count)), total
+    while free:
+        weight = {i: natural[i] ** 0.5 for i in free}
+        share = {i: room * weight[i] / sum(weight.values()) for i in free}
+        clamped = {i: minimum[i] if share[i] < minimum[i] else natural[i] for i in free
+                   if not minimum[i] <= share[i] <= natural[i]}
+        if not clamped:
+            for i in free:
+                widths[i] = share[i]
+            return widths
+        for i, width in clamped.items():
+            widths[i] = width
+            room -= width
+            free.discard(i)
+    widest = max(range(count), key=lambda i: natural[i])  # every column clamped: the rest to the widest
+    widths[widest] += room
+    return widths
+
+
 def _table(doc, header: list[str], rows: list[list]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Pt
+
+    rows = [[_t(c) for c in row] for row in rows]
+    header = [_t(h) for h in header]
+    section = doc.sections[0]
+    size = Pt(layout()["表格字号"])
+    area = section.page_width - section.left_margin - section.right_margin
+    widths = [int(w * size) for w in fit_columns(header, rows, area / size)]
+    widths[-1] += int(area - sum(widths)) - int(size)  # round-off to the last column
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = _t(text)
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = _t(text)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = width
+    for r, values in enumerate([header, *rows]):
+        row = table.rows[r]
+        if r == 0:  # the header row repeats at the top of every page
+            row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        for cell, text, width in zip(row.cells, values, widths, strict=True):
+            cell.width = width
+            p = cell.paragraphs[0]
+            p.style = doc.styles["TableText"]
+            p.text = text
+            if r == 0:
+                p.alignment = 1  # centred
+                for run in p.runs:
+                    run.bold = True
+
+
+if __name__ == "__main__":  # rebuild data/official.docx after changing the layout data
+    TEMPLATE.write_bytes(base_template())
+    print(f"wrote {TEMPLATE}")

@@ -20,13 +20,14 @@ from .roles import ENTERPRISE as ENTERPRISE_SIDE
 from .roles import GOVERNMENT, SIDES, Role
 from .scope import covers
 
-UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "is_active"]
+UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "full_name", "doc_prefix", "is_active"]
 USER_FIELDS = ["username", "display_name", "role", "unit", "phone", "email", "is_active"]
 
 
 def _org_snapshot(org: Organisation) -> dict:
     data = audit.snapshot(org, UNIT_FIELDS)
     data["supervised_industries"] = sorted(i.name for i in org.supervised_industries.all()) if org.pk else []
+    data["document_template"] = "已上传" if org.document_template else ""
     return data
 
 

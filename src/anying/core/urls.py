@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/document-template.docx", views.unit_document_template, name="unit_document_template"),
     path("units/<int:pk>/", views.unit_edit, name="unit_edit"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/new/", views.region_edit, name="region_create"),

@@ -114,11 +114,19 @@ def unit_list(request):
 def unit_edit(request, pk=None):
     units = Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
     org = get_object_or_404(units, pk=pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=org, user=request.user)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=org, user=request.user)
     done = submit(request, form,
                   lambda data: services.save_organisation(request.user, form.save(commit=False), data["supervised_industries"]),
                   lambda saved: f"已保存单位：{saved.name}", lambda saved: reverse("unit_list"))
     return done or render(request, "core/unit_form.html", {"form": form, "org": org})
+
+
+@perm_required("core.manage_units")
+def unit_document_template(request):
+    """The default base .docx (A4, GB/T 9704), for a unit to adjust in Word and upload as its own."""
+    from .officialdoc import TEMPLATE, download
+
+    return download(TEMPLATE.read_bytes(), "文书版式模板（默认）.docx")
 
 
 @perm_required("core.manage_units")

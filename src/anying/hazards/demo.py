@@ -3,11 +3,10 @@ spread over towns, industries, channels and states, some overdue and escalated, 
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core import workflow
+from anying.core import numbering, workflow
 from anying.core.models import DocumentCounter, Organisation, TimelineEvent, User
 from anying.core.permissions import roles_with
 from anying.registry.models import Enterprise
@@ -15,6 +14,7 @@ from anying.standards.models import Criterion
 
 from . import rollups
 from .models import Hazard, ProgressReport, RectificationPlan, Supervision
+from .supervision import SUPERVISION, WORD, default_prefix
 
 PLACES = ["喷涂车间", "抛丸房", "除尘器", "配电房", "危化品库", "锅炉房", "有限空间（污水池）", "叉车通道", "熔炼炉", "冷库"]
 PROBLEMS = ["安全出口堵塞", "消防通道被占用", "防护罩缺失", "未设置警示标识", "电气线路私拉乱接", "积尘未及时清理",
@@ -65,7 +65,7 @@ def _supervise(rng, majors: list, today: dt.date) -> None:
     admin = User.objects.filter(role__in=roles_with("hazards.supervise"), unit=office).first()
     if office is None or admin is None:
         return
-    prefix = settings.ANYING_SUPERVISION_PREFIX
+    prefix = numbering.prefix_for(office, SUPERVISION, WORD, default_prefix())
     chosen = majors[::2]
     counter, _ = DocumentCounter.objects.get_or_create(prefix=prefix, year=today.year)
     records, reports = [], []

@@ -20,13 +20,15 @@ from anying.core.bulk import update_column
 from anying.core.clock import Clock
 from anying.core.models import AuditEvent, ClockStep, Notification, Organisation, Region, TimelineEvent, User
 from anying.core.notifications import notify_many
-from anying.core.officialdoc import OfficialDocument
+from anying.core.officialdoc import OfficialDocument, unit_template
 
 from .models import ExtensionRequest, Hazard, Supervision
+from .supervision import default_prefix
 
 DATA = Path(__file__).resolve().parent / "data"
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
 LETTER = "overdue_letter"  # the document kind of the 函告 (core.numbering)
+CIRCULAR = "overdue_circular"  # and of the 通报
 
 
 def _enterprise_and_town(hazards: list) -> dict:
@@ -62,22 +64,33 @@ def _issuers(hazards: list) -> dict:
     return {h.pk: offices.get(h.region_id) or committees.get(h.pk) for h in hazards}
 
 
-def _letters(rung, hazards: list, today: dt.date) -> None:
-    """函告: a numbered letter per hazard, in its issuer's 字样; the .docx is rendered on request."""
-    issuers = _issuers(hazards)
-    prefixes = {issuer: numbering.prefix_for(issuer, LETTER, f"{issuer.name if issuer else settings.ANYING_SUPERVISION_PREFIX}函")
-                for issuer in set(issuers.values())}
-    by_prefix: dict = {}
-    for h in hazards:
-        by_prefix.setdefault(prefixes[issuers[h.pk]], []).append(h)
-    steps = dict(ClockStep.objects.filter(
-        clock=HAZARD_OVERDUE.name, content_type=HAZARD_OVERDUE.content_type, code=rung.code,
-        object_id__in=[h.pk for h in hazards]).values_list("object_id", "pk"))
-    numbers = {}
-    for prefix, group in by_prefix.items():
-        for h, number in zip(group, numbering.take(prefix, today.year, len(group)), strict=True):
-            numbers[steps[h.pk]] = number
-    update_column(ClockStep, "document_no", numbers)
+def _numbered(kind: str, word: str, label: str):
+    """A rung action that issues a numbered document per hazard (函告, 通报) in its issuer's 字样
+    (旧县应急函〔2026〕3号); the .docx is rendered on request from the step (`letter`)."""
+    def issue(rung, hazards: list, today: dt.date) -> None:
+        issuers = _issuers(hazards)
+        prefixes = {issuer: numbering.prefix_for(
+            issuer, kind, word, f"{issuer.name if issuer else settings.ANYING_ENFORCEMENT_ORG + '安委办'}{word}")
+            for issuer in set(issuers.values())}
+        by_prefix: dict = {}
+        for h in hazards:
+            by_prefix.setdefault(prefixes[issuers[h.pk]], []).append(h)
+        steps = dict(ClockStep.objects.filter(
+            clock=HAZARD_OVERDUE.name, content_type=HAZARD_OVERDUE.content_type, code=rung.code,
+            object_id__in=[h.pk for h in hazards]).values_list("object_id", "pk"))
+        numbers = {}
+        for prefix, group in by_prefix.items():
+            for h, number in zip(group, numbering.take(prefix, today.year, len(group)), strict=True):
+                numbers[steps[h.pk]] = number
+        update_column(ClockStep, "document_no", numbers)
+        update_column(ClockStep, "document_kind", dict.fromkeys(numbers, kind))
+
+    issue.label = label
+    return issue
+
+
+_letters = _numbered(LETTER, "函", "发函告（编号文书）")
+_circulars = _numbered(CIRCULAR, "通报", "发通报（编号文书）")
 
 
 def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
@@ -88,7 +101,7 @@ def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
     hazard's region, none is made up — the rung is not taken for that hazard (returned, so the
     clock withdraws its step and the next tick tries again) and the district admins are told
     that no 督办 unit is configured there."""
-    from .supervision import SUPERVISION
+    from .supervision import SUPERVISION, WORD
 
     already = set(Supervision.objects.filter(hazard_id__in=[h.pk for h in hazards]).values_list("hazard_id", flat=True))
     issuers = _committees([h for h in hazards if h.pk not in already])
@@ -100,7 +113,7 @@ def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
             by_issuer.setdefault(issuers[h.pk], []).append(h)
     made, events, audits = [], [], []
     for issuer, group in by_issuer.items():
-        prefix = numbering.prefix_for(issuer, SUPERVISION, settings.ANYING_SUPERVISION_PREFIX)
+        prefix = numbering.prefix_for(issuer, SUPERVISION, WORD, default_prefix())
         for h, number in zip(group, numbering.take(prefix, today.year, len(group)), strict=True):
             made.append(Supervision(
                 hazard_id=h.pk, level=Supervision.Level.DISTRICT, unit=issuer, document_no=number, issued_on=today,
@@ -152,7 +165,6 @@ def _tell_no_issuer(rung, hazards: list, today: dt.date) -> None:
     notify_many(m for m in messages if (m[0].pk, m[1]) not in sent)
 
 
-_letters.label = "发函告（编号文书）"
 _supervise.label = "挂牌督办（生成督办及通知书）"
 
 HAZARD_OVERDUE = clock.register(Clock(
@@ -160,7 +172,7 @@ HAZARD_OVERDUE = clock.register(Clock(
     defaults=DATA / "overdue_ladder.csv", conditions={"major": Q(level=Hazard.Level.MAJOR)},
     condition_labels={"major": "仅重大事故隐患"},
     fields=("status", "place", "level", "organisation_id", "enterprise__name"), related=("enterprise",),
-    recipients=_enterprise_and_town, actions={"letter": _letters, "supervise": _supervise},
+    recipients=_enterprise_and_town, actions={"letter": _letters, "circular": _circulars, "supervise": _supervise},
     describe=lambda h: f"{h.enterprise.name} {h.place}（整改期限 {h.deadline:%Y-%m-%d}）",
     url=lambda h: reverse("hazard_detail", args=[h.pk])))
 
@@ -191,16 +203,30 @@ def run(now: dt.datetime | None = None) -> int:
 
 
 def letter(hazard: Hazard, step: ClockStep) -> bytes:
-    """关于督促整改逾期隐患的函 as .docx, from the rung taken."""
+    """The numbered document of the rung taken, as .docx: 关于督促整改逾期事故隐患的函 to the
+    enterprise, or the 通报 of the overdue hazard to the units of the area."""
     issuer = _issuers([hazard])[hazard.pk]
+    on = timezone.localtime(step.at).date()
+    def found(who: str) -> str:
+        return (f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现{who}{hazard.place}存在事故隐患："
+                f"{hazard.description}。该隐患整改期限为{hazard.deadline:%Y年%m月%d日}，截至"
+                f"{on:%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改")
+
+    major = hazard.level == Hazard.Level.MAJOR
+    if step.document_kind == CIRCULAR:
+        return OfficialDocument(
+            title="关于逾期未整改事故隐患的通报", number=step.document_no, addressee="各有关单位",
+            paragraphs=[found(hazard.enterprise.name) + "，现予以通报。",
+                        f"请{hazard.enterprise.name}立即落实整改责任、措施、资金、时限和预案，尽快完成整改并提交复查；"
+                        "逾期仍未整改的，将依次予以约谈" + ("和挂牌督办" if major else "") + "。",
+                        "各有关单位要引以为戒，举一反三，认真开展事故隐患排查治理，按期整改发现的问题。"],
+            unit=issuer.issuer_name if issuer else "", date=on, template=unit_template(issuer)).render()
     return OfficialDocument(
         title="关于督促整改逾期事故隐患的函", number=step.document_no, addressee=hazard.enterprise.name,
-        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在事故隐患："
-                    f"{hazard.description}。该隐患整改期限为{hazard.deadline:%Y年%m月%d日}，截至"
-                    f"{timezone.localtime(step.at):%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改。",
+        paragraphs=[found("你单位") + "。",
                     "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
-                    + ("和挂牌督办" if hazard.level == Hazard.Level.MAJOR else "") + "。"],
-        unit=issuer.name if issuer else "", date=timezone.localtime(step.at).date()).render()
+                    + ("和挂牌督办" if major else "") + "。"],
+        unit=issuer.issuer_name if issuer else "", date=on, template=unit_template(issuer)).render()
 
 
 def _reviewers(hazards: list) -> dict:

@@ -12,12 +12,18 @@ from django.utils import timezone
 
 from anying.core import workflow
 from anying.core.numbering import next_number, prefix_for
-from anying.core.officialdoc import OfficialDocument
+from anying.core.officialdoc import OfficialDocument, unit_template
 
 from .models import Hazard, ProgressReport, Supervision
 
 REPORT_EVERY_DAYS = 7
 SUPERVISION = "supervision"  # the document kind of 督办通知书 (core.numbering)
+WORD = "督"  # after the issuer's 发文机关代字: 铜安委办督〔2026〕1号
+
+
+def default_prefix() -> str:
+    """The 字样 of a 安委办 without a 代字 of its own: the district's, never a bare 安委办督."""
+    return settings.ANYING_SUPERVISION_PREFIX or f"{settings.ANYING_ENFORCEMENT_ORG}安委办督"
 
 
 def apply_supervise(step) -> None:
@@ -42,7 +48,7 @@ def apply_supervise(step) -> None:
     unit = getattr(step.actor, "unit", None)
     supervision = Supervision.objects.create(
         hazard=hazard, level=level, unit=unit, requirements=requirements, due=due, issued_on=today,
-        document_no=next_number(prefix_for(unit, SUPERVISION, settings.ANYING_SUPERVISION_PREFIX), today.year),
+        document_no=next_number(prefix_for(unit, SUPERVISION, WORD, default_prefix()), today.year),
         created_by=step.actor)
     step.comment = f"{supervision.get_level_display()} {supervision.document_no}"
     step.summary = f"督办 {supervision.document_no}"
@@ -99,4 +105,5 @@ def letter(supervision: Supervision) -> bytes:
                     f"现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}",
                     f"请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"
                     "完成后提出销号申请，经审核同意后方可销号。"],
-        unit=supervision.unit.name, date=supervision.issued_on).render()
+        unit=supervision.unit.issuer_name if supervision.unit else "", date=supervision.issued_on,
+        template=unit_template(supervision.unit)).render()

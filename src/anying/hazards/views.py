@@ -212,12 +212,13 @@ def progress(request, pk):
 
 @login_required
 def overdue_letter(request, pk, step_id):
-    """The 函告 of the overdue ladder's letter rung, rendered from the step taken."""
+    """The 函告 or 通报 of the overdue ladder's numbered rungs, rendered from the step taken."""
     hazard = _visible(request.user, pk)
     step = next((s for s in clock.steps_of(hazard) if s.pk == step_id and s.document_no), None)
     if step is None:
         raise Http404
-    return download(escalation.letter(hazard, step), f"函告_{step.document_no}.docx")
+    name = "通报" if step.document_kind == escalation.CIRCULAR else "函告"
+    return download(escalation.letter(hazard, step), f"{name}_{step.document_no}.docx")
 
 
 @login_required

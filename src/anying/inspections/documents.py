@@ -1,15 +1,16 @@
 """执法文书: issue the documents of an inspection with gap-free numbers, and render them.
 
-Numbers come from `core.numbering.next_number` — one counter row per 文号字样 and year taken
-under a row lock, so two documents issued at the same moment get consecutive numbers and a
-failed issue rolls its number back with everything else. The 字样 (安监现记, 安监责改 …) are read
-from data/enforcement_docs_fields.csv; the prefix before them is ANYING_ENFORCEMENT_ORG."""
+Numbers come from `core.numbering` — the issuing unit's 发文机关代字 (铜安监, 旧县应急) and the
+document's word (现记, 责改 …), one counter row per 字样 and year taken under a row lock, so two
+documents issued at the same moment get consecutive numbers and a failed issue rolls its number
+back with everything else. The 字样 and the legal basis each document cites are data
+(data/documents.csv); a unit above the towns without a 代字 issues under the district's
+abbreviation (ANYING_ENFORCEMENT_ORG), a town office never does."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from functools import cache
 from pathlib import Path
 
@@ -21,38 +22,51 @@ from django.utils import timezone
 from anying.core import audit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
-from anying.core.numbering import next_number
-from anying.core.officialdoc import OfficialDocument
+from anying.core.numbering import next_number, prefix_for
 from anying.core.workflow import Lifecycle, Transition
 from anying.hazards.models import Hazard
 
 from .models import EnforcementDocument, Inspection
 
 Kind = EnforcementDocument.Kind
-FIELDS_FILE = Path(__file__).resolve().parent / "data" / "enforcement_docs_fields.csv"
+CATALOGUE = Path(__file__).resolve().parent / "data" / "documents.csv"
+AGENCY = "安监"  # the 代字 inside the sample 字样 (安监现记): a unit's own 代字 replaces it
 
 
 @cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Document title → its row of data/documents.csv (文号字样, 法律依据, 核对, 来源)."""
+    with open(CATALOGUE, encoding="utf-8") as fh:
+        return {row["文书"]: row for row in csv.DictReader(line for line in fh if not line.startswith("#"))}
+
+
 def words() -> dict[str, str]:
-    """Document title → its 文号字样, from the reference table."""
-    out = {}
-    with open(FIELDS_FILE, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            match = re.search(r"）(.+?)〔", row["文号字样(样例系统)"])
-            if match:
-                out[row["文书"].split("(")[0]] = match.group(1)
-    return out
+    """Document title → its 文号字样 as in the sample system (安监现记)."""
+    return {title: row["文号字样"] for title, row in catalogue().items()}
 
 
-def prefix(kind: str) -> str:
-    return f"{settings.ANYING_ENFORCEMENT_ORG}{words()[Kind(kind).label]}"
+def legal_basis(kind: str) -> str:
+    """The articles a document of `kind` cites (printed as 法律依据)."""
+    return catalogue()[Kind(kind).label]["法律依据"]
+
+
+def prefix(kind: str, unit=None) -> str:
+    """The 字样 of `unit`'s documents of `kind`: its 代字 + the document's word (旧县应急现记), else
+    the district's (铜安监现记) for a unit above the towns."""
+    sample = words()[Kind(kind).label]
+    return prefix_for(unit, f"enforcement:{kind}", sample.removeprefix(AGENCY),
+                      f"{settings.ANYING_ENFORCEMENT_ORG}{sample}")
 
 
 def _issue(actor, inspection: Inspection | None, kind: str, data: dict, on: dt.date, penalty=None) -> EnforcementDocument:
+    """Number and store a document; its data frozen with the unit's full name and the legal basis
+    in force on the day, so a later download says what was issued."""
     record = penalty or inspection
+    unit = record.unit
+    data = {**data, "unit": unit.issuer_name, "unit_phone": unit.contact_phone, "cites": legal_basis(kind)}
     document = EnforcementDocument.objects.create(
-        inspection=inspection, penalty=penalty, kind=kind, number=next_number(prefix(kind), on.year), issued_on=on,
-        issued_by=actor, unit=record.unit, data=data)
+        inspection=inspection, penalty=penalty, kind=kind, number=next_number(prefix(kind, unit), on.year), issued_on=on,
+        issued_by=actor, unit=unit, data=data)
     audit.record(actor, AuditEvent.Action.CREATE, record, summary=f"出具{document}")
     return document
 
@@ -61,8 +75,7 @@ def issue_for_penalty(actor, penalty, kind: str, on: dt.date) -> EnforcementDocu
     """行政处罚告知书 or 行政处罚决定书, inside the penalty service's transaction."""
     ent = penalty.enterprise
     data = {"party": penalty.party_name, "address": ent.address, "legal_representative": ent.legal_representative,
-            "phone": ent.contact_phone, "unit": penalty.unit.name, "unit_phone": penalty.unit.contact_phone,
-            "facts": penalty.facts,
+            "phone": ent.contact_phone, "facts": penalty.facts,
             "evidence": penalty.evidence, "violated": penalty.violated, "basis": penalty.legal_basis,
             "amount": str(penalty.amount), "procedure": penalty.get_procedure_display(),
             "statement_by": f"{penalty.statement_by:%Y年%m月%d日}" if penalty.statement_by else "",
@@ -83,7 +96,7 @@ def _finding_rows(inspection: Inspection) -> list[dict]:
 def _base(inspection: Inspection) -> dict:
     ent = inspection.enterprise
     return {"enterprise": ent.name, "address": ent.address, "legal_representative": ent.legal_representative,
-            "phone": ent.contact_phone, "unit": inspection.unit.name,
+            "phone": ent.contact_phone,
             "inspectors": [[i.name, i.certificate_no] for i in inspection.inspectors.all()]}
 
 
@@ -162,60 +175,6 @@ def issue_review(actor, inspection_id: int, *, again_by: dt.date | None, today: 
 
 
 def render(document: EnforcementDocument) -> bytes:
-    d = document.data
-    sign = ["执法人员：" + "、".join(f"{name}（执法证号 {no}）" for name, no in d["inspectors"])]
-    if document.kind == Kind.SITE_RECORD:
-        return OfficialDocument(
-            title="现场检查记录", number=document.number,
-            paragraphs=[f"被检查单位：{d['enterprise']}", f"地址：{d['address'] or '—'}",
-                        f"法定代表人（负责人）：{d['legal_representative'] or '—'}　联系电话：{d['phone'] or '—'}",
-                        f"检查场所及内容：{d['scope']}", f"检查时间：{d['started']}至{d['ended']}",
-                        "我们是" + d["unit"] + "执法人员，已出示执法证件。检查情况如下：", d["summary"] or ""],
-            tables=[(["序号", "检查内容", "结果", "情况说明"],
-                     [[str(n), r["text"], r["result"], r["note"]] for n, r in enumerate(d["results"], 1)])],
-            signatures=[*sign, "检查人员签名：" + "、".join(d["signatures"]),
-                        f"被检查单位现场负责人签名：{d['signatory']}", "（共 1 页 第 1 页）"],
-            unit=d["unit"], date=document.issued_on).render()
-    if document.kind == Kind.RECTIFICATION_ORDER:
-        majors = [str(f["no"]) for f in d["findings"] if f["major"]]
-        return OfficialDocument(
-            title="责令限期整改指令书", number=document.number, addressee=d["enterprise"],
-            paragraphs=["经查，你单位存在下列问题：",
-                        *[f"{f['no']}. {f['place']}：{f['text']}" for f in d["findings"]],
-                        *([f"其中第{'、'.join(majors)}项属于重大事故隐患。"] if majors else []),
-                        f"现责令你单位对上述第{'、'.join(str(f['no']) for f in d['findings'])}项问题于{d['rectify_by']}"
-                        "前整改完毕，达到有关法律法规规章和标准规定的要求。整改期间，你单位应当采取措施，确保安全生产。",
-                        "如果不服本指令，可以依法在60日内向人民政府或者上一级部门申请行政复议，或者在6个月内依法向"
-                        "人民法院提起行政诉讼，但本指令不停止执行，法律另有规定的除外。"],
-            signatures=[*sign, "被检查单位负责人签名：　　　　", "（一式两份，一份交被检查单位，一份存档）"],
-            unit=d["unit"], date=document.issued_on).render()
-    if document.kind == Kind.PENALTY_NOTICE:
-        return OfficialDocument(
-            title="行政处罚告知书", number=document.number, addressee=d["party"],
-            paragraphs=[f"经查，你（单位）{d['facts']}", f"以上事实有{d['evidence']}等证据为证。",
-                        f"你（单位）的上述行为违反了{d['violated']}的规定，依据{d['basis']}的规定，"
-                        f"本部门拟作出罚款人民币 {d['amount']} 元的行政处罚。",
-                        f"根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）有权进行陈述和申辩，"
-                        f"有权在{d['statement_by']}前提出听证申请。逾期视为放弃上述权利。",
-                        f"联系单位：{d['unit']}　联系电话：{d.get('unit_phone') or '—'}"],
-            signatures=["（一式两份，一份交当事人，一份存档）"], unit=d["unit"], date=document.issued_on).render()
-    if document.kind == Kind.PENALTY_DECISION:
-        return OfficialDocument(
-            title="行政处罚决定书", number=document.number, addressee=d["party"],
-            paragraphs=[f"当事人：{d['party']}　地址：{d['address'] or '—'}　法定代表人（负责人）：{d['legal_representative'] or '—'}",
-                        f"违法事实及证据：{d['facts']}（证据：{d['evidence']}）", f"违反的规定：{d['violated']}",
-                        f"处罚依据及内容：依据{d['basis']}，决定给予罚款人民币 {d['amount']} 元的行政处罚（{d['procedure']}）。",
-                        f"罚款限于{d['pay_by']}前（收到本决定书之日起十五日内）缴至指定银行。到期不缴纳罚款的，"
-                        "每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款的数额。",
-                        "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起"
-                        "行政诉讼，但本决定不停止执行，法律另有规定的除外。逾期不申请行政复议、不提起行政诉讼又不履行的，"
-                        "本部门将依法申请人民法院强制执行。"],
-            signatures=[*sign] if d["inspectors"] else [], unit=d["unit"], date=document.issued_on).render()
-    return OfficialDocument(
-        title="整改复查意见书", number=document.number, addressee=d["enterprise"],
-        paragraphs=[f"本部门于{d['order_date']}作出了{d['order']}责令限期整改指令书，经对你单位整改情况进行复查，提出如下意见：",
-                    "一、已整改合格的问题：" + ("；".join(f"{f['no']}. {f['text']}" for f in d["passed"]) or "无"),
-                    "二、未整改合格的问题：" + ("；".join(f"{f['no']}. {f['text']}" for f in d["failed"]) or "无")
-                    + (f"，责令于{d['again_by']}前整改完毕。" if d["failed"] else "。"),
-                    "逾期未整改或者整改不合格的，依法给予行政处罚。"],
-        signatures=[*sign, "被复查单位负责人签名：　　　　", "（一式两份）"], unit=d["unit"], date=document.issued_on).render()
+    from .enforcement_texts import document_for
+
+    return document_for(document).render()

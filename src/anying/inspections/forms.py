@@ -6,6 +6,7 @@ from anying.core.forms import Styled
 from anying.hazards.forms import ChecklistResults
 from anying.registry.forms import DateInput
 
+from .casework import MEASURES
 from .models import Inspector, Penalty
 
 
@@ -131,3 +132,32 @@ class ExtensionForm(Styled, forms.Form):
 class PaymentForm(Styled, forms.Form):
     paid_on = forms.DateField(label="缴款日期", widget=DateInput())
     paid_amount = forms.DecimalField(label="实缴金额（元）", max_digits=12, decimal_places=2, min_value=0)
+
+
+class SiteMeasuresForm(Styled, forms.Form):
+    """现场处理措施决定书 (casework.issue_site_measures)."""
+    measures = forms.MultipleChoiceField(label="现场处理措施", widget=forms.CheckboxSelectMultiple,
+                                         choices=list(MEASURES.items()))
+    until = forms.DateField(label="执行至（可不填）", widget=DateInput(), required=False)
+
+
+class InquiryForm(Styled, forms.Form):
+    """询问笔录 (casework.record_inquiry)."""
+    person = forms.CharField(label="被询问人", max_length=50)
+    position = forms.CharField(label="职务", max_length=50, required=False)
+    person_unit = forms.CharField(label="工作单位", max_length=100, required=False)
+    person_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    place = forms.CharField(label="询问地点", max_length=100)
+    started = forms.DateTimeField(label="开始时间", widget=DateTimeInput())
+    ended = forms.DateTimeField(label="结束时间", widget=DateTimeInput())
+    record = forms.CharField(label="询问内容", max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),
+                             help_text="逐行记录，每行以“问：”或“答：”开头")
+
+
+class TransferForm(Styled, forms.Form):
+    """案件移送书 (casework.issue_transfer)."""
+    receiver = forms.CharField(label="接收机关", max_length=100, help_text="如：重庆市公安局铜梁区分局")
+    suspicion = forms.CharField(label="涉嫌罪名或犯罪事实", max_length=200)
+    materials = forms.CharField(label="随案移送材料", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text="每行一项，如：现场检查记录、询问笔录、调查报告")
+    copy_to = forms.CharField(label="抄送", max_length=100, required=False, help_text="如：铜梁区人民检察院")

@@ -282,6 +282,10 @@ class EnforcementDocument(models.Model):
         REVIEW_OPINION = "review_opinion", "整改复查意见书"
         PENALTY_NOTICE = "penalty_notice", "行政处罚告知书"
         PENALTY_DECISION = "penalty_decision", "行政处罚决定书"
+        SITE_MEASURES = "site_measures", "现场处理措施决定书"
+        INQUIRY = "inquiry", "询问笔录"
+        FILING = "filing", "立案审批表"
+        TRANSFER = "transfer", "案件移送书"
 
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="documents")

@@ -1,6 +1,7 @@
 """Pages of the inspector directory and the annual inspection plan. Thin: scoped reads, writes
 through inspectors.py and plans.py."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -24,7 +25,7 @@ from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import documents, draws, excel, inspectors, intensity, penalties, pickers, plans, records
+from . import casework, documents, draws, excel, inspectors, intensity, penalties, pickers, plans, records
 from .filters import InspectionFilter, InspectorFilter, PenaltyFilter, PlanItemFilter
 from .forms import (
     AddItemForm,
@@ -32,12 +33,15 @@ from .forms import (
     ExclusionForm,
     ExtensionForm,
     GenerateForm,
+    InquiryForm,
     InspectionForm,
     InspectorForm,
     MonthForm,
     PaymentForm,
     PenaltyForm,
     ReviewForm,
+    SiteMeasuresForm,
+    TransferForm,
 )
 from .models import (
     Draw,
@@ -378,6 +382,7 @@ def inspection_detail(request, pk):
         "inspection": inspection, "inspectors": list(inspection.inspectors.all()),
         "results": list(inspection.results.select_related("item__criterion", "hazard")),
         "documents": docs, "review_form": ReviewForm(), "events": list(workflow.timeline(inspection)),
+        "measures_form": SiteMeasuresForm(), "inquiry_form": InquiryForm(initial={"person_unit": inspection.enterprise.name}),
         "can_act": can_act, "penalties": list(inspection.penalties.all()),
         "can_review": any(t.name == "review" for t in documents.LIFECYCLE.available(request.user, inspection))
         and any(d.kind == EnforcementDocument.Kind.RECTIFICATION_ORDER for d in docs)})
@@ -390,6 +395,36 @@ def inspection_review(request, pk):
     act(request, ReviewForm(request.POST),
         lambda d: documents.issue_review(request.user, pk, again_by=d["again_by"]), lambda doc: f"已出具 {doc}")
     return redirect("inspection_detail", pk=pk)
+
+
+# the documents issued from a form on the detail page: kind in the URL → (form, service)
+INSPECTION_PAPERS = {"measures": (SiteMeasuresForm, casework.issue_site_measures, "现场处理措施决定书"),
+                     "inquiry": (InquiryForm, casework.record_inquiry, "询问笔录")}
+PENALTY_PAPERS = {"filing": (forms.Form, casework.issue_filing, "立案审批表"),
+                  "transfer": (TransferForm, casework.issue_transfer, "案件移送书")}
+
+
+def _issue_paper(request, papers: dict, kind: str, record_id: int) -> None:
+    if kind not in papers:
+        raise Http404
+    form_class, service, _label = papers[kind]
+    act(request, form_class(request.POST), lambda d: service(request.user, record_id, **d), lambda doc: f"已出具 {doc}")
+
+
+@perm_required("inspections.inspect")
+@require_POST
+def inspection_issue(request, pk, kind):
+    get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+    _issue_paper(request, INSPECTION_PAPERS, kind, pk)
+    return redirect("inspection_detail", pk=pk)
+
+
+@perm_required("inspections.inspect")
+@require_POST
+def penalty_issue(request, pk, kind):
+    _penalty(request.user, pk)
+    _issue_paper(request, PENALTY_PAPERS, kind, pk)
+    return redirect("penalty_detail", pk=pk)
 
 
 @perm_required("registry.view")
@@ -436,6 +471,7 @@ def penalty_detail(request, pk):
         "next_limit": penalties.next_limit(penalty), "may_extend": penalties.may_extend(penalty, today),
         "extension_form": ExtensionForm(limit=penalties.next_limit(penalty), initial={"approved_on": today}),
         "overdue": penalty.status in (Penalty.Status.FILED, Penalty.Status.NOTIFIED) and today > penalty.decide_by,
+        "transfer_form": TransferForm(), "has_filing": penalty.documents.filter(kind=EnforcementDocument.Kind.FILING).exists(),
         "can_act": request.user.has_perm_code("inspections.inspect") and request.user.unit_id == penalty.unit_id})
 
 
@@ -510,7 +546,7 @@ def intensity_report(request):
         intensity.xlsx(book, data, year, month)
         return exports.response(request, book, f"三个强度_{year}-{month:02d}.xlsx", summary=f"导出{year}年{month}月三个强度")
     if fmt == "docx":
-        return download(intensity.docx(data, year, month, request.user.unit.name if request.user.unit else ""),
+        return download(intensity.docx(data, year, month, request.user.unit.issuer_name if request.user.unit else ""),
                         f"三个强度通报_{year}-{month:02d}.docx")
     chart = [{"unit": r.unit, "inspections": r.inspections, "per": float(r.per_inspection), "fines": float(r.fines)}
              for rows in data.values() for r in rows]

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from anying.core import amounts, audit, charts
 from anying.core.models import AuditEvent, Organisation, User
-from anying.core.officialdoc import OfficialDocument, Section
+from anying.core.officialdoc import OfficialDocument, Section, unit_template
 from anying.core.permissions import require
 from anying.core.roles import Role
 from anying.core.scope import user_industry_ids
@@ -278,8 +278,8 @@ def build(reader, unit: Organisation, kind: str, period: Period, label: str, tod
             sections += ranking_sections(reader, unit, period, today, purpose[kind], len(sections) + 1)
     intro = (f"现将{label}{unit.region.name}安全生产有关情况{'调度' if kind == Kind.WEEKLY else '通报'}如下。"
              f"数据截至 {today:%Y年%m月%d日}，由安应平台根据各单位登记的记录自动汇总。")
-    return OfficialDocument(title=f"{label}{TITLES[kind]}", paragraphs=[intro], sections=sections, unit=unit.name,
-                            date=today).render()
+    return OfficialDocument(title=f"{label}{TITLES[kind]}", paragraphs=[intro], sections=sections, unit=unit.issuer_name,
+                            date=today, template=unit_template(unit)).render()
 
 
 def generate(actor, kind: str, day: dt.date, *, unit: Organisation | None = None, record: bool = True,
