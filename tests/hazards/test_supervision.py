@@ -19,7 +19,7 @@ def test_major_hazard_is_supervised_with_numbered_letters(factory, users, settin
     settings.ANYING_SUPERVISION_PREFIX = "铜安委办督"
     first, second = factory(level="major"), factory(level="major")
     a = supervision.supervise(users["admin"], first.pk, level="district", requirements="停产整改", due=TODAY + dt.timedelta(days=30), today=TODAY)
-    b = supervision.supervise(users["jiuxian"], second.pk, level="city", requirements="限期治理", due=TODAY + dt.timedelta(days=30), today=TODAY)
+    b = supervision.supervise(users["yingji"], second.pk, level="district", requirements="限期治理", due=TODAY + dt.timedelta(days=30), today=TODAY)
     assert (a.document_no, b.document_no) == ("铜安委办督〔2026〕1号", "铜安委办督〔2026〕2号")
     with pytest.raises(ValidationError, match="已督办"):
         supervision.supervise(users["admin"], first.pk, level="district", requirements="x", due=TODAY, today=TODAY)

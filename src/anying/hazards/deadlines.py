@@ -88,9 +88,10 @@ def _answered(step) -> None:
 
 
 def _answerer(user, extension: ExtensionRequest) -> set[str]:
-    from .workflow import LIFECYCLE
+    from .workflow import LIFECYCLE, REVIEWER
 
-    return {"answerer"} if "inspector" in LIFECYCLE.party_set(user, extension.hazard) else set()
+    # the unit that decides the review decides the deadline: for a hazard under 督办, its supervising unit
+    return {"answerer"} if REVIEWER in LIFECYCLE.party_set(user, extension.hazard) else set()
 
 
 def _supervisors(extension: ExtensionRequest):

@@ -22,7 +22,7 @@ from anying.core.models import AuditEvent, ClockStep, Notification, Organisation
 from anying.core.notifications import notify_many
 from anying.core.officialdoc import OfficialDocument
 
-from .models import ExtensionRequest, Hazard, Supervision
+from .models import ENTERPRISE_SEES, ExtensionRequest, Hazard, Supervision
 
 DATA = Path(__file__).resolve().parent / "data"
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING]
@@ -195,7 +195,7 @@ def letter(hazard: Hazard, step: ClockStep) -> bytes:
     issuer = _issuers([hazard])[hazard.pk]
     return OfficialDocument(
         title="关于督促整改逾期事故隐患的函", number=step.document_no, addressee=hazard.enterprise.name,
-        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在事故隐患："
+        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{Hazard.Channel(ENTERPRISE_SEES.get(hazard.channel, hazard.channel)).label}发现你单位{hazard.place}存在事故隐患："
                     f"{hazard.description}。该隐患整改期限为{hazard.deadline:%Y年%m月%d日}，截至"
                     f"{timezone.localtime(step.at):%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改。",
                     "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
@@ -208,9 +208,14 @@ def _reviewers(hazards: list) -> dict:
     otherwise the supervising unit — looked up once per enterprise and per place."""
     own = {h.pk for h in hazards if h.level == Hazard.Level.GENERAL and h.channel == Hazard.Channel.SELF}
     enterprises = {org: recipients.members([org]) for org in {h.organisation_id for h in hazards if h.pk in own}}
-    places = _supervisors_by_place({(h.region_id, h.industry_id) for h in hazards if h.pk not in own})
-    return {h.pk: enterprises[h.organisation_id] if h.pk in own else places[(h.region_id, h.industry_id)]
-            for h in hazards}
+    # under 督办 only the supervising unit reviews (authority.py)
+    supervised = dict(Supervision.objects.filter(hazard_id__in=[h.pk for h in hazards if h.pk not in own])
+                      .values_list("hazard_id", "unit_id"))
+    units = {unit: recipients.members([unit], "hazards.supervise") for unit in set(supervised.values())}
+    places = _supervisors_by_place({(h.region_id, h.industry_id) for h in hazards
+                                    if h.pk not in own and h.pk not in supervised})
+    return {h.pk: enterprises[h.organisation_id] if h.pk in own else units[supervised[h.pk]] if h.pk in supervised
+            else places[(h.region_id, h.industry_id)] for h in hazards}
 
 
 REVIEW = clock.register(Clock(

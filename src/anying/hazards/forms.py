@@ -7,7 +7,14 @@ from anying.core.permissions import is_enterprise_user
 from anying.registry.forms import DateInput
 from anying.standards.models import Criterion
 
-from .models import ChecklistTemplate, Hazard, RectificationPlan, RoundResult, SelfInspectionSchedule
+from .models import (
+    ChecklistTemplate,
+    Hazard,
+    RectificationPlan,
+    RoundResult,
+    SelfInspectionSchedule,
+    Supervision,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,9 +92,16 @@ class AnswerForm(Styled, forms.Form):
 
 
 class SupervisionForm(Styled, forms.Form):
-    level = forms.ChoiceField(label="督办级别", choices=[("district", "区级督办"), ("city", "市级督办")])
+    level = forms.ChoiceField(label="督办级别", choices=Supervision.Level.choices)
     requirements = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 2}))
     due = forms.DateField(label="办结期限", widget=DateInput())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only the levels the user's unit may issue (authority.py)
+            from .authority import supervision_levels
+
+            self.fields["level"].choices = supervision_levels(user)
 
 
 class ProgressForm(Styled, forms.Form):

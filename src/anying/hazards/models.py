@@ -115,6 +115,36 @@ class Hazard(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.place}"
 
+    def channel_for(self, user) -> str:
+        """The channel `user` is shown (pages, exports, the API): see `shown_channel`."""
+        return shown_channel(self.channel, user)
+
+    def channel_label_for(self, user) -> str:
+        return Hazard.Channel(self.channel_for(user)).label
+
+
+# What an enterprise is shown as a hazard's channel. A hazard registered from a public tip must
+# never be recognisable as such to the enterprise it concerns: the reporter is often a worker
+# or a neighbour it could identify (举报人保护). A label of its own ("监管检查" only for tips)
+# would give it away just the same, so it reads as the ordinary regulator's check it also was:
+# a tip becomes a hazard only after an inspector has verified it on site (核查).
+ENTERPRISE_SEES = {Hazard.Channel.TIP: Hazard.Channel.INSPECTION}
+
+
+def shown_channel(channel: str, user) -> str:
+    from anying.core.permissions import is_enterprise_user
+
+    return ENTERPRISE_SEES.get(channel, channel) if is_enterprise_user(user) else channel
+
+
+def channel_choices(user) -> list[tuple[str, str]]:
+    """The channels a list's filter offers `user`: an enterprise never sees 群众举报."""
+    from anying.core.permissions import is_enterprise_user
+
+    if is_enterprise_user(user):
+        return [c for c in Hazard.Channel.choices if c[0] not in ENTERPRISE_SEES]
+    return list(Hazard.Channel.choices)
+
 
 class RectificationPlan(models.Model):
     """The six elements of 总局令16号 第十五条, required before a major hazard's rectification."""

@@ -15,7 +15,7 @@ from anying.registry.models import Enterprise
 
 from . import rollups
 from .models import Hazard
-from .workflow import AFTER_TRANSITION, AUDITED, LIFECYCLE
+from .workflow import AFTER_TRANSITION, AUDITED, run
 
 __all__ = ["AFTER_TRANSITION", "register", "transition"]
 
@@ -72,5 +72,5 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", files=(),
     `files` are the evidence uploads of this step; `evidence_ids` files the actor uploaded to the
     hazard earlier in this round; `changes` the rectification fields (responsible person,
     measures, funds, deadline); `version` the version the client saw (409 when stale)."""
-    return workflow.run(LIFECYCLE, actor, hazard_id, name, comment=comment, files=files, evidence_ids=evidence_ids,
-                        data={**(changes or {}), "plan": plan}, version=version)
+    return run(actor, hazard_id, name, comment=comment, files=files, evidence_ids=evidence_ids,
+               data={**(changes or {}), "plan": plan}, version=version)

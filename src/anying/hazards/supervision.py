@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core import workflow
 from anying.core.numbering import next_number, prefix_for
 from anying.core.officialdoc import OfficialDocument
 
+from . import authority
 from .models import Hazard, ProgressReport, Supervision
 
 REPORT_EVERY_DAYS = 7
@@ -33,6 +33,10 @@ def apply_supervise(step) -> None:
     errors = {}
     if level not in Supervision.Level.values:
         errors["level"] = "督办级别无效"
+    elif level not in dict(authority.supervision_levels(step.actor)):
+        unit = getattr(step.actor, "unit", None)
+        errors["level"] = f"{unit.name if unit else '本单位'}不能发起{Supervision.Level(level).label}，" \
+                          "督办级别不能高于本单位的层级"
     if not requirements:
         errors["requirements"] = "请填写督办要求"
     if not due or due < today:
@@ -60,9 +64,9 @@ def apply_progress(step) -> None:
 def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.date, today: dt.date | None = None,
               version: int | None = None) -> Supervision:
     """督办 through the hazard lifecycle (scope lock, version, timeline, audit, notices)."""
-    from .workflow import LIFECYCLE
+    from .workflow import run
 
-    hazard = workflow.run(LIFECYCLE, actor, hazard_id, "supervise", version=version,
+    hazard = run(actor, hazard_id, "supervise", version=version,
                           data={"level": level, "requirements": requirements, "due": due, "today": today})
     return hazard.supervision  # cached on the hazard by the create in apply_supervise
 
@@ -70,9 +74,9 @@ def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.d
 @transaction.atomic
 def report_progress(actor, hazard_id: int, content: str, today: dt.date | None = None,
                     version: int | None = None) -> ProgressReport:
-    from .workflow import LIFECYCLE
+    from .workflow import run
 
-    hazard = workflow.run(LIFECYCLE, actor, hazard_id, "progress", comment=content, version=version,
+    hazard = run(actor, hazard_id, "progress", comment=content, version=version,
                           data={"today": today})
     return hazard.progress_reports.filter(reported_by=actor).order_by("-id").first()
 

@@ -17,7 +17,7 @@ from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
-from . import deadlines, escalation, services, supervision
+from . import deadlines, escalation, next_step, services, supervision
 from .excel import write_hazards, write_issue_list, write_todo
 from .forms import (
     AnswerForm,
@@ -28,7 +28,7 @@ from .forms import (
     SupervisionForm,
     TransitionForm,
 )
-from .models import ExtensionRequest, Hazard
+from .models import ExtensionRequest, Hazard, channel_choices
 from .queries import (
     SORT_INDEXES,
     HazardFilter,
@@ -40,12 +40,12 @@ from .queries import (
     todo,
     zeroing,
 )
-from .workflow import ENTERPRISE, INSPECTOR, LIFECYCLE, TRANSITIONS, available
+from .workflow import ENTERPRISE, LIFECYCLE, REVIEWER, TRANSITIONS, available
 
 
 def _visible(user, pk):
     return get_object_or_404(Hazard.objects.visible_to(user).select_related(
-        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit",
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit__region",
         "self_inspection_result__round__schedule"), pk=pk)
 
 
@@ -58,7 +58,7 @@ def hazard_list(request):
                     when_plentiful=(lambda q: prefer_index(q, index)) if index else None)
     return render(request, "hazards/hazard_list.html", {
         "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
-        "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": Hazard.Channel.choices,
+        "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": channel_choices(request.user),
         "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "sort", "per_page"),
         "can_export": request.user.has_perm_code("registry.export"), "today": timezone.localdate()})
@@ -69,7 +69,7 @@ def todo_list(request):
     can_export = request.user.has_perm_code("registry.export")
     if request.GET.get("format") == "xlsx" and can_export:
         book = exports.Book()
-        count = write_todo(todo(request.user), book)
+        count = write_todo(todo(request.user), book, request.user)
         return exports.response(request, book, exports.stamp("隐患待办"), summary=f"导出待办 {count} 条")
     page = paginate(request, todo(request.user), capped=True)
     return render(request, "hazards/todo.html", {"page": page, "qs_page": query_without(request, "page"),
@@ -111,16 +111,18 @@ def hazard_detail(request, pk):
     allowed = {t.name for t in actions}
     parties = LIFECYCLE.party_set(request.user, hazard)
     is_owner = ENTERPRISE in parties
+    steps = [t for t in actions if t.name not in OWN_FORMS]
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
         "escalations": clock.steps_of(hazard),
-        "plan": getattr(hazard, "plan", None), "actions": [t for t in actions if t.name not in OWN_FORMS], "transition_form": TransitionForm(),
+        "plan": getattr(hazard, "plan", None), "actions": steps, "transition_form": TransitionForm(),
+        "waiting_for": next_step.waiting_for(hazard) if not steps else "",
         "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
-        "answer_form": AnswerForm(), "supervision_form": SupervisionForm(), "progress_form": ProgressForm(),
+        "answer_form": AnswerForm(), "supervision_form": SupervisionForm(user=request.user), "progress_form": ProgressForm(),
         "supervision": getattr(hazard, "supervision", None), "report_overdue": supervision.report_overdue(hazard),
         "reports": list(hazard.progress_reports.select_related("reported_by")[:20]),
         "can_report": "progress" in allowed, "can_supervise": "supervise" in allowed,
-        "can_answer": INSPECTOR in parties,
+        "can_answer": REVIEWER in parties,
         "today": timezone.localdate()})
 
 
@@ -177,7 +179,7 @@ def hazard_export(request):
     flt = HazardFilter.from_params(request.GET, request=request)
     book = exports.Book()
     count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), book,
-                          filters=flt.describe())
+                          filters=flt.describe(), user=request.user)
     return exports.response(request, book, exports.stamp("隐患台账"), summary=f"导出隐患 {count} 条",
                             filters=flt.values)
 
@@ -189,7 +191,8 @@ def issue_list(request):
         if not request.user.has_perm_code("registry.export"):
             raise Http404
         book = exports.Book()
-        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), book)
+        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), book,
+                                 request.user)
         return exports.response(request, book, exports.stamp("问题清单"), summary=f"导出问题清单 {count} 条")
     return render(request, "hazards/issue_list.html", {
         "matrix": matrix, "zeroing": zeroing(request.user), "can_export": request.user.has_perm_code("registry.export")})
