@@ -17,15 +17,25 @@ from anying.core.models import AuditEvent
 from anying.core.workflow import Lifecycle, Transition
 
 from . import rollups
-from .models import ExtensionRequest, Hazard
+from .models import REVIEW_DAYS, ExtensionRequest, Hazard  # noqa: F401 - REVIEW_DAYS: review within 10 days
 
 EXTENSION_NOTICE_DAYS = 10  # request no later than 10 days before the deadline
 EXTENSION_ANSWER_DAYS = 5  # the department answers within 5 days
-REVIEW_DAYS = 10  # review within 10 days of the request for review
 
 
 def review_due(submitted_on: dt.date) -> dt.date:
     return submitted_on + dt.timedelta(days=REVIEW_DAYS)
+
+
+def default_days(level: str) -> int:
+    """The rectification period a hazard of this level gets when none is given (settings)."""
+    from django.conf import settings
+
+    return settings.ANYING_MAJOR_HAZARD_DAYS if level == Hazard.Level.MAJOR else settings.ANYING_GENERAL_HAZARD_DAYS
+
+
+def default_deadline(level: str, found_on: dt.date) -> dt.date:
+    return found_on + dt.timedelta(days=default_days(level))
 
 
 def locked(actor, hazard_id: int) -> tuple[Hazard, set[str]]:

@@ -225,3 +225,17 @@ REVIEW = clock.register(Clock(
     related=("enterprise",), recipients=_reviewers,
     describe=lambda h: f"{h.enterprise.name} {h.place}（复查期限 {h.review_due:%Y-%m-%d}）",
     url=lambda h: reverse("hazard_detail", args=[h.pk])))
+
+
+# 复查 also falls due when the deadline passes without a request for review (总局令15号 第十七条:
+# within 10 days of 整改限期届满). The clock runs on the deadline of hazards still to rectify and
+# tells the reviewers when it passed and when the 10 days ran out; a deadline moved by an
+# approved extension starts it again (cycles). `Hazard.review_due_on` and
+# `Hazard.objects.review_overdue()` give the same dates to the pages.
+REVIEW_LAPSED = clock.register(Clock(
+    name="hazard_review_lapsed", label="整改期限届满待复查", model=Hazard, due="deadline",
+    open=Q(status__in=OPEN), defaults=DATA / "review_lapsed_clock.csv", cycles=True,
+    fields=("status", "place", "level", "channel", "industry_id", "organisation_id", "enterprise__name"),
+    related=("enterprise",), recipients=_reviewers,
+    describe=lambda h: f"{h.enterprise.name} {h.place}（整改期限 {h.deadline:%Y-%m-%d}，未申请复查）",
+    url=lambda h: reverse("hazard_detail", args=[h.pk])))

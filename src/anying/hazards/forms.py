@@ -1,12 +1,11 @@
 from django import forms
-from django.db.models import Q
 
 from anying.core.forms import Styled
 from anying.core.models import Industry
 from anying.core.permissions import is_enterprise_user
 from anying.registry.forms import DateInput
-from anying.standards.models import Criterion
 
+from .criteria import criteria_for
 from .models import (
     ChecklistTemplate,
     Hazard,
@@ -33,15 +32,6 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError("请上传至少一个文件")
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-def criteria_for(enterprise):
-    """Items of the criteria sets that apply to the enterprise's industry (or one above it)."""
-    path = enterprise.industry.path
-    applicable = Q()
-    for prefix in {path[: i + 1] for i, c in enumerate(path) if c == "/"}:
-        applicable |= Q(criteria_set__industries__path=prefix)
-    return Criterion.objects.filter(applicable, is_item=True).select_related("criteria_set").distinct()
 
 
 class HazardForm(Styled, forms.ModelForm):

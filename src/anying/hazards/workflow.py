@@ -42,7 +42,9 @@ def _rectify(step) -> None:
     for key, label in (("responsible_person", "整改责任人"), ("measures", "整改措施"), ("deadline", "整改期限")):
         if not getattr(hazard, key):
             errors[key] = f"开始整改须填写{label}"
-    if hazard.deadline and hazard.deadline < timezone.localdate():
+    # a new deadline is never in the past; the one a hazard got at registration (by default) may
+    # already have passed, and the rectification starts all the same — overdue
+    if step.data.get("deadline") and hazard.deadline < timezone.localdate():
         errors["deadline"] = "整改期限不能早于今天"
     if hazard.level == Hazard.Level.MAJOR:
         plan = step.data.get("plan") or {}
