@@ -72,7 +72,8 @@ def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str,
         new_deadline=new_deadline, reason=reason.strip(), answer_due=today + dt.timedelta(days=EXTENSION_ANSWER_DAYS))
     workflow.record_event(hazard, "extension_request", actor=actor, previous=hazard.status, state=hazard.status,
                           comment=f"申请延期至 {new_deadline:%Y-%m-%d}：{reason}")
-    audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"申请延期至 {new_deadline:%Y-%m-%d}")
+    audit.record(actor, AuditEvent.Action.CREATE, extension, summary=f"申请延期至 {new_deadline:%Y-%m-%d}",
+                 after=audit.snapshot(extension), place=hazard)
     workflow.tell(EXTENSION, extension, ["answerers"], "待答复", actor=actor, comment=extension.reason)
     return extension
 

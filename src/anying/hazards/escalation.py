@@ -109,7 +109,10 @@ def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
                              "措施，每周报告治理进展，限期完成治理并申请销号"))
             events.append(workflow.event(h, "supervise", previous=h.status, state=h.status,
                                          comment=f"挂牌督办（逾期升级）{number}"))
-            audits.append(audit.build(None, AuditEvent.Action.CREATE, h, summary=f"挂牌督办（逾期升级）{number}"))
+            audits.append(audit.build(None, AuditEvent.Action.CREATE, h, summary=f"挂牌督办（逾期升级）{number}",
+                                      after={"level": Supervision.Level.DISTRICT.label, "unit": issuer.name,
+                                             "document_no": number, "issued_on": today.isoformat(),
+                                             "due": due.isoformat()}))
     Supervision.objects.bulk_create(made)
     TimelineEvent.objects.bulk_create(events)
     AuditEvent.objects.bulk_create(audits)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anying.core import audit
+from anying.core.models import AuditEvent
 from anying.core.numbering import next_number, prefix_for
 from anying.core.officialdoc import OfficialDocument
 
@@ -50,14 +52,18 @@ def apply_supervise(step) -> None:
         created_by=step.actor)
     step.comment = f"{supervision.get_level_display()} {supervision.document_no}"
     step.summary = f"督办 {supervision.document_no}"
+    audit.record(step.actor, AuditEvent.Action.CREATE, supervision, summary=step.summary,
+                 after=audit.snapshot(supervision), place=hazard)
 
 
 def apply_progress(step) -> None:
     """报告治理进展 (the lifecycle's `progress`): the week's report, its text the step's comment."""
     if not hasattr(step.record, "supervision"):
         raise ValidationError("只有督办中的重大事故隐患需要报告治理进展")
-    ProgressReport.objects.create(hazard=step.record, reported_on=step.data.get("today") or timezone.localdate(),
-                                  content=step.comment, reported_by=step.actor)
+    report = ProgressReport.objects.create(hazard=step.record, content=step.comment, reported_by=step.actor,
+                                           reported_on=step.data.get("today") or timezone.localdate())
+    audit.record(step.actor, AuditEvent.Action.CREATE, report, summary=f"报告治理进展 {report.reported_on:%Y-%m-%d}",
+                 after=audit.snapshot(report), place=step.record)
 
 
 @transaction.atomic  # the read-back below runs under the hazard's row lock, taken by workflow.run

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import recipients, workflow
+from anying.core import audit, recipients, workflow
 from anying.core.errors import PermissionDenied
+from anying.core.models import AuditEvent
 from anying.core.permissions import is_enterprise_user
 from anying.core.workflow import Lifecycle, Transition
 
@@ -53,9 +54,20 @@ def _rectify(step) -> None:
         if missing and not hasattr(hazard, "plan"):
             errors["plan"] = "重大事故隐患须先制定治理方案，缺少：" + "、".join(missing)
         elif not missing:
-            RectificationPlan.objects.update_or_create(hazard=hazard, defaults={f: plan[f] for f in RectificationPlan.ELEMENTS})
+            _save_plan(step, plan)
     if errors:
         raise ValidationError(errors)
+
+
+def _save_plan(step, plan: dict) -> None:
+    """The six-element plan, created or replaced, audited with what it said before and after."""
+    existing = RectificationPlan.objects.filter(hazard=step.record).first()
+    before = audit.snapshot(existing, RectificationPlan.ELEMENTS) if existing else None
+    saved, created = RectificationPlan.objects.update_or_create(
+        hazard=step.record, defaults={f: plan[f] for f in RectificationPlan.ELEMENTS})
+    audit.record(step.actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, saved,
+                 summary="重大事故隐患治理方案", before=before, after=audit.snapshot(saved, RectificationPlan.ELEMENTS),
+                 place=step.record)
 
 
 def _submitted(step) -> None:
