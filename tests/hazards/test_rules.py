@@ -373,3 +373,38 @@ def test_plan_extension_supervision_and_progress_are_audited_with_their_content(
     event = AuditEvent.objects.get(content_type__model="extensionrequest", object_id=str(request.pk),
                                    action=AuditEvent.Action.CREATE)
     assert event.after["reason"] == "设备到货延迟"
+
+
+# --- the demo tells coherent stories -------------------------------------------------------------
+
+def test_demo_hazards_are_coherent(district):
+    import random
+
+    from anying.core.models import TimelineEvent
+    from anying.hazards import demo
+    from anying.hazards.criteria import criteria_for
+    from anying.registry import demo as registry_demo
+
+    registry_demo.load(random.Random(1))
+    demo.load(random.Random(2), count=400)
+    hazards = list(Hazard.objects.filter(is_demo=True).select_related("enterprise__industry", "criterion"))
+    assert hazards and all(h.deadline for h in hazards)
+    steps = {"registered": ["register"], "rectifying": ["register", "start"],
+             "submitted": ["register", "start", "submit"], "closed": ["register", "start", "submit", "close"]}
+    events: dict = {}
+    for e in TimelineEvent.objects.filter(content_type__model="hazard").order_by("at", "id"):
+        events.setdefault(e.object_id, []).append(e)
+    for h in hazards:
+        taken = [e for e in events[h.pk] if e.action in ("register", "start", "submit", "close")]
+        assert [e.action for e in taken] == steps[h.status]
+        days = [timezone.localtime(e.at).date() for e in taken]
+        assert days == sorted(days) and days[0] == h.found_on and days[-1] <= TODAY
+        if h.status == "closed":
+            assert h.closed_on == days[-1]
+        if h.status == "submitted":
+            assert h.review_due == days[-1] + dt.timedelta(days=10)
+        if h.criterion_id:
+            assert criteria_for(h.enterprise).filter(pk=h.criterion_id).exists()
+            assert h.description in h.criterion.text
+        assert "举报" not in h.found_by
+    assert {h.status for h in hazards} == set(steps) and any(h.level == "major" for h in hazards)
