@@ -115,7 +115,10 @@ def hazard_detail(request, pk):
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
         "escalations": clock.steps_of(hazard),
-        "plan": getattr(hazard, "plan", None), "actions": steps, "transition_form": TransitionForm(),
+        "plan": getattr(hazard, "plan", None), "actions": steps,
+        # the deadline it has (given, or its level's default) stands unless changed; one already passed is not offered
+        "transition_form": TransitionForm(initial={"deadline": hazard.deadline}
+                                          if hazard.deadline and hazard.deadline >= timezone.localdate() else None),
         "waiting_for": next_step.waiting_for(hazard) if not steps else "",
         "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
         "answer_form": AnswerForm(), "supervision_form": SupervisionForm(user=request.user), "progress_form": ProgressForm(),
