@@ -83,7 +83,7 @@ def test_overdue_is_counted_in_shanghai_dates(factory):
 def test_tick_command_runs_it(factory, capsys):
     overdue(factory, 8)
     call_command("tick")
-    # 催办提醒 and 函告, and the review that fell due when the deadline passed (hazard_review_lapsed)
+    # 催办提醒 and 函告, and the reminder that the review falls due 10 days after the deadline (hazard_review_lapsed)
     assert "clocks: 3" in capsys.readouterr().out
 
 

@@ -269,7 +269,8 @@ def test_a_review_falls_due_when_the_deadline_passes_without_a_request(factory, 
     assert Hazard.objects.review_overdue().filter(pk=hazard.pk).exists() is overdue
 
 
-@pytest.mark.parametrize("passed, codes", [(0, set()), (1, {"due"}), (10, {"due"}), (11, {"due", "overdue"})])
+@pytest.mark.parametrize("passed, codes", [(0, set()), (7, set()), (8, {"remind"}), (10, {"remind"}),
+                                           (11, {"remind", "overdue"})])
 def test_the_lapsed_review_clock_tells_the_reviewers(factory, users, passed, codes):
     hazard = factory(status="rectifying")
     Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY - dt.timedelta(days=passed))
@@ -282,9 +283,9 @@ def test_the_lapsed_review_clock_tells_the_reviewers(factory, users, passed, cod
 
 def test_the_lapsed_review_starts_again_for_an_extended_deadline(factory):
     hazard = factory(status="rectifying")
-    Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY - dt.timedelta(days=1))
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY - dt.timedelta(days=8))
     clock.run(clocks=[escalation.REVIEW_LAPSED])
-    Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY - dt.timedelta(days=2))  # another cycle
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY - dt.timedelta(days=9))  # another cycle
     clock.run(clocks=[escalation.REVIEW_LAPSED])
     assert ClockStep.objects.filter(clock="hazard_review_lapsed", object_id=hazard.pk).count() == 2
 

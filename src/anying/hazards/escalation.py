@@ -232,7 +232,7 @@ REVIEW = clock.register(Clock(
 
 # 复查 also falls due when the deadline passes without a request for review (总局令15号 第十七条:
 # within 10 days of 整改限期届满). The clock runs on the deadline of hazards still to rectify and
-# tells the reviewers when it passed and when the 10 days ran out; a deadline moved by an
+# tells the reviewers before the 10 days run out and when they have; a deadline moved by an
 # approved extension starts it again (cycles). `Hazard.review_due_on` and
 # `Hazard.objects.review_overdue()` give the same dates to the pages.
 REVIEW_LAPSED = clock.register(Clock(
