@@ -409,3 +409,22 @@ def test_demo_hazards_are_coherent(district):
             assert h.description in h.criterion.text
         assert "举报" not in h.found_by
     assert {h.status for h in hazards} == set(steps) and any(h.level == "major" for h in hazards)
+
+
+def test_the_work_queues_leave_a_supervised_hazard_to_its_supervising_unit(factory, users, enterprise_user, extension):
+    from anying.hazards.queries import pending_extensions, todo
+
+    owner = enterprise_user(factory.enterprise, "qiye2")
+    hazard = factory(level="major")
+    supervision.supervise(users["admin"], hazard.pk, level="district", requirements="停产整改", due=DUE)
+    services.transition(owner, hazard.pk, "start", changes=RECTIFY, plan=PLAN)
+    services.transition(owner, hazard.pk, "submit", files=[photo()], comment="已整改")
+    plain = submitted(factory, owner, owner, level="general")
+    assert set(todo(users["jiuxian"])) == {plain}
+    assert set(todo(users["admin"])) == {plain, Hazard.objects.get(pk=hazard.pk)}
+    request = extension(TODAY)  # on an unsupervised hazard: the town answers it
+    assert list(pending_extensions(users["jiuxian"])) == [request]
+    Hazard.objects.filter(pk=request.hazard_id).update(level="major")  # 督办 is for major hazards
+    supervision.supervise(users["admin"], request.hazard_id, level="district", requirements="x", due=DUE)
+    assert list(pending_extensions(users["jiuxian"])) == []
+    assert list(pending_extensions(users["admin"])) == [request]

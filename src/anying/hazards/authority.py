@@ -14,6 +14,8 @@ user may do and the service refuses the rest with a Chinese reason (`refusal`).
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from anying.core.models import Organisation, Region
 
 from .models import Hazard, Supervision
@@ -67,6 +69,22 @@ def may_review(user, hazard: Hazard) -> bool:
     if unit is None or not unit.is_government:
         return False
     return unit.pk == supervision.unit_id or is_above(unit, supervision.unit)
+
+
+def reviewable_q(user, prefix: str = "") -> Q:
+    """`may_review` as a condition on hazards (`prefix` to reach the hazard, e.g. "hazard__"), for
+    work queues: a hazard not under 督办, or one whose supervising unit is the user's or below it."""
+    if user.is_superuser and user.unit_id is None:
+        return Q()
+    unit = user.unit
+    if unit is None or not unit.is_government:
+        return Q(pk__in=[])
+    sup = f"{prefix}supervision__unit"
+    q = Q(**{f"{prefix}supervision__isnull": True}) | Q(**{sup: unit.pk})
+    q |= Q(**{f"{sup}__region__path__startswith": unit.region.path}) & ~Q(**{f"{sup}__region": unit.region_id})
+    if unit.kind in COORDINATING:
+        q |= Q(**{f"{sup}__region": unit.region_id}) & ~Q(**{f"{sup}__kind__in": COORDINATING})
+    return q
 
 
 def refusal(user, hazard: Hazard, name: str) -> str:

@@ -23,6 +23,7 @@ from anying.core.scope import subtree_ids
 from anying.core.textsearch import contains_any, matching_ids, middling, scan
 from anying.registry.models import Enterprise
 
+from . import authority
 from .models import Hazard, shown_channel
 
 OPEN = [Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING, Hazard.Status.SUBMITTED]
@@ -144,8 +145,9 @@ def todo(user):
                          | Q(status=Hazard.Status.SUBMITTED, level=Hazard.Level.GENERAL, channel=Hazard.Channel.SELF)
                          ).exclude(submitted_by=user, status=Hazard.Status.SUBMITTED).order_by("deadline", "id")
     if user.has_perm_code("hazards.supervise"):
-        return qs.filter(status=Hazard.Status.SUBMITTED).exclude(submitted_by=user).exclude(rectified_by=user) \
-            .order_by("review_due", "id")
+        # not those another unit supervises (督办): their review is that unit's (authority.py)
+        return qs.filter(authority.reviewable_q(user), status=Hazard.Status.SUBMITTED).exclude(submitted_by=user) \
+            .exclude(rectified_by=user).order_by("review_due", "id")
     return qs.none()
 
 
@@ -159,7 +161,7 @@ def pending_extensions(user):
         return ExtensionRequest.objects.none()
     # EXISTS per pending request, not `hazard IN (hazards in scope)`: SQLite built the whole
     # scope's id list first (0.5 s for a district at 1,000,000 hazards) to check a handful of requests
-    in_scope = Hazard.objects.visible_to(user).filter(pk=OuterRef("hazard_id"))
+    in_scope = Hazard.objects.visible_to(user).filter(authority.reviewable_q(user), pk=OuterRef("hazard_id"))
     return ExtensionRequest.objects.filter(Exists(in_scope), status=ExtensionRequest.Status.PENDING) \
         .select_related("hazard__enterprise", "requested_by").order_by("answer_due", "id")
 
