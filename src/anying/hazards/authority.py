@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from anying.core.models import Organisation, Region
+from anying.core.scope import unit_region_path
 
 from .models import Hazard, Supervision
 
@@ -81,7 +82,8 @@ def reviewable_q(user, prefix: str = "") -> Q:
         return Q(pk__in=[])
     sup = f"{prefix}supervision__unit"
     q = Q(**{f"{prefix}supervision__isnull": True}) | Q(**{sup: unit.pk})
-    q |= Q(**{f"{sup}__region__path__startswith": unit.region.path}) & ~Q(**{f"{sup}__region": unit.region_id})
+    path = unit_region_path(user)  # cached by the scope rule: no query of its own
+    q |= Q(**{f"{sup}__region__path__startswith": path}) & ~Q(**{f"{sup}__region": unit.region_id})
     if unit.kind in COORDINATING:
         q |= Q(**{f"{sup}__region": unit.region_id}) & ~Q(**{f"{sup}__kind__in": COORDINATING})
     return q
