@@ -1,4 +1,5 @@
-"""The home page: the figures of the user's own scope, each linking to the records behind it."""
+"""The home page (工作台): the user's work across every module (core/workqueue.py), then the
+figures of the user's own scope, each linking to the records behind it."""
 
 from datetime import timedelta
 
@@ -6,6 +7,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from anying.core import workqueue
 from anying.core.permissions import is_enterprise_user
 from anying.registry.models import Enterprise
 
@@ -22,9 +24,10 @@ def home(request):
         ent = Enterprise.objects.visible_to(user).first()
         if ent is not None:
             return redirect("enterprise_detail", pk=ent.pk)
-    if not user.has_perm_code("registry.view"):
-        return render(request, "home.html", {"figures": None})
     today = timezone.localdate()
+    work = work_cards(user, today)
+    if not user.has_perm_code("registry.view"):
+        return render(request, "home.html", {"figures": None, **_work(work)})
     soon = today + timedelta(days=90)
     S = Enterprise.StdStatus
     qs = Enterprise.objects.visible_to(user)
@@ -43,4 +46,18 @@ def home(request):
         n=Count("id"), certified=Count("id", filter=Q(std_status=S.CERTIFIED))).order_by("-n")[:12])
     by_industry = list(qs.values("industry_id", "industry__name").annotate(n=Count("id")).order_by("-n")[:10])
     return render(request, "home.html", {"figures": figures, "by_region": by_region, "by_industry": by_industry,
-                                         "soon": soon, "can_oversee": user.has_perm_code("oversight.view")})
+                                         "soon": soon, "can_oversee": user.has_perm_code("oversight.view"),
+                                         **_work(work)})
+
+
+def _work(work: list[dict]) -> dict:
+    """The cards with work, and the kinds without any named on one line."""
+    return {"work": work, "work_total": sum(w["n"] for w in work),
+            "work_idle": [w["source"].label for w in work if not w["n"]]}
+
+
+def work_cards(user, today) -> list[dict]:
+    """工作台: one card per kind of work the user's role has (core/workqueue.py), with how many
+    wait and how many are overdue, each linking to that part of 待办."""
+    counts = workqueue.counts(user, today)
+    return [{"source": s, **counts[s.key]} for s in workqueue.sources_for(user)]

@@ -7,15 +7,26 @@ ANYING_DEBUG         "1" for development
 ANYING_ALLOWED_HOSTS comma separated, default localhost,127.0.0.1
 ANYING_SECURE_COOKIES "1" behind HTTPS (sets Secure on session and CSRF cookies)
 ANYING_TRUST_X_FORWARDED_FOR "1" behind a reverse proxy that sets X-Forwarded-For/-Proto
+ANYING_PUBLIC_URL    e.g. https://anying.example.gov.cn: the address in QR codes and printed links
+
+A file `anying.env` in the data directory (KEY=value lines, ANYING_* only) supplies defaults for
+variables the environment does not set: `anying demo` writes one, so every `anying` command run
+in the demo's folder finds the demo's database and key (anying/envfile.py, docs/operations.md).
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
+from anying import envfile
+
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("ANYING_DATA_DIR", Path.cwd() / "data")).resolve()
+DATA_DIR = envfile.data_dir()
+ENV_FILE = DATA_DIR / envfile.NAME
+envfile.apply(ENV_FILE)  # the demo's key and database, for commands run in its folder
 
 
 def _flag(name: str, default: str = "0") -> bool:
@@ -32,6 +43,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ANYING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANYING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The address outside users reach: every QR code and printed link uses it (core/links.py).
+ANYING_PUBLIC_URL = os.environ.get("ANYING_PUBLIC_URL", "").strip().rstrip("/")
+if ANYING_PUBLIC_URL and not re.fullmatch(r"https?://[^/\s?#]+", ANYING_PUBLIC_URL):
+    raise RuntimeError("ANYING_PUBLIC_URL must be a scheme and host, e.g. https://anying.example.gov.cn")
+if ANYING_PUBLIC_URL:  # the site answers at its own public address
+    _public_host = urlsplit(ANYING_PUBLIC_URL).hostname or ""
+    _public_host = f"[{_public_host}]" if ":" in _public_host else _public_host  # IPv6, as Django writes it
+    if _public_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public_host)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

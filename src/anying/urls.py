@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from anying import home
+from anying import home, search
 from anying.api import api
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
     path("", include("anying.core.urls")),
     path("enterprises/", include("anying.registry.urls")),
     path("standards/", include("anying.standards.urls")),

@@ -17,6 +17,7 @@ from anying.standards.models import CriteriaSet
 from tests.conftest import photo
 
 from .helpers import log_in, shoot
+from .test_checklist_journey import answer_all
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +54,9 @@ def test_plan_draw_inspect_order_review_close(new_page, make_enterprise, enterpr
     page.get_by_label("陈执法（渝执0）").check()
     page.get_by_label("李执法（渝执1）").check()
     page.get_by_label("检查场所及内容").fill("生产车间")
+    answer_all(page)  # nothing is answered in advance (issue #13)
     exit_item = page.locator("li.ay-item", has_text="安全出口、疏散通道畅通")
-    exit_item.get_by_text("不符合").click()
+    exit_item.get_by_label("不符合", exact=True).check()
     exit_item.get_by_label("发现的问题").fill("二车间安全出口堵塞")
     page.get_by_label("执法人员签名").fill("陈执法、李执法")
     page.get_by_label("被检查单位现场负责人签名").fill("张厂长")

@@ -111,7 +111,8 @@ def test_expired_password_must_be_changed_first(users, login, settings):
     assert not User.objects.get(username="jiuxian").api_tokens.exists()  # no way around the rule
     htmx = client.get(reverse("enterprise_list"), HTTP_HX_REQUEST="true")
     assert htmx.status_code == 204 and htmx["HX-Redirect"] == reverse("account")
-    client.post(reverse("account"), {"change_password": "1", "password": "Fresh#20261", "confirm": "Fresh#20261"})
+    client.post(reverse("account"), {"change_password": "1", "current": PASSWORD, "password": "Fresh#20261",
+                                      "confirm": "Fresh#20261"})
     assert client.get(reverse("enterprise_list")).status_code == 200
     settings.ANYING_PASSWORD_MAX_AGE_DAYS = 0
     User.objects.filter(username="hufeng").update(password_changed_at=timezone.now() - timedelta(days=900))

@@ -127,13 +127,14 @@ def test_an_unanswered_extension_is_overdue_on_the_answerers_todo_and_inbox(fact
     assert note.title.startswith("延期申请待答复：") and "逾期 1 天，答复逾期" in note.body
     assert not Notification.objects.filter(user=owner).exists()
     client.force_login(users["jiuxian"])
-    page = client.get("/hazards/todo/").content.decode()
+    page = client.get("/hazards/todo/", follow=True).content.decode()  # the old address leads to /todo/
     assert "待答复的延期申请" in page and "已逾期" in page
     sent = Notification.objects.count()  # the town office and the departments of the trade
     clock.run()
     assert Notification.objects.count() == sent  # once
     deadlines.answer_extension(users["jiuxian"], extension.pk, True, "同意")
-    assert "待答复的延期申请" not in client.get("/hazards/todo/").content.decode()
+    page = client.get("/todo/?source=hazards.extensions").content.decode()
+    assert "待答复的延期申请（0）" in page and "已逾期" not in page
 
 
 def test_a_submission_not_reviewed_in_10_days_is_told_to_its_reviewers(factory, users):  # noqa: F811
@@ -155,15 +156,14 @@ def test_the_penalty_decision_clock_reminds_before_and_after(make_enterprise, us
     penalty = penalties.file_case(users["yingji"], ent, {
         "party_name": ent.name, "facts": "未设泄爆装置", "evidence": "照片", "violated": "安全生产法第三十六条",
         "legal_basis": "安全生产法第九十九条", "amount": Decimal("20000.00")})
-    assert penalty.decide_by == TODAY + dt.timedelta(days=90)  # 行政处罚法第六十条
+    assert penalty.decide_by == TODAY + dt.timedelta(days=30)  # 总局令15号第三十二条
     Penalty.objects.filter(pk=penalty.pk).update(decide_by=TODAY + dt.timedelta(days=10))
     clock.run()
     assert codes(penalty, "penalty_decision") == ["soon"]
     note = Notification.objects.get(user=users["yingji"], title__startswith="行政处罚决定期限")
     assert "距期限还有 10 天，临近作出决定期限" in note.body
     assert not Notification.objects.filter(user=users["jingxin"], title__startswith="行政处罚决定期限").exists()
-    Penalty.objects.filter(pk=penalty.pk).update(decide_by=TODAY - dt.timedelta(days=1))
-    clock.run()
+    clock.run(now=timezone.now() + dt.timedelta(days=11))  # the day after the limit
     assert codes(penalty, "penalty_decision") == ["overdue", "soon"]
 
 

@@ -243,7 +243,7 @@ EXPORTS = [
     ("生产经营单位", "admin", lambda d: reverse("enterprise_export")),
     ("隐患台账", "admin", lambda d: reverse("hazard_export")),
     ("问题清单", "admin", lambda d: reverse("hazard_issue_list") + "?format=xlsx"),
-    ("待办", "jiuxian", lambda d: reverse("hazard_todo") + "?format=xlsx"),
+    ("待办", "jiuxian", lambda d: reverse("todo") + "?format=xlsx"),
     ("日周月排查", "admin", lambda d: reverse("self_inspection_overview") + "?format=xlsx"),
     ("重大较大风险", "admin", lambda d: reverse("risk_list") + "?export=xlsx"),
     ("标准化未达标名单", "admin", lambda d: reverse("standardization_below") + f"?year={d['today'].year}&format=xlsx"),

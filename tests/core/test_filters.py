@@ -143,6 +143,7 @@ PAGES = {  # list page → its filter's parameters
     "standardization_targets": "anying.registry.queries.StandardizationFilter",
     "unit_list": "anying.core.list_filters.UnitFilter", "user_list": "anying.core.list_filters.UserFilter",
     "audit_log": "anying.core.list_filters.AuditFilter",
+    "todo": "anying.core.work_views.WorkFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 

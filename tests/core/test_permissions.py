@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from anying.core import navigation, permissions
-from anying.core.hooks import ENTERPRISE_ACTIONS
+from anying.core import navigation, permissions, workqueue
+from anying.core.hooks import ENTERPRISE_ACTIONS, ENTERPRISE_TABS
 from anying.core.permissions import (
     SYSTEM,
     UnknownPermission,
@@ -52,7 +52,7 @@ BEFORE = {
                "tips.approve_reward", "tips.view"],
     "duty_officer": ["oversight.view", "registry.view", "tips.assign", "tips.handle", "tips.view",
                      "tips.view_contact"],
-    "enterprise_user": ["hazards.act", "registry.edit_own", "registry.view", "risk.assess"],
+    "enterprise_user": ["core.manage_own_accounts", "hazards.act", "registry.edit_own", "registry.view", "risk.assess"],
 }
 # ... plus the codes that replaced a role comparison or a code borrowed from another app, each held
 # by exactly the roles the comparison named or the borrowed code's holders.
@@ -110,7 +110,8 @@ def test_registration_rules(monkeypatch):
 
 def test_menus_record_actions_and_roles_name_registered_codes():
     for perm in ([e.perm for e in navigation.MENU if e.perm] + [a.perm for a in ENTERPRISE_ACTIONS]
-                 + [side.created_with for side in SIDES.values()]):
+                 + [side.created_with for side in SIDES.values()] + [t.perm for t in ENTERPRISE_TABS.values()]
+                 + [code for s in workqueue.SOURCES for code in ((s.perm,) if isinstance(s.perm, str) else s.perm)]):
         permissions.check_known(perm)
 
 
@@ -118,9 +119,9 @@ def test_menus_record_actions_and_roles_name_registered_codes():
 
 # call → index of the positional argument that is a permission code (or its keyword)
 CODE_ARGUMENT = {"require": 1, "has_perm_code": 0, "perm_required": 0, "roles_with": 0, "role_has": 1,
-                 "check_known": 0, "MenuEntry": 3, "RecordAction": 3}
+                 "check_known": 0, "MenuEntry": 3, "RecordAction": 3, "WorkSource": 6, "EnterpriseTab": 2}
 # where a code is a variable: the mechanism itself and its generic users
-VARIABLE_CODES = {"core/permissions.py", "core/views.py", "core/navigation.py", "core/models.py", "registry/views.py",
+VARIABLE_CODES = {"core/permissions.py", "core/views.py", "core/navigation.py", "core/workqueue.py", "core/models.py", "registry/views.py",
                   "tips/services.py", "core/services.py",
                   # the shared machinery takes codes from the lifecycle tables and recipient groups;
                   # test_workflow_engine checks every code a table names is registered
@@ -172,6 +173,8 @@ def codes_named_in_source() -> tuple[list[tuple[str, int, str]], list[str]]:
             elif isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) \
                     and (arg.value.id, arg.attr) in constants:
                 found.append((rel, call.lineno, constants[(arg.value.id, arg.attr)]))
+            elif isinstance(arg, ast.Tuple) and all(isinstance(e, ast.Constant) for e in arg.elts):  # any of these
+                found += [(rel, call.lineno, e.value) for e in arg.elts]
             elif isinstance(arg, ast.IfExp):  # a choice between two literals
                 found += [(rel, call.lineno, side.value) for side in (arg.body, arg.orelse)
                           if isinstance(side, ast.Constant)]
@@ -334,8 +337,9 @@ def test_the_table_marks_each_holder():
 
 def test_todo_page_speaks_to_each_side(users, login, make_enterprise, enterprise_user):
     owner = enterprise_user(make_enterprise())
-    assert "本企业待整改" in login(owner).get(reverse("hazard_todo")).content.decode()
-    assert "辖区内等待复查" in login(users["jiuxian"]).get(reverse("hazard_todo")).content.decode()
+    own, town = (login(u).get(reverse("todo")).content.decode() for u in (owner, users["jiuxian"]))
+    assert "待整改的隐患" in own and "待复查的隐患" not in own
+    assert "待复查的隐患" in town and "待整改的隐患" not in town
 
 
 def test_only_the_supervising_side_builds_checklists_from_criteria(users, make_enterprise, enterprise_user):

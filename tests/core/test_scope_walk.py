@@ -56,6 +56,8 @@ ROUTES = {
     "region_edit": lambda w: {"pk": w["town"].pk},
     "user_edit": lambda w: {"pk": w["town_user"].pk},
     "user_password": lambda w: {"pk": w["town_user"].pk},
+    "enterprise_account_active": lambda w: {"pk": w["ent_account"].pk},
+    "enterprise_account_password": lambda w: {"pk": w["ent_account"].pk},
     "enterprise_detail": lambda w: {"pk": w["ent"].pk},
     "enterprise_edit": lambda w: {"pk": w["ent"].pk},
     "enterprise_account_open": lambda w: {"pk": w["ent"].pk},
@@ -250,6 +252,7 @@ def build_world() -> dict:
 
     w["town_unit"] = Organisation.objects.get(name="旧县街道应急办")
     w["town_user"] = User.objects.get(username="jiuxian")
+    w["ent_account"] = User.objects.get(username="fuzeren")  # the enterprise's second account
     w["token"], _ = create_token(None, User.objects.get(username="admin"), "walk")
     w["post"] = ent.posts.first()
     card = PostCard.objects.filter(post=w["post"]).first()

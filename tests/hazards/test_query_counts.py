@@ -21,7 +21,7 @@ def many(factory, users):
 @pytest.mark.parametrize("username", ["admin", "jiuxian", "jingxin"])
 def test_list_and_todo(users, login, many, django_assert_max_num_queries, username):
     client = login(users[username])
-    for url in (reverse("hazard_list") + "?level=general&per_page=50", reverse("hazard_todo")):
+    for url in (reverse("hazard_list") + "?level=general&per_page=50", reverse("todo") + "?module=hazards"):
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
 

@@ -28,7 +28,8 @@ def test_reads_are_scoped(setup, users, api):
         "amount": Decimal("100.00")}, inspection=inspection)
     town = api(users["jiuxian"])
     assert town.get("/api/v1/inspections/").json()["items"][0]["id"] == inspection.pk
-    assert town.get(f"/api/v1/inspections/penalties/{penalty.pk}").json()["amount"] == "100.00"
+    got = town.get(f"/api/v1/inspections/penalties/{penalty.pk}").json()
+    assert got["amount"] == "100.00" and got["decide_within"] == 30 and got["decide_by"] == str(penalty.decide_by)
     assert town.get("/api/v1/inspections/plans").json()["count"] == 0  # the bureau's plan is above the town
     district = api(users["admin"])
     assert district.get(f"/api/v1/inspections/plans/{plan.pk}/items").json()["count"] == plan.items.count()

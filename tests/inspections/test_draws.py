@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
@@ -158,3 +159,40 @@ def test_a_department_sees_only_its_industries_targets_of_another_units_draw(sta
 
     out = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/inspections/draws/{record.pk}").json()
     assert len(out["targets"]) == 8
+
+
+def test_too_few_inspectors_names_the_enterprise_not_its_id(staffed, users, bureau):
+    """issue #13: the refusal named “企业 152”; a clerk needs the enterprise's name."""
+    people, lapsed, ents = staffed
+    for person in people[1:]:
+        Exclusion.objects.create(inspector=person, enterprise=ents[1], reason="亲属")
+    with pytest.raises(ValidationError) as refused:
+        draws.draw(users["yingji"], bureau, title="抽查", targets=8, ratios={"general": 1, "key": 1})
+    message = "；".join(refused.value.messages)
+    assert "企业1只有 1 名无需回避的执法人员" in message and "每家企业需要 2 名" in message
+    assert f"企业 {ents[1].pk}" not in message and not Draw.objects.exists()
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], "用法：anying draw verify 编号"),
+    (["check", "1"], "用法：anying draw verify 编号"),
+    (["verify"], "请给出抽取编号（正整数）"),
+    (["verify", "abc"], "请给出抽取编号（正整数）"),
+    (["verify", "99"], "没有编号为 99 的抽取；系统中还没有任何抽取记录"),
+])
+def test_verify_command_answers_in_chinese(db, argv, expected):
+    with pytest.raises(CommandError, match=expected):
+        call_command("draw", *argv, stdout=StringIO())
+
+
+def test_verify_works_on_the_demo_draw(db):
+    """The draw pages tell anyone to run `anying draw verify 编号`: right after the demo it works."""
+    call_command("demo", "--no-serve", stdout=StringIO())
+    record = Draw.objects.get()
+    out = StringIO()
+    call_command("draw", "verify", str(record.pk), stdout=out)
+    assert "一致" in out.getvalue() and f"第 {record.pk} 号" in out.getvalue()
+    with pytest.raises(CommandError, match=f"现有的抽取编号：{record.pk}"):
+        call_command("draw", "verify", str(record.pk + 1), stdout=StringIO())
+    page = Client().get(reverse("draw_public", args=[record.public_token])).content.decode()
+    assert f"anying draw verify {record.pk}" in page

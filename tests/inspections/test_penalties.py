@@ -66,7 +66,7 @@ def test_bad_amounts_are_refused(case, amount):
 
 def test_general_procedure_in_order_with_deadlines(case, users):
     penalty = case()
-    assert penalty.decide_by == TODAY + 90 * DAY
+    assert penalty.decide_by == TODAY + 30 * DAY and penalty.decide_within == 30
     with pytest.raises(ValidationError, match="告知书"):
         penalties.decide(users["yingji"], penalty.pk, today=TODAY)
     penalties.notify(users["yingji"], penalty.pk, today=TODAY)
@@ -82,7 +82,7 @@ def test_general_procedure_in_order_with_deadlines(case, users):
 def test_payment_with_late_fee(case, users):
     penalty = case()
     Penalty.objects.filter(pk=penalty.pk).update(status="decided", decided_on=TODAY - 20 * DAY, pay_by=TODAY - 2 * DAY)
-    with pytest.raises(ValidationError, match="21200.00"):
+    with pytest.raises(ValidationError, match="21,200.00"):
         penalties.record_payment(users["yingji"], penalty.pk, paid_on=TODAY, paid_amount=D("20000.00"))
     penalty = penalties.record_payment(users["yingji"], penalty.pk, paid_on=TODAY, paid_amount=D("21200.00"))
     assert penalty.status == "paid" and penalty.paid_amount == D("21200.00")
@@ -131,6 +131,8 @@ def test_penalty_pages(setup, users, login):
     client.post(reverse("penalty_action", args=[penalty.pk, "notify"]))
     penalty.refresh_from_db()
     assert penalty.status == "notified"
+    assert "5,000.00 元" in client.get(reverse("penalty_detail", args=[penalty.pk])).content.decode()
+    assert "5,000.00" in client.get(reverse("penalty_list")).content.decode()  # the column says （元）
     body = client.post(reverse("penalty_action", args=[penalty.pk, "decide"]), follow=True).content.decode()
     assert "期满后" in body  # refused with the reason, nothing changed
     notice = penalty.documents.get()

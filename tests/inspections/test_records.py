@@ -19,9 +19,14 @@ from tests.conftest import photo
 RECTIFY = {"responsible_person": "王主任", "measures": "清理", "deadline": timezone.localdate() + dt.timedelta(days=5)}
 
 
-def answer(template, fails=None):
+def answer(template, fails=None, ent=None):
+    """Every item that applies to the enterprise (by default the setup's 旧县机械厂) answered 符合,
+    but for `fails`."""
+    from anying.registry.models import Enterprise
+
     fails = fails or {}
-    return {i.pk: fails.get(i.pk, Finding("ok")) for i in template.items.all()}
+    ent = ent or Enterprise.objects.filter(name="旧县机械厂").order_by("pk").first()
+    return {i.pk: fails.get(i.pk, Finding("ok")) for i in records.applicable_items(template, ent)}
 
 
 def kwargs(s, **extra):

@@ -26,6 +26,15 @@ def test_scores_run_from_worst_0_to_best_100():
     assert str(scores({1: Decimal(7), 2: Decimal(0)}, LOW)[1]) == "0.00"  # never "-0.00"
 
 
+def test_no_activity_earns_no_points_on_a_higher_is_better_indicator():
+    assert scores({1: Decimal(0), 2: Decimal(0)}, HIGH) == {1: 0, 2: 0}  # nobody inspected: nobody scores
+    assert scores({1: Decimal(0)}, HIGH) == {1: 0}
+    assert scores({1: Decimal("0.01"), 2: Decimal("0.01")}, HIGH) == {1: 100, 2: 100}  # the least activity counts
+    assert scores({1: Decimal(2), 2: Decimal(2), 3: Decimal(0)}, HIGH) == {1: 100, 2: 100, 3: 0}
+    assert scores({1: Decimal(0), 2: Decimal(0)}, LOW) == {1: 100, 2: 100}  # no overdue hazard is the best
+    assert str(scores({1: Decimal(0), 2: Decimal(0)}, HIGH)[1]) == "0.00"
+
+
 def test_period_of_each_kind():
     assert rankings.period_of("month", dt.date(2026, 2, 14))[0].end == dt.date(2026, 2, 28)
     period, label = rankings.period_of("quarter", dt.date(2026, 11, 3))
@@ -51,18 +60,52 @@ def ranked(users, make_enterprise, scheme):
     return rankings.compute(users["admin"], scheme.pk, TODAY)
 
 
-def test_a_ranking_scores_weights_and_ranks_every_town(ranked):
+def test_a_ranking_scores_weights_and_ranks_every_town(ranked, make_enterprise, users, scheme):
     rows = {r["unit"]: r for r in ranked.rows}
-    assert len(rows) == 29  # every town office of the district
+    assert len(rows) == 2  # the towns with enterprises; the 27 others have nothing to supervise
     jiuxian, hufeng = rows["旧县街道应急办"], rows["虎峰镇应急办"]
     assert jiuxian["values"] == {"overdue_major": "1", "overdue": "2"}
-    assert (jiuxian["total"], jiuxian["rank"]) == ("0.00", 29)  # worst on both
+    assert (jiuxian["total"], jiuxian["rank"]) == ("0.00", 2)  # worst on both
+    assert hufeng["scores"] == {"overdue_major": "100.00", "overdue": "100.00"} and hufeng["rank"] == 1
+    make_enterprise("二坪五金厂", "二坪镇", "机械")
+    make_enterprise("华兴五金厂", "华兴镇", "机械")
+    again = rankings.compute(users["admin"], scheme.pk, TODAY)
+    clean = [r for r in again.rows if r["values"] == {"overdue_major": "0", "overdue": "0"}]
+    assert sorted(r["unit"] for r in clean) == sorted(["华兴镇应急办", "二坪镇应急办"])
+    assert {r["rank"] for r in clean} == {1} and {r["total"] for r in clean} == {"100.00"}  # ties share the rank
+    assert [r["rank"] for r in again.rows] == [1, 1, 3, 4]  # the next rank after a tie skips
+    hufeng = next(r for r in again.rows if r["unit"] == "虎峰镇应急办")
     assert hufeng["scores"] == {"overdue_major": "100.00", "overdue": "50.00"}
-    assert hufeng["total"] == "80.00" and hufeng["rank"] == 28  # 0.6 × 100 + 0.4 × 50
-    clean = [r for r in ranked.rows if r["values"] == {"overdue_major": "0", "overdue": "0"}]
-    assert {r["rank"] for r in clean} == {1} and len(clean) == 27  # ties share the rank
+    assert hufeng["total"] == "80.00" and hufeng["rank"] == 3  # 0.6 × 100 + 0.4 × 50
     assert ranked.status == Ranking.Status.DRAFT
     assert AuditEvent.objects.filter(summary__startswith="计算排名").exists()
+
+
+def test_towns_with_nothing_to_supervise_are_listed_apart_not_ranked(ranked, make_enterprise, users, scheme, login):
+    assert len(ranked.unranked) == 27
+    assert "二坪镇应急办" in {u["unit"] for u in ranked.unranked}
+    assert not {u["unit_id"] for u in ranked.unranked} & {r["unit_id"] for r in ranked.rows}
+    page = login(users["admin"]).get(f"/oversight/rankings/{ranked.pk}/").content.decode()
+    assert "无监管对象，不参与排名" in page and "二坪镇应急办" in page
+    # a closed enterprise is nothing to supervise; an operating one, even without any activity, is
+    make_enterprise("二坪关停厂", "二坪镇", "机械", status="closed")
+    assert "二坪镇应急办" in {u["unit"] for u in rankings.compute(users["admin"], scheme.pk, TODAY).unranked}
+    make_enterprise("二坪五金厂", "二坪镇", "机械")
+    again = rankings.compute(users["admin"], scheme.pk, TODAY)
+    assert "二坪镇应急办" not in {u["unit"] for u in again.unranked}
+    assert "二坪镇应急办" in {r["unit"] for r in again.rows}
+
+
+def test_one_enterprise_and_no_inspection_scores_nothing_for_inspections(users, make_enterprise):
+    scheme = RankingScheme.objects.create(code="t2", name="执法晾晒", subject=Organisation.Kind.TOWN_OFFICE,
+                                          period="month", indicators=[{"code": "inspections", "weight": "50"},
+                                                                      {"code": "overdue", "weight": "50"}])
+    make_enterprise("二坪五金厂", "二坪镇", "机械")
+    ranking = rankings.compute(users["admin"], scheme.pk, TODAY)
+    [row] = ranking.rows
+    assert row["unit"] == "二坪镇应急办" and row["values"] == {"inspections": "0", "overdue": "0"}
+    assert row["scores"] == {"inspections": "0.00", "overdue": "100.00"}
+    assert (row["total"], row["rank"]) == ("50.00", 1)  # not 100: zero inspections earn nothing
 
 
 def test_publishing_freezes_the_snapshot_and_tells_the_ranked(ranked, users, scheme):
@@ -87,12 +130,13 @@ def test_towns_see_published_rankings_only_and_cannot_compute(ranked, users, sch
     assert page.status_code == 200 and "旧县街道应急办" in page.content.decode()
 
 
-def test_a_town_office_ranks_only_itself(users, scheme):
+def test_a_town_office_ranks_only_itself(users, scheme, make_enterprise):
     from anying.core.models import Region
     from anying.oversight.indicators import Period
 
     town_office = Organisation.objects.get(name="旧县街道应急办")
-    _, rows = rankings.measure(scheme, town_office, Period(TODAY.replace(day=1), TODAY), TODAY)
+    make_enterprise("旧县机械厂", "旧县街道", "机械")
+    _, rows, _ = rankings.measure(scheme, town_office, Period(TODAY.replace(day=1), TODAY), TODAY)
     assert [r["unit"] for r in rows] == ["旧县街道应急办"]
     assert Region.objects.filter(name="旧县街道").exists()
 
@@ -132,7 +176,8 @@ def test_ranking_pages(ranked, users, login):
     from openpyxl import load_workbook
     ws = load_workbook(BytesIO(b"".join(export.streaming_content))).active
     assert ws["A1"].value.startswith("测试晾晒") and ws["A2"].value == "名次"
-    assert ws.cell(row=3 + 28, column=2).value == "旧县街道应急办"  # last place
+    assert ws.cell(row=3 + 1, column=2).value == "旧县街道应急办"  # last place
+    assert any(str(c.value or "").startswith("无监管对象，不参与排名：") for c in ws["A"])
 
 
 def test_periods_across_year_ends_and_leap_days():
@@ -154,6 +199,7 @@ def test_a_ranking_works_out_each_units_territory_once(users, scheme, django_ass
     from anying.oversight.indicators import Period
 
     office = Organisation.objects.get(name="区安委办")
-    # per town: its territory once (region path, industries, subtree: 3) and two indicators; 232 without the cache
-    with django_assert_max_num_queries(29 * (3 + 2) + 5):
+    # per town: its territory once (region path, industries, subtree: 3), whether it has any
+    # enterprise and two indicators; 232 without the cache
+    with django_assert_max_num_queries(29 * (3 + 1 + 2) + 5):
         rankings.measure(scheme, office, Period(TODAY.replace(day=1), TODAY), TODAY)

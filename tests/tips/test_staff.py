@@ -2,6 +2,7 @@
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -107,8 +108,12 @@ def test_rules_page_sets_the_districts_own_rates(users, login, district, file_ti
     client = login(users["admin"])
     form = client.get("/tips/rules/").context["form"]
     data = {k: v for k, v in form.initial.items() if k in form.fields}
-    data.update(verify_days=10, reward_rate="0.2000")
+    assert data["reward_rate"] == "15"  # the rule's 0.1500, as a clerk reads it
+    data.update(verify_days=10, reward_rate="20")
     assert client.post("/tips/rules/", data).status_code == 302
+    from anying.tips.models import TipRules
+    assert TipRules.objects.get(region=district).reward_rate == Decimal("0.2000")
+    assert client.post("/tips/rules/", {**data, "reward_rate": "120"}).status_code == 200  # over 100 %: refused
     tip, _ = file_tip()
     assert (tip.verify_due - timezone.localdate()).days == 10
     assert login(users["jiuxian"]).get("/tips/rules/").status_code == 404

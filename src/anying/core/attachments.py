@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -58,12 +60,69 @@ def _check_image(upload, name: str) -> None:
 
 def attach(actor, obj: models.Model, upload, audit_on: models.Model | None = None) -> Attachment:
     """Store an upload on `obj`. Callers check permission on `obj` and wrap in their transaction;
-    the audit event goes on `audit_on` (e.g. the enterprise that owns a post card) or `obj`."""
+    the audit event goes on `audit_on` (e.g. the enterprise that owns a post card) or `obj`.
+    `upload` may also be a file held for a refused form (`hold`): it moves onto `obj`."""
+    if isinstance(upload, Attachment):
+        return _adopt(actor, obj, upload, audit_on)
     mime = check_upload(upload)
     attachment = Attachment.objects.create(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), file=upload,
         original_name=upload.name[:255], size=upload.size, mime_type=mime, uploaded_by=actor,
     )
+    audit.record(actor, AuditEvent.Action.CREATE, audit_on or obj, summary=f"上传附件 {attachment.original_name}")
+    return attachment
+
+
+# Files held while their form is refused (a checklist saved with an item unanswered): the
+# inspector must not pick the photos again. They hang on no record — the content type is
+# Attachment itself and the object id "held:<key>", never a record's pk — so `serve` never finds
+# them; only their uploader may get them back, by the form's key.
+HELD = "held:"
+
+
+def hold(actor, upload, key: str) -> Attachment:
+    """Keep an upload of a refused form under `key` (a random form token plus what it is for)."""
+    mime = check_upload(upload)
+    return Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(Attachment), object_id=f"{HELD}{key}"[:64], file=upload,
+        original_name=upload.name[:255], size=upload.size, mime_type=mime, uploaded_by=actor)
+
+
+def held(actor, key_prefix: str):
+    """The files `actor` holds under keys starting with `key_prefix`."""
+    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Attachment),
+                                     object_id__startswith=f"{HELD}{key_prefix}"[:64],
+                                     uploaded_by=actor).order_by("uploaded_at", "pk")
+
+
+def release(actor, key_prefix: str) -> None:
+    """Drop the files still held under a form's key (once it is saved: those not used)."""
+    for attachment in held(actor, key_prefix):
+        attachment.file.delete(save=False)
+        attachment.delete()
+
+
+HELD_FOR = dt.timedelta(days=2)  # a form left for longer than this is not coming back
+
+
+def sweep_held(now) -> int:
+    """Drop files held for forms abandoned since `now - HELD_FOR` (a tick job): returns how many."""
+    stale = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Attachment),
+                                      object_id__startswith=HELD, uploaded_at__lt=now - HELD_FOR)
+    count = 0
+    for attachment in stale.iterator():
+        attachment.file.delete(save=False)
+        attachment.delete()
+        count += 1
+    return count
+
+
+def _adopt(actor, obj: models.Model, attachment: Attachment, audit_on) -> Attachment:
+    if not attachment.object_id.startswith(HELD) or attachment.uploaded_by_id != getattr(actor, "pk", None):
+        raise ValidationError(f"附件不可用：{attachment.original_name}")
+    attachment.content_type = ContentType.objects.get_for_model(obj)
+    attachment.object_id = str(obj.pk)
+    attachment.save(update_fields=["content_type", "object_id"])
     audit.record(actor, AuditEvent.Action.CREATE, audit_on or obj, summary=f"上传附件 {attachment.original_name}")
     return attachment
 

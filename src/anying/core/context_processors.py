@@ -8,7 +8,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     path = request.path
-    menu = [{"label": e.label, "url": reverse(e.url_name), "icon": e.icon, "section": e.section, "active": False}
+    menu = [{"label": e.label, "url": reverse(e.url_name), "icon": e.icon, "section": e.section, "active": False,
+             "badge": e.badge}
             for e in entries_for(user)]
     # the entry with the longest matching URL is the current one (/hazards/checklists/ is
     # 检查清单, not also 隐患台账 at /hazards/)

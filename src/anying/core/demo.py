@@ -37,6 +37,21 @@ GOVERNMENT_LOGINS = [
 ]
 
 
+# The accounts `anying demo` prints, in this order (one line each; a missing one is skipped): the
+# government roles, then the enterprise's, which registry/demo.py creates. Add a username here to
+# print another.
+DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["qiye", "fuzeren"]
+# fuzeren is an enterprise account like qiye: its 主要负责人, who closes what qiye submits (自查自改)
+LOGIN_LABELS = {"fuzeren": "企业主要负责人"}
+
+
+def printed_logins() -> list[tuple[str, str, str]]:
+    """(role, username, unit) of each demo account that exists."""
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS).select_related("unit")}
+    return [(LOGIN_LABELS.get(name, users[name].role_label), name, users[name].unit.name if users[name].unit else "")
+            for name in DEMO_LOGINS if name in users]
+
+
 def town_rows() -> list[dict]:
     text = resources.files("anying").joinpath("demo_data/tongliang_2022_town_standardization_targets.csv")
     with text.open(encoding="utf-8") as fh:

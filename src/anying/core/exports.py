@@ -12,6 +12,9 @@ One writer, so every export keeps the same promises (docs/decisions.md §11):
 - a title row above the header says what the sheet is, the filter in use and when it was
   exported (Asia/Shanghai); the header is frozen under it, filters are on, columns are sized to
   their content (bounded), the header repeats on printed pages;
+- money and rates stay numbers that add up, shown as on screen: a column headed （元） gets the
+  number format 50,000.00, one headed （%） 85.50% (the figure is in percent, as the rollups
+  keep rates); `formats` sets others by header;
 - sheets stream (openpyxl write-only): a 100,000-row register is written in bounded memory.
   Column widths are measured on the first rows, which are held back until then.
 """
@@ -55,6 +58,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin")
 GRID_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 GRID_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+MONEY = "#,##0.00"  # 50,000.00
+PERCENT = "0.00%"  # a fraction: 0.15 → 15.00%
+PERCENT_POINTS = '0.00"%"'  # a figure already in percent: 85.5 → 85.50%
+HEADER_FORMATS = {"（元）": MONEY, "（%）": PERCENT_POINTS}
+
+
+def number_format(header: str) -> str | None:
+    """The number format a column's header asks for: （元） money, （%） a rate in percent."""
+    return next((fmt for suffix, fmt in HEADER_FORMATS.items() if header.endswith(suffix)), None)
 
 
 def clean_text(text: str) -> str:
@@ -139,9 +151,12 @@ def _width(value) -> int:
 class Sheet:
     """One table on one sheet: title row, header, rows, and optionally notes below the table."""
 
-    def __init__(self, ws, header: list[str], *, title: str | None, grid: bool, highlight: Iterable[str]):
+    def __init__(self, ws, header: list[str], *, title: str | None, grid: bool, highlight: Iterable[str],
+                 formats: Mapping[str, str] | None = None):
         self._ws = ws
         self.header = list(header)
+        self._formats = {index: fmt for index, h in enumerate(self.header)
+                         if (fmt := (formats or {}).get(h) or number_format(h))}
         self._title = title
         self._grid = grid
         self._highlight = set(highlight)
@@ -156,11 +171,16 @@ class Sheet:
     def _header_row(self) -> int:
         return 2 if self._title is not None else 1
 
-    def cell(self, value):
+    def cell(self, value, number_format: str | None = None):
         """A value as the cell it must be. Text is cleaned and typed as text; a value a
-        spreadsheet could take for a formula gets the quote prefix as well."""
+        spreadsheet could take for a formula gets the quote prefix as well; a number in a
+        column with a number format (money, rates) keeps it."""
         if value is None:
             return None
+        if number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            cell = self._styled(value)
+            cell.number_format = number_format
+            return cell
         if isinstance(value, dt.datetime) and timezone.is_aware(value):
             value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
         if not isinstance(value, bool | int | float | Decimal | dt.date | dt.time):
@@ -182,7 +202,7 @@ class Sheet:
         if self.count >= self._capacity:
             self.left_out += 1
             return
-        cells = [self.cell(v) for v in row]
+        cells = [self.cell(v, self._formats.get(index)) for index, v in enumerate(row)]
         self.count += 1
         if self._held is None:
             self._ws.append(cells)
@@ -201,7 +221,7 @@ class Sheet:
     def note(self, row: Iterable, *, gap: bool = True) -> None:
         """A line below the table, outside the filter range: a total (`gap=False`, right under
         the rows) or a legend (after an empty line)."""
-        self._notes.append(([self.cell(v) for v in row], gap))
+        self._notes.append(([self.cell(v, self._formats.get(index)) for index, v in enumerate(row)], gap))
 
     def _start(self) -> None:
         """Now that the widths are known: the sheet's layout, title, header and the held rows."""
@@ -254,15 +274,17 @@ class Book:
         self.at = at or timezone.now()
 
     def sheet(self, name: str, header: list[str], *, title: str | None = None,
-              filters: list[tuple[str, str]] | None = None, grid: bool = False, highlight: Iterable[str] = ()) -> Sheet:
+              filters: list[tuple[str, str]] | None = None, grid: bool = False, highlight: Iterable[str] = (),
+              formats: Mapping[str, str] | None = None) -> Sheet:
         """A new sheet. `title` names what it holds (the title row adds the filter and the time);
         `filters` are `describe` pairs, or None for a sheet that has no filter. Without a title
         the header is the first row (the import template, a form to fill in). `grid` draws the
         borders and wraps text, for short tables that are printed; `highlight` marks header
-        cells (required columns of a template)."""
+        cells (required columns of a template); `formats` gives number formats by header, beyond
+        the （元） and （%） columns that get theirs anyway."""
         ws = self._wb.create_sheet(_sheet_name(name, len(self._sheets)))
         sheet = Sheet(ws, header, title=heading(title, filters, self.at) if title is not None else None,
-                      grid=grid, highlight=highlight)
+                      grid=grid, highlight=highlight, formats=formats)
         self._sheets.append(sheet)
         return sheet
 

@@ -61,7 +61,7 @@ class Styled(CleanText):
             elif isinstance(field, forms.ChoiceField) and field.choices and list(field.choices)[0] == ("", "---------"):
                 field.choices = [("", "请选择"), *list(field.choices)[1:]]
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # and CheckboxSelectMultiple
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
@@ -150,6 +150,36 @@ class PasswordForm(Styled, forms.Form):
         if data.get("password") and data.get("password") != data.get("confirm"):
             self.add_error("confirm", "两次输入的密码不一致")
         return data
+
+
+class OwnPasswordForm(PasswordForm):
+    """A user changing their own password first proves they know the current one (as Django's
+    PasswordChangeForm), so a session left open is not enough to take the account over. The
+    service checks it, counting wrong guesses towards the login lockout."""
+
+    current = forms.CharField(label="当前密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    field_order = ["current", "password", "confirm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password", "confirm"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+
+
+class EnterpriseAccountForm(PasswordForm):
+    """Another account of the user's own enterprise (its 主要负责人's): no role or unit to choose,
+    both follow from the enterprise user who opens it."""
+
+    display_name = forms.CharField(label="姓名", max_length=50, help_text="如主要负责人的姓名")
+    username = forms.CharField(label="用户名", max_length=150, help_text="登录用，字母、数字或 @ . + - _")
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    field_order = ["display_name", "username", "phone", "password", "confirm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "初始密码"
+        self.fields["password"].help_text = "至少 8 位，含大写字母、小写字母、数字、符号中的至少三类"
+        self.fields["confirm"].label = "确认初始密码"
 
 
 class TokenForm(Styled, forms.Form):

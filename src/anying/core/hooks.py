@@ -61,3 +61,27 @@ ENTERPRISE_ACTIONS: list[RecordAction] = []
 # takes (record, user) and returns [(label, url)] of what the user may open; the page shows them
 # with the `related_records` template tag.
 RELATED_RECORDS: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class EnterpriseTab:
+    """一企一档: a tab an app adds to the enterprise page (?tab=key) listing the enterprise's
+    records of one kind. `records(enterprise, user)` returns them scoped to the viewer
+    (`visible_to`) and ordered; `columns` are (header, record -> text) and `url(record)` the
+    record's page. The registry pages the list and renders every tab with one template."""
+    key: str
+    label: str
+    perm: str
+    records: Callable
+    columns: tuple
+    url: Callable
+    order: int = 100
+    empty: str = "暂无记录。"
+
+
+ENTERPRISE_TABS: dict[str, EnterpriseTab] = {}
+
+
+def register_enterprise_tab(*tabs: EnterpriseTab) -> None:
+    for tab in tabs:
+        ENTERPRISE_TABS[tab.key] = tab

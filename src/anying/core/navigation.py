@@ -12,6 +12,8 @@ class MenuEntry:
     perm: str | None = None
     section: str = "业务"
     order: int = 100
+    # a core.workqueue module ("hazards"; "all" for every module): the entry shows how much work of it waits
+    badge: str | None = None
 
 
 MENU: list[MenuEntry] = []

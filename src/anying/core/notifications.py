@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .links import absolute_or_relative
 from .models import Delivery, Notification, NotificationPreference
 
 MAX_ATTEMPTS = 6
@@ -40,7 +41,8 @@ class EmailChannel(Channel):
         address = notification.user.email
         if not address:
             return "用户未填写邮箱，跳过"
-        send_mail(notification.title, f"{notification.body}\n\n{notification.url}".strip(),
+        link = absolute_or_relative(notification.url)  # a bare path means nothing in a mail client
+        send_mail(notification.title, f"{notification.body}\n\n{link}".strip(),
                   settings.DEFAULT_FROM_EMAIL, [address])
         return f"已发送至 {address}"
 
@@ -56,7 +58,11 @@ class WebhookChannel(Channel):
         if own and not robot_address_allowed(own):  # saved before the allow-list narrowed, or written around the form
             raise PermissionError("机器人地址不在允许的范围内，未发送")
         url = own or settings.ANYING_WEBHOOK_URL
-        payload = {"msgtype": "text", "text": {"content": f"{notification.title}\n{notification.body}".strip()},
+        link = absolute_or_relative(notification.url)
+        content = f"{notification.title}\n{notification.body}".strip()
+        if link.startswith("http"):  # only a full address helps in a chat; a bare path is left out
+            content += f"\n{link}"
+        payload = {"msgtype": "text", "text": {"content": content},
                    "user": notification.user.username}
         request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")

@@ -43,6 +43,31 @@ def _workday(day: dt.date, workdays: str) -> bool:
     return str(day.isoweekday()) in workdays
 
 
+def is_workday(day: dt.date, workdays: str) -> bool:
+    """Whether a daily check is owed on `day`: its weekday is one of `workdays` ("12345" is
+    Monday to Friday). Public holidays and 调休 are not applied (no holiday table yet)."""
+    return _workday(day, workdays)
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def weekday(day: dt.date) -> str:
+    return "周" + WEEKDAYS[day.weekday()]
+
+
+def workdays_label(workdays: str) -> str:
+    """"12345" → 周一至周五; "1234567" → 每天; "135" → 周一、周三、周五."""
+    days = sorted({int(d) for d in workdays if d in "1234567"})
+    if not days:
+        return "未设置"
+    if len(days) == 7:
+        return "每天"
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"周{WEEKDAYS[days[0] - 1]}至周{WEEKDAYS[days[-1] - 1]}"
+    return "、".join(f"周{WEEKDAYS[d - 1]}" for d in days)
+
+
 def last_due(frequency: str, workdays: str, starts_on: dt.date, today: dt.date) -> dt.date | None:
     """Start of the latest period that has fully ended before `today` and that the schedule
     covers (on or after `starts_on`; for daily checks, a working day). None when nothing is due

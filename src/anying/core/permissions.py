@@ -130,9 +130,13 @@ def register() -> None:
         "core.view_audit": "查看本辖区用户的审计日志",
         "core.configure_clocks": "修改本辖区的期限与升级规则（逾期升级阶梯、答复期限等）",
         "core.create_enterprise_users": "为辖区内企业开通企业账号",
+        # An enterprise keeps its own further accounts (the 主要负责人's, who closes what the
+        # safety manager submitted, 自查自改) without any right over government accounts.
+        "core.manage_own_accounts": "为本企业开通、停用其他企业账号（如主要负责人）并重置其密码",
     }, grants={
         Role.DISTRICT_ADMIN: {"core.manage_units", "core.manage_users", "core.view_audit",
                               "core.create_enterprise_users", "core.configure_clocks"},
         Role.DEPT_INSPECTOR: {"core.create_enterprise_users"},
         Role.TOWN_INSPECTOR: {"core.create_enterprise_users"},
+        Role.ENTERPRISE_USER: {"core.manage_own_accounts"},
     })

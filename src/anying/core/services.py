@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit
+from .errors import PermissionDenied
 from .models import ApiToken, AuditEvent, LoginFailure, Organisation, Region, User
-from .permissions import require
-from .roles import GOVERNMENT, SIDES
+from .permissions import is_enterprise_user, require
+from .roles import ENTERPRISE as ENTERPRISE_SIDE
+from .roles import GOVERNMENT, SIDES, Role
 from .scope import covers
 
 UNIT_FIELDS = ["name", "kind", "region", "contact_phone", "is_active"]
@@ -99,6 +101,11 @@ def create_user(actor, *, username: str, password: str, role: str, unit: Organis
     require(actor, SIDES.get(role, GOVERNMENT).created_with)
     _check_role_unit(role, unit)
     _check_in_territory(actor, unit.region, "unit")
+    return _new_user(actor, username=username, password=password, role=role, unit=unit, **fields)
+
+
+def _new_user(actor, *, username: str, password: str, role: str, unit: Organisation, **fields) -> User:
+    """The account itself, once the caller has checked who may open it where."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "用户名已存在"})
     user = User(username=username, role=role, unit=unit, **fields)
@@ -132,13 +139,98 @@ def update_user(actor, user: User, **changes) -> User:
 def set_password(actor, user: User, password: str) -> None:
     if actor is not None and actor.pk != user.pk:
         require(actor, "core.manage_users")
+    _store_password(actor, user, password)
+
+
+def _store_password(actor, user: User, password: str) -> None:
     validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.locked_until = None
     user.save(update_fields=["password", "password_changed_at", "locked_until"])
     LoginFailure.objects.filter(username=user.username.lower()).delete()  # a reset starts a clean count
-    audit.record(actor, AuditEvent.Action.UPDATE, user, summary="重置密码")
+    own = actor is not None and actor.pk == user.pk
+    audit.record(actor, AuditEvent.Action.UPDATE, user, summary="修改密码" if own else "重置密码")
+
+
+def change_own_password(user: User, *, current: str, password: str, ip: str | None = None) -> None:
+    """A user's own change: the current password first. A wrong one counts as a failed login
+    (audited), so guessing it from an open session runs into the same lockout as the login page;
+    a locked account changes nothing until the lock ends."""
+    remaining = lockout_remaining(user.username)
+    if remaining:
+        minutes = int(remaining.total_seconds() // 60) + 1
+        raise ValidationError({"current": f"当前密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试。"})
+    if not user.check_password(current):
+        login_failed(user.username, ip, summary="修改密码时当前密码错误")
+        raise ValidationError({"current": "当前密码不正确"})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    set_password(user, user, password)
+
+
+# --- an enterprise's own accounts --------------------------------------------------------------
+# A general hazard the enterprise found itself is closed by the enterprise (自查自改), but never
+# by whoever rectified or submitted it: so the enterprise needs a second account, typically its
+# 主要负责人's. Its safety manager opens and keeps these itself, only in its own unit and only with
+# an enterprise role; government accounts stay with the district admin.
+
+def enterprise_accounts(actor):
+    """The accounts of the actor's own enterprise (none for anyone else)."""
+    if not _keeps_own_accounts(actor):
+        return User.objects.none()
+    # an enterprise's unit holds only enterprise accounts (_check_role_unit), so its unit is the scope
+    return User.objects.filter(unit_id=actor.unit_id, unit__kind=Organisation.Kind.ENTERPRISE)
+
+
+def _keeps_own_accounts(actor) -> bool:
+    return (actor is not None and is_enterprise_user(actor) and actor.unit_id is not None
+            and actor.unit.is_active and actor.has_perm_code("core.manage_own_accounts"))
+
+
+def _check_colleague(actor, target: User) -> User:
+    require(actor, "core.manage_own_accounts")
+    if not _keeps_own_accounts(actor) or not enterprise_accounts(actor).filter(pk=target.pk).exists():
+        raise PermissionDenied("只能管理本企业的账号")
+    return User.objects.select_for_update().get(pk=target.pk)
+
+
+@transaction.atomic
+def create_enterprise_account(actor, *, username: str, password: str, display_name: str = "", phone: str = "",
+                              role: str = Role.ENTERPRISE_USER) -> User:
+    """Another account of the actor's own enterprise (its 主要负责人's, say)."""
+    require(actor, "core.manage_own_accounts")
+    if not _keeps_own_accounts(actor):
+        raise PermissionDenied("只有企业账号才能为本企业开通账号")
+    if SIDES.get(role) is not ENTERPRISE_SIDE:
+        raise ValidationError({"role": "企业只能开通企业账号"})
+    unit = Organisation.objects.get(pk=actor.unit_id)
+    _check_role_unit(role, unit)
+    return _new_user(actor, username=username, password=password, role=role, unit=unit,
+                     display_name=display_name, phone=phone)
+
+
+@transaction.atomic
+def set_enterprise_account_active(actor, target: User, active: bool) -> User:
+    user = _check_colleague(actor, target)
+    if user.pk == actor.pk:
+        raise ValidationError({"is_active": "不能停用自己的账号"})
+    before = audit.snapshot(user, USER_FIELDS)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor, AuditEvent.Action.UPDATE, user, summary="启用账号" if active else "停用账号",
+                 before=before, after=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def reset_enterprise_account_password(actor, target: User, password: str) -> None:
+    user = _check_colleague(actor, target)
+    if user.pk == actor.pk:
+        raise ValidationError({"password": "修改自己的密码请在“我的账号”中进行（须输入当前密码）"})
+    _store_password(actor, user, password)
 
 
 # --- login throttling -----------------------------------------------------------------------
@@ -166,13 +258,13 @@ def lockout_remaining(username: str) -> timedelta | None:
 
 
 @transaction.atomic
-def login_failed(username: str, ip: str | None) -> None:
+def login_failed(username: str, ip: str | None, summary: str = "登录失败") -> None:
     """Count a failure; at the limit the account (if it exists) is locked for a while."""
     LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
     window = timezone.now() - timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
     failures = LoginFailure.objects.filter(username=username.lower(), at__gte=window).count()
     user = User.objects.filter(username__iexact=username).first()
-    audit.record(None, AuditEvent.Action.LOGIN_FAILED, user, summary=f"用户名 {username[:50]} 登录失败（{failures} 次）")
+    audit.record(None, AuditEvent.Action.LOGIN_FAILED, user, summary=f"用户名 {username[:50]} {summary}（{failures} 次）")
     if user and failures >= settings.ANYING_LOGIN_MAX_FAILURES:
         user.locked_until = timezone.now() + timedelta(minutes=settings.ANYING_LOGIN_LOCKOUT_MINUTES)
         user.save(update_fields=["locked_until"])

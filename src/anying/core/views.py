@@ -17,16 +17,18 @@ from . import exports, services
 from .context import client_ip
 from .errors import PermissionDenied
 from .forms import (
+    EnterpriseAccountForm,
     LoginForm,
     NotificationPreferenceForm,
     OrganisationForm,
+    OwnPasswordForm,
     PasswordForm,
     RegionForm,
     TokenForm,
     UserCreateForm,
     UserEditForm,
 )
-from .http import error_text, submit
+from .http import apply_errors, error_text, submit
 from .list_filters import AuditFilter, UnitFilter, UserFilter
 from .listing import paginate, parse_id, query_without
 from .models import (
@@ -225,7 +227,7 @@ def _audit_export(request, qs, flt: AuditFilter):
 @login_required
 def account(request):
     token_form = TokenForm(request.POST if "create_token" in request.POST else None)
-    password_form = PasswordForm(request.POST if "change_password" in request.POST else None)
+    password_form = OwnPasswordForm(request.POST if "change_password" in request.POST else None)
     new_secret = None
     if services.password_expired(request.user):
         token_form = None  # no new way in until the password is changed
@@ -235,9 +237,10 @@ def account(request):
         token_form = TokenForm()
     if request.method == "POST" and "change_password" in request.POST and password_form.is_valid():
         try:
-            services.set_password(request.user, request.user, password_form.cleaned_data["password"])
+            services.change_own_password(request.user, current=password_form.cleaned_data["current"],
+                                         password=password_form.cleaned_data["password"], ip=client_ip(request))
         except ValidationError as exc:
-            password_form.add_error("password", exc.messages)
+            apply_errors(password_form, exc)
         else:
             from django.contrib.auth import update_session_auth_hash
 
@@ -257,7 +260,8 @@ def account(request):
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/account.html", {
         "token_form": token_form, "password_form": password_form, "tokens": tokens, "new_secret": new_secret,
-        "notify_form": notify_form, "channels": settings.ANYING_NOTIFY_CHANNELS})
+        "notify_form": notify_form, "channels": settings.ANYING_NOTIFY_CHANNELS,
+        "can_manage_accounts": request.user.has_perm_code("core.manage_own_accounts")})
 
 
 @login_required
@@ -268,6 +272,56 @@ def token_revoke(request, pk):
     messages.success(request, f"已吊销令牌：{token.name}")
     return redirect("account")
 
+
+# --- the enterprise's own further accounts (主要负责人) -----------------------------------------
+
+@perm_required("core.manage_own_accounts")
+def enterprise_accounts(request):
+    accounts = services.enterprise_accounts(request.user)
+    form = EnterpriseAccountForm(request.POST or None)
+    done = submit(request, form, lambda data: services.create_enterprise_account(
+                      request.user, username=data["username"], password=data["password"],
+                      display_name=data["display_name"], phone=data["phone"]),
+                  lambda user: f"已开通账号：{user.username}（{user}）。请将用户名和初始密码告知本人，登录后在“我的账号”中修改密码。",
+                  lambda user: reverse("enterprise_accounts"))
+    return done or render(request, "core/enterprise_accounts.html", {
+        "form": form, "accounts": accounts.order_by("-is_active", "date_joined"), "password_form": PasswordForm(prefix="pw"),
+        "now": timezone.now()})
+
+
+def _enterprise_account(request, pk) -> User:
+    return get_object_or_404(services.enterprise_accounts(request.user), pk=pk)
+
+
+@perm_required("core.manage_own_accounts")
+@require_POST
+def enterprise_account_active(request, pk):
+    target = _enterprise_account(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_enterprise_account_active(request.user, target, active)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已{'启用' if active else '停用'}账号：{target.username}")
+    return redirect("enterprise_accounts")
+
+
+@perm_required("core.manage_own_accounts")
+@require_POST
+def enterprise_account_password(request, pk):
+    target = _enterprise_account(request, pk)
+    form = PasswordForm(request.POST, prefix="pw")
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("enterprise_accounts")
+    try:
+        services.reset_enterprise_account_password(request.user, target, form.cleaned_data["password"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已重置 {target.username} 的密码，并解除锁定")
+    return redirect("enterprise_accounts")
 
 
 # --- inbox -----------------------------------------------------------------------------------

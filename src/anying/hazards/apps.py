@@ -16,11 +16,17 @@ class HazardsConfig(AppConfig):
 
         hooks.register_demo("hazards", 30, demo.load)
         hooks.register_demo("self_inspection", 35, self_inspection_demo.load)
+        from anying.core import workqueue
         from anying.core.navigation import MenuEntry, register
 
-        register(MenuEntry("待办", "hazard_todo", "check2-square", "hazards.act", section="隐患排查治理", order=200),
-                 MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
-                           order=210),
+        from . import work
+
+        workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
+        register(MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
+                           order=210, badge="hazards"),
                  MenuEntry("问题清单", "hazard_issue_list", "table", "registry.view", section="隐患排查治理", order=220),
                  MenuEntry("日周月排查", "self_inspection_overview", "calendar-check", "registry.view",
                            section="隐患排查治理", order=230),

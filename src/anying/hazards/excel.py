@@ -50,17 +50,6 @@ def write_issue_list(matrix: dict, queryset, book: Book, user=None) -> int:
                            queryset, user)
 
 
-WORK_QUEUE_COLUMNS = ["发现日期", "企业", "镇街", "隐患部位", "隐患描述", "等级", "来源", "状态", "整改期限", "复查期限"]
-
-
-def write_todo(queryset, book: Book, user=None) -> int:
-    """待办: what waits for the user, in the order of the page."""
-    sheet = book.sheet("待办", WORK_QUEUE_COLUMNS, title="隐患待办")
-    return sheet.extend([h.found_on, h.enterprise.name, h.region.name, h.place, h.description, h.get_level_display(),
-                         h.channel_label_for(user), h.get_status_display(), h.deadline, h.review_due]
-                        for h in queryset.iterator(chunk_size=2000))
-
-
 def _standing(state) -> str:
     """One schedule as its badge on the 日周月排查 page reads."""
     if state.expected:

@@ -134,6 +134,7 @@ class ChecklistResults:
 
     def add_item_fields(self, items) -> None:
         self.items = list(items)
+        self.kept, self.kept_files = {}, {}  # photos of an earlier refused try (restore_kept)
         small = {"class": "form-control form-control-sm"}  # added after Styled has run
         for item in self.items:
             self.fields[f"result_{item.pk}"] = forms.ChoiceField(
@@ -151,19 +152,66 @@ class ChecklistResults:
                  self[f"photos_{item.pk}"]) for item in self.items]
 
     def findings(self, finding_class) -> dict:
-        """item id → finding_class(result, note, place, photos) from the cleaned data."""
+        """item id → finding_class(result, note, place, photos) from the cleaned data, with the
+        photos kept from an earlier refused try (`restore_kept`)."""
         data = self.cleaned_data
+        kept = self.kept_files
         return {i.pk: finding_class(result=data[f"result_{i.pk}"], note=data[f"note_{i.pk}"],
-                                    place=data[f"place_{i.pk}"], photos=tuple(data[f"photos_{i.pk}"]))
+                                    place=data[f"place_{i.pk}"],
+                                    photos=tuple(data[f"photos_{i.pk}"]) + tuple(kept.get(i.pk, ())))
                 for i in self.items}
+
+    # A refused try keeps its photos (core.kept_uploads): the page shows them as kept, and the
+    # next try attaches them with any new ones. `kept` is item id → [(token, file name)].
+
+    def restore_kept(self, user) -> None:
+        from anying.core import kept_uploads
+
+        self.kept, self.kept_files = {}, {}
+        for item in self.items:
+            for token in (self.data.getlist(f"kept_{item.pk}") if hasattr(self.data, "getlist") else []):
+                file = kept_uploads.restore(user, token)
+                if file is not None:
+                    self.kept.setdefault(item.pk, []).append((token, file.name))
+                    self.kept_files.setdefault(item.pk, []).append(file)
+
+    def keep_photos(self, user) -> None:
+        """After a refusal: set this try's new photos aside too (only for items answered 不符合,
+        the only ones whose photos are used)."""
+        from anying.core import kept_uploads
+
+        for item in self.items:
+            if self.data.get(f"result_{item.pk}") != RoundResult.Result.FAIL:
+                continue
+            for upload in self.files.getlist(f"photos_{item.pk}") if hasattr(self.files, "getlist") else []:
+                kept = kept_uploads.keep(user, upload)
+                if kept:
+                    self.kept.setdefault(item.pk, []).append(kept)
+
+    def drop_kept(self, user) -> None:
+        """Once the round is saved: its kept files are attachments now."""
+        from anying.core import kept_uploads
+
+        for files in self.kept_files.values():
+            for file in files:
+                file.close()
+        kept_uploads.discard(user, [token for pairs in self.kept.values() for token, _ in pairs])
 
 
 class RoundForm(ChecklistResults, Styled, forms.Form):
-    """One self-inspection round."""
+    """One self-inspection round, done on one of the days it may be recorded for."""
 
+    day = forms.DateField(label="排查日期", required=False, widget=forms.Select)
     inspectors = forms.CharField(label="排查人员", max_length=100)
     note = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, items=(), **kwargs):
+    def __init__(self, *args, items=(), days=(), today=None, **kwargs):
+        from anying.core import periods
+
+        from .self_inspection import BACKFILL_DAYS
+
         super().__init__(*args, **kwargs)
+        self.fields["day"].widget.choices = [
+            (d.isoformat(), f"{d:%Y-%m-%d}（{periods.weekday(d)}{'，今天' if d == today else ''}）") for d in days]
+        self.fields["day"].help_text = f"只列出可以记录的日期：{BACKFILL_DAYS} 天内、未记录过的工作日"
         self.add_item_fields(items)

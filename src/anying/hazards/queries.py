@@ -136,21 +136,6 @@ def list_queryset(user, flt: HazardFilter):
     return qs.select_related("enterprise", "region", "industry")
 
 
-def todo(user):
-    """待办: what waits for this user. Enterprises: their hazards to rectify or submit (and their
-    own self-found ones to review); inspectors: hazards in scope to review or to start."""
-    qs = Hazard.objects.visible_to(user).select_related("enterprise", "region")
-    if is_enterprise_user(user):
-        return qs.filter(Q(status__in=[Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING])
-                         | Q(status=Hazard.Status.SUBMITTED, level=Hazard.Level.GENERAL, channel=Hazard.Channel.SELF)
-                         ).exclude(submitted_by=user, status=Hazard.Status.SUBMITTED).order_by("deadline", "id")
-    if user.has_perm_code("hazards.supervise"):
-        # not those another unit supervises (督办): their review is that unit's (authority.py)
-        return qs.filter(authority.reviewable_q(user), status=Hazard.Status.SUBMITTED).exclude(submitted_by=user) \
-            .exclude(rectified_by=user).order_by("review_due", "id")
-    return qs.none()
-
-
 def pending_extensions(user):
     """延期申请 waiting for this user's answer: pending requests on hazards in their scope, the
     oldest answer date first (the overdue ones, past the 5 days of 总局令15号 第十七条, on top)."""

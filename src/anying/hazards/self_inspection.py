@@ -30,6 +30,10 @@ from .models import ChecklistTemplate, Hazard, RoundResult, SelfInspectionRound,
 Frequency = SelfInspectionSchedule.Frequency
 Use = ChecklistTemplate.Use
 LOOKBACK_DAYS = 30  # the window of the completion rate shown to towns
+# A check done on paper (a night shift, no signal in the workshop) may be entered up to a week
+# later with the day it was done (补录); older gaps stay gaps, so the rate shown to towns is not
+# rewritten after the fact.
+BACKFILL_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -109,13 +113,52 @@ def update_schedule(actor, schedule_id: int, data: dict) -> SelfInspectionSchedu
     return schedule
 
 
+def recordable_days(schedule: SelfInspectionSchedule, today: dt.date | None = None,
+                    done: set[dt.date] | None = None) -> list[dt.date]:
+    """The days a round of this schedule may be recorded for now, newest first: today and the
+    BACKFILL_DAYS before it, from the schedule's start, for a daily check only its working
+    days, and only in periods without a round. The page offers exactly these (and 开始排查 only
+    when today is one), so it never offers a day that `record_round` would refuse.
+    `done`: the period starts already recorded, when the caller has them."""
+    today = today or timezone.localdate()
+    if not schedule.active:
+        return []
+    if done is None:
+        earliest = periods.start(schedule.frequency, today - dt.timedelta(days=BACKFILL_DAYS))
+        done = set(SelfInspectionRound.objects.filter(schedule=schedule, period_start__gte=earliest)
+                   .values_list("period_start", flat=True))
+    days = []
+    for back in range(BACKFILL_DAYS + 1):
+        day = today - dt.timedelta(days=back)
+        if _day_refused(schedule, day, today) is None and periods.start(schedule.frequency, day) not in done:
+            days.append(day)
+    return days
+
+
+def _day_refused(schedule: SelfInspectionSchedule, day: dt.date, today: dt.date) -> str | None:
+    """Why a round may not be recorded for `day` (leaving aside a round already there), or None."""
+    if day > today:
+        return "排查日期不能晚于今天"
+    if day < today - dt.timedelta(days=BACKFILL_DAYS):
+        return f"只能补录 {BACKFILL_DAYS} 天内的排查（最早 {today - dt.timedelta(days=BACKFILL_DAYS):%Y-%m-%d}）"
+    if day < schedule.starts_on:
+        return f"该排查计划自 {schedule.starts_on} 起执行"
+    if schedule.frequency == Frequency.DAILY and not periods.is_workday(day, schedule.workdays):
+        when = "今天" if day == today else f"{day.month}月{day.day}日"
+        return (f"{when}（{periods.weekday(day)}）不是该日排查计划的工作日"
+                f"（{periods.workdays_label(schedule.workdays)}）")
+    return None
+
+
 @transaction.atomic
 def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int, Finding], note: str = "",
-                 today: dt.date | None = None) -> SelfInspectionRound:
-    """Record this period's round of a schedule. Every item needs a result; each 不符合 is
-    registered as a hazard (企业自查; major when the item comes from a 判定标准, citing it).
-    Only the enterprise itself records its self-inspection."""
+                 today: dt.date | None = None, day: dt.date | None = None) -> SelfInspectionRound:
+    """Record a round of a schedule, done on `day` (today unless it is entered late: see
+    `recordable_days`). Every item needs a result; each 不符合 is registered as a hazard (企业自查;
+    major when the item comes from a 判定标准, citing it). Only the enterprise itself records its
+    self-inspection."""
     today = today or timezone.localdate()
+    day = day or today
     schedule = SelfInspectionSchedule.objects.select_for_update().select_related("enterprise", "checklist").filter(
         pk=schedule_id).first()
     if schedule is None or (actor is not SYSTEM and not SelfInspectionSchedule.objects.visible_to(actor).filter(
@@ -124,19 +167,18 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
     require(actor, "hazards.self_inspect", "日周月排查由企业自行记录")
     if not schedule.active:
         raise ValidationError("该排查计划已停用")
-    period = periods.start(schedule.frequency, today)
-    if today < schedule.starts_on:
-        raise ValidationError(f"该排查计划自 {schedule.starts_on} 起执行")
-    if schedule.frequency == Frequency.DAILY and str(today.isoweekday()) not in schedule.workdays:
-        raise ValidationError("今天不是该日排查计划的工作日")
+    period = periods.start(schedule.frequency, day)
+    refused = _day_refused(schedule, day, today)
+    if refused:
+        raise ValidationError({"day": refused})
     if SelfInspectionRound.objects.filter(schedule=schedule, period_start=period).exists():
-        raise ValidationError(f"{periods.label(schedule.frequency, period)}的{schedule.name}已经记录过了")
+        raise ValidationError({"day": f"{periods.label(schedule.frequency, period)}的{schedule.name}已经记录过了"})
     items = list(schedule.checklist.items.all())
     errors = _check_results(items, results, inspectors)
     if errors:
         raise ValidationError(errors)
     round_ = SelfInspectionRound(schedule=schedule, enterprise=schedule.enterprise, checklist=schedule.checklist,
-                                 period_start=period, done_on=today, inspectors=inspectors.strip(), note=note,
+                                 period_start=period, done_on=day, inspectors=inspectors.strip(), note=note,
                                  recorded_by=actor)
     try:
         with transaction.atomic():
@@ -156,8 +198,9 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
     round_.findings = sum(1 for r in rows if r.hazard_id)
     round_.save(update_fields=["findings"])
     SelfInspectionSchedule.objects.filter(pk=schedule.pk).update(last_done_period=period)
+    late = f"（{today:%Y-%m-%d} 补录 {day:%Y-%m-%d} 的排查）" if day < today else ""
     audit.record(actor, AuditEvent.Action.CREATE, round_,
-                 summary=f"{schedule.name} {periods.label(schedule.frequency, period)}：发现隐患 {round_.findings} 项")
+                 summary=f"{schedule.name} {periods.label(schedule.frequency, period)}：发现隐患 {round_.findings} 项{late}")
     return round_
 
 
@@ -187,6 +230,28 @@ class ScheduleState:
     behind: bool  # the last period that ended was missed
     expected: int  # periods due in the look-back window
     done: int  # of which recorded
+    recordable: list  # the days a round may be recorded for now, newest first (recordable_days)
+    today: dt.date
+
+    @property
+    def today_open(self) -> bool:
+        """开始排查 is offered: a round may be recorded for today."""
+        return bool(self.recordable) and self.recordable[0] == self.today
+
+    @property
+    def catch_up(self) -> dt.date | None:
+        """The latest earlier day still open for 补录, when today is not."""
+        return None if self.today_open or not self.recordable else self.recordable[0]
+
+    @property
+    def rest_day(self) -> bool:
+        """No daily check is owed today (not one of the schedule's working days)."""
+        return self.schedule.frequency == Frequency.DAILY and not periods.is_workday(self.today,
+                                                                                   self.schedule.workdays)
+
+    @property
+    def workdays_label(self) -> str:
+        return periods.workdays_label(self.schedule.workdays)
 
     @property
     def current_label(self) -> str:
@@ -224,7 +289,8 @@ def states(schedules, today: dt.date | None = None) -> list[ScheduleState]:
         result.append(ScheduleState(
             schedule=s, current=current, done_now=current in done, last_due=last,
             behind=last is not None and (s.last_done_period is None or s.last_done_period < last),
-            expected=len(due), done=sum(1 for p in due if p in done)))
+            expected=len(due), done=sum(1 for p in due if p in done), recordable=recordable_days(s, today, done),
+            today=today))
     return result
 
 

@@ -198,26 +198,48 @@ def schedule_edit(request, pk):
 
 @perm_required("hazards.self_inspect")  # recorded by the enterprise itself
 def round_create(request, schedule_id):
+    """Record a round. The day is chosen among the days it may be recorded for (today, or a
+    missed working day of the last week), so the page offers no day the service refuses; a
+    refused save keeps the answers and the photos (ChecklistResults.keep_photos)."""
     schedule = _schedule(request.user, schedule_id)
-    items = list(schedule.checklist.items.select_related("criterion"))
-    form = RoundForm(request.POST or None, request.FILES or None, items=items,
-                     initial={"inspectors": request.user.display_name})
     today = timezone.localdate()
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        results = form.findings(self_inspection.Finding)
-        try:
-            round_ = self_inspection.record_round(request.user, schedule.pk, inspectors=data["inspectors"],
-                                                  results=results, note=data["note"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            found = f"，发现隐患 {round_.findings} 项，已登记到隐患台账" if round_.findings else "，未发现隐患"
-            messages.success(request, f"已记录{schedule.name}（{periods.label(schedule.frequency, round_.period_start)}）{found}")
-            return redirect("self_inspection_round", pk=round_.pk)
+    days = self_inspection.recordable_days(schedule, today)
+    items = list(schedule.checklist.items.select_related("criterion"))
+    asked = _parse_day(request.GET.get("day"))
+    form = RoundForm(request.POST or None, request.FILES or None, items=items, days=days, today=today,
+                     initial={"inspectors": request.user.display_name, "day": asked if asked in days else
+                              (days[0] if days else None)})
+    if request.method == "POST":
+        form.restore_kept(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                round_ = self_inspection.record_round(request.user, schedule.pk, inspectors=data["inspectors"],
+                                                      results=form.findings(self_inspection.Finding),
+                                                      note=data["note"], day=data["day"] or today)
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                form.drop_kept(request.user)
+                found = f"，发现隐患 {round_.findings} 项，已登记到隐患台账" if round_.findings else "，未发现隐患"
+                messages.success(request, f"已记录{schedule.name}（{periods.label(schedule.frequency, round_.period_start)}）{found}")
+                return redirect("self_inspection_round", pk=round_.pk)
+        form.keep_photos(request.user)
+    chosen = _parse_day(str(form["day"].value() or ""))
+    shown = chosen if chosen in days else (days[0] if days else today)
     return render(request, "hazards/round_form.html", {
-        "form": form, "schedule": schedule, "period": periods.label(schedule.frequency,
-                                                                    periods.start(schedule.frequency, today))})
+        "form": form, "schedule": schedule, "days": days, "today": today,
+        "workdays": periods.workdays_label(schedule.workdays), "backfill_days": self_inspection.BACKFILL_DAYS,
+        "period": periods.label(schedule.frequency, periods.start(schedule.frequency, shown))})
+
+
+def _parse_day(value):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
@@ -227,4 +249,5 @@ def round_detail(request, pk):
     results = list(round_.results.select_related("item__criterion", "hazard"))
     return render(request, "hazards/round_detail.html", {
         "round": round_, "results": results, "period": periods.label(round_.schedule.frequency, round_.period_start),
-        "fails": sum(1 for r in results if r.result == RoundResult.Result.FAIL)})
+        "fails": sum(1 for r in results if r.result == RoundResult.Result.FAIL),
+        "late": timezone.localdate(round_.recorded_at) > round_.done_on})

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
 from . import deadlines, escalation, next_step, services, supervision
-from .excel import write_hazards, write_issue_list, write_todo
+from .excel import write_hazards, write_issue_list
 from .forms import (
     AnswerForm,
     ExtensionForm,
@@ -36,8 +37,6 @@ from .queries import (
     issue_matrix,
     list_queryset,
     open_major,
-    pending_extensions,
-    todo,
     zeroing,
 )
 from .workflow import ENTERPRISE, LIFECYCLE, REVIEWER, TRANSITIONS, available
@@ -64,17 +63,13 @@ def hazard_list(request):
         "can_export": request.user.has_perm_code("registry.export"), "today": timezone.localdate()})
 
 
-@perm_required("hazards.act")
+@login_required
 def todo_list(request):
-    can_export = request.user.has_perm_code("registry.export")
-    if request.GET.get("format") == "xlsx" and can_export:
-        book = exports.Book()
-        count = write_todo(todo(request.user), book, request.user)
-        return exports.response(request, book, exports.stamp("隐患待办"), summary=f"导出待办 {count} 条")
-    page = paginate(request, todo(request.user), capped=True)
-    return render(request, "hazards/todo.html", {"page": page, "qs_page": query_without(request, "page"),
-                                                 "extensions": list(pending_extensions(request.user)[:100]),
-                                                 "today": timezone.localdate(), "can_export": can_export})
+    """The hazards' 待办 moved to the 待办 of every module (/todo/); old links and bookmarks land
+    on its hazards part."""
+    params = request.GET.copy()
+    params.setdefault("module", "hazards")
+    return redirect(f"{reverse('todo')}?{params.urlencode()}")
 
 
 @perm_required("hazards.act")

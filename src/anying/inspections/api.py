@@ -100,6 +100,8 @@ class PenaltyOut(Schema):
     amount: Decimal
     status: str
     filed_on: date
+    decide_by: date
+    decide_within: int  # days from filing: 30, or 90 / 180 after a recorded extension
     decided_on: date | None
     pay_by: date | None
     paid_on: date | None

@@ -16,6 +16,18 @@ class InspectionsConfig(AppConfig):
         from . import demo, documents, penalties, plans  # noqa: F401 - they register their lifecycles
 
         hooks.register_demo("inspections", 40, demo.load)
+        from anying.core.attachments import sweep_held
+
+        # photos held for inspection forms refused and never saved (core.attachments.hold)
+        hooks.register_tick("held_photos", sweep_held)
+        from anying.core import workqueue
+
+        from . import work
+
+        workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         from anying.hazards import services as hazard_services
 
         from .records import on_hazard_closed
@@ -28,7 +40,7 @@ class InspectionsConfig(AppConfig):
         register(MenuEntry("年度执法计划", "plan_list", "calendar3", "registry.view", section="执法检查", order=300),
                  MenuEntry("双随机抽查", "draw_list", "shuffle", "registry.view", section="执法检查", order=305),
                  MenuEntry("执法检查记录", "inspection_list", "clipboard-check", "registry.view", section="执法检查",
-                           order=307),
+                           order=307, badge="inspections"),
                  MenuEntry("行政处罚", "penalty_list", "cash-coin", "registry.view", section="执法检查", order=308),
                  MenuEntry("三个强度", "intensity_report", "bar-chart", "registry.view", section="执法检查", order=309),
                  MenuEntry("执法人员", "inspector_list", "person-badge", "registry.view", section="执法检查", order=310))

@@ -4,6 +4,7 @@ conflict of interest, and the 区应急局's plan for the current year, generate
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
 from anying.standards.models import CriteriaSet
 
-from . import inspectors, plans, records
+from . import draws, inspectors, plans, records
 from .models import Inspection, Inspector
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -53,6 +54,7 @@ def load(rng) -> None:
     if bureau:
         plans.generate(SYSTEM, bureau, today.year)
         _inspection(bureau, today)
+        _draw(bureau)
 
 
 def _inspection(bureau, today) -> None:
@@ -72,7 +74,7 @@ def _inspection(bureau, today) -> None:
         return
     exit_item = template.items.get(text="安全出口、疏散通道畅通")
     started = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=3)
-    results = {i.pk: records.Finding("ok") for i in template.items.all()}
+    results = {i.pk: records.Finding("ok") for i in records.applicable_items(template, enterprise)}
     results[exit_item.pk] = records.Finding("fail", "二车间安全出口被成品堆放堵塞", "二车间")
     inspection = records.record(SYSTEM, enterprise, checklist=template, inspectors=team, started_at=started,
                                 ended_at=started + dt.timedelta(hours=2), results=results,
@@ -81,3 +83,13 @@ def _inspection(bureau, today) -> None:
                                 rectify_by=today + dt.timedelta(days=7))
     Inspection.objects.filter(pk=inspection.pk).update(is_demo=True)
     Hazard.objects.filter(inspection_result__inspection=inspection).update(is_demo=True)
+
+
+def _draw(bureau) -> None:
+    """One published 双随机 draw of the bureau, so that the draw pages and `anying draw verify 1`
+    (which the draw pages tell anyone to run) have something to show right after the demo."""
+    try:
+        draws.draw(SYSTEM, bureau, title="安全生产双随机抽查（演示）", targets=3,
+                   ratios={"key": 50, "standardized": 20, "general": 30}, inspectors_per_target=2)
+    except ValidationError:
+        pass  # a demo without enough enterprises or inspectors simply has no draw

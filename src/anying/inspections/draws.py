@@ -95,6 +95,15 @@ class Drawn:
     inspectors: tuple[int, ...]
 
 
+class ShortOfInspectors(ValidationError):
+    """Too few eligible inspectors for a drawn enterprise. The pure draw knows ids only; `draw`
+    turns this into a message naming the enterprise."""
+
+    def __init__(self, enterprise_id: int, eligible: int, needed: int):
+        self.enterprise_id, self.eligible, self.needed = enterprise_id, eligible, needed
+        super().__init__(f"可参与抽取的执法人员不足：一家抽中的企业只有 {eligible} 名无需回避的执法人员（每家需要 {needed} 名）")
+
+
 def select(seed: str, params: dict, candidates: dict) -> list[Drawn]:
     """The pure draw: the same seed, parameters and candidates always give the same result."""
     by_category: dict[str, list[int]] = {}
@@ -109,7 +118,7 @@ def select(seed: str, params: dict, candidates: dict) -> list[Drawn]:
         for enterprise_id in chosen:
             eligible = [i for i in candidates["inspectors"] if (i, enterprise_id) not in excluded]
             if len(eligible) < k:
-                raise ValidationError(f"可参与抽取的执法人员不足：企业 {enterprise_id} 只有 {len(eligible)} 名无需回避的执法人员")
+                raise ShortOfInspectors(enterprise_id, len(eligible), k)
             team = sorted(eligible, key=lambda i: _key(seed, "inspector", enterprise_id, i))[:k]
             drawn.append(Drawn(enterprise_id, category, tuple(team)))
     return drawn
@@ -166,7 +175,12 @@ def draw(actor, unit, *, title: str, targets: int, ratios: dict, inspectors_per_
     if not candidates["targets"]:
         raise ValidationError("没有可抽取的企业")
     seed = secrets.token_hex(16)
-    drawn = select(seed, params, candidates)
+    try:
+        drawn = select(seed, params, candidates)
+    except ShortOfInspectors as exc:
+        name = Enterprise.objects.filter(pk=exc.enterprise_id).values_list("name", flat=True).first() or "抽中的企业"
+        raise ValidationError(f"可参与抽取的执法人员不足：{name}只有 {exc.eligible} 名无需回避的执法人员，"
+                              f"每家企业需要 {exc.needed} 名；请减少每家企业执法人员数，或调整回避、补充执法人员") from None
     record = Draw.objects.create(unit=unit, title=title.strip(), drawn_on=on, drawn_by=actor, algorithm=ALGORITHM,
                                  seed=seed, params=params, candidates=candidates, digest=digest(candidates),
                                  public_token=secrets.token_urlsafe(18))
@@ -187,8 +201,11 @@ def verify(record: Draw) -> tuple[bool, str]:
         return False, f"未知的算法版本 {record.algorithm}"
     if digest(record.candidates) != record.digest:
         return False, "候选名单与抽取时的摘要不符（记录被改动）"
-    expected = [(d.enterprise_id, d.category, d.inspectors) for d in select(record.seed, record.params,
-                                                                             record.candidates)]
+    try:
+        expected = [(d.enterprise_id, d.category, d.inspectors)
+                    for d in select(record.seed, record.params, record.candidates)]
+    except (ValidationError, KeyError, TypeError, ValueError):
+        return False, "按保存的参数和候选名单无法重新计算（记录不完整或被改动）"
     stored = [(t.enterprise_id, t.category, tuple(sorted(i.pk for i in t.inspectors.all())))
               for t in record.targets.order_by("position").prefetch_related("inspectors")]
     expected = [(e, c, tuple(sorted(i))) for e, c, i in expected]

@@ -1,7 +1,10 @@
 import re
+import secrets
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from anying.core import attachments
 from anying.core.forms import Styled
 from anying.hazards.forms import ChecklistResults
 from anying.registry.forms import DateInput
@@ -79,9 +82,69 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
         self.fields["inspectors"].queryset = inspectors
         self.fields["inspectors"].label_from_instance = lambda i: f"{i.name}（{i.certificate_no}）"
         self.add_item_fields(items)
+        # Nothing is assumed: every item starts unanswered and must be answered (plain radios,
+        # large enough to tap on a phone). records.record refuses an unanswered item too.
+        for item in self.items:
+            field = self.fields[f"result_{item.pk}"]
+            field.initial = None
+            field.error_messages["required"] = "请选择符合、不符合或不涉及"
+            field.widget.attrs["class"] = "form-check-input"
+        token = self.data.get("form_token", "") if self.is_bound else ""
+        self.token = token if TOKEN.fullmatch(token) else secrets.token_urlsafe(16)
+
+    def clean(self):
+        data = super().clean()
+        missing = [str(n) for n, item in enumerate(self.items, 1) if f"result_{item.pk}" in self.errors]
+        if missing:  # said at the top too: on a phone the item may be far down the page
+            others = any(not name.startswith("result_") for name in self.errors)
+            self.add_error(None, f"第 {'、'.join(missing)} 项未作答：请逐项选择符合、不符合或不涉及"
+                                 + ("；另有标红的项目也请修改" if others else ""))
+        return data
+
+    def _photo_key(self, item_pk: int | None = None) -> str:
+        return f"inspection:{self.token}:" + (f"{item_pk}:" if item_pk is not None else "")
+
+    def held_photos(self, user) -> dict[int, list]:
+        """Photos kept through a refused save: this post's new ones are held under the form's
+        token (core.attachments.hold), those ticked 移除 are dropped; item id → held files."""
+        if self.is_bound:
+            drop = {int(v) for v in self.data.getlist("drop_photo") if v.isdigit()}
+            for held in attachments.held(user, self._photo_key()).filter(pk__in=drop):
+                held.file.delete(save=False)
+                held.delete()
+            for item in self.items:
+                name = f"photos_{item.pk}"
+                if name in self.errors:
+                    continue
+                for upload in self.files.getlist(name):
+                    try:
+                        attachments.hold(user, upload, self._photo_key(item.pk))
+                    except ValidationError as exc:
+                        self.add_error(name, exc)
+        found: dict[int, list] = {item.pk: [] for item in self.items}
+        for held in attachments.held(user, self._photo_key()):
+            item_pk = held.object_id.rsplit(":", 2)[-2]
+            if item_pk.isdigit() and int(item_pk) in found:
+                found[int(item_pk)].append(held)
+        self.held = found
+        return found
+
+    def findings_with_held(self, finding_class) -> dict:
+        """The findings, each with its held photos (the new ones are among them)."""
+        findings = self.findings(finding_class)
+        for pk, finding in findings.items():
+            finding.photos = tuple(self.held.get(pk, ()))
+        return findings
+
+    def release_photos(self, user) -> None:
+        """After a save: drop what is still held (photos of items not found 不符合)."""
+        attachments.release(user, self._photo_key())
 
     def signature_list(self) -> list[str]:
         return [s for s in re.split(r"[、,，\s]+", self.cleaned_data["signatures"]) if s]
+
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 class ReviewForm(Styled, forms.Form):
@@ -93,6 +156,21 @@ class PenaltyForm(Styled, forms.ModelForm):
         model = Penalty
         fields = ["party", "party_name", "procedure", "amount", "facts", "evidence", "violated", "legal_basis"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("facts", "evidence", "violated", "legal_basis")}
+
+
+class ExtensionForm(Styled, forms.Form):
+    """延长作出决定期限: who approved (the head, or the level above), when, and why."""
+
+    approver = forms.CharField(label="批准人", max_length=100)
+    approved_on = forms.DateField(label="批准日期", widget=DateInput())
+    reason = forms.CharField(label="延长理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args, limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if limit is not None and limit.approval == "above":
+            self.fields["approver"].label = "批准的上一级部门及批准人"
+        else:
+            self.fields["approver"].label = "同意延长的本部门负责人"
 
 
 class PaymentForm(Styled, forms.Form):

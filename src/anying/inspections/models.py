@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anying.core import amounts
 from anying.core.models import Industry, Organisation, Region
 from anying.core.scope import ScopedQuerySet
 from anying.hazards.models import TallyQuerySet
@@ -337,6 +338,8 @@ class Penalty(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.FILED)
     filed_on = models.DateField("立案日期")
     decide_by = models.DateField("作出决定期限")
+    # the limit in days from filing: 30, or 90 / 180 after a recorded extension (DecisionExtension)
+    decide_within = models.PositiveSmallIntegerField("作出决定期限（立案之日起日数）", default=30)
     notified_on = models.DateField("告知日期", null=True, blank=True)
     statement_by = models.DateField("陈述申辩、听证申请截止", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
@@ -355,7 +358,36 @@ class Penalty(models.Model):
         indexes = [models.Index(fields=["unit", "decided_on"])]
 
     def __str__(self) -> str:
-        return f"{self.party_name} 罚款 {self.amount} 元"
+        return f"{self.party_name} 罚款 {amounts.yuan(self.amount)}"
+
+
+class DecisionExtension(models.Model):
+    """An extension of a penalty case's decision limit (总局令15号 第三十二条): to 90 days with the
+    consent of the unit's head (负责人), to 180 days with the approval of the level above (上级).
+    Who approved, when and why are recorded; the audit trail has the change of the limit."""
+
+    class Approval(models.TextChoices):
+        HEAD = "head", "本部门负责人同意"
+        ABOVE = "above", "上一级部门批准"
+
+    penalty = models.ForeignKey(Penalty, on_delete=models.CASCADE, related_name="extensions")
+    approval = models.CharField("批准层级", max_length=5, choices=Approval.choices)
+    approver = models.CharField("批准人（或批准机关）", max_length=100)
+    approved_on = models.DateField("批准日期")
+    reason = models.TextField("延长理由")
+    days = models.PositiveSmallIntegerField("延长后期限（立案之日起日数）")
+    previous_by = models.DateField("原期限")
+    decide_by = models.DateField("延长后期限")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "作出决定期限延长"
+        ordering = ["penalty", "days"]
+        constraints = [models.UniqueConstraint(fields=["penalty", "days"], name="one_extension_per_limit")]
+
+    def __str__(self) -> str:
+        return f"{self.get_approval_display()}延长至立案之日起 {self.days} 日"
 
 
 class InspectionMonthTally(models.Model):

@@ -4,7 +4,10 @@ Rules and sources (standards/data/xzcf_deadlines.csv, where 安全生产违法�
 and 行政处罚法 (2021) differ, the higher law is applied, as that table advises):
 - simple procedure (当场处罚) only up to 200 元 for a citizen and 3,000 元 for an organisation
   (行政处罚法 第51条);
-- a decision within 90 days of filing (行政处罚法 第60条);
+- a decision within 30 days of filing, extended to 90 days with the consent of the unit's head
+  and to 180 days with the approval of the level above, each extension recorded before the
+  current limit runs out (总局令15号 第三十二条; 行政处罚法 第60条's 90 days yield to it: “法律、
+  法规、规章另有规定的，从其规定”) — data/penalty_decision_limits.csv;
 - after the 行政处罚告知书, 5 days to ask for a hearing (行政处罚法 第64条; 15号令 says 3 — the
   higher law's period is the one a party may rely on);
 - payment within 15 days of the decision (第67条); after that a late fee of 3% of the fine per day,
@@ -13,7 +16,9 @@ and 行政处罚法 (2021) differ, the higher law is applied, as that table advi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -23,7 +28,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, clock, recipients, workflow
+from anying.core import amounts, audit, clock, recipients, workflow
 from anying.core.clock import Clock
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
@@ -32,15 +37,40 @@ from anying.core.workflow import Lifecycle, Transition
 from anying.registry.models import Enterprise
 
 from . import documents
-from .models import EnforcementDocument, Penalty
+from .models import DecisionExtension, EnforcementDocument, Penalty
 
 SIMPLE_LIMITS = {Penalty.Party.CITIZEN: Decimal("200"), Penalty.Party.ORGANISATION: Decimal("3000")}
-DECIDE_WITHIN_DAYS = 90
 STATEMENT_DAYS = 5
 PAY_WITHIN_DAYS = 15
 LATE_FEE_RATE = Decimal("0.03")
 CENT = Decimal("0.01")
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Limit:
+    days: int
+    approval: str  # "" for the first limit; DecisionExtension.Approval for an extension
+    label: str
+
+
+def _limits() -> list[Limit]:
+    with (DATA / "penalty_decision_limits.csv").open(encoding="utf-8") as f:
+        return [Limit(int(r["days"]), r["approval"], r["label"]) for r in csv.DictReader(f)]
+
+
+LIMITS = _limits()  # 30 → 90 (负责人) → 180 (上级), in order
+DECIDE_WITHIN_DAYS = LIMITS[0].days
+
+
+def next_limit(penalty: Penalty) -> Limit | None:
+    """The extension the case may still get, or None (already at the longest limit)."""
+    return next((limit for limit in LIMITS if limit.days > penalty.decide_within), None)
+
+
+def may_extend(penalty: Penalty, today: dt.date) -> bool:
+    return penalty.status in (Penalty.Status.FILED, Penalty.Status.NOTIFIED) and next_limit(penalty) is not None \
+        and today <= penalty.decide_by
 
 
 def late_fee(amount: Decimal, pay_by: dt.date | None, on: dt.date) -> Decimal:
@@ -62,7 +92,7 @@ def _validate(data: dict) -> dict:
         errors["amount"] = "罚款金额应为大于 0、最多两位小数的金额"
     elif data.get("procedure") == Penalty.Procedure.SIMPLE and amount > SIMPLE_LIMITS[data.get("party")]:
         limit = SIMPLE_LIMITS[data.get("party")]
-        errors["amount"] = f"简易程序对{Penalty.Party(data['party']).label}罚款不得超过 {limit:,.0f} 元（行政处罚法第五十一条）"
+        errors["amount"] = f"简易程序对{Penalty.Party(data['party']).label}罚款不得超过 {amounts.yuan(limit)}（行政处罚法第五十一条）"
     for key, label in (("party_name", "当事人"), ("facts", "违法事实"), ("evidence", "主要证据"), ("violated", "违反的规定"),
                        ("legal_basis", "处罚依据")):
         if not str(data.get(key) or "").strip():
@@ -90,7 +120,8 @@ def file_case(actor, enterprise: Enterprise, data: dict, *, inspection=None, tod
     penalty = Penalty.objects.create(
         enterprise=enterprise, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
         organisation_id=enterprise.organisation_id, unit=unit, inspection=inspection, filed_on=today,
-        decide_by=today + dt.timedelta(days=DECIDE_WITHIN_DAYS), created_by=actor, **data)
+        decide_by=today + dt.timedelta(days=DECIDE_WITHIN_DAYS), decide_within=DECIDE_WITHIN_DAYS, created_by=actor,
+        **data)
     audit.record(actor, AuditEvent.Action.CREATE, penalty, summary=f"立案：{penalty}")
     if penalty.procedure == Penalty.Procedure.SIMPLE:
         return decide(actor, penalty.pk, today)
@@ -117,9 +148,45 @@ def _decided(step) -> None:
         if today <= penalty.statement_by:
             raise ValidationError(f"陈述申辩、听证申请期限至 {penalty.statement_by}，期满后方可作出决定")
         if today > penalty.decide_by:
-            raise ValidationError(f"已超过作出决定的期限（{penalty.decide_by}，立案之日起 {DECIDE_WITHIN_DAYS} 日）")
+            raise ValidationError(
+                f"已超过作出决定的期限：立案之日起 {penalty.decide_within} 日，即 {_day(penalty.decide_by)}，"
+                f"今天不能再作出处罚决定。期限只能在届满前经批准延长（总局令15号第三十二条），请报本部门负责人处理")
     penalty.decided_on, penalty.pay_by = today, today + dt.timedelta(days=PAY_WITHIN_DAYS)
     step.scratch["document"] = EnforcementDocument.Kind.PENALTY_DECISION
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _extended(step) -> None:
+    """延长作出决定期限: the next limit, with who approved it (the head for 90 days, the level
+    above for 180), when and why; only before the current limit has run out."""
+    penalty, today = step.record, _today(step)
+    limit = next_limit(penalty)
+    if limit is None:
+        raise ValidationError(f"作出决定期限已延长至立案之日起 {penalty.decide_within} 日，不能再延长")
+    if today > penalty.decide_by:
+        raise ValidationError(f"作出决定期限已于 {_day(penalty.decide_by)} 届满，届满后不能再延长")
+    approval = DecisionExtension.Approval(limit.approval)
+    approver, approved_on = (step.data.get("approver") or "").strip(), step.data.get("approved_on")
+    errors = {}
+    if not approver:
+        errors["approver"] = "请填写同意延长的负责人" if approval == approval.HEAD else "请填写批准延长的上一级部门及批准人"
+    if not isinstance(approved_on, dt.date) or not penalty.filed_on <= approved_on <= min(today, penalty.decide_by):
+        errors["approved_on"] = f"批准日期应在立案日期（{penalty.filed_on:%Y-%m-%d}）之后、原期限届满和今天之前"
+    if errors:
+        raise ValidationError(errors)
+    previous = penalty.decide_by
+    penalty.decide_within = limit.days
+    penalty.decide_by = penalty.filed_on + dt.timedelta(days=limit.days)
+    DecisionExtension.objects.create(
+        penalty=penalty, approval=approval, approver=approver[:100], approved_on=approved_on, reason=step.comment,
+        days=limit.days, previous_by=previous, decide_by=penalty.decide_by,
+        recorded_by=step.actor if step.actor is not SYSTEM else None)
+    step.summary = (f"{approval.label}（{approver}，{approved_on:%Y-%m-%d}），作出决定期限由 {previous:%Y-%m-%d} "
+                    f"延长至 {penalty.decide_by:%Y-%m-%d}（立案之日起 {limit.days} 日）")
+    step.comment = f"{step.summary}。理由：{step.comment}"
 
 
 def _paid(step) -> None:
@@ -129,10 +196,10 @@ def _paid(step) -> None:
         raise ValidationError({"paid_on": "缴款日期应在决定日期之后、今天之前"})
     due = amount_due(penalty, paid_on)
     if paid_amount != due:
-        raise ValidationError({"paid_amount": f"{paid_on} 应缴 {due} 元（罚款 {penalty.amount} 元，加处罚款 "
-                                              f"{due - penalty.amount} 元）"})
+        raise ValidationError({"paid_amount": f"{paid_on} 应缴 {amounts.yuan(due)}（罚款 {amounts.yuan(penalty.amount)}，加处罚款 "
+                                              f"{amounts.yuan(due - penalty.amount)}）"})
     penalty.paid_on, penalty.paid_amount = paid_on, paid_amount
-    step.summary = f"缴款 {paid_amount} 元"
+    step.summary = f"缴款 {amounts.yuan(paid_amount)}"
     step.comment = step.comment or step.summary
 
 
@@ -159,11 +226,14 @@ LIFECYCLE = workflow.register(Lifecycle(
         Transition("decide", "作出处罚决定", (S.FILED, S.NOTIFIED), S.DECIDED, frozenset({FILING_UNIT}),
                    apply=_decided, notify=("enterprise",)),
         Transition("pay", "登记缴款", (S.DECIDED,), S.PAID, frozenset({FILING_UNIT}), apply=_paid),
+        # the state stays; the limit moves (30 → 90 → 180 days), with the approval recorded
+        Transition("extend", "延长作出决定期限", (S.FILED, S.NOTIFIED), None, frozenset({FILING_UNIT}),
+                   needs_comment="请写明延长的理由", apply=_extended),
     ],
     recipients={"enterprise": lambda p: recipients.members([p.organisation_id])},
-    audited=["party_name", "amount", "status", "notified_on", "statement_by", "decided_on", "pay_by", "paid_on",
-             "paid_amount"],
-    after=[_issue_document], describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元",
+    audited=["party_name", "amount", "status", "decide_within", "decide_by", "notified_on", "statement_by",
+             "decided_on", "pay_by", "paid_on", "paid_amount"],
+    after=[_issue_document], describe=lambda p: f"{p.party_name} 罚款 {amounts.yuan(p.amount)}",
     url=lambda p: reverse("penalty_detail", args=[p.pk])))
 
 
@@ -176,8 +246,9 @@ DECISION = clock.register(Clock(
     name="penalty_decision", label="行政处罚决定期限", model=Penalty, due="decide_by",
     open=Q(status__in=[S.FILED, S.NOTIFIED]), defaults=DATA / "penalty_decision_clock.csv",
     fields=("status", "party_name", "amount", "unit_id"), recipients=_filing_units,
-    describe=lambda p: f"{p.party_name} 罚款 {p.amount} 元（决定期限 {p.decide_by:%Y-%m-%d}）",
-    url=lambda p: reverse("penalty_detail", args=[p.pk])))
+    describe=lambda p: f"{p.party_name} 罚款 {amounts.yuan(p.amount)}（决定期限 {p.decide_by:%Y-%m-%d}）",
+    url=lambda p: reverse("penalty_detail", args=[p.pk]),
+    cycles=True))  # an extension moves the limit: the reminders start again for the new one
 
 
 def notify(actor, penalty_id: int, today: dt.date | None = None, version: int | None = None) -> Penalty:
@@ -186,6 +257,12 @@ def notify(actor, penalty_id: int, today: dt.date | None = None, version: int | 
 
 def decide(actor, penalty_id: int, today: dt.date | None = None, version: int | None = None) -> Penalty:
     return workflow.run(LIFECYCLE, actor, penalty_id, "decide", data={"today": today}, version=version)
+
+
+def extend(actor, penalty_id: int, *, approver: str, approved_on: dt.date | None, reason: str,
+           today: dt.date | None = None, version: int | None = None) -> Penalty:
+    return workflow.run(LIFECYCLE, actor, penalty_id, "extend", comment=reason,
+                        data={"approver": approver, "approved_on": approved_on, "today": today}, version=version)
 
 
 def record_payment(actor, penalty_id: int, *, paid_on: dt.date, paid_amount: Decimal,

@@ -19,6 +19,7 @@ from anying.hazards import checklists
 from anying.hazards.checklists import Finding  # noqa: F401 — callers use records.Finding
 from anying.hazards.models import ChecklistTemplate, Hazard
 from anying.registry.models import Enterprise
+from anying.standards import applicability
 
 from . import documents, rollups
 from .models import Exclusion, Inspection, InspectionResult, Inspector
@@ -30,6 +31,40 @@ def eligible_inspectors(unit, enterprise: Enterprise, on: dt.date):
     """The unit's inspectors who may inspect this enterprise on this day."""
     excluded = Exclusion.objects.filter(enterprise=enterprise).values("inspector_id")
     return Inspector.objects.filter(unit=unit, active=True, certificate_expiry__gte=on).exclude(pk__in=excluded)
+
+
+def applicable_items(checklist: ChecklistTemplate, enterprise: Enterprise) -> list:
+    """The checklist's items that apply to this enterprise, in order: a 判定标准 item only when its
+    article covers the enterprise's industry or risk tags (standards/applicability.py); custom
+    items always. The inspection records exactly these."""
+    who = applicability.profile(enterprise)
+    return [i for i in checklist.items.select_related("criterion__criteria_set")
+            if applicability.applies(i.criterion, who)]
+
+
+def _named(numbered: list[tuple[int, object]], limit: int = 5) -> str:
+    """“第 3 项（…）、第 7 项（…）” — the items an error is about, as numbered on the form."""
+    shown = "、".join(f"第 {n} 项（{item.text[:20]}{'…' if len(item.text) > 20 else ''}）" for n, item in numbered[:limit])
+    return shown + (f" 等 {len(numbered)} 项" if len(numbered) > limit else "")
+
+
+def _check_results(items: list, results: dict) -> str:
+    """Every applicable item answered 符合 / 不符合 / 不涉及 — nothing assumed — and no answer for
+    an item that does not apply; a 不符合 says what was found."""
+    known = {i.pk for i in items}
+    extra = [pk for pk in results if pk not in known]
+    if extra:
+        return f"有 {len(extra)} 个检查项不适用于该企业（不属于其行业或风险标签），不能填写结果"
+    numbered = list(enumerate(items, 1))
+    missing = [(n, i) for n, i in numbered
+               if i.pk not in results or results[i.pk].result not in InspectionResult.Result.values]
+    if missing:
+        return f"{_named(missing)}未作答：请逐项选择符合、不符合或不涉及"
+    vague = [(n, i) for n, i in numbered
+             if results[i.pk].result == InspectionResult.Result.FAIL and not results[i.pk].note.strip()]
+    if vague:
+        return f"{_named(vague)}为不符合，须写明存在的问题"
+    return ""
 
 
 def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signatures, signatory, results,
@@ -57,12 +92,9 @@ def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signa
         errors["signatures"] = "每名执法人员须签名（输入本人姓名）"
     if not (signatory or "").strip():
         errors["enterprise_signatory"] = "请被检查单位现场负责人签名"
-    items = list(checklist.items.all())
-    missing = [i for i in items if i.pk not in results or results[i.pk].result not in InspectionResult.Result.values]
-    if missing:
-        errors["results"] = f"还有 {len(missing)} 个检查项未填写结果（第一项：{missing[0].text[:30]}）"
-    elif any(results[i.pk].result == InspectionResult.Result.FAIL and not results[i.pk].note.strip() for i in items):
-        errors["results"] = "不符合的检查项须写明存在的问题"
+    problem = _check_results(applicable_items(checklist, enterprise), results)
+    if problem:
+        errors["results"] = problem
     return errors
 
 
@@ -89,7 +121,7 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
     inspection.inspectors.set(inspectors)
     found_by = "、".join(i.name for i in inspectors)
     rows = []
-    for item in checklist.items.all():
+    for item in applicable_items(checklist, enterprise):
         finding = results[item.pk]
         row = InspectionResult(inspection=inspection, item=item, result=finding.result, note=finding.note[:500])
         if finding.result == InspectionResult.Result.FAIL:

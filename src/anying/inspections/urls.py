@@ -31,4 +31,6 @@ urlpatterns = [
     path("penalties/<int:pk>/do/<slug:action>/", views.penalty_action, name="penalty_action"),
     path("penalties/<int:pk>/documents/<int:document_id>.docx", views.penalty_document, name="penalty_document"),
     path("intensity/", views.intensity_report, name="intensity_report"),
+    path("pick/inspections/", views.pick_inspection, name="pick_inspection"),
+    path("pick/penalties/", views.pick_penalty, name="pick_penalty"),
 ]

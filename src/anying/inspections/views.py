@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anying.core import exports, workflow
+from anying.core import pickers as core_pickers
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
+from anying.core.links import absolute_url, local_address
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Organisation, User
 from anying.core.officialdoc import download
@@ -22,12 +24,13 @@ from anying.hazards.models import ChecklistTemplate
 from anying.registry.models import Enterprise
 from anying.registry.queries import town_choices
 
-from . import documents, draws, excel, inspectors, intensity, penalties, plans, records
+from . import documents, draws, excel, inspectors, intensity, penalties, pickers, plans, records
 from .filters import InspectionFilter, InspectorFilter, PenaltyFilter, PlanItemFilter
 from .forms import (
     AddItemForm,
     DrawForm,
     ExclusionForm,
+    ExtensionForm,
     GenerateForm,
     InspectionForm,
     InspectorForm,
@@ -282,7 +285,8 @@ def draw_detail(request, pk):
     context = _draw_context(record, draws.visible_targets(request.user, record))
     if request.GET.get("verify") == "1":
         context["verified"] = draws.verify(record)
-    context["public_url"] = request.build_absolute_uri(reverse("draw_public", args=[record.public_token]))
+    context["public_url"] = absolute_url(request, reverse("draw_public", args=[record.public_token]))
+    context["local_address"] = local_address(context["public_url"])
     context["can_inspect"] = request.user.has_perm_code("inspections.inspect") and request.user.unit_id == record.unit_id
     return render(request, "inspections/draw_detail.html", context)
 
@@ -338,26 +342,30 @@ def inspection_create(request, enterprise_id):
     mine = list(draw_target.inspectors.all()) if draw_target else \
         list(Inspector.objects.filter(user=request.user)[:1])
     now = timezone.localtime().replace(second=0, microsecond=0)
-    form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible,
-                          items=chosen.items.select_related("criterion"),
+    items = records.applicable_items(chosen, enterprise)
+    form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible, items=items,
                           initial={"started_at": now, "ended_at": now, "inspectors": mine})
+    held = form.held_photos(request.user)  # a refused save keeps the photos taken (and shows them)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             inspection = records.record(
                 request.user, enterprise, checklist=chosen, inspectors=list(data["inspectors"]),
-                started_at=data["started_at"], ended_at=data["ended_at"], results=form.findings(records.Finding),
+                started_at=data["started_at"], ended_at=data["ended_at"],
+                results=form.findings_with_held(records.Finding),
                 signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
                 scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"],
                 draw_target=draw_target)
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
+            form.release_photos(request.user)
             found = inspection.results.filter(hazard__isnull=False).count()
             messages.success(request, f"已记录现场检查，发现问题 {found} 项，已登记到隐患台账")
             return redirect("inspection_detail", pk=inspection.pk)
     return render(request, "inspections/inspection_form.html", {
-        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options, "draw_target": draw_target})
+        "form": form, "enterprise": enterprise, "checklist": chosen, "options": options, "draw_target": draw_target,
+        "held": held, "skipped": chosen.items.count() - len(items)})
 
 
 @perm_required("registry.view")
@@ -424,6 +432,10 @@ def penalty_detail(request, pk):
         "penalty": penalty, "documents": list(penalty.documents.all()), "today": today,
         "late_fee": penalties.late_fee(penalty.amount, penalty.pay_by, today),
         "due_today": penalties.amount_due(penalty, today), "payment_form": PaymentForm(initial={"paid_on": today}),
+        "extensions": list(penalty.extensions.select_related("recorded_by")),
+        "next_limit": penalties.next_limit(penalty), "may_extend": penalties.may_extend(penalty, today),
+        "extension_form": ExtensionForm(limit=penalties.next_limit(penalty), initial={"approved_on": today}),
+        "overdue": penalty.status in (Penalty.Status.FILED, Penalty.Status.NOTIFIED) and today > penalty.decide_by,
         "can_act": request.user.has_perm_code("inspections.inspect") and request.user.unit_id == penalty.unit_id})
 
 
@@ -435,6 +447,11 @@ def penalty_action(request, pk, action):
         act(request, PaymentForm(request.POST),
             lambda d: penalties.record_payment(request.user, pk, **d, version=workflow.posted_version(request)),
             "已登记缴款")
+        return redirect("penalty_detail", pk=pk)
+    if action == "extend":
+        act(request, ExtensionForm(request.POST),
+            lambda d: penalties.extend(request.user, pk, **d, version=workflow.posted_version(request)),
+            "已登记延长作出决定期限")
         return redirect("penalty_detail", pk=pk)
     operations = {"notify": (penalties.notify, "已送达行政处罚告知书"), "decide": (penalties.decide, "已作出处罚决定")}
     if action not in operations:
@@ -453,6 +470,19 @@ def penalty_action(request, pk, action):
 def penalty_document(request, pk, document_id):
     document = get_object_or_404(_penalty(request.user, pk).documents, pk=document_id)
     return download(documents.render(document), f"{document.get_kind_display()}_{document.number}.docx")
+
+
+# ----- pickers (search endpoints of components/record_picker.html) -----
+
+
+@perm_required("registry.view")
+def pick_inspection(request):
+    return core_pickers.respond(request, pickers.INSPECTIONS)
+
+
+@perm_required("registry.view")
+def pick_penalty(request):
+    return core_pickers.respond(request, pickers.PENALTIES)
 
 
 # ----- 三个强度 -----

@@ -178,9 +178,18 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
 ]}
 
 
+def supervises_anything(unit: Organisation) -> bool:
+    """Whether the unit's territory holds an enterprise that is not closed. A town without
+    enterprises has nothing to inspect and no hazards to close: every "lower is better" figure
+    is a flattering zero, so it is listed apart (无监管对象) rather than ranked."""
+    return _territory(Enterprise, unit).exclude(status=Enterprise.Status.CLOSED).exists()
+
+
 def scores(values: dict[int, Decimal | None], better: str) -> dict[int, Decimal | None]:
     """0–100 per unit: the best value of the field scores 100, the worst 0, linear between;
-    all equal → 100 each; a unit without a value (不适用) gets None."""
+    all equal → 100 each; a unit without a value (不适用) gets None. On a "higher is better"
+    indicator a zero (no inspection, no fine, nothing closed) scores 0 whatever the others did:
+    no activity earns no points, even when nobody was active."""
     present = [v for v in values.values() if v is not None]
     if not present:
         return dict.fromkeys(values)
@@ -189,8 +198,10 @@ def scores(values: dict[int, Decimal | None], better: str) -> dict[int, Decimal 
     for unit_id, value in values.items():
         if value is None:
             out[unit_id] = None
+        elif better == HIGH and value == 0:
+            out[unit_id] = Decimal("0.00")
         elif best == worst:
-            out[unit_id] = Decimal(100)
+            out[unit_id] = Decimal("100.00")
         else:
             score = (Decimal(100) * (value - worst) / (best - worst)).quantize(TWO, ROUND_HALF_UP)
             out[unit_id] = score if score else Decimal("0.00")  # not "-0.00" when best < worst

@@ -332,6 +332,8 @@ class Ranking(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     indicators = models.JSONField("指标快照", default=list)
     rows = models.JSONField("排名结果", default=list)
+    # units with no enterprise to supervise, named apart and not ranked: [{"unit_id", "unit"}]
+    unranked = models.JSONField("不参与排名的单位", default=list, blank=True)
     computed_at = models.DateTimeField("计算时间")
     computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")

@@ -20,7 +20,7 @@ from anying.core.models import AuditEvent, Organisation, User
 from anying.core.notifications import notify
 from anying.core.permissions import require
 
-from .indicators import INDICATORS, Period, scores
+from .indicators import INDICATORS, Period, scores, supervises_anything
 from .models import PeriodKind, Ranking, RankingScheme
 
 QUARTERS = "一二三四"
@@ -63,14 +63,19 @@ def subjects(scheme: RankingScheme, issuer: Organisation):
                                        region__path__startswith=issuer.region.path).order_by("region__path", "name")
 
 
-def measure(scheme: RankingScheme, issuer: Organisation, period: Period, today: dt.date) -> tuple[list, list]:
-    """(indicator snapshot, ranked rows). Total = Σ weight × score ÷ Σ weights of the indicators
-    that apply to the unit (不适用 ones leave the weighting); equal totals share a rank."""
+def measure(scheme: RankingScheme, issuer: Organisation, period: Period, today: dt.date) -> tuple[list, list, list]:
+    """(indicator snapshot, ranked rows, units not ranked). Total = Σ weight × score ÷ Σ weights
+    of the indicators that apply to the unit (不适用 ones leave the weighting); equal totals share
+    a rank. A unit with no enterprise in its territory has nothing to supervise: it is neither
+    measured nor ranked, only named apart (无监管对象，不参与排名), so its zeros neither top the
+    table nor move the other units' scores."""
     indicators = [{"code": i["code"], "weight": str(i["weight"]), "label": INDICATORS[i["code"]].label,
                    "unit": INDICATORS[i["code"]].unit, "better": INDICATORS[i["code"]].better,
                    "definition": INDICATORS[i["code"]].definition}
                   for i in scheme.indicators if i["code"] in INDICATORS]
-    units = list(subjects(scheme, issuer))
+    units, unranked = [], []
+    for unit in subjects(scheme, issuer):
+        (units if supervises_anything(unit) else unranked).append(unit)
     values = {i["code"]: {u.pk: INDICATORS[i["code"]].measure(u, period, today) for u in units} for i in indicators}
     points = {i["code"]: scores(values[i["code"]], i["better"]) for i in indicators}
     rows = []
@@ -90,7 +95,7 @@ def measure(scheme: RankingScheme, issuer: Organisation, period: Period, today: 
     for position, row in enumerate(rows, 1):
         rank = rank if row["total"] == previous else position
         row["rank"], previous = rank, row["total"]
-    return indicators, rows
+    return indicators, rows, [{"unit_id": u.pk, "unit": u.name} for u in unranked]
 
 
 def _issuer(actor) -> Organisation:
@@ -117,9 +122,10 @@ def compute(actor, scheme_id: int, day: dt.date, *, today: dt.date | None = None
     ranking = Ranking.objects.select_for_update().filter(scheme=scheme, unit=issuer, period_start=period.start).first()
     if ranking and ranking.status == Ranking.Status.PUBLISHED:
         raise ValidationError("该期间的排名已发布，不能重新计算")
-    indicators, rows = measure(scheme, issuer, period, today)
+    indicators, rows, unranked = measure(scheme, issuer, period, today)
     ranking = ranking or Ranking(scheme=scheme, unit=issuer, period_start=period.start)
     ranking.period_end, ranking.label, ranking.indicators, ranking.rows = period.end, label, indicators, rows
+    ranking.unranked = unranked
     ranking.computed_at, ranking.computed_by = timezone.now(), actor
     ranking.save()
     audit.record(actor, AuditEvent.Action.UPDATE, ranking, summary=f"计算排名：{scheme.name} {label}")

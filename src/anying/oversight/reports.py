@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from anying.core import audit, charts
+from anying.core import amounts, audit, charts
 from anying.core.models import AuditEvent, Organisation, User
 from anying.core.officialdoc import OfficialDocument, Section
 from anying.core.permissions import require
@@ -217,14 +217,17 @@ def ranking_sections(reader, unit: Organisation, period: Period, today: dt.date,
     """Each active scheme of `purpose` measured over the report's period: table and chart."""
     out = []
     for scheme in RankingScheme.objects.filter(is_active=True, purpose=purpose).order_by("subject", "code"):
-        indicators, rows = rankings.measure(scheme, unit, period, today)
+        indicators, rows, unranked = rankings.measure(scheme, unit, period, today)
         if not rows:
             continue
         section = Section(f"{_cn(number)}、{scheme.name}")
         weights = "、".join(f"{i['label']}（权重 {i['weight']}）" for i in indicators)
-        section.p(f"按{weights}计分：每项指标最好的单位得 100 分、最差的 0 分，其间按比例计分，总分为各项得分的加权平均。")
+        section.p(f"按{weights}计分：每项指标最好的单位得 100 分、最差的 0 分，其间按比例计分（越高越好的指标为零的不得分），"
+                  "总分为各项得分的加权平均。")
+        if unranked:
+            section.p("无监管对象，不参与排名：" + "、".join(u["unit"] for u in unranked) + "。")
         header = ["名次", "单位", *[f"{i['label']}（{i['unit']}）" for i in indicators], "总分"]
-        section.table(header, [[r["rank"], r["unit"], *[_value(r["values"][i["code"]]) for i in indicators], r["total"]]
+        section.table(header, [[r["rank"], r["unit"], *[_value(r["values"][i["code"]], i["unit"]) for i in indicators], r["total"]]
                                for r in rows])
         section.image(charts.bars([r["unit"] for r in rows], [("总分", [float(r["total"]) for r in rows])],
                                   fallback_labels=[str(r["rank"]) for r in rows]),
@@ -234,8 +237,11 @@ def ranking_sections(reader, unit: Organisation, period: Period, today: dt.date,
     return out
 
 
-def _value(value) -> str:
-    return "不适用" if value is None else str(value)
+def _value(value, unit: str = "") -> str:
+    """A measured value as the report's table shows it: 50,000.00 under （元）."""
+    if value is None:
+        return "不适用"
+    return amounts.money(value) if unit == "元" else str(value)
 
 
 CN = "零一二三四五六七八九十"

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, exports
+from anying.core import amounts, audit, exports
 from anying.core.http import act, submit
 from anying.core.listing import paginate, query_without
 from anying.core.models import AuditEvent
@@ -50,8 +50,9 @@ def ranking_detail(request, pk):
     if request.GET.get("export") == "xlsx":
         return exports.response(request, _xlsx(ranking), f"{ranking.scheme.name}_{ranking.label}.xlsx",
                                 summary=f"导出{ranking}", obj=ranking)
-    codes = [i["code"] for i in ranking.indicators]
-    rows = [{**r, "cells": [(r["values"].get(c), r["scores"].get(c)) for c in codes]} for r in ranking.rows]
+    units = [(i["code"], i["unit"]) for i in ranking.indicators]
+    rows = [{**r, "cells": [(_shown(r["values"].get(c), unit), r["scores"].get(c)) for c, unit in units]}
+            for r in ranking.rows]
     mine = request.user.unit_id
     history = Ranking.objects.visible_to(request.user).filter(scheme=ranking.scheme, unit=ranking.unit) \
         .exclude(pk=ranking.pk).order_by("-period_start")[:12]
@@ -63,14 +64,31 @@ def ranking_detail(request, pk):
         "can_publish": ranking.status == Ranking.Status.DRAFT and request.user.has_perm_code("oversight.configure")})
 
 
+def _shown(value: str | None, unit: str) -> str | None:
+    """An indicator's value as the table shows it: 50,000.00 for 元, 85.50% for a rate."""
+    if value is None:
+        return None
+    return amounts.money(value) if unit == "元" else amounts.pct(value) if unit == "%" else value
+
+
+def _number(value: str | None, blank: str):
+    if value is None:
+        return blank
+    found = amounts.number(value)
+    return value if found is None else found
+
+
 def _xlsx(ranking: Ranking) -> exports.Book:
     book = exports.Book()
     sheet = book.sheet("排名", ["名次", "单位", *[f"{i['label']}（{i['unit']}）" for i in ranking.indicators],
                                 *[f"{i['label']}得分" for i in ranking.indicators], "总分"],
                        title=f"{ranking.scheme.name}（{ranking.label}）")
-    sheet.extend([r["rank"], r["unit"], *[r["values"].get(i["code"]) or "不适用" for i in ranking.indicators],
-                  *[r["scores"].get(i["code"]) or "—" for i in ranking.indicators], Decimal(r["total"])]
+    # numbers stay numbers (money and rates formatted by their （元）/（%） headers)
+    sheet.extend([r["rank"], r["unit"], *[_number(r["values"].get(i["code"]), "不适用") for i in ranking.indicators],
+                  *[_number(r["scores"].get(i["code"]), "—") for i in ranking.indicators], Decimal(r["total"])]
                  for r in ranking.rows)
+    if ranking.unranked:
+        sheet.note(["无监管对象，不参与排名：" + "、".join(u["unit"] for u in ranking.unranked)])
     for i in ranking.indicators:
         sheet.note([i["label"], f"权重 {i['weight']}", "越高越好" if i["better"] == "high" else "越低越好", i["definition"]])
     return book

@@ -15,7 +15,8 @@ class RegistryConfig(AppConfig):
 
         from . import demo, excel, risk_demo, standardization
 
-        register(MenuEntry("生产经营单位", "enterprise_list", "building", "registry.view", section="企业档案", order=100),
+        register(MenuEntry("生产经营单位", "enterprise_list", "building", "registry.view", section="企业档案", order=100,
+                           badge="registry"),
                  MenuEntry("重大较大风险", "risk_list", "exclamation-diamond", "registry.oversee", section="风险分级与标准化",
                            order=150),
                  MenuEntry("标准化达标率", "standardization_report", "award", "registry.oversee",
@@ -27,6 +28,14 @@ class RegistryConfig(AppConfig):
                  MenuEntry("标准化达标任务", "standardization_targets", "bullseye", "registry.configure",
                            section="风险分级与标准化", order=158))
         hooks.register_demo("registry", 20, demo.load)
+        from anying.core import workqueue
+
+        from . import work
+
+        workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from . import enterprise_tabs
+
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         # after the other modules' demos, which read the seed's standardization states
         hooks.register_demo("risks_standardization", 70, risk_demo.load)
         hooks.register_tick("standardization_expiry", standardization.tick)

@@ -119,3 +119,6 @@ def _enterprise_login(rng, town) -> None:
                              certificate_type="焊接与热切割作业", certificate_no="")
     create_user(None, username="qiye", password=DEMO_PASSWORD, role=Role.ENTERPRISE_USER,
                 unit=Organisation.objects.get(pk=ent.organisation_id), display_name="企业安全员")
+    # its 主要负责人, who closes the general hazards the safety manager rectified (自查自改)
+    create_user(None, username="fuzeren", password=DEMO_PASSWORD, role=Role.ENTERPRISE_USER,
+                unit=Organisation.objects.get(pk=ent.organisation_id), display_name="企业主要负责人")

@@ -10,9 +10,11 @@ and scope rules as the forms, and every created or changed enterprise gets its a
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -310,19 +312,52 @@ def _copy(ent: Enterprise) -> Enterprise:
 
 def import_enterprises(actor, fileobj, *, valid_only: bool = False) -> ImportReport:
     require(actor, "registry.import")
-    rows = read_rows(fileobj)
+    name = file_name(fileobj)
+    try:
+        rows = read_rows(fileobj)
+    except ImportFileError as exc:
+        record_refusal(actor, name, None, [str(exc)])
+        raise
     # Checked and written in one transaction, with the enterprises being updated locked, so a
     # concurrent edit is neither overwritten from a stale copy nor turned into a duplicate.
     try:
         with transaction.atomic():
             report = check_rows(actor, rows)
-            if report.bad_rows and not valid_only:
-                return report
-            _apply(actor, report)
+            if valid_only or not report.bad_rows:
+                _apply(actor, report)
+                report.applied = True
     except IntegrityError as exc:
-        raise ImportFileError("导入期间有其他用户登记了相同统一社会信用代码的企业，请重新导入。") from exc
-    report.applied = True
+        message = "导入期间有其他用户登记了相同统一社会信用代码的企业，请重新导入。"
+        record_refusal(actor, name, len(rows), [message])
+        raise ImportFileError(message) from exc
+    if not report.applied:
+        record_refusal(actor, name, len(report.rows), report.error_lines(), bad=len(report.bad_rows))
     return report
+
+
+# --- refusals --------------------------------------------------------------------------------
+
+MAX_AUDITED_REASONS = 100  # a 10,000-row file of errors would not fit a readable audit entry
+
+
+def file_name(fileobj) -> str:
+    """The name the user knows the file by: the upload's own name, a path's last part."""
+    name = os.path.basename(str(getattr(fileobj, "name", "") or ""))
+    return name[:200] or "（未命名文件）"
+
+
+def record_refusal(actor, name: str, rows: int | None, reasons: list[str], *, bad: int | None = None) -> None:
+    """A refused import leaves a trace (issue #13): who, which file, how many rows, why. Written
+    after the import's transaction, so nothing of the file is kept but this event."""
+    shown = reasons[:MAX_AUDITED_REASONS]
+    if len(reasons) > len(shown):
+        shown.append(f"……另有 {len(reasons) - len(shown)} 条错误")
+    what = "无法读取" if rows is None else f"共 {rows} 行" + (f"，{bad} 行有错误" if bad else "")
+    event = audit.build(actor, AuditEvent.Action.IMPORT, None, summary=f"Excel 导入被拒绝（{what}），未导入任何数据",
+                        content_type=ContentType.objects.get_for_model(Enterprise),
+                        after={"文件": name, "行数": rows, "有错误的行数": bad, "原因": "\n".join(shown)}, place=actor)
+    event.object_repr = name
+    event.save()
 
 
 def _apply(actor, report: ImportReport) -> None:

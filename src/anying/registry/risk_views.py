@@ -167,7 +167,7 @@ def risk_config(request):
     bands = {m: risks.configured_bands(m) for m in RiskMethod.values}
     return render(request, "registry/risks/config.html", {
         "forms": [(m, label, BandsForm(method=m, bands=bands[m], prefix=m), riskbands.describe(bands[m], SYMBOL[m]),
-                   sorted({b.source for b in bands[m]})) for m, label in RiskMethod.choices],
+                   sorted({riskbands.source_label(b.source) for b in bands[m]})) for m, label in RiskMethod.choices],
         "level_labels": dict(RiskLevel.choices),
         "factors": [(f, FactorForm(prefix=f"f{f.pk}", initial={"value": risks.num(f.value),
                                                                "description": f.description}))

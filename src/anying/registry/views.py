@@ -8,14 +8,16 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, exports
+from anying.core import audit, exports, workqueue
 from anying.core.attachments import attach, attachments_by_object, serve
 from anying.core.errors import ImportFileError, PermissionDenied
-from anying.core.hooks import ENTERPRISE_ACTIONS
+from anying.core.hooks import ENTERPRISE_ACTIONS, ENTERPRISE_TABS
 from anying.core.http import act, error_text, form_errors_text, submit
+from anying.core.links import absolute_url, local_address
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.permissions import is_enterprise_user
 from anying.core.views import perm_required
@@ -33,6 +35,7 @@ from .forms import (
 from .models import Enterprise, KeyPerson, Post, PostCard, ResponsiblePerson
 from .queries import EnterpriseFilter, filter_choices, list_queryset
 
+WORK_ROWS = 5  # rows of each kind of work on an enterprise's home page
 TABS = [("basic", "基本信息"), ("persons", "责任人与人员"), ("standardization", "标准化与保险"),
         ("posts", "岗位与两单两卡"), ("history", "变更记录")]
 
@@ -109,10 +112,12 @@ def enterprise_import(request):
 @perm_required("registry.view")
 def enterprise_detail(request, pk):
     ent = _visible(request.user, pk)
+    records = record_tabs(request.user)
+    tabs = [*TABS[:-1], *((t.key, t.label) for t in records), TABS[-1]]  # 变更记录 last
     tab = request.GET.get("tab", "basic")
-    if tab not in dict(TABS):
+    if tab not in dict(tabs):
         tab = "basic"
-    context = {"ent": ent, "tab": tab, "tabs": TABS, "can_edit": can_edit(request.user, ent),
+    context = {"ent": ent, "tab": tab, "tabs": tabs, "can_edit": can_edit(request.user, ent),
                "tags": list(ent.tags.all()),
                "record_actions": [(a, reverse(a.url_name, args=[ent.pk])) for a in ENTERPRISE_ACTIONS
                                   if request.user.has_perm_code(a.perm)]}
@@ -137,7 +142,38 @@ def enterprise_detail(request, pk):
                        card_kinds=PostCard.Kind.choices)
     if tab == "history":
         context["events"] = list(audit.history(ent)[:200])
+    if is_enterprise_user(request.user) and tab == "basic":
+        context["work"], context["today"] = enterprise_work(request.user), timezone.localdate()
+    if tab in ENTERPRISE_TABS:
+        context.update(record_tab(request, ENTERPRISE_TABS[tab], ent))
     return render(request, "registry/enterprise_detail.html", context)
+
+
+def record_tabs(user) -> list:
+    """一企一档: the record tabs the apps add (core.hooks.ENTERPRISE_TABS) that the user may open."""
+    return sorted((t for t in ENTERPRISE_TABS.values() if user.has_perm_code(t.perm)), key=lambda t: t.order)
+
+
+def record_tab(request, tab, ent) -> dict:
+    """One page of a record tab's list, each row a link to its record."""
+    page = paginate(request, tab.records(ent, request.user))
+    rows = [{"url": tab.url(r), "cells": [column(r) for _, column in tab.columns]} for r in page.object_list]
+    return {"record_tab": tab, "page": page, "rows": rows, "headers": [h for h, _ in tab.columns],
+            "qs_page": query_without(request, "page"), "template_tab": "records"}
+
+
+def enterprise_work(user) -> list[dict]:
+    """The enterprise's own 待办 (core/workqueue.py) on its home page: each kind of work with its
+    first rows — hazards to rectify and their deadlines, this period's checks, 督办 reports."""
+    today = timezone.localdate()
+    sections = []
+    for source in workqueue.sources_for(user):
+        qs = source.items(user, today)
+        records = list(qs[:WORK_ROWS + 1])
+        count = len(records) if len(records) <= WORK_ROWS else qs.order_by().count()
+        sections.append({"source": source, "count": count, "more": count > WORK_ROWS,
+                         "rows": workqueue.rows(source, records[:WORK_ROWS], today)})
+    return sections
 
 
 @perm_required("registry.edit")
@@ -273,14 +309,14 @@ def public_page(request, token):
 def public_sign(request, pk):
     """A printable 公示牌: the enterprise's name and the QR code of its public page (journey J1)."""
     ent = _visible(request.user, pk)
-    url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
-    return render(request, "registry/public_sign.html", {"ent": ent, "url": url})
+    url = absolute_url(request, reverse("enterprise_public", args=[ent.public_token]))
+    return render(request, "registry/public_sign.html", {"ent": ent, "url": url, "local_address": local_address(url)})
 
 
 @perm_required("registry.view")
 def public_qr(request, pk):
     ent = _visible(request.user, pk)
-    url = request.build_absolute_uri(reverse("enterprise_public", args=[ent.public_token]))
+    url = absolute_url(request, reverse("enterprise_public", args=[ent.public_token]))
     qr = segno.make(url, error="m")
     buffer = io.BytesIO()
     fmt = request.GET.get("format", "png")

@@ -24,10 +24,24 @@ LS_DEFAULT = "variant_B_qieqiesitan_default"
 LS_VARIANT_A = "variant_A_zgmkw"
 # (method, column of the file) → how the choice is shown to the admin
 VARIANTS = {
-    ("lec", LEC_DEFAULT): "LEC 四色分级（lec_d_bands.csv 方案 B，默认）",
-    ("ls", LS_DEFAULT): "LS 矩阵方案 B（ls_matrix_variants.csv，默认）",
-    ("ls", LS_VARIANT_A): "LS 矩阵方案 A（ls_matrix_variants.csv）",
+    ("lec", LEC_DEFAULT): "作业条件危险性分析法（LEC）四色分级（默认）",
+    ("ls", LS_DEFAULT): "风险矩阵法（LS）分级方案 B（默认）",
+    ("ls", LS_VARIANT_A): "风险矩阵法（LS）分级方案 A",
 }
+# A band's `source` names the file and column it came from (kept for whoever checks the data);
+# users read which method and which published variant it is.
+SOURCE_LABELS = {
+    f"lec_d_bands.csv {LEC_DEFAULT}": "作业条件危险性分析法（LEC）危险性分值分级，四色对应采用公开资料中的常用方案（国家无统一规定）",
+    f"ls_matrix_variants.csv {LS_DEFAULT}": "风险矩阵法（LS）R = L × S 分级方案 B，采用公开资料中的常用方案（国家无统一规定）",
+    f"ls_matrix_variants.csv {LS_VARIANT_A}": "风险矩阵法（LS）R = L × S 分级方案 A，采用公开资料中的常用方案（国家无统一规定）",
+}
+
+
+def source_label(source: str) -> str:
+    """A band's source as users read it: the method and variant, not the file and column."""
+    from anying.core.provenance import for_users
+
+    return SOURCE_LABELS.get(source) or for_users(source)
 
 
 @dataclass(frozen=True)

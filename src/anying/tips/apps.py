@@ -16,9 +16,14 @@ class TipsConfig(AppConfig):
         from . import demo, escalation, rewards, workflow  # noqa: F401 - lifecycles
 
         hooks.register_demo("tips", 50, demo.load)
+        from anying.core import workqueue
+
+        from . import work
+
+        workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
         if related_tips not in hooks.RELATED_RECORDS:
             hooks.RELATED_RECORDS.append(related_tips)
-        register(MenuEntry("举报受理", "tip_list", "megaphone", "tips.view", section="群众举报", order=400),
+        register(MenuEntry("举报受理", "tip_list", "megaphone", "tips.view", section="群众举报", order=400, badge="tips"),
                  MenuEntry("举报统计", "tip_stats", "pie-chart", "tips.view", section="群众举报", order=405),
                  MenuEntry("举报二维码", "tip_poster", "qr-code", "tips.view", section="群众举报", order=407),
                  MenuEntry("处理与奖励规则", "tip_rules", "sliders", "tips.configure", section="群众举报", order=409))

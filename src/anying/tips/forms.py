@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
+from anying.core import amounts
 from anying.core.forms import Styled
 from anying.core.listing import MAX_ID
 from anying.core.models import Organisation
@@ -124,6 +127,19 @@ class PayRewardForm(Styled, forms.Form):
 
 
 class RulesForm(Styled, forms.ModelForm):
+    # The rule keeps a fraction (0.1500); a clerk reads and types the percentage (15).
+    reward_rate = forms.DecimalField(label="罚款奖励比例（%）", min_value=0, max_value=100, decimal_places=2,
+                                     help_text="查实后按罚款金额的这一比例奖励，例如 15 表示 15%")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rate = self.initial.get("reward_rate")
+        if rate is not None:
+            self.initial["reward_rate"] = amounts.percent(rate).rstrip("%")  # 0.1500 → "15"
+
+    def clean_reward_rate(self):
+        return (self.cleaned_data["reward_rate"] / 100).quantize(Decimal("0.0001"))
+
     class Meta:
         model = TipRules
         fields = ["verify_days", "reply_days", "reward_rate", "reward_min", "reward_max", "death_general",

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
+from anying.core import amounts
 from anying.core.models import Industry, Organisation, Region
 from anying.core.scope import ScopedQuerySet
 from anying.registry.models import Enterprise
@@ -195,4 +196,4 @@ class Reward(models.Model):
         verbose_name = verbose_name_plural = "举报奖励"
 
     def __str__(self) -> str:
-        return f"{self.tip} 奖励 {self.amount} 元"
+        return f"{self.tip} 奖励 {amounts.yuan(self.amount)}"

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from anying.core import ratelimit
 from anying.core.context import client_ip
 from anying.core.http import apply_errors
+from anying.core.links import absolute_url
 from anying.registry.models import Enterprise
 
 from . import services
@@ -31,7 +32,7 @@ MAX_REQUEST = (services.MAX_PHOTOS * settings.ANYING_TIP_MAX_PHOTO_MB + 1) * 102
 
 def landing(request):
     """The home page of a visitor who is not signed in: report, track, or sign in."""
-    return render(request, "tips/landing.html", {"form_url": request.build_absolute_uri(reverse("tip_new"))})
+    return render(request, "tips/landing.html", {"form_url": absolute_url(request, reverse("tip_new"))})
 
 
 def new(request):
@@ -108,7 +109,7 @@ def enterprise_search(request):
 
 @require_GET
 def qr(request):
-    url = request.build_absolute_uri(reverse("tip_new"))
+    url = absolute_url(request, reverse("tip_new"))
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

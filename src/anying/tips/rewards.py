@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, workflow
+from anying.core import amounts, audit, workflow
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
 from anying.core.workflow import Lifecycle, Transition
@@ -78,8 +78,8 @@ def propose(actor, tip_id: int, basis: str, *, grade: str = "", deaths: int | No
         tip=tip, basis=basis, fines=figures["fines"], grade=grade if basis == Reward.Basis.DEATHS else "",
         deaths=deaths if basis == Reward.Basis.DEATHS else None, amount=figures["amount"], rule=figures["rule"],
         proposed_by=actor)
-    _event(actor, tip, f"提出奖励 {reward.amount} 元（{reward.get_basis_display()}）")
-    audit.record(actor, AuditEvent.Action.CREATE, tip, summary=f"提出举报奖励 {reward.amount} 元",
+    _event(actor, tip, f"提出奖励 {amounts.yuan(reward.amount)}（{reward.get_basis_display()}）")
+    audit.record(actor, AuditEvent.Action.CREATE, tip, summary=f"提出举报奖励 {amounts.yuan(reward.amount)}",
                  after={"amount": str(reward.amount), "basis": basis, "fines": str(reward.fines), "grade": grade,
                         "deaths": deaths})
     return reward
@@ -102,8 +102,8 @@ def _paid(step) -> None:
     if not reference:
         raise ValidationError({"reference": "请填写发放凭证号"})
     reward.paid_on, reward.paid_amount, reward.payment_ref = paid_on, reward.amount, reference[:60]
-    step.comment = f"发放 {reward.amount} 元，凭证 {reward.payment_ref}"
-    step.summary = f"举报奖励已发放 {reward.amount} 元"
+    step.comment = f"发放 {amounts.yuan(reward.amount)}，凭证 {reward.payment_ref}"
+    step.summary = f"举报奖励已发放 {amounts.yuan(reward.amount)}"
 
 
 S = Reward.Status
@@ -121,7 +121,7 @@ LIFECYCLE = workflow.register(Lifecycle(
     audited=["amount", "basis", "status", "decision_note", "paid_on", "paid_amount", "payment_ref"],
     scoped=lambda user: Reward.objects.filter(tip__in=Tip.objects.visible_to(user)),
     timeline_of=lambda reward: reward.tip, action_prefix="reward:",
-    describe=lambda r: f"{r.tip.display_code} {r.amount} 元",
+    describe=lambda r: f"{r.tip.display_code} {amounts.yuan(r.amount)}",
     url=lambda r: reverse("tip_detail", args=[r.tip_id])))
 
 

@@ -287,7 +287,7 @@ def link(actor, tip_id: int, kind: str, object_id: int, *, remove: bool = False)
     model = apps.get_model(app, model_name)
     target = model.objects.visible_to(actor).filter(pk=object_id).first()
     if target is None:
-        raise ValidationError({"object_id": f"{label} #{object_id} 不存在或不在您的范围内"})
+        raise ValidationError({"object_id": f"所选{label}不存在或不在您的范围内，请从列表中选择"})
     if tip.enterprise_id and getattr(target, "enterprise_id", None) != tip.enterprise_id:
         raise ValidationError({"object_id": f"该{label}不属于被举报单位"})
     manager = getattr(tip, field)
@@ -296,6 +296,6 @@ def link(actor, tip_id: int, kind: str, object_id: int, *, remove: bool = False)
     else:
         manager.add(target)
     action = "unlink" if remove else "link"
-    _event(actor, tip, action, tip.status, f"{label} #{target.pk}")
-    audit.record(actor, AuditEvent.Action.UPDATE, tip, summary=f"{'取消关联' if remove else '关联'}{label} #{target.pk}")
+    _event(actor, tip, action, tip.status, f"{label} {target}")
+    audit.record(actor, AuditEvent.Action.UPDATE, tip, summary=f"{'取消关联' if remove else '关联'}{label} {target}"[:300])
     return tip

@@ -11,14 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, clock, exports, workflow
+from anying.core import amounts, audit, clock, exports, workflow
 from anying.core.attachments import attachments_of, serve
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text
+from anying.core.links import absolute_url, local_address
 from anying.core.listing import paginate, query_without
 from anying.core.models import AuditEvent, Region
 from anying.core.views import perm_required
 from anying.hazards.forms import HazardForm
+from anying.inspections import pickers as inspection_pickers
 
 from . import rewards, routing, services, stats
 from .filters import TipFilter
@@ -97,6 +99,12 @@ def _detail_context(request, tip: Tip) -> dict:
     if handling:
         context["enterprise_form"] = EnterpriseForm(initial={"enterprise": tip.enterprise_id})
         context["link_form"] = LinkForm()
+        # pickers, not typed ids (issue #13): the most recent in scope, of the tip's enterprise once known
+        narrow = {"enterprise": tip.enterprise_id} if tip.enterprise_id else {}
+        query = f"?enterprise={tip.enterprise_id}" if tip.enterprise_id else ""
+        context["link_pickers"] = [
+            ("inspection", "执法检查", reverse("pick_inspection") + query, inspection_pickers.INSPECTIONS.options(user, **narrow)),
+            ("penalty", "行政处罚", reverse("pick_penalty") + query, inspection_pickers.PENALTIES.options(user, **narrow))]
         if tip.enterprise_id and tip.status in (Tip.Status.VERIFYING, Tip.Status.SUBSTANTIATED):
             context["hazard_form"] = _hazard_form(tip, user, initial={
                 "place": tip.place[:200], "description": tip.description,
@@ -200,7 +208,7 @@ def tip_reward(request, pk, action):
     if action == "propose":
         act(request, RewardForm(request.POST), lambda d: rewards.propose(
             request.user, tip.pk, d["basis"], grade=d["grade"], deaths=d["deaths"]),
-            lambda r: f"已提出奖励 {r.amount} 元，待审批")
+            lambda r: f"已提出奖励 {amounts.yuan(r.amount)}，待审批")
     elif action == "decide":
         act(request, DecideRewardForm(request.POST),
             lambda d: rewards.decide(request.user, tip.pk, d["approve"], d["note"],
@@ -251,7 +259,8 @@ def _export_stats(request, group: str, table, total, data: dict):
 @perm_required("tips.view")
 def tip_poster(request):
     """A printable poster: hotline, QR code and web address of the public form."""
-    return render(request, "tips/poster.html", {"url": request.build_absolute_uri(reverse("tip_new"))})
+    url = absolute_url(request, reverse("tip_new"))
+    return render(request, "tips/poster.html", {"url": url, "local_address": local_address(url)})
 
 
 @perm_required("tips.configure")

@@ -1,5 +1,7 @@
 from django import template
 
+from anying.core import amounts
+
 register = template.Library()
 
 
@@ -38,3 +40,46 @@ def related_records(context, record):
 
     user = context.get("user")
     return [link for provider in RELATED_RECORDS for link in provider(record, user)]
+
+
+
+# --- money and rates, as a clerk writes them: anying.core.amounts ------------------------------
+
+@register.filter
+def money(value) -> str:
+    """`{{ amount|money }}` → 50,000.00, for a column whose header already says （元）."""
+    return amounts.money(value)
+
+
+@register.filter
+def yuan(value) -> str:
+    """`{{ amount|yuan }}` → 50,000.00 元."""
+    return amounts.yuan(value)
+
+
+@register.filter
+def percent(value) -> str:
+    """`{{ rate|percent }}`: a fraction as a percentage — 0.1500 → 15%."""
+    return amounts.percent(value)
+
+
+@register.filter
+def pct(value) -> str:
+    """`{{ closure_rate|pct }}`: a figure already in percent — 85.50 → 85.50%."""
+    return amounts.pct(value)
+
+
+@register.filter
+def provenance(source) -> str:
+    """`{{ x.source|provenance }}`: a figure's source without file names or project references."""
+    from anying.core.provenance import for_users
+
+    return for_users(source)
+
+
+@register.filter
+def verification(text) -> str:
+    """`{{ c.verification|verification }}`: how a criteria text was checked, in Chinese."""
+    from anying.core.provenance import verification_for_users
+
+    return verification_for_users(text)
