@@ -77,7 +77,9 @@ def test_only_applicable_items_all_unanswered_and_a_refusal_keeps_answers_and_ph
     assert Inspection.objects.count() == 0
     expect(exit_item.get_by_label("不符合", exact=True)).to_be_checked()
     expect(exit_item.get_by_label("发现的问题")).to_have_value("二车间安全出口堵塞")
-    expect(exit_item.get_by_text("已上传：exit.png")).to_be_visible()
+    expect(exit_item).to_contain_text("已保留上次选择的照片")
+    expect(exit_item.get_by_text("exit.png")).to_be_visible()
+    expect(exit_item.get_by_label("移除")).not_to_be_checked()
     expect(items.nth(0).get_by_label("符合", exact=True)).to_be_checked()
     items.nth(4).scroll_into_view_if_needed()
     shoot(page, "checklist-refused-1366")

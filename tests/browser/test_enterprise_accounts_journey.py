@@ -104,6 +104,7 @@ def test_no_start_on_a_day_that_is_not_a_working_day(new_page, make_enterprise, 
     owner.get_by_role("button", name="保存排查记录").click()
     expect(owner.get_by_text("不符合的检查项须说明发现的问题")).to_be_visible()
     expect(exit_item).to_contain_text("已保留上次选择的照片")
+    expect(exit_item.get_by_label("移除")).to_be_visible()
     expect(owner.get_by_label("排查人员")).to_have_value("李班长")
     shoot(owner, "self-inspection-refused-kept-390")
     exit_item.get_by_label("发现的问题").fill("安全出口被货物堵塞")

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import kept_uploads, periods
+from anying.core import periods
+from anying.core.attachments import HELD_FOR, attach, attachments_of, held
 from anying.core.models import Attachment, AuditEvent
 from anying.hazards import self_inspection
 from anying.hazards.models import ChecklistTemplate, Hazard, SelfInspectionRound
@@ -25,7 +26,7 @@ FRI, SAT, SUN, MON = dt.date(2026, 12, 4), dt.date(2026, 12, 5), dt.date(2026, 1
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # kept photos are counted: each test has its own folder
+    settings.MEDIA_ROOT = tmp_path  # each test has its own folder for the photos it holds
 
 
 @pytest.fixture
@@ -153,6 +154,10 @@ def _post(client, schedule, day, note, **extra):
     return client.post(reverse("round_create", args=[schedule.pk]), data), first
 
 
+def _token(body):
+    return body.split('name="form_token" value="')[1].split('"')[0]
+
+
 def test_a_refused_save_keeps_the_answers_and_the_photos(daily, factory_ent, login):  # noqa: F811
     daily.workdays = "1234567"
     daily.save()
@@ -164,29 +169,55 @@ def test_a_refused_save_keeps_the_answers_and_the_photos(daily, factory_ent, log
     assert response.status_code == 200 and "须说明" in body
     assert not SelfInspectionRound.objects.exists() and not Hazard.objects.exists()
     assert 'value="fail"' in body and "李班长" in body  # the answers are still there
-    assert "已保留上次选择的照片" in body and "出口.png" in body
-    token = body.split(f'name="kept_{first.pk}" value="')[1].split('"')[0]
-    _, names = default_storage.listdir(kept_uploads.FOLDER)
-    assert len(names) == 1
-    response, _ = _post(client, daily, today, "安全出口堵塞", **{f"kept_{first.pk}": token})
+    assert "已保留上次选择的照片" in body and "出口.png" in body and "移除" in body
+    token = _token(body)
+    assert [a.original_name for a in held(factory_ent.user, f"round:{token}:")] == ["出口.png"]
+    response, _ = _post(client, daily, today, "安全出口堵塞", form_token=token)  # not chosen again
     assert response.status_code == 302
     hazard = Hazard.objects.get()
-    assert list(Attachment.objects.filter(object_id=str(hazard.pk)).values_list("original_name", flat=True)) == ["出口.png"]
-    assert default_storage.listdir(kept_uploads.FOLDER)[1] == []  # attached, so no longer kept aside
+    assert [a.original_name for a in attachments_of(hazard)] == ["出口.png"]
+    assert not held(factory_ent.user, f"round:{token}:").exists()  # attached, so no longer held
 
 
 def test_a_kept_photo_is_only_its_users(daily, factory_ent, login, make_enterprise, enterprise_user):  # noqa: F811
-    token, _ = kept_uploads.keep(factory_ent.user, SimpleUploadedFile("a.png", png_bytes()))
-    other = enterprise_user(make_enterprise("别家", "虎峰镇", "机械"), username="other")
-    assert kept_uploads.restore(other, token) is None
-    assert kept_uploads.restore(factory_ent.user, token + "x") is None
-    assert kept_uploads.restore(factory_ent.user, token) is not None
-    # a file that would be refused is not kept at all
-    assert kept_uploads.keep(factory_ent.user, SimpleUploadedFile("a.exe", b"MZ...")) is None
+    daily.workdays = "1234567"
+    daily.save()
+    today = timezone.localdate()
+    client = login(factory_ent.user)
+    first = daily.checklist.items.first()
+    photo = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+    token = _token(_post(client, daily, today, " ", **{f"photos_{first.pk}": photo})[0].content.decode())
+    kept = held(factory_ent.user, f"round:{token}:").get()
+    # another user of the same enterprise posting the token (and the photo's id) sees, removes
+    # and attaches nothing of it
+    colleague = enterprise_user(factory_ent, username="colleague")
+    body = _post(login(colleague), daily, today, " ", form_token=token, drop_photo=[kept.pk])[0].content.decode()
+    assert _token(body) == token and "a.png" not in body
+    assert Attachment.objects.filter(pk=kept.pk, object_id=kept.object_id).exists()
+    with pytest.raises(ValidationError, match="附件不可用"):
+        attach(colleague, daily, kept)
+    # a forged token finds nothing; a file that would be refused is not held, and says why
+    assert "a.png" not in _post(client, daily, today, " ", form_token="x" * 22)[0].content.decode()
+    body = _post(client, daily, today, " ", form_token=token,
+                 **{f"photos_{first.pk}": SimpleUploadedFile("a.exe", b"MZ...")})[0].content.decode()
+    assert "不支持的文件类型" in body and held(factory_ent.user, "round:").count() == 1
+    # 移除 drops it
+    body = _post(client, daily, today, " ", form_token=token, drop_photo=[kept.pk])[0].content.decode()
+    assert "a.png" not in body and not Attachment.objects.filter(pk=kept.pk).exists()
 
 
-def test_tick_purges_photos_kept_but_never_used(factory_ent):  # noqa: F811
-    kept_uploads.keep(factory_ent.user, SimpleUploadedFile("a.png", png_bytes()))
-    assert kept_uploads.purge(timezone.now()) == 0
-    assert kept_uploads.purge(timezone.now() + kept_uploads.MAX_AGE + dt.timedelta(minutes=1)) == 1
-    assert default_storage.listdir(kept_uploads.FOLDER)[1] == []
+def test_tick_sweeps_photos_of_a_round_never_saved(daily, factory_ent, login):  # noqa: F811
+    from django.core.management import call_command
+
+    daily.workdays = "1234567"
+    daily.save()
+    first = daily.checklist.items.first()
+    photo = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+    _post(login(factory_ent.user), daily, timezone.localdate(), " ", **{f"photos_{first.pk}": photo})
+    kept = held(factory_ent.user, "round:").get()
+    call_command("tick", verbosity=0)
+    assert Attachment.objects.filter(pk=kept.pk).exists()  # the form may still come back
+    Attachment.objects.filter(pk=kept.pk).update(uploaded_at=timezone.now() - HELD_FOR - dt.timedelta(minutes=1))
+    call_command("tick", verbosity=0)
+    assert not Attachment.objects.filter(pk=kept.pk).exists()
+    assert not default_storage.exists(kept.file.name)

@@ -93,7 +93,7 @@ def test_the_page_starts_unanswered_and_keeps_answers_and_photos_through_a_refus
     body = response.content.decode()
     assert response.status_code == 200 and not Inspection.objects.exists()
     assert "第 5 项：请选择符合、不符合或不涉及" in body and "第 5 项未作答" in body
-    assert "已上传：exit.png" in body and 'value="fail" class="form-check-input" id' in body.replace(" checked", "")
+    assert "已保留上次选择的照片" in body and "exit.png" in body and 'value="fail" class="form-check-input" id' in body.replace(" checked", "")
     token = body.split('name="form_token" value="')[1].split('"')[0]
     kept = list(held(users["yingji"], f"inspection:{token}:"))
     assert [a.original_name for a in kept] == ["exit.png"]

@@ -35,7 +35,7 @@ def test_the_tip_page_offers_pickers_not_an_id_box(verified, users, ent, login):
     penalties.notify(users["jiuxian"], penalty.pk)
     page = login(users["jiuxian"]).get(reverse("tip_detail", args=[verified.pk])).content.decode()
     assert 'type="number" name="object_id"' not in page and "编号见执法检查" not in page
-    assert f"旧县喷涂厂 5000.00元 已告知 {penalty.documents.get().number}" in options(page)
+    assert f"旧县喷涂厂 5,000.00 元 已告知 {penalty.documents.get().number}" in options(page)
     assert reverse("pick_penalty") + f"?enterprise={ent.pk}" in page
 
 
@@ -67,7 +67,7 @@ def test_linking_the_picked_penalty(verified, users, ent, login):
     client.post(reverse("tip_link", args=[verified.pk]), {"kind": "penalty", "object_id": penalty.pk})
     assert list(verified.penalties.all()) == [penalty]
     page = client.get(reverse("tip_detail", args=[verified.pk])).content.decode()
-    assert f"旧县喷涂厂 罚款 5000.00 元（{penalty.filed_on:%Y-%m-%d} 立案）" in page and f"#{penalty.pk} " not in page
+    assert f"旧县喷涂厂 罚款 5,000.00 元（{penalty.filed_on:%Y-%m-%d} 立案）" in page and f"#{penalty.pk} " not in page
 
 
 @pytest.mark.parametrize("text, start, end", [

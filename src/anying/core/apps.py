@@ -16,14 +16,15 @@ class CoreConfig(AppConfig):
         # before any connection is opened: the SQLite search triggers call these functions
         connection_created.connect(textsearch.register_sqlite_functions)
         hooks.register_demo("core", 10, demo.load)
-        from . import clock, kept_uploads, notifications, ratelimit
+        from . import attachments, clock, notifications, ratelimit
 
         # every app's deadline clocks in one job, before the deliveries so its messages go out now
         hooks.register_tick("clocks", clock.run)
         hooks.register_tick("notification_digest", notifications.send_digests)
         hooks.register_tick("notification_delivery", lambda now: notifications.deliver_due(now))
         hooks.register_tick("rate_limit_purge", ratelimit.purge)
-        hooks.register_tick("kept_uploads_purge", kept_uploads.purge)
+        # photos held for forms refused and never saved (attachments.hold)
+        hooks.register_tick("held_photos", attachments.sweep_held)
         register(
             MenuEntry("首页", "home", "house", order=0, section="工作台"),
             MenuEntry("待办", "todo", "check2-square", order=2, section="工作台", badge="all"),

@@ -73,10 +73,12 @@ def attach(actor, obj: models.Model, upload, audit_on: models.Model | None = Non
     return attachment
 
 
-# Files held while their form is refused (a checklist saved with an item unanswered): the
-# inspector must not pick the photos again. They hang on no record — the content type is
-# Attachment itself and the object id "held:<key>", never a record's pk — so `serve` never finds
-# them; only their uploader may get them back, by the form's key.
+# Files held while their form is refused (a checklist saved with an item unanswered, a round's
+# day already recorded): nobody must pick the photos again. This is the one way a form keeps its
+# uploads (hazards.forms.ChecklistResults, for inspections and self-inspection rounds). They hang
+# on no record — the content type is Attachment itself and the object id "held:<key>", never a
+# record's pk — so `serve` never finds them; only their uploader may get them back, by the form's
+# key; `sweep_held` (tick job `held_photos`) drops those of forms never saved.
 HELD = "held:"
 
 
@@ -95,11 +97,13 @@ def held(actor, key_prefix: str):
                                      uploaded_by=actor).order_by("uploaded_at", "pk")
 
 
-def release(actor, key_prefix: str) -> None:
-    """Drop the files still held under a form's key (once it is saved: those not used)."""
-    for attachment in held(actor, key_prefix):
-        attachment.file.delete(save=False)
-        attachment.delete()
+def release(actor, key_prefix: str, only=None) -> None:
+    """Drop the files `actor` still holds under a form's key: once it is saved, those not used;
+    `only` (attachment ids) for the ones the user removed (移除) — another's ids match nothing."""
+    found = held(actor, key_prefix)
+    if only is not None:
+        found = found.filter(pk__in=only)
+    _drop(found)
 
 
 HELD_FOR = dt.timedelta(days=2)  # a form left for longer than this is not coming back
@@ -109,8 +113,13 @@ def sweep_held(now) -> int:
     """Drop files held for forms abandoned since `now - HELD_FOR` (a tick job): returns how many."""
     stale = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Attachment),
                                       object_id__startswith=HELD, uploaded_at__lt=now - HELD_FOR)
+    return _drop(stale)
+
+
+def _drop(attachments) -> int:
+    """Delete held files and their rows; returns how many."""
     count = 0
-    for attachment in stale.iterator():
+    for attachment in attachments.iterator():
         attachment.file.delete(save=False)
         attachment.delete()
         count += 1

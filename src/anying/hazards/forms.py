@@ -1,5 +1,10 @@
-from django import forms
+import re
+import secrets
 
+from django import forms
+from django.core.exceptions import ValidationError
+
+from anying.core import attachments
 from anying.core.forms import Styled
 from anying.core.models import Industry
 from anying.core.permissions import is_enterprise_user
@@ -128,13 +133,22 @@ class ScheduleForm(Styled, forms.ModelForm):
 class ChecklistResults:
     """A form's fields for answering a checklist: a result per item; a 不符合 needs what was
     found, and may say where and bring photos (it becomes a hazard). Used by self-inspection
-    rounds and by inspections."""
+    rounds and by inspections.
+
+    A refused save keeps the photos (a browser never fills a file input back in): the view calls
+    `held_photos(user)` on every request, which holds each post's uploads under the form's random
+    token (core.attachments.hold) and drops those ticked 移除; the page lists them
+    (hazards/_held_photos.html) and carries the token; `findings` hands them to the service, which
+    attaches them, and `release_photos` drops the unused ones once the record is saved."""
 
     RESULTS = RoundResult.Result.choices
+    HELD_AS = "checklist"  # what the form is, in the key its photos are held under
 
     def add_item_fields(self, items) -> None:
         self.items = list(items)
-        self.kept, self.kept_files = {}, {}  # photos of an earlier refused try (restore_kept)
+        self.held = None  # item id → held photos, once `held_photos` has run
+        token = self.data.get("form_token", "") if self.is_bound else ""
+        self.token = token if FORM_TOKEN.fullmatch(token) else secrets.token_urlsafe(16)
         small = {"class": "form-control form-control-sm"}  # added after Styled has run
         for item in self.items:
             self.fields[f"result_{item.pk}"] = forms.ChoiceField(
@@ -152,54 +166,58 @@ class ChecklistResults:
                  self[f"photos_{item.pk}"]) for item in self.items]
 
     def findings(self, finding_class) -> dict:
-        """item id → finding_class(result, note, place, photos) from the cleaned data, with the
-        photos kept from an earlier refused try (`restore_kept`)."""
+        """item id → finding_class(result, note, place, photos) from the cleaned data; the photos
+        are the held ones (this post's new ones are among them)."""
+        if self.held is None:
+            raise RuntimeError("ChecklistResults.held_photos must run before findings")
         data = self.cleaned_data
-        kept = self.kept_files
         return {i.pk: finding_class(result=data[f"result_{i.pk}"], note=data[f"note_{i.pk}"],
-                                    place=data[f"place_{i.pk}"],
-                                    photos=tuple(data[f"photos_{i.pk}"]) + tuple(kept.get(i.pk, ())))
+                                    place=data[f"place_{i.pk}"], photos=tuple(self.held[i.pk]))
                 for i in self.items}
 
-    # A refused try keeps its photos (core.kept_uploads): the page shows them as kept, and the
-    # next try attaches them with any new ones. `kept` is item id → [(token, file name)].
+    def _photo_key(self, item_pk: int | None = None) -> str:
+        return f"{self.HELD_AS}:{self.token}:" + (f"{item_pk}:" if item_pk is not None else "")
 
-    def restore_kept(self, user) -> None:
-        from anying.core import kept_uploads
+    def held_photos(self, user) -> dict[int, list]:
+        """Hold this post's new photos and drop those ticked 移除; item id → the photos `user`
+        holds for this form (only the uploader's: a token posted by anyone else finds nothing)."""
+        if self.is_bound:
+            drop = [int(v) for v in _values(self.data, "drop_photo") if v.isdigit()]
+            if drop:
+                attachments.release(user, self._photo_key(), only=drop)
+            for item in self.items:
+                name = f"photos_{item.pk}"
+                if name in self.errors:
+                    continue
+                for upload in _values(self.files, name):
+                    try:
+                        attachments.hold(user, upload, self._photo_key(item.pk))
+                    except ValidationError as exc:
+                        self.add_error(name, exc)
+        self.held = {item.pk: [] for item in self.items}
+        for photo in attachments.held(user, self._photo_key()):
+            item_pk = photo.object_id.rsplit(":", 2)[-2]
+            if item_pk.isdigit() and int(item_pk) in self.held:
+                self.held[int(item_pk)].append(photo)
+        return self.held
 
-        self.kept, self.kept_files = {}, {}
-        for item in self.items:
-            for token in (self.data.getlist(f"kept_{item.pk}") if hasattr(self.data, "getlist") else []):
-                file = kept_uploads.restore(user, token)
-                if file is not None:
-                    self.kept.setdefault(item.pk, []).append((token, file.name))
-                    self.kept_files.setdefault(item.pk, []).append(file)
+    def release_photos(self, user) -> None:
+        """After a save: drop what is still held (photos of items not found 不符合)."""
+        attachments.release(user, self._photo_key())
 
-    def keep_photos(self, user) -> None:
-        """After a refusal: set this try's new photos aside too (only for items answered 不符合,
-        the only ones whose photos are used)."""
-        from anying.core import kept_uploads
 
-        for item in self.items:
-            if self.data.get(f"result_{item.pk}") != RoundResult.Result.FAIL:
-                continue
-            for upload in self.files.getlist(f"photos_{item.pk}") if hasattr(self.files, "getlist") else []:
-                kept = kept_uploads.keep(user, upload)
-                if kept:
-                    self.kept.setdefault(item.pk, []).append(kept)
+FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
-    def drop_kept(self, user) -> None:
-        """Once the round is saved: its kept files are attachments now."""
-        from anying.core import kept_uploads
 
-        for files in self.kept_files.values():
-            for file in files:
-                file.close()
-        kept_uploads.discard(user, [token for pairs in self.kept.values() for token, _ in pairs])
+def _values(multi, name: str) -> list:
+    """All values of `name` in request data (a plain dict, as tests pass, has no getlist)."""
+    return multi.getlist(name) if hasattr(multi, "getlist") else []
 
 
 class RoundForm(ChecklistResults, Styled, forms.Form):
     """One self-inspection round, done on one of the days it may be recorded for."""
+
+    HELD_AS = "round"
 
     day = forms.DateField(label="排查日期", required=False, widget=forms.Select)
     inspectors = forms.CharField(label="排查人员", max_length=100)

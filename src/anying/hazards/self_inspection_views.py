@@ -200,7 +200,7 @@ def schedule_edit(request, pk):
 def round_create(request, schedule_id):
     """Record a round. The day is chosen among the days it may be recorded for (today, or a
     missed working day of the last week), so the page offers no day the service refuses; a
-    refused save keeps the answers and the photos (ChecklistResults.keep_photos)."""
+    refused save keeps the answers and the photos (ChecklistResults.held_photos)."""
     schedule = _schedule(request.user, schedule_id)
     today = timezone.localdate()
     days = self_inspection.recordable_days(schedule, today)
@@ -209,22 +209,20 @@ def round_create(request, schedule_id):
     form = RoundForm(request.POST or None, request.FILES or None, items=items, days=days, today=today,
                      initial={"inspectors": request.user.display_name, "day": asked if asked in days else
                               (days[0] if days else None)})
-    if request.method == "POST":
-        form.restore_kept(request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                round_ = self_inspection.record_round(request.user, schedule.pk, inspectors=data["inspectors"],
-                                                      results=form.findings(self_inspection.Finding),
-                                                      note=data["note"], day=data["day"] or today)
-            except (ValidationError, PermissionDenied) as exc:
-                apply_errors(form, exc)
-            else:
-                form.drop_kept(request.user)
-                found = f"，发现隐患 {round_.findings} 项，已登记到隐患台账" if round_.findings else "，未发现隐患"
-                messages.success(request, f"已记录{schedule.name}（{periods.label(schedule.frequency, round_.period_start)}）{found}")
-                return redirect("self_inspection_round", pk=round_.pk)
-        form.keep_photos(request.user)
+    form.held_photos(request.user)  # a refused save keeps the photos taken (and shows them)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = self_inspection.record_round(request.user, schedule.pk, inspectors=data["inspectors"],
+                                                  results=form.findings(self_inspection.Finding),
+                                                  note=data["note"], day=data["day"] or today)
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            form.release_photos(request.user)
+            found = f"，发现隐患 {round_.findings} 项，已登记到隐患台账" if round_.findings else "，未发现隐患"
+            messages.success(request, f"已记录{schedule.name}（{periods.label(schedule.frequency, round_.period_start)}）{found}")
+            return redirect("self_inspection_round", pk=round_.pk)
     chosen = _parse_day(str(form["day"].value() or ""))
     shown = chosen if chosen in days else (days[0] if days else today)
     return render(request, "hazards/round_form.html", {

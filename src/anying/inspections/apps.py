@@ -16,10 +16,6 @@ class InspectionsConfig(AppConfig):
         from . import demo, documents, penalties, plans  # noqa: F401 - they register their lifecycles
 
         hooks.register_demo("inspections", 40, demo.load)
-        from anying.core.attachments import sweep_held
-
-        # photos held for inspection forms refused and never saved (core.attachments.hold)
-        hooks.register_tick("held_photos", sweep_held)
         from anying.core import workqueue
 
         from . import work

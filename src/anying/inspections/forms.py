@@ -1,10 +1,7 @@
 import re
-import secrets
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from anying.core import attachments
 from anying.core.forms import Styled
 from anying.hazards.forms import ChecklistResults
 from anying.registry.forms import DateInput
@@ -65,6 +62,8 @@ class DateTimeInput(forms.DateTimeInput):
 class InspectionForm(ChecklistResults, Styled, forms.Form):
     """现场检查记录: who, when, where, each item's result, and the typed signatures."""
 
+    HELD_AS = "inspection"
+
     inspectors = forms.ModelMultipleChoiceField(label="执法人员（不少于 2 人）", queryset=Inspector.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple)
     started_at = forms.DateTimeField(label="检查开始", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
@@ -89,8 +88,6 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
             field.initial = None
             field.error_messages["required"] = "请选择符合、不符合或不涉及"
             field.widget.attrs["class"] = "form-check-input"
-        token = self.data.get("form_token", "") if self.is_bound else ""
-        self.token = token if TOKEN.fullmatch(token) else secrets.token_urlsafe(16)
 
     def clean(self):
         data = super().clean()
@@ -101,50 +98,8 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
                                  + ("；另有标红的项目也请修改" if others else ""))
         return data
 
-    def _photo_key(self, item_pk: int | None = None) -> str:
-        return f"inspection:{self.token}:" + (f"{item_pk}:" if item_pk is not None else "")
-
-    def held_photos(self, user) -> dict[int, list]:
-        """Photos kept through a refused save: this post's new ones are held under the form's
-        token (core.attachments.hold), those ticked 移除 are dropped; item id → held files."""
-        if self.is_bound:
-            drop = {int(v) for v in self.data.getlist("drop_photo") if v.isdigit()}
-            for held in attachments.held(user, self._photo_key()).filter(pk__in=drop):
-                held.file.delete(save=False)
-                held.delete()
-            for item in self.items:
-                name = f"photos_{item.pk}"
-                if name in self.errors:
-                    continue
-                for upload in self.files.getlist(name):
-                    try:
-                        attachments.hold(user, upload, self._photo_key(item.pk))
-                    except ValidationError as exc:
-                        self.add_error(name, exc)
-        found: dict[int, list] = {item.pk: [] for item in self.items}
-        for held in attachments.held(user, self._photo_key()):
-            item_pk = held.object_id.rsplit(":", 2)[-2]
-            if item_pk.isdigit() and int(item_pk) in found:
-                found[int(item_pk)].append(held)
-        self.held = found
-        return found
-
-    def findings_with_held(self, finding_class) -> dict:
-        """The findings, each with its held photos (the new ones are among them)."""
-        findings = self.findings(finding_class)
-        for pk, finding in findings.items():
-            finding.photos = tuple(self.held.get(pk, ()))
-        return findings
-
-    def release_photos(self, user) -> None:
-        """After a save: drop what is still held (photos of items not found 不符合)."""
-        attachments.release(user, self._photo_key())
-
     def signature_list(self) -> list[str]:
         return [s for s in re.split(r"[、,，\s]+", self.cleaned_data["signatures"]) if s]
-
-
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 class ReviewForm(Styled, forms.Form):

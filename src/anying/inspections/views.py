@@ -345,14 +345,14 @@ def inspection_create(request, enterprise_id):
     items = records.applicable_items(chosen, enterprise)
     form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible, items=items,
                           initial={"started_at": now, "ended_at": now, "inspectors": mine})
-    held = form.held_photos(request.user)  # a refused save keeps the photos taken (and shows them)
+    form.held_photos(request.user)  # a refused save keeps the photos taken (and shows them)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             inspection = records.record(
                 request.user, enterprise, checklist=chosen, inspectors=list(data["inspectors"]),
                 started_at=data["started_at"], ended_at=data["ended_at"],
-                results=form.findings_with_held(records.Finding),
+                results=form.findings(records.Finding),
                 signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
                 scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"],
                 draw_target=draw_target)
@@ -365,7 +365,7 @@ def inspection_create(request, enterprise_id):
             return redirect("inspection_detail", pk=inspection.pk)
     return render(request, "inspections/inspection_form.html", {
         "form": form, "enterprise": enterprise, "checklist": chosen, "options": options, "draw_target": draw_target,
-        "held": held, "skipped": chosen.items.count() - len(items)})
+        "skipped": chosen.items.count() - len(items)})
 
 
 @perm_required("registry.view")
