@@ -200,6 +200,11 @@ ANYING_SUPERVISION_PREFIX = os.environ.get("ANYING_SUPERVISION_PREFIX", "")
 # The 挂牌督办 rung of the overdue ladder gives this many days to finish (a local default: no
 # national figure); a 督办 issued by hand sets its own date.
 ANYING_AUTO_SUPERVISION_DAYS = int(os.environ.get("ANYING_AUTO_SUPERVISION_DAYS", "30"))
+# A hazard registered without a 整改期限 gets one, counted in calendar days from the day it was
+# found, so none escapes the overdue ladder and the rankings (hazards/deadlines.py). Local
+# defaults: no national rule fixes a period (总局令16号 leaves it to the 治理方案 and the regulator).
+ANYING_GENERAL_HAZARD_DAYS = int(os.environ.get("ANYING_GENERAL_HAZARD_DAYS", "30"))
+ANYING_MAJOR_HAZARD_DAYS = int(os.environ.get("ANYING_MAJOR_HAZARD_DAYS", "90"))
 # The district's abbreviation, before the 字样 of units above the towns that have no 发文机关代字
 # of their own (core.numbering): 铜 → 铜安监现记〔2026〕3号 (inspections/data), 铜安委办督〔2026〕1号
 ANYING_ENFORCEMENT_ORG = os.environ.get("ANYING_ENFORCEMENT_ORG", "铜")

@@ -63,11 +63,11 @@ def test_a_late_first_tick_catches_up_all_due_steps(factory):
     assert steps(hazard) == ["reminder", "letter", "circular"]
 
 
-def test_closed_submitted_and_undated_hazards_do_not_escalate(factory):
+def test_closed_submitted_and_not_yet_due_hazards_do_not_escalate(factory):
     overdue(factory, 10, status="closed")
     overdue(factory, 10, status="submitted")
-    undated = factory()
-    assert undated.deadline is None
+    fresh = factory()  # every hazard has a deadline now: its level's default, not yet passed
+    assert fresh.deadline > timezone.localdate()
     assert escalation.run() == 0
 
 
@@ -83,7 +83,8 @@ def test_overdue_is_counted_in_shanghai_dates(factory):
 def test_tick_command_runs_it(factory, capsys):
     overdue(factory, 8)
     call_command("tick")
-    assert "clocks: 2" in capsys.readouterr().out
+    # 催办提醒 and 函告, and the reminder that the review falls due 10 days after the deadline (hazard_review_lapsed)
+    assert "clocks: 3" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent ticks need PostgreSQL row locks")

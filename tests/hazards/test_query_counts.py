@@ -28,5 +28,6 @@ def test_list_and_todo(users, login, many, django_assert_max_num_queries, userna
 
 def test_detail(users, login, many, django_assert_max_num_queries):
     client = login(users["admin"])
-    with django_assert_max_num_queries(17):  # 15 + the scope's region ids + the tips it came from
+    # 15 + the scope's region ids + the tips it came from + the level of the user's unit (authority.py)
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("hazard_detail", args=[many[2].pk])).status_code == 200

@@ -63,7 +63,7 @@ def world(users, town, make_enterprise):
     make_hazard(jx, to=("start",), actor=admin, deadline=TODAY - dt.timedelta(days=1))  # overdue
     make_hazard(jx, to=("start",), actor=admin, deadline=TODAY)  # due today: not overdue
     make_hazard(jx, level="major", channel="covert", to=("start", "submit", "close"), actor=admin, closer=closer)
-    make_hazard(jx2, channel="self", found=40)
+    make_hazard(jx2, channel="self", found=40)  # no deadline given: its default (30 days from finding) passed
     make_hazard(jx2, level="major", to=("start", "submit"), actor=admin, deadline=TODAY - dt.timedelta(days=3))
     make_tip(town("旧县街道"))
     return {"jx": jx, "jx2": jx2, "hf": hf, "admin": admin, "closer": closer}
@@ -103,8 +103,9 @@ def test_figures_of_the_constructed_district(world, users):
     h = dashboard.build(users["jiuxian"], TODAY)["hazards"]
     assert (h.open_total, h.closed_total, h.total) == (4, 1, 5)
     assert h.open == {"major": 1, "general": 3}
-    # due yesterday is overdue, due today is not; 待复查 is with the regulator, never overdue
-    assert h.overdue_total == 1
+    # due yesterday is overdue, due today is not; 待复查 is with the regulator, never overdue; the
+    # self-found one registered 40 days ago is past its default deadline
+    assert h.overdue_total == 2
     assert h.closure_rate == 20.0
     assert dict((code, n) for code, _, n, _ in h.channels) == {
         "self": 1, "inspection": 3, "covert": 1, "tip": 0, "expert": 0, "assigned": 0}
@@ -141,7 +142,7 @@ def test_the_page_shows_the_figures_in_few_queries(world, users, login, django_a
         response = client.get("/oversight/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-figure="open">4<' in html and 'data-figure="overdue">1<' in html
+    assert 'data-figure="open">4<' in html and 'data-figure="overdue">2<' in html
     assert "一张表" in html and "旧县街道" in html and "虎峰镇" not in html
 
 
@@ -167,7 +168,7 @@ def test_the_api_serves_the_same_scoped_figures(world, users, api, enterprise_us
     data = api(users["jiuxian"]).get("/api/v1/dashboard/").json()
     page = dashboard.build(users["jiuxian"], TODAY)
     assert data["hazards"]["open"] == page["hazards"].open
-    assert data["hazards"]["overdue"] == {"major": 0, "general": 1}
+    assert data["hazards"]["overdue"] == {"major": 0, "general": 2}
     assert [r["region"]["name"] for r in data["table"]["rows"]] == ["旧县街道"]
     assert data["tips"]["year"] == 1 and data["trend"]["found"] == page["trend"]["found"]
     district = api(users["admin"]).get("/api/v1/dashboard/").json()

@@ -51,6 +51,12 @@ class HazardOut(Schema):
         return obj.accident_type.code if obj.accident_type_id else None
 
     @staticmethod
+    def resolve_channel(obj, context):
+        # an enterprise never sees 群众举报 (models.shown_channel)
+        request = (context or {}).get("request")
+        return obj.channel_for(getattr(request, "user", None))
+
+    @staticmethod
     def resolve_criterion(obj):
         return f"{obj.criterion.criteria_set.code}:{obj.criterion.reference}" if obj.criterion_id else None
 

@@ -17,15 +17,25 @@ from anying.core.models import AuditEvent
 from anying.core.workflow import Lifecycle, Transition
 
 from . import rollups
-from .models import ExtensionRequest, Hazard
+from .models import REVIEW_DAYS, ExtensionRequest, Hazard  # noqa: F401 - REVIEW_DAYS: review within 10 days
 
 EXTENSION_NOTICE_DAYS = 10  # request no later than 10 days before the deadline
 EXTENSION_ANSWER_DAYS = 5  # the department answers within 5 days
-REVIEW_DAYS = 10  # review within 10 days of the request for review
 
 
 def review_due(submitted_on: dt.date) -> dt.date:
     return submitted_on + dt.timedelta(days=REVIEW_DAYS)
+
+
+def default_days(level: str) -> int:
+    """The rectification period a hazard of this level gets when none is given (settings)."""
+    from django.conf import settings
+
+    return settings.ANYING_MAJOR_HAZARD_DAYS if level == Hazard.Level.MAJOR else settings.ANYING_GENERAL_HAZARD_DAYS
+
+
+def default_deadline(level: str, found_on: dt.date) -> dt.date:
+    return found_on + dt.timedelta(days=default_days(level))
 
 
 def locked(actor, hazard_id: int) -> tuple[Hazard, set[str]]:
@@ -62,7 +72,8 @@ def request_extension(actor, hazard_id: int, new_deadline: dt.date, reason: str,
         new_deadline=new_deadline, reason=reason.strip(), answer_due=today + dt.timedelta(days=EXTENSION_ANSWER_DAYS))
     workflow.record_event(hazard, "extension_request", actor=actor, previous=hazard.status, state=hazard.status,
                           comment=f"申请延期至 {new_deadline:%Y-%m-%d}：{reason}")
-    audit.record(actor, AuditEvent.Action.CREATE, hazard, summary=f"申请延期至 {new_deadline:%Y-%m-%d}")
+    audit.record(actor, AuditEvent.Action.CREATE, extension, summary=f"申请延期至 {new_deadline:%Y-%m-%d}",
+                 after=audit.snapshot(extension), place=hazard)
     workflow.tell(EXTENSION, extension, ["answerers"], "待答复", actor=actor, comment=extension.reason)
     return extension
 
@@ -88,9 +99,10 @@ def _answered(step) -> None:
 
 
 def _answerer(user, extension: ExtensionRequest) -> set[str]:
-    from .workflow import LIFECYCLE
+    from .workflow import LIFECYCLE, REVIEWER
 
-    return {"answerer"} if "inspector" in LIFECYCLE.party_set(user, extension.hazard) else set()
+    # the unit that decides the review decides the deadline: for a hazard under 督办, its supervising unit
+    return {"answerer"} if REVIEWER in LIFECYCLE.party_set(user, extension.hazard) else set()
 
 
 def _supervisors(extension: ExtensionRequest):

@@ -22,7 +22,7 @@ from anying.core.models import AuditEvent, ClockStep, Notification, Organisation
 from anying.core.notifications import notify_many
 from anying.core.officialdoc import OfficialDocument, unit_template
 
-from .models import ExtensionRequest, Hazard, Supervision
+from .models import ExtensionRequest, Hazard, Supervision, enterprise_channel_label
 from .supervision import default_prefix
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -122,7 +122,10 @@ def _supervise(rung, hazards: list, today: dt.date) -> list[int]:
                              "措施，每周报告治理进展，限期完成治理并申请销号"))
             events.append(workflow.event(h, "supervise", previous=h.status, state=h.status,
                                          comment=f"挂牌督办（逾期升级）{number}"))
-            audits.append(audit.build(None, AuditEvent.Action.CREATE, h, summary=f"挂牌督办（逾期升级）{number}"))
+            audits.append(audit.build(None, AuditEvent.Action.CREATE, h, summary=f"挂牌督办（逾期升级）{number}",
+                                      after={"level": Supervision.Level.DISTRICT.label, "unit": issuer.name,
+                                             "document_no": number, "issued_on": today.isoformat(),
+                                             "due": due.isoformat()}))
     Supervision.objects.bulk_create(made)
     TimelineEvent.objects.bulk_create(events)
     AuditEvent.objects.bulk_create(audits)
@@ -208,7 +211,7 @@ def letter(hazard: Hazard, step: ClockStep) -> bytes:
     issuer = _issuers([hazard])[hazard.pk]
     on = timezone.localtime(step.at).date()
     def found(who: str) -> str:
-        return (f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现{who}{hazard.place}存在事故隐患："
+        return (f"{hazard.found_on:%Y年%m月%d日}，经{enterprise_channel_label(hazard.channel)}发现{who}{hazard.place}存在事故隐患："
                 f"{hazard.description}。该隐患整改期限为{hazard.deadline:%Y年%m月%d日}，截至"
                 f"{on:%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改")
 
@@ -234,9 +237,14 @@ def _reviewers(hazards: list) -> dict:
     otherwise the supervising unit — looked up once per enterprise and per place."""
     own = {h.pk for h in hazards if h.level == Hazard.Level.GENERAL and h.channel == Hazard.Channel.SELF}
     enterprises = {org: recipients.members([org]) for org in {h.organisation_id for h in hazards if h.pk in own}}
-    places = _supervisors_by_place({(h.region_id, h.industry_id) for h in hazards if h.pk not in own})
-    return {h.pk: enterprises[h.organisation_id] if h.pk in own else places[(h.region_id, h.industry_id)]
-            for h in hazards}
+    # under 督办 only the supervising unit reviews (authority.py)
+    supervised = dict(Supervision.objects.filter(hazard_id__in=[h.pk for h in hazards if h.pk not in own])
+                      .values_list("hazard_id", "unit_id"))
+    units = {unit: recipients.members([unit], "hazards.supervise") for unit in set(supervised.values())}
+    places = _supervisors_by_place({(h.region_id, h.industry_id) for h in hazards
+                                    if h.pk not in own and h.pk not in supervised})
+    return {h.pk: enterprises[h.organisation_id] if h.pk in own else units[supervised[h.pk]] if h.pk in supervised
+            else places[(h.region_id, h.industry_id)] for h in hazards}
 
 
 REVIEW = clock.register(Clock(
@@ -245,4 +253,18 @@ REVIEW = clock.register(Clock(
     fields=("status", "place", "level", "channel", "industry_id", "organisation_id", "enterprise__name"),
     related=("enterprise",), recipients=_reviewers,
     describe=lambda h: f"{h.enterprise.name} {h.place}（复查期限 {h.review_due:%Y-%m-%d}）",
+    url=lambda h: reverse("hazard_detail", args=[h.pk])))
+
+
+# 复查 also falls due when the deadline passes without a request for review (总局令15号 第十七条:
+# within 10 days of 整改限期届满). The clock runs on the deadline of hazards still to rectify and
+# tells the reviewers before the 10 days run out and when they have; a deadline moved by an
+# approved extension starts it again (cycles). `Hazard.review_due_on` and
+# `Hazard.objects.review_overdue()` give the same dates to the pages.
+REVIEW_LAPSED = clock.register(Clock(
+    name="hazard_review_lapsed", label="整改期限届满待复查", model=Hazard, due="deadline",
+    open=Q(status__in=OPEN), defaults=DATA / "review_lapsed_clock.csv", cycles=True,
+    fields=("status", "place", "level", "channel", "industry_id", "organisation_id", "enterprise__name"),
+    related=("enterprise",), recipients=_reviewers,
+    describe=lambda h: f"{h.enterprise.name} {h.place}（整改期限 {h.deadline:%Y-%m-%d}，未申请复查）",
     url=lambda h: reverse("hazard_detail", args=[h.pk])))

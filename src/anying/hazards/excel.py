@@ -14,34 +14,40 @@ def criterion_text(hazard: Hazard) -> str:
     return f"{c.criteria_set.name}（{c.criteria_set.document}）{c.reference}：{c.text}" if c is not None else ""
 
 
+def _channel(h: Hazard, user=None) -> str:
+    return h.channel_label_for(user)  # an enterprise never sees 群众举报 (models.shown_channel)
+
+
 COLUMNS = [
     ("发现日期", lambda h: h.found_on), ("镇街", lambda h: h.region.name), ("行业", lambda h: h.industry.name),
     ("企业", lambda h: h.enterprise.name), ("隐患部位", lambda h: h.place), ("隐患描述", lambda h: h.description),
     ("等级", lambda h: h.get_level_display()), ("判定依据", criterion_text),
-    ("来源", lambda h: h.get_channel_display()), ("发现人", lambda h: h.found_by), ("状态", lambda h: h.get_status_display()),
+    ("来源", _channel), ("发现人", lambda h: h.found_by), ("状态", lambda h: h.get_status_display()),
     ("整改责任人", lambda h: h.responsible_person), ("整改措施", lambda h: h.measures),
     ("整改资金（元）", lambda h: float(h.funds) if h.funds is not None else None), ("整改期限", lambda h: h.deadline),
     ("销号日期", lambda h: h.closed_on),
 ]
 
 
-def _append_hazards(sheet, queryset) -> int:
-    """One row per hazard; returns the number of hazards written."""
+def _append_hazards(sheet, queryset, user=None) -> int:
+    """One row per hazard, as `user` may see it; returns the number of hazards written."""
     rows = queryset.select_related("region", "industry", "enterprise", "criterion__criteria_set")
-    return sheet.extend([get(h) for _, get in COLUMNS] for h in rows.iterator(chunk_size=2000))
+    return sheet.extend([_channel(h, user) if get is _channel else get(h) for _, get in COLUMNS]
+                        for h in rows.iterator(chunk_size=2000))
 
 
-def write_hazards(queryset, book: Book, *, title: str = "隐患台账", filters=None) -> int:
-    return _append_hazards(book.sheet(title, [name for name, _ in COLUMNS], title=title, filters=filters), queryset)
+def write_hazards(queryset, book: Book, *, title: str = "隐患台账", filters=None, user=None) -> int:
+    return _append_hazards(book.sheet(title, [name for name, _ in COLUMNS], title=title, filters=filters), queryset,
+                           user)
 
 
-def write_issue_list(matrix: dict, queryset, book: Book) -> int:
+def write_issue_list(matrix: dict, queryset, book: Book, user=None) -> int:
     """Sheet 1: counts by 镇街 × 行业; sheet 2: every open major hazard behind them."""
     summary = book.sheet("问题清单汇总", ["镇街", *matrix["industries"], "合计"], title="问题清单汇总（未销号重大事故隐患）")
     summary.extend([row["region"], *row["counts"], row["total"]] for row in matrix["rows"])
     summary.note(["合计", *matrix["totals"], matrix["total"]], gap=False)
     return _append_hazards(book.sheet("重大事故隐患明细", [name for name, _ in COLUMNS], title="重大事故隐患明细"),
-                           queryset)
+                           queryset, user)
 
 
 def _standing(state) -> str:

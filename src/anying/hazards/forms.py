@@ -3,16 +3,22 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from anying.core import attachments
 from anying.core.forms import Styled
 from anying.core.models import Industry
 from anying.core.permissions import is_enterprise_user
 from anying.registry.forms import DateInput
-from anying.standards.models import Criterion
 
-from .models import ChecklistTemplate, Hazard, RectificationPlan, RoundResult, SelfInspectionSchedule
+from .criteria import criteria_for
+from .models import (
+    ChecklistTemplate,
+    Hazard,
+    RectificationPlan,
+    RoundResult,
+    SelfInspectionSchedule,
+    Supervision,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,15 +37,6 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError("请上传至少一个文件")
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-def criteria_for(enterprise):
-    """Items of the criteria sets that apply to the enterprise's industry (or one above it)."""
-    path = enterprise.industry.path
-    applicable = Q()
-    for prefix in {path[: i + 1] for i, c in enumerate(path) if c == "/"}:
-        applicable |= Q(criteria_set__industries__path=prefix)
-    return Criterion.objects.filter(applicable, is_item=True).select_related("criteria_set").distinct()
 
 
 class HazardForm(Styled, forms.ModelForm):
@@ -90,9 +87,16 @@ class AnswerForm(Styled, forms.Form):
 
 
 class SupervisionForm(Styled, forms.Form):
-    level = forms.ChoiceField(label="督办级别", choices=[("district", "区级督办"), ("city", "市级督办")])
+    level = forms.ChoiceField(label="督办级别", choices=Supervision.Level.choices)
     requirements = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 2}))
     due = forms.DateField(label="办结期限", widget=DateInput())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only the levels the user's unit may issue (authority.py)
+            from .authority import supervision_levels
+
+            self.fields["level"].choices = supervision_levels(user)
 
 
 class ProgressForm(Styled, forms.Form):

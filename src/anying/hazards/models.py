@@ -5,6 +5,8 @@ so the scope rule and the region × industry tables filter the hazard table itse
 rows) without a join to enterprises.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -15,10 +17,28 @@ from anying.core.scope import ScopedQuerySet
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType, Criterion
 
+REVIEW_DAYS = 10  # 总局令15号 第十七条 (standards/data/xzcf_deadlines.csv); hazards.deadlines cites it too
+
 
 class HazardQuerySet(ScopedQuerySet):
     scope_fields = {"region": "region", "industry": "industry", "organisation": "organisation",
                     "region_subquery": True}
+
+    # The review clocks (总局令15号 第十七条: 复查 within 10 days of the request for review *or* of
+    # the deadline's expiry), for the 待办 pages and the flags; dates in Asia/Shanghai.
+    def awaiting_review(self, today: dt.date | None = None):
+        """Hazards a regulator must review: submitted (待复查), or still to rectify past their
+        deadline without a request for review."""
+        today = today or timezone.localdate()
+        return self.filter(models.Q(status=Hazard.Status.SUBMITTED)
+                           | models.Q(status__in=Hazard.LATE, deadline__lt=today))
+
+    def review_overdue(self, today: dt.date | None = None):
+        """Of those, the ones whose 10 days have run out: a review overdue."""
+        today = today or timezone.localdate()
+        lapsed = today - dt.timedelta(days=REVIEW_DAYS)
+        return self.filter(models.Q(status=Hazard.Status.SUBMITTED, review_due__lt=today)
+                           | models.Q(status__in=Hazard.LATE, deadline__lt=lapsed))
 
 
 class Hazard(models.Model):
@@ -115,6 +135,63 @@ class Hazard(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.place}"
 
+    LATE = (Status.REGISTERED, Status.RECTIFYING)  # to rectify: what a deadline runs against
+
+    @property
+    def review_due_on(self) -> dt.date | None:
+        """When the review (复查) is due: 10 days after the request for review, or — no request
+        made — 10 days after the deadline passed; None while neither has happened."""
+        if self.status == Hazard.Status.SUBMITTED:
+            return self.review_due
+        if self.status in Hazard.LATE and self.deadline and self.deadline < timezone.localdate():
+            return self.deadline + dt.timedelta(days=REVIEW_DAYS)
+        return None
+
+    @property
+    def review_overdue(self) -> bool:
+        due = self.review_due_on
+        return due is not None and due < timezone.localdate()
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its rectification deadline and still to rectify (queries.overdue, per row)."""
+        return self.status in Hazard.LATE and self.deadline is not None and self.deadline < timezone.localdate()
+
+    def channel_for(self, user) -> str:
+        """The channel `user` is shown (pages, exports, the API): see `shown_channel`."""
+        return shown_channel(self.channel, user)
+
+    def channel_label_for(self, user) -> str:
+        return Hazard.Channel(self.channel_for(user)).label
+
+
+# What an enterprise is shown as a hazard's channel. A hazard registered from a public tip must
+# never be recognisable as such to the enterprise it concerns: the reporter is often a worker
+# or a neighbour it could identify (举报人保护). A label of its own ("监管检查" only for tips)
+# would give it away just the same, so it reads as the ordinary regulator's check it also was:
+# a tip becomes a hazard only after an inspector has verified it on site (核查).
+ENTERPRISE_SEES = {Hazard.Channel.TIP: Hazard.Channel.INSPECTION}
+
+
+def shown_channel(channel: str, user) -> str:
+    from anying.core.permissions import is_enterprise_user
+
+    return ENTERPRISE_SEES.get(channel, channel) if is_enterprise_user(user) else channel
+
+
+def enterprise_channel_label(channel: str) -> str:
+    """The channel as printed on what reaches an enterprise (函告, 通报, 督办通知书)."""
+    return Hazard.Channel(ENTERPRISE_SEES.get(channel, channel)).label
+
+
+def channel_choices(user) -> list[tuple[str, str]]:
+    """The channels a list's filter offers `user`: an enterprise never sees 群众举报."""
+    from anying.core.permissions import is_enterprise_user
+
+    if is_enterprise_user(user):
+        return [c for c in Hazard.Channel.choices if c[0] not in ENTERPRISE_SEES]
+    return list(Hazard.Channel.choices)
+
 
 class RectificationPlan(models.Model):
     """The six elements of 总局令16号 第十五条, required before a major hazard's rectification."""
@@ -135,6 +212,17 @@ class RectificationPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard} 治理方案"
+
+
+class ExtensionRequestQuerySet(models.QuerySet):
+    """Requests waiting for an answer (5 days, 总局令15号 第十七条): a request stops waiting when
+    its hazard leaves 整改中, as the clock `extension_answer` does."""
+
+    def waiting(self):
+        return self.filter(status=ExtensionRequest.Status.PENDING, hazard__status=Hazard.Status.RECTIFYING)
+
+    def answer_overdue(self, today: dt.date | None = None):
+        return self.waiting().filter(answer_due__lt=today or timezone.localdate())
 
 
 class ExtensionRequest(models.Model):
@@ -159,6 +247,8 @@ class ExtensionRequest(models.Model):
     answered_on = models.DateField("答复日期", null=True, blank=True)
     answer = models.TextField("答复意见", blank=True)
 
+    objects = ExtensionRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "整改延期申请"
         ordering = ["-requested_on", "-id"]
@@ -167,6 +257,10 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} 延期至 {self.new_deadline}"
+
+    @property
+    def answer_overdue(self) -> bool:
+        return self.status == ExtensionRequest.Status.PENDING and self.answer_due < timezone.localdate()
 
 
 class Supervision(models.Model):

@@ -14,8 +14,10 @@ from anying.core.permissions import SYSTEM, is_enterprise_user
 from anying.registry.models import Enterprise
 
 from . import rollups
+from .criteria import applies
+from .deadlines import default_deadline
 from .models import Hazard
-from .workflow import AFTER_TRANSITION, AUDITED, LIFECYCLE
+from .workflow import AFTER_TRANSITION, AUDITED, run
 
 __all__ = ["AFTER_TRANSITION", "register", "transition"]
 
@@ -36,6 +38,9 @@ def register(actor, data: dict) -> Hazard:
             raise PermissionDenied()
     hazard = Hazard(**data, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
                     organisation_id=enterprise.organisation_id, created_by=actor)
+    if hazard.deadline is None and hazard.found_on:
+        # every hazard has a deadline, so none escapes the overdue ladder (the level's default)
+        hazard.deadline = default_deadline(hazard.level, hazard.found_on)
     _validate(hazard)
     hazard.save()
     rollups.settle(rollups.track(None), hazard)
@@ -55,6 +60,9 @@ def _validate(hazard: Hazard) -> None:
         errors["description"] = f"隐患描述不能超过 {DESCRIPTION_MAX} 字，请精简后再提交（可将详细材料作为附件上传）"
     if hazard.level == Hazard.Level.MAJOR and hazard.criterion_id is None:
         errors["criterion"] = "重大事故隐患须选择所依据的判定标准条目"
+    elif hazard.criterion_id is not None and not applies(hazard.criterion_id, hazard.enterprise):
+        errors["criterion"] = (f"所选判定标准条目不适用于该企业的行业（{hazard.enterprise.industry.name}），"
+                               "请选择适用于本行业的判定标准")
     if hazard.found_on and hazard.found_on > timezone.localdate():
         errors["found_on"] = "发现日期不能晚于今天"
     try:
@@ -72,5 +80,5 @@ def transition(actor, hazard_id: int, name: str, *, comment: str = "", files=(),
     `files` are the evidence uploads of this step; `evidence_ids` files the actor uploaded to the
     hazard earlier in this round; `changes` the rectification fields (responsible person,
     measures, funds, deadline); `version` the version the client saw (409 when stale)."""
-    return workflow.run(LIFECYCLE, actor, hazard_id, name, comment=comment, files=files, evidence_ids=evidence_ids,
-                        data={**(changes or {}), "plan": plan}, version=version)
+    return run(actor, hazard_id, name, comment=comment, files=files, evidence_ids=evidence_ids,
+               data={**(changes or {}), "plan": plan}, version=version)

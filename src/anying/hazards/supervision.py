@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anying.core import workflow
+from anying.core import audit
+from anying.core.models import AuditEvent
 from anying.core.numbering import next_number, prefix_for
 from anying.core.officialdoc import OfficialDocument, unit_template
 
-from .models import Hazard, ProgressReport, Supervision
+from . import authority
+from .models import Hazard, ProgressReport, Supervision, enterprise_channel_label
 
 REPORT_EVERY_DAYS = 7
 SUPERVISION = "supervision"  # the document kind of 督办通知书 (core.numbering)
@@ -39,6 +41,10 @@ def apply_supervise(step) -> None:
     errors = {}
     if level not in Supervision.Level.values:
         errors["level"] = "督办级别无效"
+    elif level not in dict(authority.supervision_levels(step.actor)):
+        unit = getattr(step.actor, "unit", None)
+        errors["level"] = f"{unit.name if unit else '本单位'}不能发起{Supervision.Level(level).label}，" \
+                          "督办级别不能高于本单位的层级"
     if not requirements:
         errors["requirements"] = "请填写督办要求"
     if not due or due < today:
@@ -52,23 +58,27 @@ def apply_supervise(step) -> None:
         created_by=step.actor)
     step.comment = f"{supervision.get_level_display()} {supervision.document_no}"
     step.summary = f"督办 {supervision.document_no}"
+    audit.record(step.actor, AuditEvent.Action.CREATE, supervision, summary=step.summary,
+                 after=audit.snapshot(supervision), place=hazard)
 
 
 def apply_progress(step) -> None:
     """报告治理进展 (the lifecycle's `progress`): the week's report, its text the step's comment."""
     if not hasattr(step.record, "supervision"):
         raise ValidationError("只有督办中的重大事故隐患需要报告治理进展")
-    ProgressReport.objects.create(hazard=step.record, reported_on=step.data.get("today") or timezone.localdate(),
-                                  content=step.comment, reported_by=step.actor)
+    report = ProgressReport.objects.create(hazard=step.record, content=step.comment, reported_by=step.actor,
+                                           reported_on=step.data.get("today") or timezone.localdate())
+    audit.record(step.actor, AuditEvent.Action.CREATE, report, summary=f"报告治理进展 {report.reported_on:%Y-%m-%d}",
+                 after=audit.snapshot(report), place=step.record)
 
 
 @transaction.atomic  # the read-back below runs under the hazard's row lock, taken by workflow.run
 def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.date, today: dt.date | None = None,
               version: int | None = None) -> Supervision:
     """督办 through the hazard lifecycle (scope lock, version, timeline, audit, notices)."""
-    from .workflow import LIFECYCLE
+    from .workflow import run
 
-    hazard = workflow.run(LIFECYCLE, actor, hazard_id, "supervise", version=version,
+    hazard = run(actor, hazard_id, "supervise", version=version,
                           data={"level": level, "requirements": requirements, "due": due, "today": today})
     return hazard.supervision  # cached on the hazard by the create in apply_supervise
 
@@ -76,9 +86,9 @@ def supervise(actor, hazard_id: int, *, level: str, requirements: str, due: dt.d
 @transaction.atomic
 def report_progress(actor, hazard_id: int, content: str, today: dt.date | None = None,
                     version: int | None = None) -> ProgressReport:
-    from .workflow import LIFECYCLE
+    from .workflow import run
 
-    hazard = workflow.run(LIFECYCLE, actor, hazard_id, "progress", comment=content, version=version,
+    hazard = run(actor, hazard_id, "progress", comment=content, version=version,
                           data={"today": today})
     return hazard.progress_reports.filter(reported_by=actor).order_by("-id").first()
 
@@ -100,7 +110,7 @@ def letter(supervision: Supervision) -> bytes:
     basis = f"依据{criterion.criteria_set.name}（{criterion.criteria_set.document}）{criterion.reference}，" if criterion else ""
     return OfficialDocument(
         title="重大事故隐患督办通知书", number=supervision.document_no, addressee=hazard.enterprise.name,
-        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{hazard.get_channel_display()}发现你单位{hazard.place}存在以下问题："
+        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{enterprise_channel_label(hazard.channel)}发现你单位{hazard.place}存在以下问题："
                     f"{hazard.description}。{basis}该问题判定为重大事故隐患。",
                     f"现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}",
                     f"请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"

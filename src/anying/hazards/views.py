@@ -18,7 +18,7 @@ from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 from anying.registry.queries import filter_choices
 
-from . import deadlines, escalation, services, supervision
+from . import deadlines, escalation, next_step, services, supervision
 from .excel import write_hazards, write_issue_list
 from .forms import (
     AnswerForm,
@@ -29,7 +29,7 @@ from .forms import (
     SupervisionForm,
     TransitionForm,
 )
-from .models import ExtensionRequest, Hazard
+from .models import ExtensionRequest, Hazard, channel_choices
 from .queries import (
     SORT_INDEXES,
     HazardFilter,
@@ -39,12 +39,12 @@ from .queries import (
     open_major,
     zeroing,
 )
-from .workflow import ENTERPRISE, INSPECTOR, LIFECYCLE, TRANSITIONS, available
+from .workflow import ENTERPRISE, LIFECYCLE, REVIEWER, TRANSITIONS, available
 
 
 def _visible(user, pk):
     return get_object_or_404(Hazard.objects.visible_to(user).select_related(
-        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit",
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit__region",
         "self_inspection_result__round__schedule"), pk=pk)
 
 
@@ -57,7 +57,7 @@ def hazard_list(request):
                     when_plentiful=(lambda q: prefer_index(q, index)) if index else None)
     return render(request, "hazards/hazard_list.html", {
         "page": page, "flt": flt, "choices": filter_choices(request.user), "sort": current_sort,
-        "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": Hazard.Channel.choices,
+        "statuses": Hazard.Status.choices, "levels": Hazard.Level.choices, "channels": channel_choices(request.user),
         "qs_sort": query_without(request, "sort", "page"), "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "sort", "per_page"),
         "can_export": request.user.has_perm_code("registry.export"), "today": timezone.localdate()})
@@ -106,16 +106,21 @@ def hazard_detail(request, pk):
     allowed = {t.name for t in actions}
     parties = LIFECYCLE.party_set(request.user, hazard)
     is_owner = ENTERPRISE in parties
+    steps = [t for t in actions if t.name not in OWN_FORMS]
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "events": events, "files": files, "extensions": extensions,
         "escalations": clock.steps_of(hazard),
-        "plan": getattr(hazard, "plan", None), "actions": [t for t in actions if t.name not in OWN_FORMS], "transition_form": TransitionForm(),
+        "plan": getattr(hazard, "plan", None), "actions": steps,
+        # the deadline it has (given, or its level's default) stands unless changed; one already passed is not offered
+        "transition_form": TransitionForm(initial={"deadline": hazard.deadline}
+                                          if hazard.deadline and hazard.deadline >= timezone.localdate() else None),
+        "waiting_for": next_step.waiting_for(hazard) if not steps else "",
         "plan_form": PlanForm(), "extension_form": ExtensionForm() if is_owner and hazard.status == "rectifying" else None,
-        "answer_form": AnswerForm(), "supervision_form": SupervisionForm(), "progress_form": ProgressForm(),
+        "answer_form": AnswerForm(), "supervision_form": SupervisionForm(user=request.user), "progress_form": ProgressForm(),
         "supervision": getattr(hazard, "supervision", None), "report_overdue": supervision.report_overdue(hazard),
         "reports": list(hazard.progress_reports.select_related("reported_by")[:20]),
         "can_report": "progress" in allowed, "can_supervise": "supervise" in allowed,
-        "can_answer": INSPECTOR in parties,
+        "can_answer": REVIEWER in parties,
         "today": timezone.localdate()})
 
 
@@ -172,7 +177,7 @@ def hazard_export(request):
     flt = HazardFilter.from_params(request.GET, request=request)
     book = exports.Book()
     count = write_hazards(list_queryset(request.user, flt).order_by("region__path", "-found_on"), book,
-                          filters=flt.describe())
+                          filters=flt.describe(), user=request.user)
     return exports.response(request, book, exports.stamp("隐患台账"), summary=f"导出隐患 {count} 条",
                             filters=flt.values)
 
@@ -184,7 +189,8 @@ def issue_list(request):
         if not request.user.has_perm_code("registry.export"):
             raise Http404
         book = exports.Book()
-        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), book)
+        count = write_issue_list(matrix, open_major(request.user).order_by("region__path", "deadline"), book,
+                                 request.user)
         return exports.response(request, book, exports.stamp("问题清单"), summary=f"导出问题清单 {count} 条")
     return render(request, "hazards/issue_list.html", {
         "matrix": matrix, "zeroing": zeroing(request.user), "can_export": request.user.has_perm_code("registry.export")})

@@ -13,6 +13,7 @@ from anying.core import periods
 from anying.core.permissions import is_enterprise_user
 from anying.core.workqueue import WorkItem, WorkSource
 
+from . import authority
 from .models import ExtensionRequest, Hazard, SelfInspectionSchedule
 from .queries import pending_extensions
 from .supervision import REPORT_EVERY_DAYS
@@ -39,8 +40,10 @@ def to_accept(user, today):
 
 
 def to_review(user, today):
-    """复查: hazards submitted in the inspector's scope, not rectified or submitted by them."""
-    return _hazards(user).filter(status=S.SUBMITTED).exclude(submitted_by=user).exclude(rectified_by=user) \
+    """复查: hazards submitted in the inspector's scope, not rectified or submitted by them, and not
+    under another unit's 督办 (its review is that unit's: authority.reviewable_q)."""
+    return _hazards(user).filter(authority.reviewable_q(user), status=S.SUBMITTED).exclude(submitted_by=user) \
+        .exclude(rectified_by=user) \
         .annotate(work_due=F("review_due")).order_by("review_due", "id")
 
 
