@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,7 +203,34 @@ def run(now: dt.datetime | None = None, clocks=None) -> int:
     return taken
 
 
+@contextmanager
+def _alone(clock_name: str) -> Iterator[bool]:
+    """Whether this tick is the only one running `clock_name` (PostgreSQL: a session advisory lock;
+    SQLite serialises writers anyway). Two ticks at once used to split a clock's rungs by
+    skipping each other's locked rows — and one could take a later rung (通报) on records whose
+    earlier rung (函告) the other was about to take and then skipped: the 函告 was lost. Now the
+    second tick leaves the clock to the first."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(f"anying.clock:{clock_name}".encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        alone = cursor.fetchone()[0]
+    try:
+        yield alone
+    finally:
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
 def run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
+    with _alone(clock.name) as alone:
+        return _run_clock(clock, today, notices) if alone else 0
+
+
+def _run_clock(clock: Clock, today: dt.date, notices: Notices) -> int:
     taken = 0
     all_ladders = ladders(clock.name, today)
     for ladder in all_ladders:
