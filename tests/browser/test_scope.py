@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import log_in
+from .helpers import log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +41,14 @@ def test_town_inspector_cannot_find_or_open_other_towns_enterprise(page, enterpr
 
     response = page.goto(f"/enterprises/{enterprises['hufeng'].pk}/")
     assert response.status == 404
+    # denied or missing: a Chinese page with a way back, never Django's "Not Found" (issue #13)
+    expect(page.get_by_role("heading", name="页面不存在")).to_be_visible()
+    expect(page.get_by_role("link", name="回到首页")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Not Found")
+    shoot(page, "denied-page-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "denied-page-390")
+    page.set_viewport_size({"width": 1366, "height": 900})
     response = page.goto(f"/enterprises/{enterprises['hufeng'].pk}/edit/")
     assert response.status == 404
     response = page.goto(f"/enterprises/{enterprises['jiuxian_light'].pk}/")
