@@ -60,3 +60,32 @@ def test_labels():
     assert periods.label("weekly", D(2026, 11, 23)) == "2026年第48周"
     assert periods.label("monthly", D(2026, 11, 1)) == "2026年11月"
     assert periods.label("quarterly", D(2026, 10, 1)) == "2026年第4季度"
+
+
+# --- the national calendar (国务院办公厅关于2026年部分节假日安排的通知) ----------------------------
+
+D = dt.date
+
+
+@pytest.mark.parametrize("day, workdays, owed", [
+    (D(2026, 9, 30), "12345", True),    # Wednesday before 国庆
+    (D(2026, 10, 1), "12345", False),   # 国庆节, a Thursday
+    (D(2026, 10, 7), "12345", False),   # its last day, a Wednesday
+    (D(2026, 10, 8), "12345", True),    # the day after
+    (D(2026, 10, 10), "12345", True),   # 调休: a Saturday worked
+    (D(2026, 10, 11), "12345", False),  # the Sunday after it
+    (D(2026, 9, 20), "12345", True),    # 调休: a Sunday worked
+    (D(2026, 10, 1), "1234567", True),  # a works that runs every day keeps its own days
+    (D(2026, 10, 10), "1234", False),   # and so does any plan other than Monday to Friday
+    (D(2026, 2, 14), "12345", True),    # 春节 调休 Saturday
+    (D(2026, 2, 15), "12345", False),   # 春节, first day
+    (D(2026, 2, 23), "12345", False),   # 春节, last day (a Monday)
+    (D(2026, 2, 24), "12345", True),
+])
+def test_a_monday_to_friday_plan_keeps_the_national_holidays(day, workdays, owed):
+    assert periods.is_workday(day, workdays) is owed
+
+
+def test_the_last_daily_check_due_after_the_spring_festival_is_the_saturday_worked_before_it():
+    assert periods.last_due("daily", "12345", D(2026, 1, 5), D(2026, 2, 24)) == D(2026, 2, 14)
+    assert periods.holiday(D(2026, 2, 20), "12345") == "春节" and periods.holiday(D(2026, 2, 20), "1234567") == ""

@@ -221,3 +221,14 @@ def test_tick_sweeps_photos_of_a_round_never_saved(daily, factory_ent, login):  
     call_command("tick", verbosity=0)
     assert not Attachment.objects.filter(pk=kept.pk).exists()
     assert not default_storage.exists(kept.file.name)
+
+
+def test_a_public_holiday_is_no_working_day_and_a_tiaoxiu_saturday_is(daily, factory_ent):  # noqa: F811
+    type(daily).objects.filter(pk=daily.pk).update(starts_on=dt.date(2026, 9, 1))
+    daily.refresh_from_db()
+    with pytest.raises(ValidationError, match="今天（周四，国庆节假期）不是该日排查计划的工作日"):
+        record(factory_ent, daily, dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    assert not SelfInspectionRound.objects.exists()
+    saturday = dt.date(2026, 10, 10)  # 调休上班
+    assert saturday in self_inspection.recordable_days(daily, today=saturday)
+    assert record(factory_ent, daily, saturday, saturday).period_start == saturday

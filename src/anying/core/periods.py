@@ -4,9 +4,14 @@ without a database and "behind" never needs placeholder rows."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from functools import cache
+from pathlib import Path
 
 DAY = dt.timedelta(days=1)
+WEEKDAYS_ONLY = "12345"  # the standard 工作日: such a plan follows the national calendar
+CALENDAR = Path(__file__).resolve().parent / "data" / "cn_holidays.csv"
 
 
 def start(frequency: str, day: dt.date) -> dt.date:
@@ -39,14 +44,33 @@ def previous(frequency: str, period_start: dt.date) -> dt.date:
     return start(frequency, period_start - DAY)
 
 
+@cache
+def national_calendar() -> dict[dt.date, tuple[bool, str]]:
+    """The State Council's 放假调休 days (data/cn_holidays.csv, with its source): date →
+    (a working day?, the holiday it belongs to)."""
+    with open(CALENDAR, encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {dt.date.fromisoformat(r["日期"]): (r["安排"] == "班", r["节日"]) for r in rows}
+
+
 def _workday(day: dt.date, workdays: str) -> bool:
+    """A plan of Monday to Friday keeps the national calendar: no check on a public holiday, a
+    check on a 调休 Saturday or Sunday. Any other set of days (a works that runs every day, or
+    Monday to Saturday) is the enterprise's own and is kept as it is."""
+    if workdays == WEEKDAYS_ONLY and day in national_calendar():
+        return national_calendar()[day][0]
     return str(day.isoweekday()) in workdays
 
 
 def is_workday(day: dt.date, workdays: str) -> bool:
-    """Whether a daily check is owed on `day`: its weekday is one of `workdays` ("12345" is
-    Monday to Friday). Public holidays and 调休 are not applied (no holiday table yet)."""
+    """Whether a daily check is owed on `day` (see `_workday`)."""
     return _workday(day, workdays)
+
+
+def holiday(day: dt.date, workdays: str) -> str:
+    """The holiday that makes `day` a rest day (or a 调休 working day) of a Monday-to-Friday
+    plan, for the page to say why; "" otherwise."""
+    return national_calendar().get(day, (False, ""))[1] if workdays == WEEKDAYS_ONLY else ""
 
 
 WEEKDAYS = "一二三四五六日"
@@ -74,7 +98,7 @@ def last_due(frequency: str, workdays: str, starts_on: dt.date, today: dt.date) 
     yet. The current period is never due: a team has until its end to check."""
     candidate = previous(frequency, start(frequency, today))
     if frequency == "daily":
-        for _ in range(7):
+        for _ in range(31):  # the longest holiday (春节, 9 days) is well within
             if _workday(candidate, workdays):
                 break
             candidate -= DAY

@@ -145,7 +145,8 @@ def _day_refused(schedule: SelfInspectionSchedule, day: dt.date, today: dt.date)
         return f"该排查计划自 {schedule.starts_on} 起执行"
     if schedule.frequency == Frequency.DAILY and not periods.is_workday(day, schedule.workdays):
         when = "今天" if day == today else f"{day.month}月{day.day}日"
-        return (f"{when}（{periods.weekday(day)}）不是该日排查计划的工作日"
+        festival = periods.holiday(day, schedule.workdays)
+        return (f"{when}（{periods.weekday(day)}{f'，{festival}假期' if festival else ''}）不是该日排查计划的工作日"
                 f"（{periods.workdays_label(schedule.workdays)}）")
     return None
 
