@@ -104,3 +104,48 @@ def test_admin_sets_the_units_full_name_and_prefix(new_page, users):
         expect(page.get_by_text("已保存单位")).to_be_visible()
     unit.refresh_from_db()
     assert (unit.full_name, unit.doc_prefix) == ("重庆市铜梁区应急管理局", "铜应急")
+
+
+def test_admin_rewords_a_document_kind_for_the_unit(new_page, case, users, settings, tmp_path):
+    """Download the 指令书's wording, change a sentence in Word, upload it: the unit's documents
+    of that kind follow it; a broken upload is refused in Chinese."""
+    from docx import Document
+
+    from anying.inspections import documents
+    from tests.inspections.test_records import docx_text
+
+    settings.MEDIA_ROOT = tmp_path
+    inspection, _ = case
+    unit = Organisation.objects.get(name="区应急局")
+    page = log_in(new_page(viewport={"width": 1366, "height": 900}), "admin")
+    page.goto(f"/units/{unit.pk}/")
+    page.get_by_role("link", name="文书措辞模板").click()
+    expect(page.get_by_role("heading", name="文书措辞模板：区应急局")).to_be_visible()
+    item = page.locator(".list-group-item", has_text="责令限期整改指令书")
+    with page.expect_download() as download:
+        item.get_by_role("link", name="下载当前模板").click()
+    doc = Document(download.value.path())
+    for p in doc.paragraphs:  # what the clerk does in Word
+        if p.text.startswith("经查，"):
+            p.runs[0].text, p.runs[1:] = "经现场检查，你单位存在以下问题：", []
+    mine = tmp_path / "指令书.docx"
+    doc.save(mine)
+    broken = tmp_path / "坏.docx"
+    next(p for p in doc.paragraphs if p.text.startswith("经现场检查")).runs[0].text += "{{ 企业名称 }}"
+    doc.save(broken)
+    item.locator("input[type=file]").set_input_files(str(broken))
+    item.get_by_role("button", name="上传").click()
+    expect(page.get_by_text("没有的字段")).to_be_visible()
+    item = page.locator(".list-group-item", has_text="责令限期整改指令书")
+    item.locator("input[type=file]").set_input_files(str(mine))
+    item.get_by_role("button", name="上传").click()
+    expect(page.get_by_text("已上传责令限期整改指令书的措辞模板")).to_be_visible()
+    expect(page.locator(".list-group-item", has_text="责令限期整改指令书").get_by_text("本单位措辞")).to_be_visible()
+    shoot(page, "unit-wordings-1366")
+    order = inspection.documents.get(kind="rectification_order")
+    assert "经现场检查，你单位存在以下问题：" in docx_text(documents.render(order))
+
+    phone = log_in(new_page(viewport=PHONE, is_mobile=True, has_touch=True), "admin")
+    phone.goto(f"/units/{unit.pk}/wording/")
+    expect(phone.get_by_text("本单位措辞")).to_be_visible()
+    shoot(phone, "unit-wordings-390")

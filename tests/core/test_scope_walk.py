@@ -53,6 +53,10 @@ UNIT_RECORDS = "a unit's record is seen by every user whose territory holds the 
 ROUTES = {
     "token_revoke": lambda w: {"pk": w["token"].pk},
     "unit_edit": lambda w: {"pk": w["town_unit"].pk},
+    "unit_wordings": lambda w: {"pk": w["town_unit"].pk},
+    "unit_wording_download": lambda w: {"pk": w["town_unit"].pk, "key": "inspections.site_record"},
+    "unit_wording_upload": lambda w: {"pk": w["town_unit"].pk, "key": "inspections.site_record"},
+    "unit_wording_reset": lambda w: {"pk": w["town_unit"].pk, "key": "inspections.site_record"},
     "region_edit": lambda w: {"pk": w["town"].pk},
     "user_edit": lambda w: {"pk": w["town_user"].pk},
     "user_password": lambda w: {"pk": w["town_user"].pk},

@@ -79,7 +79,7 @@ def test_filing_form_once(case, users):
     doc = casework.issue_filing(users["yingji"], case.pk)
     assert doc.number == f"铜安监立〔{YEAR}〕1号" and doc.penalty_id == case.pk
     text = docx_text(documents.render(doc))
-    for expected in ("立案审批表", "执法检查", "未按规定设置泄爆装置", "审批意见", "第二十三条"):
+    for expected in ("立案审批表", "执法检查", "未按规定设置泄爆装置", "审批意见", "应急管理部令第18号"):
         assert expected in text
     with pytest.raises(ValidationError, match="已出具"):
         casework.issue_filing(users["yingji"], case.pk)

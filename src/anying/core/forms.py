@@ -238,3 +238,7 @@ class NotificationPreferenceForm(Styled, forms.ModelForm):
                 raise forms.ValidationError("只能填写企业微信或钉钉群机器人的 https 地址（"
                                             + "、".join(settings.ANYING_WEBHOOK_HOSTS) + "）")
         return url
+
+
+class WordingForm(Styled, forms.Form):
+    file = forms.FileField(label="措辞模板（.docx）", help_text="在默认模板上用 Word 修改措辞后上传；{{ }} 与 {% %} 标记须保留成对")

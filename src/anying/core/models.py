@@ -486,3 +486,20 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 消息设置"
+
+
+class DocumentWording(models.Model):
+    """A unit's own wording of one document kind (core.wording): a .docx docxtpl template,
+    checked on upload against the kind's sample; without one the kind's default text is used."""
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="wordings", verbose_name="单位")
+    key = models.CharField("文书种类", max_length=64)
+    file = models.FileField("措辞模板", upload_to=template_path)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, verbose_name="上传人")
+    updated_at = models.DateTimeField("上传时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文书措辞模板"
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="one_wording_per_unit_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.key}"

@@ -343,3 +343,46 @@ def _masked(snapshot: dict) -> dict:
         parts = urlsplit(url)
         snapshot["webhook_url"] = f"{parts.scheme}://{parts.hostname}{parts.path}（密钥已隐去）"
     return snapshot
+
+
+# --- document wording (core.wording) ---------------------------------------------------------------
+
+@transaction.atomic
+def save_wording(actor, unit: Organisation, key: str, upload):
+    """A unit's own wording of one document kind, checked against the kind's sample first; an
+    upload that fails the check changes nothing."""
+    from django.core.files.base import ContentFile
+
+    from . import wording
+    from .models import DocumentWording
+
+    require(actor, "core.manage_units")
+    _check_in_territory(actor, unit.region, "unit")
+    kind = wording.get(key)
+    content = wording.check_upload(kind, upload)
+    own, created = DocumentWording.objects.get_or_create(unit=unit, key=key, defaults={"updated_by": actor})
+    if not created and own.file:
+        own.file.delete(save=False)
+    own.file.save(f"{key}.docx", ContentFile(content), save=False)
+    own.updated_by = actor
+    own.save()
+    audit.record(actor, AuditEvent.Action.UPDATE, unit, summary=f"上传文书措辞模板：{kind.label}")
+    return own
+
+
+@transaction.atomic
+def reset_wording(actor, unit: Organisation, key: str) -> bool:
+    """Back to the default wording of the kind; False when the unit had none of its own."""
+    from . import wording
+    from .models import DocumentWording
+
+    require(actor, "core.manage_units")
+    _check_in_territory(actor, unit.region, "unit")
+    kind = wording.get(key)
+    own = DocumentWording.objects.filter(unit=unit, key=key).first()
+    if own is None:
+        return False
+    own.file.delete(save=False)
+    own.delete()
+    audit.record(actor, AuditEvent.Action.UPDATE, unit, summary=f"恢复默认文书措辞：{kind.label}")
+    return True

@@ -27,6 +27,7 @@ from .forms import (
     TokenForm,
     UserCreateForm,
     UserEditForm,
+    WordingForm,
 )
 from .http import apply_errors, error_text, submit
 from .list_filters import AuditFilter, UnitFilter, UserFilter
@@ -127,6 +128,70 @@ def unit_document_template(request):
     from .officialdoc import TEMPLATE, download
 
     return download(TEMPLATE.read_bytes(), "文书版式模板（默认）.docx")
+
+
+def _managed_unit(request, pk: int) -> Organisation:
+    units = Organisation.objects.exclude(kind=Organisation.Kind.ENTERPRISE).filter(region_subtree_q(request.user, "region"))
+    return get_object_or_404(units, pk=pk)
+
+
+@perm_required("core.manage_units")
+def unit_wordings(request, pk: int):
+    """The wording of every document kind the unit issues: default or its own, to download,
+    reword in Word and upload (core.wording)."""
+    from . import wording
+    from .models import DocumentWording
+
+    org = _managed_unit(request, pk)
+    own = {w.key: w for w in DocumentWording.objects.filter(unit=org).select_related("updated_by")}
+    kinds = [(w, own.get(w.key)) for w in wording.REGISTRY.values()]  # each module's in its own order
+    return render(request, "core/unit_wordings.html", {"org": org, "kinds": kinds, "form": WordingForm()})
+
+
+@perm_required("core.manage_units")
+def unit_wording_download(request, pk: int, key: str):
+    from . import wording
+    from .officialdoc import download
+
+    org = _managed_unit(request, pk)
+    if key not in wording.REGISTRY:
+        raise Http404
+    kind = wording.get(key)
+    return download(wording.template_for(kind, org), f"{kind.label}（{org.name}措辞模板）.docx")
+
+
+@require_POST
+@perm_required("core.manage_units")
+def unit_wording_upload(request, pk: int, key: str):
+    from . import wording
+
+    org = _managed_unit(request, pk)
+    if key not in wording.REGISTRY:
+        raise Http404
+    form = WordingForm(request.POST, request.FILES)
+    label = wording.get(key).label
+    if not form.is_valid():
+        messages.error(request, f"{label}：请选择要上传的 .docx 文件")
+    else:
+        try:
+            services.save_wording(request.user, org, key, form.cleaned_data["file"])
+            messages.success(request, f"已上传{label}的措辞模板，本单位此后出具的该文书按新措辞生成")
+        except ValidationError as exc:
+            messages.error(request, f"{label}：{error_text(exc)}（未保存）")
+    return redirect("unit_wordings", pk=org.pk)
+
+
+@require_POST
+@perm_required("core.manage_units")
+def unit_wording_reset(request, pk: int, key: str):
+    from . import wording
+
+    org = _managed_unit(request, pk)
+    if key not in wording.REGISTRY:
+        raise Http404
+    if services.reset_wording(request.user, org, key):
+        messages.success(request, f"{wording.get(key).label}已恢复默认措辞")
+    return redirect("unit_wordings", pk=org.pk)
 
 
 @perm_required("core.manage_units")

@@ -22,6 +22,11 @@ class HazardsConfig(AppConfig):
         from . import work
 
         workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from anying.core import wording
+
+        from . import wordings
+
+        wording.register(*wordings.WORDINGS)  # 督办通知书 and the ladder's letters as rewordable templates
         from . import enterprise_tabs
 
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档

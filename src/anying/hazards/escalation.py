@@ -15,14 +15,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from anying.core import audit, clock, numbering, recipients, workflow
+from anying.core import audit, clock, numbering, recipients, wording, workflow
 from anying.core.bulk import update_column
 from anying.core.clock import Clock
 from anying.core.models import AuditEvent, ClockStep, Notification, Organisation, Region, TimelineEvent, User
 from anying.core.notifications import notify_many
-from anying.core.officialdoc import OfficialDocument, unit_template
 
-from .models import ExtensionRequest, Hazard, Supervision, enterprise_channel_label
+from .models import ExtensionRequest, Hazard, Supervision
 from .supervision import default_prefix
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -206,30 +205,18 @@ def run(now: dt.datetime | None = None) -> int:
 
 
 def letter(hazard: Hazard, step: ClockStep) -> bytes:
-    """The numbered document of the rung taken, as .docx: 关于督促整改逾期事故隐患的函 to the
-    enterprise, or the 通报 of the overdue hazard to the units of the area."""
+    """The numbered document of the rung taken, as .docx in the issuing unit's wording
+    (hazards/wordings.py): 关于督促整改逾期事故隐患的函 to the enterprise, or the 通报 of the
+    overdue hazard to the units of the area."""
+    from .wordings import CIRCULAR as CIRCULAR_TEXT
+    from .wordings import LETTER, hazard_context
+
     issuer = _issuers([hazard])[hazard.pk]
     on = timezone.localtime(step.at).date()
-    def found(who: str) -> str:
-        return (f"{hazard.found_on:%Y年%m月%d日}，经{enterprise_channel_label(hazard.channel)}发现{who}{hazard.place}存在事故隐患："
-                f"{hazard.description}。该隐患整改期限为{hazard.deadline:%Y年%m月%d日}，截至"
-                f"{on:%Y年%m月%d日}已逾期 {step.days} 天仍未完成整改")
-
-    major = hazard.level == Hazard.Level.MAJOR
-    if step.document_kind == CIRCULAR:
-        return OfficialDocument(
-            title="关于逾期未整改事故隐患的通报", number=step.document_no, addressee="各有关单位",
-            paragraphs=[found(hazard.enterprise.name) + "，现予以通报。",
-                        f"请{hazard.enterprise.name}立即落实整改责任、措施、资金、时限和预案，尽快完成整改并提交复查；"
-                        "逾期仍未整改的，将依次予以约谈" + ("和挂牌督办" if major else "") + "。",
-                        "各有关单位要引以为戒，举一反三，认真开展事故隐患排查治理，按期整改发现的问题。"],
-            unit=issuer.issuer_name if issuer else "", date=on, template=unit_template(issuer)).render()
-    return OfficialDocument(
-        title="关于督促整改逾期事故隐患的函", number=step.document_no, addressee=hazard.enterprise.name,
-        paragraphs=[found("你单位") + "。",
-                    "请你单位立即落实整改责任和措施，尽快完成整改并提交复查；逾期仍未整改的，将依次予以通报、约谈"
-                    + ("和挂牌督办" if major else "") + "。"],
-        unit=issuer.issuer_name if issuer else "", date=on, template=unit_template(issuer)).render()
+    values = {**hazard_context(hazard, number=step.document_no, unit=issuer.issuer_name if issuer else "", on=on),
+              "deadline": f"{hazard.deadline:%Y年%m月%d日}", "days": step.days,
+              "major": hazard.level == Hazard.Level.MAJOR}
+    return wording.render(CIRCULAR_TEXT if step.document_kind == CIRCULAR else LETTER, values, issuer)
 
 
 def _reviewers(hazards: list) -> dict:

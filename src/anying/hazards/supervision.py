@@ -13,10 +13,9 @@ from django.utils import timezone
 from anying.core import audit
 from anying.core.models import AuditEvent
 from anying.core.numbering import next_number, prefix_for
-from anying.core.officialdoc import OfficialDocument, unit_template
 
 from . import authority
-from .models import Hazard, ProgressReport, Supervision, enterprise_channel_label
+from .models import Hazard, ProgressReport, Supervision
 
 REPORT_EVERY_DAYS = 7
 SUPERVISION = "supervision"  # the document kind of 督办通知书 (core.numbering)
@@ -104,16 +103,17 @@ def report_overdue(hazard: Hazard, today: dt.date | None = None) -> bool:
 
 
 def letter(supervision: Supervision) -> bytes:
-    """重大事故隐患督办通知书 as .docx: 文号, title, addressee, body, sign-off."""
+    """重大事故隐患督办通知书 as .docx, in the supervising unit's wording (hazards/wordings.py)."""
+    from anying.core import wording
+
+    from .wordings import SUPERVISION, hazard_context
+
     hazard = supervision.hazard
     criterion = hazard.criterion
-    basis = f"依据{criterion.criteria_set.name}（{criterion.criteria_set.document}）{criterion.reference}，" if criterion else ""
-    return OfficialDocument(
-        title="重大事故隐患督办通知书", number=supervision.document_no, addressee=hazard.enterprise.name,
-        paragraphs=[f"{hazard.found_on:%Y年%m月%d日}，经{enterprise_channel_label(hazard.channel)}发现你单位{hazard.place}存在以下问题："
-                    f"{hazard.description}。{basis}该问题判定为重大事故隐患。",
-                    f"现对该隐患实施{supervision.get_level_display()}，要求如下：{supervision.requirements}",
-                    f"请你单位于{supervision.due:%Y年%m月%d日}前完成治理，治理期间每周报告一次治理进展，"
-                    "完成后提出销号申请，经审核同意后方可销号。"],
-        unit=supervision.unit.issuer_name if supervision.unit else "", date=supervision.issued_on,
-        template=unit_template(supervision.unit)).render()
+    unit = supervision.unit
+    return wording.render(SUPERVISION, {
+        **hazard_context(hazard, number=supervision.document_no, unit=unit.issuer_name if unit else "",
+                         on=supervision.issued_on),
+        "criterion": f"{criterion.criteria_set.name}（{criterion.criteria_set.document}）{criterion.reference}" if criterion else "",
+        "level": supervision.get_level_display(), "requirements": supervision.requirements,
+        "due": f"{supervision.due:%Y年%m月%d日}"}, unit)

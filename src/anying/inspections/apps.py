@@ -21,6 +21,11 @@ class InspectionsConfig(AppConfig):
         from . import work
 
         workqueue.register(*work.SOURCES)  # the 待办 of every module (core/workqueue.py)
+        from anying.core import wording
+
+        from . import enforcement_texts
+
+        wording.register(*enforcement_texts.WORDINGS)  # each 执法文书 as a rewordable template
         from . import enterprise_tabs
 
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档

@@ -175,6 +175,6 @@ def issue_review(actor, inspection_id: int, *, again_by: dt.date | None, today: 
 
 
 def render(document: EnforcementDocument) -> bytes:
-    from .enforcement_texts import document_for
+    from .enforcement_texts import render as text
 
-    return document_for(document).render()
+    return text(document)

@@ -1,115 +1,80 @@
-"""The text of each 执法文书, from the data frozen at issue (documents._issue), laid out by
-core.officialdoc: every form prints "共 N 页 第 M 页" from page fields and cites its legal basis
+"""The text of each 执法文书: a Word template per kind (core.wording; default wording in
+data/wording/<kind>.txt, a unit may upload its own), filled in from the data frozen at issue
+(documents._issue). Every form prints "共 N 页 第 M 页" from page fields and cites its legal basis
 (data/documents.csv, frozen as `cites`; documents issued before it existed take today's)."""
 
 from __future__ import annotations
 
-from anying.core.officialdoc import COUNTED, OfficialDocument, unit_template
+from pathlib import Path
+
+from anying.core import wording
+from anying.core.officialdoc import COUNTED
 
 from .models import EnforcementDocument
 
 Kind = EnforcementDocument.Kind
-APPEAL = ("如果不服本{what}，可以依法在60日内向人民政府或者上一级部门申请行政复议，或者在6个月内依法向人民法院提起"
-          "行政诉讼，但本{what}不停止执行，法律另有规定的除外。")
-
-
-def _inspectors(d: dict) -> str:
-    return "执法人员：" + "、".join(f"{name}（执法证号 {no}）" for name, no in d.get("inspectors", []))
+WORDING = Path(__file__).resolve().parent / "data" / "wording"
+COMMON = {"number": "文书编号", "unit": "发文单位全称", "date": "出具日期", "basis": "本文书的法律依据",
+          "inspectors_line": "执法人员及执法证号（一行）", "inspector_names": "执法人员姓名（以顿号分隔）"}
+_INSPECTORS = [["张明", "50000000001"], ["李华", "50000000002"]]
+_ENTERPRISE = {"enterprise": "重庆某某机械制造有限公司", "address": "铜梁区东城街道工业园 1 号",
+               "legal_representative": "王某", "phone": "023-45670000"}
+_PENALTY = {"party": "重庆某某机械制造有限公司", **{k: v for k, v in _ENTERPRISE.items() if k != "enterprise"},
+            "facts": "未按规定对安全设备进行经常性维护、保养", "evidence": "现场检查记录、询问笔录、照片",
+            "violated": "《中华人民共和国安全生产法》第三十六条第二款", "basis": "《中华人民共和国安全生产法》第九十九条第（二）项",
+            "amount": "30000.00", "procedure": "一般程序", "statement_by": "2026年12月10日", "pay_by": "2026年12月25日",
+            "unit_phone": "023-45671111"}
+SAMPLES = {
+    Kind.SITE_RECORD: {**_ENTERPRISE, "scope": "生产车间、配电房", "started": "2026年12月7日 09:00",
+                       "ended": "2026年12月7日 11:00", "summary": "发现问题 1 项。", "signatures": ["张明", "李华"],
+                       "signatory": "王某", "results": [{"text": "安全出口是否畅通", "result": "不符合", "note": "堵塞"}]},
+    Kind.RECTIFICATION_ORDER: {**_ENTERPRISE, "rectify_by": "2026年12月20日", "findings": [
+        {"no": 1, "place": "配电房", "text": "灭火器过期", "major": False},
+        {"no": 2, "place": "涂装车间", "text": "未设置可燃气体报警装置", "major": True}]},
+    Kind.REVIEW_OPINION: {**_ENTERPRISE, "order_date": "2026年12月7日", "order": "铜安监责改〔2026〕1号",
+                          "passed": [{"no": 1, "text": "灭火器过期"}], "failed": [{"no": 2, "text": "未设置可燃气体报警装置"}],
+                          "again_by": "2026年12月30日"},
+    Kind.PENALTY_NOTICE: _PENALTY,
+    Kind.PENALTY_DECISION: _PENALTY,
+    Kind.SITE_MEASURES: {**_ENTERPRISE, "inspected_on": "2026年12月7日", "problems": ["涂装车间未设置可燃气体报警装置"],
+                         "measures": ["责令涂装车间暂时停产停业"], "until": "2026年12月20日"},
+    Kind.INQUIRY: {"started": "2026年12月7日 14:00", "ended": "2026年12月7日 15:00", "place": "企业会议室",
+                   "recorder": "李华", "person": "王某", "person_unit": "重庆某某机械制造有限公司", "position": "总经理",
+                   "person_phone": "13800000000", "record": ["问：你的身份？", "答：总经理。"]},
+    Kind.FILING: {"filed_on": "2026年12月7日", "source": "监督检查", **{k: v for k, v in _PENALTY.items()
+                                                                   if k in ("party", "address", "legal_representative", "phone", "facts", "evidence", "violated")}},
+    Kind.TRANSFER: {"receiver": "重庆市铜梁区公安局", "party": "王某", "suspicion": "重大责任事故罪",
+                    "facts": "……", "materials": ["案件移送审批表", "询问笔录"], "copy_to": "重庆市铜梁区人民检察院"},
+}
+LABELS = {
+    "enterprise": "被检查单位", "address": "地址", "legal_representative": "法定代表人（负责人）", "phone": "联系电话",
+    "scope": "检查场所及内容", "started": "开始时间", "ended": "结束时间", "summary": "检查情况", "signatory": "现场负责人",
+    "signatures": "检查人员签名（列表）", "results": "检查结果（列表：text 内容、result 结果、note 说明）",
+    "results_table": "检查结果表（单独成段）", "rectify_by": "整改期限",
+    "findings": "问题（列表：no 序号、place 部位、text 描述、major 是否重大）", "majors": "重大事故隐患的序号（列表）",
+    "finding_numbers": "全部问题的序号（列表）", "order_date": "指令书日期", "order": "指令书编号",
+    "passed": "已整改合格的问题（列表：no、text）", "failed": "未整改合格的问题（列表：no、text）", "again_by": "再次整改期限",
+    "party": "当事人", "facts": "违法事实", "evidence": "证据", "violated": "违反的规定", "basis_of_penalty": "处罚依据",
+    "amount": "罚款金额（元）", "procedure": "程序", "statement_by": "陈述申辩期限", "pay_by": "缴款期限",
+    "unit_phone": "发文单位电话", "inspected_on": "检查日期", "problems": "事故隐患（列表）", "measures": "现场处理措施（列表）",
+    "until": "措施执行至", "place": "询问地点", "recorder": "记录人", "person": "被询问人", "person_unit": "被询问人工作单位",
+    "position": "职务", "person_phone": "被询问人电话", "record": "问答（列表，每行一段）", "filed_on": "立案日期",
+    "source": "案件来源", "filing_table": "立案审批表格（单独成段）", "receiver": "接收单位", "suspicion": "涉嫌罪名",
+    "materials": "附件材料（列表）", "copy_to": "抄送",
+}
+TABLES = {Kind.SITE_RECORD: ("results_table",), Kind.FILING: ("filing_table",)}
 
 
 def _or_dash(value) -> str:
     return value or "—"
 
 
-def _site_record(d: dict) -> dict:
-    return dict(
-        title="现场检查记录",
-        paragraphs=[f"被检查单位：{d['enterprise']}", f"地址：{_or_dash(d['address'])}",
-                    f"法定代表人（负责人）：{_or_dash(d['legal_representative'])}　联系电话：{_or_dash(d['phone'])}",
-                    f"检查场所及内容：{d['scope']}", f"检查时间：{d['started']}至{d['ended']}",
-                    "我们是" + d["unit"] + "执法人员，已出示执法证件。检查情况如下：", d["summary"] or ""],
-        tables=[(["序号", "检查内容", "结果", "情况说明"],
-                 [[str(n), r["text"], r["result"], r["note"]] for n, r in enumerate(d["results"], 1)])],
-        signatures=[_inspectors(d), "检查人员签名：" + "、".join(d["signatures"]),
-                    f"被检查单位现场负责人签名：{d['signatory']}"])
+def _results_table(d: dict):
+    return (["序号", "检查内容", "结果", "情况说明"],
+            [[str(n), r["text"], r["result"], r["note"]] for n, r in enumerate(d["results"], 1)])
 
 
-def _rectification_order(d: dict) -> dict:
-    majors = [str(f["no"]) for f in d["findings"] if f["major"]]
-    return dict(
-        title="责令限期整改指令书", addressee=d["enterprise"],
-        paragraphs=["经查，你单位存在下列问题：",
-                    *[f"{f['no']}. {f['place']}：{f['text']}" for f in d["findings"]],
-                    *([f"其中第{'、'.join(majors)}项属于重大事故隐患。"] if majors else []),
-                    f"现责令你单位对上述第{'、'.join(str(f['no']) for f in d['findings'])}项问题于{d['rectify_by']}"
-                    "前整改完毕，达到有关法律法规规章和标准规定的要求。整改期间，你单位应当采取措施，确保安全生产。",
-                    APPEAL.format(what="指令")],
-        signatures=[_inspectors(d), "被检查单位负责人签名：　　　　", "（一式两份，一份交被检查单位，一份存档）"])
-
-
-def _review_opinion(d: dict) -> dict:
-    return dict(
-        title="整改复查意见书", addressee=d["enterprise"],
-        paragraphs=[f"本部门于{d['order_date']}作出了{d['order']}责令限期整改指令书，经对你单位整改情况进行复查，提出如下意见：",
-                    "一、已整改合格的问题：" + ("；".join(f"{f['no']}. {f['text']}" for f in d["passed"]) or "无"),
-                    "二、未整改合格的问题：" + ("；".join(f"{f['no']}. {f['text']}" for f in d["failed"]) or "无")
-                    + (f"，责令于{d['again_by']}前整改完毕。" if d["failed"] else "。"),
-                    "逾期未整改或者整改不合格的，依法给予行政处罚。"],
-        signatures=[_inspectors(d), "被复查单位负责人签名：　　　　", "（一式两份）"])
-
-
-def _penalty_notice(d: dict) -> dict:
-    return dict(
-        title="行政处罚告知书", addressee=d["party"],
-        paragraphs=[f"经查，你（单位）{d['facts']}", f"以上事实有{d['evidence']}等证据为证。",
-                    f"你（单位）的上述行为违反了{d['violated']}的规定，依据{d['basis']}的规定，"
-                    f"本部门拟作出罚款人民币 {d['amount']} 元的行政处罚。",
-                    "根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）有权进行陈述和申辩，"
-                    f"有权在{d['statement_by']}前提出听证申请。逾期视为放弃上述权利。",
-                    f"联系单位：{d['unit']}　联系电话：{_or_dash(d.get('unit_phone'))}"],
-        signatures=["（一式两份，一份交当事人，一份存档）"])
-
-
-def _penalty_decision(d: dict) -> dict:
-    return dict(
-        title="行政处罚决定书", addressee=d["party"],
-        paragraphs=[f"当事人：{d['party']}　地址：{_or_dash(d['address'])}　法定代表人（负责人）：{_or_dash(d['legal_representative'])}",
-                    f"违法事实及证据：{d['facts']}（证据：{d['evidence']}）", f"违反的规定：{d['violated']}",
-                    f"处罚依据及内容：依据{d['basis']}，决定给予罚款人民币 {d['amount']} 元的行政处罚（{d['procedure']}）。",
-                    f"罚款限于{d['pay_by']}前（收到本决定书之日起十五日内）缴至指定银行。到期不缴纳罚款的，"
-                    "每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款的数额。",
-                    "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起"
-                    "行政诉讼，但本决定不停止执行，法律另有规定的除外。逾期不申请行政复议、不提起行政诉讼又不履行的，"
-                    "本部门将依法申请人民法院强制执行。"],
-        signatures=[_inspectors(d)] if d["inspectors"] else [])
-
-
-def _site_measures(d: dict) -> dict:
-    return dict(
-        title="现场处理措施决定书", addressee=d["enterprise"],
-        paragraphs=[f"本机关于{d['inspected_on']}在对你单位进行安全生产监督检查时，发现你单位存在下列事故隐患：",
-                    *[f"{n}. {text}" for n, text in enumerate(d["problems"], 1)],
-                    "重大事故隐患排除前或者排除过程中无法保证安全，现作出如下现场处理决定：",
-                    *[f"（{n}）{m}" for n, m in enumerate(d["measures"], 1)],
-                    *([f"上述措施执行至{d['until']}；"] if d.get("until") else []),
-                    "重大事故隐患排除后，经本机关审查同意，方可恢复生产经营和使用。", APPEAL.format(what="决定")],
-        signatures=[_inspectors(d), "被检查单位负责人签名：　　　　", "（一式两份，一份交被检查单位，一份存档）"])
-
-
-def _inquiry(d: dict) -> dict:
-    names = "、".join(name for name, _ in d["inspectors"])
-    lines = [f"询问时间：{d['started']}至{d['ended']}", f"询问地点：{d['place']}",
-             f"询问人：{names}　记录人：{d['recorder']}",
-             f"被询问人：{d['person']}　工作单位：{_or_dash(d['person_unit'])}　职务：{_or_dash(d['position'])}"
-             f"　联系电话：{_or_dash(d['person_phone'])}",
-             f"我们是{d['unit']}的执法人员{names}，这是我们的执法证件（出示证件）。现依法向你了解有关情况，"
-             "你应当如实回答，并协助调查，不得阻挠。你有权申请与本案有直接利害关系的执法人员回避。", *d["record"],
-             "以上笔录我已看过（或已向我宣读过），与我所说的一致。"]
-    return dict(title="询问笔录", paragraphs=lines,
-                signatures=["被询问人签名：　　　　　　　　年　　月　　日", "询问人签名：　　　　", f"记录人签名：{d['recorder']}"])
-
-
-def _filing(d: dict) -> dict:
+def _filing_table(d: dict):
     rows = [["案件来源", d["source"]], ["当事人", d["party"]], ["地址", _or_dash(d["address"])],
             ["法定代表人（负责人）", _or_dash(d["legal_representative"])], ["联系电话", _or_dash(d["phone"])],
             ["简要案情", d["facts"]], ["主要证据", d["evidence"]], ["涉嫌违反的规定", d["violated"]],
@@ -117,30 +82,49 @@ def _filing(d: dict) -> dict:
             ["承办人意见", "建议立案调查。　　　　签名：　　　　　年　月　日"],
             ["审核意见", "　　　　　　　　　　　签名：　　　　　年　月　日"],
             ["审批意见", "　　　　　　　　　　　签名：　　　　　年　月　日"]]
-    return dict(title="立案审批表", paragraphs=[f"立案日期：{d['filed_on']}"], tables=[(["项目", "内容"], rows)])
+    return (["项目", "内容"], rows)
 
 
-def _transfer(d: dict) -> dict:
-    return dict(
-        title="案件移送书", addressee=d["receiver"],
-        paragraphs=[f"{d['party']}涉嫌{d['suspicion']}一案，经本机关调查，有关事实如下：{d['facts']}",
-                    "依照《中华人民共和国行政处罚法》第二十七条和《行政执法机关移送涉嫌犯罪案件的规定》的规定，"
-                    "该案已涉嫌构成犯罪，依法需要追究刑事责任，现移送你单位依法处理，并请将处理结果书面告知本机关。",
-                    "附件：" + "；".join(d["materials"]),
-                    *([f"抄送：{d['copy_to']}"] if d.get("copy_to") else [])],
-        signatures=[_inspectors(d)] if d["inspectors"] else [])
+def context(kind: str, d: dict, *, number: str = "", date=None, cites: str = "") -> dict:
+    """What a template of `kind` is filled in with: the frozen data, the 文书's own fields and the
+    lines every form shares. The penalty's own 处罚依据 is `basis_of_penalty`; `basis` is the
+    legal basis of the form itself."""
+    inspectors = d.get("inspectors", [])
+    values = {**d, "number": number, "date": f"{date.year}年{date.month}月{date.day}日" if date else "",
+              "basis": cites, "basis_of_penalty": d.get("basis", ""), "inspectors": inspectors,
+              "inspectors_line": "执法人员：" + "、".join(f"{name}（执法证号 {no}）" for name, no in inspectors),
+              "inspector_names": "、".join(name for name, _ in inspectors)}
+    if kind == Kind.RECTIFICATION_ORDER:
+        values["majors"] = [str(f["no"]) for f in d["findings"] if f["major"]]
+        values["finding_numbers"] = [str(f["no"]) for f in d["findings"]]
+    if kind == Kind.SITE_RECORD:
+        values["results_table"] = _results_table(d)
+    if kind == Kind.FILING:
+        values["filing_table"] = _filing_table(d)
+    return values
 
 
-TEXTS = {Kind.SITE_RECORD: _site_record, Kind.RECTIFICATION_ORDER: _rectification_order,
-         Kind.REVIEW_OPINION: _review_opinion, Kind.PENALTY_NOTICE: _penalty_notice,
-         Kind.PENALTY_DECISION: _penalty_decision, Kind.SITE_MEASURES: _site_measures, Kind.INQUIRY: _inquiry,
-         Kind.FILING: _filing, Kind.TRANSFER: _transfer}
+def _sample(kind: str):
+    def build() -> dict:
+        import datetime as dt
+
+        from .documents import legal_basis
+
+        d = {**SAMPLES[kind], "unit": "重庆市铜梁区应急管理局", "unit_phone": "023-45671111", "inspectors": _INSPECTORS}
+        return context(kind, d, number="铜安监某〔2026〕1号", date=dt.date(2026, 12, 7), cites=legal_basis(kind))
+    return build
 
 
-def document_for(document: EnforcementDocument) -> OfficialDocument:
+WORDINGS = [wording.Wording(key=f"inspections.{kind.value}", label=kind.label, text=WORDING / f"{kind.value}.txt",
+                            sample=_sample(kind), pages=COUNTED, tables=TABLES.get(kind, ()), group="执法文书",
+                            fields={**COMMON, **{k: LABELS[k] for k in _sample(kind)() if k in LABELS}})
+            for kind in Kind]
+
+
+def render(document: EnforcementDocument) -> bytes:
     from .documents import legal_basis
 
     d = document.data
-    return OfficialDocument(number=document.number, unit=d["unit"], date=document.issued_on, pages=COUNTED,
-                            basis=d.get("cites") or legal_basis(document.kind), template=unit_template(document.unit),
-                            **TEXTS[document.kind](d))
+    values = context(document.kind, d, number=document.number, date=document.issued_on,
+                     cites=d.get("cites") or legal_basis(document.kind))
+    return wording.render(f"inspections.{document.kind}", values, document.unit)

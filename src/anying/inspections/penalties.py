@@ -56,7 +56,7 @@ class Limit:
 
 def _limits() -> list[Limit]:
     with (DATA / "penalty_decision_limits.csv").open(encoding="utf-8") as f:
-        return [Limit(int(r["days"]), r["approval"], r["label"]) for r in csv.DictReader(f)]
+        return [Limit(int(r["days"]), r["approval"], r["label"]) for r in csv.DictReader(line for line in f if not line.startswith("#"))]
 
 
 LIMITS = _limits()  # 30 → 90 (负责人) → 180 (上级), in order
