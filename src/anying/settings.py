@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anying.inspections",
     "anying.tips",
     "anying.oversight",
+    "anying.places",
 ]
 
 MIDDLEWARE = [

@@ -211,7 +211,21 @@ def territory_q(region_path: str, industry_ids_: list[int] | None, *, region: st
     return q
 
 
-RULES = {"enterprise": scope_q, "area": area_q, "unit": unit_q, "shared": shared_q}
+def resource_q(user, *, unit: str = "owner", shared: str = "dispatchable", perm: str | None = None) -> models.Q:
+    """Emergency resources a unit keeps (teams, warehouses, shelters — issue #14): the owner's and
+    its superiors' (`unit_q`), plus those a unit above marked 可供调度 (`shared`): a town that
+    dispatches in an emergency sees the district's teams and warehouses it may call on, never the
+    other towns'. An enterprise sees the resources its own organisation keeps (its own team)."""
+    kind = viewer(user, perm)
+    if kind == ENTERPRISE:
+        return models.Q(**{f"{unit}_id": user.unit_id})
+    q = unit_q(user, unit=unit, perm=perm)
+    if kind == GOVERNMENT:
+        q |= models.Q(**{shared: True, f"{unit}__region__path__in": ancestor_paths(unit_region_path(user))})
+    return q
+
+
+RULES = {"enterprise": scope_q, "area": area_q, "unit": unit_q, "shared": shared_q, "resource": resource_q}
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PlacesConfig(AppConfig):
+    name = "anying.places"
+    label = "places"
+    verbose_name = "场所与一张图"
+
+    def ready(self):
+        from anying.core.navigation import MenuEntry, register
+
+        from . import builtin_layers, permissions
+
+        permissions.register()
+        builtin_layers.register()
+        register(MenuEntry("一张图", "map", "map", "places.map", section="应急资源", order=400))
