@@ -142,6 +142,9 @@ PUBLIC = {
     "draw_public": "双随机一公开: the result is published by law, reached with its secret token",
     "criteria_detail": "reference standards (判定标准), the same for everyone",
     "scheme_edit": "ranking schemes are district-wide configuration without a region, behind oversight.configure",
+    "map_layer": "names a map layer, not a record; its rows come from the layer's scoped queryset and only the "
+                 "layers the user may see answer (tests/places/test_map.py)",
+    "map_tile": "tile coordinates of the offline base map, the same for every user",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
                   "checked against the admin's territory (tests/core/test_clocks.py)",
 }
