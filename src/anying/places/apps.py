@@ -15,4 +15,4 @@ class PlacesConfig(AppConfig):
         permissions.register()
         builtin_layers.register()
         hooks.register_demo("places", 80, demo.load)
-        register(MenuEntry("一张图", "map", "map", "places.map", section="应急资源", order=400))
+        register(MenuEntry("一张图", "map", "map", "places.map", section="应急资源", order=700))

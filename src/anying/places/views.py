@@ -64,13 +64,14 @@ def base_map() -> dict:
     return {"kind": "none", "crs": settings.ANYING_MAP_CRS}
 
 
-def _centre(user) -> list[float]:
-    """The middle of what the user may see on the first layer that has points (their district)."""
+def _extent(user) -> list[list[float]]:
+    """[[south, west], [north, east]] of what the user may see on the first layer that has points
+    (their territory's enterprises), so the map opens on their own area."""
     for layer in map_layers.visible(user):
         box = map_layers.rows(layer, user).aggregate(s=Min(layer.lat), n=Max(layer.lat), w=Min(layer.lon), e=Max(layer.lon))
         if box["s"] is not None:
-            return [float(box["s"] + box["n"]) / 2, float(box["w"] + box["e"]) / 2]
-    return [29.84, 106.05]  # 铜梁区, the demo district
+            return [[float(box["s"]), float(box["w"])], [float(box["n"]), float(box["e"])]]
+    return [[29.65, 105.85], [30.05, 106.25]]  # 铜梁区, the demo district
 
 
 @perm_required("places.map")
@@ -79,7 +80,7 @@ def map_page(request):
                "filters": [{"key": k, "label": f.label, "choices": [[str(v), str(t)] for v, t in f.choices()]}
                            for k, f in la.filters.items()]}
               for la in map_layers.visible(request.user)]
-    config = {"layers": layers, "base": base_map(), "centre": _centre(request.user),
+    config = {"layers": layers, "base": base_map(), "extent": _extent(request.user),
               "urls": {"layer": reverse("map_layer", args=["CODE"]), "nearest": reverse("map_nearest"),
                        "outlines": reverse("map_outlines")}}
     return render(request, "places/map.html", {"config": config, "layers": layers})

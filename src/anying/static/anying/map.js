@@ -42,7 +42,8 @@
   const stored = gcj ? (lat, lon) => fromGcj(lat, lon) : (lat, lon) => [lat, lon];
 
   // --- the map -------------------------------------------------------------------------------
-  const map = L.map("ay-map", { preferCanvas: true, zoomControl: true }).setView(show(config.centre[0], config.centre[1]), 11);
+  const map = L.map("ay-map", { preferCanvas: true, zoomControl: true });
+  map.fitBounds([show(...config.extent[0]), show(...config.extent[1])], { maxZoom: 14, padding: [20, 20] });
   L.control.scale({ imperial: false }).addTo(map);
   if (config.base.kind === "xyz") {
     config.base.layers.forEach((url) => L.tileLayer(url, { subdomains: config.base.subdomains || "abc", maxZoom: 18,
@@ -65,6 +66,10 @@
     const box = el("div");
     if (p.url) { const a = el("a", p.name); a.href = p.url; box.append(a); } else box.append(el("strong", p.name));
     p.lines.forEach((line) => box.append(el("div", line, "small")));
+    const near = el("button", "查此处就近资源", "btn btn-sm btn-outline-primary mt-1");
+    near.type = "button";
+    near.addEventListener("click", () => { map.closePopup(); findNearest(L.latLng(show(p.lat, p.lon))); });
+    box.append(near);
     return box;
   }
 
@@ -118,10 +123,11 @@
   // --- nearest resources to a clicked point ----------------------------------------------------
   const panel = document.getElementById("ay-nearest");
   let here = null;
-  map.on("click", (e) => {
-    const at = stored(e.latlng.lat, e.latlng.lng);
+  map.on("click", (e) => findNearest(e.latlng));
+  function findNearest(latlng) {
+    const at = stored(latlng.lat, latlng.lng);
     if (here) here.remove();
-    here = L.marker(e.latlng, { title: "所选位置" }).addTo(map);
+    here = L.marker(latlng, { title: "所选位置" }).addTo(map);
     const params = new URLSearchParams({ lat: at[0].toFixed(6), lon: at[1].toFixed(6) });
     config.layers.filter((l) => l.resource).forEach((l) => filters(l.code).forEach((v, k) => params.set(k, v)));
     fetch(config.urls.nearest + "?" + params, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
@@ -142,5 +148,5 @@
         panel.append(list);
       });
     }).catch(() => { panel.append(el("p", "查询失败，请重试。", "small text-danger")); });
-  });
+  }
 })();
