@@ -66,6 +66,9 @@ ADDED = {
     "hazards.self_inspect": ["enterprise_user"],  # was `role == ENTERPRISE_USER` and hazards.act
     "inspections.manage_territory": ["district_admin"],  # was `role == DISTRICT_ADMIN`
     "core.configure_clocks": ["district_admin"],  # new: the 期限与升级规则 page (core.clock)
+    # new modules (issue #14): every government role reads the map; the district and towns keep shelters
+    "places.map": GOVERNMENT,
+    "places.edit": ["district_admin", "town_inspector"],
 }
 
 
@@ -126,7 +129,9 @@ VARIABLE_CODES = {"core/permissions.py", "core/views.py", "core/navigation.py", 
                   # the shared machinery takes codes from the lifecycle tables and recipient groups;
                   # test_workflow_engine checks every code a table names is registered
                   "core/workflow.py", "core/recipients.py",
-                  "core/scope.py"}  # scope variants take the code a model names (all_industries_perm …)
+                  "core/scope.py",  # scope variants take the code a model names (all_industries_perm …)
+                  # map layers carry their code (tests/places/test_map.py checks every layer's is registered)
+                  "places/layers.py", "places/views.py"}
 
 
 def _python_files():

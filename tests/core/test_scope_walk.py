@@ -134,6 +134,7 @@ ROUTES = {
     "keytask_edit": lambda w: {"pk": w["keytask"].pk},
     "keytask_report": lambda w: {"pk": w["keytask"].pk},
     "keytask_file": lambda w: {"pk": w["keytask"].pk, "attachment_id": w["keytask_file"].pk},
+    "shelter_edit": lambda w: {"pk": w["shelter"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -153,7 +154,7 @@ PUBLIC = {
 VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
     "plan_detail", "plan_move", "plan_remove", "plan_add", "plan_approve", "draw_detail",
     "inspector_detail", "inspector_edit", "exclusion_add", "exclusion_lift",
-    "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file",
+    "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file", "shelter_edit",
     "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
     "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress"]}
 
@@ -307,6 +308,9 @@ def build_world() -> dict:
     w["accident"] = Accident.objects.filter(enterprise=ent).first()
     w["keytask"] = KeyTask.objects.filter(reports__isnull=False).first()
     w["keytask_file"] = attachments.attach(None, ProgressReport.objects.filter(task=w["keytask"]).first(), upload())
+    from anying.places.models import Place
+
+    w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

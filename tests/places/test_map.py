@@ -169,3 +169,32 @@ def test_tianditu_needs_a_key(settings):
     base = views.base_map()
     assert base["kind"] == "xyz" and all("tk=abc123" in url for url in base["layers"])
 
+
+
+def test_the_shelter_register(world, users, login):
+    client = login(users["jiuxian"])
+    page = client.get(reverse("shelter_list")).content.decode()
+    assert "旧县避难场所" in page and "区级共享避难场所" in page and "虎峰避难场所" not in page
+    town = world["jiuxian"].region
+    form = {"name": "旧县小学避难场所", "owner": world["jiuxian"].owner_id, "region": town.pk, "address": "旧县街道学府路",
+            "latitude": "106.1", "longitude": "29.8", "capacity": "600", "is_active": "on"}
+    response = client.post(reverse("shelter_create"), form)
+    assert response.status_code == 200 and "填反" in response.content.decode()  # nothing saved
+    assert not Place.objects.filter(name="旧县小学避难场所").exists()
+    response = client.post(reverse("shelter_create"), {**form, "latitude": "29.8", "longitude": "106.1"})
+    assert response.status_code == 302
+    saved = Place.objects.get(name="旧县小学避难场所")
+    assert saved.kind == Place.Kind.SHELTER and AuditEvent.objects.filter(object_id=str(saved.pk)).exists()
+    # another town's unit is not offered; the district's shared shelter cannot be edited by the town
+    response = client.post(reverse("shelter_create"), {**form, "name": "越权", "owner": world["hufeng"].owner_id,
+                                                       "latitude": "29.8", "longitude": "106.1"})
+    assert response.status_code == 200 and not Place.objects.filter(name="越权").exists()
+    assert client.get(reverse("shelter_edit", args=[world["district_shared"].pk])).status_code == 404
+    export = client.get(reverse("shelter_list"), {"export": "xlsx"})
+    assert export.status_code == 200
+
+
+def test_every_layer_names_a_registered_permission():
+    from anying.core import permissions
+
+    assert {la.perm for la in layers.REGISTRY.values()} <= set(permissions.all_codes())

@@ -15,4 +15,5 @@ class PlacesConfig(AppConfig):
         permissions.register()
         builtin_layers.register()
         hooks.register_demo("places", 80, demo.load)
-        register(MenuEntry("一张图", "map", "map", "places.map", section="应急资源", order=700))
+        register(MenuEntry("一张图", "map", "map", "places.map", section="应急资源", order=700),
+                 MenuEntry("应急避难场所", "shelter_list", "house-heart", "places.map", section="应急资源", order=760))
