@@ -38,6 +38,8 @@ SKIP = {
     "plan_generate": "a POST action (generates the annual plan)",
     "tip_receipt": "the receipt shown once after a public submission (redirects without one)",
     "hazard_todo": "the old address of 待办, a redirect to /todo/",
+    "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
+                   "bench/run_places.py",
 }
 
 # Queries of each page for the district admin on the demo district (the same at 20 and 100 rows).
@@ -71,6 +73,8 @@ PINNED: dict[str, int] = {
     "keytask_list": 14,
     "keytask_new": 10,
     "keytask_table_new": 9,
+    "map": 11,
+    "map_outlines": 8,
     "penalty_list": 12,
     "pick_inspection": 12,
     "pick_penalty": 12,
@@ -83,6 +87,8 @@ PINNED: dict[str, int] = {
     "risk_list": 14,
     "search": 7,
     "self_inspection_overview": 18,
+    "shelter_create": 10,
+    "shelter_list": 12,
     "standardization_below": 10,
     "standardization_report": 14,
     "standardization_targets": 10,
