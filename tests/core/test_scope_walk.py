@@ -156,7 +156,7 @@ VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
     "inspector_detail", "inspector_edit", "exclusion_add", "exclusion_lift",
     "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file", "shelter_edit",
     "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
-    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress"]}
+    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress", "/api/v1/places/{place_id}"]}
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -178,6 +178,7 @@ API_ROUTES = {
     "/api/v1/accidents/{accident_id}": (lambda w: {"accident_id": w["accident"].pk}, {}),
     "/api/v1/key-tasks/{task_id}": (lambda w: {"task_id": w["keytask"].pk}, {}),
     "/api/v1/key-tasks/{task_id}/progress": (lambda w: {"task_id": w["keytask"].pk}, {"post": {"text": "走查"}}),
+    "/api/v1/places/{place_id}": (lambda w: {"place_id": w["shelter"].pk}, {}),
 }
 API_PUBLIC = {}  # no API path with an id is public (the 12350 status lookup takes a code and PIN in the body)
 

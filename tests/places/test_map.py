@@ -198,3 +198,18 @@ def test_every_layer_names_a_registered_permission():
     from anying.core import permissions
 
     assert {la.perm for la in layers.REGISTRY.values()} <= set(permissions.all_codes())
+
+
+def test_the_places_api(world, users):
+    from django.test import Client
+
+    from anying.core.services import create_token
+
+    _, token = create_token(None, users["jiuxian"], "t")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    names = {p["name"] for p in client.get("/api/v1/places/", {"kind": "shelter"}).json()["items"]}
+    assert names == {"旧县避难场所", "区级共享避难场所"}
+    assert client.get(f"/api/v1/places/{world['hufeng'].pk}").status_code == 404
+    near = client.get("/api/v1/places/nearest", {"lat": 29.83, "lon": 106.08, "layers": "shelters"}).json()
+    assert [h["name"] for h in near[0]["hits"]] == ["旧县避难场所", "区级共享避难场所"]
+    assert client.get("/api/v1/places/nearest", {"lat": 99, "lon": 106}).status_code == 422
