@@ -73,7 +73,7 @@ PINNED: dict[str, int] = {
     "keytask_list": 14,
     "keytask_new": 10,
     "keytask_table_new": 9,
-    "map": 11,
+    "map": 8,  # the opening extent is cached after the warm-up
     "map_outlines": 8,
     "penalty_list": 12,
     "pick_inspection": 12,
