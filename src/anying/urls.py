@@ -13,5 +13,6 @@ urlpatterns = [
     path("inspections/", include("anying.inspections.urls")),
     path("tips/", include("anying.tips.urls")),
     path("oversight/", include("anying.oversight.urls")),
+    path("supplies/", include("anying.supplies.urls")),
     path("api/v1/", api.urls),
 ]
