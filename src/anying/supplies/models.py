@@ -129,6 +129,9 @@ class MinimumStock(models.Model):
         constraints = [models.UniqueConstraint(fields=["warehouse", "item"], name="supplies_min_unique"),
                        models.CheckConstraint(condition=Q(quantity__gte=0), name="supplies_min_nonneg")]
 
+    def __str__(self) -> str:
+        return f"{self.warehouse} {self.item} 储备基数 {self.quantity:f}"
+
 
 class Lot(models.Model):
     """One batch of an item in one warehouse. `quantity` is its balance, kept by postings only."""
@@ -167,6 +170,9 @@ class StockBalance(models.Model):
         constraints = [models.UniqueConstraint(fields=["warehouse", "item"], name="supplies_balance_unique"),
                        models.CheckConstraint(condition=Q(quantity__gte=0), name="supplies_balance_nonneg")]
         indexes = [models.Index(fields=["item", "warehouse"], name="supplies_balance_item")]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse} {self.item} {self.quantity:f}"
 
 
 class Reason(models.TextChoices):
@@ -244,6 +250,9 @@ class DocumentLine(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.item} {self.quantity:f}"
+
 
 class LedgerQuerySet(OwnWarehouse):
     def update(self, **kwargs):
@@ -273,6 +282,9 @@ class LedgerEntry(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["warehouse", "item", "id"], name="supplies_ledger_wi"),
                    models.Index(fields=["lot", "id"], name="supplies_ledger_lot")]
+
+    def __str__(self) -> str:
+        return f"台账 {self.pk}"
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("force_insert"):
@@ -339,3 +351,6 @@ class TransferLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.quantity:f}"
