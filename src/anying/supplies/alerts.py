@@ -63,11 +63,11 @@ def expiring(user, today):
 
 
 def _approvable(user, today):
-    from .services import manages
+    from anying.core.scope import covers
 
     qs = Transfer.objects.visible_to(user).filter(status=Transfer.Status.REQUESTED).select_related(
         "from_warehouse__owner__region", "to_warehouse")
-    ids = [t.pk for t in qs if manages(user, t.from_warehouse)]
+    ids = [t.pk for t in qs if covers(user, t.from_warehouse.owner.region)]
     return Transfer.objects.filter(pk__in=ids).select_related("from_warehouse", "to_warehouse") \
         .annotate(work_due=Value(None, output_field=DateField())).order_by("requested_at")
 

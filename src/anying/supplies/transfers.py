@@ -24,6 +24,7 @@ from anying.core import audit, recipients, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM
+from anying.core.scope import covers
 from anying.core.workflow import PERM, Lifecycle, Transition
 
 from . import services
@@ -37,8 +38,8 @@ def _parties(user, t: Transfer) -> set[str]:
     found = set()
     if services.manages(user, t.from_warehouse):
         found.add("source")
-        if user.has_perm_code("supplies.approve"):
-            found.add("approver")
+    if user.has_perm_code("supplies.approve") and covers(user, t.from_warehouse.owner.region):
+        found.add("approver")
     if services.manages(user, t.to_warehouse):
         found.add("receiver")
     if t.requested_by_id == user.pk or (user.unit_id == t.to_warehouse.owner_id
