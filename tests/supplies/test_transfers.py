@@ -8,7 +8,6 @@ from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Notification
 from anying.supplies import checks, transfers
 from anying.supplies.models import Lot, StockBalance, Transfer
-from anying.supplies.services import create_and_post
 
 from .conftest import days
 
