@@ -205,7 +205,10 @@ API_ROUTES = {
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
                                                                          "name": "return"}, {"post": {}}),
 }
-API_PUBLIC = {}  # no API path with an id is public (the 12350 status lookup takes a code and PIN in the body)
+API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
+    "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
+                                               "quantities it answers are scoped (tests/supplies/test_api.py)",
+}
 
 
 def url_patterns(resolver=None, prefix="", namespace=None):

@@ -42,6 +42,6 @@ def test_api_flow(stores, catalogue, users, receive):
                      data={}).json()["status"] == "received"
     assert Transfer.objects.get().received_at is not None
     assert StockBalance.objects.get(warehouse_id=wh, item=catalogue["FH-008"]).quantity == 10
-    near = town.get("/api/v1/supplies/nearby", {"item_id": catalogue["FH-008"].pk, "latitude": 29.8,
+    near = town.get(f"/api/v1/supplies/items/{catalogue['FH-008'].pk}/nearby", {"latitude": 29.8,
                                                  "longitude": 106.1, "km": 30}).json()
     assert near["total"] == "100.000"  # 90 at the district, 10 in the town

@@ -11,8 +11,8 @@ def test_demo_loads_a_consistent_ledger(district, catalogue):
     assert Warehouse.objects.filter(mode="agreement").exists()
     assert Transfer.objects.filter(status="received").exists() and Transfer.objects.filter(status="requested").exists()
     assert Lot.objects.filter(expiry_date__isnull=False, quantity__gt=0).exists()
-    from anying.supplies.alerts import below_minimum
     from anying.core.models import User
+    from anying.supplies.alerts import below_minimum
     town = User.objects.get(username="hufeng")
     assert below_minimum(town, None).exists() or StockBalance.objects.exists()
     assert checks.problems() == []

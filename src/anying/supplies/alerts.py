@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from anying.core import clock, recipients
 from anying.core.clock import Clock
+from anying.core.scope import RULES
 from anying.core.workqueue import WorkItem, WorkSource
 
 from .models import Lot, MinimumStock, StockBalance, Transfer
@@ -63,13 +64,10 @@ def expiring(user, today):
 
 
 def _approvable(user, today):
-    from anying.core.scope import covers
-
-    qs = Transfer.objects.visible_to(user).filter(status=Transfer.Status.REQUESTED).select_related(
-        "from_warehouse__owner__region", "to_warehouse")
-    ids = [t.pk for t in qs if covers(user, t.from_warehouse.owner.region)]
-    return Transfer.objects.filter(pk__in=ids).select_related("from_warehouse", "to_warehouse") \
-        .annotate(work_due=Value(None, output_field=DateField())).order_by("requested_at")
+    """Requests out of a warehouse whose owner is in the approver's territory (unit_q's rule)."""
+    return (Transfer.objects.filter(RULES["unit"](user, unit="from_warehouse__owner"), status=Transfer.Status.REQUESTED)
+            .select_related("from_warehouse", "to_warehouse")
+            .annotate(work_due=Value(None, output_field=DateField())).order_by("requested_at", "id"))
 
 
 def _to_handle(user, today):
@@ -111,6 +109,4 @@ SOURCES = [
                list_url="supplies:warehouse_list", due_label="有效期至", order=620),
     WorkSource("supplies.below_minimum", "supplies", "物资", "低于储备基数的物资", below_minimum, _balance_row,
                "supplies.keep", list_url="supplies:warehouse_list", due_label="—", order=630),
-    WorkSource("supplies.missing", "supplies", "物资", "储备基数未落实（无库存）", missing_minimum, _minimum_row,
-               "supplies.keep", list_url="supplies:warehouse_list", due_label="—", order=640),
 ]

@@ -53,7 +53,7 @@ class DocumentFilter(ListFilter):
     warehouse = IdFilter(label="仓库", field_name="warehouse_id", record=Warehouse)
 
     def search(self, qs, name, value):
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(ch for ch in value if ch in "0123456789")
         q = Q(counterparty__contains=value) | Q(note__contains=value)
         if digits and len(digits) < 12:
             q |= Q(pk=int(digits))

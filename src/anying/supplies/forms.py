@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from anying.core.forms import Styled
+from anying.core.listing import parse_id
 from anying.core.models import Organisation, Region
 from anying.core.scope import region_subtree_q
 
@@ -67,10 +68,10 @@ class DocumentForm(Styled, forms.Form):
                 data.get(f"quantity_{n}", "").strip()
             if not (item or lot) or not qty:
                 continue
-            row = {"item": int(item) if item.isdigit() else None, "quantity": qty, "counted": qty,
+            row = {"item": parse_id(item), "quantity": qty, "counted": qty,
                    "batch": data.get(f"batch_{n}", "").strip()[:60]}
-            if lot.isdigit():
-                row["lot"] = int(lot)
+            if parse_id(lot):
+                row["lot"] = parse_id(lot)
             for key in ("expiry_date", "production_date"):
                 value = forms.DateField(required=False).clean(data.get(f"{key}_{n}") or None) if data.get(f"{key}_{n}") else None
                 row[key] = value

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from anying.core import exports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text
-from anying.core.listing import paginate, query_without
+from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
 from anying.core.views import perm_required
 
@@ -139,7 +139,7 @@ def warehouse_edit(request, pk=None):
 @require_POST
 def minimum_edit(request, pk):
     wh = _warehouse(request.user, pk)
-    item = Item.objects.filter(pk=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else None).first()
+    item = Item.objects.filter(pk=parse_id(request.POST.get("item"))).first()
     try:
         if item is None:
             raise ValidationError("请选择物资")
@@ -159,8 +159,8 @@ def ledger(request, pk):
         return render(request, "supplies/ledger.html", {"wh": wh, "page": None, "hidden": True})
     entries = LedgerEntry.objects.visible_to(request.user).filter(warehouse=wh)
     item = request.GET.get("item", "")
-    if item.isdigit() and len(item) < 12:
-        entries = entries.filter(item_id=int(item))
+    if parse_id(item):
+        entries = entries.filter(item_id=parse_id(item))
     page = paginate(request, entries.select_related("item", "lot", "document").order_by("-id"))
     return render(request, "supplies/ledger.html", {"wh": wh, "page": page, "qs_page": query_without(request, "page"),
                                                     "items": Item.objects.filter(balances__warehouse=wh), "item": item})
@@ -255,7 +255,7 @@ def document_new(request):
             messages.success(request, f"{doc}已{'记账' if request.POST.get('post') == '1' else '保存为草稿'}")
             return redirect("supplies:document_detail", pk=doc.pk)
     chosen = form["warehouse"].value()
-    lots = lots_for([int(chosen)] if str(chosen or "").isdigit() else [w.pk for w in houses][:20])
+    lots = lots_for([parse_id(str(chosen))] if parse_id(str(chosen or "")) else [w.pk for w in houses][:20])
     return render(request, "supplies/document_form.html", {
         "form": form, "rows": range(1, LINES + 1), "items": Item.objects.filter(is_active=True), "lots": lots,
         "data": request.POST})
@@ -336,9 +336,9 @@ def transfer_new(request):
                         initial={"from_warehouse": request.GET.get("from")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        lines = [{"item": int(request.POST.get(f"item_{n}")), "quantity": request.POST.get(f"quantity_{n}", "").strip()}
+        lines = [{"item": parse_id(request.POST.get(f"item_{n}")), "quantity": request.POST.get(f"quantity_{n}", "").strip()}
                  for n in range(1, LINES + 1)
-                 if str(request.POST.get(f"item_{n}", "")).isdigit() and request.POST.get(f"quantity_{n}", "").strip()]
+                 if parse_id(request.POST.get(f"item_{n}")) and request.POST.get(f"quantity_{n}", "").strip()]
         try:
             make = transfers.preallocate if d["preallocate"] else transfers.request
             t = make(user, from_warehouse=d["from_warehouse"], to_warehouse=d["to_warehouse"], lines=lines,
