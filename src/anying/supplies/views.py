@@ -76,28 +76,45 @@ def warehouse_list(request):
         "can_keep": request.user.has_perm_code("supplies.keep"), "export_query": query_without(request, "page")})
 
 
+def _qty(value: Decimal) -> str:
+    """3.000 → 3, 2.500 → 2.5: what the page shows (formatted here, not by a filter per cell)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def stock_of(warehouse: Warehouse, today: dt.date) -> list[dict]:
-    """The warehouse's stock by item, each with its lots (FEFO order) and flags: three queries."""
+    """The warehouse's stock by item, each with its lots (FEFO order) and flags, formatted for the
+    page: three queries, and no filter or tag per cell (a district store holds hundreds of items)."""
     balances = list(StockBalance.objects.filter(warehouse=warehouse).select_related("item").order_by("item__category",
                                                                                                       "item__code"))
     minimums = dict(MinimumStock.objects.filter(warehouse=warehouse).values_list("item_id", "quantity"))
     lots = defaultdict(list)
-    for lot in Lot.objects.filter(warehouse=warehouse, quantity__gt=0).order_by("expiry_date", "id"):
-        lot.expired = lot.expiry_date is not None and lot.expiry_date < today
-        lot.near = not lot.expired and lot.expiry_date is not None and lot.expiry_date <= today + dt.timedelta(NEAR_DAYS)
-        lots[lot.item_id].append(lot)
+    near_day = today + dt.timedelta(NEAR_DAYS)
+    for lot in Lot.objects.filter(warehouse=warehouse, quantity__gt=0).order_by("expiry_date", "id").values(
+            "item_id", "batch", "quantity", "expiry_date"):
+        expiry = lot["expiry_date"]
+        lot["expired"] = expiry is not None and expiry < today
+        lot["near"] = not lot["expired"] and expiry is not None and expiry <= near_day
+        lot["text"] = f"{lot['batch'] or '无批次'}：{_qty(lot['quantity'])}" + (f"，至 {expiry:%Y-%m-%d}" if expiry else "")
+        lots[lot["item_id"]].append(lot)
+    categories = dict(Category.choices)
     rows = []
+
+    def row(item, quantity, minimum, item_lots):
+        expired = sum((lot["quantity"] for lot in item_lots if lot["expired"]), Decimal(0))
+        return {"item": item, "code": item.code, "spec": item.spec, "category": categories.get(item.category, ""),
+                "url": f"{item_url}{item.pk}/", "quantity": _qty(quantity), "uom": item.uom,
+                "minimum": _qty(minimum) if minimum is not None else "—", "lots": item_lots,
+                "below": minimum is not None and quantity < minimum, "expired": _qty(expired) if expired else "",
+                "near": any(lot["near"] for lot in item_lots)}
+
+    from django.urls import reverse
+    item_url = reverse("supplies:balance_list")
     for b in balances:
-        item_lots = lots.get(b.item_id, [])
-        minimum = minimums.pop(b.item_id, None)
-        rows.append({"item": b.item, "quantity": b.quantity, "minimum": minimum, "lots": item_lots,
-                     "below": minimum is not None and b.quantity < minimum,
-                     "expired": sum((lot.quantity for lot in item_lots if lot.expired), Decimal(0)),
-                     "near": any(lot.near for lot in item_lots)})
+        rows.append(row(b.item, b.quantity, minimums.pop(b.item_id, None), lots.get(b.item_id, [])))
     if minimums:
         items = Item.objects.in_bulk(list(minimums))
-        rows += [{"item": items[pk], "quantity": Decimal(0), "minimum": q, "lots": [], "below": True,
-                  "expired": Decimal(0), "near": False} for pk, q in minimums.items()]
+        rows += [row(items[pk], Decimal(0), q, []) for pk, q in minimums.items()]
     return rows
 
 
@@ -114,7 +131,6 @@ def warehouse_detail(request, pk):
         "documents": StockDocument.objects.visible_to(request.user).filter(warehouse=wh).order_by("-id")[:10],
         "transfers": Transfer.objects.visible_to(request.user).filter(Q(from_warehouse=wh) | Q(to_warehouse=wh))
         .select_related("from_warehouse", "to_warehouse")[:10],
-        "items": Item.objects.filter(is_active=True) if keeps else None,
         "can_request": request.user.has_perm_code("supplies.request") and not keeps})
 
 
@@ -139,7 +155,9 @@ def warehouse_edit(request, pk=None):
 @require_POST
 def minimum_edit(request, pk):
     wh = _warehouse(request.user, pk)
-    item = Item.objects.filter(pk=parse_id(request.POST.get("item"))).first()
+    code = (request.POST.get("code") or "").strip().upper()[:30]
+    item = Item.objects.filter(Q(pk=parse_id(request.POST.get("item"))) | Q(code=code) if code else
+                               Q(pk=parse_id(request.POST.get("item")))).first()
     try:
         if item is None:
             raise ValidationError("请选择物资")
