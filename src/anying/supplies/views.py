@@ -337,7 +337,7 @@ def document_discard(request, pk):
 def transfer_list(request):
     flt = TransferFilter.from_params(request.GET, request=request)
     qs = flt.apply(Transfer.objects.visible_to(request.user)).select_related("from_warehouse", "to_warehouse") \
-        .annotate(kinds=Count("lines"))
+        .annotate(kinds=Count("lines")).order_by("-requested_at", "-id")
     return render(request, "supplies/transfer_list.html", {
         "flt": flt, "page": paginate(request, qs), "qs_page": query_without(request, "page"),
         "statuses": Transfer.Status.choices, "can_request": request.user.has_perm_code("supplies.request")})
