@@ -63,6 +63,7 @@ def test_issue_through_the_page_fefo(stocked, users, login, catalogue):
         "kind": "issue", "warehouse": wh.pk, "item_1": catalogue["FH-003"].pk, "quantity_1": "99", "post": "1"})
     assert response.status_code == 200 and "库存不足" in response.content.decode()
     assert StockBalance.objects.get(warehouse=wh).quantity == 15
+    assert StockDocument.objects.filter(kind="issue").count() == 1  # no draft left behind
 
 
 def test_transfer_through_the_pages(stocked, users, login, catalogue):

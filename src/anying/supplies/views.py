@@ -262,11 +262,10 @@ def document_new(request):
         d = form.cleaned_data
         try:
             lines = form.lines(request.POST)
-            doc = services.create_document(request.user, kind=d["kind"], warehouse=d["warehouse"], lines=lines,
-                                           to_warehouse=d["to_warehouse"], reason=d["reason"],
-                                           counterparty=d["counterparty"], note=d["note"])
-            if request.POST.get("post") == "1":
-                services.post(request.user, doc.pk)
+            # save and post in one transaction: a refused posting leaves no draft behind
+            make = services.create_and_post if request.POST.get("post") == "1" else services.create_document
+            doc = make(request.user, kind=d["kind"], warehouse=d["warehouse"], lines=lines,
+                       to_warehouse=d["to_warehouse"], reason=d["reason"], counterparty=d["counterparty"], note=d["note"])
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
