@@ -64,6 +64,7 @@ def test_issue_through_the_page_fefo(stocked, users, login, catalogue):
     assert response.status_code == 200 and "库存不足" in response.content.decode()
     assert StockBalance.objects.get(warehouse=wh).quantity == 15
     assert StockDocument.objects.filter(kind="issue").count() == 1  # no draft left behind
+    assert 'value="99"' in response.content.decode()  # the typed line is kept
 
 
 def test_transfer_through_the_pages(stocked, users, login, catalogue):

@@ -60,6 +60,12 @@ def require_manages(user, warehouse: Warehouse) -> None:
         raise PermissionDenied(f"您无权管理“{warehouse.name}”的库存")
 
 
+def fmt(value: Decimal) -> str:
+    """A quantity as people write it: 25, 2.5 (not 25.000)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _qty(value, field="quantity") -> Decimal:
     try:
         q = Decimal(str(value)).quantize(Decimal("0.001"))
@@ -215,8 +221,8 @@ class _Books:
     def move(self, line: DocumentLine, lot: Lot, change: Decimal) -> None:
         lot = self.lots.setdefault(lot.pk, lot)
         if lot.quantity + change < 0:
-            raise ValidationError(f"{lot.item.name}（批次 {lot.batch or '无'}）结存 {lot.quantity:f}，"
-                                  f"不足 {-change:f}：库存不足，未记账")
+            raise ValidationError(f"{lot.item.name}（批次 {lot.batch or '无'}）结存 {fmt(lot.quantity)}，"
+                                  f"不足 {fmt(-change)}：库存不足，未记账")
         bal = self.balance(lot.warehouse_id, lot.item_id)
         lot.quantity += change
         bal.quantity += change
@@ -288,9 +294,9 @@ def _take(books: _Books, line: DocumentLine, warehouse_id: int) -> list[tuple[Lo
         blocked = (Lot.objects.filter(warehouse_id=warehouse_id, item_id=line.item_id, quantity__gt=0,
                                       expiry_date__lt=books.today).values_list("quantity", flat=True))
         extra = sum(blocked, Decimal(0))
-        hint = f"（另有已过期 {extra:f} {line.item.uom} 不能出库）" if extra else ""
-        raise ValidationError(f"{line.item.name}库存不足：需要 {line.quantity:f} {line.item.uom}，"
-                              f"可出库 {usable:f} {line.item.uom}{hint}。未记账，库存未变。")
+        hint = f"（另有已过期 {fmt(extra)} {line.item.uom} 不能出库）" if extra else ""
+        raise ValidationError(f"{line.item.name}库存不足：需要 {fmt(line.quantity)} {line.item.uom}，"
+                              f"可出库 {fmt(usable)} {line.item.uom}{hint}。未记账，库存未变。")
     return taken
 
 

@@ -274,8 +274,14 @@ def document_new(request):
     chosen = form["warehouse"].value()
     lots = lots_for([parse_id(str(chosen))] if parse_id(str(chosen or "")) else [w.pk for w in houses][:20])
     return render(request, "supplies/document_form.html", {
-        "form": form, "rows": range(1, LINES + 1), "items": Item.objects.filter(is_active=True), "lots": lots,
-        "data": request.POST})
+        "form": form, "rows": typed_rows(request.POST, ("item", "lot", "quantity", "batch", "production_date",
+                                                         "expiry_date")),
+        "items": Item.objects.filter(is_active=True), "lots": lots})
+
+
+def typed_rows(data, names) -> list[dict]:
+    """The numbered line rows with what was typed, so a refused form keeps its lines."""
+    return [{"n": n, **{name: (data.get(f"{name}_{n}") or "")[:60] for name in names}} for n in range(1, LINES + 1)]
 
 
 def _document(user, pk) -> StockDocument:
@@ -366,7 +372,7 @@ def transfer_new(request):
             messages.success(request, f"{t.number} 已{'预置，待发运' if t.preallocated else '提交，待审批'}")
             return redirect("supplies:transfer_detail", pk=t.pk)
     return render(request, "supplies/transfer_form.html", {
-        "form": form, "rows": range(1, LINES + 1), "items": Item.objects.filter(is_active=True), "data": request.POST,
+        "form": form, "rows": typed_rows(request.POST, ("item", "quantity")), "items": Item.objects.filter(is_active=True),
         "can_preallocate": user.has_perm_code("supplies.approve")})
 
 
