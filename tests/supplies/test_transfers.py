@@ -92,3 +92,31 @@ def test_scope_of_transfers_and_sources(stocked, catalogue, users, stores):
     assert not Transfer.objects.visible_to(users["hufeng"]).filter(pk=t.pk).exists()
     with pytest.raises(Transfer.DoesNotExist):
         transfers.act(users["hufeng"], t.pk, "cancel")
+
+
+def test_expiry_clock_and_work_queue(stores, catalogue, users, receive):
+    """The expiry clock (data/expiry_clock.csv) tells the town's keepers 60 and 15 days ahead, once
+    per rung; the 待办 lists the lot and the items below 储备基数."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anying.core import clock
+    from anying.core.models import ClockStep
+    from anying.supplies import alerts
+    from anying.supplies.services import set_minimum
+
+    receive(users["jiuxian"], stores["jiuxian"], catalogue["SH-005"], 40, batch="W", expiry=days(10))
+    now = timezone.now()
+    clock.run(now, [alerts.EXPIRY])
+    clock.run(now, [alerts.EXPIRY])  # idempotent
+    assert set(ClockStep.objects.filter(clock="supplies_expiry").values_list("code", flat=True)) == {"d60", "d15"}
+    assert Notification.objects.filter(user=users["jiuxian"], title__contains="有效期").count() == 1
+    assert not Notification.objects.filter(user=users["hufeng"]).exists()
+    today = timezone.localdate()
+    assert alerts.expiring(users["jiuxian"], today).count() == 1
+    set_minimum(users["jiuxian"], stores["jiuxian"], catalogue["SH-005"], 100)
+    assert alerts.below_minimum(users["jiuxian"], today).count() == 1
+    assert alerts.below_minimum(users["hufeng"], today).count() == 0
+    clock.run(now + dt.timedelta(days=12), [alerts.EXPIRY])
+    assert ClockStep.objects.filter(clock="supplies_expiry", code="expired").exists()
