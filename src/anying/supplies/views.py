@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -84,37 +85,38 @@ def _qty(value: Decimal) -> str:
 
 def stock_of(warehouse: Warehouse, today: dt.date) -> list[dict]:
     """The warehouse's stock by item, each with its lots (FEFO order) and flags, formatted for the
-    page: three queries, and no filter or tag per cell (a district store holds hundreds of items)."""
-    balances = list(StockBalance.objects.filter(warehouse=warehouse).select_related("item").order_by("item__category",
-                                                                                                      "item__code"))
-    minimums = dict(MinimumStock.objects.filter(warehouse=warehouse).values_list("item_id", "quantity"))
+    page: three queries of plain values, and no filter or tag per cell (a district store holds
+    hundreds of items; bench/run_supplies.py)."""
+    fields = ("item_id", "item__code", "item__name", "item__spec", "item__uom", "item__category")
+    balances = list(StockBalance.objects.filter(warehouse=warehouse).order_by("item__category", "item__code")
+                    .values("quantity", *fields))
+    minimums = {m["item_id"]: m for m in MinimumStock.objects.filter(warehouse=warehouse).values("quantity", *fields)}
     lots = defaultdict(list)
     near_day = today + dt.timedelta(NEAR_DAYS)
-    for lot in Lot.objects.filter(warehouse=warehouse, quantity__gt=0).order_by("expiry_date", "id").values(
+    for lot in Lot.objects.filter(warehouse=warehouse, quantity__gt=0).order_by("expiry_date", "id").values_list(
             "item_id", "batch", "quantity", "expiry_date"):
-        expiry = lot["expiry_date"]
-        lot["expired"] = expiry is not None and expiry < today
-        lot["near"] = not lot["expired"] and expiry is not None and expiry <= near_day
-        lot["text"] = f"{lot['batch'] or '无批次'}：{_qty(lot['quantity'])}" + (f"，至 {expiry:%Y-%m-%d}" if expiry else "")
-        lots[lot["item_id"]].append(lot)
+        item_id, batch, quantity, expiry = lot
+        expired = expiry is not None and expiry < today
+        lots[item_id].append({"expired": expired, "quantity": quantity,
+                              "near": not expired and expiry is not None and expiry <= near_day,
+                              "text": f"{batch or '无批次'}：{_qty(quantity)}" + (f"，至 {expiry:%Y-%m-%d}" if expiry else "")})
     categories = dict(Category.choices)
-    rows = []
-
-    def row(item, quantity, minimum, item_lots):
-        expired = sum((lot["quantity"] for lot in item_lots if lot["expired"]), Decimal(0))
-        return {"item": item, "code": item.code, "spec": item.spec, "category": categories.get(item.category, ""),
-                "url": f"{item_url}{item.pk}/", "quantity": _qty(quantity), "uom": item.uom,
-                "minimum": _qty(minimum) if minimum is not None else "—", "lots": item_lots,
-                "below": minimum is not None and quantity < minimum, "expired": _qty(expired) if expired else "",
-                "near": any(lot["near"] for lot in item_lots)}
-
-    from django.urls import reverse
     item_url = reverse("supplies:balance_list")
+
+    def row(b, quantity, minimum):
+        item_lots = lots.get(b["item_id"], [])
+        expired = sum((lot["quantity"] for lot in item_lots if lot["expired"]), Decimal(0))
+        return {"name": b["item__name"], "code": b["item__code"], "spec": b["item__spec"], "uom": b["item__uom"],
+                "category": categories.get(b["item__category"], ""), "url": f"{item_url}{b['item_id']}/",
+                "quantity": _qty(quantity), "minimum": _qty(minimum) if minimum is not None else "—",
+                "lots": item_lots, "below": minimum is not None and quantity < minimum,
+                "expired": _qty(expired) if expired else "", "near": any(lot["near"] for lot in item_lots)}
+
+    rows = []
     for b in balances:
-        rows.append(row(b.item, b.quantity, minimums.pop(b.item_id, None), lots.get(b.item_id, [])))
-    if minimums:
-        items = Item.objects.in_bulk(list(minimums))
-        rows += [row(items[pk], Decimal(0), q, []) for pk, q in minimums.items()]
+        minimum = minimums.pop(b["item_id"], None)
+        rows.append(row(b, b["quantity"], minimum["quantity"] if minimum else None))
+    rows += [row(m, Decimal(0), m["quantity"]) for m in minimums.values()]
     return rows
 
 
