@@ -8,6 +8,10 @@ ANYING_ALLOWED_HOSTS comma separated, default localhost,127.0.0.1
 ANYING_SECURE_COOKIES "1" behind HTTPS (sets Secure on session and CSRF cookies)
 ANYING_TRUST_X_FORWARDED_FOR "1" behind a reverse proxy that sets X-Forwarded-For/-Proto
 ANYING_PUBLIC_URL    e.g. https://anying.example.gov.cn: the address in QR codes and printed links
+ANYING_MAP_TILES     the map's base layer: empty (none: points and region outlines only), "tianditu"
+                     (with ANYING_TIANDITU_KEY), an XYZ URL template, or "mbtiles" (ANYING_MAP_MBTILES,
+                     an offline tile file the product serves itself)
+ANYING_MAP_CRS       "wgs84" (CGCS2000, 天地图; default) or "gcj02" when the base map is GCJ-02
 
 A file `anying.env` in the data directory (KEY=value lines, ANYING_* only) supplies defaults for
 variables the environment does not set: `anying demo` writes one, so every `anying` command run
@@ -205,6 +209,14 @@ ANYING_AUTO_SUPERVISION_DAYS = int(os.environ.get("ANYING_AUTO_SUPERVISION_DAYS"
 # A hazard registered without a 整改期限 gets one, counted in calendar days from the day it was
 # found, so none escapes the overdue ladder and the rankings (hazards/deadlines.py). Local
 # defaults: no national rule fixes a period (总局令16号 leaves it to the 治理方案 and the regulator).
+# the one map (places/views.py)
+ANYING_MAP_TILES = os.environ.get("ANYING_MAP_TILES", "").strip()
+ANYING_TIANDITU_KEY = os.environ.get("ANYING_TIANDITU_KEY", "").strip()
+ANYING_MAP_MBTILES = os.environ.get("ANYING_MAP_MBTILES", "").strip()
+ANYING_MAP_CRS = os.environ.get("ANYING_MAP_CRS", "wgs84").strip().lower()
+if ANYING_MAP_CRS not in ("wgs84", "gcj02"):
+    raise RuntimeError("ANYING_MAP_CRS must be wgs84 or gcj02")
+ANYING_MAP_ATTRIBUTION = os.environ.get("ANYING_MAP_ATTRIBUTION", "").strip()
 ANYING_GENERAL_HAZARD_DAYS = int(os.environ.get("ANYING_GENERAL_HAZARD_DAYS", "30"))
 ANYING_MAJOR_HAZARD_DAYS = int(os.environ.get("ANYING_MAJOR_HAZARD_DAYS", "90"))
 # The district's abbreviation, before the 字样 of units above the towns that have no 发文机关代字

@@ -14,5 +14,6 @@ urlpatterns = [
     path("tips/", include("anying.tips.urls")),
     path("oversight/", include("anying.oversight.urls")),
     path("supplies/", include("anying.supplies.urls")),
+    path("map/", include("anying.places.urls")),
     path("api/v1/", api.urls),
 ]

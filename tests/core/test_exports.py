@@ -216,8 +216,12 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     scheme = RankingScheme.objects.create(code="t", name="测试晾晒", subject=Organisation.Kind.TOWN_OFFICE, period="month",
                                           indicators=[{"code": "overdue", "weight": "100"}])
     ranking = rankings.compute(users["admin"], scheme.pk, today)
+    from anying.places.models import Place
+
+    Place.objects.create(name="避难场所", kind=Place.Kind.SHELTER, owner=setup["bureau"], region=ent.region,
+                         address="广场", contact_name="值班室", capacity=100)
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
-           Organisation, Industry)
+           Organisation, Industry, Place)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -256,6 +260,7 @@ EXPORTS = [
     ("排名", "admin", lambda d: reverse("ranking_detail", args=[d["ranking"].pk]) + "?export=xlsx"),
     ("生产安全事故", "admin", lambda d: reverse("accident_list") + "?export=xlsx"),
     ("审计日志", "admin", lambda d: reverse("audit_log") + "?format=xlsx"),
+    ("应急避难场所", "admin", lambda d: reverse("shelter_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -133,6 +133,7 @@ PAGES = {  # list page → its filter's parameters
     "inspector_list": "anying.inspections.filters.InspectorFilter",
     "tip_list": "anying.tips.filters.TipFilter",
     "accident_list": "anying.oversight.filters.AccidentFilter",
+    "shelter_list": "anying.places.filters.ShelterFilter",
     "accident_interviews": "anying.oversight.filters.InterviewFilter",
     "keytask_list": "anying.oversight.filters.KeyTaskFilter",
     "ranking_list": "anying.oversight.filters.RankingFilter", "report_list": "anying.oversight.filters.ReportFilter",

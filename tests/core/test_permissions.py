@@ -69,6 +69,9 @@ ADDED = {
     # new: the supplies ledger (issue #14, supplies/permissions.py)
     "supplies.view": GOVERNMENT, "supplies.keep": INSPECTORS,
     "supplies.request": INSPECTORS + ["duty_officer"], "supplies.approve": ["district_admin", "leader"],
+    # new modules (issue #14): every government role reads the map; the district and towns keep shelters
+    "places.map": GOVERNMENT,
+    "places.edit": ["district_admin", "town_inspector"],
 }
 
 
@@ -129,7 +132,9 @@ VARIABLE_CODES = {"core/permissions.py", "core/views.py", "core/navigation.py", 
                   # the shared machinery takes codes from the lifecycle tables and recipient groups;
                   # test_workflow_engine checks every code a table names is registered
                   "core/workflow.py", "core/recipients.py",
-                  "core/scope.py"}  # scope variants take the code a model names (all_industries_perm …)
+                  "core/scope.py",  # scope variants take the code a model names (all_industries_perm …)
+                  # map layers carry their code (tests/places/test_map.py checks every layer's is registered)
+                  "places/layers.py", "places/views.py"}
 
 
 def _python_files():

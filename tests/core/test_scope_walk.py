@@ -144,6 +144,7 @@ ROUTES = {
     "supplies:document_discard": lambda w: {"pk": w["stock_document"].pk},
     "supplies:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "supplies:transfer_act": lambda w: {"pk": w["transfer"].pk},
+    "shelter_edit": lambda w: {"pk": w["shelter"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -154,6 +155,9 @@ PUBLIC = {
     "scheme_edit": "ranking schemes are district-wide configuration without a region, behind oversight.configure",
     "supplies:item_balance": "names a catalogue item (reference data, the same for everyone); the balances the page "
                              "lists are scoped (tests/supplies/test_pages.py)",
+    "map_layer": "names a map layer, not a record; its rows come from the layer's scoped queryset and only the "
+                 "layers the user may see answer (tests/places/test_map.py)",
+    "map_tile": "tile coordinates of the offline base map, the same for every user",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
                   "checked against the admin's territory (tests/core/test_clocks.py)",
 }
@@ -162,9 +166,9 @@ PUBLIC = {
 VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
     "plan_detail", "plan_move", "plan_remove", "plan_add", "plan_approve", "draw_detail",
     "inspector_detail", "inspector_edit", "exclusion_add", "exclusion_lift",
-    "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file",
+    "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file", "shelter_edit",
     "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
-    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress"]}
+    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress", "/api/v1/places/{place_id}"]}
 # A town's warehouse, its books and its 调拨 are the town's and its superiors' (core.scope.resource_q,
 # unit_q): 区经信委 is a district unit above the town (docs/supplies.md "scope").
 VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books are seen by the district units above "
@@ -196,6 +200,7 @@ API_ROUTES = {
     "/api/v1/accidents/{accident_id}": (lambda w: {"accident_id": w["accident"].pk}, {}),
     "/api/v1/key-tasks/{task_id}": (lambda w: {"task_id": w["keytask"].pk}, {}),
     "/api/v1/key-tasks/{task_id}/progress": (lambda w: {"task_id": w["keytask"].pk}, {"post": {"text": "走查"}}),
+    "/api/v1/places/{place_id}": (lambda w: {"place_id": w["shelter"].pk}, {}),
     "/api/v1/supplies/warehouses/{warehouse_id}": (lambda w: {"warehouse_id": w["warehouse"].pk}, {}),
     "/api/v1/supplies/documents/{document_id}": (lambda w: {"document_id": w["stock_document"].pk}, {}),
     "/api/v1/supplies/documents/{document_id}/post": (lambda w: {"document_id": w["stock_document"].pk}, {"post": {}}),
@@ -341,6 +346,9 @@ def build_world() -> dict:
     w["warehouse"] = Warehouse.objects.get(name="旧县街道应急物资仓库")  # the town's own, not shared
     w["stock_document"] = StockDocument.objects.filter(warehouse=w["warehouse"]).first()
     w["transfer"] = Transfer.objects.filter(to_warehouse=w["warehouse"]).first()
+    from anying.places.models import Place
+
+    w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w
