@@ -1,6 +1,8 @@
 """The pages: each renders for a keeper and a district user, within a pinned number of queries,
 writes go through the services, and records out of scope answer 404."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -83,3 +85,19 @@ def test_transfer_through_the_pages(stocked, users, login, catalogue):
     assert t.status == Transfer.Status.RECEIVED
     assert StockBalance.objects.get(warehouse=stocked["jiuxian"], item=catalogue["FH-008"]).quantity == 300
     assert LedgerEntry.objects.filter(document__transfer=t).count() == 2
+
+
+def test_warehouses_on_the_map(stocked, users, login, catalogue):
+    """The warehouses layer of 一张图: the town sees its own and the shared district store; the
+    item filter keeps those holding it; a garbage filter value lists nothing rather than failing."""
+    client = login(users["jiuxian"])
+    url = reverse("map_layer", args=["warehouses"])
+    box = {"bbox": "105,29,107,31"}
+    def names(params):
+        return {p["name"] for p in client.get(url, {**box, **params}).json()["points"]}
+
+    assert names({}) == {"区级应急物资储备库", "旧县街道应急物资仓库"}
+    assert names({"item": "FH-008"}) == {"区级应急物资储备库"}
+    assert names({"item": "²"}) == set()
+    near = client.get(reverse("map_nearest"), {"lat": 29.8, "lon": 106.1, "layers": "warehouses", "item": "FH-008"})
+    assert near.status_code == 200 and "区级应急物资储备库" in json.dumps(near.json(), ensure_ascii=False)

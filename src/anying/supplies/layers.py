@@ -19,7 +19,7 @@ def _warehouses(user):
 def _items():
     from .models import Item
 
-    return list(Item.objects.filter(is_active=True).values_list("pk", "name"))
+    return list(Item.objects.filter(is_active=True).values_list("code", "name"))
 
 
 def _modes():
@@ -34,6 +34,7 @@ def register() -> None:
               fields=("level", "mode", "place__address", "keeper", "keeper_phone", "owner__name"),
               popup=lambda r: [r["owner__name"], r["place__address"], f"{r['keeper']} {r['keeper_phone']}".strip()],
               url=lambda r: reverse("supplies:warehouse_detail", args=[r["pk"]]),
-              # a balance row exists only while the warehouse holds some of the item (services._Books)
-              filters={"item": Filter("存有物资", _items, "balances__item"),
+              # a balance row exists only while the warehouse holds some of the item (services._Books);
+              # by code, a text lookup, so whatever a map URL carries never fails the query
+              filters={"item": Filter("存有物资", _items, "balances__item__code"),
                        "mode": Filter("储备方式", _modes, "mode")}))

@@ -28,7 +28,7 @@ def item_by_warehouse(user, item: Item) -> list[StockBalance]:
 def item_near(user, item: Item, lat: float, lon: float, km: float, limit: int = 200) -> dict:
     """The warehouses within `km` of the point holding the item, nearest first, with the
     quantity in each, and the totals by storage mode."""
-    hits = nearest(REGISTRY["warehouses"], user, lat, lon, limit=limit, params={"item": item.pk}, max_km=km)
+    hits = nearest(REGISTRY["warehouses"], user, lat, lon, limit=limit, params={"item": item.code}, max_km=km)
     qty = dict(StockBalance.objects.filter(item=item, warehouse_id__in=[h.row["pk"] for h in hits])
                .values_list("warehouse_id", "quantity"))
     rows, by_mode = [], defaultdict(Decimal)
