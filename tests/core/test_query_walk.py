@@ -81,7 +81,7 @@ PINNED: dict[str, int] = {
     "keytask_list": 14,
     "keytask_new": 10,
     "keytask_table_new": 9,
-    "map": 11,
+    "map": 9,  # the warm-up caches the opening extent (places/views.py); +1 the warehouses layer's item choices
     "map_outlines": 8,
     "penalty_list": 12,
     "pick_inspection": 12,
