@@ -220,8 +220,15 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
 
     Place.objects.create(name="避难场所", kind=Place.Kind.SHELTER, owner=setup["bureau"], region=ent.region,
                          address="广场", contact_name="值班室", capacity=100)
+    import random
+
+    from anying.supplies import demo as supplies_demo
+    from anying.supplies.models import Item, Warehouse
+
+    supplies_demo.load(random.Random(1))  # warehouses with stock for the two supplies exports
+    assert Warehouse.objects.exists()
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
-           Organisation, Industry, Place)
+           Organisation, Industry, Place, Warehouse, Item)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -261,6 +268,8 @@ EXPORTS = [
     ("生产安全事故", "admin", lambda d: reverse("accident_list") + "?export=xlsx"),
     ("审计日志", "admin", lambda d: reverse("audit_log") + "?format=xlsx"),
     ("应急避难场所", "admin", lambda d: reverse("shelter_list") + "?export=xlsx"),
+    ("应急物资仓库", "admin", lambda d: reverse("supplies:warehouse_list") + "?format=xlsx"),
+    ("应急物资库存", "admin", lambda d: reverse("supplies:balance_list") + "?format=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

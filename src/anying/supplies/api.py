@@ -195,7 +195,7 @@ class TransferIn(InputSchema):
     lines: list[TransferLineIn] = Field(min_length=1, max_length=100)
 
 
-class StepIn(InputSchema):
+class TransferStepIn(InputSchema):
     comment: str = Field("", max_length=2000)
 
 
@@ -322,7 +322,7 @@ def create_transfer(request, payload: TransferIn):
 
 @router.post("/transfers/{int:transfer_id}/steps/{name}", response=TransferOut,
              summary="调拨办理：approve / reject / cancel / dispatch / receive / return / write_off")
-def transfer_step(request, transfer_id: int, name: str, payload: StepIn):
+def transfer_step(request, transfer_id: int, name: str, payload: TransferStepIn):
     get_object_or_404(_transfers(request), pk=transfer_id)
     transfers.act(request.user, transfer_id, name, comment=payload.comment)
     return _transfers(request).get(pk=transfer_id)

@@ -64,13 +64,13 @@ def warehouse_list(request):
         book = exports.Book()
         sheet = book.sheet("物资仓库", ["仓库名称", "层级", "储备方式", "管理单位", "所在区划", "地址", "经度", "纬度",
                                         "保管员", "电话", "协议单位/代储企业", "可供下级调度", "物资种数", "低于储备基数"],
-                           title="应急物资仓库", filters=[])
+                           title="应急物资仓库", filters=flt.describe())
         rows = [[w.name, w.get_level_display(), w.get_mode_display(), w.owner.name, w.place.region.name,
                  w.place.address, w.place.longitude, w.place.latitude, w.keeper, w.keeper_phone, w.supplier,
                  "是" if w.place.dispatchable else "否", w.items, "是" if w.below else ""] for w in qs]
         sheet.extend(rows)
         return exports.response(request, book, exports.stamp("应急物资仓库"), summary=f"导出物资仓库 {len(rows)} 个",
-                                filters=flt.values)
+                                filters=flt.audit_values())
     return render(request, "supplies/warehouse_list.html", {
         "flt": flt, "page": paginate(request, qs), "qs_page": query_without(request, "page"),
         "levels": Warehouse.Level.choices, "modes": Warehouse.Mode.choices, "towns": _towns(),
@@ -203,12 +203,12 @@ def balance_list(request):
     if request.GET.get("format") == "xlsx":
         book = exports.Book()
         sheet = book.sheet("物资库存", ["物资编码", "物资名称", "类别", "规格", "单位", "合计", "实物储备", "协议储备",
-                                        "企业代储", "仓库数"], title="应急物资库存汇总", filters=[])
+                                        "企业代储", "仓库数"], title="应急物资库存汇总", filters=flt.describe())
         rows = [[r["item__code"], r["item__name"], labels.get(r["item__category"]), r["item__spec"], r["item__uom"],
                  r["total"], r["physical"] or 0, r["agreement"] or 0, r["enterprise"] or 0, r["warehouses"]] for r in totals]
         sheet.extend(rows)
         return exports.response(request, book, exports.stamp("应急物资库存"), summary=f"导出物资库存 {len(rows)} 种",
-                                filters=flt.values)
+                                filters=flt.audit_values())
     page = paginate(request, totals)
     for r in page:
         r["category"] = labels.get(r["item__category"], "")
