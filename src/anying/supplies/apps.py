@@ -18,8 +18,8 @@ class SuppliesConfig(AppConfig):
         hooks.register_demo("supplies", 70, demo.load)
         for reg in excel.REGISTERS:
             hooks.register_register(reg)
-        register(MenuEntry("物资仓库", "supplies:warehouse_list", "box-seam", "supplies.view", section="应急资源", order=410),
-                 MenuEntry("物资库存", "supplies:balance_list", "boxes", "supplies.view", section="应急资源", order=412),
-                 MenuEntry("出入库单据", "supplies:document_list", "receipt", "supplies.keep", section="应急资源", order=414),
-                 MenuEntry("物资调拨", "supplies:transfer_list", "truck", "supplies.view", section="应急资源", order=416,
+        register(MenuEntry("物资仓库", "supplies:warehouse_list", "box-seam", "supplies.view", section="应急资源", order=730),
+                 MenuEntry("物资库存", "supplies:balance_list", "boxes", "supplies.view", section="应急资源", order=732),
+                 MenuEntry("出入库单据", "supplies:document_list", "receipt", "supplies.keep", section="应急资源", order=734),
+                 MenuEntry("物资调拨", "supplies:transfer_list", "truck", "supplies.view", section="应急资源", order=736,
                            badge="supplies"))
