@@ -14,5 +14,6 @@ urlpatterns = [
     path("tips/", include("anying.tips.urls")),
     path("oversight/", include("anying.oversight.urls")),
     path("map/", include("anying.places.urls")),
+    path("rescue/", include("anying.rescue.urls")),
     path("api/v1/", api.urls),
 ]

@@ -102,6 +102,7 @@ class Overview:
 
 
 def overview(user, district: Region | None = None) -> Overview:
+    district = _district(user, district)
     teams = list(Team.objects.visible_to(user).structure().select_related("region", "owner"))
     counts = {c: 0 for c in Team.Category.values}
     for t in teams:
@@ -121,8 +122,8 @@ def overview(user, district: Region | None = None) -> Overview:
     rated = [t for t in teams if t.category in TIER_OF or t.category == Team.Category.FIRE]
     staffed = [per_team[t.pk].staffed for t in rated if per_team[t.pk].staffed is not None]
     equipped = [per_team[t.pk].equipped for t in rated if per_team[t.pk].equipped is not None]
-    villages, covered = village_coverage(user, district, teams)
-    towns, with_team, missing = town_coverage(district, teams)
+    covered, villages = village_coverage(user, district, teams)
+    with_team, towns, missing = town_coverage(district, teams)
     return Overview(
         counts=counts, structure=structure,
         staffed=(sum(staffed), len(staffed)), equipped=(sum(equipped), len(equipped)),
@@ -136,7 +137,9 @@ def _district(user, district):
     if district is not None:
         return district
     if getattr(user, "unit", None) is None:
-        return None
+        from anying.core.models import Region as R
+
+        return R.objects.filter(level=R.Level.DISTRICT).first()  # the system: the deployment's district
     region = user.unit.region
     while region is not None and region.level not in (Region.Level.DISTRICT,):
         region = region.parent
