@@ -1,7 +1,6 @@
 """Rescue teams and experts API (/api/v1/rescue): scoped lists with the pages' filters, a team's
 detail, a standby report, and the district overview figures."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
