@@ -220,8 +220,13 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
 
     Place.objects.create(name="避难场所", kind=Place.Kind.SHELTER, owner=setup["bureau"], region=ent.region,
                          address="广场", contact_name="值班室", capacity=100)
+    from anying.rescue.models import Expert, Team
+
+    Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
+                        leader="队长", note="备注")
+    Expert.objects.create(owner=setup["bureau"], name="专家", fields=",hazchem,", employer="某院", title="工程师")
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
-           Organisation, Industry, Place)
+           Organisation, Industry, Place, Team, Expert)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -261,6 +266,8 @@ EXPORTS = [
     ("生产安全事故", "admin", lambda d: reverse("accident_list") + "?export=xlsx"),
     ("审计日志", "admin", lambda d: reverse("audit_log") + "?format=xlsx"),
     ("应急避难场所", "admin", lambda d: reverse("shelter_list") + "?export=xlsx"),
+    ("救援队伍", "admin", lambda d: reverse("rescue_team_list") + "?export=xlsx"),
+    ("专家库", "admin", lambda d: reverse("rescue_expert_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -64,7 +64,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 11,
     "hazard_issue_list": 13,
     "hazard_list": 15,
-    "home": 25,  # + one per kind of work (core/workqueue.py)
+    "home": 27,  # + one per kind of work (core/workqueue.py); rescue adds two
     "inbox": 10,
     "inspection_list": 12,
     "inspector_create": 10,
@@ -99,13 +99,26 @@ PINNED: dict[str, int] = {
     "tip_qr": 5,
     "tip_rules": 11,
     "tip_stats": 9,
-    "todo": 24,
+    "todo": 27,  # rescue's two kinds of work (standby, certificates)
     "unit_create": 13,
     "unit_document_template": 5,
     "unit_list": 11,
     "user_create": 9,
     "user_list": 10,
-    "work_badges": 21,
+    "work_badges": 23,  # rescue's two kinds of work
+    "rescue_catalogue": 8,
+    "rescue_expert_list": 10,
+    "rescue_expert_new": 9,
+    "rescue_import": 7,
+    "rescue_overview": 19,
+    "rescue_pick_enterprise": 10,
+    "rescue_standby": 13,
+    "rescue_standby_report": 10,
+    "rescue_team_list": 11,
+    "rescue_team_new": 11,
+    "rescue_training": 15,
+    "rescue_visit_list": 12,
+    "rescue_visit_new": 11,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/accidents/": 5,
@@ -117,6 +130,9 @@ API_PINNED: dict[str, int] = {
     "/api/v1/inspections/penalties": 6,
     "/api/v1/inspections/plans": 5,
     "/api/v1/key-tasks/": 5,
+    "/api/v1/rescue/experts": 4,
+    "/api/v1/rescue/overview": 9,
+    "/api/v1/rescue/teams": 4,
     "/api/v1/risk-points/": 5,
     "/api/v1/tips/": 7,
     "/api/v1/tips/stats": 3,

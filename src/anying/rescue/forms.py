@@ -26,8 +26,14 @@ from .models import (
 
 
 def _units(user):
-    qs = Organisation.objects.filter(is_active=True).exclude(kind=Organisation.Kind.ENTERPRISE)
-    return qs.filter(region_subtree_q(user, "region")).order_by("region__path", "name") if user else qs
+    """The units the user may name as owner: their own, or for the district's keeper any unit of
+    their territory (services.owner_allowed)."""
+    qs = Organisation.objects.filter(is_active=True).exclude(kind=Organisation.Kind.ENTERPRISE).select_related("region")
+    if user is None:
+        return qs
+    if not user.has_perm_code("rescue.assess"):
+        return qs.filter(pk=user.unit_id)
+    return qs.filter(region_subtree_q(user, "region")).select_related("region").order_by("region__path", "name")
 
 
 def _regions(user):

@@ -48,18 +48,35 @@ EXPERT_FIELDS = ["owner", "name", "fields", "title", "employer", "certificates",
 
 # --- who may change what -----------------------------------------------------------------------
 
+def _keeps_territory(user) -> bool:
+    """The district's keeper (rescue.assess: 区级管理员) keeps every unit's teams and experts in
+    its territory; everyone else keeps their own unit's only — a department sees a town's teams
+    (core.scope.unit_q) but does not change them, nor report their standby."""
+    return user.has_perm_code("rescue.assess")
+
+
+def _kept(user) -> Q:
+    if _keeps_territory(user):
+        return unit_q(user, unit="owner")
+    return Q(owner_id=user.unit_id) & unit_q(user, unit="owner")
+
+
 def editable_teams(user):
-    """Teams the user may change: those of units in the user's territory (not the dispatchable
-    ones of the units above, which a town sees but does not keep)."""
+    """Teams the user may change (never the dispatchable ones of the units above, which a town
+    sees but does not keep)."""
     if user is SYSTEM:
         return Team.objects.all()
-    return Team.objects.filter(unit_q(user, unit="owner"))
+    return Team.objects.filter(_kept(user))
 
 
 def editable_experts(user):
     if user is SYSTEM:
         return Expert.objects.all()
-    return Expert.objects.filter(unit_q(user, unit="owner"))
+    return Expert.objects.filter(_kept(user))
+
+
+def owner_allowed(user, owner: Organisation) -> bool:
+    return user is SYSTEM or owner.pk == user.unit_id or (_keeps_territory(user) and covers(user, owner.region))
 
 
 def _team_for(actor, team_or_id, perm: str) -> Team:
@@ -76,6 +93,8 @@ def _check_owner(actor, owner: Organisation, region: Region) -> None:
         return
     if not covers(actor, owner.region):
         raise ValidationError({"owner": "主管单位不在您管理的区划范围内"})
+    if not owner_allowed(actor, owner):
+        raise ValidationError({"owner": "只能登记本单位主管的队伍"})
     if not covers(actor, region):
         raise ValidationError({"region": "所在区划不在您管理的范围内"})
 
@@ -303,8 +322,8 @@ def save_expert(actor, expert: Expert, *, field_codes=None, office: dict | None 
             raise PermissionDenied("该专家不在您管理的范围内")
         before = audit.snapshot(current, EXPERT_FIELDS)
         expert.version = current.version + 1
-    if actor is not SYSTEM and not covers(actor, expert.owner.region):
-        raise ValidationError({"owner": "管理单位不在您管理的区划范围内"})
+    if actor is not SYSTEM and not (covers(actor, expert.owner.region) and owner_allowed(actor, expert.owner)):
+        raise ValidationError({"owner": "只能登记本单位管理的专家"})
     if field_codes is not None:
         expert.fields = _clean_codes(field_codes, expert_fields(), "fields", "专业领域")
     if not expert.fields:
