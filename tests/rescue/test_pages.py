@@ -207,3 +207,18 @@ def test_api(make_team, users, client, expert):
     assert response.status_code == 422
     assert client.get("/api/v1/rescue/experts?field=hazchem", **headers).json()["count"] == 1
     assert client.get("/api/v1/rescue/overview", **headers).status_code == 200
+
+
+def test_inspection_page_links_to_its_experts(expert, make_enterprise, users, login):
+    from anying.inspections.models import Inspection
+
+    ent = make_enterprise()
+    inspection = Inspection.objects.create(enterprise=ent, region_id=ent.region_id, industry_id=ent.industry_id,
+                                           organisation_id=ent.organisation_id, unit=expert.owner,
+                                           inspected_on=timezone.localdate())
+    client = login(users["admin"])
+    response = client.post(reverse("rescue_inspection_experts", args=[inspection.pk]), {"expert": expert.pk,
+                                                                                         "findings": "建议"})
+    assert response.status_code == 302
+    page = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
+    assert "执法+专家：王专家" in page
