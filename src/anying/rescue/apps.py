@@ -21,11 +21,11 @@ class RescueConfig(AppConfig):
         for item in excel.REGISTERS:
             hooks.register_register(item)
         register(
-            MenuEntry("救援队伍", "rescue_team_list", "people", "rescue.view", section="应急资源", order=410),
-            MenuEntry("值班备勤", "rescue_standby", "clipboard-check", "rescue.view", section="应急资源", order=412),
-            MenuEntry("训练与考核", "rescue_training", "activity", "rescue.view", section="应急资源", order=414),
-            MenuEntry("队伍建设总览", "rescue_overview", "bar-chart", "rescue.view", section="应急资源", order=416),
-            MenuEntry("专家库", "rescue_expert_list", "person-badge", "rescue.experts_view", section="应急资源", order=420),
+            MenuEntry("救援队伍", "rescue_team_list", "people", "rescue.view", section="应急资源", order=710),
+            MenuEntry("值班备勤", "rescue_standby", "clipboard-check", "rescue.view", section="应急资源", order=712),
+            MenuEntry("训练与考核", "rescue_training", "activity", "rescue.view", section="应急资源", order=714),
+            MenuEntry("队伍建设总览", "rescue_overview", "bar-chart", "rescue.view", section="应急资源", order=716),
+            MenuEntry("专家库", "rescue_expert_list", "person-badge", "rescue.experts_view", section="应急资源", order=720),
             MenuEntry("专家指导服务", "rescue_visit_list", "clipboard2-pulse", "rescue.guidance", section="应急资源",
-                      order=422),
+                      order=722),
         )

@@ -61,6 +61,9 @@ class TeamForm(Styled, forms.ModelForm):
         self.fields["speciality_codes"].choices = list(specialities())
         self.fields["owner"].queryset = _units(user)
         self.fields["region"].queryset = _regions(user)
+        if not self.instance.pk and user is not None and user.unit_id:
+            self.initial["owner"] = self.initial.get("owner") or user.unit_id
+            self.initial["region"] = self.initial.get("region") or user.unit.region_id
         parents = editable_teams(user).filter(parent__isnull=True, is_active=True)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -94,6 +97,7 @@ class CertificateForm(Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if team is not None:
             self.fields["member"].queryset = team.members.filter(is_active=True)
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.get_role_display()}）"
 
 
 class StandbyForm(Styled, forms.Form):
@@ -164,6 +168,8 @@ class ExpertForm(Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["field_codes"].choices = list(expert_fields())
         self.fields["owner"].queryset = _units(user)
+        if not self.instance.pk and user is not None and user.unit_id:
+            self.initial["owner"] = self.initial.get("owner") or user.unit_id
         if self.instance.pk:
             self.initial["field_codes"] = unpack(self.instance.fields)
             if self.instance.office_id:

@@ -138,8 +138,8 @@ def team_detail(request, pk):
         "branches": Team.objects.visible_to(user).filter(parent=team),
         "standby": team.standby.order_by("-day")[:14], "trainings": team.trainings.order_by("-day")[:10],
         "assessments": team.assessments.order_by("-year"),
-        "member_form": MemberForm() if can_edit else None,
-        "cert_form": CertificateForm(team=team) if can_edit else None,
+        "member_form": MemberForm(prefix="m") if can_edit else None,
+        "cert_form": CertificateForm(team=team, prefix="c") if can_edit else None,
         "history": audit.history(team)[:20] if can_edit else [],
         "can_standby": user.has_perm_code("rescue.standby") and services.standby_teams(user).filter(pk=pk).exists(),
     })
@@ -149,9 +149,9 @@ def team_detail(request, pk):
 @require_POST
 def member_add(request, pk):
     team = _editable(request.user, pk)
-    member_id = parse_id(request.POST.get("member"))
+    member_id = parse_id(request.POST.get("member_id"))
     instance = get_object_or_404(Member, pk=member_id, team=team) if member_id else Member(team=team)
-    form = MemberForm(request.POST, instance=instance)
+    form = MemberForm(request.POST, instance=instance, prefix="m")
     if form.is_valid():
         try:
             services.save_member(request.user, form.save(commit=False))
@@ -168,7 +168,7 @@ def member_add(request, pk):
 @require_POST
 def certificate_add(request, pk):
     team = _editable(request.user, pk)
-    form = CertificateForm(request.POST, team=team)
+    form = CertificateForm(request.POST, team=team, prefix="c")
     if form.is_valid():
         try:
             services.save_certificate(request.user, form.save(commit=False))
