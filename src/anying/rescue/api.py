@@ -21,9 +21,9 @@ from .models import Expert, Team, expert_fields, specialities, unpack
 router = Router(tags=["救援队伍与专家"])
 
 
-def _need(request, code: str) -> None:
-    if not request.user.has_perm_code(code):
-        raise PermissionDenied("无权执行此操作")
+def _may_view(request) -> None:
+    if not request.user.has_perm_code("rescue.view"):
+        raise PermissionDenied("无权查看救援队伍")
 
 
 class TeamOut(Schema):
@@ -135,21 +135,21 @@ class OverviewOut(Schema):
 @router.get("/teams", response=list[TeamOut], summary="救援队伍列表（本人范围）")
 @paginate(BoundedPagination)
 def list_teams(request, filters: Query[TeamFilter.Params]):
-    _need(request, "rescue.view")
+    _may_view(request)
     qs = Team.objects.visible_to(request.user).select_related("owner", "region", "base")
     return TeamFilter.from_api(filters).apply(qs).order_by("id")
 
 
 @router.get("/teams/{int:team_id}", response=TeamDetailOut, summary="救援队伍详情（队员、配备率）")
 def get_team(request, team_id: int):
-    _need(request, "rescue.view")
+    _may_view(request)
     return get_object_or_404(Team.objects.visible_to(request.user).select_related("owner", "region", "base")
                              .prefetch_related("members"), pk=team_id)
 
 
 @router.post("/teams/{int:team_id}/standby", response=StandbyOut, summary="报告值班备勤（当日或次日更正）")
 def post_standby(request, team_id: int, payload: StandbyIn):
-    _need(request, "rescue.view")
+    _may_view(request)
     get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     data = payload.dict()
     return services.report_standby(request.user, team_id, data.pop("day"), **data)
@@ -158,14 +158,15 @@ def post_standby(request, team_id: int, payload: StandbyIn):
 @router.get("/experts", response=list[ExpertOut], summary="专家库（本人范围）")
 @paginate(BoundedPagination)
 def list_experts(request, filters: Query[ExpertFilter.Params]):
-    _need(request, "rescue.experts_view")
+    if not request.user.has_perm_code("rescue.experts_view"):
+        raise PermissionDenied("无权查看专家库")
     qs = Expert.objects.visible_to(request.user).filter(is_active=True).select_related("owner")
     return ExpertFilter.from_api(filters).apply(qs).order_by("id")
 
 
 @router.get("/overview", response=OverviewOut, summary="队伍建设总览：2+7+14+N、配备达标率、村（社区）救援站建成率")
 def get_overview(request):
-    _need(request, "rescue.view")
+    _may_view(request)
     o = rules.overview(request.user)
     return {"structure": o.structure, "counts": o.counts, "staffing_rate": o.staffing_rate,
             "equipment_rate": o.equipment_rate, "village_rate": o.village_rate,

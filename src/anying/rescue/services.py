@@ -79,8 +79,8 @@ def owner_allowed(user, owner: Organisation) -> bool:
     return user is SYSTEM or owner.pk == user.unit_id or (_keeps_territory(user) and covers(user, owner.region))
 
 
-def _team_for(actor, team_or_id, perm: str) -> Team:
-    require(actor, perm)
+def _team_for(actor, team_or_id) -> Team:
+    """A team the actor keeps (the caller has checked its permission)."""
     pk = team_or_id.pk if isinstance(team_or_id, Team) else team_or_id
     team = editable_teams(actor).filter(pk=pk).select_related("region", "owner").first()
     if team is None:
@@ -116,7 +116,7 @@ def save_team(actor, team: Team, *, speciality_codes=None, base: dict | None = N
     created = team.pk is None
     before = None
     if not created:
-        current = _team_for(actor, team.pk, "rescue.edit")
+        current = _team_for(actor, team.pk)
         before = audit.snapshot(current, TEAM_FIELDS)
         team.version = current.version + 1
         team.standby_due = current.standby_due
@@ -146,7 +146,8 @@ def save_team(actor, team: Team, *, speciality_codes=None, base: dict | None = N
 
 @transaction.atomic
 def save_member(actor, member: Member) -> Member:
-    team = _team_for(actor, member.team_id, "rescue.edit")
+    require(actor, "rescue.edit")
+    team = _team_for(actor, member.team_id)
     created = member.pk is None
     if not created and not Member.objects.filter(pk=member.pk, team=team).exists():
         raise PermissionDenied("该队员不属于此队伍")
@@ -160,8 +161,9 @@ def save_member(actor, member: Member) -> Member:
 
 @transaction.atomic
 def save_certificate(actor, certificate: Certificate) -> Certificate:
+    require(actor, "rescue.edit")
     member = Member.objects.select_related("team").get(pk=certificate.member_id)
-    team = _team_for(actor, member.team_id, "rescue.edit")
+    team = _team_for(actor, member.team_id)
     created = certificate.pk is None
     certificate.full_clean()
     certificate.save()
@@ -175,7 +177,8 @@ def save_certificate(actor, certificate: Certificate) -> Certificate:
 def set_equipment(actor, team_id: int, held: dict[int, int], extra: list[dict] | None = None) -> Team:
     """A team's equipment against the catalogue: {standard id: quantity held}; `extra` adds or
     updates items beyond the catalogue ({name, quantity, unit})."""
-    team = _team_for(actor, team_id, "rescue.edit")
+    require(actor, "rescue.edit")
+    team = _team_for(actor, team_id)
     tier = TIER_OF.get(team.category)
     standards = {s.pk: s for s in EquipmentStandard.objects.filter(pk__in=list(held))}
     if any(pk not in standards or standards[pk].tier != tier for pk in held):
@@ -261,7 +264,7 @@ def save_plan(actor, plan: TrainingPlan) -> TrainingPlan:
     if actor is not SYSTEM:
         plan.owner_id = plan.owner_id or actor.unit_id
         if plan.team_id:
-            _team_for(actor, plan.team_id, "rescue.training")
+            _team_for(actor, plan.team_id)
         elif plan.period != TrainingPlan.Period.ANNUAL:
             raise ValidationError({"team": "月度、周训练计划须指定队伍"})
         if plan.owner_id != actor.unit_id:
@@ -283,7 +286,8 @@ def save_plan(actor, plan: TrainingPlan) -> TrainingPlan:
 
 @transaction.atomic
 def record_training(actor, record: TrainingRecord) -> TrainingRecord:
-    team = _team_for(actor, record.team_id, "rescue.training")
+    require(actor, "rescue.training")
+    team = _team_for(actor, record.team_id)
     if record.day > timezone.localdate():
         raise ValidationError({"day": "训练日期不能晚于今天"})
     if record.plan_id and not TrainingPlan.objects.visible_to(actor).filter(pk=record.plan_id).exists() \
@@ -299,7 +303,7 @@ def record_training(actor, record: TrainingRecord) -> TrainingRecord:
 @transaction.atomic
 def save_assessment(actor, team_id: int, year: int, score, remarks: str = "") -> Assessment:
     require(actor, "rescue.assess")
-    team = _team_for(actor, team_id, "rescue.assess")
+    team = _team_for(actor, team_id)
     if score is None or not 0 <= score <= 100:
         raise ValidationError({"score": "考核得分须在0到100之间"})
     unit_id = actor.unit_id if actor is not SYSTEM else team.owner_id
