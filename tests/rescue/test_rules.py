@@ -159,3 +159,15 @@ def test_training_plan_periods(make_team, users):
     services.save_assessment(users["admin"], team.pk, 2026, Decimal("91.5"))
     with pytest.raises(ValidationError):
         services.save_assessment(users["admin"], team.pk, 2026, Decimal("120"))
+
+
+def test_work_sources(make_team, users):
+    from anying.core import workqueue
+
+    team = make_team()
+    member = services.save_member(None, Member(team=team, name="张三"))
+    services.save_certificate(None, Certificate(member=member, name="救援员证",
+                                                expires_on=timezone.localdate() + dt.timedelta(days=10)))
+    counts = workqueue.counts(users["jiuxian"])
+    assert counts["rescue.standby"]["n"] == 1 and counts["rescue.certificates"]["n"] == 1
+    assert workqueue.counts(users["hufeng"])["rescue.standby"]["n"] == 0
