@@ -222,3 +222,36 @@ def test_inspection_page_links_to_its_experts(expert, make_enterprise, users, lo
     assert response.status_code == 302
     page = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
     assert "执法+专家：王专家" in page
+
+
+def test_nearest_search_offers_teams_and_experts(make_team, users, units):
+    from decimal import Decimal
+
+    from anying.places.layers import REGISTRY
+    from anying.places.nearest import nearest
+
+    near = make_team(base={"address": "近", "latitude": Decimal("29.80"), "longitude": Decimal("106.05")})
+    make_team(name="远队", base={"address": "远", "latitude": Decimal("29.95"), "longitude": Decimal("106.20")})
+    hits = nearest(REGISTRY["rescue_teams"], users["jiuxian"], 29.801, 106.051, limit=1)
+    assert [h.row["pk"] for h in hits] == [near.pk]
+    assert nearest(REGISTRY["rescue_teams"], users["hufeng"], 29.801, 106.051) == []  # another town's teams
+    fire = nearest(REGISTRY["rescue_teams"], users["jiuxian"], 29.8, 106.05, params={"speciality": ",fire,"})
+    assert len(fire) == 2
+    services.save_expert(None, Expert(owner=units["区应急局"], name="近专家"), field_codes=["flood"],
+                         office={"address": "城区", "latitude": Decimal("29.81"), "longitude": Decimal("106.06")})
+    assert [h.row["name"] for h in nearest(REGISTRY["experts"], users["jiuxian"], 29.8, 106.05)] == ["近专家"]
+
+
+def test_every_change_is_audited_and_the_command_imports(make_team, expert, make_enterprise, tmp_path, users):
+    from django.core.management import call_command
+
+    team = make_team(actor=users["jiuxian"])
+    assert AuditEvent.objects.filter(object_id=str(team.pk), action="create", actor=users["jiuxian"]).exists()
+    ent = make_enterprise()
+    services.add_avoidance(users["admin"], expert.pk, ent, "近亲属任职")
+    assert AuditEvent.objects.filter(object_id=str(expert.pk), summary__contains="回避企业").exists()
+    path = tmp_path / "experts.xlsx"
+    path.write_bytes(_xlsx([excel.EXPERT_HEADERS, ["钱专家", "防汛抗旱", "", "", "", "", "", "区应急局", "", None, None,
+                                                   "", ""]]).getvalue())
+    call_command("import", "rescue-experts", str(path), "--as", "admin")
+    assert Expert.objects.filter(name="钱专家", fields=",flood,").exists()

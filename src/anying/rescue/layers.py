@@ -19,6 +19,11 @@ def _experts(user):
     return Expert.objects.visible_to(user).filter(is_active=True, office__isnull=False)
 
 
+def _packed(choices) -> list[tuple[str, str]]:
+    """Choices whose value is the stored form (",fire,"), so that `fire` never matches `fireworks`."""
+    return [(f",{code},", label) for code, label in choices]
+
+
 def register() -> None:
     add(
         Layer("rescue_teams", "救援队伍", _teams, colour="#d84315", icon="people", order=30, resource=True,
@@ -29,7 +34,7 @@ def register() -> None:
                                f"{r['leader']} {r['duty_phone']}".strip()],
               url=lambda r: reverse("rescue_team_detail", args=[r["pk"]]),
               filters={"category": Filter("队伍类别", lambda: list(Team.Category.choices), "category"),
-                       "speciality": Filter("专业方向", lambda: list(specialities()), "specialities__contains")},
+                       "speciality": Filter("专业方向", lambda: _packed(specialities()), "specialities__contains")},
               perm="rescue.view"),
         Layer("experts", "专家", _experts, colour="#6a1b9a", icon="person-badge", order=50, resource=True,
               lat="office__latitude", lon="office__longitude",
@@ -37,6 +42,6 @@ def register() -> None:
               popup=lambda r: [labels(r["fields"], expert_fields()), r["title"], r["employer"],
                                dict(Expert.Availability.choices).get(r["availability"], "")],
               url=lambda r: reverse("rescue_expert_detail", args=[r["pk"]]),
-              filters={"field": Filter("专业领域", lambda: list(expert_fields()), "fields__contains")},
+              filters={"field": Filter("专业领域", lambda: _packed(expert_fields()), "fields__contains")},
               perm="rescue.experts_view"),
     )
