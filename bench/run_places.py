@@ -70,7 +70,7 @@ def nearest_times(user, count: int) -> dict:
     return percentiles(times)
 
 
-def first_paint(username: str) -> float | None:
+def first_paint(username: str) -> list[float] | None:
     """Milliseconds from navigating to /map/ until the enterprise layer has answered and drawn,
     in headless Debian chromium against a live server on this database."""
     import shutil
@@ -89,28 +89,28 @@ def first_paint(username: str) -> float | None:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
+                urllib.request.urlopen(f"http://localhost:{port}/login/", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/login/")
-            page.get_by_label("用户名").fill(username)
+            page.goto(f"http://localhost:{port}/login/")
+            page.fill("#id_username", username)
             from anying.core.demo import DEMO_PASSWORD
 
-            page.get_by_label("密码").fill(DEMO_PASSWORD)
+            page.fill("#id_password", DEMO_PASSWORD)
             page.get_by_role("button", name="登录").click()
-            page.wait_for_url(f"http://127.0.0.1:{port}/")
+            page.wait_for_url(f"http://localhost:{port}/")
             times = []
             for _ in range(3):
                 started = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/map/")
+                page.goto(f"http://localhost:{port}/map/")
                 page.wait_for_function("document.querySelector('[data-count=enterprises]').textContent.length > 0")
                 times.append((time.perf_counter() - started) * 1000)
             browser.close()
-        return sorted(times)[1]
+        return times  # the first with cold caches (extent, cells), then two warm
     finally:
         server.terminate()
 
@@ -155,8 +155,8 @@ def main() -> None:
         lines.append(f"| {label} | {c['p50']:.0f} | {c['p95']:.0f} | {c['queries']} |")
     if args.browser:
         fp = report["first_paint_ms"]
-        lines += ["", f"map first paint in chromium (median of 3): {fp:.0f} ms (target < 2000 ms)" if fp else
-                  "", "chromium not found: first paint not measured"]
+        lines += ["", (f"map first paint in chromium: {fp[0]:.0f} ms with cold caches, then {fp[1]:.0f} and "
+                       f"{fp[2]:.0f} ms (target < 2000 ms)") if fp else "chromium not found: first paint not measured"]
     print("\n".join(lines))
     common.OUT_DIR.mkdir(exist_ok=True)
     path = common.OUT_DIR / f"places-{connection.vendor}-{datetime.now():%Y%m%d-%H%M%S}.json"

@@ -17,9 +17,11 @@ from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
+from anying.places.api import router as places_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
 from anying.rescue.api import router as rescue_router
+from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
@@ -33,6 +35,8 @@ api.add_router("/accidents", accidents_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/key-tasks", keytasks_router)
 api.add_router("/rescue", rescue_router)
+api.add_router("/supplies", supplies_router)
+api.add_router("/places", places_router)
 
 
 @api.exception_handler(ValidationError)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "anying.oversight",
     "anying.places",
     "anying.rescue",
+    "anying.supplies",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("anying.inspections.urls")),
     path("tips/", include("anying.tips.urls")),
     path("oversight/", include("anying.oversight.urls")),
+    path("supplies/", include("anying.supplies.urls")),
     path("map/", include("anying.places.urls")),
     path("rescue/", include("anying.rescue.urls")),
     path("api/v1/", api.urls),

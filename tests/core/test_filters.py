@@ -147,6 +147,10 @@ PAGES = {  # list page → its filter's parameters
     "unit_list": "anying.core.list_filters.UnitFilter", "user_list": "anying.core.list_filters.UserFilter",
     "audit_log": "anying.core.list_filters.AuditFilter",
     "todo": "anying.core.work_views.WorkFilter",
+    "supplies:warehouse_list": "anying.supplies.filters.WarehouseFilter",
+    "supplies:balance_list": "anying.supplies.filters.BalanceFilter",
+    "supplies:document_list": "anying.supplies.filters.DocumentFilter",
+    "supplies:transfer_list": "anying.supplies.filters.TransferFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 

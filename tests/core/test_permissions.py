@@ -66,6 +66,9 @@ ADDED = {
     "hazards.self_inspect": ["enterprise_user"],  # was `role == ENTERPRISE_USER` and hazards.act
     "inspections.manage_territory": ["district_admin"],  # was `role == DISTRICT_ADMIN`
     "core.configure_clocks": ["district_admin"],  # new: the 期限与升级规则 page (core.clock)
+    # new: the supplies ledger (issue #14, supplies/permissions.py)
+    "supplies.view": GOVERNMENT, "supplies.keep": INSPECTORS,
+    "supplies.request": INSPECTORS + ["duty_officer"], "supplies.approve": ["district_admin", "leader"],
     # new modules (issue #14): every government role reads the map; the district and towns keep shelters
     "places.map": GOVERNMENT,
     "places.edit": ["district_admin", "town_inspector"],
@@ -218,7 +221,7 @@ ALLOWED = {
     # the role definitions and the permission registrations
     "core/roles.py": None, "core/permissions.py": None,
     **{f"{app}/permissions.py": None for app in ("standards", "registry", "hazards", "inspections", "tips",
-                                                  "oversight")},
+                                                  "oversight", "supplies")},
     # the workflow tables (being ported onto core's workflow engine)
     "hazards/workflow.py": None, "tips/workflow.py": None,
     # the one scope implementation

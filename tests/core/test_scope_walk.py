@@ -134,6 +134,16 @@ ROUTES = {
     "keytask_edit": lambda w: {"pk": w["keytask"].pk},
     "keytask_report": lambda w: {"pk": w["keytask"].pk},
     "keytask_file": lambda w: {"pk": w["keytask"].pk, "attachment_id": w["keytask_file"].pk},
+    "supplies:warehouse_detail": lambda w: {"pk": w["warehouse"].pk},
+    "supplies:warehouse_edit": lambda w: {"pk": w["warehouse"].pk},
+    "supplies:minimum_edit": lambda w: {"pk": w["warehouse"].pk},
+    "supplies:ledger": lambda w: {"pk": w["warehouse"].pk},
+    "supplies:document_detail": lambda w: {"pk": w["stock_document"].pk},
+    "supplies:document_post": lambda w: {"pk": w["stock_document"].pk},
+    "supplies:document_reverse": lambda w: {"pk": w["stock_document"].pk},
+    "supplies:document_discard": lambda w: {"pk": w["stock_document"].pk},
+    "supplies:transfer_detail": lambda w: {"pk": w["transfer"].pk},
+    "supplies:transfer_act": lambda w: {"pk": w["transfer"].pk},
     "shelter_edit": lambda w: {"pk": w["shelter"].pk},
     "rescue_team_detail": lambda w: {"pk": w["rescue_team"].pk},
     "rescue_team_edit": lambda w: {"pk": w["rescue_team"].pk},
@@ -155,6 +165,8 @@ PUBLIC = {
     "draw_public": "双随机一公开: the result is published by law, reached with its secret token",
     "criteria_detail": "reference standards (判定标准), the same for everyone",
     "scheme_edit": "ranking schemes are district-wide configuration without a region, behind oversight.configure",
+    "supplies:item_balance": "names a catalogue item (reference data, the same for everyone); the balances the page "
+                             "lists are scoped (tests/supplies/test_pages.py)",
     "map_layer": "names a map layer, not a record; its rows come from the layer's scoped queryset and only the "
                  "layers the user may see answer (tests/places/test_map.py)",
     "map_tile": "tile coordinates of the offline base map, the same for every user",
@@ -172,7 +184,17 @@ VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
     "rescue_expert_detail", "rescue_expert_edit", "rescue_expert_avoid", "rescue_expert_unavoid",
     "/api/v1/rescue/teams/{team_id}", "/api/v1/rescue/teams/{team_id}/standby",
     "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
-    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress"]}
+    "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress", "/api/v1/places/{place_id}"]}
+# A town's warehouse, its books and its 调拨 are the town's and its superiors' (core.scope.resource_q,
+# unit_q): 区经信委 is a district unit above the town (docs/supplies.md "scope").
+VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books are seen by the district units above "
+                                             "it (resource_q / unit_q, docs/supplies.md)"} for name in [
+    "supplies:warehouse_detail", "supplies:warehouse_edit", "supplies:minimum_edit", "supplies:ledger",
+    "supplies:document_detail", "supplies:document_post", "supplies:document_reverse", "supplies:document_discard",
+    "supplies:transfer_detail", "supplies:transfer_act", "/api/v1/supplies/warehouses/{warehouse_id}",
+    "/api/v1/supplies/documents/{document_id}", "/api/v1/supplies/documents/{document_id}/post",
+    "/api/v1/supplies/documents/{document_id}/reverse", "/api/v1/supplies/transfers/{transfer_id}",
+    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -197,8 +219,20 @@ API_ROUTES = {
     "/api/v1/rescue/teams/{team_id}": (lambda w: {"team_id": w["rescue_team"].pk}, {}),
     "/api/v1/rescue/teams/{team_id}/standby": (lambda w: {"team_id": w["rescue_team"].pk},
                                                {"post": {"day": dt.date.today().isoformat(), "people": 3}}),
+    "/api/v1/places/{place_id}": (lambda w: {"place_id": w["shelter"].pk}, {}),
+    "/api/v1/supplies/warehouses/{warehouse_id}": (lambda w: {"warehouse_id": w["warehouse"].pk}, {}),
+    "/api/v1/supplies/documents/{document_id}": (lambda w: {"document_id": w["stock_document"].pk}, {}),
+    "/api/v1/supplies/documents/{document_id}/post": (lambda w: {"document_id": w["stock_document"].pk}, {"post": {}}),
+    "/api/v1/supplies/documents/{document_id}/reverse": (lambda w: {"document_id": w["stock_document"].pk},
+                                                         {"post": {"note": "走查"}}),
+    "/api/v1/supplies/transfers/{transfer_id}": (lambda w: {"transfer_id": w["transfer"].pk}, {}),
+    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
+                                                                         "name": "return"}, {"post": {}}),
 }
-API_PUBLIC = {}  # no API path with an id is public (the 12350 status lookup takes a code and PIN in the body)
+API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
+    "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
+                                               "quantities it answers are scoped (tests/supplies/test_api.py)",
+}
 
 
 def url_patterns(resolver=None, prefix="", namespace=None):
@@ -327,6 +361,10 @@ def build_world() -> dict:
     w["accident"] = Accident.objects.filter(enterprise=ent).first()
     w["keytask"] = KeyTask.objects.filter(reports__isnull=False).first()
     w["keytask_file"] = attachments.attach(None, ProgressReport.objects.filter(task=w["keytask"]).first(), upload())
+    from anying.supplies.models import StockDocument, Transfer, Warehouse
+    w["warehouse"] = Warehouse.objects.get(name="旧县街道应急物资仓库")  # the town's own, not shared
+    w["stock_document"] = StockDocument.objects.filter(warehouse=w["warehouse"]).first()
+    w["transfer"] = Transfer.objects.filter(to_warehouse=w["warehouse"]).first()
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

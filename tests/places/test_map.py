@@ -7,6 +7,7 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -103,8 +104,14 @@ def test_a_layer_answers_the_points_in_the_box_and_cells_when_too_many(world, us
     assert sorted(p["name"] for p in data["points"]) == sorted(["区级内部场所", "区级共享避难场所"])
     assert client.get(url, {"bbox": "1,2,3"}).status_code == 400
     monkeypatch.setattr(views, "POINTS_MAX", 2)
+    cache.clear()
     data = client.get(url, {"bbox": "105,29,107,31"}).json()
     assert "points" not in data and sum(c["count"] for c in data["clusters"]) == 4
+    # the same cells answer a slightly panned map (cached), and a new place shows after the cache
+    assert client.get(url, {"bbox": "105.01,29.01,107.01,31.01"}).json() == data
+    place("新增", world["jiuxian"].owner, world["jiuxian"].region, 29.85, 106.1)
+    cache.clear()
+    assert sum(c["count"] for c in client.get(url, {"bbox": "105,29,107,31"}).json()["clusters"]) == 5
     assert client.get(reverse("map_layer", args=["no_such"]), {"bbox": "105,29,107,31"}).status_code == 404
 
 
@@ -198,3 +205,32 @@ def test_every_layer_names_a_registered_permission():
     from anying.core import permissions
 
     assert {la.perm for la in layers.REGISTRY.values()} <= set(permissions.all_codes())
+
+
+def test_the_places_api(world, users):
+    from django.test import Client
+
+    from anying.core.services import create_token
+
+    _, token = create_token(None, users["jiuxian"], "t")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    names = {p["name"] for p in client.get("/api/v1/places/", {"kind": "shelter"}).json()["items"]}
+    assert names == {"旧县避难场所", "区级共享避难场所"}
+    assert client.get(f"/api/v1/places/{world['hufeng'].pk}").status_code == 404
+    near = client.get("/api/v1/places/nearest", {"lat": 29.83, "lon": 106.08, "layers": "shelters"}).json()
+    assert [h["name"] for h in near[0]["hits"]] == ["旧县避难场所", "区级共享避难场所"]
+    assert client.get("/api/v1/places/nearest", {"lat": 99, "lon": 106}).status_code == 422
+
+
+def test_nearest_never_ranks_a_truncated_box(world, users, district, monkeypatch):
+    """With more rows in a box than it may bring back, the box shrinks instead of being cut short."""
+    bureau = Organisation.objects.get(name="区应急局")
+    rng = random.Random(11)
+    for n in range(200):
+        place(f"密{n}", bureau, district, 29.90 + rng.random() * 0.004, 106.00 + rng.random() * 0.004)
+    monkeypatch.setattr(nearest, "CAP", 50)
+    layer = layers.REGISTRY["shelters"]
+    hits = nearest.nearest(layer, users["admin"], 29.902, 106.002, limit=5)
+    every = sorted(nearest.haversine_km(29.902, 106.002, float(p.latitude), float(p.longitude))
+                   for p in Place.objects.filter(kind=Place.Kind.SHELTER))
+    assert [round(h.km, 6) for h in hits] == [round(k, 6) for k in every[:5]]

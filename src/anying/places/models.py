@@ -63,7 +63,10 @@ class Place(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "场所"
         ordering = ["region__path", "kind", "name"]
+        # a layer is one kind in a box: (kind, latitude, longitude) answers it on both databases
+        # (SQLite without statistics otherwise takes the kind index and scans every place of it)
         indexes = [models.Index(fields=["latitude", "longitude"], name="place_lat_lon"),
+                   models.Index(fields=["kind", "latitude", "longitude"], name="place_kind_lat_lon"),
                    models.Index(fields=["kind", "region"], name="place_kind_region")]
 
     def __str__(self) -> str:

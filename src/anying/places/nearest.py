@@ -1,5 +1,5 @@
 """Nearest resources to a point, with straight-line (great-circle) distance: the same on SQLite and
-PostgreSQL. Each layer is searched inside a bounding box around the point that doubles until it
+PostgreSQL. Each layer is searched inside a bounding box around the point that doubles from 1 km until it
 holds enough candidates (the (latitude, longitude) index answers the box), then the candidates are
 ranked by haversine distance in Python — exact, and cheap for the few hundred rows a box holds.
 PostGIS is not needed; at the issue's 100,000 places the box query is the whole cost (bench/)."""
@@ -13,7 +13,8 @@ from decimal import Decimal
 from .layers import Layer, rows
 
 EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
-START_KM, MAX_KM = 5.0, 320.0
+START_KM, MAX_KM = 1.0, 320.0
+CAP = 5000  # rows a box may bring back to be ranked in Python
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -41,17 +42,28 @@ class Hit:
 
 def nearest(layer: Layer, user, lat: float, lon: float, *, limit: int = 10, params: dict | None = None,
             max_km: float = MAX_KM) -> list[Hit]:
-    """The `limit` nearest rows of `layer` the user may see, within `max_km`."""
+    """The `limit` nearest rows of `layer` the user may see, within `max_km`.
+
+    The box starts at 1 km and doubles until it holds `limit` rows within its radius; a box that
+    would return more than CAP rows is never used truncated (that could drop the nearest): the
+    radius is halved between the last box too small and the one too full instead."""
     fields = tuple(dict.fromkeys(("pk", layer.name, layer.lat, layer.lon, *layer.fields)))
     base = rows(layer, user, params)
-    km = START_KM
-    while True:
+    km, small, full = START_KM, 0.0, None
+    inside: list[Hit] = []
+    for _ in range(60):
         s, n, w, e = box(lat, lon, km)
         candidates = list(base.filter(**{f"{layer.lat}__gte": s, f"{layer.lat}__lte": n,
-                                         f"{layer.lon}__gte": w, f"{layer.lon}__lte": e}).values(*fields)[:5000])
+                                         f"{layer.lon}__gte": w, f"{layer.lon}__lte": e}).order_by().values(*fields)[:CAP + 1])
+        if len(candidates) > CAP:  # too full to rank: a smaller box
+            full = km
+            km = (small + km) / 2
+            continue
         hits = [Hit(layer.code, r, haversine_km(lat, lon, float(r[layer.lat]), float(r[layer.lon]))) for r in candidates]
         # the box's corners reach further than km: only hits within km are certainly the nearest
         inside = sorted((h for h in hits if h.km <= km), key=lambda h: h.km)
-        if len(inside) >= limit or km >= max_km:
-            return [h for h in inside if h.km <= max_km][:limit]
-        km *= 2
+        if len(inside) >= limit or km >= max_km or (full is not None and full - km < 0.001):
+            break
+        small = km
+        km = min(km * 2, max_km) if full is None else (km + full) / 2
+    return [h for h in inside if h.km <= max_km][:limit]

@@ -4,11 +4,15 @@ from an MBTiles file and the regions' outlines."""
 
 from __future__ import annotations
 
+import hashlib
+import math
 import sqlite3
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Max, Min
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, FloatField, IntegerField, Max, Min
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,6 +27,7 @@ from .nearest import nearest as nearest_rows
 
 POINTS_MAX = 2000  # beyond this many points in the box, grid cells with counts are drawn
 RESULTS_PER_LAYER = 5
+CELL_SECONDS = 60  # counts at district zoom may lag a minute behind the registers
 
 
 def _float(value: str | None, low: float, high: float) -> float | None:
@@ -66,7 +71,17 @@ def base_map() -> dict:
 
 def _extent(user) -> list[list[float]]:
     """[[south, west], [north, east]] of what the user may see on the first layer that has points
-    (their territory's enterprises), so the map opens on their own area."""
+    (their territory's enterprises), so the map opens on their own area; a scan of the territory,
+    kept for ten minutes per unit and role."""
+    key = f"map-extent:{user.unit_id}:{user.role}:{user.is_superuser}"
+    extent = cache.get(key)
+    if extent is None:
+        extent = _measure_extent(user)
+        cache.set(key, extent, 600)
+    return extent
+
+
+def _measure_extent(user) -> list[list[float]]:
     for layer in map_layers.visible(user):
         box = map_layers.rows(layer, user).aggregate(s=Min(layer.lat), n=Max(layer.lat), w=Min(layer.lon), e=Max(layer.lon))
         if box["s"] is not None:
@@ -106,16 +121,44 @@ def layer(request, code: str):
         f"{la.lat}__gte": Decimal(str(s)), f"{la.lat}__lte": Decimal(str(n)),
         f"{la.lon}__gte": Decimal(str(w)), f"{la.lon}__lte": Decimal(str(e))})
     fields = tuple(dict.fromkeys(("pk", la.name, la.lat, la.lon, *la.fields)))
-    points = list(qs.values(*fields)[:POINTS_MAX + 1])
+    points = list(qs.order_by().values(*fields)[:POINTS_MAX + 1])
     if len(points) <= POINTS_MAX:
         return JsonResponse({"points": [_point(la, r) for r in points]})
-    # too many to draw: count them in a grid of about 40 × 40 cells over the box
-    size = max(n - s, e - w) / 40
-    cells = (qs.annotate(gy=Floor(Cast(F(la.lat), FloatField()) / size), gx=Floor(Cast(F(la.lon), FloatField()) / size))
-             .values("gy", "gx").annotate(count=Count("pk"), lat=Cast(Min(la.lat), FloatField()),
-                                          lon=Cast(Min(la.lon), FloatField())).order_by())
-    return JsonResponse({"clusters": [{"lat": (c["gy"] + 0.5) * size, "lon": (c["gx"] + 0.5) * size,
-                                       "count": c["count"]} for c in cells]})
+    return JsonResponse({"clusters": _cells(la, request, box)})
+
+
+def _cells(la, request, box) -> list[dict]:
+    """Too many to draw: counts in square cells of a power-of-two size in degrees, about 40 over the
+    box, over the box widened to whole cells — so the cells stay put while the map pans and the
+    same answer serves the next request (cached for CELL_SECONDS per unit, role and filters; the
+    scan of a city's 100,000 enterprises is the cost, bench/run_places.py)."""
+    w, s, e, n = box
+    size = 2.0 ** math.floor(math.log2(max(n - s, e - w) / 40))
+    w, s = math.floor(w / size) * size, math.floor(s / size) * size
+    e, n = math.ceil(e / size) * size, math.ceil(n / size) * size
+    user = request.user
+    chosen = sorted((k, request.GET[k]) for k in la.filters if request.GET.get(k))
+    key = "map-cells:" + hashlib.sha256(repr((la.code, user.unit_id, user.role, user.is_superuser, size, w, s, e, n,
+                                                chosen)).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    qs = map_layers.rows(la, user, request.GET).filter(**{
+        f"{la.lat}__gte": Decimal(repr(s)), f"{la.lat}__lte": Decimal(repr(n)),
+        f"{la.lon}__gte": Decimal(repr(w)), f"{la.lon}__lte": Decimal(repr(e))})
+    cells = (qs.annotate(gy=_cell(la.lat, size), gx=_cell(la.lon, size))
+             .values("gy", "gx").annotate(count=Count("pk")).order_by())
+    out = [{"lat": (c["gy"] + 0.5) * size - 360, "lon": (c["gx"] + 0.5) * size - 360, "count": c["count"]} for c in cells]
+    cache.set(key, out, CELL_SECONDS)
+    return out
+
+
+def _cell(field: str, size: float):
+    """The cell number of a coordinate: floor((x + 360) / size). Shifted positive so that
+    truncation is the floor; SQLite then needs no FLOOR (a Python function per row there — seconds
+    over 100,000 rows), PostgreSQL keeps FLOOR (its cast to integer rounds)."""
+    shifted = (Cast(F(field), FloatField()) + 360.0) / size
+    return Cast(shifted, IntegerField()) if connection.vendor == "sqlite" else Floor(shifted)
 
 
 def _point(la, row: dict) -> dict:

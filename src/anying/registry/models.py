@@ -107,6 +107,8 @@ class Enterprise(models.Model):
             models.Index(fields=["std_status", "std_grade"]),
             models.Index(fields=["status"]),
             models.Index(fields=["std_expiry_date"]),
+            # 一张图 and the nearest search load enterprises by bounding box (places/layers.py)
+            models.Index(fields=["latitude", "longitude"], name="enterprise_lat_lon"),
         ]
 
     def __str__(self) -> str:
