@@ -20,6 +20,7 @@ from anying.oversight.api_keytasks import router as keytasks_router
 from anying.places.api import router as places_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
+from anying.rescue.api import router as rescue_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
 
@@ -33,6 +34,7 @@ api.add_router("/risk-points", risk_points_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/key-tasks", keytasks_router)
+api.add_router("/rescue", rescue_router)
 api.add_router("/supplies", supplies_router)
 api.add_router("/places", places_router)
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "anying.tips",
     "anying.oversight",
     "anying.places",
+    "anying.rescue",
     "anying.supplies",
 ]
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("oversight/", include("anying.oversight.urls")),
     path("supplies/", include("anying.supplies.urls")),
     path("map/", include("anying.places.urls")),
+    path("rescue/", include("anying.rescue.urls")),
     path("api/v1/", api.urls),
 ]

@@ -72,6 +72,12 @@ ADDED = {
     # new modules (issue #14): every government role reads the map; the district and towns keep shelters
     "places.map": GOVERNMENT,
     "places.edit": ["district_admin", "town_inspector"],
+    # rescue teams and experts (issue #14): every government role reads them, an enterprise its own team
+    "rescue.view": GOVERNMENT + ["enterprise_user"],
+    "rescue.edit": INSPECTORS, "rescue.training": INSPECTORS, "rescue.guidance": INSPECTORS,
+    "rescue.standby": INSPECTORS + ["duty_officer", "enterprise_user"],
+    "rescue.assess": ["district_admin"], "rescue.import": ["district_admin", "town_inspector"],
+    "rescue.experts_view": GOVERNMENT, "rescue.experts": ["district_admin", "dept_inspector"],
 }
 
 

@@ -72,7 +72,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 11,
     "hazard_issue_list": 13,
     "hazard_list": 15,
-    "home": 29,  # + one per kind of work (core/workqueue.py); supplies adds 4
+    "home": 31,  # + one per kind of work (core/workqueue.py); supplies adds 4, rescue 2
     "inbox": 10,
     "inspection_list": 12,
     "inspector_create": 10,
@@ -107,13 +107,26 @@ PINNED: dict[str, int] = {
     "tip_qr": 5,
     "tip_rules": 11,
     "tip_stats": 9,
-    "todo": 28,  # supplies adds 4 kinds of work
+    "todo": 31,  # supplies adds 4 kinds of work, rescue 2 (standby, certificates)
     "unit_create": 13,
     "unit_document_template": 5,
     "unit_list": 11,
     "user_create": 9,
     "user_list": 10,
-    "work_badges": 25,  # supplies adds 4 kinds of work
+    "work_badges": 27,  # supplies adds 4 kinds of work, rescue 2
+    "rescue_catalogue": 8,
+    "rescue_expert_list": 10,
+    "rescue_expert_new": 9,
+    "rescue_import": 7,
+    "rescue_overview": 19,
+    "rescue_pick_enterprise": 10,
+    "rescue_standby": 13,
+    "rescue_standby_report": 10,
+    "rescue_team_list": 11,
+    "rescue_team_new": 11,
+    "rescue_training": 15,
+    "rescue_visit_list": 12,
+    "rescue_visit_new": 11,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/accidents/": 5,
@@ -125,6 +138,9 @@ API_PINNED: dict[str, int] = {
     "/api/v1/inspections/penalties": 6,
     "/api/v1/inspections/plans": 5,
     "/api/v1/key-tasks/": 5,
+    "/api/v1/rescue/experts": 4,
+    "/api/v1/rescue/overview": 9,
+    "/api/v1/rescue/teams": 4,
     "/api/v1/risk-points/": 5,
     "/api/v1/tips/": 7,
     "/api/v1/tips/stats": 3,

@@ -145,6 +145,18 @@ ROUTES = {
     "supplies:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "supplies:transfer_act": lambda w: {"pk": w["transfer"].pk},
     "shelter_edit": lambda w: {"pk": w["shelter"].pk},
+    "rescue_team_detail": lambda w: {"pk": w["rescue_team"].pk},
+    "rescue_team_edit": lambda w: {"pk": w["rescue_team"].pk},
+    "rescue_member_add": lambda w: {"pk": w["rescue_team"].pk},
+    "rescue_certificate_add": lambda w: {"pk": w["rescue_team"].pk},
+    "rescue_team_equipment": lambda w: {"pk": w["rescue_team"].pk},
+    "rescue_expert_detail": lambda w: {"pk": w["expert"].pk},
+    "rescue_expert_edit": lambda w: {"pk": w["expert"].pk},
+    "rescue_expert_avoid": lambda w: {"pk": w["expert"].pk},
+    "rescue_expert_unavoid": lambda w: {"pk": w["expert"].pk, "enterprise_id": w["ent"].pk},
+    "rescue_inspection_experts": lambda w: {"inspection_id": w["inspection"].pk},
+    "rescue_visit_detail": lambda w: {"pk": w["visit"].pk},
+    "rescue_visit_file": lambda w: {"pk": w["visit"].pk, "attachment_id": w["visit_file"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -167,6 +179,10 @@ VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
     "plan_detail", "plan_move", "plan_remove", "plan_add", "plan_approve", "draw_detail",
     "inspector_detail", "inspector_edit", "exclusion_add", "exclusion_lift",
     "keytask_table_edit", "keytask_detail", "keytask_edit", "keytask_report", "keytask_file", "shelter_edit",
+    # a town's rescue team and expert: seen by the district's units (unit_q), kept by the town alone
+    "rescue_team_detail", "rescue_team_edit", "rescue_member_add", "rescue_certificate_add", "rescue_team_equipment",
+    "rescue_expert_detail", "rescue_expert_edit", "rescue_expert_avoid", "rescue_expert_unavoid",
+    "/api/v1/rescue/teams/{team_id}", "/api/v1/rescue/teams/{team_id}/standby",
     "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
     "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress", "/api/v1/places/{place_id}"]}
 # A town's warehouse, its books and its 调拨 are the town's and its superiors' (core.scope.resource_q,
@@ -200,6 +216,9 @@ API_ROUTES = {
     "/api/v1/accidents/{accident_id}": (lambda w: {"accident_id": w["accident"].pk}, {}),
     "/api/v1/key-tasks/{task_id}": (lambda w: {"task_id": w["keytask"].pk}, {}),
     "/api/v1/key-tasks/{task_id}/progress": (lambda w: {"task_id": w["keytask"].pk}, {"post": {"text": "走查"}}),
+    "/api/v1/rescue/teams/{team_id}": (lambda w: {"team_id": w["rescue_team"].pk}, {}),
+    "/api/v1/rescue/teams/{team_id}/standby": (lambda w: {"team_id": w["rescue_team"].pk},
+                                               {"post": {"day": dt.date.today().isoformat(), "people": 3}}),
     "/api/v1/places/{place_id}": (lambda w: {"place_id": w["shelter"].pk}, {}),
     "/api/v1/supplies/warehouses/{warehouse_id}": (lambda w: {"warehouse_id": w["warehouse"].pk}, {}),
     "/api/v1/supplies/documents/{document_id}": (lambda w: {"document_id": w["stock_document"].pk}, {}),
@@ -349,6 +368,13 @@ def build_world() -> dict:
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()
+    from anying.rescue.models import Expert, GuidanceVisit, Team
+
+    # 旧县街道's own team and expert, not offered to anyone else for dispatch
+    w["rescue_team"] = Team.objects.filter(owner=w["town_unit"], region=w["town"], dispatchable=False).first()
+    w["expert"] = Expert.objects.create(owner=w["town_unit"], name="走查专家", fields=",hazchem,", dispatchable=False)
+    w["visit"] = GuidanceVisit.objects.filter(enterprise=ent).first()
+    w["visit_file"] = attachments.attach(None, w["visit"], upload()) if w["visit"] else None
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

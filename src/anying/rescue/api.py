@@ -1,0 +1,177 @@
+"""Rescue teams and experts API (/api/v1/rescue): scoped lists with the pages' filters, a team's
+detail, a standby report, and the district overview figures."""
+
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from anying.core.api_input import InputSchema
+from anying.core.errors import PermissionDenied
+from anying.core.listing import BoundedPagination
+
+from . import rules, services
+from .filters import ExpertFilter, TeamFilter
+from .models import Expert, Team, expert_fields, specialities, unpack
+
+router = Router(tags=["救援队伍与专家"])
+
+
+def _may_view(request) -> None:
+    if not request.user.has_perm_code("rescue.view"):
+        raise PermissionDenied("无权查看救援队伍")
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    category: str
+    category_label: str = Field(alias="get_category_display")
+    parent_id: int | None
+    owner_id: int
+    owner: str = Field(alias="owner.name")
+    region_id: int
+    region: str = Field(alias="region.name")
+    leader: str
+    leader_phone: str
+    duty_phone: str
+    specialities: list[str]
+    authorised_strength: int
+    vehicles: int
+    dispatchable: bool
+    is_active: bool
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+    @staticmethod
+    def resolve_specialities(obj):
+        return unpack(obj.specialities)
+
+    @staticmethod
+    def resolve_latitude(obj):
+        return obj.base.latitude if obj.base_id else None
+
+    @staticmethod
+    def resolve_longitude(obj):
+        return obj.base.longitude if obj.base_id else None
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    role: str
+    phone: str
+    skills: str
+    is_active: bool
+
+
+class TeamDetailOut(TeamOut):
+    members: list[MemberOut]
+    staffing_rate: Decimal | None
+    equipment_rate: Decimal | None
+
+    @staticmethod
+    def resolve_members(obj):
+        return list(obj.members.all())
+
+    @staticmethod
+    def resolve_staffing_rate(obj):
+        return rules.rates([obj])[obj.pk].staffing
+
+    @staticmethod
+    def resolve_equipment_rate(obj):
+        return rules.rates([obj])[obj.pk].equipment
+
+
+class StandbyIn(InputSchema):
+    day: dt.date
+    people: int = Field(ge=0, le=10000)
+    vehicles: int = Field(0, ge=0, le=1000)
+    equipment: str = Field("", max_length=300)
+    on_duty: str = Field("", max_length=50)
+    note: str = Field("", max_length=300)
+
+
+class StandbyOut(Schema):
+    id: int
+    team_id: int
+    day: dt.date
+    people: int
+    vehicles: int
+    equipment: str
+
+
+class ExpertOut(Schema):
+    id: int
+    name: str
+    fields: list[str]
+    title: str
+    employer: str
+    phone: str
+    availability: str
+    owner: str = Field(alias="owner.name")
+
+    @staticmethod
+    def resolve_fields(obj):
+        return unpack(obj.fields)
+
+
+class OverviewOut(Schema):
+    structure: list[dict]
+    counts: dict[str, int]
+    staffing_rate: Decimal | None
+    equipment_rate: Decimal | None
+    village_rate: Decimal | None
+    villages_with_station: int
+    villages: int
+    towns_with_team: int
+    towns: int
+
+
+@router.get("/teams", response=list[TeamOut], summary="救援队伍列表（本人范围）")
+@paginate(BoundedPagination)
+def list_teams(request, filters: Query[TeamFilter.Params]):
+    _may_view(request)
+    qs = Team.objects.visible_to(request.user).select_related("owner", "region", "base")
+    return TeamFilter.from_api(filters).apply(qs).order_by("id")
+
+
+@router.get("/teams/{int:team_id}", response=TeamDetailOut, summary="救援队伍详情（队员、配备率）")
+def get_team(request, team_id: int):
+    _may_view(request)
+    return get_object_or_404(Team.objects.visible_to(request.user).select_related("owner", "region", "base")
+                             .prefetch_related("members"), pk=team_id)
+
+
+@router.post("/teams/{int:team_id}/standby", response=StandbyOut, summary="报告值班备勤（当日或次日更正）")
+def post_standby(request, team_id: int, payload: StandbyIn):
+    _may_view(request)
+    get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
+    data = payload.dict()
+    return services.report_standby(request.user, team_id, data.pop("day"), **data)
+
+
+@router.get("/experts", response=list[ExpertOut], summary="专家库（本人范围）")
+@paginate(BoundedPagination)
+def list_experts(request, filters: Query[ExpertFilter.Params]):
+    if not request.user.has_perm_code("rescue.experts_view"):
+        raise PermissionDenied("无权查看专家库")
+    qs = Expert.objects.visible_to(request.user).filter(is_active=True).select_related("owner")
+    return ExpertFilter.from_api(filters).apply(qs).order_by("id")
+
+
+@router.get("/overview", response=OverviewOut, summary="队伍建设总览：2+7+14+N、配备达标率、村（社区）救援站建成率")
+def get_overview(request):
+    _may_view(request)
+    o = rules.overview(request.user)
+    return {"structure": o.structure, "counts": o.counts, "staffing_rate": o.staffing_rate,
+            "equipment_rate": o.equipment_rate, "village_rate": o.village_rate,
+            "villages_with_station": o.villages[0], "villages": o.villages[1],
+            "towns_with_team": o.towns[0], "towns": o.towns[1]}
+
+
+__all__ = ["expert_fields", "router", "specialities"]
