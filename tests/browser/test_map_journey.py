@@ -48,3 +48,31 @@ def test_town_officer_finds_the_nearest_shelters(new_page, mapped, width, height
     page.locator("[data-layer=enterprises]").uncheck()
     page.locator("[data-layer=major_hazards]").uncheck()
     expect(page.locator("[data-count=enterprises]")).to_have_text("")
+
+
+def test_the_map_shows_the_warehouse_and_the_nearest_team(new_page, mapped, users):
+    """Issue #14's journey ends on the map: the town's warehouse is drawn and a click lists the
+    nearest rescue team (the district's, shared for dispatch) with its distance."""
+    from anying.rescue import services as rescue
+    from anying.rescue.models import Team
+    from anying.supplies import services as supplies
+    from anying.supplies.models import Warehouse
+
+    jiuxian = Region.objects.get(name="旧县街道")
+    office = Organisation.objects.get(region=jiuxian, kind=Organisation.Kind.TOWN_OFFICE)
+    bureau = Organisation.objects.get(name="区应急局")
+    supplies.save_warehouse(None, Warehouse(name="旧县街道应急物资仓库", owner=office, level=Warehouse.Level.TOWN),
+                            place={"region": jiuxian, "latitude": Decimal("29.815"), "longitude": Decimal("106.005")})
+    rescue.save_team(None, Team(name="区应急救援中队", category=Team.Category.DISTRICT, owner=bureau,
+                                region=bureau.region, dispatchable=True, leader="王队长"),
+                     base={"latitude": Decimal("29.83"), "longitude": Decimal("106.03")})
+    page = log_in(new_page(viewport={"width": 1366, "height": 900}), "jiuxian")
+    page.goto("/map/")
+    expect(page.locator("[data-count=warehouses]")).to_have_text("（1）")
+    box = page.locator("#ay-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.85)
+    panel = page.locator("#ay-nearest")
+    expect(panel.get_by_text("救援队伍")).to_be_visible()
+    expect(panel.locator("li", has_text="区应急救援中队")).to_contain_text("公里")
+    expect(panel.locator("li", has_text="旧县街道应急物资仓库")).to_contain_text("公里")
+    shoot(page, "map-warehouse-team-1366")

@@ -84,6 +84,8 @@ def test_a_unit_rewords_a_kind_and_its_documents_follow(inspected, users, login,
     ("{{ enterprize }}", "没有的字段"),  # a misspelt field
     ("{{ ''.__class__.__mro__ }}", "不允许"),  # Python internals, through the sandbox
     ("{{ enterprise.__init__.__globals__ }}", "不允许"),
+    ("{{ 'x' * 1000000000 }}", "不允许"),  # the sandbox computes; a template may not exhaust memory
+    ("{{ 9 ** 9 ** 9 }}", "不允许"),
 ])
 def test_an_upload_that_would_not_render_is_refused_and_nothing_changes(change, message, inspected, users, login,  # noqa: F811
                                                                         settings, tmp_path):

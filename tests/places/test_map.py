@@ -103,6 +103,13 @@ def test_a_layer_answers_the_points_in_the_box_and_cells_when_too_many(world, us
     data = client.get(url, {"bbox": "106.0,29.79,106.065,29.815"}).json()
     assert sorted(p["name"] for p in data["points"]) == sorted(["区级内部场所", "区级共享避难场所"])
     assert client.get(url, {"bbox": "1,2,3"}).status_code == 400
+    # a box a ten-millionth of a degree wide, holding too many to draw, still answers cells
+    place("同点", world["district_own"].owner, district, 29.80, 106.05)
+    monkeypatch.setattr(views, "POINTS_MAX", 1)
+    tiny = client.get(url, {"bbox": "106.0499999,29.7999999,106.0500001,29.8000001"}).json()
+    assert sum(c["count"] for c in tiny["clusters"]) == 2
+    monkeypatch.setattr(views, "POINTS_MAX", 2000)
+    Place.objects.filter(name="同点").delete()
     monkeypatch.setattr(views, "POINTS_MAX", 2)
     cache.clear()
     data = client.get(url, {"bbox": "105,29,107,31"}).json()
@@ -166,6 +173,9 @@ def test_offline_tiles_from_an_mbtiles_file(users, login, tmp_path, settings):
     response = client.get(reverse("map_tile", args=[3, 6, 3]))
     assert response.status_code == 200 and response.content == b"\x89PNG-tile" and response["Content-Type"] == "image/png"
     assert client.get(reverse("map_tile", args=[3, 6, 4])).status_code == 404
+    assert client.get(reverse("map_tile", args=[3, 2 ** 70, 1])).status_code == 404  # off the grid: no 500
+    settings.ANYING_MAP_MBTILES = str(tmp_path / "missing.mbtiles")
+    assert client.get(reverse("map_tile", args=[3, 6, 3])).status_code == 404
     assert views.base_map()["layers"][0].endswith("/map/tiles/{z}/{x}/{y}")
 
 

@@ -143,6 +143,12 @@ def test_visit_with_finding(expert, make_enterprise, users, login):
     assert visit.hazards.get().channel == Hazard.Channel.EXPERT
     other_town = login(users["hufeng"])
     assert other_town.get(reverse("rescue_visit_detail", args=[visit.pk])).status_code == 404
+    # a unit that may read the visit (区经信委, above the town) adds neither reports nor findings to it
+    department = login(users["jingxin"])
+    assert department.get(reverse("rescue_visit_detail", args=[visit.pk])).status_code == 200
+    response = department.post(reverse("rescue_visit_detail", args=[visit.pk]),
+                               {"form": "hazard", "place": "泵房", "description": "越权登记"})
+    assert response.status_code == 403 and visit.hazards.count() == 1
 
 
 def _xlsx(rows) -> io.BytesIO:

@@ -111,18 +111,33 @@ def test_reversal_by_another_document(stores, catalogue, users, receive):
     assert checks.problems() == []
 
 
+def test_an_older_document_is_reversed_after_later_postings(stores, catalogue, users, receive):
+    """The reversal posts today: it is refused neither because the original is older than the
+    warehouse's last posting nor because something else was posted since."""
+    wh, tents = stores["jiuxian"], catalogue["SH-001"]
+    receive(users["jiuxian"], wh, tents, 40)
+    issue = services.create_and_post(users["jiuxian"], kind=K.ISSUE, warehouse=wh, lines=[{"item": tents, "quantity": 15}])
+    StockDocument.objects.filter(pk=issue.pk).update(doc_date=days(-5))  # an issue of last week
+    receive(users["jiuxian"], wh, tents, 1)  # something posted today
+    services.reverse(users["jiuxian"], issue.pk, note="误出库")
+    assert balance(wh, tents) == 41
+
+
 def test_no_back_dating(stores, catalogue, users, receive):
+    """A document is dated the day it is posted: a draft left from an earlier day (or dated back)
+    posts today, after what was posted before it, never between earlier postings."""
     wh, item = stores["jiuxian"], catalogue["FH-001"]
     receive(users["jiuxian"], wh, item, 10)
     doc = services.create_document(users["jiuxian"], kind=K.RECEIPT, warehouse=wh, doc_date=days(-3),
                                    lines=[{"item": item, "quantity": 5}])
-    with pytest.raises(ValidationError, match="不能补记"):
-        services.post(users["jiuxian"], doc.pk)
+    services.post(users["jiuxian"], doc.pk)
+    doc.refresh_from_db()
+    assert doc.doc_date == days(0) and balance(wh, item) == 15
     future = services.create_document(users["jiuxian"], kind=K.RECEIPT, warehouse=wh, doc_date=days(2),
                                       lines=[{"item": item, "quantity": 5}])
     with pytest.raises(ValidationError, match="不能晚于今天"):
         services.post(users["jiuxian"], future.pk)
-    assert balance(wh, item) == 10
+    assert balance(wh, item) == 15
 
 
 def test_ledger_is_append_only_and_balance_never_negative(stores, catalogue, users, receive):
@@ -142,7 +157,12 @@ def test_ledger_is_append_only_and_balance_never_negative(stores, catalogue, use
 def test_transfer_document_moves_lots_between_own_warehouses(stores, catalogue, users, receive):
     src, dst, bags = stores["district"], stores["jiuxian"], catalogue["FH-008"]
     receive(users["yingji"], src, bags, 1000, batch="2026-1", expiry=days(700))
-    services.create_and_post(users["yingji"], kind=K.TRANSFER, warehouse=src, to_warehouse=dst,
+    # a 调拨单 document moves stock between warehouses its author keeps both of (the district
+    # admin here); between units it is a 调拨 (transfers.py)
+    with pytest.raises(PermissionDenied):
+        services.create_and_post(users["yingji"], kind=K.TRANSFER, warehouse=src, to_warehouse=dst,
+                                 lines=[{"item": bags, "quantity": 400}])
+    services.create_and_post(users["admin"], kind=K.TRANSFER, warehouse=src, to_warehouse=dst,
                              lines=[{"item": bags, "quantity": 400}])
     assert balance(src, bags) == 600 and balance(dst, bags) == 400
     lot = Lot.objects.get(warehouse=dst)
@@ -176,8 +196,15 @@ def test_permissions_town_keeps_only_its_own(stores, catalogue, users):
     with pytest.raises(PermissionDenied):
         services.create_document(users["leader"], kind=K.RECEIPT, warehouse=stores["jiuxian"],
                                  lines=[{"item": catalogue["FH-001"], "quantity": 1}])
-    # the district bureau keeps the towns' warehouses too (a unit above)
-    services.create_document(users["yingji"], kind=K.RECEIPT, warehouse=stores["jiuxian"],
+    # a department on the district's region keeps neither the bureau's nor a town's warehouse;
+    # the bureau keeps its own; the district admin (an approver) keeps every one in the territory
+    for name, store in (("jingxin", "district"), ("jingxin", "jiuxian"), ("yingji", "jiuxian")):
+        with pytest.raises(PermissionDenied):
+            services.create_document(users[name], kind=K.RECEIPT, warehouse=stores[store],
+                                     lines=[{"item": catalogue["FH-001"], "quantity": 1}])
+    services.create_document(users["yingji"], kind=K.RECEIPT, warehouse=stores["district"],
+                             lines=[{"item": catalogue["FH-001"], "quantity": 1}])
+    services.create_document(users["admin"], kind=K.RECEIPT, warehouse=stores["jiuxian"],
                              lines=[{"item": catalogue["FH-001"], "quantity": 1}])
 
 

@@ -120,3 +120,29 @@ def test_expiry_clock_and_work_queue(stores, catalogue, users, receive):
     assert alerts.below_minimum(users["hufeng"], today).count() == 0
     clock.run(now + dt.timedelta(days=12), [alerts.EXPIRY])
     assert ClockStep.objects.filter(clock="supplies_expiry", code="expired").exists()
+
+
+def test_no_one_approves_their_own_request_and_transfer_documents_are_not_reversed_alone(stocked, catalogue, users):
+    """Security review of issue #14: separation of duties on approval; a dispatch or receipt
+    document is undone by the transfer's own return or 核销, never reversed alone (which stranded
+    the transfer with a 500); a stopped warehouse takes no transfer."""
+    from anying.supplies import services
+    from anying.supplies.models import StockDocument
+
+    src, dst, bags = stocked["district"], stocked["jiuxian"], catalogue["FH-008"]
+    own = transfers.request(users["admin"], from_warehouse=src, to_warehouse=dst, purpose="自批",
+                            lines=[{"item": bags, "quantity": 10}])
+    with pytest.raises(PermissionDenied):
+        transfers.act(users["admin"], own.pk, "approve")
+    t = transfers.act(users["leader"], own.pk, "approve")
+    t = transfers.act(users["yingji"], t.pk, "dispatch")
+    sent = t.documents.get(kind=StockDocument.Kind.ISSUE)
+    with pytest.raises(ValidationError, match="随调拨办理"):
+        services.reverse(users["yingji"], sent.pk, note="撤回")
+    t = transfers.act(users["jiuxian"], t.pk, "receive")
+    assert qty(dst, bags) == 10 and checks.problems() == []
+    dst.is_active = False
+    dst.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError, match="已停用"):
+        transfers.request(users["jiuxian"], from_warehouse=src, to_warehouse=dst, purpose="再调",
+                          lines=[{"item": bags, "quantity": 1}])

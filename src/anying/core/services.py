@@ -361,9 +361,11 @@ def save_wording(actor, unit: Organisation, key: str, upload):
     kind = wording.get(key)
     content = wording.check_upload(kind, upload)
     own, created = DocumentWording.objects.get_or_create(unit=unit, key=key, defaults={"updated_by": actor})
-    if not created and own.file:
-        own.file.delete(save=False)
+    old = own.file.name if not created and own.file else ""
     own.file.save(f"{key}.docx", ContentFile(content), save=False)
+    if old:  # only once the new one is committed: a rollback must not leave the row without its file
+        storage = own.file.storage
+        transaction.on_commit(lambda: storage.delete(old))
     own.updated_by = actor
     own.save()
     audit.record(actor, AuditEvent.Action.UPDATE, unit, summary=f"上传文书措辞模板：{kind.label}")
@@ -382,7 +384,8 @@ def reset_wording(actor, unit: Organisation, key: str) -> bool:
     own = DocumentWording.objects.filter(unit=unit, key=key).first()
     if own is None:
         return False
-    own.file.delete(save=False)
+    name, storage = own.file.name, own.file.storage
     own.delete()
+    transaction.on_commit(lambda: storage.delete(name))
     audit.record(actor, AuditEvent.Action.UPDATE, unit, summary=f"恢复默认文书措辞：{kind.label}")
     return True

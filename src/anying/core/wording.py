@@ -35,6 +35,7 @@ from pathlib import Path
 from .exports import clean_docx_text as _t
 from .officialdoc import GONGWEN, _footer, _open, _table, unit_template
 
+MAX_UNPACKED = 20 * 1024 * 1024  # a .docx whose parts unpack to more is refused (a zip bomb)
 STYLES = {"Title", "DocNumber", "Addressee", "Plain", "SignOff", "Heading 1", "Normal"}
 MAX_BYTES = 2 * 1024 * 1024
 _LINE = re.compile(r"^\[(?P<style>[^\]]+)\]\s?(?P<text>.*)$")
@@ -102,9 +103,34 @@ def template_for(wording: Wording, unit) -> bytes:
 
 def _environment(strict: bool):
     from jinja2 import ChainableUndefined, StrictUndefined
+
+    return _Sandbox(undefined=StrictUndefined if strict else ChainableUndefined, autoescape=True)
+
+
+def _sandbox_class():
+    """Jinja's sandbox keeps a template from Python internals but still computes `'x' * 10**9`
+    or `9**9**9`: here * and ** refuse results that would be huge (a template is text, not a
+    calculator)."""
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined if strict else ChainableUndefined, autoescape=True)
+    class Sandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**":
+                raise SecurityError("不允许乘方运算")
+            for a, b in ((left, right), (right, left)):
+                if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * b > 10_000:
+                    raise SecurityError("重复的文字过长")
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)) and abs(left * right) > 1e15:
+                raise SecurityError("数值过大")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
+
+
+_Sandbox = _sandbox_class()
 
 
 def _clean(value):
@@ -191,7 +217,14 @@ def check_upload(wording: Wording, upload) -> bytes:
     content = upload.read()
     upload.seek(0)
     try:
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
+                raise ValidationError("措辞模板解压后过大，请上传普通的 Word 文档")
         _unbalanced = unbalanced(content)
+    except ValidationError:
+        raise
     except Exception:  # noqa: BLE001 — a file python-docx cannot open is one answer to the clerk
         raise ValidationError("无法读取该文件，请上传用 Word 保存的 .docx 文件") from None
     if _unbalanced:

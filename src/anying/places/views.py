@@ -133,7 +133,7 @@ def _cells(la, request, box) -> list[dict]:
     same answer serves the next request (cached for CELL_SECONDS per unit, role and filters; the
     scan of a city's 100,000 enterprises is the cost, bench/run_places.py)."""
     w, s, e, n = box
-    size = 2.0 ** math.floor(math.log2(max(n - s, e - w) / 40))
+    size = 2.0 ** math.floor(math.log2(max(n - s, e - w, 1e-4) / 40))
     w, s = math.floor(w / size) * size, math.floor(s / size) * size
     e, n = math.ceil(e / size) * size, math.ceil(n / size) * size
     user = request.user
@@ -202,12 +202,15 @@ def outlines(request):
 def tile(request, z: int, x: int, y: int):
     """A tile of the offline MBTiles file (TMS rows: y is flipped)."""
     path = settings.ANYING_MAP_MBTILES
-    if not path or z > 22:
+    if not path or z > 22 or not (0 <= x < 1 << z and 0 <= y < 1 << z):
         raise Http404
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        row = db.execute("SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
-                         (z, x, (1 << z) - 1 - y)).fetchone()
-        fmt = db.execute("SELECT value FROM metadata WHERE name='format'").fetchone()
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            row = db.execute("SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
+                             (z, x, (1 << z) - 1 - y)).fetchone()
+            fmt = db.execute("SELECT value FROM metadata WHERE name='format'").fetchone()
+    except sqlite3.Error:  # a missing or damaged file: no tile, not a 500
+        raise Http404 from None
     if row is None:
         raise Http404
     kind = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}.get(fmt[0] if fmt else "png", "image/png")

@@ -100,10 +100,10 @@ def _int(row: Row, header: str, default=0) -> int:
         return default
     try:
         number = int(Decimal(str(value).strip()))
-        if number < 0:
+        if not 0 <= number <= 1_000_000:
             raise ValueError
         return number
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):
         row.errors.append((header, "应为不小于0的整数"))
         return default
 

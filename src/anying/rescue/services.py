@@ -439,12 +439,20 @@ def save_visit(actor, visit: GuidanceVisit, expert_ids) -> GuidanceVisit:
     return visit
 
 
+def keeps_visit(user, visit: GuidanceVisit) -> bool:
+    """Who adds reports and findings to a visit: the unit that registered it, or the district's keeper."""
+    return user is SYSTEM or visit.unit_id == user.unit_id or _keeps_territory(user)
+
+
 @transaction.atomic
 def register_finding(actor, source: GuidanceVisit | InspectionExpert, data: dict):
     """An expert's finding becomes a hazard with channel 专家指导服务 (hazards.services.register
     checks the actor may register hazards of the enterprise), linked to the visit or inspection."""
     from anying.hazards import services as hazard_services
     from anying.hazards.models import Hazard
+
+    if isinstance(source, GuidanceVisit) and not keeps_visit(actor, source):
+        raise PermissionDenied("只有登记该服务的单位可以登记其发现的隐患")
 
     require(actor, "rescue.guidance")
     if isinstance(source, GuidanceVisit):

@@ -4,9 +4,11 @@ phone, training, the district overview, experts, guidance visits and 执法+专�
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -190,13 +192,13 @@ def team_equipment(request, pk):
         values, bad = {}, []
         for s in standards:
             raw = (request.POST.get(f"s{s.pk}") or "0").strip()
-            if not raw.isdigit():
+            if not re.fullmatch(r"[0-9]{1,6}", raw):  # not isdigit(): "²" is a digit to it
                 bad.append(s.name)
             else:
                 values[s.pk] = int(raw)
         extra = [{"name": request.POST.get("extra_name", ""), "quantity": request.POST.get("extra_quantity") or 0,
                   "unit": request.POST.get("extra_unit") or "件"}]
-        if not str(extra[0]["quantity"]).isdigit():
+        if not re.fullmatch(r"[0-9]{1,6}", str(extra[0]["quantity"]).strip()):
             bad.append("其他装备数量")
         if bad:
             messages.error(request, f"数量须为不小于0的整数：{'、'.join(bad)}")
@@ -593,9 +595,10 @@ def visit_new(request):
             visit = form.save(commit=False)
             visit.enterprise = enterprise
             try:
-                visit = services.save_visit(user, visit, [e.pk for e in form.cleaned_data["expert_ids"]])
-                if request.FILES.get("report"):
-                    attach(user, visit, request.FILES["report"])
+                with transaction.atomic():  # a refused report file leaves no visit behind
+                    visit = services.save_visit(user, visit, [e.pk for e in form.cleaned_data["expert_ids"]])
+                    if request.FILES.get("report"):
+                        attach(user, visit, request.FILES["report"])
             except (ValidationError, PermissionDenied) as exc:
                 apply_errors(form, exc)
             else:
@@ -608,6 +611,10 @@ def visit_new(request):
 def visit_detail(request, pk):
     visit = _visit(request.user, pk)
     if request.method == "POST":
+        if not services.keeps_visit(request.user, visit):
+            from django.core.exceptions import PermissionDenied as Forbidden
+
+            raise Forbidden("只有登记该服务的单位可以补充报告和隐患")
         if request.POST.get("form") == "hazard":
             _finding(request, visit)
         elif request.FILES.get("report"):

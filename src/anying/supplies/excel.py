@@ -105,8 +105,8 @@ def _decimal(row: Row, col: str, *, required=False, places=3):
     except InvalidOperation:
         row.errors.append((col, "应为数字"))
         return None
-    if not value.is_finite():
-        row.errors.append((col, "应为数字"))
+    if not value.is_finite() or abs(value) >= Decimal("1e11"):  # the columns hold 11 whole digits
+        row.errors.append((col, "应为数字" if not value.is_finite() else "数值超出范围"))
         return None
     return value.quantize(Decimal(10) ** -places)
 

@@ -48,11 +48,17 @@ DOC_FIELDS = ["kind", "status", "warehouse", "to_warehouse", "doc_date", "reason
 # --- who may keep what ---------------------------------------------------------------------------
 
 def manages(user, warehouse: Warehouse) -> bool:
-    """The keepers of a warehouse: its owner unit and the units above it (a district keeper may
-    post for a town's warehouse); a town never keeps the district's, even when it may call on it."""
+    """The keepers of a warehouse: the staff of its owner unit, and the district's approvers
+    (supplies.approve with supplies.keep: the 区级管理员) for every warehouse of their territory.
+    A department on the district's region does not keep the bureau's or a town's warehouse, and a
+    town never keeps the district's, even when it may call on it (security review, issue #14)."""
     if user is SYSTEM:
         return True
-    return user.has_perm_code("supplies.keep") and covers(user, warehouse.owner.region)
+    if not user.has_perm_code("supplies.keep"):
+        return False
+    if user.unit_id == warehouse.owner_id:
+        return True
+    return user.has_perm_code("supplies.approve") and covers(user, warehouse.owner.region)
 
 
 def require_manages(user, warehouse: Warehouse) -> None:
@@ -116,6 +122,7 @@ def set_minimum(actor, warehouse: Warehouse, item: Item, quantity) -> MinimumSto
     q = _qty(quantity)
     if q < 0:
         raise ValidationError({"quantity": "储备基数不能为负数"})
+    Warehouse.objects.select_for_update().filter(pk=warehouse.pk).first()  # two saves at once queue here
     current = MinimumStock.objects.filter(warehouse=warehouse, item=item).first()
     before = {"储备基数": str(current.quantity)} if current else None
     if q == 0:
@@ -242,16 +249,19 @@ class _Books:
         LedgerEntry.objects.bulk_create(self.entries)
 
 
-def _lock_warehouses(doc: StockDocument, now) -> list[Warehouse]:
+def _lock_warehouses(doc: StockDocument, now, on: dt.date | None = None) -> list[Warehouse]:
+    """Lock the document's warehouses (in id order) and check the posting date `on` (the
+    document's own date unless given: a reversal posts today)."""
     ids = sorted({doc.warehouse_id, *([doc.to_warehouse_id] if doc.to_warehouse_id else [])})
     locked = list(Warehouse.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     today = timezone.localdate(now)
-    if doc.doc_date > today:
+    on = on or doc.doc_date
+    if on > today:
         raise ValidationError({"doc_date": "单据日期不能晚于今天"})
     for wh in locked:
         if not wh.is_active:
             raise ValidationError(f"“{wh.name}”已停用，不能记账")
-        if wh.last_posted_at and doc.doc_date < timezone.localdate(wh.last_posted_at):
+        if wh.last_posted_at and on < timezone.localdate(wh.last_posted_at):
             raise ValidationError({"doc_date": f"不能补记：“{wh.name}”已有 {timezone.localtime(wh.last_posted_at):%Y-%m-%d %H:%M} "
                                                f"的记账，单据日期不能早于该日"})
     return locked
@@ -342,6 +352,8 @@ def post(actor, pk: int, *, version: int | None = None, allow_expired: bool = Fa
         if doc.status != StockDocument.Status.DRAFT:
             raise ValidationError(f"{doc}当前状态为“{doc.get_status_display()}”，不能记账（可能已被他人处理，请刷新）")
         now = timezone.now()
+        if doc.doc_date < timezone.localdate(now):  # a draft from an earlier day posts today, never back-dated
+            doc.doc_date = timezone.localdate(now)
         locked = _lock_warehouses(doc, now)
         books = _Books(doc, now, allow_expired)
         _post_lines(books, doc)
@@ -357,6 +369,8 @@ def _locked_doc(actor, pk, version) -> StockDocument:
     doc = qs.select_for_update(of=("self",)).select_related("warehouse__owner__region",
                                                              "to_warehouse__owner__region").get(pk=pk)
     require_manages(actor, doc.warehouse)
+    if doc.to_warehouse_id and not doc.transfer_id:  # a 调拨单 between two warehouses: both are kept
+        require_manages(actor, doc.to_warehouse)
     if version is not None and doc.version != version:
         from anying.core.workflow import StaleVersion
         raise StaleVersion()
@@ -383,10 +397,12 @@ def reverse(actor, pk: int, *, note: str = "", version: int | None = None) -> St
             raise ValidationError(f"{original}当前状态为“{original.get_status_display()}”，只有已记账的单据可以冲销")
         if original.reverses_id:
             raise ValidationError("冲销单本身不能再冲销；如需更正请另开单据")
+        if original.transfer_id:
+            raise ValidationError("调拨产生的单据随调拨办理（归还或核销），不能单独冲销")
         if not note.strip():
             raise ValidationError({"note": "请填写冲销原因"})
         now = timezone.now()
-        locked = _lock_warehouses(original, now)
+        locked = _lock_warehouses(original, now, on=timezone.localdate(now))
         doc = StockDocument.objects.create(
             kind=original.kind, status=StockDocument.Status.POSTED, warehouse=original.warehouse,
             to_warehouse=original.to_warehouse, doc_date=timezone.localdate(now), reason=original.reason,

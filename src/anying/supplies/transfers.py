@@ -58,6 +58,8 @@ def _approvers(t: Transfer):
 
 def _dispatch(step) -> None:
     t = step.record
+    if not t.to_warehouse.is_active:  # else the stock would leave and could never be received
+        raise ValidationError(f"调入仓库“{t.to_warehouse.name}”已停用，不能发运")
     doc = services.create_document(step.actor, kind=K.ISSUE, warehouse=t.from_warehouse, transfer=t,
                                    counterparty=f"调拨至{t.to_warehouse.name}", note=f"{t.number} 发运",
                                    lines=[{"item": line.item, "quantity": line.quantity} for line in t.lines.all()])
@@ -75,6 +77,8 @@ def _lots_of(doc: StockDocument):
 def _receive(step) -> None:
     t = step.record
     sent = t.documents.filter(kind=K.ISSUE, warehouse=t.from_warehouse, status=StockDocument.Status.POSTED).first()
+    if sent is None:
+        raise ValidationError("找不到本调拨已记账的发运单，不能接收；请联系调出仓库")
     lines = [{"item": lot.item, "quantity": q, "batch": lot.batch, "production_date": lot.production_date,
               "expiry_date": lot.expiry_date, "owner": lot.owner} for lot, q in _lots_of(sent)]
     doc = services.create_document(step.actor, kind=K.RECEIPT, warehouse=t.to_warehouse, transfer=t, lines=lines,
@@ -92,7 +96,12 @@ def _post_received(actor, doc):
 
 def _return(step) -> None:
     t = step.record
+    # both warehouses locked at once, in id order, as every posting does: two opposite returns
+    # between the same pair must queue, not deadlock
+    list(Warehouse.objects.select_for_update().filter(pk__in=[t.from_warehouse_id, t.to_warehouse_id]).order_by("pk"))
     got = t.documents.filter(kind=K.RECEIPT, warehouse=t.to_warehouse, status=StockDocument.Status.POSTED).first()
+    if got is None:
+        raise ValidationError("找不到本调拨已记账的接收单，不能归还")
     moved = _lots_of(got)
     out = services.create_document(step.actor, kind=K.ISSUE, warehouse=t.to_warehouse, transfer=t,
                                    counterparty=f"归还{t.from_warehouse.name}", note=f"{t.number} 归还",
@@ -122,6 +131,7 @@ TRANSFERS = workflow.register(Lifecycle(
     model=Transfer, label="物资调拨",
     transitions=[
         Transition("approve", "批准", (S.REQUESTED,), S.APPROVED, frozenset({"approver"}), stamp=("approved_by",),
+                   separated=("requested_by",),  # no one approves their own request
                    notify=("receiver", "source"), apply=_approve),
         Transition("reject", "驳回", (S.REQUESTED,), S.REJECTED, frozenset({"approver"}),
                    needs_comment="请填写驳回理由", notify=("receiver",)),
@@ -190,6 +200,9 @@ def preallocate(actor, *, from_warehouse: Warehouse, to_warehouse: Warehouse, li
 def _create(actor, source, target, specs, purpose, *, preallocated) -> Transfer:
     if source.pk == target.pk:
         raise ValidationError({"to_warehouse": "调入仓库不能与调出仓库相同"})
+    for wh, field in ((source, "from_warehouse"), (target, "to_warehouse")):
+        if not wh.is_active:
+            raise ValidationError({field: f"“{wh.name}”已停用"})
     if not (purpose or "").strip():
         raise ValidationError({"purpose": "请填写用途"})
     lines = _lines(specs)

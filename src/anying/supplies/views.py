@@ -273,8 +273,10 @@ def document_new(request):
         else:
             messages.success(request, f"{doc}已{'记账' if request.POST.get('post') == '1' else '保存为草稿'}")
             return redirect("supplies:document_detail", pk=doc.pk)
-    chosen = form["warehouse"].value()
-    lots = lots_for([parse_id(str(chosen))] if parse_id(str(chosen or "")) else [w.pk for w in houses][:20])
+    chosen = parse_id(str(form["warehouse"].value() or ""))
+    # only the batches of a warehouse the user keeps: the id comes from the query string or the form
+    kept = [w.pk for w in houses]
+    lots = lots_for([chosen] if chosen in kept else kept[:20])
     return render(request, "supplies/document_form.html", {
         "form": form, "rows": typed_rows(request.POST, ("item", "lot", "quantity", "batch", "production_date",
                                                          "expiry_date")),

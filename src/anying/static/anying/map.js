@@ -57,7 +57,8 @@
     L.geoJSON(fc, {
       coordsToLatLng: (c) => L.latLng(show(c[1], c[0])),
       style: { color: "#455a64", weight: 1.5, fill: false, dashArray: "4 3" },
-      onEachFeature: (f, l) => l.bindTooltip(f.properties.name, { sticky: true }),
+      // a DOM node, not a string: Leaflet puts string tooltips in as HTML
+      onEachFeature: (f, l) => l.bindTooltip(el("span", String(f.properties.name)), { sticky: true }),
     }).addTo(map);
   }).catch(() => {});
 
