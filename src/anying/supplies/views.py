@@ -139,8 +139,10 @@ def warehouse_detail(request, pk):
 @perm_required("supplies.keep")
 def warehouse_edit(request, pk=None):
     wh = _warehouse(request.user, pk) if pk else Warehouse()
-    if pk and not services.manages(request.user, wh):
-        raise PermissionDenied("您无权修改该仓库")
+    if pk and not services.manages(request.user, wh):  # seen (a superior, or shared for dispatch), not kept
+        from django.core.exceptions import PermissionDenied as Forbidden
+
+        raise Forbidden("您无权修改该仓库")
     form = WarehouseForm(request.POST or None, instance=wh, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
