@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "anying.core.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,7 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # 等保 2.0: session timeout and lockout after failed logins.
 SESSION_COOKIE_AGE = int(os.environ.get("ANYING_SESSION_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: idle sessions end, active ones continue
+# Sliding expiry (idle sessions end, active ones continue) is core.middleware.SlidingSessionMiddleware,
+# not SESSION_SAVE_EVERY_REQUEST, which lets a stale request overwrite a concurrent one's session.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("ANYING_SECURE_COOKIES")

@@ -70,7 +70,42 @@ def test_session_cookie_is_httponly_and_expires(users, settings):
     response = attempt("admin", PASSWORD)
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"]
-    assert settings.SESSION_COOKIE_AGE <= 8 * 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_an_idle_request_extends_the_session_without_overwriting_a_concurrent_write(users, login, settings):
+    """A request that loaded the session before a concurrent POST stored a flash message must not
+    write its stale copy back (the lost 「已发布」 message in CI), yet it still slides the expiry."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from anying.core.middleware import SlidingSessionMiddleware
+
+    client = login(users["admin"])
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    request = RequestFactory().get("/favicon.ico")
+    request.session = SessionStore(key)
+    request.session.load()  # the stale request has read the session...
+
+    def meanwhile(_request):  # ...when another request stores a message in it
+        other = SessionStore(key)
+        other["concurrent"] = "已发布"
+        other.save()
+        return HttpResponse(status=404)
+
+    SlidingSessionMiddleware(meanwhile)(request)
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    SessionMiddleware(lambda r: HttpResponse(status=404)).process_response(request, HttpResponse(status=404))
+    row = Session.objects.get(session_key=key)
+    assert row.get_decoded().get("concurrent") == "已发布"
+    assert row.expire_date > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
 def test_reset_clears_the_failure_count(users, settings):

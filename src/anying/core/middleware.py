@@ -13,6 +13,32 @@ class RequestContextMiddleware:
             current_ip.reset(token)
 
 
+class SlidingSessionMiddleware:
+    """Sliding expiry (等保 2.0: an idle session ends, an active one goes on) without Django's
+    SESSION_SAVE_EVERY_REQUEST. That setting writes the whole session back at the end of every
+    request, so a request that loaded it earlier (the browser's favicon fetch, a second tab)
+    overwrites what a concurrent POST stored in between — the flash message of a 发布 was lost so
+    in CI. Here a request that did not change the session only moves its expiry date, one UPDATE
+    of one column; a request that did change it is saved by SessionMiddleware as usual."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        key = getattr(session, "session_key", None)
+        if key and not session.modified and response.status_code < 500 and hasattr(session, "get_model_class"):
+            from datetime import timedelta
+
+            from django.conf import settings
+            from django.utils import timezone
+
+            session.get_model_class().objects.filter(session_key=key).update(
+                expire_date=timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        return response
+
+
 class RejectNullCharactersMiddleware:
     """A safety net under the input policy (core/textinput.py): PostgreSQL cannot store or compare
     NUL, so no view may see one. A request with a NUL in its path, query or urlencoded form
