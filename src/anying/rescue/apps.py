@@ -10,12 +10,13 @@ class RescueConfig(AppConfig):
         from anying.core import hooks, workqueue
         from anying.core.navigation import MenuEntry, register
 
-        from . import clocks, demo, excel, layers, links, permissions, work  # noqa: F401 - clocks register themselves
+        from . import clocks, demo, excel, layers, links, permissions, services, work  # noqa: F401 - clocks register themselves
 
         permissions.register()
         layers.register()
         workqueue.register(*work.SOURCES)
         hooks.register_demo("rescue", 75, demo.load)
+        hooks.register_tick("rescue_linkage_meetings", services.ensure_meetings)
         if links.related not in hooks.RELATED_RECORDS:
             hooks.RELATED_RECORDS.append(links.related)
         for item in excel.REGISTERS:

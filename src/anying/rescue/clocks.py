@@ -1,5 +1,6 @@
-"""The two clocks of rescue teams (core.clock): certificates before they expire, and daily
-standby reports not made (the ladders are data: data/certificate_clock.csv, data/standby_clock.csv)."""
+"""The clocks of rescue teams (core.clock): certificates before they expire, daily standby reports
+not made, and the yearly linkage meeting due by 31 May (the ladders are data, each rung cited:
+data/certificate_clock.csv, data/standby_clock.csv, data/linkage_meeting_clock.csv)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from anying.core.clock import Clock
 from anying.core.models import User
 from anying.core.permissions import roles_with
 
-from .models import DATA, Certificate, Team
+from .models import DATA, Certificate, LinkageMeeting, Team
 
 
 def _keepers(owner_ids: dict[int, list[int]]) -> dict[int, list[User]]:
@@ -60,3 +61,22 @@ STANDBY_MISSING = clock.register(Clock(
     describe=lambda t: f"{t.name}自 {t.standby_due:%Y年%m月%d日} 起未报告值班备勤",
     object_repr=lambda t: t.name,
     url=lambda t: reverse("rescue_standby_report") + f"?team={t.pk}"))
+
+
+def _meeting_recipients(meetings) -> dict[int, list[User]]:
+    """The district's keepers (rescue.assess) of the meeting's district."""
+    regions = {m.region_id for m in meetings}
+    users = list(User.objects.filter(unit__region_id__in=regions, is_active=True, unit__is_active=True,
+                                     role__in=roles_with("rescue.assess")).select_related("unit"))
+    return {m.pk: [u for u in users if u.unit.region_id == m.region_id] for m in meetings}
+
+
+# seed 001「5月底前，召开全区应急救援联动联席会议」: one record a year per district (made by the tick
+# job `rescue_linkage_meetings`, services.ensure_meetings), due 31 May, open until it is held
+LINKAGE_MEETING = clock.register(Clock(
+    name="rescue_linkage_meeting", label="全区应急救援联动联席会议", model=LinkageMeeting, due="due_on",
+    open=Q(held_on__isnull=True), defaults=DATA / "linkage_meeting_clock.csv", region="region",
+    fields=("year", "region_id"), recipients=_meeting_recipients, event="remind",
+    describe=lambda m: f"{m.year}年全区应急救援联动联席会议须于 {m.due_on:%Y年%m月%d日} 前召开",
+    object_repr=lambda m: f"{m.year}年全区应急救援联动联席会议",
+    url=lambda m: reverse("rescue_meetings")))

@@ -161,6 +161,9 @@ class Member(models.Model):
     skills = models.CharField("技能特长", max_length=200, blank=True)
     joined_on = models.DateField("入队日期", null=True, blank=True)
     is_active = models.BooleanField("在队", default=True)
+    # 离队: kept in the register (history, certificates), counted in no rate or headcount
+    left_on = models.DateField("离队日期", null=True, blank=True)
+    left_reason = models.CharField("离队原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -439,3 +442,125 @@ class GuidanceVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.visited_on:%Y-%m-%d} 专家指导服务"
+
+
+class SocialGuidance(models.Model):
+    """对社会应急救援力量的指导 (seed 001「有序开展对社会力量的指导协调和调度指挥」): a record of
+    guidance given to a social rescue team — date, who gave it, what was covered."""
+    team = models.ForeignKey(Team, verbose_name="社会应急救援力量", on_delete=models.CASCADE, related_name="guidance")
+    day = models.DateField("指导日期")
+    unit = models.ForeignKey(Organisation, verbose_name="指导单位", on_delete=models.PROTECT, related_name="+")
+    given_by = models.CharField("指导人员", max_length=100)
+    content = models.TextField("指导内容")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社会力量指导记录"
+        ordering = ["-day", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.day:%Y-%m-%d} 指导"
+
+
+class GrassrootsQuerySet(ScopedQuerySet):
+    """A village's 协管员, 信息员 and volunteers are the town's register (its owner unit) and its
+    superiors' (core.scope.unit_q): a town sees its own, the district all, never another town's."""
+    scope_rule = "unit"
+    scope_fields = {"unit": "owner"}
+
+
+class GrassrootsPerson(models.Model):
+    """基层应急力量 (A6.7, E6): a village's 应急协管员 (seed 000「建立社区（村）应急协管员队伍」),
+    灾害信息员 (「强化基层灾害信息员、社会工作者和志愿者等队伍建设」) and volunteers."""
+
+    class Role(models.TextChoices):
+        ASSISTANT = "assistant", "应急协管员"
+        INFORMANT = "informant", "灾害信息员"
+        VOLUNTEER = "volunteer", "应急志愿者"
+
+    owner = models.ForeignKey(Organisation, verbose_name="管理单位", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("类别", max_length=12, choices=Role.choices)
+    name = models.CharField("姓名", max_length=50)
+    region = models.ForeignKey(Region, verbose_name="所在村（社区）", on_delete=models.PROTECT, related_name="+",
+                               help_text="村（社区）；在镇街层面任职的填镇街")
+    phone = models.CharField("联系电话", max_length=40)
+    since = models.DateField("任职（加入）日期", null=True, blank=True)
+    duties = models.CharField("职责或特长", max_length=200, blank=True)
+    is_active = models.BooleanField("在岗", default=True)
+    left_on = models.DateField("离岗日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GrassrootsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "基层应急力量"
+        ordering = ["region__path", "role", "name", "id"]
+        indexes = [models.Index(fields=["owner", "role", "is_active"], name="rescue_grassroots_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class TargetValue(models.Model):
+    """A district's own value of a team-building figure (data/targets.csv holds the defaults, each
+    cited): the district's document replaces 荣昌's 2+7+14+N, the village-station target rises from
+    90% to 100%, the funding standard changes. In force from a year; the newest not later than
+    the year asked for counts."""
+    region = models.ForeignKey(Region, verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField("指标", max_length=40)
+    from_year = models.PositiveIntegerField("起始年度")
+    value = models.DecimalField("目标值", max_digits=12, decimal_places=2)
+    source = models.CharField("依据", max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队伍建设目标"
+        ordering = ["code", "-from_year"]
+        constraints = [models.UniqueConstraint(fields=["region", "code", "from_year"], name="rescue_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.code} {self.from_year}年起 {self.value}"
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    """The district's linkage meeting: seen by the district's units (its region's territory),
+    not by the towns (core.scope.area_q on the district region)."""
+    scope_rule = "area"
+    scope_fields = {"region": "region"}
+
+
+class LinkageMeeting(models.Model):
+    """全区应急救援联动联席会议, one a year per district, due by 31 May (seed 001「5月底前，召开全区
+    应急救援联动联席会议」): the clock `rescue_linkage_meeting` runs on `due_on` until `held_on` is set.
+    The year's record is made by the tick (`rules.ensure_meetings`), so the deadline exists before
+    anyone records anything. The minutes are attachments (core.attachments)."""
+    region = models.ForeignKey(Region, verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年度")
+    due_on = models.DateField("应召开日期（不晚于）")
+    held_on = models.DateField("召开日期", null=True, blank=True)
+    place = models.CharField("会议地点", max_length=200, blank=True)
+    chaired_by = models.CharField("主持人", max_length=100, blank=True)
+    participants = models.TextField("参会单位和人员", blank=True)
+    decisions = models.TextField("议定事项", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "应急救援联动联席会议"
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="rescue_meeting_region_year")]
+        indexes = [models.Index(fields=["held_on", "due_on"], name="rescue_meeting_due")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年全区应急救援联动联席会议"

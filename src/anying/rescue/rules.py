@@ -12,25 +12,54 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 
 from anying.core.models import Region
 
-from .models import DATA, TIER_OF, Equipment, EquipmentStandard, Member, StandbyReport, Team
+from .models import DATA, TIER_OF, Equipment, EquipmentStandard, GrassrootsPerson, Member, StandbyReport, Team
 
 
 @dataclass(frozen=True)
 class Target:
     code: str
-    value: int
+    value: Decimal
     label: str
     source: str
+    unit: str = ""
+    from_year: int = 2000
+    district_set: bool = False  # the district's own value (TargetValue), not the shipped default
 
 
 @cache
-def targets() -> dict[str, Target]:
+def default_targets() -> tuple[Target, ...]:
+    """Every default row of data/targets.csv (a code may have several, by year)."""
     with open(DATA / "targets.csv", encoding="utf-8") as fh:
         rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {r["code"]: Target(r["code"], int(r["value"]), r["label"], r["source"]) for r in rows}
+        return tuple(Target(r["code"], Decimal(r["value"]), r["label"], r["source"], r["unit"], int(r["from_year"]))
+                     for r in rows)
+
+
+def target_codes() -> dict[str, str]:
+    """{code: label} of the figures a district may set."""
+    return {t.code: t.label for t in default_targets()}
+
+
+def targets(district: Region | None = None, year: int | None = None) -> dict[str, Target]:
+    """The figures in force for `district` in `year`: the district's own (TargetValue) where it set
+    one, else the default — each the newest row not later than the year."""
+    from .models import TargetValue
+
+    year = year or timezone.localdate().year
+    out: dict[str, Target] = {}
+    for t in default_targets():
+        if t.from_year <= year and (t.code not in out or t.from_year >= out[t.code].from_year):
+            out[t.code] = t
+    if district is not None:
+        labels_ = target_codes()
+        for v in TargetValue.objects.filter(region=district, from_year__lte=year).order_by("code", "from_year"):
+            if v.code in out:  # later rows override earlier ones (ordered by year)
+                out[v.code] = Target(v.code, v.value, labels_[v.code], v.source, out[v.code].unit, v.from_year, True)
+    return out
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -99,6 +128,40 @@ class Overview:
     towns: tuple[int, int]  # towns with a town team (full-time or part-time), towns
     missing_towns: list[str]
     rows: list[tuple[Team, TeamRates]]
+    targets: dict[str, Target]
+    village_target: Target
+    town_rows: list[TownRow]
+    grassroots: dict[str, int]  # role → active people of the user's territory
+
+
+@dataclass
+class TownRow:
+    """One town of the grassroots coverage (A6.7, A6.8): its town team(s) with the recorded funding
+    against the standard of seed 003, its villages with and without a station, and its registers."""
+    town: Region
+    teams: list[Team]
+    funding_standard: Decimal | None  # of its town team's category; None: no town team
+    villages: int
+    stations: int
+    rate: Decimal | None
+    missing_villages: list[str]
+    grassroots: dict[str, int]
+
+    @property
+    def has_team(self) -> bool:
+        return bool(self.teams)
+
+    @property
+    def funding(self) -> Decimal | None:
+        known = [t.annual_funding for t in self.teams if t.annual_funding is not None]
+        return sum(known, Decimal(0)) if known else None
+
+    @property
+    def funding_short(self) -> bool | None:
+        """Recorded funding below the standard; None when either is unknown."""
+        if self.funding is None or self.funding_standard is None:
+            return None
+        return self.funding < self.funding_standard
 
 
 def overview(user, district: Region | None = None) -> Overview:
@@ -107,7 +170,8 @@ def overview(user, district: Region | None = None) -> Overview:
     counts = {c: 0 for c in Team.Category.values}
     for t in teams:
         counts[t.category] += 1
-    tg = targets()
+    year = timezone.localdate().year
+    tg = targets(district, year)
     structure = [
         {"label": "专业队伍", "target": tg["professional_teams"].value,
          "actual": counts[Team.Category.FIRE] + counts[Team.Category.DISTRICT], "source": tg["professional_teams"].source},
@@ -122,15 +186,19 @@ def overview(user, district: Region | None = None) -> Overview:
     rated = [t for t in teams if t.category in TIER_OF or t.category == Team.Category.FIRE]
     staffed = [per_team[t.pk].staffed for t in rated if per_team[t.pk].staffed is not None]
     equipped = [per_team[t.pk].equipped for t in rated if per_team[t.pk].equipped is not None]
-    covered, villages = village_coverage(user, district, teams)
-    with_team, towns, missing = town_coverage(district, teams)
+    rows_by_town = town_rows(user, district, teams, tg)
+    covered = sum(r.stations for r in rows_by_town)
+    villages = sum(r.villages for r in rows_by_town)
+    with_team = sum(1 for r in rows_by_town if r.has_team)
+    grassroots = {role: sum(r.grassroots.get(role, 0) for r in rows_by_town) for role in GrassrootsPerson.Role.values}
     return Overview(
         counts=counts, structure=structure,
         staffed=(sum(staffed), len(staffed)), equipped=(sum(equipped), len(equipped)),
         staffing_rate=percent(sum(staffed), len(staffed)), equipment_rate=percent(sum(equipped), len(equipped)),
         villages=(covered, villages), village_rate=percent(covered, villages),
-        towns=(with_team, towns), missing_towns=missing,
-        rows=[(t, per_team[t.pk]) for t in teams])
+        towns=(with_team, len(rows_by_town)), missing_towns=[r.town.name for r in rows_by_town if not r.has_team],
+        rows=[(t, per_team[t.pk]) for t in teams], targets=tg, village_target=tg["village_station_rate"],
+        town_rows=rows_by_town, grassroots=grassroots)
 
 
 def _district(user, district):
@@ -146,25 +214,59 @@ def _district(user, district):
     return region
 
 
-def village_coverage(user, district, teams) -> tuple[int, int]:
-    """(villages with an active station, villages) of the user's territory (a town's own)."""
-    root = user.unit.region if getattr(user, "unit", None) is not None else district
-    if root is None:
-        return 0, 0
-    villages = Region.objects.filter(level=Region.Level.VILLAGE, path__startswith=root.path)
-    stations = {t.region_id for t in teams if t.category == Team.Category.VILLAGE}
-    ids = list(villages.values_list("pk", flat=True))
-    return len(set(ids) & stations), len(ids)
+FUNDING_CODE = {Team.Category.CENTRAL_TOWN: "funding_central_town", Team.Category.TOWN: "funding_town"}
 
 
-def town_coverage(district, teams) -> tuple[int, int, list[str]]:
-    """Towns with a town team (seed 002: 建立镇级应急救援队伍1支) among the district's towns."""
+def town_rows(user, district, teams, tg) -> list[TownRow]:
+    """Each town of the user's territory in the district (a town: its own), in four queries: the
+    towns, their villages, the active people of the grassroots registers, and nothing more — the
+    teams come in from the overview."""
+    from anying.core.scope import region_subtree_q
+
     if district is None:
-        return 0, 0, []
-    towns = list(Region.objects.filter(level=Region.Level.TOWN, parent=district).order_by("sort", "path"))
-    covered = {t.region_id for t in teams if t.category in (Team.Category.CENTRAL_TOWN, Team.Category.TOWN)}
-    missing = [t.name for t in towns if t.pk not in covered]
-    return len(towns) - len(missing), len(towns), missing
+        return []
+    towns = list(Region.objects.filter(level=Region.Level.TOWN, parent=district)
+                 .filter(region_subtree_q(user, "") if user is not None else Q()).order_by("sort", "path"))
+    by_path = {t.path: t for t in towns}
+
+    def town_of(path: str):
+        parts = path.strip("/").split("/")
+        for n in range(len(parts), 0, -1):
+            found = by_path.get("/" + "/".join(parts[:n]) + "/")
+            if found is not None:
+                return found
+        return None
+
+    villages: dict[int, list[Region]] = {}
+    for v in Region.objects.filter(level=Region.Level.VILLAGE, path__startswith=district.path).order_by("sort", "path"):
+        town = town_of(v.path)
+        if town is not None:
+            villages.setdefault(town.pk, []).append(v)
+    stations = {t.region_id for t in teams if t.category == Team.Category.VILLAGE}
+    town_teams: dict[int, list[Team]] = {}
+    for t in teams:
+        if t.category in FUNDING_CODE:
+            town_teams.setdefault(t.region_id, []).append(t)
+    people: dict[int, dict[str, int]] = {}
+    for path, role, n in GrassrootsPerson.objects.visible_to(user).filter(is_active=True) \
+            .values_list("region__path", "role").annotate(n=Count("id")).order_by():
+        town = town_of(path)
+        if town is not None:
+            mine = people.setdefault(town.pk, {})
+            mine[role] = mine.get(role, 0) + n
+    out = []
+    for town in towns:
+        mine = villages.get(town.pk, [])
+        built = [v for v in mine if v.pk in stations]
+        teams_here = town_teams.get(town.pk, [])
+        codes = [FUNDING_CODE[t.category] for t in teams_here]
+        # a central town's standard where it has a full-time team, else the part-time one's
+        code = "funding_central_town" if "funding_central_town" in codes else (codes[0] if codes else None)
+        out.append(TownRow(
+            town=town, teams=teams_here, funding_standard=tg[code].value if code else None,
+            villages=len(mine), stations=len(built), rate=percent(len(built), len(mine)),
+            missing_villages=[v.name for v in mine if v.pk not in stations], grassroots=people.get(town.pk, {})))
+    return out
 
 
 # --- standby ----------------------------------------------------------------------------------

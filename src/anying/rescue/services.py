@@ -27,9 +27,13 @@ from .models import (
     EquipmentStandard,
     Expert,
     GuidanceVisit,
+    GrassrootsPerson,
     InspectionExpert,
+    LinkageMeeting,
     Member,
+    SocialGuidance,
     StandbyReport,
+    TargetValue,
     Team,
     TrainingPlan,
     TrainingRecord,
@@ -144,33 +148,122 @@ def save_team(actor, team: Team, *, speciality_codes=None, base: dict | None = N
     return team
 
 
+MEMBER_FIELDS = ["name", "role", "phone", "skills", "joined_on", "is_active", "left_on", "left_reason"]
+CERTIFICATE_FIELDS = ["name", "number", "issuer", "expires_on"]
+
+
+def _member_for(actor, team: Team, member_id: int) -> Member:
+    member = Member.objects.select_for_update().filter(pk=member_id, team=team).first()
+    if member is None:
+        raise PermissionDenied("该队员不属于此队伍")
+    return member
+
+
 @transaction.atomic
 def save_member(actor, member: Member) -> Member:
+    """Create or correct a member. 离队 and back go through `leave_member` / `rejoin_member`, so
+    a correction never drops a member from the counts by accident."""
     require(actor, "rescue.edit")
     team = _team_for(actor, member.team_id)
     created = member.pk is None
-    if not created and not Member.objects.filter(pk=member.pk, team=team).exists():
-        raise PermissionDenied("该队员不属于此队伍")
+    before = None
+    if not created:
+        current = _member_for(actor, team, member.pk)
+        before = audit.snapshot(current, MEMBER_FIELDS)
+        member.is_active, member.left_on, member.left_reason = current.is_active, current.left_on, current.left_reason
+    elif not member.is_active and not (member.left_on and member.left_reason):
+        raise ValidationError({"is_active": "登记已离队的队员须填写离队日期和原因"})
+    if member.joined_on and member.joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": "入队日期不能晚于今天"})
     member.full_clean()
     member.save()
     audit.record(actor, A.CREATE if created else A.UPDATE, team,
                  summary=f"{'登记' if created else '修改'}队员 {member.name}（{member.get_role_display()}）",
-                 after=audit.snapshot(member, ["name", "role", "phone", "skills", "is_active"]))
+                 before=before, after=audit.snapshot(member, MEMBER_FIELDS))
+    return member
+
+
+@transaction.atomic
+def leave_member(actor, team_id: int, member_id: int, left_on: dt.date, reason: str) -> Member:
+    """离队: the member stays in the register with the date and reason, and counts in no rate or
+    headcount from then on (rules.rates counts active members only)."""
+    require(actor, "rescue.edit")
+    team = _team_for(actor, team_id)
+    member = _member_for(actor, team, member_id)
+    reason = (reason or "").strip()
+    if not member.is_active:
+        raise ValidationError({"left_on": f"{member.name}已于 {member.left_on or '此前'} 离队"})
+    if left_on is None:
+        raise ValidationError({"left_on": "请填写离队日期"})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": "离队日期不能晚于今天"})
+    if member.joined_on and left_on < member.joined_on:
+        raise ValidationError({"left_on": f"离队日期不能早于入队日期（{member.joined_on:%Y-%m-%d}）"})
+    if not reason:
+        raise ValidationError({"left_reason": "请填写离队原因"})
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    member.is_active, member.left_on, member.left_reason = False, left_on, reason[:200]
+    member.save(update_fields=["is_active", "left_on", "left_reason"])
+    audit.record(actor, A.STATE, team, summary=f"队员 {member.name} 离队（{left_on:%Y-%m-%d}，{member.left_reason}）",
+                 before=before, after=audit.snapshot(member, MEMBER_FIELDS))
+    return member
+
+
+@transaction.atomic
+def rejoin_member(actor, team_id: int, member_id: int) -> Member:
+    """Back in the team (a member who left by mistake or returned): the leaving stays in the audit trail."""
+    require(actor, "rescue.edit")
+    team = _team_for(actor, team_id)
+    member = _member_for(actor, team, member_id)
+    if member.is_active:
+        raise ValidationError({"is_active": f"{member.name}仍在队"})
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    member.is_active, member.left_on, member.left_reason = True, None, ""
+    member.save(update_fields=["is_active", "left_on", "left_reason"])
+    audit.record(actor, A.STATE, team, summary=f"队员 {member.name} 恢复在队", before=before,
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
 def save_certificate(actor, certificate: Certificate) -> Certificate:
     require(actor, "rescue.edit")
-    member = Member.objects.select_related("team").get(pk=certificate.member_id)
+    member = Member.objects.select_related("team").filter(pk=certificate.member_id).first()
+    if member is None:
+        raise ValidationError({"member": "请选择队员"})
     team = _team_for(actor, member.team_id)
     created = certificate.pk is None
+    before = None
+    if not created:
+        current = Certificate.objects.filter(pk=certificate.pk, member__team=team).first()
+        if current is None:
+            raise PermissionDenied("该证书不属于此队伍")
+        before = audit.snapshot(current, CERTIFICATE_FIELDS)
     certificate.full_clean()
     certificate.save()
     audit.record(actor, A.CREATE if created else A.UPDATE, team,
-                 summary=f"{member.name} 证书：{certificate.name}，有效期至 {certificate.expires_on or '长期'}",
-                 after=audit.snapshot(certificate, ["name", "number", "issuer", "expires_on"]))
+                 summary=f"{'登记' if created else '修改'} {member.name} 证书：{certificate.name}，"
+                         f"有效期至 {certificate.expires_on or '长期'}",
+                 before=before, after=audit.snapshot(certificate, CERTIFICATE_FIELDS))
     return certificate
+
+
+@transaction.atomic
+def remove_certificate(actor, team_id: int, certificate_id: int, reason: str = "") -> None:
+    """A certificate entered by mistake (or withdrawn) is removed; what it said stays in the
+    team's audit trail."""
+    require(actor, "rescue.edit")
+    team = _team_for(actor, team_id)
+    item = Certificate.objects.select_related("member").filter(pk=certificate_id, member__team=team).first()
+    if item is None:
+        raise PermissionDenied("该证书不属于此队伍")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写删除原因"})
+    before = {"member": item.member.name, **audit.snapshot(item, CERTIFICATE_FIELDS)}
+    item.delete()
+    audit.record(actor, A.UPDATE, team, summary=f"删除 {item.member.name} 证书：{item.name}（{reason[:80]}）"[:255],
+                 before=before)
 
 
 @transaction.atomic
@@ -468,3 +561,188 @@ def register_finding(actor, source: GuidanceVisit | InspectionExpert, data: dict
 
 def visits_q(user) -> Q:
     return Q(pk__in=GuidanceVisit.objects.visible_to(user).values("pk"))
+
+
+# --- social forces: guidance --------------------------------------------------------------------
+
+@transaction.atomic
+def add_guidance(actor, guidance: SocialGuidance) -> SocialGuidance:
+    """A record of guidance given to a social rescue team (A6.9) by the unit that keeps it."""
+    require(actor, "rescue.edit")
+    team = _team_for(actor, guidance.team_id)
+    if team.category != Team.Category.SOCIAL:
+        raise ValidationError({"team": "指导记录只适用于社会应急救援力量"})
+    if guidance.day and guidance.day > timezone.localdate():
+        raise ValidationError({"day": "指导日期不能晚于今天"})
+    guidance.unit_id = actor.unit_id if actor is not SYSTEM else team.owner_id
+    guidance.created_by = actor if actor is not SYSTEM else None
+    guidance.full_clean(exclude=["created_by"])
+    guidance.save()
+    audit.record(actor, A.CREATE, team, summary=f"指导社会应急救援力量 {guidance.day:%Y-%m-%d}（{guidance.given_by}）",
+                 after=audit.snapshot(guidance, ["day", "unit", "given_by", "content"]))
+    return guidance
+
+
+# --- grassroots registers: 应急协管员, 灾害信息员, volunteers -------------------------------------
+
+GRASSROOTS_FIELDS = ["owner", "role", "name", "region", "phone", "since", "duties", "is_active", "left_on", "note"]
+
+
+def editable_grassroots(user):
+    if user is SYSTEM:
+        return GrassrootsPerson.objects.all()
+    return GrassrootsPerson.objects.filter(_kept(user))
+
+
+@transaction.atomic
+def save_grassroots(actor, person: GrassrootsPerson) -> GrassrootsPerson:
+    """Create or update a village's 协管员, 信息员 or volunteer: kept by the owner unit (a town's
+    应急办) and the district's keeper; the village lies in the owner's territory."""
+    require(actor, "rescue.edit")
+    created = person.pk is None
+    before = None
+    if not created:
+        current = editable_grassroots(actor).select_for_update().filter(pk=person.pk).first()
+        if current is None:
+            raise PermissionDenied("该人员不在您管理的范围内")
+        before = audit.snapshot(current, GRASSROOTS_FIELDS)
+        person.version = current.version + 1
+    if person.owner_id is None:
+        raise ValidationError({"owner": "请选择管理单位"})
+    if person.region_id is None:
+        raise ValidationError({"region": "请选择所在村（社区）"})
+    _check_owner(actor, person.owner, person.region)
+    if person.region.level not in (Region.Level.VILLAGE, Region.Level.TOWN):
+        raise ValidationError({"region": "所在区划须为村（社区）或镇街"})
+    if not person.region.path.startswith(person.owner.region.path):
+        raise ValidationError({"region": f"所在村（社区）不在管理单位（{person.owner.name}）的辖区内"})
+    today = timezone.localdate()
+    if person.since and person.since > today:
+        raise ValidationError({"since": "任职日期不能晚于今天"})
+    if person.is_active:
+        person.left_on = None
+    elif person.left_on is None:
+        person.left_on = today
+    if person.left_on and person.since and person.left_on < person.since:
+        raise ValidationError({"left_on": "离岗日期不能早于任职日期"})
+    person.full_clean()
+    person.save()
+    audit.record(actor, A.CREATE if created else A.UPDATE, person, before=before,
+                 after=audit.snapshot(person, GRASSROOTS_FIELDS))
+    return person
+
+
+# --- the district's targets ----------------------------------------------------------------------
+
+def district_of(actor) -> Region | None:
+    from .rules import _district
+
+    return _district(actor, None)
+
+
+@transaction.atomic
+def set_target(actor, code: str, from_year: int, value, source: str) -> TargetValue:
+    """The district's own value of a figure (its document instead of the default), from a year."""
+    from .rules import target_codes
+
+    require(actor, "rescue.assess")
+    district = district_of(actor)
+    if district is None:
+        raise PermissionDenied("未找到您所在的区县")
+    if actor is not SYSTEM and actor.unit.region_id != district.pk:
+        raise PermissionDenied("队伍建设目标由区级设置")
+    if code not in target_codes():
+        raise ValidationError({"code": "未知的指标"})
+    if value is None or value < 0:
+        raise ValidationError({"value": "目标值须为不小于0的数"})
+    if code.endswith("_rate") and value > 100:
+        raise ValidationError({"value": "比率不能超过100%"})
+    if not 2000 <= (from_year or 0) <= 2100:
+        raise ValidationError({"from_year": "起始年度须在2000年至2100年之间"})
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": "请填写依据（文件名称和文号）"})
+    item = TargetValue.objects.select_for_update().filter(region=district, code=code, from_year=from_year).first()
+    before = audit.snapshot(item, ["value", "source"]) if item else None
+    item = item or TargetValue(region=district, code=code, from_year=from_year)
+    item.value, item.source = value, source[:300]
+    item.set_by = actor if actor is not SYSTEM else None
+    item.full_clean(exclude=["set_by"])
+    item.save()
+    audit.record(actor, A.UPDATE if before else A.CREATE, item,
+                 summary=f"队伍建设目标：{target_codes()[code]} {from_year}年起 {value}（{item.source}）"[:255],
+                 before=before, after=audit.snapshot(item, ["value", "source"]))
+    return item
+
+
+@transaction.atomic
+def remove_target(actor, target_id: int) -> None:
+    """Back to the default: the district's value goes, the audit trail keeps it."""
+    require(actor, "rescue.assess")
+    district = district_of(actor)
+    item = TargetValue.objects.filter(pk=target_id, region=district).first() if district else None
+    if item is None or (actor is not SYSTEM and actor.unit.region_id != district.pk):
+        raise PermissionDenied("该目标不在您设置的范围内")
+    before = audit.snapshot(item, ["code", "from_year", "value", "source"])
+    item.delete()
+    audit.record(actor, A.UPDATE, None, summary=f"撤销本区队伍建设目标：{item.code} {item.from_year}年起，恢复默认值",
+                 before=before)
+
+
+# --- the annual linkage meeting ------------------------------------------------------------------
+
+def meeting_due(year: int) -> dt.date:
+    """seed 001「5月底前，召开全区应急救援联动联席会议」."""
+    return dt.date(year, 5, 31)
+
+
+def ensure_meetings(now=None) -> int:
+    """The tick job: this year's meeting record of every district, so the clock has a deadline to
+    run on before anyone records anything. Returns the records made."""
+    year = timezone.localdate(now).year if now is not None else timezone.localdate().year
+    made = 0
+    for district in Region.objects.filter(level=Region.Level.DISTRICT):
+        _, created = LinkageMeeting.objects.get_or_create(region=district, year=year,
+                                                          defaults={"due_on": meeting_due(year)})
+        made += created
+    return made
+
+
+MEETING_FIELDS = ["held_on", "place", "chaired_by", "participants", "decisions"]
+
+
+@transaction.atomic
+def record_meeting(actor, year: int, data: dict) -> LinkageMeeting:
+    """The district records (or corrects) the year's meeting: date, participants, decisions."""
+    require(actor, "rescue.assess")
+    district = district_of(actor)
+    if district is None or (actor is not SYSTEM and actor.unit.region_id != district.pk):
+        raise PermissionDenied("联动联席会议由区级登记")
+    today = timezone.localdate()
+    held_on = data.get("held_on")
+    if held_on is None:
+        raise ValidationError({"held_on": "请填写召开日期"})
+    if held_on > today:
+        raise ValidationError({"held_on": "召开日期不能晚于今天"})
+    if held_on.year != year:
+        raise ValidationError({"held_on": f"召开日期须在{year}年内"})
+    if not (data.get("participants") or "").strip():
+        raise ValidationError({"participants": "请填写参会单位和人员"})
+    if not (data.get("decisions") or "").strip():
+        raise ValidationError({"decisions": "请填写议定事项"})
+    meeting, _ = LinkageMeeting.objects.select_for_update().get_or_create(
+        region=district, year=year, defaults={"due_on": meeting_due(year)})
+    first = meeting.held_on is None
+    before = None if first else audit.snapshot(meeting, MEETING_FIELDS)
+    for field in MEETING_FIELDS:
+        value = data.get(field)
+        setattr(meeting, field, value.strip() if isinstance(value, str) else value)
+    meeting.recorded_by = actor if actor is not SYSTEM else None
+    meeting.version += 0 if first else 1
+    meeting.full_clean(exclude=["recorded_by"])
+    meeting.save()
+    late = "（逾期召开）" if held_on > meeting.due_on else ""
+    audit.record(actor, A.STATE if first else A.UPDATE, meeting,
+                 summary=f"{'登记' if first else '修改'}{year}年全区应急救援联动联席会议：{held_on:%Y-%m-%d}{late}",
+                 before=before, after=audit.snapshot(meeting, MEETING_FIELDS))
+    return meeting
