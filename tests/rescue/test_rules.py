@@ -21,7 +21,8 @@ def test_targets_are_cited():
     t = rules.targets()
     assert (t["professional_teams"].value, t["central_town_teams"].value, t["town_teams"].value) == (2, 7, 14)
     assert t["staffing_rate"].value == 90 and t["equipment_rate"].value == 90
-    assert t["village_coverage_2026"].value == 100
+    assert rules.targets(year=2026)["village_station_rate"].value == 100
+    assert rules.targets(year=2025)["village_station_rate"].value == 90
     assert all(x.source for x in t.values())
 
 

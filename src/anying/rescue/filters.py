@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from anying.core.filters import ChoiceFilter, FlagFilter, ListFilter, RegionFilter, TextFilter, YearFilter
 
-from .models import Expert, Team, expert_fields, specialities
+from .models import Expert, GrassrootsPerson, Team, expert_fields, specialities
 
 
 class TeamFilter(ListFilter):
@@ -55,3 +55,23 @@ class VisitFilter(ListFilter):
 
     def search(self, qs, name, value):
         return qs.filter(Q(enterprise__name__contains=value) | Q(topic__contains=value) | Q(contract__contains=value))
+
+
+class GrassrootsFilter(ListFilter):
+    """应急协管员, 灾害信息员 and volunteers: the active ones unless 含离岗 is ticked."""
+    role = ChoiceFilter(label="类别", choices=GrassrootsPerson.Role.choices)
+    region = RegionFilter(field_name="region")
+    inactive = FlagFilter(label="含离岗", method="with_inactive", help_text="包括已离岗的人员")
+    q = TextFilter(label="搜索", method="search", help_text="姓名、电话或所在村（社区）包含")
+    sort_columns = {"name": "name", "region": "region__path", "since": "since"}
+    default_sort = "region"
+
+    def with_inactive(self, qs, name, value):
+        return qs
+
+    def apply(self, queryset, **overrides):
+        queryset = super().apply(queryset, **overrides)
+        return queryset if self["inactive"] else queryset.filter(is_active=True)
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(name__contains=value) | Q(phone__contains=value) | Q(region__name__contains=value))

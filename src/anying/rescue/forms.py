@@ -14,8 +14,10 @@ from anying.registry.forms import DateInput
 from .models import (
     Certificate,
     Expert,
+    GrassrootsPerson,
     GuidanceVisit,
     Member,
+    SocialGuidance,
     Team,
     TrainingPlan,
     TrainingRecord,
@@ -79,10 +81,20 @@ class TeamForm(Styled, forms.ModelForm):
 
 
 class MemberForm(Styled, forms.ModelForm):
+    """A member's particulars; 离队 and back are their own actions (LeaveForm)."""
     class Meta:
         model = Member
-        fields = ["name", "role", "phone", "skills", "joined_on", "is_active"]
+        fields = ["name", "role", "phone", "skills", "joined_on"]
         widgets = {"joined_on": DateInput()}
+
+
+class LeaveForm(Styled, forms.Form):
+    left_on = forms.DateField(label="离队日期", widget=DateInput())
+    left_reason = forms.CharField(label="离队原因", max_length=200, help_text="如 工作调动、退休、身体原因、辞退")
+
+
+class RemoveForm(Styled, forms.Form):
+    reason = forms.CharField(label="删除原因", max_length=100, help_text="如 录入错误、证书已注销")
 
 
 class CertificateForm(Styled, forms.ModelForm):
@@ -98,6 +110,66 @@ class CertificateForm(Styled, forms.ModelForm):
         if team is not None:
             self.fields["member"].queryset = team.members.filter(is_active=True)
         self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.get_role_display()}）"
+
+
+class CertificateEditForm(Styled, forms.ModelForm):
+    """A certificate corrected on its member's page (the member does not change)."""
+    class Meta:
+        model = Certificate
+        fields = ["name", "number", "issuer", "expires_on"]
+        widgets = {"expires_on": DateInput()}
+
+
+class GuidanceForm(Styled, forms.ModelForm):
+    class Meta:
+        model = SocialGuidance
+        fields = ["day", "given_by", "content"]
+        widgets = {"day": DateInput(), "content": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"given_by": "指导人员姓名、职务", "content": "如 队伍登记注册、训练指导、参与抢险救援的协调调度"}
+
+
+class GrassrootsForm(Styled, forms.ModelForm):
+    class Meta:
+        model = GrassrootsPerson
+        fields = ["role", "name", "owner", "region", "phone", "since", "duties", "is_active", "left_on", "note"]
+        widgets = {"since": DateInput(), "left_on": DateInput()}
+        help_texts = {"left_on": "不在岗时填写；不填则记为今天"}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _units(user)
+        regions = Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE]).order_by("path")
+        self.fields["region"].queryset = regions.filter(region_subtree_q(user, "")) if user else regions
+        self.fields["region"].label_from_instance = lambda r: f"{r.name}（{r.parent.name}）" \
+            if r.level == Region.Level.VILLAGE and r.parent_id else r.name
+        self.fields["region"].queryset = self.fields["region"].queryset.select_related("parent")
+        self.fields["owner"].label_from_instance = lambda o: f"{o.name}（{o.region.name}）"
+        if not self.instance.pk and user is not None and user.unit_id:
+            self.initial["owner"] = self.initial.get("owner") or user.unit_id
+
+
+class TargetForm(Styled, forms.Form):
+    code = forms.ChoiceField(label="指标")
+    from_year = forms.IntegerField(label="起始年度", min_value=2000, max_value=2100)
+    value = forms.DecimalField(label="目标值", min_value=0, max_digits=12, decimal_places=2,
+                               help_text="比率填百分数（如 95），经费填元（如 800000），队伍数填支数")
+    source = forms.CharField(label="依据", max_length=300, help_text="本区文件名称、文号和原文")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .rules import target_codes
+
+        self.fields["code"].choices = [("", "请选择")] + list(target_codes().items())
+
+
+class MeetingForm(Styled, forms.Form):
+    held_on = forms.DateField(label="召开日期", widget=DateInput())
+    place = forms.CharField(label="会议地点", max_length=200, required=False)
+    chaired_by = forms.CharField(label="主持人", max_length=100, required=False)
+    participants = forms.CharField(label="参会单位和人员", widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text="如 区消防救援支队、区应急救援中队、各镇街、区级有关部门")
+    decisions = forms.CharField(label="议定事项", widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = forms.FileField(label="会议纪要", required=False, help_text="PDF、Word 或图片；可在登记后补充")
 
 
 class StandbyForm(Styled, forms.Form):

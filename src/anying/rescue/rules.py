@@ -221,9 +221,9 @@ def town_rows(user, district, teams, tg) -> list[TownRow]:
     """Each town of the user's territory in the district (a town: its own), in four queries: the
     towns, their villages, the active people of the grassroots registers, and nothing more — the
     teams come in from the overview."""
-    from anying.core.scope import region_subtree_q
+    from anying.core.scope import ENTERPRISE, region_subtree_q, viewer
 
-    if district is None:
+    if district is None or viewer(user) == ENTERPRISE:  # an enterprise sees its own team, not the towns
         return []
     towns = list(Region.objects.filter(level=Region.Level.TOWN, parent=district)
                  .filter(region_subtree_q(user, "") if user is not None else Q()).order_by("sort", "path"))

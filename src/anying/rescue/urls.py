@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_forces
 
 urlpatterns = [
     path("teams/", views.team_list, name="rescue_team_list"),
@@ -9,6 +9,20 @@ urlpatterns = [
     path("teams/<int:pk>/edit/", views.team_edit, name="rescue_team_edit"),
     path("teams/<int:pk>/members/", views.member_add, name="rescue_member_add"),
     path("teams/<int:pk>/certificates/", views.certificate_add, name="rescue_certificate_add"),
+    path("teams/<int:pk>/members/<int:member_id>/", views.member_detail, name="rescue_member_detail"),
+    path("teams/<int:pk>/members/<int:member_id>/leave/", views.member_leave, name="rescue_member_leave"),
+    path("teams/<int:pk>/members/<int:member_id>/rejoin/", views.member_rejoin, name="rescue_member_rejoin"),
+    path("teams/<int:pk>/certificates/<int:certificate_id>/", views.certificate_edit, name="rescue_certificate_edit"),
+    path("teams/<int:pk>/certificates/<int:certificate_id>/remove/", views.certificate_remove,
+         name="rescue_certificate_remove"),
+    path("teams/<int:pk>/guidance/", views.team_guidance, name="rescue_team_guidance"),
+    path("grassroots/", views_forces.grassroots_list, name="rescue_grassroots_list"),
+    path("grassroots/new/", views_forces.grassroots_edit, name="rescue_grassroots_new"),
+    path("grassroots/<int:pk>/edit/", views_forces.grassroots_edit, name="rescue_grassroots_edit"),
+    path("targets/", views_forces.targets, name="rescue_targets"),
+    path("targets/<int:target_id>/remove/", views_forces.target_remove, name="rescue_target_remove"),
+    path("meetings/", views_forces.meetings, name="rescue_meetings"),
+    path("meetings/<int:pk>/files/<int:attachment_id>/", views_forces.meeting_file, name="rescue_meeting_file"),
     path("teams/<int:pk>/equipment/", views.team_equipment, name="rescue_team_equipment"),
     path("standby/", views.standby, name="rescue_standby"),
     path("standby/report/", views.standby_report, name="rescue_standby_report"),

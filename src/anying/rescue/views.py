@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from anying.core import audit, exports
 from anying.core.attachments import attach, attachments_of, serve
 from anying.core.errors import ImportFileError, PermissionDenied
-from anying.core.http import apply_errors, error_text
+from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
 from anying.core.officialdoc import download_as
@@ -31,11 +32,15 @@ from .filters import ExpertFilter, TeamFilter, VisitFilter
 from .forms import (
     AssessmentForm,
     AvoidanceForm,
+    CertificateEditForm,
     CertificateForm,
     ExpertForm,
+    GuidanceForm,
     InspectionExpertForm,
+    LeaveForm,
     MemberForm,
     PlanForm,
+    RemoveForm,
     StandbyForm,
     TeamForm,
     TrainingForm,
@@ -45,11 +50,14 @@ from .forms import (
 from .models import (
     TIER_OF,
     Assessment,
+    Certificate,
     EquipmentStandard,
     Expert,
+    GrassrootsPerson,
     GuidanceVisit,
     InspectionExpert,
     Member,
+    SocialGuidance,
     StandbyReport,
     Team,
     TrainingPlan,
@@ -99,17 +107,11 @@ def team_list(request):
 
 def _team_form_page(request, team: Team | None):
     form = TeamForm(request.POST or None, instance=team, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        try:
-            item = services.save_team(request.user, item, speciality_codes=form.cleaned_data["speciality_codes"],
-                                      base=form.base_data())
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已保存：{item.name}")
-            return redirect("rescue_team_detail", pk=item.pk)
-    return render(request, "rescue/team_form.html", {"form": form, "team": team})
+    done = submit(request, form,
+                  lambda data: services.save_team(request.user, form.save(commit=False),
+                                                  speciality_codes=data["speciality_codes"], base=form.base_data()),
+                  lambda item: f"已保存：{item.name}", lambda item: reverse("rescue_team_detail", args=[item.pk]))
+    return done or render(request, "rescue/team_form.html", {"form": form, "team": team})
 
 
 @perm_required("rescue.edit")
@@ -129,11 +131,13 @@ def team_detail(request, pk):
     can_edit = user.has_perm_code("rescue.edit") and services.editable_teams(user).filter(pk=pk).exists()
     today = timezone.localdate()
     members = list(team.members.prefetch_related("certificates").order_by("-is_active", "role", "name"))
+    active = [m for m in members if m.is_active]
+    left = [m for m in members if not m.is_active]
     rates = rules.rates([team])[team.pk]
     standards = EquipmentStandard.objects.filter(tier=TIER_OF.get(team.category)) if team.category in TIER_OF else []
     held = {e.standard_id: e for e in team.equipment.filter(standard__isnull=False)}
     return render(request, "rescue/team_detail.html", {
-        "team": team, "can_edit": can_edit, "members": members, "rates": rates, "today": today,
+        "team": team, "can_edit": can_edit, "members": active, "left_members": left, "rates": rates, "today": today,
         "soon": today + dt.timedelta(days=60),
         "catalogue": [(s, held.get(s.pk)) for s in standards],
         "extra_equipment": team.equipment.filter(standard__isnull=True),
@@ -141,6 +145,9 @@ def team_detail(request, pk):
         "standby": team.standby.order_by("-day")[:14], "trainings": team.trainings.order_by("-day")[:10],
         "assessments": team.assessments.order_by("-year"),
         "member_form": MemberForm(prefix="m") if can_edit else None,
+        "guidance": team.guidance.select_related("unit") if team.category == Team.Category.SOCIAL else None,
+        "guidance_form": GuidanceForm(prefix="g", initial={"day": today})
+        if can_edit and team.category == Team.Category.SOCIAL else None,
         "cert_form": CertificateForm(team=team, prefix="c") if can_edit else None,
         "history": audit.history(team)[:20] if can_edit else [],
         "can_standby": user.has_perm_code("rescue.standby") and services.standby_teams(user).filter(pk=pk).exists(),
@@ -151,18 +158,9 @@ def team_detail(request, pk):
 @require_POST
 def member_add(request, pk):
     team = _editable(request.user, pk)
-    member_id = parse_id(request.POST.get("member_id"))
-    instance = get_object_or_404(Member, pk=member_id, team=team) if member_id else Member(team=team)
-    form = MemberForm(request.POST, instance=instance, prefix="m")
-    if form.is_valid():
-        try:
-            services.save_member(request.user, form.save(commit=False))
-            messages.success(request, "已保存队员")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
-    else:
-        messages.error(request, "队员信息有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" if k in form.fields else v[0]
-                                                        for k, v in form.errors.items()))
+    form = MemberForm(request.POST, instance=Member(team=team), prefix="m")
+    act(request, form, lambda data: services.save_member(request.user, form.save(commit=False)),
+        lambda m: f"已登记队员：{m.name}")
     return redirect(reverse("rescue_team_detail", args=[team.pk]) + "#members")
 
 
@@ -171,15 +169,94 @@ def member_add(request, pk):
 def certificate_add(request, pk):
     team = _editable(request.user, pk)
     form = CertificateForm(request.POST, team=team, prefix="c")
-    if form.is_valid():
-        try:
-            services.save_certificate(request.user, form.save(commit=False))
-            messages.success(request, "已登记证书")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
-    else:
-        messages.error(request, "证书信息有误：" + "；".join(v[0] for v in form.errors.values()))
+    act(request, form, lambda data: services.save_certificate(request.user, form.save(commit=False)),
+        lambda c: f"已登记证书：{c.member.name} · {c.name}")
+    member_id = parse_id(request.POST.get("c-member"))
+    if request.POST.get("back") == "member" and member_id and team.members.filter(pk=member_id).exists():
+        return redirect(reverse("rescue_member_detail", args=[team.pk, member_id]) + "#certificates")
     return redirect(reverse("rescue_team_detail", args=[team.pk]) + "#members")
+
+
+def _member(team, member_id) -> Member:
+    return get_object_or_404(Member.objects.filter(team=team), pk=member_id)
+
+
+@perm_required("rescue.edit")
+def member_detail(request, pk, member_id):
+    """A member's page: correct the particulars, 离队 (or back), certificates corrected or removed."""
+    team = _editable(request.user, pk)
+    member = _member(team, member_id)
+    form = MemberForm(request.POST or None, instance=member, prefix="m")
+    done = submit(request, form, lambda data: services.save_member(request.user, form.save(commit=False)),
+                  lambda m: f"已保存队员：{m.name}", lambda m: reverse("rescue_member_detail", args=[team.pk, m.pk]))
+    if done:
+        return done
+    member.refresh_from_db()  # an invalid POST leaves the form's instance changed
+    certificates = list(member.certificates.all())
+    return render(request, "rescue/member_detail.html", {
+        "team": team, "member": member, "form": form, "today": timezone.localdate(),
+        "leave_form": LeaveForm(prefix="l", initial={"left_on": timezone.localdate()}),
+        "certificates": [(c, CertificateEditForm(instance=c, prefix=f"c{c.pk}")) for c in certificates],
+        "new_certificate": CertificateForm(team=team, prefix="c", initial={"member": member.pk}),
+        "remove_form": RemoveForm(prefix="r")})
+
+
+@perm_required("rescue.edit")
+@require_POST
+def member_leave(request, pk, member_id):
+    team = _editable(request.user, pk)
+    member = _member(team, member_id)
+    form = LeaveForm(request.POST, prefix="l")
+    act(request, form, lambda d: services.leave_member(request.user, team.pk, member.pk, d["left_on"], d["left_reason"]),
+        lambda m: f"{m.name}已离队（{m.left_on:%Y-%m-%d}），保留在队员名册的离队记录中")
+    return redirect("rescue_member_detail", pk=team.pk, member_id=member.pk)
+
+
+@perm_required("rescue.edit")
+@require_POST
+def member_rejoin(request, pk, member_id):
+    team = _editable(request.user, pk)
+    member = _member(team, member_id)
+    act(request, Form(request.POST), lambda d: services.rejoin_member(request.user, team.pk, member.pk),
+        lambda m: f"{m.name}已恢复在队")
+    return redirect("rescue_member_detail", pk=team.pk, member_id=member.pk)
+
+
+def _certificate(team, certificate_id) -> Certificate:
+    return get_object_or_404(Certificate.objects.filter(member__team=team).select_related("member"), pk=certificate_id)
+
+
+@perm_required("rescue.edit")
+@require_POST
+def certificate_edit(request, pk, certificate_id):
+    team = _editable(request.user, pk)
+    cert = _certificate(team, certificate_id)
+    form = CertificateEditForm(request.POST, instance=cert, prefix=f"c{cert.pk}")
+    act(request, form, lambda d: services.save_certificate(request.user, form.save(commit=False)),
+        lambda c: f"已修改证书：{c.name}")
+    return redirect(reverse("rescue_member_detail", args=[team.pk, cert.member_id]) + "#certificates")
+
+
+@perm_required("rescue.edit")
+@require_POST
+def certificate_remove(request, pk, certificate_id):
+    team = _editable(request.user, pk)
+    cert = _certificate(team, certificate_id)
+    form = RemoveForm(request.POST, prefix="r")
+    act(request, form, lambda d: services.remove_certificate(request.user, team.pk, cert.pk, d["reason"]),
+        f"已删除证书：{cert.name}（删除前的内容保留在变更记录中）")
+    return redirect(reverse("rescue_member_detail", args=[team.pk, cert.member_id]) + "#certificates")
+
+
+@perm_required("rescue.edit")
+@require_POST
+def team_guidance(request, pk):
+    """A guidance record of a social rescue force (A6.9)."""
+    team = _editable(request.user, pk)
+    form = GuidanceForm(request.POST, instance=SocialGuidance(team=team), prefix="g")
+    act(request, form, lambda d: services.add_guidance(request.user, form.save(commit=False)),
+        lambda g: f"已登记指导记录：{g.day:%Y-%m-%d}")
+    return redirect(reverse("rescue_team_detail", args=[team.pk]) + "#guidance")
 
 
 @perm_required("rescue.edit")
@@ -328,18 +405,27 @@ def training(request):
 
 @perm_required("rescue.view")
 def overview(request):
-    o = rules.overview(request.user)
-    tg = rules.targets()
-    year = timezone.localdate().year
-    village_target = tg["village_coverage_2026"] if year >= 2026 else tg["village_coverage_2024"]
+    from .models import LinkageMeeting
+    from .views_forces import meeting_status
+
+    user = request.user
+    o = rules.overview(user)
     today = timezone.localdate()
+    district = services.district_of(user)
+    meeting = LinkageMeeting.objects.visible_to(user).filter(region=district, year=today.year).first() \
+        if district is not None else None
+    # the meeting is the district's: its units see the deadline, a town does not
+    sees_meeting = meeting is not None or (district is not None and getattr(user, "unit", None) is not None
+                                           and user.unit.region_id == district.pk)
     return render(request, "rescue/overview.html", {
-        "o": o, "targets": tg, "village_target": village_target, "today": today,
+        "o": o, "targets": o.targets, "village_target": o.village_target, "today": today,
         "categories": [(value, label, o.counts[value]) for value, label in Team.Category.choices],
-        "missing_standby": rules.missing_standby(request.user, today).count(),
-        "week": rules.person_times(request.user, today - dt.timedelta(days=6), today),
+        "missing_standby": rules.missing_standby(user, today).count(),
+        "week": rules.person_times(user, today - dt.timedelta(days=6), today),
         "catalogue_loaded": EquipmentStandard.objects.exists(),
-        "catalogue_demo": EquipmentStandard.objects.filter(is_demo=True).exists()})
+        "catalogue_demo": EquipmentStandard.objects.filter(is_demo=True).exists(),
+        "roles": GrassrootsPerson.Role.choices,
+        "meeting": meeting_status(meeting, today.year, today) if sees_meeting else None})
 
 
 @perm_required("rescue.view")
@@ -419,16 +505,11 @@ def expert_list(request):
 
 def _expert_form_page(request, expert: Expert | None):
     form = ExpertForm(request.POST or None, instance=expert, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.save_expert(request.user, form.save(commit=False),
-                                        field_codes=form.cleaned_data["field_codes"], office=form.office_data())
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已保存：{item.name}")
-            return redirect("rescue_expert_detail", pk=item.pk)
-    return render(request, "rescue/expert_form.html", {"form": form, "expert": expert})
+    done = submit(request, form,
+                  lambda data: services.save_expert(request.user, form.save(commit=False),
+                                                    field_codes=data["field_codes"], office=form.office_data()),
+                  lambda item: f"已保存：{item.name}", lambda item: reverse("rescue_expert_detail", args=[item.pk]))
+    return done or render(request, "rescue/expert_form.html", {"form": form, "expert": expert})
 
 
 @perm_required("rescue.experts")
