@@ -26,9 +26,12 @@ from .models import (
     Certificate,
     EquipmentStandard,
     Expert,
+    GrassrootsPerson,
     GuidanceVisit,
     InspectionExpert,
+    LinkageMeeting,
     Member,
+    SocialGuidance,
     StandbyReport,
     Team,
     TrainingPlan,
@@ -120,12 +123,15 @@ def load(rng) -> None:
              members=rng.randint(8, 10), parent=centre, dispatchable=True, vehicles=1)
     central = [t for t in towns if t.name in CENTRAL_TOWNS]
     part_time = [t for t in towns if t.name not in CENTRAL_TOWNS and not t.is_park][:14]
-    for t in central:
+    # funding: seed 003's standard (80万 / 40万 a year) for most, one below it and one not yet recorded
+    for i, t in enumerate(central):
         team(f"{t.name}专职应急救援队", Team.Category.CENTRAL_TOWN, units[f"{t.name}应急办"], t, 20,
-             ["general", "forest", "water"], members=rng.choice([20, 20, 19, 18, 20]), vehicles=2)
-    for t in part_time:
+             ["general", "forest", "water"], members=rng.choice([20, 20, 19, 18, 20]), vehicles=2,
+             annual_funding=Decimal("600000") if i == 2 else Decimal("800000"))
+    for i, t in enumerate(part_time):
         team(f"{t.name}兼职应急救援队", Team.Category.TOWN, units[f"{t.name}应急办"], t, 12, ["general", "forest"],
-             members=rng.choice([12, 12, 11, 10, 12]), vehicles=1)
+             members=rng.choice([12, 12, 11, 10, 12]), vehicles=1,
+             annual_funding=None if i == 5 else Decimal("400000"))
     team("铜龙应急救援大队", Team.Category.SOCIAL, bureau, district, 30, ["water", "general"], members=26, registered=False)
     team("铜梁区蓝盾应急救援队", Team.Category.SOCIAL, bureau, district, 20, ["water", "medical"], members=18,
          registered=True)
@@ -134,6 +140,10 @@ def load(rng) -> None:
         team("区住建委建设工程抢险队", Team.Category.DEPARTMENT, units["区住建委"], district, 15, ["quake"], members=15)
     _enterprise_team(rng, team)
     _villages(rng, towns, units, team)
+    _left_members(rng, today)
+    _social_guidance(bureau, today)
+    _grassroots(rng, towns, units, today)
+    _meetings(district, today)
     _standby(rng, today)
     _training(rng, bureau, today)
     _experts(rng, bureau, district, today)
@@ -159,6 +169,62 @@ def _villages(rng, towns, units, team) -> None:
             if rng.random() < 0.9:
                 team(f"{village.name}应急救援站", Team.Category.VILLAGE, units[f"{town.name}应急办"], village, 6,
                      ["general"], members=rng.choice([6, 6, 5]))
+
+
+def _left_members(rng, today) -> None:
+    """A few members of the town teams have left (离队): kept in the register, out of the counts."""
+    for t in Team.objects.filter(is_demo=True, category=Team.Category.CENTRAL_TOWN).order_by("pk")[:3]:
+        m = Member.objects.filter(team=t, is_active=True, role=Member.Role.MEMBER).order_by("pk").first()
+        if m is not None:
+            services.leave_member(None, t.pk, m.pk, today - dt.timedelta(days=rng.randint(3, 50)),
+                                  rng.choice(["工作调动（演示）", "外出务工（演示）", "身体原因（演示）"]))
+
+
+def _social_guidance(bureau, today) -> None:
+    """The district's guidance of the social forces (seed 001: 推进铜龙应急救援大队合法注册事宜)."""
+    for t in Team.objects.filter(is_demo=True, category=Team.Category.SOCIAL).order_by("pk"):
+        for back, content in ((40, "指导队伍制定年度训练计划，明确参与抢险救援的报告和调度程序（演示）"),
+                              (8, "协助办理合法登记注册事宜，核对队员信息和装备清单（演示）"
+                               if not t.registered else "汛前检查水域救援装备，开展联合拉动演练（演示）")):
+            services.add_guidance(None, SocialGuidance(team=t, unit=bureau, day=today - dt.timedelta(days=back),
+                                                       given_by="区应急局应急救援科（演示）", content=content))
+
+
+def _grassroots(rng, towns, units, today) -> None:
+    """Each village: one or two 应急协管员, one 灾害信息员, a few volunteers; some villages none."""
+    rows = []
+    for town in towns:
+        owner = units.get(f"{town.name}应急办")
+        if owner is None:
+            continue
+        for village in Region.objects.filter(parent=town, level=Region.Level.VILLAGE).order_by("pk"):
+            if rng.random() < 0.1:
+                continue  # a village with no one registered yet
+            people = [GrassrootsPerson.Role.ASSISTANT] * rng.choice([1, 2]) + [GrassrootsPerson.Role.INFORMANT] \
+                + [GrassrootsPerson.Role.VOLUNTEER] * rng.randint(2, 5)
+            for role in people:
+                rows.append(GrassrootsPerson(
+                    owner=owner, role=role, name=_name(rng), region=village, phone=_phone(rng),
+                    since=today - dt.timedelta(days=rng.randint(30, 1500)),
+                    duties={"assistant": "隐患巡查、预警信息传递", "informant": "灾情信息报送",
+                            "volunteer": rng.choice(["急救", "群众转移", "物资搬运", "巡河护林"])}[role],
+                    is_demo=True))
+    GrassrootsPerson.objects.bulk_create(rows)
+    gone = GrassrootsPerson.objects.filter(is_demo=True, role=GrassrootsPerson.Role.VOLUNTEER).order_by("pk")[:3]
+    GrassrootsPerson.objects.filter(pk__in=[p.pk for p in gone]).update(
+        is_active=False, left_on=today - dt.timedelta(days=20), note="外出务工（演示）")
+
+
+def _meetings(district, today) -> None:
+    """Last year's meeting held on time; this year's not recorded, so the page shows it due (before
+    31 May) or overdue (after)."""
+    last = today.year - 1
+    services.record_meeting(None, last, district=district, data={
+        "held_on": dt.date(last, 5, 26), "place": "区应急指挥中心（演示）", "chaired_by": "分管副区长（演示）",
+        "participants": "区应急局、区消防救援支队、区应急救援中队、区人武部、区公安局、区卫生健康委、各镇街（演示）",
+        "decisions": "一、明确汛期救援力量预置方案；二、建立跨部门联合训练机制；三、完善社会救援力量调度规则（演示）"})
+    services.ensure_meetings()
+    LinkageMeeting.objects.filter(region=district).update(is_demo=True)
 
 
 def _standby(rng, today) -> None:

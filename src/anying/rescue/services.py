@@ -712,10 +712,10 @@ MEETING_FIELDS = ["held_on", "place", "chaired_by", "participants", "decisions"]
 
 
 @transaction.atomic
-def record_meeting(actor, year: int, data: dict) -> LinkageMeeting:
+def record_meeting(actor, year: int, data: dict, district: Region | None = None) -> LinkageMeeting:
     """The district records (or corrects) the year's meeting: date, participants, decisions."""
     require(actor, "rescue.assess")
-    district = district_of(actor)
+    district = district if actor is SYSTEM and district is not None else district_of(actor)
     if district is None or (actor is not SYSTEM and actor.unit.region_id != district.pk):
         raise PermissionDenied("联动联席会议由区级登记")
     today = timezone.localdate()
@@ -734,9 +734,9 @@ def record_meeting(actor, year: int, data: dict) -> LinkageMeeting:
         region=district, year=year, defaults={"due_on": meeting_due(year)})
     first = meeting.held_on is None
     before = None if first else audit.snapshot(meeting, MEETING_FIELDS)
-    for field in MEETING_FIELDS:
-        value = data.get(field)
-        setattr(meeting, field, value.strip() if isinstance(value, str) else value)
+    meeting.held_on = held_on
+    for field in MEETING_FIELDS[1:]:
+        setattr(meeting, field, (data.get(field) or "").strip())
     meeting.recorded_by = actor if actor is not SYSTEM else None
     meeting.version += 0 if first else 1
     meeting.full_clean(exclude=["recorded_by"])
