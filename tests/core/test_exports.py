@@ -222,7 +222,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                          address="广场", contact_name="值班室", capacity=100)
     import random
 
-    from anying.rescue.models import Expert, Team
+    from anying.rescue.models import Expert, GrassrootsPerson, Team
     from anying.supplies import demo as supplies_demo
     from anying.supplies.models import Item, Warehouse
 
@@ -232,8 +232,10 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
     Expert.objects.create(owner=setup["bureau"], name="专家", fields=",hazchem,", employer="某院", title="工程师")
+    GrassrootsPerson.objects.create(owner=setup["bureau"], role="assistant", name="协管员", region=ent.region,
+                                    phone="13900000000", duties="巡查", note="备注")
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
-           Organisation, Industry, Place, Warehouse, Item, Team, Expert)
+           Organisation, Industry, Place, Warehouse, Item, Team, Expert, GrassrootsPerson)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -275,6 +277,7 @@ EXPORTS = [
     ("应急避难场所", "admin", lambda d: reverse("shelter_list") + "?export=xlsx"),
     ("救援队伍", "admin", lambda d: reverse("rescue_team_list") + "?export=xlsx"),
     ("专家库", "admin", lambda d: reverse("rescue_expert_list") + "?export=xlsx"),
+    ("基层应急力量", "admin", lambda d: reverse("rescue_grassroots_list") + "?export=xlsx"),
     ("应急物资仓库", "admin", lambda d: reverse("supplies:warehouse_list") + "?format=xlsx"),
     ("应急物资库存", "admin", lambda d: reverse("supplies:balance_list") + "?format=xlsx"),
 ]

@@ -136,6 +136,7 @@ PAGES = {  # list page → its filter's parameters
     "shelter_list": "anying.places.filters.ShelterFilter",
     "rescue_team_list": "anying.rescue.filters.TeamFilter", "rescue_expert_list": "anying.rescue.filters.ExpertFilter",
     "rescue_visit_list": "anying.rescue.filters.VisitFilter",
+    "rescue_grassroots_list": "anying.rescue.filters.GrassrootsFilter",
     "accident_interviews": "anying.oversight.filters.InterviewFilter",
     "keytask_list": "anying.oversight.filters.KeyTaskFilter",
     "ranking_list": "anying.oversight.filters.RankingFilter", "report_list": "anying.oversight.filters.ReportFilter",

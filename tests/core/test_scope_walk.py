@@ -157,6 +157,15 @@ ROUTES = {
     "rescue_inspection_experts": lambda w: {"inspection_id": w["inspection"].pk},
     "rescue_visit_detail": lambda w: {"pk": w["visit"].pk},
     "rescue_visit_file": lambda w: {"pk": w["visit"].pk, "attachment_id": w["visit_file"].pk},
+    "rescue_member_detail": lambda w: {"pk": w["rescue_team"].pk, "member_id": w["rescue_member"].pk},
+    "rescue_member_leave": lambda w: {"pk": w["rescue_team"].pk, "member_id": w["rescue_member"].pk},
+    "rescue_member_rejoin": lambda w: {"pk": w["rescue_team"].pk, "member_id": w["rescue_member"].pk},
+    "rescue_certificate_edit": lambda w: {"pk": w["rescue_team"].pk, "certificate_id": w["rescue_certificate"].pk},
+    "rescue_certificate_remove": lambda w: {"pk": w["rescue_team"].pk, "certificate_id": w["rescue_certificate"].pk},
+    "rescue_team_guidance": lambda w: {"pk": w["rescue_social"].pk},
+    "rescue_grassroots_edit": lambda w: {"pk": w["grassroots"].pk},
+    "rescue_target_remove": lambda w: {"target_id": w["rescue_target"].pk},
+    "rescue_meeting_file": lambda w: {"pk": w["meeting"].pk, "attachment_id": w["meeting_file"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -185,6 +194,9 @@ VISIBLE_BY_RULE = {name: {"department": UNIT_RECORDS} for name in [
     "/api/v1/rescue/teams/{team_id}", "/api/v1/rescue/teams/{team_id}/standby",
     "/api/v1/inspections/plans/{plan_id}/items", "/api/v1/inspections/draws/{draw_id}",
     "/api/v1/key-tasks/{task_id}", "/api/v1/key-tasks/{task_id}/progress", "/api/v1/places/{place_id}"]}
+# the district's linkage meeting and its minutes are seen by the district's units (area_q on the district)
+VISIBLE_BY_RULE["rescue_meeting_file"] = {"department": "the district's linkage meeting is seen by the district's "
+                                                        "units (area_q, docs/rescue.md)"}
 # A town's warehouse, its books and its 调拨 are the town's and its superiors' (core.scope.resource_q,
 # unit_q): 区经信委 is a district unit above the town (docs/supplies.md "scope").
 VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books are seen by the district units above "
@@ -375,6 +387,16 @@ def build_world() -> dict:
     w["expert"] = Expert.objects.create(owner=w["town_unit"], name="走查专家", fields=",hazchem,", dispatchable=False)
     w["visit"] = GuidanceVisit.objects.filter(enterprise=ent).first()
     w["visit_file"] = attachments.attach(None, w["visit"], upload()) if w["visit"] else None
+    from anying.rescue.models import Certificate, GrassrootsPerson, LinkageMeeting, Member, TargetValue
+
+    w["rescue_member"] = Member.objects.filter(team=w["rescue_team"]).first()
+    w["rescue_certificate"] = Certificate.objects.filter(member__team=w["rescue_team"]).first()
+    w["rescue_social"] = Team.objects.filter(category=Team.Category.SOCIAL, dispatchable=False).first()
+    w["grassroots"] = GrassrootsPerson.objects.filter(owner=w["town_unit"]).first()
+    w["rescue_target"] = TargetValue.objects.create(region=w["town"].parent, code="funding_town", from_year=2024,
+                                                    value=450000, source="走查")
+    w["meeting"] = LinkageMeeting.objects.filter(held_on__isnull=False).first()
+    w["meeting_file"] = attachments.attach(None, w["meeting"], upload()) if w["meeting"] else None
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

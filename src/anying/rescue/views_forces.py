@@ -101,6 +101,7 @@ def targets(request):
 @perm_required("rescue.assess")
 @require_POST
 def target_remove(request, target_id):
+    get_object_or_404(TargetValue, pk=target_id, region=services.district_of(request.user))  # another district's: 404
     act(request, Form(request.POST), lambda d: services.remove_target(request.user, target_id),
         "已撤销本区目标，恢复默认值")
     return redirect("rescue_targets")
