@@ -62,3 +62,47 @@ def test_opening_stock_import(stores, users, catalogue):
     assert StockDocument.objects.filter(status="posted").count() == 1
     assert StockBalance.objects.filter(warehouse=stores["jiuxian"]).count() == 2
     assert checks.problems() == []
+
+
+def test_the_import_page_refuses_a_bad_file_whole_then_takes_a_good_one(stores, users, login, catalogue):
+    from django.urls import reverse
+
+    from anying.core.models import AuditEvent
+
+    client = login(users["jiuxian"])
+    url = reverse("supplies:import")
+    page = client.get(url).content.decode()
+    assert "物资仓库" in page and "期初库存" in page and "下载物资仓库导入模板" in page
+    template = client.get(url + "?kind=stock&template=1")
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxmlformats")
+    bad = xlsx(excel.STOCK_COLUMNS, [["旧县街道应急物资仓库", "FH-001", 500, "", "", ""],
+                                     ["旧县街道应急物资仓库", "FH-001", "许多", "", "", ""]])
+    body = client.post(url, {"kind": "stock", "file": bad}).content.decode()
+    assert "其中 1 行有错误，未导入任何数据" in body and "第 3 行 [数量] 应为数字" in body
+    assert not StockDocument.objects.exists()
+    skip = xlsx(excel.STOCK_COLUMNS, [["旧县街道应急物资仓库", "FH-001", 500, "", "", ""],
+                                      ["旧县街道应急物资仓库", "FH-001", "许多", "", "", ""]])
+    body = client.post(url, {"kind": "stock", "file": skip, "valid_only": "1"}).content.decode()
+    assert "跳过有错误的 1 行" in body
+    assert StockBalance.objects.get(warehouse=stores["jiuxian"]).quantity == 500
+    assert AuditEvent.objects.filter(action="import", summary__startswith="导入期初库存").count() == 2
+    body = client.post(url, {"kind": "stock", "file": io.BytesIO(b"not a workbook")}).content.decode()
+    assert "无法读取文件" in body
+    assert client.get(url + "?kind=nothing").status_code == 404
+
+
+def test_an_exported_warehouse_list_imports_back(stores, users, login, catalogue):
+    from django.urls import reverse
+
+    client = login(users["yingji"])
+    exported = client.get(reverse("supplies:warehouse_list") + "?level=district&format=xlsx")
+    buf = io.BytesIO(b"".join(exported.streaming_content) if exported.streaming else exported.content)
+    buf.name = "w.xlsx"
+    report = excel.import_warehouses(users["yingji"], buf)
+    assert report.applied and report.created == 0 and report.updated == 1 and Warehouse.objects.count() == 3
+
+
+def test_the_import_page_is_for_keepers(stores, users, login):
+    from django.urls import reverse
+
+    assert login(users["leader"]).get(reverse("supplies:import")).status_code == 404  # approves, does not keep

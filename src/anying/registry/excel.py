@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anying.core import audit, exports, textinput, xlsx_reader
+from anying.core import audit, exports, imports, textinput
 from anying.core.errors import ImportFileError
 from anying.core.models import AuditEvent, Industry, Organisation, Region
 from anying.core.permissions import require
@@ -70,78 +70,21 @@ MAX_ROWS = 200_000
 
 
 @dataclass
-class RowResult:
-    row: int
-    values: dict = field(default_factory=dict)
+class RowResult(imports.Row):
     tags: list | None = None  # None: the file has no 风险标签 column, so tags stay as they are
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    existing: Enterprise | None = None
+    existing: Enterprise | None = None  # values: the parsed fields (the raw cells are not kept)
 
 
 @dataclass
-class ImportReport:
-    rows: list[RowResult]
-    created: int = 0
-    updated: int = 0
+class ImportReport(imports.Report):
     unchanged: int = 0
-    applied: bool = False
 
-    @property
-    def bad_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
+    def applied_text(self) -> str:
+        return f"新增 {self.created} 家，更新 {self.updated} 家，无变化 {self.unchanged} 家"
 
-    @property
-    def valid_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if not r.errors]
-
-    def error_lines(self) -> list[str]:
-        return [f"第 {r.row} 行 [{col}] {reason}" for r in self.bad_rows for col, reason in r.errors]
-
-    def summary(self) -> str:
-        if not self.applied:
-            return f"文件共 {len(self.rows)} 行，其中 {len(self.bad_rows)} 行有错误，未导入任何数据。"
-        text = f"新增 {self.created} 家，更新 {self.updated} 家，无变化 {self.unchanged} 家"
-        if self.bad_rows:
-            text += f"，跳过有错误的 {len(self.bad_rows)} 行"
-        return text + "。"
-
-
-# --- reading ---------------------------------------------------------------------------------
 
 def read_rows(fileobj) -> list[tuple[int, dict]]:
-    try:
-        return _read_rows(fileobj)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # a damaged file can fail anywhere inside openpyxl or its XML parser
-        raise ImportFileError("无法读取文件：请上传 Excel .xlsx 文件（可先下载导入模板）。") from exc
-
-
-def _read_rows(fileobj) -> list[tuple[int, dict]]:
-    wb = xlsx_reader.open_workbook(fileobj, max_rows=MAX_ROWS)
-    rows = xlsx_reader.rows(wb.worksheets[0], max_rows=MAX_ROWS)
-    number, header = next(rows, (None, None))
-    expected = 1
-    if exports.is_title_row(header):  # an exported file starts with its title row
-        number, header, expected = *next(rows, (None, None)), 2
-    if number != expected:
-        raise ImportFileError("文件为空：第一行应为列标题。")
-    headers = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
-    missing = [c.header for c in COLUMNS if c.required and c.header not in headers]
-    if missing:
-        raise ImportFileError(f"缺少必填列：{'、'.join(missing)}。请使用导入模板。")
-    unknown = [h for h in headers if h and h not in BY_HEADER]
-    if unknown:
-        raise ImportFileError(f"无法识别的列：{'、'.join(unknown)}。请使用导入模板。")
-    out = []
-    for number, values in rows:
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        out.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
-    wb.close()
-    if not out:
-        raise ImportFileError("文件中没有数据行。")
-    return out
+    return imports.read_table(fileobj, BY_HEADER, [c.header for c in COLUMNS if c.required], max_rows=MAX_ROWS)
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -250,7 +193,7 @@ def check_rows(actor, rows: list[tuple[int, dict]]) -> ImportReport:
     results = []
     labels = {c.field: c.header for c in COLUMNS}
     for number, raw in rows:
-        result = RowResult(row=number)
+        result = RowResult(number, {})
         for column in COLUMNS:
             blank = raw.get(column.header) is None or str(raw.get(column.header)).strip() == ""
             if (column.header not in raw and not column.required) or (blank and column.kind == "choice"):
@@ -278,7 +221,7 @@ def check_rows(actor, rows: list[tuple[int, dict]]) -> ImportReport:
         if not result.errors:
             _check_record(result, lookups, labels)
         results.append(result)
-    return ImportReport(rows=results)
+    return ImportReport("企业", results)
 
 
 def _check_record(result: RowResult, lookups: Lookups, labels: dict) -> None:

@@ -17,13 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, exports
+from anying.core import audit, exports, imports
 from anying.core.attachments import attach, attachments_of, serve
-from anying.core.errors import ImportFileError, PermissionDenied
+from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
-from anying.core.officialdoc import download_as
 from anying.core.pickers import Picker, respond
 from anying.core.views import perm_required
 
@@ -455,29 +454,8 @@ def catalogue(request):
 
 @perm_required("rescue.import")
 def import_page(request):
-    kind = request.GET.get("kind") or request.POST.get("kind") or "teams"
-    if kind not in excel.IMPORTERS:
-        raise Http404
-    if request.GET.get("template"):
-        return download_as(excel.template(kind), f"{dict(KINDS)[kind]}导入模板.xlsx", exports.XLSX)
-    report = problem = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problem = "请选择要导入的 .xlsx 文件"
-        else:
-            try:
-                report = excel.IMPORTERS[kind](request.user, upload, valid_only=request.POST.get("valid_only") == "1")
-            except ImportFileError as exc:
-                problem = str(exc)
-            except PermissionDenied as exc:
-                problem = exc.message
-            else:
-                audit.record(request.user, "import", None, summary=f"导入{dict(KINDS)[kind]}：{report.summary()}"[:255])
-    return render(request, "rescue/import.html", {"kind": kind, "kinds": KINDS, "report": report, "problem": problem})
-
-
-KINDS = [("teams", "救援队伍"), ("members", "救援队员"), ("experts", "专家")]
+    return imports.page(request, excel.KINDS, title="导入救援队伍、队员和专家",
+                        back=(reverse("rescue_team_list"), "救援队伍"))
 
 
 # --- experts -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("warehouses/<int:pk>/edit/", views.warehouse_edit, name="warehouse_edit"),
     path("warehouses/<int:pk>/minimums/", views.minimum_edit, name="minimum_edit"),
     path("warehouses/<int:pk>/ledger/", views.ledger, name="ledger"),
+    path("import/", views.import_page, name="import"),
     path("balances/", views.balance_list, name="balance_list"),
     path("balances/<int:pk>/", views.item_balance, name="item_balance"),
     path("nearby/", views.nearby, name="nearby"),

@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import exports, workflow
+from anying.core import exports, imports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import apply_errors, error_text
 from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
 from anying.core.views import perm_required
 
-from . import queries, services, transfers
+from . import excel, queries, services, transfers
 from .filters import BalanceFilter, DocumentFilter, TransferFilter, WarehouseFilter
 from .forms import LINES, DocumentForm, NearbyForm, StepForm, TransferForm, WarehouseForm, lots_for
 from .models import (
@@ -62,12 +62,9 @@ def warehouse_list(request):
                                                                below=Exists(short))
     if request.GET.get("format") == "xlsx":
         book = exports.Book()
-        sheet = book.sheet("物资仓库", ["仓库名称", "层级", "储备方式", "管理单位", "所在区划", "地址", "经度", "纬度",
-                                        "保管员", "电话", "协议单位/代储企业", "可供下级调度", "物资种数", "低于储备基数"],
-                           title="应急物资仓库", filters=flt.describe())
-        rows = [[w.name, w.get_level_display(), w.get_mode_display(), w.owner.name, w.place.region.name,
-                 w.place.address, w.place.longitude, w.place.latitude, w.keeper, w.keeper_phone, w.supplier,
-                 "是" if w.place.dispatchable else "否", w.items, "是" if w.below else ""] for w in qs]
+        sheet = book.sheet("物资仓库", [*excel.WAREHOUSE_COLUMNS, *excel.WAREHOUSE_COUNTS], title="应急物资仓库",
+                           filters=flt.describe())
+        rows = [[*excel.warehouse_row(w), w.items, "是" if w.below else ""] for w in qs]
         sheet.extend(rows)
         return exports.response(request, book, exports.stamp("应急物资仓库"), summary=f"导出物资仓库 {len(rows)} 个",
                                 filters=flt.audit_values())
@@ -75,6 +72,12 @@ def warehouse_list(request):
         "flt": flt, "page": paginate(request, qs), "qs_page": query_without(request, "page"),
         "levels": Warehouse.Level.choices, "modes": Warehouse.Mode.choices, "towns": _towns(),
         "can_keep": request.user.has_perm_code("supplies.keep"), "export_query": query_without(request, "page")})
+
+
+@perm_required("supplies.keep")
+def import_page(request):
+    return imports.page(request, excel.KINDS, title="导入物资仓库和期初库存",
+                        back=(reverse("supplies:warehouse_list"), "物资仓库"))
 
 
 def _qty(value: Decimal) -> str:
