@@ -311,3 +311,23 @@ def test_meeting_dates_are_checked(users, district):
     assert meeting_status(None, year, dt.date(year, 6, 2))["state"] == "overdue"
     assert meeting_status(None, year, dt.date(year, 5, 1))["text"].endswith("还有 30 天")
     assert Organisation.objects.exists()
+
+
+def test_api_grassroots_and_town_rows(make_team, village, users, units, client):
+    from anying.core.services import create_token
+
+    v1, v2 = village("新民村"), village("白马村", "虎峰镇")
+    make_team(annual_funding=Decimal("800000"))
+    mine = services.save_grassroots(None, GrassrootsPerson(owner=units["旧县街道应急办"], role="informant", name="刘信息",
+                                                           region=v1, phone="13900000003"))
+    services.save_grassroots(None, GrassrootsPerson(owner=units["虎峰镇应急办"], role="informant", name="周信息",
+                                                    region=v2, phone="13900000004"))
+    _, key = create_token(None, users["jiuxian"], "t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    body = client.get("/api/v1/rescue/grassroots?role=informant", **headers).json()
+    assert [p["id"] for p in body["items"]] == [mine.pk] and body["items"][0]["role_label"] == "灾害信息员"
+    overview = client.get("/api/v1/rescue/overview", **headers).json()
+    (row,) = overview["town_rows"]
+    assert (row["town"], row["informants"], row["villages"], row["villages_without_station"]) == \
+        ("旧县街道", 1, 1, ["新民村"])
+    assert Decimal(row["funding"]) == Decimal(row["funding_standard"]) == Decimal("800000")

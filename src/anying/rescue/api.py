@@ -15,8 +15,8 @@ from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 
 from . import rules, services
-from .filters import ExpertFilter, TeamFilter
-from .models import Expert, Team, expert_fields, specialities, unpack
+from .filters import ExpertFilter, GrassrootsFilter, TeamFilter
+from .models import Expert, GrassrootsPerson, Team, expert_fields, specialities, unpack
 
 router = Router(tags=["救援队伍与专家"])
 
@@ -120,6 +120,37 @@ class ExpertOut(Schema):
         return unpack(obj.fields)
 
 
+class TownOut(Schema):
+    region_id: int
+    town: str
+    teams: list[str]
+    needs_team: bool
+    funding: Decimal | None
+    funding_standard: Decimal | None
+    villages: int
+    villages_with_station: int
+    village_rate: Decimal | None
+    villages_without_station: list[str]
+    assistants: int
+    informants: int
+    volunteers: int
+
+
+class GrassrootsOut(Schema):
+    id: int
+    role: str
+    role_label: str = Field(alias="get_role_display")
+    name: str
+    region_id: int
+    region: str = Field(alias="region.name")
+    owner_id: int
+    phone: str
+    since: dt.date | None
+    duties: str
+    is_active: bool
+    left_on: dt.date | None
+
+
 class OverviewOut(Schema):
     structure: list[dict]
     counts: dict[str, int]
@@ -130,6 +161,8 @@ class OverviewOut(Schema):
     villages: int
     towns_with_team: int
     towns: int
+    village_target: Decimal
+    town_rows: list[TownOut]
 
 
 @router.get("/teams", response=list[TeamOut], summary="救援队伍列表（本人范围）")
@@ -171,7 +204,21 @@ def get_overview(request):
     return {"structure": o.structure, "counts": o.counts, "staffing_rate": o.staffing_rate,
             "equipment_rate": o.equipment_rate, "village_rate": o.village_rate,
             "villages_with_station": o.villages[0], "villages": o.villages[1],
-            "towns_with_team": o.towns[0], "towns": o.towns[1]}
+            "towns_with_team": o.towns[0], "towns": o.towns[1], "village_target": o.village_target.value,
+            "town_rows": [{"region_id": r.town.pk, "town": r.town.name, "teams": [t.name for t in r.teams],
+                           "needs_team": r.needs_team, "funding": r.funding, "funding_standard": r.funding_standard,
+                           "villages": r.villages, "villages_with_station": r.stations, "village_rate": r.rate,
+                           "villages_without_station": r.missing_villages,
+                           "assistants": r.grassroots.get("assistant", 0), "informants": r.grassroots.get("informant", 0),
+                           "volunteers": r.grassroots.get("volunteer", 0)} for r in o.town_rows]}
+
+
+@router.get("/grassroots", response=list[GrassrootsOut], summary="应急协管员、灾害信息员和应急志愿者（本人范围）")
+@paginate(BoundedPagination)
+def list_grassroots(request, filters: Query[GrassrootsFilter.Params]):
+    _may_view(request)
+    qs = GrassrootsPerson.objects.visible_to(request.user).select_related("region")
+    return GrassrootsFilter.from_api(filters).apply(qs).order_by("id")
 
 
 __all__ = ["expert_fields", "router", "specialities"]

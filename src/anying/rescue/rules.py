@@ -152,6 +152,11 @@ class TownRow:
         return bool(self.teams)
 
     @property
+    def needs_team(self) -> bool:
+        """A town (镇街) needs its team; a park (园区/高新区) is not a town and is not counted."""
+        return not self.town.is_park
+
+    @property
     def funding(self) -> Decimal | None:
         known = [t.annual_funding for t in self.teams if t.annual_funding is not None]
         return sum(known, Decimal(0)) if known else None
@@ -173,11 +178,11 @@ def overview(user, district: Region | None = None) -> Overview:
     year = timezone.localdate().year
     tg = targets(district, year)
     structure = [
-        {"label": "专业队伍", "target": tg["professional_teams"].value,
+        {"label": "专业队伍", "target": int(tg["professional_teams"].value),
          "actual": counts[Team.Category.FIRE] + counts[Team.Category.DISTRICT], "source": tg["professional_teams"].source},
-        {"label": "中心镇（街）专职队", "target": tg["central_town_teams"].value, "actual": counts[Team.Category.CENTRAL_TOWN],
+        {"label": "中心镇（街）专职队", "target": int(tg["central_town_teams"].value), "actual": counts[Team.Category.CENTRAL_TOWN],
          "source": tg["central_town_teams"].source},
-        {"label": "镇（街）兼职队", "target": tg["town_teams"].value, "actual": counts[Team.Category.TOWN],
+        {"label": "镇（街）兼职队", "target": int(tg["town_teams"].value), "actual": counts[Team.Category.TOWN],
          "source": tg["town_teams"].source},
         {"label": "社会应急救援力量（N）", "target": None, "actual": counts[Team.Category.SOCIAL], "source": ""},
     ]
@@ -189,14 +194,15 @@ def overview(user, district: Region | None = None) -> Overview:
     rows_by_town = town_rows(user, district, teams, tg)
     covered = sum(r.stations for r in rows_by_town)
     villages = sum(r.villages for r in rows_by_town)
-    with_team = sum(1 for r in rows_by_town if r.has_team)
+    with_team = sum(1 for r in rows_by_town if r.has_team and r.needs_team)
     grassroots = {role: sum(r.grassroots.get(role, 0) for r in rows_by_town) for role in GrassrootsPerson.Role.values}
     return Overview(
         counts=counts, structure=structure,
         staffed=(sum(staffed), len(staffed)), equipped=(sum(equipped), len(equipped)),
         staffing_rate=percent(sum(staffed), len(staffed)), equipment_rate=percent(sum(equipped), len(equipped)),
         villages=(covered, villages), village_rate=percent(covered, villages),
-        towns=(with_team, len(rows_by_town)), missing_towns=[r.town.name for r in rows_by_town if not r.has_team],
+        towns=(with_team, sum(1 for r in rows_by_town if r.needs_team)),
+        missing_towns=[r.town.name for r in rows_by_town if r.needs_team and not r.has_team],
         rows=[(t, per_team[t.pk]) for t in teams], targets=tg, village_target=tg["village_station_rate"],
         town_rows=rows_by_town, grassroots=grassroots)
 
