@@ -144,6 +144,7 @@ API_PINNED: dict[str, int] = {
     "/api/v1/inspections/plans": 5,
     "/api/v1/key-tasks/": 5,
     "/api/v1/rescue/experts": 4,
+    "/api/v1/rescue/grassroots": 4,
     "/api/v1/rescue/overview": 11,
     "/api/v1/rescue/teams": 4,
     "/api/v1/risk-points/": 5,

@@ -181,7 +181,7 @@ def test_grassroots_register_scope_validation_and_export(village, users, login, 
     assert "<td>李协管" not in client.get(reverse("rescue_grassroots_list")).content.decode()
     assert "<td>李协管" in client.get(reverse("rescue_grassroots_list") + "?inactive=1").content.decode()
     admin = login(users["admin"])
-    response = admin.get(reverse("rescue_grassroots_list") + "?role=informant&export=xlsx")
+    response = admin.get(reverse("rescue_grassroots_list") + "?kind=informant&export=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="export", summary="导出基层应急力量 1 人").exists()
     # the district's filter by town
@@ -324,7 +324,7 @@ def test_api_grassroots_and_town_rows(make_team, village, users, units, client):
                                                     region=v2, phone="13900000004"))
     _, key = create_token(None, users["jiuxian"], "t")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    body = client.get("/api/v1/rescue/grassroots?role=informant", **headers).json()
+    body = client.get("/api/v1/rescue/grassroots?kind=informant", **headers).json()
     assert [p["id"] for p in body["items"]] == [mine.pk] and body["items"][0]["role_label"] == "灾害信息员"
     overview = client.get("/api/v1/rescue/overview", **headers).json()
     (row,) = overview["town_rows"]

@@ -59,7 +59,7 @@ class VisitFilter(ListFilter):
 
 class GrassrootsFilter(ListFilter):
     """应急协管员, 灾害信息员 and volunteers: the active ones unless 含离岗 is ticked."""
-    role = ChoiceFilter(label="类别", choices=GrassrootsPerson.Role.choices)
+    kind = ChoiceFilter(label="类别", choices=GrassrootsPerson.Role.choices, field_name="role")
     region = RegionFilter(field_name="region")
     inactive = FlagFilter(label="含离岗", method="with_inactive", help_text="包括已离岗的人员")
     q = TextFilter(label="搜索", method="search", help_text="姓名、电话或所在村（社区）包含")

@@ -59,8 +59,8 @@ def grassroots_edit(request, pk: int | None = None):
     person = get_object_or_404(services.editable_grassroots(user).filter(
         pk__in=GrassrootsPerson.objects.visible_to(user).values("pk")), pk=pk) if pk else None
     initial = {}
-    if person is None and request.GET.get("role") in GrassrootsPerson.Role.values:
-        initial["role"] = request.GET["role"]
+    if person is None and request.GET.get("kind") in GrassrootsPerson.Role.values:
+        initial["role"] = request.GET["kind"]
     form = GrassrootsForm(request.POST or None, instance=person, user=user, initial=initial)
     done = submit(request, form, lambda data: services.save_grassroots(user, form.save(commit=False)),
                   lambda p: f"已保存{p.get_role_display()}：{p.name}", lambda p: reverse("rescue_grassroots_list"))
