@@ -159,7 +159,7 @@ def member_add(request, pk):
     team = _editable(request.user, pk)
     form = MemberForm(request.POST, instance=Member(team=team), prefix="m")
     act(request, form, lambda data: services.save_member(request.user, form.save(commit=False)),
-        lambda m: f"已登记队员：{m.name}")
+        lambda m: f"已保存队员：{m.name}")
     return redirect(reverse("rescue_team_detail", args=[team.pk]) + "#members")
 
 
