@@ -66,7 +66,10 @@ class MemberOut(Schema):
     role: str
     phone: str
     skills: str
+    joined_on: dt.date | None
     is_active: bool
+    left_on: dt.date | None
+    left_reason: str
 
 
 class TeamDetailOut(TeamOut):
