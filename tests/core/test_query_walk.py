@@ -128,7 +128,7 @@ PINNED: dict[str, int] = {
     "rescue_standby": 11,
     "rescue_standby_report": 8,
     "rescue_team_list": 9,
-    "rescue_team_new": 9,
+    "rescue_team_new": 11,  # + the district and its funding standard (the 年度经费 hint)
     "rescue_training": 13,
     "rescue_visit_list": 10,
     "rescue_visit_new": 9,

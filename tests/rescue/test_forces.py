@@ -247,6 +247,8 @@ def test_district_targets_override_defaults(users, login, district):
         services.set_target(users["jiuxian"], "funding_town", year, Decimal(1), "x")
     client.post(reverse("rescue_target_remove", args=[item.pk]))
     assert not TargetValue.objects.exists() and rules.targets(district, year)["funding_town"].value == 400000
+    undo = AuditEvent.objects.get(object_id=str(item.pk), summary__startswith="撤销本区队伍建设目标")
+    assert undo.before["value"] == "450000.00" and undo.region_path == district.path
 
 
 # --- the linkage meeting ----------------------------------------------------------------------------

@@ -75,6 +75,14 @@ class TeamForm(Styled, forms.ModelForm):
                 self.initial.update(address=base.address, latitude=base.latitude, longitude=base.longitude)
         self.fields["parent"].queryset = parents
         self.fields["owner"].label_from_instance = lambda o: f"{o.name}（{o.region.name}）"
+        from anying.core.amounts import yuan
+
+        from .rules import _district, targets
+
+        tg = targets(_district(user, None))  # the standard in force (the district's own where set)
+        self.fields["annual_funding"].help_text = (
+            f"镇街队伍经费标准：中心镇（街）专职队 {yuan(tg['funding_central_town'].value)}，"
+            f"镇（街）兼职队 {yuan(tg['funding_town'].value)}（依据见“目标设置”）")
 
     def base_data(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in ("address", "latitude", "longitude")}

@@ -683,10 +683,12 @@ def remove_target(actor, target_id: int) -> None:
     item = TargetValue.objects.filter(pk=target_id, region=district).first() if district else None
     if item is None or (actor is not SYSTEM and actor.unit.region_id != district.pk):
         raise PermissionDenied("该目标不在您设置的范围内")
-    before = audit.snapshot(item, ["code", "from_year", "value", "source"])
+    from .rules import target_codes
+
+    # recorded on the value before it goes, so the trail keeps its region (the district's audit log)
+    audit.record(actor, A.UPDATE, item, before=audit.snapshot(item, ["code", "from_year", "value", "source"]),
+                 summary=f"撤销本区队伍建设目标：{target_codes().get(item.code, item.code)} {item.from_year}年起，恢复默认值")
     item.delete()
-    audit.record(actor, A.UPDATE, None, summary=f"撤销本区队伍建设目标：{item.code} {item.from_year}年起，恢复默认值",
-                 before=before)
 
 
 # --- the annual linkage meeting ------------------------------------------------------------------
