@@ -72,7 +72,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 29,  # + one per kind of work (core/workqueue.py); supplies adds 4, rescue 2
+    "home": 31,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2
     "inbox": 8,
     "inspection_list": 10,
     "inspector_create": 8,
@@ -107,18 +107,24 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 29,  # supplies adds 4 kinds of work, rescue 2 (standby, certificates)
+    "todo": 31,  # supplies adds 6 kinds of work, rescue 2 (standby, certificates)
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 25,  # supplies adds 4 kinds of work, rescue 2
+    "work_badges": 27,  # supplies adds 6 kinds of work, rescue 2
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
     "rescue_import": 5,
     "supplies:import": 5,
+    "supplies:demand_list": 8,
+    "supplies:demand_new": 6,
+    "supplies:demand_summary": 9,
+    "supplies:maintenance_list": 9,
+    "supplies:publicity_list": 10,
+    "supplies:publicity_new": 7,
     "rescue_overview": 17,
     "rescue_pick_enterprise": 8,
     "rescue_standby": 11,

@@ -144,6 +144,12 @@ ROUTES = {
     "supplies:document_discard": lambda w: {"pk": w["stock_document"].pk},
     "supplies:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "supplies:transfer_act": lambda w: {"pk": w["transfer"].pk},
+    "supplies:demand_detail": lambda w: {"pk": w["demand_plan"].pk},
+    "supplies:demand_edit": lambda w: {"pk": w["demand_plan"].pk},
+    "supplies:demand_act": lambda w: {"pk": w["demand_plan"].pk},
+    "supplies:maintenance_new": lambda w: {"pk": w["warehouse"].pk},
+    "supplies:maintenance_edit": lambda w: {"pk": w["maintenance"].pk},
+    "supplies:publicity_edit": lambda w: {"pk": w["publicity"].pk},
     "shelter_edit": lambda w: {"pk": w["shelter"].pk},
     "rescue_team_detail": lambda w: {"pk": w["rescue_team"].pk},
     "rescue_team_edit": lambda w: {"pk": w["rescue_team"].pk},
@@ -194,7 +200,11 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     "supplies:transfer_detail", "supplies:transfer_act", "/api/v1/supplies/warehouses/{warehouse_id}",
     "/api/v1/supplies/documents/{document_id}", "/api/v1/supplies/documents/{document_id}/post",
     "/api/v1/supplies/documents/{document_id}/reverse", "/api/v1/supplies/transfers/{transfer_id}",
-    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}"]})
+    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}",
+    # a town's demand plan, upkeep and publicity: the town's and its superiors' (unit_q); only the
+    # town writes them and only an approver over it reviews (refused: 403, or the step's message)
+    "supplies:demand_detail", "supplies:demand_edit", "supplies:demand_act", "supplies:maintenance_new",
+    "supplies:maintenance_edit"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -365,6 +375,11 @@ def build_world() -> dict:
     w["warehouse"] = Warehouse.objects.get(name="旧县街道应急物资仓库")  # the town's own, not shared
     w["stock_document"] = StockDocument.objects.filter(warehouse=w["warehouse"]).first()
     w["transfer"] = Transfer.objects.filter(to_warehouse=w["warehouse"]).first()
+    from anying.supplies.models_planning import DemandPlan, Maintenance, Publicity
+
+    w["demand_plan"] = DemandPlan.objects.filter(owner=w["town_unit"]).first()
+    w["maintenance"] = Maintenance.objects.filter(warehouse=w["warehouse"]).first()
+    w["publicity"] = Publicity.objects.filter(owner=w["town_unit"]).first()
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

@@ -354,3 +354,6 @@ class TransferLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.quantity:f}"
+
+
+from .models_planning import DemandLine, DemandPlan, Maintenance, Publicity  # noqa: E402,F401 - the app's models too

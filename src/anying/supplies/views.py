@@ -136,6 +136,7 @@ def warehouse_detail(request, pk):
         "documents": StockDocument.objects.visible_to(request.user).filter(warehouse=wh).order_by("-id")[:10],
         "transfers": Transfer.objects.visible_to(request.user).filter(Q(from_warehouse=wh) | Q(to_warehouse=wh))
         .select_related("from_warehouse", "to_warehouse")[:10],
+        "maintenance": wh.maintenance.all()[:5],
         "can_request": request.user.has_perm_code("supplies.request") and not keeps})
 
 
