@@ -155,7 +155,7 @@ def save_plan(actor, plan: DemandPlan, lines) -> DemandPlan:
     audit.record(actor, A.CREATE if created else A.UPDATE, plan, summary=f"{'编制' if created else '修改'}{plan}",
                  before=before, after={"lines": _line_text(plan)})
     if created:
-        workflow.event(plan, "create", actor=actor, state=plan.status)
+        workflow.record_event(plan, "create", actor=None if actor is SYSTEM else actor, state=plan.status)
     return plan
 
 
