@@ -238,12 +238,21 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                                 items="抽水泵", content="试机", done_by="保管员"))
     planning.save_publicity(None, Publicity(owner=setup["bureau"], region=ent.region, held_on=today, form="talk",
                                             title="宣传", households=10))
+    from anying.duty import demo as duty_demo
+    from anying.duty import services as duty_services
+    from anying.duty.models import Assignment, Shift, SpotCheck
+
+    duty_demo.load(random.Random(1))  # this month's rosters for the 值班表 export
+    town_office = Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE).first()
+    duty_services.record_check(None, SpotCheck(unit=town_office, called_at=timezone.now(), phone="023", answered=True,
+                                               seconds=9, answered_by="值班员", note="抽查"))
 
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
     Expert.objects.create(owner=setup["bureau"], name="专家", fields=",hazchem,", employer="某院", title="工程师")
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
-           Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity)
+           Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
+           Shift, Assignment, SpotCheck)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -293,6 +302,8 @@ EXPORTS = [
     ("物资储备需求汇总", "admin", lambda d: reverse("supplies:demand_summary") + "?format=xlsx"),
     ("维护保养记录", "admin", lambda d: reverse("supplies:maintenance_list") + "?format=xlsx"),
     ("家庭应急物资储备宣传", "admin", lambda d: reverse("supplies:publicity_list") + "?format=xlsx"),
+    ("值班表", "admin", lambda d: reverse("duty_roster") + "?format=xlsx"),
+    ("值班抽查", "admin", lambda d: reverse("duty_checks") + "?format=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -72,7 +72,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 31,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2
+    "home": 35,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4
     "inbox": 8,
     "inspection_list": 10,
     "inspector_create": 8,
@@ -107,19 +107,25 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 31,  # supplies adds 6 kinds of work, rescue 2 (standby, certificates)
+    "todo": 35,  # supplies adds 6 kinds of work, rescue 2 (standby, certificates), duty 4
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 27,  # supplies adds 6 kinds of work, rescue 2
+    "work_badges": 31,  # supplies adds 6 kinds of work, rescue 2, duty 4
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
     "rescue_import": 5,
     "supplies:import": 5,
     "supplies:demand_list": 8,
+    "duty_checks": 9,
+    "duty_period_new": 7,
+    "duty_roster": 11,
+    "duty_roster_print": 9,
+    "duty_setup": 13,
+    "duty_today": 12,
     "supplies:demand_new": 6,
     "supplies:demand_summary": 9,
     "supplies:maintenance_list": 9,

@@ -144,6 +144,17 @@ ROUTES = {
     "supplies:document_discard": lambda w: {"pk": w["stock_document"].pk},
     "supplies:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "supplies:transfer_act": lambda w: {"pk": w["transfer"].pk},
+    "duty_shift": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_assign": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_handover": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_receive": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_log_add": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_log_close": lambda w: {"pk": w["duty_log"].pk},
+    "duty_unassign": lambda w: {"pk": w["duty_assignment"].pk},
+    "duty_swap_request": lambda w: {"pk": w["duty_assignment"].pk},
+    "duty_swap_act": lambda w: {"pk": w["duty_swap"].pk},
+    "duty_period_edit": lambda w: {"pk": w["duty_period"].pk},
+    "duty_period_delete": lambda w: {"pk": w["duty_period"].pk},
     "supplies:demand_detail": lambda w: {"pk": w["demand_plan"].pk},
     "supplies:demand_edit": lambda w: {"pk": w["demand_plan"].pk},
     "supplies:demand_act": lambda w: {"pk": w["demand_plan"].pk},
@@ -204,7 +215,11 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     # a town's demand plan, upkeep and publicity: the town's and its superiors' (unit_q); only the
     # town writes them and only an approver over it reviews (refused: 403, or the step's message)
     "supplies:demand_detail", "supplies:demand_edit", "supplies:demand_act", "supplies:maintenance_new",
-    "supplies:maintenance_edit"]})
+    "supplies:maintenance_edit",
+    # a town's duty desk: its roster, log and swaps are the town's and its superiors' (unit_q, docs/duty.md);
+    # only the town's own staff write them, so a district department's writes are refused
+    "duty_shift", "duty_assign", "duty_handover", "duty_receive", "duty_log_add", "duty_log_close", "duty_unassign",
+    "duty_swap_request", "duty_swap_act"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -380,6 +395,23 @@ def build_world() -> dict:
     w["demand_plan"] = DemandPlan.objects.filter(owner=w["town_unit"]).first()
     w["maintenance"] = Maintenance.objects.filter(warehouse=w["warehouse"]).first()
     w["publicity"] = Publicity.objects.filter(owner=w["town_unit"]).first()
+    from django.utils import timezone
+
+    from anying.core.permissions import SYSTEM as _SYSTEM
+    from anying.duty import services as duty_services
+    from anying.duty.models import Assignment, DutyPost, KeyPeriod, LogEntry, Shift
+
+    now = timezone.now()
+    w["duty_shift"] = Shift.objects.filter(unit=w["town_unit"], starts_at__lte=now, ends_at__gt=now).first()
+    later = Shift.objects.filter(unit=w["town_unit"], starts_at__gt=now).order_by("starts_at").first()
+    if later is None:  # the demo's month ends today: one more day
+        later = duty_services.plan_shifts(_SYSTEM, w["town_unit"], w["today"] + dt.timedelta(days=1),
+                                          w["today"] + dt.timedelta(days=1))[0]
+    w["duty_assignment"] = later.assignments.first() or Assignment.objects.create(
+        shift=later, post=DutyPost.objects.get(code="officer"), name="走查值班", phone="13900000000")
+    w["duty_swap"] = duty_services.request_swap(_SYSTEM, w["duty_assignment"].pk, name="走查替班", phone="1", reason="走查")
+    w["duty_log"] = LogEntry.objects.create(shift=w["duty_shift"], at=now, kind="todo", content="走查事项", open=True)
+    w["duty_period"] = KeyPeriod.objects.first()
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()
