@@ -142,6 +142,7 @@ PINNED: dict[str, int] = {
     "rescue_visit_new": 9,
 }
 API_PINNED: dict[str, int] = {
+    "/api/v1/duty/on-duty": 5,
     "/api/v1/accidents/": 5,
     "/api/v1/dashboard/": 22,
     "/api/v1/enterprises/": 6,
@@ -166,6 +167,7 @@ API_PINNED: dict[str, int] = {
 # API reads without an id that are not lists, and why.
 API_SKIP = {
     "/api/v1/places/nearest": "answers a point (lat, lon): one box query per resource layer, timed in bench/run_places.py",
+    "/api/v1/duty/shifts": "one unit's dates (unit, first, last required), at most 62 shifts; tested in tests/duty",
 }
 
 

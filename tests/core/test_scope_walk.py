@@ -219,7 +219,7 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     # a town's duty desk: its roster, log and swaps are the town's and its superiors' (unit_q, docs/duty.md);
     # only the town's own staff write them, so a district department's writes are refused
     "duty_shift", "duty_assign", "duty_handover", "duty_receive", "duty_log_add", "duty_log_close", "duty_unassign",
-    "duty_swap_request", "duty_swap_act"]})
+    "duty_swap_request", "duty_swap_act", "/api/v1/duty/shifts/{shift_id}", "/api/v1/duty/shifts/{shift_id}/log"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -251,6 +251,9 @@ API_ROUTES = {
     "/api/v1/supplies/documents/{document_id}/reverse": (lambda w: {"document_id": w["stock_document"].pk},
                                                          {"post": {"note": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}": (lambda w: {"transfer_id": w["transfer"].pk}, {}),
+    "/api/v1/duty/shifts/{shift_id}": (lambda w: {"shift_id": w["duty_shift"].pk}, {}),
+    "/api/v1/duty/shifts/{shift_id}/log": (lambda w: {"shift_id": w["duty_shift"].pk},
+                                           {"post": {"kind": "call", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
                                                                          "name": "return"}, {"post": {}}),
 }

@@ -118,3 +118,28 @@ def test_the_pages(users, login, desk):
     assert admin.get(reverse("duty_period_new")).status_code == 200
     assert town.get(reverse("duty_period_new")).status_code == 404  # configure is the district's
     assert Handover.objects.count() == 0
+
+
+def test_the_api(users, desk, client):
+    from anying.core.services import create_token
+
+    _, secret = create_token(None, users["jiuxian"], "t")
+    api = client.__class__(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    desks = api.get("/api/v1/duty/on-duty").json()
+    mine = next(d for d in desks if d["unit_id"] == desk["unit"].pk)
+    assert mine["shift_id"] == desk["current"].pk and mine["people"][0]["name"] == "刘旧县"
+    day = timezone.localdate()
+    shifts = api.get(f"/api/v1/duty/shifts?unit={desk['unit'].pk}&first={day}&last={day + dt.timedelta(days=1)}")
+    assert [s["id"] for s in shifts.json()] == [desk["current"].pk, desk["next"].pk]
+    assert shifts.json()[0]["gaps"][0]["post"] == "带班领导"
+    too_long = api.get(f"/api/v1/duty/shifts?unit={desk['unit'].pk}&first={day}&last={day + dt.timedelta(days=90)}")
+    assert too_long.status_code == 422
+    posted = api.post(f"/api/v1/duty/shifts/{desk['current'].pk}/log", {"kind": "call", "content": "API 接报"},
+                      content_type="application/json")
+    assert posted.status_code == 201 and LogEntry.objects.get().content == "API 接报"
+    assert api.get(f"/api/v1/duty/shifts/{desk['current'].pk}").json()["log"][0]["content"] == "API 接报"
+    _, other = create_token(None, users["hufeng"], "t")
+    stranger = client.__class__(HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert stranger.get(f"/api/v1/duty/shifts/{desk['current'].pk}").status_code == 404
+    assert stranger.post(f"/api/v1/duty/shifts/{desk['current'].pk}/log", {"kind": "call", "content": "x"},
+                         content_type="application/json").status_code == 404
