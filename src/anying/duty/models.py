@@ -215,7 +215,7 @@ class LogEntry(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%m-%d %H:%M} {self.get_kind_display()}"
+        return f"{timezone.localtime(self.at):%m-%d %H:%M} {self.get_kind_display()}"
 
 
 class Handover(models.Model):
@@ -265,4 +265,4 @@ class SpotCheck(models.Model):
         indexes = [models.Index(fields=["unit", "called_at"])]
 
     def __str__(self) -> str:
-        return f"{self.unit.name} {self.called_at:%Y-%m-%d %H:%M} 抽查"
+        return f"{self.unit.name} {timezone.localtime(self.called_at):%Y-%m-%d %H:%M} 抽查"

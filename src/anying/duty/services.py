@@ -300,7 +300,7 @@ HANDOVER_ITEMS: list[Callable] = []
 
 
 def carried_items(unit: Organisation, at=None) -> list[dict]:
-    items = [{"kind": "值班事项", "text": f"{e.at:%m-%d %H:%M} {e.content[:120]}",
+    items = [{"kind": "值班事项", "text": f"{timezone.localtime(e.at):%m-%d %H:%M} {e.content[:120]}",
               "url": reverse("duty_shift", args=[e.shift_id])}
              for e in LogEntry.objects.filter(shift__unit=unit, open=True).order_by("at")]
     for provider in HANDOVER_ITEMS:
