@@ -8,7 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anying.core.api_input import InputSchema
@@ -147,4 +147,4 @@ def post_log(request, shift_id: int, payload: LogIn):
     get_object_or_404(Shift.objects.visible_to(request.user), pk=shift_id)
     data = payload.dict()
     data["at"] = data["at"] or timezone.now()
-    return 201, services.add_entry(request.user, shift_id, LogEntry(**data))
+    return Status(201, services.add_entry(request.user, shift_id, LogEntry(**data)))
