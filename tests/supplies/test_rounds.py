@@ -337,3 +337,34 @@ def test_demo_has_rounds_and_a_warehouse_behind(district, catalogue):
     assert "town" in late
     main = Warehouse.objects.get(name="铜梁区应急物资储备库")
     assert not any(s.behind for s in rounds.states(main.check_schedules.all(), today))
+
+
+def test_map_popup_tells_behind_only_to_who_reads_the_checks(stores, users):
+    from anying.places.layers import REGISTRY, rows
+
+    layer = REGISTRY["warehouses"]
+    CheckSchedule.objects.update(starts_on=dt.date.today() - dt.timedelta(days=60))  # nothing done for 2 months
+
+    def popups(user):
+        return {r["name"]: layer.popup(r) for r in rows(layer, user).values("pk", "name", *layer.fields)}
+
+    assert "日周月检查落后" in popups(users["admin"])["旧县街道应急物资仓库"]
+    town = popups(users["jiuxian"])
+    assert "日周月检查落后" in town["旧县街道应急物资仓库"]
+    assert "日周月检查落后" not in town["区级应急物资储备库"]  # shared for dispatch: stock, not checks
+
+
+def test_command_fills_in_missing_schedules(stores):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    CheckSchedule.objects.filter(warehouse=stores["hufeng"], frequency="weekly").delete()
+    out = StringIO()
+    call_command("warehouse_checks", "--dry-run", stdout=out)
+    assert "虎峰镇应急物资仓库：缺少 周检" in out.getvalue()
+    assert not CheckSchedule.objects.filter(warehouse=stores["hufeng"], frequency="weekly").exists()
+    call_command("warehouse_checks", stdout=StringIO())
+    assert CheckSchedule.objects.filter(warehouse=stores["hufeng"], frequency="weekly").count() == 1
+    call_command("warehouse_checks", stdout=StringIO())  # idempotent
+    assert CheckSchedule.objects.filter(warehouse=stores["hufeng"]).count() == 3

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,6 +269,13 @@ def _with_schedules():
 def behind_exists(behind: Q):
     """An Exists() on Warehouse: at least one active check schedule is behind."""
     return Exists(CheckSchedule.objects.filter(behind, warehouse=OuterRef("pk")))
+
+
+def checks_behind(user, today: dt.date | None = None):
+    """An annotation on Warehouse for the map: its checks are behind, told only to those who read
+    them (a town calling on a shared district warehouse sees its stock, not its checks)."""
+    return Case(When(RULES["unit"](user, unit="owner") & behind_exists(behind_q(today)), then=Value(True)),
+                default=Value(False), output_field=BooleanField())
 
 
 def overview(user, behind: Q):
