@@ -293,6 +293,7 @@ EXPORTS = [
     ("物资储备需求汇总", "admin", lambda d: reverse("supplies:demand_summary") + "?format=xlsx"),
     ("维护保养记录", "admin", lambda d: reverse("supplies:maintenance_list") + "?format=xlsx"),
     ("家庭应急物资储备宣传", "admin", lambda d: reverse("supplies:publicity_list") + "?format=xlsx"),
+    ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

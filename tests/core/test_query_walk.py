@@ -63,6 +63,7 @@ PINNED: dict[str, int] = {
     "supplies:document_new": 12,
     "supplies:document_list": 10,
     "supplies:balance_list": 9,
+    "supplies:check_list": 12,
     "draw_create": 5,
     "draw_list": 9,  # the demo now has a draw (issue #13)
     "enterprise_create": 12,

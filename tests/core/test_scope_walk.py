@@ -150,6 +150,10 @@ ROUTES = {
     "supplies:maintenance_new": lambda w: {"pk": w["warehouse"].pk},
     "supplies:maintenance_edit": lambda w: {"pk": w["maintenance"].pk},
     "supplies:publicity_edit": lambda w: {"pk": w["publicity"].pk},
+    "supplies:check_round_new": lambda w: {"schedule_id": w["check_schedule"].pk},
+    "supplies:check_schedule_edit": lambda w: {"pk": w["check_schedule"].pk},
+    "supplies:check_round": lambda w: {"pk": w["check_round"].pk},
+    "supplies:check_defaults": lambda w: {"pk": w["warehouse"].pk},
     "shelter_edit": lambda w: {"pk": w["shelter"].pk},
     "rescue_team_detail": lambda w: {"pk": w["rescue_team"].pk},
     "rescue_team_edit": lambda w: {"pk": w["rescue_team"].pk},
@@ -205,6 +209,12 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     # town writes them and only an approver over it reviews (refused: 403, or the step's message)
     "supplies:demand_detail", "supplies:demand_edit", "supplies:demand_act", "supplies:maintenance_new",
     "supplies:maintenance_edit"]})
+    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}"]})
+# A town warehouse's 日周月 checks are read by the books' rule (unit_q on the owner), so the district's
+# departments read them; only the keepers record (supplies/rounds.py).
+VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read by the district units above it "
+                                             "(unit_q, docs/supplies.md); recording is the keepers' (403)"} for name in [
+    "supplies:check_round_new", "supplies:check_schedule_edit", "supplies:check_round", "supplies:check_defaults"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -380,6 +390,9 @@ def build_world() -> dict:
     w["demand_plan"] = DemandPlan.objects.filter(owner=w["town_unit"]).first()
     w["maintenance"] = Maintenance.objects.filter(warehouse=w["warehouse"]).first()
     w["publicity"] = Publicity.objects.filter(owner=w["town_unit"]).first()
+    from anying.supplies.models import CheckRound, CheckSchedule
+    w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
+    w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

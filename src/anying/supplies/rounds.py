@@ -301,12 +301,11 @@ def recent_rounds(warehouse: Warehouse, limit: int = 10):
 def checks_due(user, today):
     """The checks of the user's own unit's warehouses whose current period has no round yet (a
     日检 only on its working days), or that are behind; due by the current period's end."""
+    behind = behind_q(today)  # one query for the working-day patterns
     return (CheckSchedule.objects.visible_to(user)
-            .filter(ROUTINE.due_now_q(today) | behind_q(today), warehouse__owner_id=user.unit_id,
-                    warehouse__is_active=True)
+            .filter(ROUTINE.due_now_q(today) | behind, warehouse__owner_id=user.unit_id, warehouse__is_active=True)
             .select_related("warehouse")
-            .annotate(work_due=ROUTINE.period_end(today), is_behind=ExpressionWrapper(behind_q(today),
-                                                                                      output_field=BooleanField()))
+            .annotate(work_due=ROUTINE.period_end(today), is_behind=ExpressionWrapper(behind, output_field=BooleanField()))
             .order_by("-is_behind", "work_due", "id"))
 
 
