@@ -209,7 +209,6 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     # town writes them and only an approver over it reviews (refused: 403, or the step's message)
     "supplies:demand_detail", "supplies:demand_edit", "supplies:demand_act", "supplies:maintenance_new",
     "supplies:maintenance_edit"]})
-    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}"]})
 # A town warehouse's 日周月 checks are read by the books' rule (unit_q on the owner), so the district's
 # departments read them; only the keepers record (supplies/rounds.py).
 VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read by the district units above it "
