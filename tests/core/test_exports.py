@@ -304,6 +304,7 @@ EXPORTS = [
     ("家庭应急物资储备宣传", "admin", lambda d: reverse("supplies:publicity_list") + "?format=xlsx"),
     ("值班表", "admin", lambda d: reverse("duty_roster") + "?format=xlsx"),
     ("值班抽查", "admin", lambda d: reverse("duty_checks") + "?format=xlsx"),
+    ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -63,6 +63,7 @@ PINNED: dict[str, int] = {
     "supplies:document_new": 12,
     "supplies:document_list": 10,
     "supplies:balance_list": 9,
+    "supplies:check_list": 15,
     "draw_create": 5,
     "draw_list": 9,  # the demo now has a draw (issue #13)
     "enterprise_create": 12,
@@ -72,7 +73,8 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 35,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4
+    "home": 37,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4; the warehouse
+    # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
     "inspector_create": 8,
@@ -107,13 +109,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 35,  # supplies adds 6 kinds of work, rescue 2 (standby, certificates), duty 4
+    "todo": 37,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 31,  # supplies adds 6 kinds of work, rescue 2, duty 4
+    "work_badges": 33,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,

@@ -161,6 +161,10 @@ ROUTES = {
     "supplies:maintenance_new": lambda w: {"pk": w["warehouse"].pk},
     "supplies:maintenance_edit": lambda w: {"pk": w["maintenance"].pk},
     "supplies:publicity_edit": lambda w: {"pk": w["publicity"].pk},
+    "supplies:check_round_new": lambda w: {"schedule_id": w["check_schedule"].pk},
+    "supplies:check_schedule_edit": lambda w: {"pk": w["check_schedule"].pk},
+    "supplies:check_round": lambda w: {"pk": w["check_round"].pk},
+    "supplies:check_defaults": lambda w: {"pk": w["warehouse"].pk},
     "shelter_edit": lambda w: {"pk": w["shelter"].pk},
     "rescue_team_detail": lambda w: {"pk": w["rescue_team"].pk},
     "rescue_team_edit": lambda w: {"pk": w["rescue_team"].pk},
@@ -220,6 +224,11 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     # only the town's own staff write them, so a district department's writes are refused
     "duty_shift", "duty_assign", "duty_handover", "duty_receive", "duty_log_add", "duty_log_close", "duty_unassign",
     "duty_swap_request", "duty_swap_act", "/api/v1/duty/shifts/{shift_id}", "/api/v1/duty/shifts/{shift_id}/log"]})
+# A town warehouse's 日周月 checks are read by the books' rule (unit_q on the owner), so the district's
+# departments read them; only the keepers record (supplies/rounds.py).
+VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read by the district units above it "
+                                             "(unit_q, docs/supplies.md); recording is the keepers' (403)"} for name in [
+    "supplies:check_round_new", "supplies:check_schedule_edit", "supplies:check_round", "supplies:check_defaults"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -415,6 +424,9 @@ def build_world() -> dict:
     w["duty_swap"] = duty_services.request_swap(_SYSTEM, w["duty_assignment"].pk, name="走查替班", phone="1", reason="走查")
     w["duty_log"] = LogEntry.objects.create(shift=w["duty_shift"], at=now, kind="todo", content="走查事项", open=True)
     w["duty_period"] = KeyPeriod.objects.first()
+    from anying.supplies.models import CheckRound, CheckSchedule
+    w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
+    w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

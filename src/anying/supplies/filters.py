@@ -119,3 +119,15 @@ class PublicityFilter(ListFilter):
 
     def search(self, qs, name, value):
         return qs.filter(Q(title__contains=value) | Q(note__contains=value))
+
+
+class CheckFilter(ListFilter):
+    """The 日周月检查 list of warehouses (round_views.check_list); `behind` reads the annotation of
+    `rounds.overview`."""
+    q = TextFilter(label="搜索", method="search", help_text="仓库名称、地址或保管员包含")
+    level = ChoiceFilter(label="层级", choices=Warehouse.Level.choices)
+    region = RegionFilter(field_name="place__region", help_text="所在区划 id（含下级）")
+    behind = FlagFilter(label="仅落后", field_name="behind")
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(name__contains=value) | Q(place__address__contains=value) | Q(keeper__contains=value))

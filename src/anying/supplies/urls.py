@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import planning_views, views
+from . import planning_views, round_views, views
 
 app_name = "supplies"
 
@@ -37,4 +37,10 @@ urlpatterns = [
     path("transfers/new/", views.transfer_new, name="transfer_new"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),
     path("transfers/<int:pk>/act/", views.transfer_act, name="transfer_act"),
+    # 日周月检查 (round_views.py)
+    path("checks/", round_views.check_list, name="check_list"),
+    path("checks/schedules/<int:schedule_id>/round/", round_views.round_create, name="check_round_new"),
+    path("checks/schedules/<int:pk>/edit/", round_views.schedule_edit, name="check_schedule_edit"),
+    path("checks/rounds/<int:pk>/", round_views.round_detail, name="check_round"),
+    path("warehouses/<int:pk>/checks/defaults/", round_views.defaults, name="check_defaults"),
 ]
