@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "anying.places",
     "anying.rescue",
     "anying.supplies",
+    "anying.duty",
 ]
 
 MIDDLEWARE = [

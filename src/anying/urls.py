@@ -16,5 +16,6 @@ urlpatterns = [
     path("supplies/", include("anying.supplies.urls")),
     path("map/", include("anying.places.urls")),
     path("rescue/", include("anying.rescue.urls")),
+    path("duty/", include("anying.duty.urls")),
     path("api/v1/", api.urls),
 ]

@@ -162,3 +162,58 @@ def test_supplies_journey(world, new_page):
     shoot(phone, "supplies-08-balances-390")
     assert User.objects.get(username="jiuxian")
     assert checks.problems() == []
+
+
+def test_a_town_plans_its_reserve_and_the_district_reviews_it(world, new_page):
+    """A8.7: the town keeper writes next year's demand plan on a phone and submits it; the gap
+    against its own stock shows; the district's approver returns it, the town revises and
+    resubmits, and the approver accepts it — then sees it in the district's summary."""
+    from anying.supplies.models_planning import DemandPlan
+
+    services.create_and_post(SYSTEM, kind="receipt", warehouse=world["town"], lines=[
+        {"item": world["jackets"], "quantity": 40, "batch": "T1", "expiry_date": day(300)}])
+    year = timezone.localdate().year + 1
+    town = log_in(new_page(**PHONE), "jiuxian")
+    town.goto("/supplies/demand/")
+    town.get_by_role("link", name="编制本单位计划").click()
+    town.get_by_label("年度").fill(str(year))
+    town.get_by_label("计划名称").fill("旧县街道防汛物资储备需求计划")
+    jackets = world["jackets"]
+    town.get_by_label("物资 1", exact=True).select_option(label=f"{jackets.code} {jackets.name}（{jackets.uom}）")
+    town.get_by_label("需求数量 1", exact=True).fill("100")
+    town.get_by_label("用途 1", exact=True).fill("转移群众")
+    town.get_by_role("button", name="保存").click()
+    expect(town.get_by_role("alert")).to_contain_text("已保存")
+    table = town.locator("#ay-demand-table")
+    expect(table).to_contain_text("救生衣")
+    expect(table.locator("tr.table-warning")).to_contain_text("60")  # 100 needed, 40 held
+    expect(town.get_by_text("1 种有缺口")).to_be_visible()
+    shoot(town, "supplies-demand-phone")
+    town.get_by_role("button", name="报送").click()
+    expect(town.locator("#plan-status")).to_have_text("已报送")
+    plan = DemandPlan.objects.get()
+
+    leader = log_in(new_page(**DESK), "leader")
+    leader.goto("/todo/")
+    leader.get_by_role("link", name=str(plan)).click()
+    leader.get_by_label("说明").fill("救生衣按堤段长度应增至 150 件")
+    leader.get_by_role("button", name="退回修改").click()
+    expect(leader.locator("#plan-status")).to_have_text("退回修改")
+
+    town.reload()
+    expect(town.get_by_text("救生衣按堤段长度应增至 150 件")).to_be_visible()
+    town.get_by_role("link", name="修改").click()
+    town.get_by_label("需求数量 1", exact=True).fill("150")
+    town.get_by_role("button", name="保存").click()
+    town.get_by_role("button", name="报送").click()
+    expect(town.locator("#plan-status")).to_have_text("已报送")
+
+    leader.reload()
+    leader.get_by_role("button", name="审核通过").click()
+    expect(leader.locator("#plan-status")).to_have_text("已审核")
+    leader.goto(f"/supplies/demand/summary/?year={year}")
+    row = leader.locator("#ay-demand-summary tbody tr").first
+    expect(row).to_contain_text("救生衣")
+    expect(row).to_contain_text("150")
+    shoot(leader, "supplies-demand-summary-desk")
+    assert DemandPlan.objects.get().lines.get().quantity == 150

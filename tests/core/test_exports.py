@@ -228,6 +228,24 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
 
     supplies_demo.load(random.Random(1))  # warehouses with stock for the two supplies exports
     assert Warehouse.objects.exists()
+    from anying.supplies import planning
+    from anying.supplies.models_planning import DemandLine, DemandPlan, Maintenance, Publicity
+
+    demand_plan = planning.save_plan(None, DemandPlan(owner=setup["bureau"], year=today.year, title="需求计划"),
+                                     [{"item": Item.objects.first(), "quantity": 10, "purpose": "防汛"}])
+    planning.act(None, demand_plan.pk, "submit")
+    planning.save_maintenance(None, Maintenance(warehouse=Warehouse.objects.first(), done_on=today, kind="routine",
+                                                items="抽水泵", content="试机", done_by="保管员"))
+    planning.save_publicity(None, Publicity(owner=setup["bureau"], region=ent.region, held_on=today, form="talk",
+                                            title="宣传", households=10))
+    from anying.duty import demo as duty_demo
+    from anying.duty import services as duty_services
+    from anying.duty.models import Assignment, Shift, SpotCheck
+
+    duty_demo.load(random.Random(1))  # this month's rosters for the 值班表 export
+    town_office = Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE).first()
+    duty_services.record_check(None, SpotCheck(unit=town_office, called_at=timezone.now(), phone="023", answered=True,
+                                               seconds=9, answered_by="值班员", note="抽查"))
 
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
@@ -235,7 +253,8 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     GrassrootsPerson.objects.create(owner=setup["bureau"], role="assistant", name="协管员", region=ent.region,
                                     phone="13900000000", duties="巡查", note="备注")
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
-           Organisation, Industry, Place, Warehouse, Item, Team, Expert, GrassrootsPerson)
+           Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
+           Shift, Assignment, SpotCheck, GrassrootsPerson)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -247,7 +266,8 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     for doc in EnforcementDocument.objects.all():
         EnforcementDocument.objects.filter(pk=doc.pk).update(data=_poison_json(doc.data))
     Ranking.objects.filter(pk=ranking.pk).update(rows=_poison_json(ranking.rows))
-    return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major, "today": today}
+    return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major,
+            "today": today, "demand_plan": demand_plan}
 
 
 def _upload():
@@ -280,6 +300,14 @@ EXPORTS = [
     ("基层应急力量", "admin", lambda d: reverse("rescue_grassroots_list") + "?export=xlsx"),
     ("应急物资仓库", "admin", lambda d: reverse("supplies:warehouse_list") + "?format=xlsx"),
     ("应急物资库存", "admin", lambda d: reverse("supplies:balance_list") + "?format=xlsx"),
+    ("物资储备需求计划", "admin", lambda d: reverse("supplies:demand_list") + "?format=xlsx"),
+    ("需求与库存对比", "admin", lambda d: reverse("supplies:demand_detail", args=[d["demand_plan"].pk]) + "?format=xlsx"),
+    ("物资储备需求汇总", "admin", lambda d: reverse("supplies:demand_summary") + "?format=xlsx"),
+    ("维护保养记录", "admin", lambda d: reverse("supplies:maintenance_list") + "?format=xlsx"),
+    ("家庭应急物资储备宣传", "admin", lambda d: reverse("supplies:publicity_list") + "?format=xlsx"),
+    ("值班表", "admin", lambda d: reverse("duty_roster") + "?format=xlsx"),
+    ("值班抽查", "admin", lambda d: reverse("duty_checks") + "?format=xlsx"),
+    ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

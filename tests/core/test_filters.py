@@ -152,6 +152,7 @@ PAGES = {  # list page → its filter's parameters
     "supplies:balance_list": "anying.supplies.filters.BalanceFilter",
     "supplies:document_list": "anying.supplies.filters.DocumentFilter",
     "supplies:transfer_list": "anying.supplies.filters.TransferFilter",
+    "supplies:check_list": "anying.supplies.filters.CheckFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 

@@ -78,6 +78,10 @@ ADDED = {
     "rescue.standby": INSPECTORS + ["duty_officer", "enterprise_user"],
     "rescue.assess": ["district_admin"], "rescue.import": ["district_admin", "town_inspector"],
     "rescue.experts_view": GOVERNMENT, "rescue.experts": ["district_admin", "dept_inspector"],
+    # duty (issue #15): every government role reads; desks keep and log their own; the district configures
+    "duty.view": GOVERNMENT, "duty.keep": INSPECTORS + ["duty_officer"], "duty.log": INSPECTORS + ["duty_officer"],
+    "duty.approve": ["district_admin", "leader"], "duty.check": ["district_admin", "leader", "duty_officer"],
+    "duty.configure": ["district_admin"],
 }
 
 

@@ -63,6 +63,7 @@ PINNED: dict[str, int] = {
     "supplies:document_new": 12,
     "supplies:document_list": 10,
     "supplies:balance_list": 9,
+    "supplies:check_list": 15,
     "draw_create": 5,
     "draw_list": 9,  # the demo now has a draw (issue #13)
     "enterprise_create": 12,
@@ -72,7 +73,8 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 29,  # + one per kind of work (core/workqueue.py); supplies adds 4, rescue 2
+    "home": 37,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4; the warehouse
+    # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
     "inspector_create": 8,
@@ -107,18 +109,30 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 29,  # supplies adds 4 kinds of work, rescue 2 (standby, certificates)
+    "todo": 37,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 25,  # supplies adds 4 kinds of work, rescue 2
+    "work_badges": 33,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
     "rescue_import": 5,
     "supplies:import": 5,
+    "supplies:demand_list": 8,
+    "duty_checks": 9,
+    "duty_period_new": 7,
+    "duty_roster": 11,
+    "duty_roster_print": 9,
+    "duty_setup": 13,
+    "duty_today": 12,
+    "supplies:demand_new": 6,
+    "supplies:demand_summary": 9,
+    "supplies:maintenance_list": 9,
+    "supplies:publicity_list": 10,
+    "supplies:publicity_new": 7,
     "rescue_grassroots_list": 10,
     "rescue_grassroots_new": 8,
     "rescue_meetings": 11,
@@ -134,6 +148,7 @@ PINNED: dict[str, int] = {
     "rescue_visit_new": 9,
 }
 API_PINNED: dict[str, int] = {
+    "/api/v1/duty/on-duty": 5,
     "/api/v1/accidents/": 5,
     "/api/v1/dashboard/": 22,
     "/api/v1/enterprises/": 6,
@@ -159,6 +174,7 @@ API_PINNED: dict[str, int] = {
 # API reads without an id that are not lists, and why.
 API_SKIP = {
     "/api/v1/places/nearest": "answers a point (lat, lon): one box query per resource layer, timed in bench/run_places.py",
+    "/api/v1/duty/shifts": "one unit's dates (unit, first, last required), at most 62 shifts; tested in tests/duty",
 }
 
 

@@ -144,6 +144,27 @@ ROUTES = {
     "supplies:document_discard": lambda w: {"pk": w["stock_document"].pk},
     "supplies:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "supplies:transfer_act": lambda w: {"pk": w["transfer"].pk},
+    "duty_shift": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_assign": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_handover": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_receive": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_log_add": lambda w: {"pk": w["duty_shift"].pk},
+    "duty_log_close": lambda w: {"pk": w["duty_log"].pk},
+    "duty_unassign": lambda w: {"pk": w["duty_assignment"].pk},
+    "duty_swap_request": lambda w: {"pk": w["duty_assignment"].pk},
+    "duty_swap_act": lambda w: {"pk": w["duty_swap"].pk},
+    "duty_period_edit": lambda w: {"pk": w["duty_period"].pk},
+    "duty_period_delete": lambda w: {"pk": w["duty_period"].pk},
+    "supplies:demand_detail": lambda w: {"pk": w["demand_plan"].pk},
+    "supplies:demand_edit": lambda w: {"pk": w["demand_plan"].pk},
+    "supplies:demand_act": lambda w: {"pk": w["demand_plan"].pk},
+    "supplies:maintenance_new": lambda w: {"pk": w["warehouse"].pk},
+    "supplies:maintenance_edit": lambda w: {"pk": w["maintenance"].pk},
+    "supplies:publicity_edit": lambda w: {"pk": w["publicity"].pk},
+    "supplies:check_round_new": lambda w: {"schedule_id": w["check_schedule"].pk},
+    "supplies:check_schedule_edit": lambda w: {"pk": w["check_schedule"].pk},
+    "supplies:check_round": lambda w: {"pk": w["check_round"].pk},
+    "supplies:check_defaults": lambda w: {"pk": w["warehouse"].pk},
     "shelter_edit": lambda w: {"pk": w["shelter"].pk},
     "rescue_team_detail": lambda w: {"pk": w["rescue_team"].pk},
     "rescue_team_edit": lambda w: {"pk": w["rescue_team"].pk},
@@ -206,7 +227,20 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
     "supplies:transfer_detail", "supplies:transfer_act", "/api/v1/supplies/warehouses/{warehouse_id}",
     "/api/v1/supplies/documents/{document_id}", "/api/v1/supplies/documents/{document_id}/post",
     "/api/v1/supplies/documents/{document_id}/reverse", "/api/v1/supplies/transfers/{transfer_id}",
-    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}"]})
+    "/api/v1/supplies/transfers/{transfer_id}/steps/{name}",
+    # a town's demand plan, upkeep and publicity: the town's and its superiors' (unit_q); only the
+    # town writes them and only an approver over it reviews (refused: 403, or the step's message)
+    "supplies:demand_detail", "supplies:demand_edit", "supplies:demand_act", "supplies:maintenance_new",
+    "supplies:maintenance_edit",
+    # a town's duty desk: its roster, log and swaps are the town's and its superiors' (unit_q, docs/duty.md);
+    # only the town's own staff write them, so a district department's writes are refused
+    "duty_shift", "duty_assign", "duty_handover", "duty_receive", "duty_log_add", "duty_log_close", "duty_unassign",
+    "duty_swap_request", "duty_swap_act", "/api/v1/duty/shifts/{shift_id}", "/api/v1/duty/shifts/{shift_id}/log"]})
+# A town warehouse's 日周月 checks are read by the books' rule (unit_q on the owner), so the district's
+# departments read them; only the keepers record (supplies/rounds.py).
+VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read by the district units above it "
+                                             "(unit_q, docs/supplies.md); recording is the keepers' (403)"} for name in [
+    "supplies:check_round_new", "supplies:check_schedule_edit", "supplies:check_round", "supplies:check_defaults"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -238,6 +272,9 @@ API_ROUTES = {
     "/api/v1/supplies/documents/{document_id}/reverse": (lambda w: {"document_id": w["stock_document"].pk},
                                                          {"post": {"note": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}": (lambda w: {"transfer_id": w["transfer"].pk}, {}),
+    "/api/v1/duty/shifts/{shift_id}": (lambda w: {"shift_id": w["duty_shift"].pk}, {}),
+    "/api/v1/duty/shifts/{shift_id}/log": (lambda w: {"shift_id": w["duty_shift"].pk},
+                                           {"post": {"kind": "call", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
                                                                          "name": "return"}, {"post": {}}),
 }
@@ -377,6 +414,31 @@ def build_world() -> dict:
     w["warehouse"] = Warehouse.objects.get(name="旧县街道应急物资仓库")  # the town's own, not shared
     w["stock_document"] = StockDocument.objects.filter(warehouse=w["warehouse"]).first()
     w["transfer"] = Transfer.objects.filter(to_warehouse=w["warehouse"]).first()
+    from anying.supplies.models_planning import DemandPlan, Maintenance, Publicity
+
+    w["demand_plan"] = DemandPlan.objects.filter(owner=w["town_unit"]).first()
+    w["maintenance"] = Maintenance.objects.filter(warehouse=w["warehouse"]).first()
+    w["publicity"] = Publicity.objects.filter(owner=w["town_unit"]).first()
+    from django.utils import timezone
+
+    from anying.core.permissions import SYSTEM as _SYSTEM
+    from anying.duty import services as duty_services
+    from anying.duty.models import Assignment, DutyPost, KeyPeriod, LogEntry, Shift
+
+    now = timezone.now()
+    w["duty_shift"] = Shift.objects.filter(unit=w["town_unit"], starts_at__lte=now, ends_at__gt=now).first()
+    later = Shift.objects.filter(unit=w["town_unit"], starts_at__gt=now).order_by("starts_at").first()
+    if later is None:  # the demo's month ends today: one more day
+        later = duty_services.plan_shifts(_SYSTEM, w["town_unit"], w["today"] + dt.timedelta(days=1),
+                                          w["today"] + dt.timedelta(days=1))[0]
+    w["duty_assignment"] = later.assignments.first() or Assignment.objects.create(
+        shift=later, post=DutyPost.objects.get(code="officer"), name="走查值班", phone="13900000000")
+    w["duty_swap"] = duty_services.request_swap(_SYSTEM, w["duty_assignment"].pk, name="走查替班", phone="1", reason="走查")
+    w["duty_log"] = LogEntry.objects.create(shift=w["duty_shift"], at=now, kind="todo", content="走查事项", open=True)
+    w["duty_period"] = KeyPeriod.objects.first()
+    from anying.supplies.models import CheckRound, CheckSchedule
+    w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
+    w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

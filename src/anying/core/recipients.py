@@ -50,3 +50,23 @@ def over(region: Region | int, code: str) -> list[User]:
     """Holders of `code` in the units at the place or above it (a 12350 desk, a duty desk)."""
     units = Organisation.objects.filter(region_id__in=ancestors(region), is_active=True).values_list("pk", flat=True)
     return members(list(units), code)
+
+
+# "Who is on duty now" (issue #15): the duty app fills this in from its ready(); a lifecycle or a
+# clock that must reach a desk at night asks it rather than every member of the unit. Without the
+# duty app (or with no roster) the answer is empty and callers fall back to the unit's members.
+ON_DUTY: list = []  # providers: provider(unit_ids, at) -> list[User]
+
+
+def on_duty(unit_ids, at=None) -> list[User]:
+    """The users rostered on duty now (or at `at`) in these units, across every provider."""
+    found: dict[int, User] = {}
+    for provider in ON_DUTY:
+        for user in provider(unit_ids, at):
+            found.setdefault(user.pk, user)
+    return list(found.values())
+
+
+def desk(unit_ids, code: str | None = None, at=None) -> list[User]:
+    """Who answers for a unit's desk now: those on duty when a roster says so, else its members."""
+    return on_duty(unit_ids, at) or members(unit_ids, code)

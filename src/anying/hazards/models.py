@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
+from anying.core.routine import RoutineSchedule
 from anying.core.scope import ScopedQuerySet
 from anying.registry.models import Enterprise
 from anying.standards.models import AccidentType, Criterion
@@ -379,32 +380,19 @@ class SelfInspectionQuerySet(ScopedQuerySet):
                     "organisation": "enterprise__organisation"}
 
 
-class SelfInspectionSchedule(models.Model):
+class SelfInspectionSchedule(RoutineSchedule):
     """One routine self-inspection (日周月排查) an enterprise owes: who checks, how often, with
     which checklist. Rounds are recorded only when done; what is due is computed from the
-    frequency (self_inspection.py), so a year of daily checks over 100,000 enterprises is not
-    36 million placeholder rows."""
-
-    class Frequency(models.TextChoices):
-        DAILY = "daily", "每日"
-        WEEKLY = "weekly", "每周"
-        MONTHLY = "monthly", "每月"
-        QUARTERLY = "quarterly", "每季度"
+    frequency (core/routine.py), so a year of daily checks over 100,000 enterprises is not
+    36 million placeholder rows. Frequency, working days, start, 启用 and the last done period
+    come from `RoutineSchedule`."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name="生产经营单位", on_delete=models.CASCADE,
                                    related_name="self_inspection_schedules")
     name = models.CharField("排查名称", max_length=60)
-    frequency = models.CharField("频次", max_length=10, choices=Frequency.choices)
-    workdays = models.CharField("工作日", max_length=7, default="12345",
-                                help_text="仅每日排查：星期几需要排查，1=周一 … 7=周日")
     checklist = models.ForeignKey(ChecklistTemplate, verbose_name="检查清单", on_delete=models.PROTECT,
                                   related_name="schedules")
     assignee = models.CharField("责任班组/部门/人员", max_length=60)
-    starts_on = models.DateField("起始日期")
-    active = models.BooleanField("启用", default=True)
-    # the start of the latest period with a recorded round, kept by the service so "behind"
-    # is one comparison per schedule rather than a scan of its rounds
-    last_done_period = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    editable=False)
 

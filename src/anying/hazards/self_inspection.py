@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from anying.core import audit, periods
+from anying.core import audit, periods, routine
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
 from anying.core.permissions import SYSTEM, require
@@ -29,11 +29,8 @@ from .models import ChecklistTemplate, Hazard, RoundResult, SelfInspectionRound,
 
 Frequency = SelfInspectionSchedule.Frequency
 Use = ChecklistTemplate.Use
-LOOKBACK_DAYS = 30  # the window of the completion rate shown to towns
-# A check done on paper (a night shift, no signal in the workshop) may be entered up to a week
-# later with the day it was done (补录); older gaps stay gaps, so the rate shown to towns is not
-# rewritten after the fact.
-BACKFILL_DAYS = 7
+LOOKBACK_DAYS = routine.LOOKBACK_DAYS  # the window of the completion rate shown to towns
+BACKFILL_DAYS = routine.BACKFILL_DAYS  # 补录: a check done on paper may be entered up to a week later
 
 
 @dataclass(frozen=True)
@@ -99,8 +96,8 @@ def update_schedule(actor, schedule_id: int, data: dict) -> SelfInspectionSchedu
         if key in data:
             setattr(schedule, key, data[key])
     errors = {}
-    if schedule.frequency == Frequency.DAILY and not (schedule.workdays and set(schedule.workdays) <= set("1234567")):
-        errors["workdays"] = "请填写需要排查的星期几，如 12345 或 123456"
+    if ROUTINE.workdays_refused(schedule):
+        errors["workdays"] = ROUTINE.workdays_refused(schedule)
     checklist_ok = schedule.checklist.status == ChecklistTemplate.Status.PUBLISHED and (
         schedule.checklist in checklists.applicable(schedule.enterprise, schedule.checklist.use))
     if not checklist_ok:
@@ -115,40 +112,10 @@ def update_schedule(actor, schedule_id: int, data: dict) -> SelfInspectionSchedu
 
 def recordable_days(schedule: SelfInspectionSchedule, today: dt.date | None = None,
                     done: set[dt.date] | None = None) -> list[dt.date]:
-    """The days a round of this schedule may be recorded for now, newest first: today and the
-    BACKFILL_DAYS before it, from the schedule's start, for a daily check only its working
-    days, and only in periods without a round. The page offers exactly these (and 开始排查 only
-    when today is one), so it never offers a day that `record_round` would refuse.
-    `done`: the period starts already recorded, when the caller has them."""
-    today = today or timezone.localdate()
-    if not schedule.active:
-        return []
-    if done is None:
-        earliest = periods.start(schedule.frequency, today - dt.timedelta(days=BACKFILL_DAYS))
-        done = set(SelfInspectionRound.objects.filter(schedule=schedule, period_start__gte=earliest)
-                   .values_list("period_start", flat=True))
-    days = []
-    for back in range(BACKFILL_DAYS + 1):
-        day = today - dt.timedelta(days=back)
-        if _day_refused(schedule, day, today) is None and periods.start(schedule.frequency, day) not in done:
-            days.append(day)
-    return days
-
-
-def _day_refused(schedule: SelfInspectionSchedule, day: dt.date, today: dt.date) -> str | None:
-    """Why a round may not be recorded for `day` (leaving aside a round already there), or None."""
-    if day > today:
-        return "排查日期不能晚于今天"
-    if day < today - dt.timedelta(days=BACKFILL_DAYS):
-        return f"只能补录 {BACKFILL_DAYS} 天内的排查（最早 {today - dt.timedelta(days=BACKFILL_DAYS):%Y-%m-%d}）"
-    if day < schedule.starts_on:
-        return f"该排查计划自 {schedule.starts_on} 起执行"
-    if schedule.frequency == Frequency.DAILY and not periods.is_workday(day, schedule.workdays):
-        when = "今天" if day == today else f"{day.month}月{day.day}日"
-        festival = periods.holiday(day, schedule.workdays)
-        return (f"{when}（{periods.weekday(day)}{f'，{festival}假期' if festival else ''}）不是该日排查计划的工作日"
-                f"（{periods.workdays_label(schedule.workdays)}）")
-    return None
+    """The days a round of this schedule may be recorded for now, newest first (core/routine.py:
+    today and the BACKFILL_DAYS before it, working days only for a daily check, periods without
+    a round)."""
+    return ROUTINE.recordable_days(schedule, today, done)
 
 
 @transaction.atomic
@@ -166,14 +133,7 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
             pk=schedule_id).exists()):
         raise SelfInspectionSchedule.DoesNotExist
     require(actor, "hazards.self_inspect", "日周月排查由企业自行记录")
-    if not schedule.active:
-        raise ValidationError("该排查计划已停用")
-    period = periods.start(schedule.frequency, day)
-    refused = _day_refused(schedule, day, today)
-    if refused:
-        raise ValidationError({"day": refused})
-    if SelfInspectionRound.objects.filter(schedule=schedule, period_start=period).exists():
-        raise ValidationError({"day": f"{periods.label(schedule.frequency, period)}的{schedule.name}已经记录过了"})
+    period = ROUTINE.open_period(schedule, day, today)
     items = list(schedule.checklist.items.all())
     errors = _check_results(items, results, inspectors)
     if errors:
@@ -185,7 +145,7 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
         with transaction.atomic():
             round_.save()
     except IntegrityError:
-        raise ValidationError(f"{periods.label(schedule.frequency, period)}的{schedule.name}已经记录过了") from None
+        raise ValidationError(ROUTINE.already_text(schedule, period)) from None
     rows = []
     for item in items:
         finding = results[item.pk]
@@ -198,7 +158,7 @@ def record_round(actor, schedule_id: int, *, inspectors: str, results: dict[int,
     RoundResult.objects.bulk_create(rows)
     round_.findings = sum(1 for r in rows if r.hazard_id)
     round_.save(update_fields=["findings"])
-    SelfInspectionSchedule.objects.filter(pk=schedule.pk).update(last_done_period=period)
+    ROUTINE.mark_done(schedule, period)
     late = f"（{today:%Y-%m-%d} 补录 {day:%Y-%m-%d} 的排查）" if day < today else ""
     audit.record(actor, AuditEvent.Action.CREATE, round_,
                  summary=f"{schedule.name} {periods.label(schedule.frequency, period)}：发现隐患 {round_.findings} 项{late}")
@@ -222,45 +182,8 @@ def _check_results(items, results: dict[int, Finding], inspectors: str) -> dict:
 
 # ----- reading: what is due and who is behind -----
 
-@dataclass
-class ScheduleState:
-    schedule: SelfInspectionSchedule
-    current: dt.date  # start of the period now open
-    done_now: bool  # this period's round is recorded
-    last_due: dt.date | None
-    behind: bool  # the last period that ended was missed
-    expected: int  # periods due in the look-back window
-    done: int  # of which recorded
-    recordable: list  # the days a round may be recorded for now, newest first (recordable_days)
-    today: dt.date
-
-    @property
-    def today_open(self) -> bool:
-        """开始排查 is offered: a round may be recorded for today."""
-        return bool(self.recordable) and self.recordable[0] == self.today
-
-    @property
-    def catch_up(self) -> dt.date | None:
-        """The latest earlier day still open for 补录, when today is not."""
-        return None if self.today_open or not self.recordable else self.recordable[0]
-
-    @property
-    def rest_day(self) -> bool:
-        """No daily check is owed today (not one of the schedule's working days)."""
-        return self.schedule.frequency == Frequency.DAILY and not periods.is_workday(self.today,
-                                                                                   self.schedule.workdays)
-
-    @property
-    def workdays_label(self) -> str:
-        return periods.workdays_label(self.schedule.workdays)
-
-    @property
-    def current_label(self) -> str:
-        return periods.label(self.schedule.frequency, self.current)
-
-    @property
-    def missed(self) -> int:
-        return self.expected - self.done
+class ScheduleState(routine.ScheduleState):
+    """A schedule's standing (core/routine.py), named on the overview by its checklist's use."""
 
     @property
     def short_name(self) -> str:
@@ -268,31 +191,12 @@ class ScheduleState:
 
 
 SHORT_NAMES = {Use.DAILY: "日排查", Use.WEEKLY: "周排查", Use.MONTHLY: "月排查", Use.MAJOR: "重大隐患排查"}
-ORDER = [Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.QUARTERLY]
+ROUTINE = routine.Routine(SelfInspectionSchedule, SelfInspectionRound, noun="排查", state_class=ScheduleState)
 
 
 def states(schedules, today: dt.date | None = None) -> list[ScheduleState]:
-    """Where each schedule stands today; two queries whatever the number of schedules."""
-    today = today or timezone.localdate()
-    schedules = sorted(schedules, key=lambda s: (not s.active, ORDER.index(s.frequency), s.pk))
-    since = today - dt.timedelta(days=LOOKBACK_DAYS)
-    done_in_window: dict[int, set] = {}
-    for sid, period in SelfInspectionRound.objects.filter(
-            schedule__in=[s.pk for s in schedules], period_start__gte=since - dt.timedelta(days=92)).values_list(
-            "schedule_id", "period_start"):
-        done_in_window.setdefault(sid, set()).add(period)
-    result = []
-    for s in schedules:
-        current = periods.start(s.frequency, today)
-        due = periods.due_between(s.frequency, s.workdays, s.starts_on, since, today) if s.active else []
-        last = periods.last_due(s.frequency, s.workdays, s.starts_on, today) if s.active else None
-        done = done_in_window.get(s.pk, set())
-        result.append(ScheduleState(
-            schedule=s, current=current, done_now=current in done, last_due=last,
-            behind=last is not None and (s.last_done_period is None or s.last_done_period < last),
-            expected=len(due), done=sum(1 for p in due if p in done), recordable=recordable_days(s, today, done),
-            today=today))
-    return result
+    """Where each schedule stands today; one query whatever the number of schedules."""
+    return ROUTINE.states(schedules, today)
 
 
 def states_by_enterprise(enterprises, today: dt.date) -> dict[int, list[ScheduleState]]:
@@ -305,21 +209,8 @@ def states_by_enterprise(enterprises, today: dt.date) -> dict[int, list[Schedule
 
 
 def behind_q(today: dt.date | None = None) -> Q:
-    """Schedules whose last ended period has no round, as one filter: the last due period is
-    the same for every schedule of one frequency and working-day pattern, so there are only a
-    few distinct conditions, whatever the number of schedules."""
-    today = today or timezone.localdate()
-    q = Q(pk__in=[])
-    patterns = (SelfInspectionSchedule.objects.filter(active=True).order_by()
-                .values_list("frequency", "workdays").distinct())
-    for frequency, workdays in patterns:
-        # starts_on only matters when the schedule is newer than the last due period
-        last = periods.last_due(frequency, workdays, dt.date(2000, 1, 1), today)
-        if last is None:
-            continue
-        missed = Q(last_done_period__isnull=True) | Q(last_done_period__lt=last)
-        q |= Q(frequency=frequency, workdays=workdays, starts_on__lte=periods.end(frequency, last)) & missed
-    return Q(active=True) & q
+    """Schedules whose last ended period has no round, as one filter (core/routine.py)."""
+    return ROUTINE.behind_q(today)
 
 
 def _with_schedules():

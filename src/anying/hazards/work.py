@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, DateField, F, Max, Q, Value, When
+from django.db.models import Case, DateField, F, Max, Value, When
 from django.urls import reverse
 
-from anying.core import periods
 from anying.core.permissions import is_enterprise_user
 from anying.core.workqueue import WorkItem, WorkSource
 
-from . import authority
+from . import authority, self_inspection
 from .models import ExtensionRequest, Hazard, SelfInspectionSchedule
 from .queries import pending_extensions
 from .supervision import REPORT_EVERY_DAYS
@@ -72,18 +71,10 @@ def progress_due(user, today):
 
 def checks_due(user, today):
     """日周月排查 whose current period has no round yet: due by the period's end. A daily check
-    is due only on its working days."""
-    current = Q(pk__in=[])
-    ends = []
-    for frequency in SelfInspectionSchedule.Frequency.values:
-        start = periods.start(frequency, today)
-        of_this = Q(frequency=frequency) & (Q(last_done_period__isnull=True) | Q(last_done_period__lt=start))
-        if frequency == SelfInspectionSchedule.Frequency.DAILY:
-            of_this &= Q(workdays__contains=str(today.isoweekday()))
-        current |= of_this
-        ends.append(When(frequency=frequency, then=Value(periods.end(frequency, start))))
-    return SelfInspectionSchedule.objects.visible_to(user).filter(current, active=True, starts_on__lte=today) \
-        .select_related("enterprise").annotate(work_due=Case(*ends, output_field=DateField())).order_by("work_due", "id")
+    is due only on its working days (core/routine.py)."""
+    routine = self_inspection.ROUTINE
+    return SelfInspectionSchedule.objects.visible_to(user).filter(routine.due_now_q(today)) \
+        .select_related("enterprise").annotate(work_due=routine.period_end(today)).order_by("work_due", "id")
 
 
 def _hazard_row(h: Hazard) -> WorkItem:

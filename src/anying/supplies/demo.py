@@ -15,7 +15,7 @@ from django.utils import timezone
 from anying.core.models import Organisation, Region
 from anying.core.permissions import SYSTEM
 
-from . import services, transfers
+from . import round_demo, services, transfers
 from .models import Item, StockDocument, Warehouse
 
 CENTRE = (Decimal("29.839"), Decimal("106.056"))  # 铜梁城区
@@ -113,3 +113,4 @@ def load(rng) -> None:
     if hufeng is not None:
         transfers.request(SYSTEM, from_warehouse=main, to_warehouse=hufeng, purpose="虎峰镇汛前预置救生衣",
                           lines=[{"item": items["FH-003"], "quantity": 100}])
+    round_demo.load(rng)  # five weeks of 日周月检查, some towns behind

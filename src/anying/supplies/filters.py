@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from anying.core.filters import ChoiceFilter, FlagFilter, IdFilter, ListFilter, RegionFilter, TextFilter
+from anying.core.filters import (
+    ChoiceFilter,
+    FlagFilter,
+    IdFilter,
+    ListFilter,
+    RegionFilter,
+    TextFilter,
+    YearFilter,
+)
 
 from .models import Category, Item, StockDocument, Transfer, Warehouse
+from .models_planning import DemandPlan, Maintenance, Publicity
 
 
 class WarehouseFilter(ListFilter):
@@ -73,3 +82,52 @@ class TransferFilter(ListFilter):
 
     def by_warehouse(self, qs, name, value):
         return qs.filter(Q(from_warehouse_id=value) | Q(to_warehouse_id=value))
+
+
+class DemandPlanFilter(ListFilter):
+    year = YearFilter(label="年度")
+    status = ChoiceFilter(label="状态", choices=DemandPlan.Status.choices)
+    q = TextFilter(label="搜索", method="search", help_text="编制单位或计划名称包含")
+    sort_columns = {"year": "year", "owner": "owner__name"}
+    default_sort = "-year"
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(owner__name__contains=value) | Q(title__contains=value))
+
+
+class MaintenanceFilter(ListFilter):
+    q = TextFilter(label="搜索", method="search", help_text="仓库、物资/装备、内容或维护人员包含")
+    kind = ChoiceFilter(label="类型", choices=Maintenance.Kind.choices)
+    result = ChoiceFilter(label="结果", choices=Maintenance.Result.choices)
+    warehouse = IdFilter(label="仓库", field_name="warehouse_id", record=Warehouse)
+    year = YearFilter(label="年度", field_name="done_on__year")
+    sort_columns = {"done_on": "done_on"}
+    default_sort = "-done_on"
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(warehouse__name__contains=value) | Q(items__contains=value) | Q(content__contains=value)
+                         | Q(done_by__contains=value))
+
+
+class PublicityFilter(ListFilter):
+    q = TextFilter(label="搜索", method="search", help_text="活动名称或备注包含")
+    form = ChoiceFilter(label="形式", choices=Publicity.Form.choices)
+    region = RegionFilter(field_name="region", help_text="开展地点区划 id（含下级）")
+    year = YearFilter(label="年度", field_name="held_on__year")
+    sort_columns = {"held_on": "held_on"}
+    default_sort = "-held_on"
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__contains=value) | Q(note__contains=value))
+
+
+class CheckFilter(ListFilter):
+    """The 日周月检查 list of warehouses (round_views.check_list); `behind` reads the annotation of
+    `rounds.overview`."""
+    q = TextFilter(label="搜索", method="search", help_text="仓库名称、地址或保管员包含")
+    level = ChoiceFilter(label="层级", choices=Warehouse.Level.choices)
+    region = RegionFilter(field_name="place__region", help_text="所在区划 id（含下级）")
+    behind = FlagFilter(label="仅落后", field_name="behind")
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(name__contains=value) | Q(place__address__contains=value) | Q(keeper__contains=value))

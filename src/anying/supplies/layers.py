@@ -12,8 +12,14 @@ from anying.places.layers import register as add
 
 def _warehouses(user):
     from .models import Warehouse
+    from .rounds import checks_behind
 
-    return Warehouse.objects.visible_to(user).filter(is_active=True)
+    return Warehouse.objects.visible_to(user).filter(is_active=True).annotate(checks_behind=checks_behind(user))
+
+
+def _popup(r) -> list[str]:
+    lines = [r["owner__name"], r["place__address"], f"{r['keeper']} {r['keeper_phone']}".strip()]
+    return lines + ["日周月检查落后"] if r.get("checks_behind") else lines
 
 
 def _items():
@@ -31,8 +37,8 @@ def _modes():
 def register() -> None:
     add(Layer("warehouses", "应急物资仓库", _warehouses, colour="#6d4c41", icon="box-seam", order=40, resource=True,
               perm="supplies.view", lat="place__latitude", lon="place__longitude",
-              fields=("level", "mode", "place__address", "keeper", "keeper_phone", "owner__name"),
-              popup=lambda r: [r["owner__name"], r["place__address"], f"{r['keeper']} {r['keeper_phone']}".strip()],
+              fields=("level", "mode", "place__address", "keeper", "keeper_phone", "owner__name", "checks_behind"),
+              popup=_popup,
               url=lambda r: reverse("supplies:warehouse_detail", args=[r["pk"]]),
               # a balance row exists only while the warehouse holds some of the item (services._Books);
               # by code, a text lookup, so whatever a map URL carries never fails the query

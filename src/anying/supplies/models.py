@@ -17,8 +17,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from anying.core.models import Organisation
+from anying.core.routine import RoutineSchedule
 from anying.core.scope import RULES, ScopedQuerySet
 from anying.places.models import Place
 
@@ -354,3 +356,95 @@ class TransferLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.quantity:f}"
+
+
+# --- 日周月 checks of a warehouse (A8.5; rounds.py, the rules are core/routine.py) ---------------
+
+class CheckSchedule(RoutineSchedule):
+    """One routine check a warehouse owes (日检, 周检, 月检): how often, who checks, what is
+    checked (`items`). Frequency, working days, start, 启用 and the last done period come from
+    core's `RoutineSchedule`; what is due and who is behind are computed (core/routine.py).
+    Read with the books' rule: the owner unit's and its superiors' business."""
+
+    warehouse = models.ForeignKey(Warehouse, verbose_name="仓库", on_delete=models.CASCADE,
+                                  related_name="check_schedules")
+    name = models.CharField("检查名称", max_length=60)
+    workdays = models.CharField("工作日", max_length=7, default="12345",
+                                help_text="仅日检：星期几需要检查，1=周一 … 7=周日；周一至周五按国家法定节假日安排")
+    assignee = models.CharField("责任人", max_length=60, blank=True, help_text="不填则为仓库保管员")
+    created_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnWarehouse.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "仓库日周月检查计划"
+        ordering = ["warehouse", "frequency", "id"]
+        indexes = [models.Index(fields=["warehouse", "active"], name="supplies_check_wh")]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse} · {self.name}"
+
+
+class CheckItem(models.Model):
+    """One line of a schedule's checklist. Never deleted once used: a removed line is made
+    inactive, and the rounds keep the text they answered."""
+
+    schedule = models.ForeignKey(CheckSchedule, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField("序号", default=0)
+    text = models.CharField("检查项", max_length=200)
+    active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "仓库检查项"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CheckRound(models.Model):
+    """One check done: the period it covers, who checked, each item's result."""
+
+    schedule = models.ForeignKey(CheckSchedule, on_delete=models.CASCADE, related_name="rounds")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+", editable=False)
+    period_start = models.DateField("检查周期")
+    done_on = models.DateField("检查日期")
+    inspectors = models.CharField("检查人员", max_length=100)
+    note = models.TextField("备注", blank=True)
+    fails = models.PositiveIntegerField("不符合项数", default=0)
+    recorded_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = OwnWarehouse.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "仓库检查记录"
+        ordering = ["-done_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "period_start"], name="supplies_one_check_per_period")]
+        indexes = [models.Index(fields=["warehouse", "-done_on"], name="supplies_check_round_wh")]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.period_start}"
+
+
+class CheckResult(models.Model):
+    class Result(models.TextChoices):
+        OK = "ok", "符合"
+        FAIL = "fail", "不符合"
+
+    round = models.ForeignKey(CheckRound, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(CheckItem, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField("检查项", max_length=200)  # as it read when checked
+    result = models.CharField("结果", max_length=4, choices=Result.choices)
+    note = models.CharField("情况说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "仓库检查项结果"
+        ordering = ["round", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.text} {self.result}"
+
+
+from .models_planning import DemandLine, DemandPlan, Maintenance, Publicity  # noqa: E402,F401 - the app's models too

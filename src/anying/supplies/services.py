@@ -112,6 +112,10 @@ def save_warehouse(actor, warehouse: Warehouse, *, place: dict | None = None) ->
     warehouse.save()
     audit.record(actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, warehouse,
                  before=before, after=audit.snapshot(warehouse, WAREHOUSE_FIELDS))
+    if created:  # a new warehouse owes its 日检, 周检 and 月检 from today (rounds.py)
+        from .rounds import create_defaults
+
+        create_defaults(actor, warehouse)
     return warehouse
 
 

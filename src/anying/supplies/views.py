@@ -23,7 +23,7 @@ from anying.core.listing import paginate, parse_id, query_without
 from anying.core.models import Region
 from anying.core.views import perm_required
 
-from . import excel, queries, services, transfers
+from . import excel, queries, round_views, services, transfers
 from .filters import BalanceFilter, DocumentFilter, TransferFilter, WarehouseFilter
 from .forms import LINES, DocumentForm, NearbyForm, StepForm, TransferForm, WarehouseForm, lots_for
 from .models import (
@@ -136,7 +136,9 @@ def warehouse_detail(request, pk):
         "documents": StockDocument.objects.visible_to(request.user).filter(warehouse=wh).order_by("-id")[:10],
         "transfers": Transfer.objects.visible_to(request.user).filter(Q(from_warehouse=wh) | Q(to_warehouse=wh))
         .select_related("from_warehouse", "to_warehouse")[:10],
-        "can_request": request.user.has_perm_code("supplies.request") and not keeps})
+        "maintenance": wh.maintenance.all()[:5],
+        "can_request": request.user.has_perm_code("supplies.request") and not keeps,
+        "checks": round_views.card(request.user, wh, today)})
 
 
 @perm_required("supplies.keep")
