@@ -86,7 +86,8 @@ class ShiftRange(Schema):
 
 class LogIn(InputSchema):
     at: dt.datetime | None = Field(None, description="时间，缺省为现在")
-    kind: LogEntry.Kind
+    kind: str = Field(max_length=12, description="类型：call 来电来访/接报，instruction 上级指示，action 处置情况，"
+                                                 "todo 待办事项，other 其他")
     source: str = Field("", max_length=100)
     content: str = Field(min_length=1, max_length=5000)
     open: bool = False

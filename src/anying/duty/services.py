@@ -333,7 +333,7 @@ def hand_over(actor, shift_id: int, summary: str) -> Handover:
 
 @transaction.atomic
 def receive(actor, shift_id: int, note: str = "") -> Handover:
-    h = Handover.objects.select_for_update().select_related("shift__unit", "next_shift").get(shift_id=shift_id)
+    h = Handover.objects.select_for_update(of=("self",)).select_related("shift__unit", "next_shift").get(shift_id=shift_id)
     if h.received_at:
         raise ValidationError("已接班")
     if actor is SYSTEM or actor.pk == h.handed_by_id:
