@@ -7,16 +7,19 @@ from django.urls import reverse
 
 from anying.places.layers import Filter, Layer
 from anying.places.layers import register as add
+from anying.places.models import Place
 
 from .models import Expert, Team, expert_fields, labels, specialities
 
 
 def _teams(user):
-    return Team.objects.visible_to(user).filter(is_active=True, base__isnull=False)
+    # the base's kind lets the nearest search use the places' (kind, latitude, longitude) index:
+    # without it SQLite walks every place in the box (100,000 shelters in the bench) per team query
+    return Team.objects.visible_to(user).filter(is_active=True, base__kind=Place.Kind.TEAM_BASE)
 
 
 def _experts(user):
-    return Expert.objects.visible_to(user).filter(is_active=True, office__isnull=False)
+    return Expert.objects.visible_to(user).filter(is_active=True, office__kind=Place.Kind.OFFICE)
 
 
 def _packed(choices) -> list[tuple[str, str]]:

@@ -8,13 +8,16 @@ from django.urls import reverse
 
 from anying.places.layers import Filter, Layer
 from anying.places.layers import register as add
+from anying.places.models import Place
 
 
 def _warehouses(user):
     from .models import Warehouse
     from .rounds import checks_behind
 
-    return Warehouse.objects.visible_to(user).filter(is_active=True).annotate(checks_behind=checks_behind(user))
+    # the place's kind lets the nearest search use the places' (kind, latitude, longitude) index
+    return Warehouse.objects.visible_to(user).filter(is_active=True, place__kind=Place.Kind.WAREHOUSE).annotate(
+        checks_behind=checks_behind(user))
 
 
 def _popup(r) -> list[str]:
