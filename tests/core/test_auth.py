@@ -152,3 +152,20 @@ def test_expired_password_must_be_changed_first(users, login, settings):
     settings.ANYING_PASSWORD_MAX_AGE_DAYS = 0
     User.objects.filter(username="hufeng").update(password_changed_at=timezone.now() - timedelta(days=900))
     assert login(User.objects.get(username="hufeng")).get(reverse("enterprise_list")).status_code == 200
+
+
+def test_an_expired_session_is_not_brought_back(users, login, settings):
+    """A request that ends before anything loads the session (a NUL in the query is refused early)
+    must not slide an expired session's date: the idle timeout holds (security review)."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = login(users["admin"])
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    past = timezone.now() - timedelta(minutes=1)
+    Session.objects.filter(session_key=key).update(expire_date=past)
+    assert client.get("/account/?x=%00").status_code == 400
+    assert Session.objects.get(session_key=key).expire_date == past
+    assert client.get("/account/").status_code == 302  # signed out

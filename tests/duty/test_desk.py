@@ -143,3 +143,19 @@ def test_the_api(users, desk, client):
     assert stranger.get(f"/api/v1/duty/shifts/{desk['current'].pk}").status_code == 404
     assert stranger.post(f"/api/v1/duty/shifts/{desk['current'].pk}/log", {"kind": "call", "content": "x"},
                          content_type="application/json").status_code == 404
+
+
+def test_log_times_stay_inside_the_shift_and_the_word_roster_is_audited(users, login, desk):
+    from anying.core.models import AuditEvent
+
+    past = Shift.objects.create(unit=desk["unit"], date=timezone.localdate() - dt.timedelta(days=3),
+                                starts_at=timezone.now() - dt.timedelta(days=3),
+                                ends_at=timezone.now() - dt.timedelta(days=2))
+    from anying.duty.models import Assignment, DutyPost
+
+    Assignment.objects.create(shift=past, post=DutyPost.objects.get(code="officer"), person=users["jiuxian"],
+                              name="刘旧县", phone="1")
+    with pytest.raises(ValidationError):  # stamped a day after the shift ended
+        services.add_entry(users["jiuxian"], past.pk, entry(at=timezone.now()))
+    assert login(users["jiuxian"]).get(reverse("duty_roster_print")).status_code == 200
+    assert AuditEvent.objects.filter(action="export", summary__contains="值班表（Word）").exists()

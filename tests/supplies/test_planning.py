@@ -162,3 +162,26 @@ def test_the_pages(stores, users, login, catalogue):
     assert town.get(reverse("supplies:publicity_list")).status_code == 200
     for name in ("supplies:demand_list", "supplies:maintenance_list", "supplies:publicity_list"):
         assert town.get(reverse(name) + "?format=xlsx").status_code == 200
+
+
+def test_a_unit_does_not_review_its_own_plan(stores, users, catalogue):
+    from anying.core.roles import Role
+    from anying.core.services import create_user
+
+    plan = plan_of(users, catalogue)
+    planning.act(users["jiuxian"], plan.pk, "submit")
+    town_leader = create_user(None, username="jx_leader", password="Passw0rd!x", role=Role.LEADER,
+                              unit=Organisation.objects.get(name="旧县街道应急办"), display_name="旧县分管")
+    with pytest.raises(PermissionDenied):
+        planning.act(town_leader, plan.pk, "accept")
+    assert planning.act(users["leader"], plan.pk, "accept").status == "accepted"
+
+
+def test_a_stale_plan_edit_is_refused(stores, users, login, catalogue):
+    plan = plan_of(users, catalogue)
+    stale = plan.version
+    planning.save_plan(users["jiuxian"], DemandPlan.objects.get(pk=plan.pk), [{"item": catalogue["FH-001"], "quantity": 5}])
+    body = login(users["jiuxian"]).post(reverse("supplies:demand_edit", args=[plan.pk]), {
+        "year": YEAR, "title": "改名", "basis": "", "version": stale, "rows": 1, "item_1": catalogue["FH-001"].pk,
+        "quantity_1": "9"}).content.decode()
+    assert "已被他人修改" in body and DemandPlan.objects.get().title != "改名"

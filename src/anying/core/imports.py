@@ -314,9 +314,13 @@ def page(request, kinds: list[Kind], *, title: str = "导入", back: tuple[str, 
         return download_as(kind.template(), f"{kind.label}导入模板.xlsx", exports.XLSX)
     report = problem = None
     if request.method == "POST":
+        from django.conf import settings
+
         upload = request.FILES.get("file")
         if upload is None:
             problem = "请选择要导入的 .xlsx 文件"
+        elif upload.size > settings.ANYING_MAX_UPLOAD_MB * 1024 * 1024:
+            problem = f"文件过大（上限 {settings.ANYING_MAX_UPLOAD_MB} MB），请分批导入"
         else:
             try:
                 report = kind.importer(request.user, upload, valid_only=request.POST.get("valid_only") == "1")

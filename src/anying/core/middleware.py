@@ -34,8 +34,9 @@ class SlidingSessionMiddleware:
             from django.conf import settings
             from django.utils import timezone
 
-            session.get_model_class().objects.filter(session_key=key).update(
-                expire_date=timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+            now = timezone.now()  # an expired session stays expired: only a live one slides
+            session.get_model_class().objects.filter(session_key=key, expire_date__gt=now).update(
+                expire_date=now + timedelta(seconds=settings.SESSION_COOKIE_AGE))
         return response
 
 

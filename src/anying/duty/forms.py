@@ -52,10 +52,12 @@ class SwapForm(Styled, forms.Form):
 
 
 class LogForm(Styled, forms.ModelForm):
+    content = forms.CharField(label="内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = LogEntry
         fields = ["at", "kind", "source", "content", "open"]
-        widgets = {"at": DATETIME, "content": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"at": DATETIME}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,8 +57,8 @@ def plan_shifts(actor, unit: Organisation, first: dt.date, last: dt.date, *, han
         raise ValidationError({"last": "结束日期不能早于开始日期"})
     if (last - first).days >= MAX_DAYS:
         raise ValidationError({"last": f"一次最多编排 {MAX_DAYS} 天"})
-    if last < timezone.localdate():
-        raise ValidationError({"last": "不能为已过去的日期编排班次"})
+    if first < timezone.localdate():
+        raise ValidationError({"first": "不能为已过去的日期编排班次"})
     taken = set(Shift.objects.filter(unit=unit, date__range=(first, last)).values_list("date", flat=True))
     made = [Shift(unit=unit, date=first + dt.timedelta(days=n), duty_phone=duty_phone[:40],
                   starts_at=_local(first + dt.timedelta(days=n), handover),
@@ -222,7 +222,8 @@ SWAPS = workflow.register(Lifecycle(
 
 @transaction.atomic
 def request_swap(actor, assignment_id: int, *, name: str, phone: str, reason: str, person: User | None = None) -> Swap:
-    a = Assignment.objects.select_related("shift__unit__region", "post").get(pk=assignment_id)
+    a = Assignment.objects.select_for_update(of=("self",)).select_related("shift__unit__region", "post").get(
+        pk=assignment_id)
     mine = actor is not SYSTEM and a.person_id == actor.pk
     if not (mine or keeps(actor, a.shift.unit_id)):
         raise PermissionDenied("只有本人或本单位值班管理人员可以申请换班")
@@ -267,7 +268,10 @@ def add_entry(actor, shift_id: int, entry: LogEntry) -> LogEntry:
         raise ValidationError("该班次还未开始")
     if hasattr(shift, "handover") and shift.handover.received_at:
         raise ValidationError("该班次已交接完毕，日志不能再补充；请记在当前班次")
-    if entry.at > now + dt.timedelta(minutes=5) or not (shift.starts_at - dt.timedelta(hours=1) <= entry.at):
+    latest = min(now + dt.timedelta(minutes=5), shift.ends_at + dt.timedelta(hours=1))
+    if timezone.is_naive(entry.at):
+        entry.at = timezone.make_aware(entry.at)
+    if not shift.starts_at - dt.timedelta(hours=1) <= entry.at <= latest:
         raise ValidationError({"at": "时间应在本班次内，且不晚于现在"})
     entry.shift = shift
     entry.recorded_by = None if actor is SYSTEM else actor

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anying.core import exports, workflow
+from anying.core import audit, exports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import act, apply_errors, error_text, submit
 from anying.core.listing import parse_id
-from anying.core.models import Organisation
+from anying.core.models import AuditEvent, Organisation
 from anying.core.officialdoc import OfficialDocument, download
 from anying.core.scope import ancestor_paths, covers, unit_region_path
 from anying.core.views import perm_required
@@ -46,6 +46,8 @@ DESK_KINDS = [Organisation.Kind.COMMITTEE_OFFICE, Organisation.Kind.DEPARTMENT, 
 def desks(user):
     """The duty desks whose rosters the user may read: their unit's and those below it."""
     qs = Organisation.objects.filter(is_active=True, kind__in=DESK_KINDS).select_related("region")
+    if user.unit_id is None:  # a superuser outside any unit (the install's first account)
+        return qs.order_by("kind", "name") if user.is_superuser else qs.none()
     return qs.filter(Q(pk=user.unit_id) | Q(region__path__startswith=unit_region_path(user))).order_by("kind", "name")
 
 
@@ -73,7 +75,7 @@ def today(request):
     user = request.user
     below = list(desks(user))
     above = list(Organisation.objects.filter(is_active=True, kind__in=DESK_KINDS,
-                                             region__path__in=ancestor_paths(unit_region_path(user)))
+                                             region__path__in=ancestor_paths(unit_region_path(user)) if user.unit_id else [])
                  .exclude(pk__in=[u.pk for u in below]).select_related("region").order_by("kind", "name"))
     now = timezone.now()
     current = {s.unit_id: s for s in Shift.objects.filter(unit__in=below + above, starts_at__lte=now, ends_at__gt=now)}
@@ -146,7 +148,7 @@ def roster(request):
                 messages.success(request, f"已发布 {count} 个班次，值班人员已收到通知")
             if action != "plan" or plan.is_valid():
                 return redirect(f"{reverse('duty_roster')}?unit={unit.pk}&month={month:%Y-%m}")
-        except ValueError:
+        except (ValueError, OverflowError):
             messages.error(request, "请选择有效的日期")
         except (ValidationError, PermissionDenied) as exc:
             if action == "plan":
@@ -184,6 +186,7 @@ def roster_print(request):
     content = OfficialDocument(title=f"{unit.name}{month:%Y年%m月}值班表", paragraphs=[n for n in notes if n],
                                tables=[(["日期", "星期", *[p.name for p in posts]], table)], unit=unit.name,
                                date=timezone.localdate()).render()
+    audit.record(request.user, AuditEvent.Action.EXPORT, unit, summary=f"导出{unit.name}{month:%Y年%m月}值班表（Word）")
     return download(content, f"{unit.name}{month:%Y年%m月}值班表.docx")
 
 
@@ -356,12 +359,13 @@ def setup(request):
         act(request, form, lambda d: services.save_rule(user, post=d["post"], minimum=d["minimum"], kind=d["kind"],
                                                         unit=d["unit"]), "已保存值班配置")
         return redirect("duty_setup")
-    visible_units = Q(unit__isnull=True) | Q(unit__region__path__startswith=unit_region_path(user)) | Q(unit=user.unit_id)
+    path = unit_region_path(user) if user.unit_id else "/"  # a superuser outside any unit sees all
+    visible_units = Q(unit__isnull=True) | Q(unit__region__path__startswith=path) | Q(unit=user.unit_id)
     return render(request, "duty/setup.html", {
         "posts": DutyPost.objects.all(), "rules": StaffingRule.objects.filter(visible_units)
         .select_related("post", "unit").order_by("unit", "kind", "post__order"),
-        "periods": KeyPeriod.objects.filter(region__path__in=ancestor_paths(unit_region_path(user)) + [unit_region_path(user)])
-        | KeyPeriod.objects.filter(region__path__startswith=unit_region_path(user)),
+        "periods": KeyPeriod.objects.filter(region__path__in=ancestor_paths(path))
+        | KeyPeriod.objects.filter(region__path__startswith=path),
         "form": form, "can": can})
 
 

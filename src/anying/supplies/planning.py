@@ -45,7 +45,9 @@ def drafts(user, plan: DemandPlan) -> bool:
 
 
 def reviews(user, plan: DemandPlan) -> bool:
-    return user is SYSTEM or (user.has_perm_code("supplies.approve") and covers(user, plan.owner.region))
+    """An approver over the unit, never of the unit itself (its plan is checked from above)."""
+    return user is SYSTEM or (user.has_perm_code("supplies.approve") and user.unit_id != plan.owner_id
+                              and covers(user, plan.owner.region))
 
 
 def _parties(user, plan: DemandPlan) -> set[str]:
@@ -82,7 +84,7 @@ DEMAND_PLANS = workflow.register(Lifecycle(
     parties=_parties,
     recipients={"owner": lambda p: recipients.members([p.owner_id], "supplies.keep"),
                 "reviewers": lambda p: [u for u in recipients.over(p.owner.region, "supplies.approve")
-                                        if u.unit_id != p.owner_id or u.pk != p.submitted_by_id]},
+                                        if u.unit_id != p.owner_id]},
     audited=("status", "submitted_at", "reviewed_at"),
     events={"create": "编制"},
     describe=str,

@@ -14,9 +14,13 @@ from .models_planning import DemandPlan, Maintenance, Publicity
 
 DATE = forms.DateInput(attrs={"type": "date"})
 BLANK_LINES = 6  # empty rows under a plan's lines: a phone adds items without scripts
+ROW_CAP = 310  # rows read from a post: planning.MAX_LINES and the blank ones
 
 
 class DemandPlanForm(Styled, forms.ModelForm):
+    basis = forms.CharField(label="编制依据和说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="如：本行业风险、历年灾情、辖区人口")
+
     class Meta:
         model = DemandPlan
         fields = ["year", "title", "basis"]
@@ -31,7 +35,7 @@ class DemandPlanForm(Styled, forms.ModelForm):
 def plan_lines(data) -> list[dict]:
     """The filled numbered rows (item_N, quantity_N, purpose_N) of the plan form."""
     rows = []
-    count = min(int(data.get("rows") or 0) if str(data.get("rows") or "").isdigit() else 0, 400)
+    count = min(int(data.get("rows") or 0) if str(data.get("rows") or "").isdigit() else 0, ROW_CAP)
     for n in range(1, count + 1):
         item, qty = parse_id(data.get(f"item_{n}")), (data.get(f"quantity_{n}") or "").strip()
         if item and qty:
@@ -42,7 +46,7 @@ def plan_lines(data) -> list[dict]:
 def line_rows(plan: DemandPlan | None, data=None) -> list[dict]:
     """The rows the form shows: what was typed (a refused form), or the plan's lines, then blanks."""
     if data is not None and data.get("rows"):
-        count = min(int(data["rows"]) if str(data["rows"]).isdigit() else 0, 400)
+        count = min(int(data["rows"]) if str(data["rows"]).isdigit() else 0, ROW_CAP)
         return [{"n": n, "item": data.get(f"item_{n}") or "", "quantity": (data.get(f"quantity_{n}") or "")[:20],
                  "purpose": (data.get(f"purpose_{n}") or "")[:200]} for n in range(1, count + 1)]
     rows = [{"item": str(li.item_id), "quantity": f"{li.quantity.normalize():f}", "purpose": li.purpose}
@@ -52,6 +56,8 @@ def line_rows(plan: DemandPlan | None, data=None) -> list[dict]:
 
 
 class MaintenanceForm(Styled, forms.ModelForm):
+    content = forms.CharField(label="维护内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
     class Meta:
         model = Maintenance
         fields = ["done_on", "kind", "items", "content", "result", "done_by", "next_due"]
@@ -64,6 +70,10 @@ class MaintenanceForm(Styled, forms.ModelForm):
 
 
 class PublicityForm(Styled, forms.ModelForm):
+    households = forms.IntegerField(label="覆盖户数", min_value=0, max_value=1_000_000, initial=0)
+    kits = forms.IntegerField(label="发放清单/应急包（份）", min_value=0, max_value=1_000_000, initial=0)
+    note = forms.CharField(label="备注", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = Publicity
         fields = ["held_on", "region", "form", "title", "households", "kits", "note"]

@@ -60,7 +60,10 @@ def _plan_form_page(request, plan: DemandPlan):
     form = DemandPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = planning.save_plan(request.user, form.save(commit=False), plan_lines(request.POST))
+            edited = form.save(commit=False)
+            if plan.pk:  # the version the user loaded: a concurrent edit is refused, not overwritten
+                edited.version = workflow.posted_version(request) or plan.version
+            saved = planning.save_plan(request.user, edited, plan_lines(request.POST))
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
