@@ -125,7 +125,7 @@ PINNED: dict[str, int] = {
     "duty_checks": 9,
     "duty_period_new": 7,
     "duty_roster": 11,
-    "duty_roster_print": 9,
+    "duty_roster_print": 10,  # + the export's audit line
     "duty_setup": 13,
     "duty_today": 12,
     "supplies:demand_new": 6,
