@@ -55,8 +55,12 @@ def reference_data(transactional_db):
         if not model.objects.exists():
             importlib.import_module(migration).load(apps, None)
     from anying.core.clock import load_all_defaults
+    from anying.incidents import rules as incident_rules
+    from anying.incidents.models import ReportRule
 
     load_all_defaults()
+    if not ReportRule.objects.exists():
+        incident_rules.load_defaults()
 
 
 @pytest.fixture

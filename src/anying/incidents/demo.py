@@ -1,0 +1,5 @@
+"""Demo incidents: filled in below (see load)."""
+
+
+def load(rng) -> None:
+    return None

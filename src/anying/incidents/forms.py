@@ -1,0 +1,160 @@
+from django import forms
+
+from anying.core.forms import Styled
+from anying.core.listing import MAX_ID
+from anying.core.models import Industry, Organisation, Region
+from anying.core.scope import region_subtree_q
+from anying.oversight.models import Grade
+from anying.registry.forms import DateInput
+from anying.standards.models import AccidentType
+from anying.tips.forms import DateTimeInput
+
+from .models import Flag, Incident, Kind, Medium, Report, ReportRule, Source
+from .services import STEP_KINDS
+
+DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _dt(label, **kwargs):
+    return forms.DateTimeField(label=label, widget=DateTimeInput(), input_formats=DT_FORMATS, **kwargs)
+
+
+class IncidentForm(Styled, forms.Form):
+    """接报: the facts of 条例第十二条 (what happened where and when, casualties including the missing,
+    losses, measures taken) and where the information came from."""
+    title = forms.CharField(label="事件名称", max_length=200, help_text="如：某某公司粉尘爆炸事故")
+    kind = forms.ChoiceField(label="事件类型", choices=[("", "请选择")] + Kind.choices)
+    accident_type = forms.ModelChoiceField(label="事故类型（GB 6441-2025）", required=False,
+                                           queryset=AccidentType.objects.filter(group="基本事故类型"),
+                                           help_text="生产安全事故填写")
+    grade = forms.ChoiceField(label="事件等级（研判）", required=False, choices=[("", "按伤亡和损失自动判定")] + Grade.choices,
+                              help_text="事故灾难按《生产安全事故报告和调查处理条例》第三条自动判定；自然灾害和其他事件由值班人员研判")
+    occurred_at = _dt("发生时间", help_text="报送时限从事件发生时起算")
+    received_at = _dt("接报时间")
+    source = forms.ChoiceField(label="信息来源", choices=[("", "请选择")] + Source.choices)
+    source_detail = forms.CharField(label="来源说明", max_length=200, required=False,
+                                    help_text="如：119转警，接警员王某；避免二手信息，写明一手来源")
+    reporter = forms.CharField(label="报告人", max_length=60, required=False)
+    reporter_phone = forms.CharField(label="报告人电话", max_length=40, required=False)
+    region = forms.ModelChoiceField(label="发生地（镇街或村社区）", queryset=Region.objects.none())
+    place = forms.CharField(label="详细地点", max_length=200)
+    latitude = forms.DecimalField(label="纬度", required=False, min_value=-90, max_value=90, decimal_places=6)
+    longitude = forms.DecimalField(label="经度", required=False, min_value=-180, max_value=180, decimal_places=6)
+    party = forms.CharField(label="事发单位", max_length=200, required=False,
+                            help_text="输入名称从登记的企业中选择；未登记的单位或个人直接填写")
+    enterprise = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    industry = forms.ModelChoiceField(label="行业", required=False, queryset=Industry.objects.all())
+    deaths = forms.IntegerField(label="死亡", min_value=0, max_value=100000, initial=0)
+    missing = forms.IntegerField(label="失踪", min_value=0, max_value=100000, initial=0)
+    trapped = forms.IntegerField(label="被困", min_value=0, max_value=100000, initial=0)
+    injured = forms.IntegerField(label="受伤", min_value=0, max_value=100000, initial=0)
+    serious_injuries = forms.IntegerField(label="其中重伤", min_value=0, max_value=100000, initial=0,
+                                          help_text="含急性工业中毒")
+    direct_loss = forms.DecimalField(label="初步估计直接经济损失（元）", min_value=0, max_digits=16, decimal_places=2,
+                                     initial=0)
+    description = forms.CharField(label="事件经过和现场情况", widget=forms.Textarea(attrs={"rows": 4}))
+    measures = forms.CharField(label="已采取的措施", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_exercise = forms.BooleanField(label="演练（按真实流程进行，不计入统计）", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = (Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE])
+                                          .filter(region_subtree_q(user, "")).order_by("path"))
+
+    @staticmethod
+    def initial_of(incident: Incident) -> dict:
+        from django.utils import timezone
+
+        data = {f: getattr(incident, f) for f in ("title", "kind", "source", "source_detail", "reporter",
+                                                  "reporter_phone", "place", "latitude", "longitude", "deaths",
+                                                  "missing", "trapped", "injured", "serious_injuries", "direct_loss",
+                                                  "description", "measures", "is_exercise")}
+        return {**data, "occurred_at": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+                "received_at": timezone.localtime(incident.received_at).strftime("%Y-%m-%dT%H:%M"),
+                "region": incident.region_id, "accident_type": incident.accident_type_id,
+                "industry": incident.industry_id, "party": incident.party_name, "enterprise": incident.enterprise_id,
+                "grade": incident.grade if incident.grade_set_by_hand else ""}
+
+    def service_data(self, user) -> dict:
+        from anying.registry.models import Enterprise
+
+        data = dict(self.cleaned_data)
+        ent = data.pop("enterprise", None)
+        data["enterprise"] = Enterprise.objects.visible_to(user).filter(pk=ent).select_related("region", "industry").first() \
+            if ent else None
+        return data
+
+
+class ReportForm(Styled, forms.Form):
+    stage = forms.ChoiceField(label="报告类别", choices=Report.Stage.choices)
+    medium = forms.ChoiceField(label="方式", choices=Medium.choices, initial=Medium.WRITTEN)
+    at = _dt("报送时间", required=False, help_text="留空为现在；补录电话报告时填写实际时间")
+    signed_by = forms.CharField(label="签发领导", max_length=60, required=False)
+    content = forms.CharField(label="报告正文", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+
+
+class StepForm(Styled, forms.Form):
+    kind = forms.ChoiceField(label="环节", choices=list(STEP_KINDS.items()))
+    at = _dt("时间", required=False, help_text="留空为现在")
+    text = forms.CharField(label="内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(Styled, forms.Form):
+    verification = forms.CharField(label="核实情况", max_length=300)
+
+
+class FlagForm(Styled, forms.Form):
+    kind = forms.ChoiceField(label="认定类别", choices=Flag.Kind.choices)
+    unit = forms.ModelChoiceField(label="被认定单位", required=False, queryset=Organisation.objects.none())
+    enterprise = forms.BooleanField(label="认定事发企业", required=False)
+    reason = forms.CharField(label="认定理由和依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Organisation.objects.none()
+
+
+class ReasonForm(Styled, forms.Form):
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class MergeForm(Styled, forms.Form):
+    other = forms.ChoiceField(label="与哪条接报是同一事件", choices=())
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [(str(i.pk), f"{i.number} {i.title}（{i.get_source_display()}）") for i in candidates]
+
+
+class QualityForm(Styled, forms.Form):
+    start = forms.DateField(label="起始日期", widget=DateInput())
+    end = forms.DateField(label="截止日期", widget=DateInput())
+
+
+class RuleForm(Styled, forms.ModelForm):
+    """A region's own deadline (a province's 电话/书面 limits) or its replacement of a default."""
+
+    class Meta:
+        model = ReportRule
+        fields = ["code", "label", "stage", "medium", "grades", "kinds", "minutes", "counts_from", "window_days",
+                  "effective_from", "source", "article", "quote"]
+        widgets = {"effective_from": DateInput(), "quote": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_code(self):
+        import re
+
+        code = self.cleaned_data["code"].strip().upper()
+        if not re.fullmatch(r"[A-Z0-9_]{2,40}", code):
+            raise forms.ValidationError("代码只能用大写字母、数字和下划线")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        for key, valid in (("grades", Grade.values), ("kinds", Kind.values)):
+            items = [v.strip() for v in (data.get(key) or "").split(",") if v.strip()]
+            bad = [v for v in items if v not in valid]
+            if bad:
+                self.add_error(key, f"无效的值：{'、'.join(bad)}；可用：{'、'.join(valid)}")
+            data[key] = ",".join(items)
+        return data
