@@ -708,6 +708,7 @@ def quality(units: list[Organisation], start: dt.datetime, end: dt.datetime) -> 
         rows[unit_id]["flags"][kind] += 1
     out = []
     for row in rows.values():
+        row["flags"] = dict(row["flags"])  # a template reads .items of a plain dict, not a defaultdict key
         row["average"] = round(row["late_minutes"] / row["late"]) if row["late"] else 0
         row["on_time_rate"] = (round(100 * (row["reports"] - row["late"]) / row["reports"], 1)
                                if row["reports"] else None)

@@ -57,7 +57,8 @@ def _t(value):
 @perm_required("incidents.view")
 def incident_list(request):
     flt = IncidentFilter.from_params(request.GET, request=request)
-    qs = flt.sort(flt.apply(Incident.objects.visible_to(request.user))).select_related("region", "unit", "enterprise")
+    qs, sort = flt.sort(flt.apply(Incident.objects.visible_to(request.user)))
+    qs = qs.select_related("region", "unit", "enterprise")
     if request.GET.get("export") == "xlsx":
         shown = ["q", "status", "grade", "category", "kind", "source", "region", "date_from", "date_to", "overdue",
                  "exercise"]
@@ -76,7 +77,7 @@ def incident_list(request):
     for i in page:
         i.next_due = nxt.get(i.pk)
     return render(request, "incidents/list.html", {
-        "page": page, "flt": flt, "qs_page": query_without(request, "page"),
+        "page": page, "flt": flt, "sort": sort, "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "export"), "now": timezone.now(),
         "statuses": Incident.Status.choices, "grades": Grade.choices, "kinds": Kind.choices,
         "towns": Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(request.user, "")),
