@@ -247,6 +247,15 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     duty_services.record_check(None, SpotCheck(unit=town_office, called_at=timezone.now(), phone="023", answered=True,
                                                seconds=9, answered_by="值班员", note="抽查"))
 
+    from anying.incidents import services as incident_services
+    from anying.incidents.models import Incident
+
+    incident = incident_services.record(None, {
+        "unit": town_office, "title": "事故", "kind": "work_safety", "region": ent.region, "place": "厂区",
+        "occurred_at": timezone.now() - dt.timedelta(hours=5), "received_at": timezone.now() - dt.timedelta(hours=4),
+        "source": "phone", "description": "经过", "deaths": 1})
+    incident_services.run_overdue()
+
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
     Expert.objects.create(owner=setup["bureau"], name="专家", fields=",hazchem,", employer="某院", title="工程师")
@@ -254,7 +263,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                     phone="13900000000", duties="巡查", note="备注")
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
-           Shift, Assignment, SpotCheck, GrassrootsPerson)
+           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -308,6 +317,7 @@ EXPORTS = [
     ("值班表", "admin", lambda d: reverse("duty_roster") + "?format=xlsx"),
     ("值班抽查", "admin", lambda d: reverse("duty_checks") + "?format=xlsx"),
     ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
+    ("接报事件", "admin", lambda d: reverse("incident_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1
@@ -347,6 +357,7 @@ def _documents(d):
     yield "标准化未达标名单", reverse("standardization_below") + f"?year={d['today'].year}&format=docx"
     yield "三个强度通报", reverse("intensity_report") + f"?month={d['today']:%Y-%m}&format=docx"
     yield "月报", reverse("report_download", args=[report.pk])
+    yield "信息报送情况通报", reverse("incident_quality_docx")
     yield "函告", _overdue_letter(d)
 
 

@@ -82,6 +82,9 @@ ADDED = {
     "duty.view": GOVERNMENT, "duty.keep": INSPECTORS + ["duty_officer"], "duty.log": INSPECTORS + ["duty_officer"],
     "duty.approve": ["district_admin", "leader"], "duty.check": ["district_admin", "leader", "duty_officer"],
     "duty.configure": ["district_admin"],
+    # incidents (issue #15): desks take and report; the district and the duty desk flag 迟报/瞒报; the district sets rules
+    "incidents.view": GOVERNMENT, "incidents.take": INSPECTORS + ["duty_officer"],
+    "incidents.flag": ["district_admin", "leader", "duty_officer"], "incidents.configure": ["district_admin"],
 }
 
 

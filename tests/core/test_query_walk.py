@@ -36,6 +36,7 @@ SKIP = {
     "enterprise_template": "the import template download",
     "checklist_from_criteria": "a POST action (builds a checklist from a 判定标准)",
     "plan_generate": "a POST action (generates the annual plan)",
+    "incident_desk_setting": "a POST action (saves who receives the reports of the towns)",
     "tip_receipt": "the receipt shown once after a public submission (redirects without one)",
     "hazard_todo": "the old address of 待办, a redirect to /todo/",
     "supplies:nearby": "a query form (item, point, radius), not a list; measured in tests/supplies/test_pages.py",
@@ -73,7 +74,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 37,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4; the warehouse
+    "home": 39,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2; the warehouse
     # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
@@ -109,13 +110,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 37,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4
+    "todo": 39,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 33,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4
+    "work_badges": 35,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
@@ -123,6 +124,12 @@ PINNED: dict[str, int] = {
     "supplies:import": 5,
     "supplies:demand_list": 8,
     "duty_checks": 9,
+    "incident_enterprise_search": 4,
+    "incident_list": 9,
+    "incident_new": 9,
+    "incident_quality": 10,
+    "incident_quality_docx": 10,  # + the export's audit line
+    "incident_rules": 10,
     "duty_period_new": 7,
     "duty_roster": 11,
     "duty_roster_print": 10,  # + the export's audit line

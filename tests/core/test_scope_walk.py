@@ -155,6 +155,12 @@ ROUTES = {
     "duty_swap_act": lambda w: {"pk": w["duty_swap"].pk},
     "duty_period_edit": lambda w: {"pk": w["duty_period"].pk},
     "duty_period_delete": lambda w: {"pk": w["duty_period"].pk},
+    **{name: (lambda w: {"pk": w["incident"].pk}) for name in [
+        "incident_detail", "incident_edit", "incident_report", "incident_step", "incident_verify", "incident_merge",
+        "incident_dismiss", "incident_flag"]},
+    "incident_report_detail": lambda w: {"pk": w["incident_report"].pk},
+    "incident_report_receive": lambda w: {"pk": w["incident_report"].pk},
+    "incident_flag_withdraw": lambda w: {"pk": w["incident_flag"].pk},
     "supplies:demand_detail": lambda w: {"pk": w["demand_plan"].pk},
     "supplies:demand_edit": lambda w: {"pk": w["demand_plan"].pk},
     "supplies:demand_act": lambda w: {"pk": w["demand_plan"].pk},
@@ -436,6 +442,16 @@ def build_world() -> dict:
     w["duty_swap"] = duty_services.request_swap(_SYSTEM, w["duty_assignment"].pk, name="走查替班", phone="1", reason="走查")
     w["duty_log"] = LogEntry.objects.create(shift=w["duty_shift"], at=now, kind="todo", content="走查事项", open=True)
     w["duty_period"] = KeyPeriod.objects.first()
+    from anying.incidents import services as incident_services
+
+    # an accident at the foreign enterprise, taken by 旧县街道's desk and reported up, with a flag
+    w["incident"] = incident_services.record(_SYSTEM, {
+        "unit": w["town_unit"], "title": "走查事故", "kind": "work_safety", "enterprise": ent, "region": w["town"],
+        "occurred_at": now - dt.timedelta(hours=3), "received_at": now - dt.timedelta(hours=2), "source": "phone",
+        "place": "走查地点", "description": "走查", "deaths": 1})
+    w["incident_report"] = incident_services.submit(w["town_user"], w["incident"].pk, "first",
+                                                    "written", "走查首报")
+    w["incident_flag"] = incident_services.flag(_SYSTEM, w["incident"].pk, "omitted", "走查", unit=w["town_unit"])
     from anying.supplies.models import CheckRound, CheckSchedule
     w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
     w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()

@@ -85,7 +85,7 @@ class IncidentForm(Styled, forms.Form):
         return data
 
 
-class ReportForm(Styled, forms.Form):
+class IncidentReportForm(Styled, forms.Form):
     stage = forms.ChoiceField(label="报告类别", choices=Report.Stage.choices)
     medium = forms.ChoiceField(label="方式", choices=Medium.choices, initial=Medium.WRITTEN)
     at = _dt("报送时间", required=False, help_text="留空为现在；补录电话报告时填写实际时间")

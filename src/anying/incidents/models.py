@@ -71,13 +71,17 @@ class Medium(models.TextChoices):
 
 
 def visible_q(user, prefix: str = "") -> models.Q:
-    """Government users see the incidents in their territory (area rule on the incident's region)
-    and any incident their own unit holds a desk on (a department told of it, a district above)."""
-    from anying.core.scope import GOVERNMENT, area_q, viewer
+    """Government users see the incidents in their territory (area rule on the incident's region); a
+    department restricted to some industries sees those of its industries and those of no industry (a
+    flood, a road accident), and any incident its own unit holds a desk on (one reported to it)."""
+    from anying.core.scope import GOVERNMENT, area_q, user_industry_ids, viewer
 
-    q = area_q(user, region=f"{prefix}region")
-    if viewer(user) == GOVERNMENT and user.unit_id:
-        q |= models.Q(**{f"{prefix}pk__in": Desk.objects.filter(unit_id=user.unit_id).values("incident_id")})
+    q = area_q(user, region=f"{prefix}region", industry=f"{prefix}industry")
+    if viewer(user) == GOVERNMENT:
+        if user_industry_ids(user) is not None:
+            q |= area_q(user, region=f"{prefix}region") & models.Q(**{f"{prefix}industry__isnull": True})
+        if user.unit_id:
+            q |= models.Q(**{f"{prefix}pk__in": Desk.objects.filter(unit_id=user.unit_id).values("incident_id")})
     return q
 
 

@@ -32,7 +32,7 @@ from .forms import (
     MergeForm,
     QualityForm,
     ReasonForm,
-    ReportForm,
+    IncidentReportForm,
     RuleForm,
     StepForm,
     VerifyForm,
@@ -140,7 +140,7 @@ def incident_detail(request, pk):
                        "open": [x for x in dues if x.is_open], "met": [x for x in dues if x.met_at],
                        "mine": d is mine})
     stages = services.next_stage(mine) if mine and can_take else []
-    report_form = ReportForm(initial={"stage": stages[0] if stages else "", "content": _draft(incident)})
+    report_form = IncidentReportForm(initial={"stage": stages[0] if stages else "", "content": _draft(incident)})
     report_form.fields["stage"].choices = [(s, Report.Stage(s).label) for s in stages]
     flags = list(incident.flags.select_related("unit", "enterprise", "report", "created_by"))
     candidates = []
@@ -183,7 +183,7 @@ def _post(request, pk, form_class, action, success, **form_kwargs):
 @perm_required("incidents.take")
 @require_POST
 def incident_report(request, pk):
-    return _post(request, pk, ReportForm, lambda d: services.submit(
+    return _post(request, pk, IncidentReportForm, lambda d: services.submit(
         request.user, pk, d["stage"], d["medium"], d["content"], signed_by=d["signed_by"], at=d["at"]),
         lambda r: f"已报送{r.label}" + (f"（迟报 {r.late_minutes} 分钟）" if r.late_minutes else ""))
 
