@@ -250,7 +250,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     from anying.incidents import services as incident_services
     from anying.incidents.models import Incident
 
-    incident = incident_services.record(None, {
+    incident_services.record(None, {
         "unit": town_office, "title": "事故", "kind": "work_safety", "region": ent.region, "place": "厂区",
         "occurred_at": timezone.now() - dt.timedelta(hours=5), "received_at": timezone.now() - dt.timedelta(hours=4),
         "source": "phone", "description": "经过", "deaths": 1})

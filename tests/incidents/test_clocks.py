@@ -10,7 +10,7 @@ from django.utils import timezone
 from anying.core.models import Notification, Region, TimelineEvent
 from anying.incidents import rules as R
 from anying.incidents import services
-from anying.incidents.models import Due, Flag, Incident, Report, ReportRule
+from anying.incidents.models import Due, Flag, Incident, ReportRule
 
 M = dt.timedelta(minutes=1)
 

@@ -29,10 +29,10 @@ from .filters import IncidentFilter
 from .forms import (
     FlagForm,
     IncidentForm,
+    IncidentReportForm,
     MergeForm,
     QualityForm,
     ReasonForm,
-    IncidentReportForm,
     RuleForm,
     StepForm,
     VerifyForm,
