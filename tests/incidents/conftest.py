@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -30,3 +31,21 @@ def take(users, desks):
         return services.record(users[user], {**base, **data})
 
     return make
+
+
+from ..supplies.conftest import catalogue, receive, stores  # noqa: E402,F401 - the supplies fixtures, reused
+
+
+@pytest.fixture
+def team(district, town):
+    """旧县街道's rescue team, its base about 3 km from the incident point used in the tests."""
+    from anying.rescue.models import Team
+    from anying.rescue.services import save_team
+
+    owner = Organisation.objects.get(name="旧县街道应急办")
+    return save_team(None, Team(name="旧县街道综合应急救援队", category=Team.Category.TOWN, owner=owner,
+                                region=town("旧县街道"), leader="王队长", duty_phone="13900000001"),
+                     base={"address": "旧县街道", "latitude": Decimal("29.8200"), "longitude": Decimal("106.0800")})
+
+
+POINT = {"latitude": Decimal("29.8000"), "longitude": Decimal("106.1000")}

@@ -10,6 +10,7 @@ from anying.standards.models import AccidentType
 from anying.tips.forms import DateTimeInput
 
 from .models import Flag, Incident, Kind, Medium, Report, ReportRule, Source
+from .models_response import ResponseLevel
 from .services import STEP_KINDS
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -158,3 +159,80 @@ class RuleForm(Styled, forms.ModelForm):
                 self.add_error(key, f"无效的值：{'、'.join(bad)}；可用：{'、'.join(valid)}")
             data[key] = ",".join(items)
         return data
+
+
+# --- the response -----------------------------------------------------------------------------------
+
+class ActivateForm(Styled, forms.Form):
+    plan_name = forms.CharField(label="启动的预案", max_length=200)
+    level = forms.TypedChoiceField(label="响应级别", coerce=int, choices=ResponseLevel.choices)
+    commander = forms.CharField(label="指挥长", max_length=60)
+    at = _dt("启动时间", required=False, help_text="留空为现在")
+
+
+class LevelForm(Styled, forms.Form):
+    level = forms.TypedChoiceField(label="调整为", coerce=int, choices=ResponseLevel.choices)
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class EndForm(Styled, forms.Form):
+    reason = forms.CharField(label="终止理由", max_length=300)
+    at = _dt("终止时间", required=False)
+
+
+class TaskForm(Styled, forms.Form):
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Organisation.objects.none())
+    role = forms.CharField(label="岗位/工作组", max_length=60, required=False)
+    text = forms.CharField(label="指令内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    due_at = _dt("完成时限", required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class FeedbackForm(Styled, forms.Form):
+    feedback = forms.CharField(label="落实情况", max_length=2000)
+    done = forms.BooleanField(label="已完成", required=False)
+
+
+class DispatchTeamForm(Styled, forms.Form):
+    team = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    people = forms.IntegerField(label="人数", min_value=0, max_value=10000, initial=0, required=False)
+    vehicles = forms.IntegerField(label="车辆", min_value=0, max_value=1000, initial=0, required=False)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class DispatchSuppliesForm(Styled, forms.Form):
+    warehouse = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    item = forms.ModelChoiceField(label="物资", queryset=None)
+    quantity = forms.DecimalField(label="数量", min_value=0, max_digits=14, decimal_places=3)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from anying.supplies.models import Item
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Item.objects.filter(is_active=True).order_by("category", "name")
+
+
+class MoveForm(Styled, forms.Form):
+    move = forms.ChoiceField(choices=[("departed", "出发"), ("arrived", "到达"), ("returned", "返回")])
+    at = _dt("时间", required=False)
+
+
+class PostForm(Styled, forms.Form):
+    place = forms.CharField(label="开设地点", max_length=200)
+    commander = forms.CharField(label="现场指挥长", max_length=60)
+    groups = forms.CharField(label="工作组（每行一个）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             initial="综合协调组\n抢险救援组\n医疗救治组\n治安警戒组\n后勤保障组\n新闻宣传组")
+    at = _dt("开设时间", required=False)
+
+
+class ReviewForm(Styled, forms.Form):
+    held_on = forms.DateField(label="评估日期", widget=DateInput())
+    participants = forms.CharField(label="参加单位和人员", max_length=300)
+    summary = forms.CharField(label="处置经过评估", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    lessons = forms.CharField(label="经验做法", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    problems = forms.CharField(label="存在问题", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -73,7 +73,8 @@ class Medium(models.TextChoices):
 def visible_q(user, prefix: str = "") -> models.Q:
     """Government users see the incidents in their territory (area rule on the incident's region); a
     department restricted to some industries sees those of its industries and those of no industry (a
-    flood, a road accident), and any incident its own unit holds a desk on (one reported to it)."""
+    flood, a road accident), and any incident its own unit holds a desk on (one reported to it) or has
+    a task of (an order, the plan's checklist)."""
     from anying.core.scope import GOVERNMENT, area_q, user_industry_ids, viewer
 
     q = area_q(user, region=f"{prefix}region", industry=f"{prefix}industry")
@@ -81,7 +82,10 @@ def visible_q(user, prefix: str = "") -> models.Q:
         if user_industry_ids(user) is not None:
             q |= area_q(user, region=f"{prefix}region") & models.Q(**{f"{prefix}industry__isnull": True})
         if user.unit_id:
+            from .models_response import Task
+
             q |= models.Q(**{f"{prefix}pk__in": Desk.objects.filter(unit_id=user.unit_id).values("incident_id")})
+            q |= models.Q(**{f"{prefix}pk__in": Task.objects.filter(unit_id=user.unit_id).values("incident_id")})
     return q
 
 
@@ -401,3 +405,5 @@ class DeskSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region}：{self.unit}"
+
+from .models_response import CommandPost, Dispatch, Response, ResponseLevel, Review, Task  # noqa: E402,F401

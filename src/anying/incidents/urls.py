@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_response
 
 urlpatterns = [
     path("", views.incident_list, name="incident_list"),
@@ -21,4 +21,17 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="incident_report_detail"),
     path("reports/<int:pk>/receive/", views.report_receive, name="incident_report_receive"),
     path("flags/<int:pk>/withdraw/", views.flag_withdraw, name="incident_flag_withdraw"),
+    path("<int:pk>/activate/", views_response.activate, name="incident_activate"),
+    path("responses/<int:rid>/level/", views_response.response_level, name="incident_response_level"),
+    path("responses/<int:rid>/end/", views_response.response_end, name="incident_response_end"),
+    path("<int:pk>/tasks/", views_response.task_issue, name="incident_task_issue"),
+    path("tasks/<int:tid>/receive/", views_response.task_receive, name="incident_task_receive"),
+    path("tasks/<int:tid>/feedback/", views_response.task_feedback, name="incident_task_feedback"),
+    path("<int:pk>/dispatch/team/", views_response.dispatch_team, name="incident_dispatch_team"),
+    path("<int:pk>/dispatch/supplies/", views_response.dispatch_supplies, name="incident_dispatch_supplies"),
+    path("dispatches/<int:did>/mark/", views_response.dispatch_mark, name="incident_dispatch_mark"),
+    path("<int:pk>/post/", views_response.post_open, name="incident_post_open"),
+    path("posts/<int:post_id>/close/", views_response.post_close, name="incident_post_close"),
+    path("<int:pk>/accident/", views_response.make_accident, name="incident_make_accident"),
+    path("<int:pk>/review/", views_response.review, name="incident_review"),
 ]

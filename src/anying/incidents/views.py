@@ -152,7 +152,9 @@ def incident_detail(request, pk):
             .order_by("occurred_at")[:20])
     flag_units = Organisation.objects.filter(pk__in=[d.unit_id for d in desks]).exclude(pk=user.unit_id) \
         .filter(region_subtree_q(user, "region"))
-    return render(request, "incidents/detail.html", {
+    from .views_response import response_context
+
+    return render(request, "incidents/detail.html", {**response_context(request, incident),
         "incident": incident, "chains": chains, "mine": mine, "now": now, "can_take": can_take,
         "stages": stages, "report_form": report_form, "step_form": StepForm(), "verify_form": VerifyForm(),
         "flag_form": FlagForm(units=flag_units), "can_flag": user.has_perm_code("incidents.flag"),
