@@ -157,7 +157,14 @@ ROUTES = {
     "duty_period_delete": lambda w: {"pk": w["duty_period"].pk},
     **{name: (lambda w: {"pk": w["incident"].pk}) for name in [
         "incident_detail", "incident_edit", "incident_report", "incident_step", "incident_verify", "incident_merge",
-        "incident_dismiss", "incident_flag"]},
+        "incident_dismiss", "incident_flag", "incident_activate", "incident_task_issue", "incident_dispatch_team",
+        "incident_dispatch_supplies", "incident_post_open", "incident_make_accident", "incident_review"]},
+    "incident_response_level": lambda w: {"rid": w["incident_response"].pk},
+    "incident_response_end": lambda w: {"rid": w["incident_response"].pk},
+    "incident_task_receive": lambda w: {"tid": w["incident_task"].pk},
+    "incident_task_feedback": lambda w: {"tid": w["incident_task"].pk},
+    "incident_dispatch_mark": lambda w: {"did": w["incident_dispatch"].pk},
+    "incident_post_close": lambda w: {"post_id": w["incident_post"].pk},
     "incident_report_detail": lambda w: {"pk": w["incident_report"].pk},
     "incident_report_receive": lambda w: {"pk": w["incident_report"].pk},
     "incident_flag_withdraw": lambda w: {"pk": w["incident_flag"].pk},
@@ -452,6 +459,13 @@ def build_world() -> dict:
     w["incident_report"] = incident_services.submit(w["town_user"], w["incident"].pk, "first",
                                                     "written", "走查首报")
     w["incident_flag"] = incident_services.flag(_SYSTEM, w["incident"].pk, "omitted", "走查", unit=w["town_unit"])
+    from anying.incidents import response as incident_response
+
+    w["incident_response"] = incident_response.activate(_SYSTEM, w["incident"].pk, plan_name="走查预案", level=3,
+                                                        commander="走查", actions=[(w["town_unit"], "", "走查任务", None)])
+    w["incident_task"] = w["incident_response"].tasks.get()
+    w["incident_post"] = incident_response.open_post(_SYSTEM, w["incident"].pk, place="走查", commander="走查",
+                                                     groups="综合协调组")
     from anying.supplies.models import CheckRound, CheckSchedule
     w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
     w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()
@@ -462,6 +476,7 @@ def build_world() -> dict:
 
     # 旧县街道's own team and expert, not offered to anyone else for dispatch
     w["rescue_team"] = Team.objects.filter(owner=w["town_unit"], region=w["town"], dispatchable=False).first()
+    w["incident_dispatch"] = incident_response.dispatch_team(_SYSTEM, w["incident"].pk, w["rescue_team"].pk)
     w["expert"] = Expert.objects.create(owner=w["town_unit"], name="走查专家", fields=",hazchem,", dispatchable=False)
     w["visit"] = GuidanceVisit.objects.filter(enterprise=ent).first()
     w["visit_file"] = attachments.attach(None, w["visit"], upload()) if w["visit"] else None

@@ -180,7 +180,7 @@ class EndForm(Styled, forms.Form):
     at = _dt("终止时间", required=False)
 
 
-class TaskForm(Styled, forms.Form):
+class OrderForm(Styled, forms.Form):
     unit = forms.ModelChoiceField(label="承办单位", queryset=Organisation.objects.none())
     role = forms.CharField(label="岗位/工作组", max_length=60, required=False)
     text = forms.CharField(label="指令内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -195,21 +195,20 @@ def report_task(user, task_id: int, feedback: str, done: bool) -> Task:
 # --- dispatch ----------------------------------------------------------------------------------------
 
 def nearest_teams(user, incident: Incident, limit: int = 8):
-    from anying.places.layers import REGISTRY
-    from anying.places.nearest import nearest
-
-    layer = REGISTRY.get("rescue_teams")
-    if layer is None or incident.latitude is None or not user.has_perm_code(layer.perm):
-        return []
-    return nearest(layer, user, float(incident.latitude), float(incident.longitude), limit=limit)
+    return _nearest("rescue_teams", user, incident, limit)
 
 
 def nearest_warehouses(user, incident: Incident, limit: int = 8):
-    from anying.places.layers import REGISTRY
+    return _nearest("warehouses", user, incident, limit)
+
+
+def _nearest(code: str, user, incident: Incident, limit: int):
+    """The nearest rows of a map layer the user may see (its permission), from the incident's point."""
+    from anying.places.layers import visible
     from anying.places.nearest import nearest
 
-    layer = REGISTRY.get("warehouses")
-    if layer is None or incident.latitude is None or not user.has_perm_code(layer.perm):
+    layer = next((la for la in visible(user) if la.code == code), None)
+    if layer is None or incident.latitude is None:
         return []
     return nearest(layer, user, float(incident.latitude), float(incident.longitude), limit=limit)
 

@@ -22,7 +22,7 @@ from .forms import (
     MoveForm,
     PostForm,
     ReviewForm,
-    TaskForm,
+    OrderForm,
 )
 from .models import Incident
 from .models_response import CommandPost, Dispatch, Response, Task
@@ -68,7 +68,7 @@ def response_end(request, rid):
 @require_POST
 def task_issue(request, pk):
     _incident(request.user, pk)
-    form = TaskForm(request.POST, units=R.task_units(request.user))
+    form = OrderForm(request.POST, units=R.task_units(request.user))
     act(request, form, lambda d: R.issue(request.user, pk, unit=d["unit"], text=d["text"], role=d["role"],
                                          due_at=d["due_at"]), lambda t: f"已向{t.unit.name}下达指令")
     return _back(pk)
@@ -210,7 +210,7 @@ def response_context(request, incident: Incident) -> dict:
         "nearest_warehouses": warehouses, "can_respond": can_take,
         "own_unit_tasks": [t for t in tasks if t.unit_id == user.unit_id and t.status in ("issued", "received")],
         "activate_form": ActivateForm(initial={"level": 4}), "level_form": LevelForm(), "end_form": EndForm(),
-        "task_form": TaskForm(units=R.task_units(user)) if can_take else None, "feedback_form": FeedbackForm(),
+        "task_form": OrderForm(units=R.task_units(user)) if can_take else None, "feedback_form": FeedbackForm(),
         "team_form": DispatchTeamForm(), "supplies_form": DispatchSuppliesForm() if warehouses else None,
         "post_form": PostForm(), "arrival": R.arrival_rate(incident.dispatches.all()), "now": timezone.now(),
         "perms_take": user.has_perm_code("incidents.take"),
