@@ -20,9 +20,9 @@ from .forms import (
     FeedbackForm,
     LevelForm,
     MoveForm,
+    OrderForm,
     PostForm,
     ReviewForm,
-    OrderForm,
 )
 from .models import Incident
 from .models_response import CommandPost, Dispatch, Response, Task
