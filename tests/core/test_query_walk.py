@@ -156,6 +156,8 @@ PINNED: dict[str, int] = {
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/duty/on-duty": 5,
+    "/api/v1/incidents/": 5,
+    "/api/v1/incidents/dues": 2,
     "/api/v1/accidents/": 5,
     "/api/v1/dashboard/": 22,
     "/api/v1/enterprises/": 6,

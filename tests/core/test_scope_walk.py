@@ -288,6 +288,9 @@ API_ROUTES = {
     "/api/v1/duty/shifts/{shift_id}": (lambda w: {"shift_id": w["duty_shift"].pk}, {}),
     "/api/v1/duty/shifts/{shift_id}/log": (lambda w: {"shift_id": w["duty_shift"].pk},
                                            {"post": {"kind": "call", "content": "走查"}}),
+    "/api/v1/incidents/{incident_id}": (lambda w: {"incident_id": w["incident"].pk}, {}),
+    "/api/v1/incidents/{incident_id}/reports": (lambda w: {"incident_id": w["incident"].pk},
+                                                {"post": {"stage": "followup", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
                                                                          "name": "return"}, {"post": {}}),
 }
