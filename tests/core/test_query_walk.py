@@ -125,7 +125,7 @@ PINNED: dict[str, int] = {
     "supplies:demand_list": 8,
     "duty_checks": 9,
     "incident_enterprise_search": 4,
-    "incident_list": 9,
+    "incident_list": 11,
     "incident_new": 9,
     "incident_quality": 10,
     "incident_quality_docx": 10,  # + the export's audit line
