@@ -13,8 +13,8 @@ from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
 from anying.duty.api import router as duty_router
-from anying.incidents.api import router as incidents_router
 from anying.hazards.api import router as hazards_router
+from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router

@@ -139,3 +139,22 @@ def test_merging_two_calls_about_one_event_keeps_both_sources_and_stops_the_seco
 @pytest.mark.parametrize("name", ["incident_list", "incident_quality", "incident_rules"])
 def test_the_menu_pages_open_for_the_duty_officer(login, users, desks, name):
     assert login(users["duty"]).get(reverse(name)).status_code == 200
+
+
+def test_the_duty_desk_shows_open_incidents_most_urgent_first_and_the_map(login, users, take):
+    calm = take(title="乙：刚接报", hours=0.2, received_at=timezone.now())
+    urgent = take(title="甲：首报已逾期", hours=5)
+    page = login(users["jiuxian"]).get(reverse("incident_desk")).content.decode()
+    assert page.index("甲：首报已逾期") < page.index("乙：刚接报")
+    assert "1 件报告逾期" in page and 'id="ay-map"' in page and "处置中的事件" in page
+    assert calm.pk and urgent.pk
+
+
+def test_a_duty_handover_carries_the_incidents_and_the_reports_due(users, take):
+    from anying.duty.services import carried_items
+
+    take(title="交接测试事故")
+    items = carried_items(users["jiuxian"].unit)
+    kinds = {i["kind"] for i in items}
+    assert {"应报事项", "处置中事件"} <= kinds
+    assert any("交接测试事故" in i["text"] for i in items)

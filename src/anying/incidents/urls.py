@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_response
+from . import views, views_desk, views_response
 
 urlpatterns = [
     path("", views.incident_list, name="incident_list"),
     path("new/", views.incident_new, name="incident_new"),
+    path("desk/", views_desk.desk, name="incident_desk"),
     path("enterprises/", views.enterprise_search, name="incident_enterprise_search"),
     path("quality/", views.incident_quality, name="incident_quality"),
     path("quality/docx/", views.incident_quality_docx, name="incident_quality_docx"),

@@ -89,15 +89,29 @@ def _measure_extent(user) -> list[list[float]]:
     return [[29.65, 105.85], [30.05, 106.25]]  # 铜梁区, the demo district
 
 
-@perm_required("places.map")
-def map_page(request):
+def map_config(user, codes: set[str] | None = None, extent=None) -> tuple[dict, list[dict]]:
+    """What map.js needs: the layers the user may see (only `codes`, when given), the base map, the
+    box to open on, and the urls. Used by 一张图 and by pages that embed a map (the duty desk)."""
     layers = [{"code": la.code, "label": la.label, "colour": la.colour, "icon": la.icon, "resource": la.resource,
                "filters": [{"key": k, "label": f.label, "choices": [[str(v), str(t)] for v, t in f.choices()]}
                            for k, f in la.filters.items()]}
-              for la in map_layers.visible(request.user)]
-    config = {"layers": layers, "base": base_map(), "extent": _extent(request.user),
+              for la in map_layers.visible(user) if codes is None or la.code in codes]
+    config = {"layers": layers, "base": base_map(), "extent": extent or _extent(user),
               "urls": {"layer": reverse("map_layer", args=["CODE"]), "nearest": reverse("map_nearest"),
                        "outlines": reverse("map_outlines")}}
+    return config, layers
+
+
+def around(lat: float, lon: float, km: float = 3.0) -> list[list[float]]:
+    """The box of about `km` around a point, for a map opened on it (an incident)."""
+    d = km / 111.0
+    return [[lat - d, lon - d], [lat + d, lon + d]]
+
+
+@perm_required("places.map")
+def map_page(request):
+    lat, lon = _float(request.GET.get("lat"), -90, 90), _float(request.GET.get("lon"), -180, 180)
+    config, layers = map_config(request.user, extent=around(lat, lon) if lat is not None and lon is not None else None)
     return render(request, "places/map.html", {"config": config, "layers": layers})
 
 
