@@ -124,6 +124,7 @@ PINNED: dict[str, int] = {
     "supplies:import": 5,
     "supplies:demand_list": 8,
     "duty_checks": 9,
+    "incident_desk": 14,
     "incident_enterprise_search": 4,
     "incident_list": 11,
     "incident_new": 9,
