@@ -142,6 +142,7 @@ class Dispatch(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "力量调派"
         ordering = ["ordered_at", "id"]
+        indexes = [models.Index(fields=["kind", "ordered_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.team or self.warehouse}"
