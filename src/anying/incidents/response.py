@@ -76,7 +76,7 @@ def activate(user, pk: int, *, plan_name: str, level: int, commander: str, at=No
     Task.objects.bulk_create(tasks)
     _tell_units({t.unit_id for t in tasks}, f"应急响应任务：{incident.title}",
                 f"{response}，请签收并落实本单位任务", incident)
-    _event(incident, "respond", user, f"启动{response}，指挥长{response.commander}；下达任务{len(tasks)}项", at=at)
+    _event(incident, "step:respond", user, f"启动{response}，指挥长{response.commander}；下达任务{len(tasks)}项", at=at)
     audit.record(user, A.CREATE, response, summary=f"启动{response}（任务{len(tasks)}项）")
     return response
 
@@ -97,7 +97,7 @@ def change_level(user, response_id: int, level: int, reason: str, at=None) -> Re
     old = response.get_level_display()
     response.level = level
     response.save(update_fields=["level"])
-    _event(response.incident, "respond", user, f"响应级别 {old} → {response.get_level_display()}：{reason}", at=at)
+    _event(response.incident, "step:respond", user, f"响应级别 {old} → {response.get_level_display()}：{reason}", at=at)
     audit.record(user, A.UPDATE, response, summary=f"响应级别 {old} → {response.get_level_display()}：{reason}")
     return response
 
@@ -116,7 +116,7 @@ def end_response(user, response_id: int, reason: str, at=None) -> Response:
     if response.ended_at < response.activated_at:
         raise ValidationError({"at": "终止时间不能早于启动时间"})
     response.save(update_fields=["ended_at", "end_reason"])
-    _event(response.incident, "respond", user, f"终止{response}：{response.end_reason}", at=response.ended_at)
+    _event(response.incident, "step:respond", user, f"终止{response}：{response.end_reason}", at=response.ended_at)
     audit.record(user, A.UPDATE, response, summary=f"终止响应：{response.end_reason}")
     return response
 
@@ -352,7 +352,7 @@ def open_post(user, pk: int, *, place: str, commander: str, groups: str, at=None
         commander=_text(commander, "commander", "请填写现场指挥长", 60),
         groups=_text(groups, "groups", "请填写工作组（每行一个）", 2000), opened_at=_when(at, incident, "开设时间"),
         latitude=latitude, longitude=longitude, created_by=None if user is SYSTEM else user)
-    _event(incident, "respond", user, f"开设现场指挥部：{post.place}，现场指挥长{post.commander}", at=post.opened_at)
+    _event(incident, "step:respond", user, f"开设现场指挥部：{post.place}，现场指挥长{post.commander}", at=post.opened_at)
     audit.record(user, A.CREATE, post, summary=f"开设现场指挥部：{post.place}")
     return post
 
@@ -367,7 +367,7 @@ def close_post(user, post_id: int, at=None) -> CommandPost:
         raise ValidationError("现场指挥部已撤收")
     post.closed_at = _when(at, post.incident, "撤收时间")
     post.save(update_fields=["closed_at"])
-    _event(post.incident, "respond", user, f"撤收现场指挥部：{post.place}", at=post.closed_at)
+    _event(post.incident, "step:respond", user, f"撤收现场指挥部：{post.place}", at=post.closed_at)
     audit.record(user, A.UPDATE, post, summary="撤收现场指挥部")
     return post
 

@@ -13,4 +13,4 @@ class StandardsConfig(AppConfig):
         from anying.core.navigation import MenuEntry, register
 
         register(MenuEntry("重大隐患判定标准", "criteria_list", "journal-bookmark", "standards.view",
-                           section="参考资料", order=800))
+                           section="参考资料", order=990))  # reference material: last
