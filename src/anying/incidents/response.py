@@ -293,7 +293,7 @@ MOVES = {"departed": "出发", "arrived": "到达", "returned": "返回"}
 def mark(user, dispatch_id: int, move: str, at=None) -> Dispatch:
     """Departure, arrival, return of a dispatched force, each once and in order."""
     require(user, "incidents.take")
-    d = Dispatch.objects.visible_to(user).select_for_update().select_related("incident", "team", "document").filter(
+    d = Dispatch.objects.visible_to(user).select_for_update(of=("self",)).select_related("incident", "team", "document").filter(
         pk=dispatch_id).first()
     if d is None:
         raise PermissionDenied("找不到该调派记录")
