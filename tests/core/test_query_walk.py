@@ -124,9 +124,9 @@ PINNED: dict[str, int] = {
     "supplies:import": 5,
     "supplies:demand_list": 8,
     "duty_checks": 9,
-    "incident_desk": 14,
+    "incident_desk": 16,  # + the territory's region ids (a literal list: bench/run_incidents.py)
     "incident_enterprise_search": 4,
-    "incident_list": 11,
+    "incident_list": 12,
     "incident_new": 9,
     "incident_quality": 10,
     "incident_quality_docx": 10,  # + the export's audit line
@@ -157,7 +157,7 @@ PINNED: dict[str, int] = {
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/duty/on-duty": 5,
-    "/api/v1/incidents/": 5,
+    "/api/v1/incidents/": 6,
     "/api/v1/incidents/dues": 2,
     "/api/v1/accidents/": 5,
     "/api/v1/dashboard/": 22,

@@ -158,3 +158,22 @@ def test_a_duty_handover_carries_the_incidents_and_the_reports_due(users, take):
     kinds = {i["kind"] for i in items}
     assert {"应报事项", "处置中事件"} <= kinds
     assert any("交接测试事故" in i["text"] for i in items)
+
+
+def test_the_district_desk_sees_what_is_due_from_the_towns(login, users, take):
+    take(title="镇街待报事件")
+    page = login(users["admin"]).get(reverse("incident_desk")).content.decode()
+    assert "下级待报" in page and "旧县街道应急办" in page and "镇街待报事件" in page
+    assert "下级待报" not in login(users["jiuxian"]).get(reverse("incident_desk")).content.decode()
+
+
+def test_a_concealment_flag_on_the_enterprise_links_its_interview(users, take, make_enterprise):
+    from anying.incidents import services
+    from anying.oversight.models import Interview
+
+    ent = make_enterprise()
+    incident = take(enterprise=ent)
+    interview = Interview.objects.create(enterprise=ent, year=timezone.localtime(incident.occurred_at).year,
+                                         held_on=timezone.localdate(), notes="约谈")
+    flag = services.flag(users["admin"], incident.pk, "concealed", "企业隐瞒死亡人数", enterprise=ent)
+    assert flag.interview == interview

@@ -534,8 +534,14 @@ def flag(user, pk: int, kind: str, reason: str, *, unit: Organisation | None = N
         raise ValidationError({"unit": "只能认定本单位管辖范围内的下级单位"})
     if enterprise is not None and user is not SYSTEM and not covers(user, enterprise.region):
         raise ValidationError({"enterprise": "该企业不在您的管辖范围内"})
+    interview = None
+    if enterprise is not None:  # the year's 约谈 of the enterprise, when there is one (oversight)
+        from anying.oversight.models import Interview
+
+        interview = Interview.objects.filter(enterprise=enterprise,
+                                             year=timezone.localtime(incident.occurred_at).year).first()
     found = Flag.objects.create(incident=incident, kind=kind, unit=unit, enterprise=enterprise, reason=reason,
-                                created_by=None if user is SYSTEM else user)
+                                interview=interview, created_by=None if user is SYSTEM else user)
     _event(incident, "flag", user, f"{found.get_kind_display()}：{found.party}。{reason[:200]}")
     audit.record(user, A.CREATE, found, summary=f"{incident.number} 认定{found.get_kind_display()}：{found.party}")
     return found

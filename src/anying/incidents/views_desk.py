@@ -71,7 +71,16 @@ def desk(request):
     serious = Dispatch.objects.visible_to(user).filter(incident__grade__in=["major", "especially"],
                                                        incident__is_exercise=False, ordered_at__gte=year_start)
     every = Dispatch.objects.visible_to(user).filter(incident__is_exercise=False, ordered_at__gte=year_start)
-    return render(request, "incidents/desk.html", {
+    below = []
+    if user.unit_id:  # what the desks below owe (the district sees what is due from whom)
+        from . import services
+
+        below = [services.countdown(d, now) for d in
+                 Due.objects.filter(met_at__isnull=True, cancelled=False, incident__status=Incident.Status.OPEN,
+                                    desk__unit__region__path__startswith=unit_region_path(user))
+                 .exclude(desk__unit_id=user.unit_id).select_related("incident", "desk__unit", "rule")
+                 .order_by("due_at")[:20]]
+    return render(request, "incidents/desk.html", {"below": below,
         "units": units, "people": people, "incidents": shown, "total": total, "overdue": overdue, "now": now,
         "config": config, "layers": layers, "tips": tips, "arrival_serious": response.arrival_rate(serious),
         "arrival_all": response.arrival_rate(every), "arrival_target": _arrival_target(user),
