@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anying.rescue",
     "anying.supplies",
     "anying.duty",
+    "anying.plans",
 ]
 
 MIDDLEWARE = [

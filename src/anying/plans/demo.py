@@ -1,0 +1,2 @@
+def load(rng) -> None:
+    return None
