@@ -17,5 +17,6 @@ urlpatterns = [
     path("map/", include("anying.places.urls")),
     path("rescue/", include("anying.rescue.urls")),
     path("duty/", include("anying.duty.urls")),
+    path("plans/", include("anying.plans.urls")),
     path("api/v1/", api.urls),
 ]
