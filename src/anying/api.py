@@ -13,6 +13,7 @@ from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
 from anying.duty.api import router as duty_router
+from anying.plans.api import router as plans_router
 from anying.hazards.api import router as hazards_router
 from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
@@ -38,6 +39,7 @@ api.add_router("/key-tasks", keytasks_router)
 api.add_router("/rescue", rescue_router)
 api.add_router("/supplies", supplies_router)
 api.add_router("/duty", duty_router)
+api.add_router("/plans", plans_router)
 api.add_router("/places", places_router)
 
 
