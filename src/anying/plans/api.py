@@ -29,7 +29,7 @@ class PlanOut(Schema):
     id: int
     name: str
     level: str
-    level_label: str = Field(alias="get_level_display")
+    level_label: str
     hazard_type: str = Field(alias="hazard_type.code")
     hazard_type_name: str = Field(alias="hazard_type.name")
     owner_id: int
@@ -49,12 +49,20 @@ class PlanOut(Schema):
     evaluation_due: dt.date | None
     version: int
 
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
 
 class LevelOut(Schema):
     id: int
     number: int
-    name: str = Field(alias="__str__")
+    name: str
     criteria: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return str(obj)
 
 
 class RoleOut(Schema):
