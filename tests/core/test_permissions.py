@@ -82,6 +82,12 @@ ADDED = {
     "duty.view": GOVERNMENT, "duty.keep": INSPECTORS + ["duty_officer"], "duty.log": INSPECTORS + ["duty_officer"],
     "duty.approve": ["district_admin", "leader"], "duty.check": ["district_admin", "leader", "duty_officer"],
     "duty.configure": ["district_admin"],
+    # plans and drills (issue #15): every role reads (an enterprise its own); units and enterprises keep their
+    # own; the level above reviews and files; the district sets the local defaults
+    "plans.view": GOVERNMENT + ["enterprise_user"], "drills.view": GOVERNMENT + ["enterprise_user"],
+    "plans.edit": INSPECTORS + ["enterprise_user"], "drills.edit": INSPECTORS + ["enterprise_user"],
+    "drills.evaluate": INSPECTORS + ["enterprise_user"], "plans.review": ["district_admin", "dept_inspector", "leader"],
+    "plans.configure": ["district_admin"],
 }
 
 

@@ -64,11 +64,12 @@ def test_forms_write_through_the_services(world, login, users, ref):
                                                   "hazard_type": ref["geological"].pk, "owner": users["jiuxian"].unit_id})
     plan = EmergencyPlan.objects.get(name="旧县街道地质灾害应急预案")
     assert response.status_code == 302 and plan.status == "draft"
-    client.post(reverse("plans:part_add", args=[plan.pk, "level"]), {"number": 3, "name": "", "criteria": "发生险情"})
-    client.post(reverse("plans:part_add", args=[plan.pk, "role"]), {"name": "转移组", "order": 10})
+    client.post(reverse("plans:part_add", args=[plan.pk, "level"]), {"level-number": 3, "level-name": "", "level-criteria": "发生险情"})
+    client.post(reverse("plans:part_add", args=[plan.pk, "role"]), {"role-name": "转移组", "role-order": 10})
     level, role = plan.levels.get(), plan.roles.get()
     client.post(reverse("plans:part_add", args=[plan.pk, "action"]),
-                {"level": level.pk, "role": role.pk, "text": "组织受威胁群众转移", "within_minutes": 30, "order": 10})
+                {"action-level": level.pk, "action-role": role.pk, "action-text": "组织受威胁群众转移",
+                 "action-within_minutes": 30, "action-order": 10})
     assert [a.text for a in services.actions_for(plan, 3)] == ["组织受威胁群众转移"]
     client.post(reverse("plans:upload", args=[plan.pk]), {"file": photo("预案.png")})
     client.post(reverse("plans:act", args=[plan.pk]), {"step": "submit", "version": EmergencyPlan.objects.get(pk=plan.pk).version})
@@ -120,9 +121,9 @@ def test_api(world, users):
     safety = world["铜梁区生产安全事故应急预案"]
     detail = api.get(f"/api/v1/plans/{safety.pk}").json()
     assert [lv["number"] for lv in detail["levels"]] == [1, 2, 3, 4]
-    actions = api.get(f"/api/v1/plans/{safety.pk}/actions?level=3").json()
+    actions = api.get(f"/api/v1/plans/{safety.pk}/levels/3/actions").json()
     assert {a["level"] for a in actions} == {3, 4}
-    assert api.get(f"/api/v1/plans/{safety.pk}/actions?level=5").status_code == 422
+    assert api.get(f"/api/v1/plans/{safety.pk}/levels/5/actions").status_code == 422
     hufeng_plan = world["虎峰镇森林火灾应急预案"]
     assert api.get(f"/api/v1/plans/{hufeng_plan.pk}").status_code == 404
     draft = world["虎峰镇防汛抗旱应急预案（修订稿）"]

@@ -113,10 +113,6 @@ class PlanDetailOut(PlanOut):
         return list(PlanResource.objects.filter(plan=obj))
 
 
-class ActionsQuery(InputSchema):
-    level: int = Field(ge=1, le=4, description="响应级别：1 = 一级（最高）… 4 = 四级；返回该级及以下各级的措施")
-
-
 class StepIn(InputSchema):
     comment: MultiLine = Field("", max_length=2000)
     issued_on: dt.date | None = Field(None, description="印发日期（印发 issue 时）")
@@ -174,11 +170,11 @@ def get_plan(request, plan_id: int):
     return get_object_or_404(_plans(request), pk=plan_id)
 
 
-@router.get("/{int:plan_id}/actions", response=list[ActionOut],
-            summary="按响应级别启动时的措施清单（该级及较低级别的全部措施，按工作组排序）")
-def plan_actions(request, plan_id: int, q: Query[ActionsQuery]):
+@router.get("/{int:plan_id}/levels/{int:number}/actions", response=list[ActionOut],
+            summary="按响应级别启动时的措施清单：number 1 = 一级（最高）… 4 = 四级；含该级及较低级别的全部措施，按工作组排序")
+def plan_actions(request, plan_id: int, number: int):
     plan = get_object_or_404(_plans(request), pk=plan_id)
-    return services.actions_for(plan, q.level)
+    return services.actions_for(plan, number)
 
 
 @router.post("/{int:plan_id}/steps/{name}", response=PlanOut,

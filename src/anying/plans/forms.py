@@ -108,7 +108,7 @@ class EvaluationForm(Styled, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("evaluated_on", timezone.localdate())
+        self.initial["evaluated_on"] = self.initial.get("evaluated_on") or timezone.localdate()
 
 
 class DrillForm(Styled, forms.ModelForm):
@@ -123,8 +123,8 @@ class DrillForm(Styled, forms.ModelForm):
         self.fields["hazard_type"].queryset = HazardType.objects.all()
         plans = EmergencyPlan.objects.visible_to(user) if user is not None else EmergencyPlan.objects.none()
         self.fields["plan"].queryset = plans.order_by("level", "name")
-        self.initial.setdefault("year", timezone.localdate().year)
-        self.initial.setdefault("month", timezone.localdate().month)
+        self.initial["year"] = self.initial.get("year") or timezone.localdate().year
+        self.initial["month"] = self.initial.get("month") or timezone.localdate().month
 
 
 class MultipleFiles(forms.ClearableFileInput):
@@ -164,7 +164,7 @@ class DrillEvaluationForm(Styled, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("evaluated_on", timezone.localdate())
+        self.initial["evaluated_on"] = self.initial.get("evaluated_on") or timezone.localdate()
 
 
 class WeaknessForm(Styled, forms.Form):

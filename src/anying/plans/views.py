@@ -154,8 +154,8 @@ def plan_detail(request, pk):
         "drills": Drill.objects.visible_to(user).filter(plan=plan).select_related("owner"),
         "steps": services.PLANS.available(user, plan), "step_form": StepForm(), "writes": writes,
         "can_evaluate": (services.drafts(user, plan) or services.reviews(user, plan)) and plan.issued_on is not None,
-        "level_form": LevelForm(), "role_form": RoleForm(), "action_form": ActionForm(plan=plan),
-        "resource_form": ResourceForm(), "evaluation_form": EvaluationForm(),
+        "level_form": LevelForm(prefix="level"), "role_form": RoleForm(prefix="role"),
+        "action_form": ActionForm(plan=plan, prefix="action"), "resource_form": ResourceForm(prefix="resource"), "evaluation_form": EvaluationForm(),
         "files": Attachment.objects.filter(content_type__model="emergencyplan", content_type__app_label="plans",
                                            object_id=str(plan.pk)).order_by("-uploaded_at"),
         "flags": _flags(plan, today), "events": workflow.timeline(plan), "today": today,
@@ -196,7 +196,7 @@ def part_add(request, pk, kind):
     if not services.drafts(request.user, plan):
         raise Forbidden("只有编制单位可以修改预案内容")
     form_class, save = PART_FORMS[kind]
-    form = form_class(request.POST, plan=plan) if kind == "action" else form_class(request.POST)
+    form = form_class(request.POST, plan=plan, prefix=kind) if kind == "action" else form_class(request.POST, prefix=kind)
     act(request, form, lambda d: save(request.user, plan.pk, form.save(commit=False)), "已保存")
     return redirect(f"{reverse('plans:detail', args=[plan.pk])}#{kind}s")
 
