@@ -13,13 +13,13 @@ from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
 from anying.duty.api import router as duty_router
-from anying.plans.api import router as plans_router
 from anying.hazards.api import router as hazards_router
 from anying.inspections.api import router as inspections_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
 from anying.places.api import router as places_router
+from anying.plans.api import router as plans_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
 from anying.rescue.api import router as rescue_router

@@ -139,7 +139,7 @@ def load(rng) -> None:
     company_plan = None
     if company is not None:
         company_plan = _through(_plan(company.organisation, f"{company.name}生产安全事故综合应急预案", L.ENTERPRISE,
-                                      h["work_safety"]), dt.date(year, 3, 1), number="企预〔%d〕1号" % year)
+                                      h["work_safety"]), dt.date(year, 3, 1), number=f"企预〔{year}〕1号")
         _plan(company.organisation, "粉尘爆炸现场处置方案", L.ONSITE, h["work_safety"], parent=company_plan)
 
     _drills(today, bureau, jiuxian, hufeng, safety, jx_forest, hf_forest, company, company_plan, h)
