@@ -20,8 +20,8 @@ from .models import Drill, EmergencyPlan, FollowUp, PlanAction, PlanResource, Pl
 router = Router(tags=["应急预案与演练"])
 
 
-def _need(request, code: str) -> None:
-    if not request.user.has_perm_code(code):
+def _need(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied("无权访问应急预案与演练")
 
 
@@ -113,7 +113,7 @@ class PlanDetailOut(PlanOut):
         return list(PlanResource.objects.filter(plan=obj))
 
 
-class StepIn(InputSchema):
+class PlanStepIn(InputSchema):
     comment: MultiLine = Field("", max_length=2000)
     issued_on: dt.date | None = Field(None, description="印发日期（印发 issue 时）")
     document_number: str = Field("", max_length=60, description="文号（印发 issue 时）")
@@ -155,7 +155,7 @@ class FollowUpOut(Schema):
 
 
 def _plans(request):
-    _need(request, "plans.view")
+    _need(request.user.has_perm_code("plans.view"))
     return EmergencyPlan.objects.visible_to(request.user).select_related("owner", "hazard_type")
 
 
@@ -179,7 +179,7 @@ def plan_actions(request, plan_id: int, number: int):
 
 @router.post("/{int:plan_id}/steps/{name}", response=PlanOut,
              summary="预案办理：submit 报审 / return 退回修改 / approve 审核通过 / issue 印发 / file 备案 / revise 启动修订")
-def plan_step(request, plan_id: int, name: str, payload: StepIn):
+def plan_step(request, plan_id: int, name: str, payload: PlanStepIn):
     get_object_or_404(_plans(request), pk=plan_id)
     data = {k: v for k, v in payload.dict().items() if k in ("issued_on", "document_number", "filing_number", "filed_on")
             and v}
@@ -188,7 +188,7 @@ def plan_step(request, plan_id: int, name: str, payload: StepIn):
 
 
 def _drills(request):
-    _need(request, "drills.view")
+    _need(request.user.has_perm_code("drills.view"))
     return Drill.objects.visible_to(request.user).select_related("owner", "hazard_type")
 
 
@@ -206,6 +206,6 @@ def get_drill(request, drill_id: int):
 @router.get("/follow-ups", response=list[FollowUpOut], summary="整改与修订任务")
 @paginate(BoundedPagination)
 def list_follow_ups(request, filters: Query[FollowUpFilter.Params]):
-    _need(request, "plans.view")
+    _need(request.user.has_perm_code("plans.view"))
     qs = FollowUp.objects.visible_to(request.user).select_related("unit")
     return FollowUpFilter.from_api(filters).apply(qs).order_by("due_on", "id")

@@ -382,8 +382,10 @@ def actions_for(plan: EmergencyPlan, level_number: int) -> list[PlanAction]:
     does; a number outside 1–4 is refused."""
     if not 1 <= int(level_number) <= 4:
         raise ValidationError({"level": "响应级别应为 1～4（一级最高）"})
-    actions = PlanAction.objects.filter(plan=plan, level__number__gte=level_number).select_related("level", "role")
-    return sorted(actions, key=lambda a: (a.role is None, a.role.order if a.role else 0, a.role_id or 0, a.order,
+    actions = list(PlanAction.objects.filter(plan=plan, level__number__gte=level_number).select_related("level",
+                                                                                                      "role"))
+    groups = {g.pk: g.order for g in PlanRole.objects.filter(plan=plan)}
+    return sorted(actions, key=lambda a: (a.role_id is None, groups.get(a.role_id, 0), a.role_id or 0, a.order,
                                           -a.level.number, a.pk))
 
 
