@@ -196,7 +196,8 @@ def evaluate(actor, drill_id: int, evaluation: DrillEvaluation, weaknesses: list
     """The evaluation (A5.3): a score 0–100; each weakness a follow-up for its unit, and one marked
     需修订预案 also a revision task on the plan the drill exercised (A4.8)."""
     require(actor, "drills.evaluate", "您无权评估演练")
-    drill = Drill.objects.select_for_update().select_related("plan__owner__region", "region").get(pk=drill_id)
+    drill = (Drill.objects.select_for_update(of=("self",)).select_related("plan__owner__region", "region")
+             .get(pk=drill_id))
     if not evaluates(actor, drill):
         raise PermissionDenied("只有组织单位或其上级可以评估演练")
     if drill.status != D.DONE:
