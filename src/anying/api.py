@@ -20,6 +20,7 @@ from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
 from anying.places.api import router as places_router
+from anying.plans.api import router as plans_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
 from anying.rescue.api import router as rescue_router
@@ -40,6 +41,7 @@ api.add_router("/rescue", rescue_router)
 api.add_router("/supplies", supplies_router)
 api.add_router("/duty", duty_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/plans", plans_router)
 api.add_router("/places", places_router)
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("rescue/", include("anying.rescue.urls")),
     path("duty/", include("anying.duty.urls")),
     path("incidents/", include("anying.incidents.urls")),
+    path("plans/", include("anying.plans.urls")),
     path("api/v1/", api.urls),
 ]

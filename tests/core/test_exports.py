@@ -261,9 +261,22 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     Expert.objects.create(owner=setup["bureau"], name="专家", fields=",hazchem,", employer="某院", title="工程师")
     GrassrootsPerson.objects.create(owner=setup["bureau"], role="assistant", name="协管员", region=ent.region,
                                     phone="13900000000", duties="巡查", note="备注")
+    from anying.plans import drills as plan_drills
+    from anying.plans import reference as plan_reference
+    from anying.plans import services as plan_services
+    from anying.plans.models import Drill, EmergencyPlan, FollowUp, HazardType
+
+    plan_reference.ensure()  # a town's plan (issued, filing due), a drill held this year, a follow-up
+    forest = HazardType.objects.get(code="forest_fire")
+    town_plan = plan_services.save_plan(None, EmergencyPlan(owner=town_office, name="镇街预案", level="town",
+                                                            hazard_type=forest, document_number="文号", summary="说明"))
+    drill = plan_drills.save_drill(None, Drill(owner=town_office, name="演练", kind="live", hazard_type=forest,
+                                               plan=town_plan, year=today.year, month=today.month, partners="协同"))
+    plan_drills.record(None, drill.pk, held_on=today, place="林区", units="参演单位", people=5, text="情况")
+    plan_services.add_follow_up(None, drill, "整改", town_office, today)
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
-           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident)
+           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -316,6 +329,11 @@ EXPORTS = [
     ("家庭应急物资储备宣传", "admin", lambda d: reverse("supplies:publicity_list") + "?format=xlsx"),
     ("值班表", "admin", lambda d: reverse("duty_roster") + "?format=xlsx"),
     ("值班抽查", "admin", lambda d: reverse("duty_checks") + "?format=xlsx"),
+    ("应急预案台账", "admin", lambda d: reverse("plans:list") + "?format=xlsx"),
+    ("镇街预案覆盖检查", "admin", lambda d: reverse("plans:coverage") + "?format=xlsx"),
+    ("整改与修订任务", "admin", lambda d: reverse("plans:follow_ups") + "?format=xlsx"),
+    ("应急演练", "admin", lambda d: reverse("plans:drills") + "?format=xlsx"),
+    ("演练指标", "admin", lambda d: reverse("plans:quotas") + "?format=xlsx"),
     ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
     ("接报事件", "admin", lambda d: reverse("incident_list") + "?export=xlsx"),
 ]

@@ -153,6 +153,8 @@ PAGES = {  # list page → its filter's parameters
     "supplies:document_list": "anying.supplies.filters.DocumentFilter",
     "supplies:transfer_list": "anying.supplies.filters.TransferFilter",
     "supplies:check_list": "anying.supplies.filters.CheckFilter",
+    "plans:list": "anying.plans.filters.PlanFilter", "plans:drills": "anying.plans.filters.DrillFilter",
+    "plans:follow_ups": "anying.plans.filters.FollowUpFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 

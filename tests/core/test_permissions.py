@@ -85,6 +85,12 @@ ADDED = {
     # incidents (issue #15): desks take and report; the district and the duty desk flag 迟报/瞒报; the district sets rules
     "incidents.view": GOVERNMENT, "incidents.take": INSPECTORS + ["duty_officer"],
     "incidents.flag": ["district_admin", "leader", "duty_officer"], "incidents.configure": ["district_admin"],
+    # plans and drills (issue #15): every role reads (an enterprise its own); units and enterprises keep their
+    # own; the level above reviews and files; the district sets the local defaults
+    "plans.view": GOVERNMENT + ["enterprise_user"], "drills.view": GOVERNMENT + ["enterprise_user"],
+    "plans.edit": INSPECTORS + ["enterprise_user"], "drills.edit": INSPECTORS + ["enterprise_user"],
+    "drills.evaluate": INSPECTORS + ["enterprise_user"], "plans.review": ["district_admin", "dept_inspector", "leader"],
+    "plans.configure": ["district_admin"],
 }
 
 

@@ -74,7 +74,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 39,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2; the warehouse
+    "home": 44,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5; the warehouse
     # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
@@ -110,13 +110,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 39,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2
+    "todo": 44,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 35,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2
+    "work_badges": 40,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
@@ -136,6 +136,14 @@ PINNED: dict[str, int] = {
     "duty_roster_print": 10,  # + the export's audit line
     "duty_setup": 13,
     "duty_today": 12,
+    "plans:list": 9,
+    "plans:new": 10,
+    "plans:coverage": 17,
+    "plans:rules": 8,
+    "plans:follow_ups": 9,
+    "plans:drills": 9,
+    "plans:drill_new": 9,
+    "plans:quotas": 16,
     "supplies:demand_new": 6,
     "supplies:demand_summary": 9,
     "supplies:maintenance_list": 9,
@@ -159,6 +167,9 @@ API_PINNED: dict[str, int] = {
     "/api/v1/duty/on-duty": 5,
     "/api/v1/incidents/": 6,
     "/api/v1/incidents/dues": 2,
+    "/api/v1/plans/": 5,
+    "/api/v1/plans/drills": 5,
+    "/api/v1/plans/follow-ups": 5,
     "/api/v1/accidents/": 5,
     "/api/v1/dashboard/": 22,
     "/api/v1/enterprises/": 6,

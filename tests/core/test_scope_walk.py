@@ -200,6 +200,23 @@ ROUTES = {
     "rescue_grassroots_edit": lambda w: {"pk": w["grassroots"].pk},
     "rescue_target_remove": lambda w: {"target_id": w["rescue_target"].pk},
     "rescue_meeting_file": lambda w: {"pk": w["meeting"].pk, "attachment_id": w["meeting_file"].pk},
+    # the enterprise's own plan, drill and follow-up (core.scope.plan_q): no walking role may see them
+    "plans:detail": lambda w: {"pk": w["ent_plan"].pk},
+    "plans:edit": lambda w: {"pk": w["ent_plan"].pk},
+    "plans:act": lambda w: {"pk": w["ent_plan"].pk},
+    "plans:part_add": lambda w: {"pk": w["ent_plan"].pk, "kind": "level"},
+    "plans:part_remove": lambda w: {"pk": w["ent_plan"].pk, "kind": "level", "part_id": w["ent_plan_level"].pk},
+    "plans:evaluate": lambda w: {"pk": w["ent_plan"].pk},
+    "plans:upload": lambda w: {"pk": w["ent_plan"].pk},
+    "plans:file": lambda w: {"pk": w["ent_plan"].pk, "attachment_id": w["ent_plan_file"].pk},
+    "plans:card": lambda w: {"pk": w["ent_plan"].pk, "number": 1},
+    "plans:follow_up_done": lambda w: {"pk": w["ent_follow_up"].pk},
+    "plans:drill": lambda w: {"pk": w["ent_drill"].pk},
+    "plans:drill_edit": lambda w: {"pk": w["ent_drill"].pk},
+    "plans:drill_record": lambda w: {"pk": w["ent_drill"].pk},
+    "plans:drill_cancel": lambda w: {"pk": w["ent_drill"].pk},
+    "plans:drill_evaluate": lambda w: {"pk": w["ent_drill"].pk},
+    "plans:drill_photo": lambda w: {"pk": w["ent_drill"].pk, "attachment_id": w["ent_drill_photo"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -293,6 +310,11 @@ API_ROUTES = {
                                                 {"post": {"stage": "followup", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
                                                                          "name": "return"}, {"post": {}}),
+    "/api/v1/plans/{plan_id}": (lambda w: {"plan_id": w["ent_plan"].pk}, {}),
+    "/api/v1/plans/{plan_id}/levels/{number}/actions": (lambda w: {"plan_id": w["ent_plan"].pk, "number": 1}, {}),
+    "/api/v1/plans/{plan_id}/steps/{name}": (lambda w: {"plan_id": w["ent_plan"].pk, "name": "revise"},
+                                             {"post": {"comment": "走查"}}),
+    "/api/v1/plans/drills/{drill_id}": (lambda w: {"drill_id": w["ent_drill"].pk}, {}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -493,6 +515,15 @@ def build_world() -> dict:
                                                     value=450000, source="走查")
     w["meeting"] = LinkageMeeting.objects.filter(held_on__isnull=False).first()
     w["meeting_file"] = attachments.attach(None, w["meeting"], upload()) if w["meeting"] else None
+    from anying.plans import services as plan_services
+    from anying.plans.models import Drill, EmergencyPlan, ResponseLevel
+
+    w["ent_plan"] = EmergencyPlan.objects.filter(enterprise=ent, status="filed").first()
+    w["ent_plan_level"] = ResponseLevel.objects.create(plan=w["ent_plan"], number=1, criteria="走查")
+    w["ent_plan_file"] = attachments.attach(None, w["ent_plan"], upload())
+    w["ent_drill"] = Drill.objects.filter(enterprise=ent).first()
+    w["ent_drill_photo"] = attachments.attach(None, w["ent_drill"], upload())
+    w["ent_follow_up"] = plan_services.add_follow_up(None, w["ent_drill"], "走查整改", ent.organisation, w["today"])
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

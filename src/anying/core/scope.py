@@ -228,6 +228,30 @@ def resource_q(user, *, unit: str = "owner", shared: str = "dispatchable", perm:
 RULES = {"enterprise": scope_q, "area": area_q, "unit": unit_q, "shared": shared_q, "resource": resource_q}
 
 
+def plan_q(user, *, owner: str = "owner", enterprise: str = "enterprise", region: str = "region",
+           industry: str = "industry", perm: str | None = None) -> models.Q:
+    """Emergency plans, drills and their follow-ups (issue #15, docs/plans.md). A government unit's
+    are seen by the unit, its peers and the units above it (`unit_q`), and handed down to the units
+    below it (`handed_down_q`: a town reads the district's plans its own must 衔接 with, never another
+    town's). An enterprise's are scoped like any record of the enterprise (`scope_q`: its own
+    users; the regulators of its region and industry). An enterprise user sees only its own."""
+    kind = viewer(user, perm)
+    if kind == SYSTEM:
+        return ALL
+    if kind not in (ENTERPRISE, GOVERNMENT):
+        return NOTHING
+    of_enterprise = models.Q(**{f"{enterprise}__isnull": False}) & scope_q(
+        user, region=region, industry=industry, organisation=owner)
+    if kind == ENTERPRISE:
+        return of_enterprise
+    of_government = models.Q(**{f"{enterprise}__isnull": True}) & (
+        unit_q(user, unit=owner) | handed_down_q(unit_region_path(user), owner=owner))
+    return of_enterprise | of_government
+
+
+RULES["plan"] = plan_q
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base for querysets of scoped records; subclasses name the variant and its fields, e.g.
     `scope_rule = "unit"; scope_fields = {"unit": "unit", "perm": "oversight.view"}`."""
