@@ -128,8 +128,8 @@ PINNED: dict[str, int] = {
     "incident_enterprise_search": 4,
     "incident_list": 12,
     "incident_new": 9,
-    "incident_quality": 10,
-    "incident_quality_docx": 10,  # + the export's audit line
+    "incident_quality": 11,
+    "incident_quality_docx": 11,  # + the export's audit line
     "incident_rules": 10,
     "duty_period_new": 7,
     "duty_roster": 11,

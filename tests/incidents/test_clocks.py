@@ -46,7 +46,7 @@ def test_the_first_report_is_due_two_hours_after_the_desk_heard_and_on_time_at_t
     incident = take(hours=3)
     due = first_due(incident)
     assert due.due_at == incident.received_at + dt.timedelta(minutes=120)
-    report = services.submit(users["jiuxian"], incident.pk, "first", "written", "首报正文", at=due.due_at)
+    report = services.submit(users["jiuxian"], incident.pk, "first", "phone", "首报正文", at=due.due_at)
     assert report.late_minutes == 0 and not Flag.objects.filter(incident=incident).exists()
     due.refresh_from_db()
     assert due.met_by == report
@@ -66,25 +66,25 @@ def test_a_first_report_a_second_late_is_late_by_one_minute_and_flagged_automati
 def test_the_report_reaches_the_district_whose_own_two_hours_start_when_it_arrives(take, users):
     incident = take(hours=3)
     at = incident.received_at + dt.timedelta(minutes=40)
-    report = services.submit(users["jiuxian"], incident.pk, "first", "written", "首报", at=at)
+    report = services.submit(users["jiuxian"], incident.pk, "first", "phone", "首报", at=at)
     assert report.to_unit.name == "区应急局"
     district_due = first_due(incident, "区应急局")
     assert district_due.due_at == at + dt.timedelta(minutes=120)
     # the district is told, and signs for it
     assert Notification.objects.filter(user=users["duty"], title__contains="首报").exists()
     services.receive(users["duty"], report.pk)
-    up = services.submit(users["duty"], incident.pk, "first", "written", "首报市局", at=at + dt.timedelta(minutes=60))
+    up = services.submit(users["duty"], incident.pk, "first", "phone", "首报市局", at=at + dt.timedelta(minutes=60))
     assert up.to_unit is None and up.to_name == "重庆市应急管理局"
 
 
 def test_follow_ups_are_due_daily_for_larger_and_twice_daily_for_major_and_a_late_one_is_flagged(take, users):
     incident = take(hours=30, deaths=3)
     first_at = incident.received_at + dt.timedelta(minutes=30)
-    services.submit(users["jiuxian"], incident.pk, "first", "written", "首报", at=first_at)
+    services.submit(users["jiuxian"], incident.pk, "first", "written", "首报", at=first_at, history=True)
     followup = Due.objects.get(incident=incident, desk__unit=users["jiuxian"].unit, stage="followup")
     assert followup.due_at == first_at + dt.timedelta(hours=24)  # 较大: 每日至少续报1次
     late = services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一",
-                           at=followup.due_at + dt.timedelta(minutes=45))
+                           at=followup.due_at + dt.timedelta(minutes=45), history=True)
     assert late.label == "续报一" and late.late_minutes == 45
     assert Flag.objects.filter(incident=incident, kind="late", report=late).exists()
     # the figures rise to 重大: the next 续报 is due 12 hours after the last report, not 24
@@ -178,8 +178,10 @@ def test_the_unit_hour_is_checked_when_the_enterprise_itself_reported(take, make
     assert not on_time.flags.exists()  # exactly 60 minutes: 1小时内
     late = take(source="unit", enterprise=ent, occurred_at=now - 3 * dt.timedelta(hours=1),
                 received_at=now - 2 * dt.timedelta(hours=1) + M)
-    flag = late.flags.get()
-    assert flag.enterprise == ent and flag.minutes == 1 and "第九条" in flag.reason
+    # 第九条 counts from when the unit's head heard: the desk is told to check, a person flags it
+    assert not late.flags.exists()
+    note = TimelineEvent.objects.get(object_id=late.pk, action="flag")
+    assert "疑似迟报" in note.comment and "超1分钟" in note.comment and "第九条" in note.comment
 
 
 def test_the_tick_marks_each_overdue_deadline_once_and_tells_both_desks(take, users):
@@ -195,3 +197,43 @@ def test_an_exercise_runs_the_clocks_but_is_never_flagged(take, users):
     report = services.submit(users["jiuxian"], incident.pk, "first", "written", "演练首报")
     assert report.late_minutes == 0 or not Flag.objects.filter(incident=incident).exists()
     assert not Flag.objects.filter(incident=incident).exists()
+
+
+def test_a_written_report_is_dated_when_sent_and_a_phone_report_backdated_a_day_at_most(take, users):
+    incident = take(hours=30)
+    now = timezone.now()
+    with pytest.raises(ValidationError) as err:  # the desk being timed does not choose its time
+        services.submit(users["jiuxian"], incident.pk, "first", "written", "首报", at=now - dt.timedelta(hours=2))
+    assert "书面报告" in str(err.value)
+    with pytest.raises(ValidationError):
+        services.submit(users["jiuxian"], incident.pk, "first", "phone", "首报", at=now - dt.timedelta(hours=25))
+    first = services.submit(users["jiuxian"], incident.pk, "first", "phone", "电话首报", at=now - dt.timedelta(hours=2))
+    assert first.recorded_at > first.submitted_at  # both times kept
+    with pytest.raises(ValidationError):  # not before the desk's last report
+        services.submit(users["jiuxian"], incident.pk, "followup", "phone", "续报", at=now - dt.timedelta(hours=3))
+    services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一")
+    with pytest.raises(ValidationError):  # a double click
+        services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一")
+
+
+def test_after_a_phone_first_report_the_written_one_is_still_owed_and_flagged_if_never_sent(take, users, district):
+    today = timezone.localdate() - dt.timedelta(days=2)
+    ReportRule.objects.create(code="CQ_WRITTEN", label="书面首报1小时", region=district.parent, effective_from=today,
+                              stage="first", medium="written", minutes=60, counts_from="event", source="测试规定",
+                              article="第五条", quote="……")
+    incident = take(hours=3)
+    services.submit(users["jiuxian"], incident.pk, "first", "phone", "电话首报",
+                    at=incident.occurred_at + dt.timedelta(minutes=20))
+    desk = incident.desks.get(unit=users["jiuxian"].unit)
+    assert services.next_stage(desk)[0] == "first"  # the written 首报 may still be sent
+    services.submit(users["jiuxian"], incident.pk, "final", "written", "终报")
+    flag = Flag.objects.get(incident=incident, due__rule__code="CQ_WRITTEN")
+    assert "至终报仍未报送" in flag.reason
+
+
+def test_a_deadline_already_passed_stays_owed_when_the_grade_falls(take, users):
+    incident = take(hours=5, deaths=3)
+    services.run_overdue()
+    services.update(users["jiuxian"], incident.pk, {"deaths": 1})
+    due = first_due(incident)
+    assert not due.cancelled and due.overdue_at

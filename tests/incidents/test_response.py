@@ -114,7 +114,10 @@ def test_the_command_post_opens_once_and_closes(take, users):
 
 
 def test_the_review_turns_problems_into_follow_up_tasks(take, users):
+    from anying.incidents import services
+
     incident = take()
+    services.submit(users["jiuxian"], incident.pk, "first", "written", "首报")  # the district now holds it too
     housing = Organisation.objects.get(name="区住建委")
     R.save_review(users["duty"], incident.pk, {"held_on": timezone.localdate(), "participants": "区应急局、旧县街道",
                                               "summary": "处置及时", "problems": "首报迟报"},
@@ -147,6 +150,9 @@ def test_a_work_safety_incident_becomes_an_accident_record_linked_both_ways(take
 
 def test_the_review_page_saves_with_its_follow_ups(take, users, login):
     incident = take()
+    from anying.incidents import services
+
+    services.submit(users["jiuxian"], incident.pk, "first", "written", "首报")
     client = login(users["duty"])
     assert client.get(reverse("incident_review", args=[incident.pk])).status_code == 200
     due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()

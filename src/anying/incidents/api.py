@@ -27,9 +27,14 @@ from .models import Due, Incident
 router = Router(tags=["接报与信息报送"])
 
 
-def _may(request, code: str = "incidents.view") -> None:
-    if not request.user.has_perm_code(code):
-        raise PermissionDenied("无权查看接报事件" if code == "incidents.view" else "无权接报和报送")
+def _may(request) -> None:
+    if not request.user.has_perm_code("incidents.view"):
+        raise PermissionDenied("无权查看接报事件")
+
+
+def _may_take(request) -> None:
+    if not request.user.has_perm_code("incidents.take"):
+        raise PermissionDenied("无权接报和报送")
 
 
 class IncidentOut(Schema):
@@ -174,7 +179,7 @@ def get_incident(request, incident_id: int):
 
 @router.post("/", response={201: IncidentOut}, summary="接报（其他系统推送：110/119/120联动、监测报警等）")
 def create_incident(request, payload: IncidentIn):
-    _may(request, "incidents.take")
+    _may_take(request)
     data = payload.dict()
     user = request.user
     region = Region.objects.filter(pk=data.pop("region_id")).first()
@@ -195,7 +200,7 @@ def create_incident(request, payload: IncidentIn):
 
 @router.post("/{int:incident_id}/reports", response={201: IncidentReportOut}, summary="报送首报、续报、终报或补报")
 def post_report(request, incident_id: int, payload: IncidentReportIn):
-    _may(request, "incidents.take")
+    _may_take(request)
     get_object_or_404(_scoped(request), pk=incident_id)
     d = payload.dict()
     report = services.submit(request.user, incident_id, d["stage"], d["medium"], d["content"],

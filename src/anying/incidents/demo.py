@@ -74,12 +74,12 @@ def _explosion(users, now) -> None:
     services.add_step(users["jiuxian"], incident.pk, "assess", occurred + 20 * M,
                       "研判为较大生产安全事故（死亡3人），须逐级上报至市应急管理局；启动街道应急处置方案")
     first = services.submit(users["jiuxian"], incident.pk, "first", "phone", "旧县街道电话首报：" + incident.description,
-                            signed_by="街道分管领导", at=occurred + 40 * M)
+                            signed_by="街道分管领导", at=occurred + 40 * M, history=True)
     services.receive(users["duty"], first.pk)
     services.submit(users["duty"], incident.pk, "first", "written", "区应急局书面首报重庆市应急管理局。",
-                    signed_by="区应急局局长", at=occurred + 1.5 * H)
+                    signed_by="区应急局局长", at=occurred + 1.5 * H, history=True)
     services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一：伤员情况稳定，现场明火已扑灭。",
-                    at=occurred + 4 * H)
+                    at=occurred + 4 * H, history=True)
     r = response.activate(users["duty"], incident.pk, plan_name="铜梁区生产安全事故专项应急预案", level=3,
                           commander="区政府分管副区长", at=occurred + 1 * H, actions=[
                               (users["jiuxian"].unit, "现场处置组", "组织疏散周边企业人员，设置警戒区", 30),
@@ -118,8 +118,8 @@ def _last_month(users, now) -> None:
         "region": town, "place": "安居小区二期工地", "occurred_at": occurred, "received_at": occurred + 30 * M,
         "source": "unit", "source_detail": "施工单位项目经理报告", "deaths": 1,
         "description": "一名作业人员从脚手架坠落，经抢救无效死亡。", "measures": "工地已停工整改。"}, is_demo=True)
-    services.submit(users["jiuxian"], incident.pk, "first", "written", "首报", at=occurred + 1.5 * H)
-    services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一", at=occurred + 1.5 * H + 27 * H)
-    services.submit(users["jiuxian"], incident.pk, "final", "written", "终报：善后工作已完成。", at=occurred + 3 * dt.timedelta(days=1))
-    services.submit(users["duty"], incident.pk, "first", "written", "首报", at=occurred + 2.5 * H)
-    services.submit(users["duty"], incident.pk, "final", "written", "终报", at=occurred + 3 * dt.timedelta(days=1) + H)
+    services.submit(users["jiuxian"], incident.pk, "first", "written", "首报", at=occurred + 1.5 * H, history=True)
+    services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一", at=occurred + 1.5 * H + 27 * H, history=True)
+    services.submit(users["jiuxian"], incident.pk, "final", "written", "终报：善后工作已完成。", at=occurred + 3 * dt.timedelta(days=1), history=True)
+    services.submit(users["duty"], incident.pk, "first", "written", "首报", at=occurred + 2.5 * H, history=True)
+    services.submit(users["duty"], incident.pk, "final", "written", "终报", at=occurred + 3 * dt.timedelta(days=1) + H, history=True)

@@ -76,20 +76,24 @@ class IncidentForm(Styled, forms.Form):
                 "industry": incident.industry_id, "party": incident.party_name, "enterprise": incident.enterprise_id,
                 "grade": incident.grade if incident.grade_set_by_hand else ""}
 
-    def service_data(self, user) -> dict:
+    def service_data(self, user, incident: Incident | None = None) -> dict:
         from anying.registry.models import Enterprise
 
         data = dict(self.cleaned_data)
         ent = data.pop("enterprise", None)
-        data["enterprise"] = Enterprise.objects.visible_to(user).filter(pk=ent).select_related("region", "industry").first() \
-            if ent else None
+        if incident is not None and ent and ent == incident.enterprise_id:
+            data["enterprise"] = incident.enterprise  # kept, even by a desk outside the enterprise's industry
+        else:
+            data["enterprise"] = Enterprise.objects.visible_to(user).filter(pk=ent).select_related(
+                "region", "industry").first() if ent else None
+        data.pop("is_exercise", None) if incident is not None else None
         return data
 
 
 class IncidentReportForm(Styled, forms.Form):
     stage = forms.ChoiceField(label="报告类别", choices=Report.Stage.choices)
     medium = forms.ChoiceField(label="方式", choices=Medium.choices, initial=Medium.WRITTEN)
-    at = _dt("报送时间", required=False, help_text="留空为现在；补录电话报告时填写实际时间")
+    at = _dt("报送时间", required=False, help_text="书面报告以提交时间为准；电话报告可在24小时内补录实际通话时间")
     signed_by = forms.CharField(label="签发领导", max_length=60, required=False)
     content = forms.CharField(label="报告正文", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
 

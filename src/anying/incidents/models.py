@@ -229,6 +229,7 @@ class Report(models.Model):
                                 related_name="+")
     to_name = models.CharField("报送对象", max_length=100)
     submitted_at = models.DateTimeField("报送时间")
+    recorded_at = models.DateTimeField("录入时间", default=timezone.now, help_text="电话报告补录时，与报送时间不同")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     signed_by = models.CharField("签发领导", max_length=60, blank=True)
     content = models.TextField("报告正文")

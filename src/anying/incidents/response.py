@@ -20,7 +20,7 @@ from anying.core.permissions import SYSTEM, require
 
 from .models import Category, Incident, Kind
 from .models_response import CommandPost, Dispatch, Response, ResponseLevel, Review, Task
-from .services import _event, _open, _url, _visible, is_desk
+from .services import _event, _open, _own_desk, _url, _visible, is_desk
 
 A = AuditEvent.Action
 ARRIVAL_MINUTES = 60  # seed 000「接到……处置指令后1小时内到达现场」; the target rate is rescue's arrival_1h_rate
@@ -94,6 +94,8 @@ def change_level(user, response_id: int, level: int, reason: str, at=None) -> Re
         raise ValidationError({"level": "请选择新的响应级别"})
     reason = _text(reason, "reason", "请填写调整理由", 300)
     at = _when(at, response.incident)
+    if at < response.activated_at:
+        raise ValidationError({"at": "调整时间不能早于启动时间"})
     old = response.get_level_display()
     response.level = level
     response.save(update_fields=["level"])
@@ -275,6 +277,8 @@ def dispatch_supplies(user, pk: int, warehouse_id: int, item_id: int, quantity, 
     doc = supplies.create_document(SYSTEM, kind="issue", warehouse=warehouse, lines=[{"item": item, "quantity": quantity}],
                                    counterparty=f"{incident.title}（{incident.region}{incident.place}）"[:200],
                                    note=f"接报事件 {incident.number} 调用；{(note or '')[:200]}")
+    if user is not SYSTEM:  # made for the desk (it does not keep the warehouse), in its name
+        type(doc).objects.filter(pk=doc.pk).update(created_by=user)
     d = Dispatch.objects.create(incident=incident, kind=Dispatch.Kind.SUPPLIES, warehouse=warehouse, document=doc,
                                 note=f"{item.name} {supplies.fmt(quantity)}{item.uom}"[:300], ordered_at=timezone.now(),
                                 ordered_by=None if user is SYSTEM else user,
@@ -293,10 +297,14 @@ MOVES = {"departed": "出发", "arrived": "到达", "returned": "返回"}
 def mark(user, dispatch_id: int, move: str, at=None) -> Dispatch:
     """Departure, arrival, return of a dispatched force, each once and in order."""
     require(user, "incidents.take")
-    d = Dispatch.objects.visible_to(user).select_for_update(of=("self",)).select_related("incident", "team", "document").filter(
+    d = Dispatch.objects.visible_to(user).select_for_update(of=("self",)).select_related("incident", "team", "document", "warehouse", "ordered_by").filter(
         pk=dispatch_id).first()
     if d is None:
         raise PermissionDenied("找不到该调派记录")
+    if user is not SYSTEM and user.unit_id not in {getattr(d.ordered_by, "unit_id", None), d.team.owner_id if d.team_id else None,
+                                                   d.warehouse.owner_id if d.warehouse_id else None}:
+        raise PermissionDenied("只有下达调派的单位或队伍、仓库的主管单位可以记录出发和到达")
+    _open(d.incident)
     if move not in MOVES:
         raise ValidationError("未知的操作")
     if getattr(d, f"{move}_at"):
@@ -305,6 +313,10 @@ def mark(user, dispatch_id: int, move: str, at=None) -> Dispatch:
     if at > timezone.now() + dt.timedelta(minutes=5) or at < d.ordered_at:
         raise ValidationError({"at": f"{MOVES[move]}时间须在调派指令之后、现在之前"})
     order = list(MOVES)
+    for later in order[order.index(move) + 1:]:
+        value = getattr(d, f"{later}_at")
+        if value is not None and at > value:
+            raise ValidationError({"at": f"{MOVES[move]}时间不能晚于{MOVES[later]}时间"})
     for earlier in order[:order.index(move)]:
         value = getattr(d, f"{earlier}_at")
         if value is None and not (earlier == "departed" and move == "arrived"):
@@ -363,6 +375,8 @@ def close_post(user, post_id: int, at=None) -> CommandPost:
     post = CommandPost.objects.visible_to(user).select_for_update().select_related("incident").filter(pk=post_id).first()
     if post is None:
         raise PermissionDenied("找不到现场指挥部")
+    _open(post.incident)
+    _own_desk(user, post.incident)
     if post.closed_at:
         raise ValidationError("现场指挥部已撤收")
     post.closed_at = _when(at, post.incident, "撤收时间")
@@ -379,6 +393,8 @@ def save_review(user, pk: int, data: dict, problems: list[tuple[str, Organisatio
     """The after-action review; each problem becomes a follow-up task of its owner unit with a due date."""
     require(user, "incidents.take")
     incident = _visible(user, pk, lock=True)
+    _open(incident)
+    _own_desk(user, incident)
     if hasattr(incident, "review"):
         raise ValidationError("该事件已有复盘评估")
     held_on = data.get("held_on")
@@ -412,6 +428,7 @@ def make_accident(user, pk: int):
 
     require(user, "accidents.record", "无权登记事故")
     incident = _visible(user, pk, lock=True)
+    _open(incident)  # not a false report (核销) nor a merged duplicate
     if incident.kind != Kind.WORK_SAFETY or incident.category != Category.ACCIDENT:
         raise ValidationError("只有生产安全事故可以生成事故记录")
     if incident.accident_id:

@@ -114,6 +114,25 @@ def _visible(user, pk: int, *, lock: bool = False, version: int | None = None) -
     return incident
 
 
+def _own_desk(user, incident: Incident) -> Desk | None:
+    """The facts and the handling steps are kept by the units holding a desk on the incident (the
+    system may act for anyone): a unit it only told, or gave a task, does not rewrite them."""
+    if user is SYSTEM:
+        return None
+    mine = desk_of(user, incident)
+    if mine is None:
+        raise PermissionDenied("本单位没有接报该事件，不能修改事件情况")
+    return mine
+
+
+def _top_desk(user, incident: Incident) -> None:
+    """核销 and 合并 stop every desk's clocks: only a desk whose report has not gone up to a desk above
+    in the system may do it (a town cannot erase what the district already owes)."""
+    mine = _own_desk(user, incident)
+    if mine is not None and mine.upstream_id and incident.desks.filter(unit_id=mine.upstream_id).exists():
+        raise PermissionDenied("已报送上级的事件，只能由上级单位核销或合并")
+
+
 def _open(incident: Incident) -> None:
     if incident.status in (Incident.Status.MERGED, Incident.Status.DISMISSED):
         raise ValidationError(f"该事件{incident.get_status_display()}，不能再操作")
@@ -167,7 +186,7 @@ def _clean(user, data: dict, existing: Incident | None = None) -> dict:
         errors["direct_loss"] = "直接经济损失须为不小于0的金额（元）"
         clean["direct_loss"] = Decimal(0)
     now = timezone.now()
-    occurred, received = data.get("occurred_at"), data.get("received_at") or now
+    occurred, received = _aware(data.get("occurred_at")), _aware(data.get("received_at")) or now
     if not isinstance(occurred, dt.datetime):
         errors["occurred_at"] = "请填写发生时间"
     elif not EARLIEST <= occurred <= now + dt.timedelta(minutes=5):
@@ -218,6 +237,13 @@ def _clean(user, data: dict, existing: Incident | None = None) -> dict:
     return clean
 
 
+def _aware(value):
+    """A time without a zone (an API client's) is local time, as the pages' are."""
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _number(unit: Organisation, year: int) -> str:
     return numbering.next_number(numbering.prefix_for(unit, "incident", "接报", "接报"), year)
 
@@ -251,19 +277,19 @@ def _open_desk(incident: Incident, unit: Organisation, received_at, via: Report 
 
 
 def _unit_hour(incident: Incident, rules: R.Rules) -> None:
-    """When the 事发单位 itself reported, its hour (第九条) is checked at intake: later than the rule is
-    迟报 of the unit, flagged on the incident for the 约谈 that follows."""
+    """When the 事发单位 itself reported, its hour (第九条) is checked at intake. 第九条 counts the hour
+    from when the unit's head heard of it, which the desk does not know: a report later than an hour
+    after the event is put on the timeline as 疑似迟报 for the desk to check, and flagged only by a
+    person (认定迟报) once the head's time is known."""
     if incident.source != Source.UNIT or incident.is_exercise:
         return
     for rule in rules.for_incident(incident, ReportRule.Stage.UNIT):
         due = R.deadline(rule, incident, incident.received_at)
         if incident.received_at > due:
             minutes = _minutes(incident.received_at - due)
-            Flag.objects.create(incident=incident, kind=Flag.Kind.LATE, enterprise=incident.enterprise,
-                                minutes=minutes, automatic=True,
-                                reason=f"事发单位{incident.party_name}于{_t(incident.received_at)}报告，"
-                                       f"超过{rule.label}（{rule.article}）{minutes}分钟")
-            _event(incident, "flag", SYSTEM, f"事发单位迟报 {minutes} 分钟（{rule.article}）")
+            _event(incident, "flag", SYSTEM,
+                   f"疑似迟报：事发单位{incident.party_name or ''}于事件发生后超过1小时报告（超{minutes}分钟，按发生时间计，"
+                   f"{rule.article}从单位负责人接到报告时起算），请核实后认定")
 
 
 def _minutes(delta: dt.timedelta) -> int:
@@ -277,7 +303,7 @@ def _t(at: dt.datetime) -> str:
 def _plan_first(desk: Desk, rules: R.Rules) -> list[Due]:
     """The desk's 首报 deadlines for the incident's current grade and type, one per rule not yet planned."""
     incident = desk.incident
-    have = set(desk.dues.filter(stage=Report.Stage.FIRST).values_list("rule__code", flat=True))
+    have = set(desk.dues.filter(stage=Report.Stage.FIRST, cancelled=False).values_list("rule__code", flat=True))
     made = [Due(incident=incident, desk=desk, stage=Report.Stage.FIRST, medium=rule.medium, rule=rule,
                 due_at=R.deadline(rule, incident, desk.received_at))
             for rule in rules.for_incident(incident, ReportRule.Stage.FIRST) if rule.code not in have]
@@ -300,8 +326,11 @@ def _replan(incident: Incident, rules: R.Rules) -> None:
     for desk in incident.desks.select_related("unit"):
         if desk.finished_at:
             continue
-        open_first = desk.dues.filter(stage=Report.Stage.FIRST, met_at__isnull=True, cancelled=False)
-        if not desk.reports.exists():
+        # a deadline already passed stays owed (and flagged when met late): a lower grade later does not
+        # undo a lateness; only deadlines still ahead are made again for the new figures
+        open_first = desk.dues.filter(stage=Report.Stage.FIRST, met_at__isnull=True, cancelled=False,
+                                      due_at__gt=timezone.now(), overdue_at__isnull=True)
+        if not desk.reports.filter(stage=Report.Stage.FIRST, medium=Medium.WRITTEN).exists():
             applicable = {r.code for r in rules.for_incident(incident, ReportRule.Stage.FIRST)}
             open_first.exclude(rule__code__in=applicable).update(cancelled=True)
             _plan_first(desk, rules)
@@ -320,9 +349,13 @@ def update(user, pk: int, data: dict, version: int | None = None) -> Incident:
     require(user, "incidents.take")
     incident = _visible(user, pk, lock=True, version=version)
     _open(incident)
+    _own_desk(user, incident)
+    data = {k: v for k, v in data.items() if k != "is_exercise"}  # set at intake only (quality leaves exercises out)
+    if "occurred_at" in data and _aware(data["occurred_at"]) != incident.occurred_at and incident.reports.exists():
+        raise ValidationError({"occurred_at": "已报送报告后不能修改发生时间（报送时限从发生时间起算）；如有出入请在续报中说明"})
     before = audit.snapshot(incident, AUDITED)
     clean = _clean(user, {**{k: getattr(incident, k) for k in FACTS}, **data}, existing=incident)
-    old_grade, old_kind = incident.grade, incident.kind
+    old_grade, old_kind, old_region = incident.grade, incident.kind, incident.region_id
     old_counts = {k: getattr(incident, k) for k in CASUALTIES}
     for key, value in clean.items():
         setattr(incident, key, value)
@@ -333,7 +366,7 @@ def update(user, pk: int, data: dict, version: int | None = None) -> Incident:
     changes = [f"{Incident._meta.get_field(k).verbose_name} {old_counts[k]}→{getattr(incident, k)}"
                for k in CASUALTIES if old_counts[k] != getattr(incident, k)]
     _event(incident, "update", user, "；".join(changes) or "更新事件情况")
-    if incident.grade != old_grade or incident.kind != old_kind:
+    if incident.grade != old_grade or incident.kind != old_kind or incident.region_id != old_region:
         _event(incident, "grade", user, f"{Grade(old_grade).label} → {incident.get_grade_display()}")
         _replan(incident, rules)
     if changes:
@@ -363,6 +396,7 @@ def verify(user, pk: int, note: str, version: int | None = None) -> Incident:
     require(user, "incidents.take")
     incident = _visible(user, pk, lock=True, version=version)
     _open(incident)
+    _own_desk(user, incident)
     note = (note or "").strip()[:300]
     if not note:
         raise ValidationError({"verification": "请填写如何核实（如：现场人员确认）"})
@@ -380,12 +414,13 @@ def add_step(user, pk: int, kind: str, at: dt.datetime | None, text: str) -> Inc
     require(user, "incidents.take")
     incident = _visible(user, pk)
     _open(incident)
+    _own_desk(user, incident)
     if kind not in STEP_KINDS:
         raise ValidationError({"kind": "请选择处置环节"})
     text = (text or "").strip()[:2000]
     if not text:
         raise ValidationError({"text": "请填写内容"})
-    at = at or timezone.now()
+    at = _aware(at) or timezone.now()
     if at > timezone.now() + dt.timedelta(minutes=5) or at < incident.occurred_at:
         raise ValidationError({"at": "时间须在事件发生之后、现在之前"})
     _event(incident, f"step:{kind}", user, text, at=at)
@@ -405,12 +440,16 @@ def snapshot(incident: Incident) -> dict:
 
 
 def next_stage(desk: Desk) -> list[str]:
-    """The reports a desk may send now, in the order of the chain."""
-    stages = set(desk.reports.values_list("stage", flat=True))
+    """The reports a desk may send now, in the order of the chain. After a phone 首报 the written one
+    is still a 首报 while a written 首报 deadline is owed (a province's 「电话30分钟、书面1小时」)."""
+    sent = set(desk.reports.values_list("stage", "medium"))
+    stages = {stage for stage, _ in sent}
     if Report.Stage.FIRST not in stages:
         return [Report.Stage.FIRST]
     if Report.Stage.FINAL not in stages:
-        return [Report.Stage.FOLLOWUP, Report.Stage.FINAL]
+        written_owed = (Report.Stage.FIRST, Medium.WRITTEN) not in sent and desk.dues.filter(
+            stage=Report.Stage.FIRST, medium=Medium.WRITTEN, met_at__isnull=True, cancelled=False).exists()
+        return ([Report.Stage.FIRST] if written_owed else []) + [Report.Stage.FOLLOWUP, Report.Stage.FINAL]
     return [Report.Stage.SUPPLEMENT]
 
 
@@ -419,9 +458,12 @@ def _meets(due: Due, medium: str) -> bool:
     return not due.medium or due.medium == medium or medium == Medium.WRITTEN
 
 
+BACKFILL = dt.timedelta(hours=24)  # how long after a phone call its report may still be entered
+
+
 @transaction.atomic
 def submit(user, pk: int, stage: str, medium: str, content: str, *, signed_by: str = "",
-           at: dt.datetime | None = None) -> Report:
+           at: dt.datetime | None = None, history: bool = False) -> Report:
     """The desk sends a report up the chain. Deadlines it answers are met (a late one is flagged 迟报
     with its minutes); the next 续报 is due by the cadence of the grade; in-system recipients get a
     desk of their own, whose clock starts when the report reached them."""
@@ -434,22 +476,37 @@ def submit(user, pk: int, stage: str, medium: str, content: str, *, signed_by: s
     if stage not in next_stage(desk):
         raise ValidationError({"stage": "须先报送首报；终报后只能补报"}
                               if stage != Report.Stage.FIRST else {"stage": "本单位已报送首报"})
+    if stage == Report.Stage.FIRST and desk.reports.filter(stage=stage).exists() and medium != Medium.WRITTEN:
+        raise ValidationError({"medium": "电话首报已报送，请报送书面首报"})
     if medium not in Medium.values:
         raise ValidationError({"medium": "请选择报送方式"})
     content = (content or "").strip()
     if not content:
         raise ValidationError({"content": "请填写报告正文"})
     now = timezone.now()
-    at = at or now
+    at = _aware(at) or now
+    last = desk.reports.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    # the desk being timed does not choose its own time: a written report is dated when it is sent;
+    # only a phone report made during the call may be entered afterwards, within a day, and both
+    # times are kept (`recorded_at`). `history` is for loading records of the past (the demo).
+    if not history and abs(at - now) > dt.timedelta(minutes=1):
+        if medium != Medium.PHONE:
+            raise ValidationError({"at": "书面报告以实际报送（提交）时间为准，不能补填时间"})
+        if at < now - BACKFILL:
+            raise ValidationError({"at": "电话报告只能在24小时内补录"})
     if at > now + dt.timedelta(minutes=1) or at < desk.received_at:
         raise ValidationError({"at": "报送时间须在本级接报之后、现在之前"})
+    if last is not None and at < last:
+        raise ValidationError({"at": "报送时间不能早于本单位上一份报告"})
+    if desk.reports.filter(stage=stage, content=content.strip()[:20000], recorded_at__gte=now - dt.timedelta(seconds=60)).exists():
+        raise ValidationError("同样的报告刚刚已报送（请勿重复提交）")
     if not desk.upstream_id and not desk.upstream_name:
         raise ValidationError("未设置本单位的上报对象，请先在“报送时限与上报设置”中设置")
     sequence = desk.reports.filter(stage=stage).count() + 1
     report = Report.objects.create(
         incident=incident, desk=desk, stage=stage, sequence=sequence, medium=medium, to_unit=desk.upstream,
         to_name=desk.to_name, submitted_at=at, submitted_by=user, signed_by=(signed_by or "").strip()[:60],
-        content=content[:20000], snapshot=snapshot(incident), grade=incident.grade)
+        content=content[:20000], snapshot=snapshot(incident), grade=incident.grade, recorded_at=now)
     rules = R.Rules()
     answered = {Report.Stage.FIRST: [Report.Stage.FIRST],
                 Report.Stage.FOLLOWUP: [Report.Stage.FOLLOWUP],
@@ -466,14 +523,22 @@ def submit(user, pk: int, stage: str, medium: str, content: str, *, signed_by: s
             late = max(late, minutes)
             Flag.objects.create(incident=incident, kind=Flag.Kind.LATE, unit=desk.unit, report=report, due=due,
                                 minutes=minutes, automatic=True,
-                                reason=f"{report.label}应于{_t(due.due_at)}前报送（{due.rule.label}，{due.rule.article}），"
+                                reason=f"{report.label}应于{_t(due.due_at)}前报送（{due.rule.label}，{due.rule.article}"
+                                       f"{'；该时限未核对原文' if not due.rule.verified else ''}），"
                                        f"实际{_t(at)}报送，迟报{minutes}分钟")
     if late:
         report.late_minutes = late
         report.save(update_fields=["late_minutes"])
     if stage == Report.Stage.FINAL:
-        desk.dues.filter(met_at__isnull=True, cancelled=False).exclude(stage=Report.Stage.SUPPLEMENT) \
-            .update(cancelled=True)
+        left = desk.dues.filter(met_at__isnull=True, cancelled=False).exclude(stage=Report.Stage.SUPPLEMENT) \
+            .select_related("rule")
+        for due in left:
+            if due.due_at < at and not incident.is_exercise:  # never sent in time: on record, not forgotten
+                Flag.objects.create(incident=incident, kind=Flag.Kind.LATE, unit=desk.unit, report=report, due=due,
+                                    minutes=_minutes(at - due.due_at), automatic=True,
+                                    reason=f"{due.get_stage_display()}{'（' + due.get_medium_display() + '）' if due.medium else ''}"
+                                           f"应于{_t(due.due_at)}前报送（{due.rule.label}，{due.rule.article}），至终报仍未报送")
+        left.update(cancelled=True)
         desk.finished_at = at
         desk.save(update_fields=["finished_at"])
     elif stage in (Report.Stage.FIRST, Report.Stage.FOLLOWUP):
@@ -530,8 +595,10 @@ def flag(user, pk: int, kind: str, reason: str, *, unit: Organisation | None = N
         raise ValidationError({"reason": "请填写认定理由和依据"})
     if (unit is None) == (enterprise is None):
         raise ValidationError({"unit": "请选择被认定的单位或企业（二选一）"})
-    if unit is not None and user is not SYSTEM and (unit.pk == user.unit_id or not covers(user, unit.region)):
+    if unit is not None and user is not SYSTEM and not _below(user, unit):
         raise ValidationError({"unit": "只能认定本单位管辖范围内的下级单位"})
+    if unit is not None and not incident.desks.filter(unit=unit).exists():
+        raise ValidationError({"unit": "该单位没有接报这一事件"})
     if enterprise is not None and user is not SYSTEM and not covers(user, enterprise.region):
         raise ValidationError({"enterprise": "该企业不在您的管辖范围内"})
     interview = None
@@ -547,16 +614,25 @@ def flag(user, pk: int, kind: str, reason: str, *, unit: Organisation | None = N
     return found
 
 
+def _below(user, unit: Organisation) -> bool:
+    """A unit strictly below the user's: in their territory and on a region under theirs (peers on
+    the same region, and the user's own unit, are not)."""
+    return (unit.pk != user.unit_id and covers(user, unit.region) and user.unit_id is not None
+            and unit.region.path != user.unit.region.path)
+
+
 @transaction.atomic
 def withdraw_flag(user, flag_id: int, reason: str) -> Flag:
     require(user, "incidents.flag")
-    found = Flag.objects.visible_to(user).select_for_update().filter(pk=flag_id).select_related("incident").first()
+    found = Flag.objects.visible_to(user).select_for_update(of=("self",)).filter(pk=flag_id) \
+        .select_related("incident", "unit__region", "enterprise__region").first()
     if found is None:
         raise PermissionDenied("找不到该认定")
     if found.withdrawn_at:
         raise ValidationError("该认定已撤销")
-    if found.unit_id and user is not SYSTEM and found.unit_id == user.unit_id:
-        raise PermissionDenied("不能撤销对本单位的认定")
+    if user is not SYSTEM and ((found.unit_id and not _below(user, found.unit))
+                               or (found.enterprise_id and not covers(user, found.enterprise.region))):
+        raise PermissionDenied("只有被认定单位的上级可以撤销认定")
     reason = (reason or "").strip()[:300]
     if not reason:
         raise ValidationError({"reason": "请填写撤销理由"})
@@ -567,6 +643,10 @@ def withdraw_flag(user, flag_id: int, reason: str) -> Flag:
     return found
 
 
+def _town_of(region: Region) -> Region:
+    return region if region.level != Region.Level.VILLAGE else Region.objects.get(pk=region.parent_id)
+
+
 @transaction.atomic
 def merge(user, keep_pk: int, other_pk: int, reason: str) -> Incident:
     """Two intakes of one event: the other one's source stays on record, its clocks stop, and it
@@ -574,13 +654,17 @@ def merge(user, keep_pk: int, other_pk: int, reason: str) -> Incident:
     require(user, "incidents.take")
     if keep_pk == other_pk:
         raise ValidationError("不能与自身合并")
-    first, second = sorted([keep_pk, other_pk])
-    locked = {i.pk: i for i in Incident.objects.visible_to(user).select_for_update().filter(pk__in=[first, second])}
+    locked = {i.pk: i for i in Incident.objects.visible_to(user).select_for_update().filter(pk__in=[keep_pk, other_pk])
+              .order_by("pk")}  # always in id order: two merges in opposite directions do not deadlock
     keep, other = locked.get(keep_pk), locked.get(other_pk)
     if keep is None or other is None:
         raise PermissionDenied("找不到要合并的事件，或不在您的管辖范围内")
     _open(keep)
     _open(other)
+    for incident in (keep, other):
+        _top_desk(user, incident)
+    if _town_of(keep.region).pk != _town_of(other.region).pk:
+        raise ValidationError("只能合并同一镇街的接报")
     reason = (reason or "").strip()[:300] or "同一事件的多次接报"
     other.status, other.merged_into = Incident.Status.MERGED, keep
     other.version += 1
@@ -598,6 +682,7 @@ def dismiss(user, pk: int, reason: str, version: int | None = None) -> Incident:
     require(user, "incidents.take")
     incident = _visible(user, pk, lock=True, version=version)
     _open(incident)
+    _top_desk(user, incident)
     if incident.status != Incident.Status.OPEN:
         raise ValidationError("已终报的事件不能核销")
     reason = (reason or "").strip()[:300]
@@ -621,7 +706,7 @@ def run_overdue(now: dt.datetime | None = None, batch: int = 5000) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            pending = (Due.objects.filter(met_at__isnull=True, cancelled=False, overdue_at__isnull=True, due_at__lte=now)
+            pending = (Due.objects.filter(met_at__isnull=True, cancelled=False, overdue_at__isnull=True, due_at__lt=now)
                        .select_related("desk__unit", "incident", "rule").order_by("due_at", "id"))
             if transaction.get_connection().features.has_select_for_update_skip_locked:
                 pending = pending.select_for_update(skip_locked=True, of=("self",))
@@ -681,7 +766,7 @@ def handover_items(unit: Organisation, at) -> list[dict]:
     it owes, with their deadlines (duty.services.HANDOVER_ITEMS)."""
     items = []
     for due in open_dues([unit.pk]).select_related("incident").order_by("due_at")[:50]:
-        state = "已逾期" if due.due_at <= at else "待报"
+        state = "已逾期" if due.due_at < at else "待报"
         items.append({"kind": "应报事项", "text": f"{due.incident.title} {due.get_stage_display()} {state}，"
                                               f"应于{_t(due.due_at)}前", "url": _url(due.incident)})
     for incident in Incident.objects.filter(desks__unit=unit, desks__finished_at__isnull=True,
@@ -739,10 +824,22 @@ def save_rule(user, region: Region, form) -> ReportRule:
     rule.region, rule.created_by = region, None if user is SYSTEM else user
     if rule.stage == ReportRule.Stage.WINDOW and rule.minutes is not None:
         raise ValidationError({"minutes": "补报期只填“补报期（日）”"})
+    if rule.minutes is not None and not 0 <= rule.minutes <= 525600:
+        raise ValidationError({"minutes": "时限须在 0 到 525600 分钟（一年）之间"})
+    if rule.window_days is not None and not 1 <= rule.window_days <= 366:
+        raise ValidationError({"window_days": "补报期须在 1 到 366 日之间"})
+    national = ReportRule.objects.filter(code=rule.code, region=None, verified=True).order_by("-effective_from").first()
+    if national is not None:  # a law's deadline: a region may make it stricter, never looser or off
+        if national.stage != rule.stage:
+            raise ValidationError({"stage": f"{rule.code} 是{national.get_stage_display()}规则"})
+        if national.minutes is not None and (rule.minutes is None or rule.minutes > national.minutes):
+            raise ValidationError({"minutes": f"{national.article}规定{national.minutes}分钟，本地区只能缩短，不能延长或停用"})
+        if national.window_days is not None and (rule.window_days or 0) < national.window_days:
+            raise ValidationError({"window_days": f"{national.article}规定{national.window_days}日，本地区不能缩短"})
     if ReportRule.objects.filter(code=rule.code, region=region, effective_from=rule.effective_from).exists():
         raise ValidationError({"effective_from": "本地区该代码在这一天已有一版规则，请换一个施行日期"})
-    if rule.effective_from < timezone.localdate():
-        raise ValidationError({"effective_from": "施行日期不能早于今天：已发生的事件按当时的规则计时"})
+    if rule.effective_from <= timezone.localdate():
+        raise ValidationError({"effective_from": "施行日期须晚于今天：已发生的事件按当时的规则计时"})
     rule.save()
     audit.record(user, A.CREATE, rule, summary=f"本地区报送时限：{rule.code} {rule.label}"
                  f"（{rule.minutes if rule.minutes is not None else '停用'}分钟，{rule.effective_from}起）")

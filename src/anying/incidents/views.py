@@ -104,10 +104,13 @@ def incident_edit(request, pk):
     incident = _incident(request.user, pk)
     if incident.status in (Incident.Status.MERGED, Incident.Status.DISMISSED):
         raise Http404
+    if services.desk_of(request.user, incident) is None and not request.user.is_superuser:
+        raise Forbidden  # the facts are kept by the desks holding the incident
     form = IncidentForm(request.POST or None, user=request.user, initial=IncidentForm.initial_of(incident))
     shown = workflow.posted_version(request) if request.method == "POST" else incident.version
     done = submit(request, form,
-                  lambda data: services.update(request.user, incident.pk, form.service_data(request.user), version=shown),
+                  lambda data: services.update(request.user, incident.pk, form.service_data(request.user, incident),
+                                               version=shown),
                   lambda i: f"已更新事件情况（{i.get_grade_display()}）", lambda i: reverse("incident_detail", args=[i.pk]))
     return done or render(request, "incidents/form.html", {"form": form, "incident": incident, "shown_version": shown})
 
@@ -130,6 +133,9 @@ def incident_detail(request, pk):
     desks = list(incident.desks.select_related("unit", "upstream").prefetch_related("reports", "dues__rule"))
     mine = next((d for d in desks if d.unit_id == user.unit_id), None)
     can_take = user.has_perm_code("incidents.take") and incident.status in (Incident.Status.OPEN, Incident.Status.CLOSED)
+    # the facts are kept by the desks holding it; 核销 and 合并 by the top one (services._top_desk)
+    keeps = can_take and mine is not None
+    tops = keeps and not (mine.upstream_id and any(d.unit_id == mine.upstream_id for d in desks))
     now = timezone.now()
     chains = []
     for d in desks:
@@ -144,7 +150,7 @@ def incident_detail(request, pk):
     report_form.fields["stage"].choices = [(s, Report.Stage(s).label) for s in stages]
     flags = list(incident.flags.select_related("unit", "enterprise", "report", "created_by"))
     candidates = []
-    if can_take and incident.status == Incident.Status.OPEN:
+    if tops and incident.status == Incident.Status.OPEN:
         window = dt.timedelta(hours=24)
         candidates = list(Incident.objects.visible_to(user).filter(
             status=Incident.Status.OPEN, region__path__startswith=_town_path(incident.region),
@@ -155,11 +161,12 @@ def incident_detail(request, pk):
     from .views_response import response_context
 
     return render(request, "incidents/detail.html", {**response_context(request, incident),
-        "incident": incident, "chains": chains, "mine": mine, "now": now, "can_take": can_take,
+        "incident": incident, "chains": chains, "mine": mine, "now": now, "can_take": can_take, "keeps": keeps,
+        "tops": tops,
         "stages": stages, "report_form": report_form, "step_form": StepForm(), "verify_form": VerifyForm(),
         "flag_form": FlagForm(units=flag_units), "can_flag": user.has_perm_code("incidents.flag"),
         "flags": flags, "timeline": workflow.timeline(incident).order_by("at", "id"),
-        "merged": incident.merged.all(), "merge_form": MergeForm(candidates=candidates) if candidates else None,
+        "merged": incident.merged.visible_to(user), "merge_form": MergeForm(candidates=candidates) if candidates else None,
         "reason_form": ReasonForm(), "window_ends": R.supplement_window_ends(R.Rules(), incident)})
 
 
@@ -288,6 +295,10 @@ def _quality_units(user) -> list[Organisation]:
     """The desks below (and including) the user's unit."""
     if not user.unit_id:
         return []
+    from anying.core.scope import user_industry_ids
+
+    if user_industry_ids(user) is not None:  # a department limited to some industries: its own desk only
+        return [user.unit]
     return list(Organisation.objects.filter(services.touched_units_q(), region__path__startswith=unit_region_path(user))
                 .select_related("region").order_by("region__path", "kind", "name"))
 

@@ -77,7 +77,8 @@ def desk(request):
 
         below = [services.countdown(d, now) for d in
                  Due.objects.filter(met_at__isnull=True, cancelled=False, incident__status=Incident.Status.OPEN,
-                                    desk__unit__region__path__startswith=unit_region_path(user))
+                                    desk__unit__region__path__startswith=unit_region_path(user),
+                                    incident__in=Incident.objects.visible_to(user))
                  .exclude(desk__unit_id=user.unit_id).select_related("incident", "desk__unit", "rule")
                  .order_by("due_at")[:20]]
     return render(request, "incidents/desk.html", {"below": below,
