@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from anying.core.models import Organisation, Region
+from anying.core.models import Organisation
 from anying.incidents.models import DeskSetting, Flag, Incident, ReportRule
 
 from .helpers import log_in, shoot
@@ -142,24 +142,35 @@ def test_a_phone_report_up_the_chain_to_the_response_and_the_accident_record(new
 
 
 @pytest.fixture
-def plan_for_journey():
-    """Activates the response: the 专项预案 at Ⅱ级 with its tasks. (The plan register lands with
-    the plans app; until then the desk names the plan and orders the town's task itself.)"""
+def plan_for_journey(setting):
+    """The district's 生产安全事故专项应急预案, filed, with its Ⅱ–Ⅳ级 checklist: 现场处置组 led by 旧县街道应急办
+    and 行业监管组 by 区住建委. Activating it at Ⅱ级 hands both their tasks."""
+    from anying.core.permissions import SYSTEM
+    from anying.plans import reference
+    from anying.plans import services as plans
+    from anying.plans.models import EmergencyPlan, HazardType, PlanAction, PlanRole, ResponseLevel
+
+    from ..plans.conftest import through
+
+    reference.ensure()
+    plan = plans.save_plan(SYSTEM, EmergencyPlan(owner=Organisation.objects.get(name="区应急局"),
+                                                name="铜梁区生产安全事故专项应急预案",
+                                                level=EmergencyPlan.Level.DISTRICT_SPECIAL,
+                                                hazard_type=HazardType.objects.get(code="work_safety")))
+    levels = {n: plans.save_level(SYSTEM, plan.pk, ResponseLevel(number=n, criteria=f"{n}级响应条件")) for n in (1, 2, 3, 4)}
+    scene = plans.save_role(SYSTEM, plan.pk, PlanRole(name="现场处置组", unit=Organisation.objects.get(name="旧县街道应急办")))
+    trade = plans.save_role(SYSTEM, plan.pk, PlanRole(name="行业监管组", unit=Organisation.objects.get(name="区住建委")))
+    for level, role, text in ((4, scene, "组织疏散周边企业人员，设置警戒区"), (3, trade, "排查周边建筑安全"),
+                              (2, scene, "开设现场指挥部"), (1, trade, "请求市级支援")):
+        plans.save_action(SYSTEM, plan.pk, PlanAction(level=levels[level], role=role, text=text, within_minutes=60))
+    through(plan, timezone.localdate() - dt.timedelta(days=60))
+
     def activate(page):
         page.locator("summary", has_text="启动应急响应").click()
-        page.get_by_label("启动的预案").fill("铜梁区生产安全事故专项应急预案")
+        page.get_by_label("启动的预案").select_option(label="铜梁区生产安全事故专项应急预案（区应急局）")
         page.get_by_label("响应级别").select_option(label="Ⅱ级")
         page.get_by_label("指挥长").fill("区政府分管副区长")
         page.get_by_role("button", name="启动响应").click()
-        expect(page.locator(".alert-dismissible").last).to_contain_text("已启动")
-        page.locator("summary", has_text="下达调度指令").click()
-        for unit, text in (("旧县街道应急办", "组织疏散周边企业人员"), ("区住建委", "排查周边建筑安全")):
-            page.get_by_label("承办单位").select_option(label=unit)
-            page.get_by_label("指令内容").fill(text)
-            page.get_by_role("button", name="下达").click()
-            expect(page.locator(".alert-dismissible").last).to_contain_text(f"已向{unit}下达指令")
-            page.locator("summary", has_text="下达调度指令").click()
+        expect(page.locator(".alert-dismissible").last).to_contain_text("已启动铜梁区生产安全事故专项应急预案 Ⅱ级响应，下达任务 3 项")
+        expect(page.locator("#ay-tasks")).to_contain_text("区住建委")
     return activate
-
-
-__all__ = ["Region"]

@@ -160,3 +160,54 @@ def test_the_review_page_saves_with_its_follow_ups(take, users, login):
         "held_on": timezone.localdate().isoformat(), "participants": "区应急局", "summary": "经过", "problems": "问题",
         "p0-text": "完善预案", "p0-unit": users["jiuxian"].unit_id, "p0-due": due})
     assert response.status_code == 302 and incident.tasks.filter(source="review").count() == 1
+
+
+def test_activating_a_plan_of_the_register_hands_its_level_checklist_to_the_groups_lead_units(take, users):
+    from anying.core.permissions import SYSTEM
+    from anying.plans import reference
+    from anying.plans import services as plans
+    from anying.plans.models import EmergencyPlan, HazardType, PlanAction, PlanRole, ResponseLevel
+
+    from ..plans.conftest import through
+
+    reference.ensure()
+    bureau = Organisation.objects.get(name="区应急局")
+    fire = Organisation.objects.get(name="区消防救援支队")
+    plan = plans.save_plan(SYSTEM, EmergencyPlan(owner=bureau, name="铜梁区生产安全事故应急预案",
+                                                level=EmergencyPlan.Level.DISTRICT_SPECIAL,
+                                                hazard_type=HazardType.objects.get(code="work_safety")))
+    levels = {n: plans.save_level(SYSTEM, plan.pk, ResponseLevel(number=n, criteria=f"条件{n}")) for n in (2, 3, 4)}
+    office = plans.save_role(SYSTEM, plan.pk, PlanRole(name="指挥部办公室", order=10))
+    rescue = plans.save_role(SYSTEM, plan.pk, PlanRole(name="抢险救援组", unit=fire, order=20))
+    for level, role, text in ((4, office, "核实并报告"), (3, rescue, "调派救援队"), (2, rescue, "请求市级支援")):
+        plans.save_action(SYSTEM, plan.pk, PlanAction(level=levels[level], role=role, text=text, within_minutes=30))
+    incident = take()
+    with pytest.raises(ValidationError):  # a draft is not in force
+        R.activate(users["duty"], incident.pk, plan=plan, level=2, commander="x")
+    plan = through(plan, timezone.localdate() - dt.timedelta(days=30))
+    with pytest.raises(ValidationError):  # the plan has no 一级
+        R.activate(users["duty"], incident.pk, plan=plan, level=1, commander="x")
+    r = R.activate(users["duty"], incident.pk, plan=plan, level=3, commander="副区长")
+    tasks = {t.text: t for t in r.tasks.all()}
+    assert set(tasks) == {"核实并报告", "调派救援队"}  # Ⅲ级 runs Ⅲ and Ⅳ, not Ⅱ
+    assert tasks["调派救援队"].unit == fire and tasks["调派救援队"].role == "抢险救援组"
+    assert tasks["核实并报告"].unit == bureau  # no lead unit named: the activating unit
+    assert r.plan == plan and r.plan_name == plan.name
+
+
+def test_a_drill_runs_through_the_live_workflow_as_an_exercise(take, users):
+    from anying.plans import reference
+    from anying.plans.models import Drill, HazardType
+
+    reference.ensure()
+    drill = Drill.objects.create(name="化工园区泄漏应急演练", kind=Drill.Kind.choices[0][0],
+                                 hazard_type=HazardType.objects.get(code="work_safety"),
+                                 owner=users["jiuxian"].unit, region=users["jiuxian"].unit.region,
+                                 year=timezone.localdate().year, month=timezone.localdate().month,
+                                 due_on=timezone.localdate())
+    incident = take(drill=drill, hours=5)
+    assert incident.is_exercise and incident.drill == drill
+    from anying.incidents import services
+
+    services.submit(users["jiuxian"], incident.pk, "first", "written", "演练首报")
+    assert not incident.flags.exists()  # late, but an exercise

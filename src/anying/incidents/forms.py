@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from anying.core.forms import Styled
 from anying.core.listing import MAX_ID
@@ -56,11 +57,17 @@ class IncidentForm(Styled, forms.Form):
     description = forms.CharField(label="事件经过和现场情况", widget=forms.Textarea(attrs={"rows": 4}))
     measures = forms.CharField(label="已采取的措施", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_exercise = forms.BooleanField(label="演练（按真实流程进行，不计入统计）", required=False)
+    drill = forms.ModelChoiceField(label="所属演练", required=False, queryset=None,
+                                   help_text="演练计划中的一次演练按真实接报流程进行时选择")
 
     def __init__(self, *args, user=None, **kwargs):
+        from anying.plans.models import Drill
+
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = (Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE])
                                           .filter(region_subtree_q(user, "")).order_by("path"))
+        self.fields["drill"].queryset = Drill.objects.visible_to(user).filter(
+            year__gte=timezone.localdate().year - 1).order_by("-year", "month", "name") if user else Drill.objects.none()
 
     @staticmethod
     def initial_of(incident: Incident) -> dict:
@@ -86,7 +93,11 @@ class IncidentForm(Styled, forms.Form):
         else:
             data["enterprise"] = Enterprise.objects.visible_to(user).filter(pk=ent).select_related(
                 "region", "industry").first() if ent else None
-        data.pop("is_exercise", None) if incident is not None else None
+        if incident is not None:  # the 演练 flag and its drill are set at intake only
+            data.pop("is_exercise", None)
+            data.pop("drill", None)
+        elif data.get("drill"):
+            data["is_exercise"] = True
         return data
 
 
@@ -168,10 +179,23 @@ class RuleForm(Styled, forms.ModelForm):
 # --- the response -----------------------------------------------------------------------------------
 
 class ActivateForm(Styled, forms.Form):
-    plan_name = forms.CharField(label="启动的预案", max_length=200)
+    plan = forms.ModelChoiceField(label="启动的预案", required=False, queryset=None, empty_label="（系统外的预案，填写名称）",
+                                  help_text="选择已印发或已备案的预案：该级别的任务清单按工作组下达")
+    plan_name = forms.CharField(label="系统外预案名称", max_length=200, required=False)
     level = forms.TypedChoiceField(label="响应级别", coerce=int, choices=ResponseLevel.choices)
     commander = forms.CharField(label="指挥长", max_length=60)
     at = _dt("启动时间", required=False, help_text="留空为现在")
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].label_from_instance = lambda p: f"{p.name}（{p.owner.name}）"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("plan") and not (data.get("plan_name") or "").strip():
+            self.add_error("plan", "请选择预案，或填写系统外预案的名称")
+        return data
 
 
 class LevelForm(Styled, forms.Form):

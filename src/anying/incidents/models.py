@@ -152,6 +152,8 @@ class Incident(models.Model):
     merged_into = models.ForeignKey("self", verbose_name="并入", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged", editable=False)
     is_exercise = models.BooleanField("演练", default=False, help_text="按真实流程进行的演练，不计入统计和报送质量")
+    drill = models.ForeignKey("plans.Drill", verbose_name="演练", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="incidents", help_text="按真实接报流程进行的演练")
     accident = models.ForeignKey("oversight.Accident", verbose_name="事故记录", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="incidents", editable=False)
     closed_at = models.DateTimeField("终报时间", null=True, blank=True, editable=False)

@@ -31,7 +31,9 @@ class ResponseLevel(models.IntegerChoices):
 
 class Response(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="responses")
-    plan_name = models.CharField("启动的预案", max_length=200)
+    plan = models.ForeignKey("plans.EmergencyPlan", verbose_name="预案", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="responses")
+    plan_name = models.CharField("启动的预案", max_length=200, help_text="系统外的预案（如市级预案）只记名称")
     level = models.PositiveSmallIntegerField("响应级别", choices=ResponseLevel.choices)
     commander = models.CharField("指挥长", max_length=60)
     unit = models.ForeignKey(Organisation, verbose_name="启动单位", on_delete=models.PROTECT, related_name="+")

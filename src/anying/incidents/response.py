@@ -52,11 +52,40 @@ def _working(user, pk: int) -> Incident:
 
 # --- activation ------------------------------------------------------------------------------------
 
+ACTIVE_PLANS = ("issued", "filed")  # 已印发 or 已备案: a plan in force (plans.EmergencyPlan.Status)
+
+
+def plan_actions(plan, level: int, unit: Organisation) -> list[tuple]:
+    """The plan's checklist at `level` (plans.services.actions_for: that level's and the less severe
+    levels' actions) as (unit, role, text, within_minutes): each to its working group's lead unit, or to
+    the activating unit when the group names none."""
+    from anying.plans.services import actions_for
+
+    return [(a.role.unit if a.role_id and a.role.unit_id else unit, a.role.name if a.role_id else "", a.text,
+             a.within_minutes) for a in actions_for(plan, level)]
+
+
+def plans_to_activate(user):
+    """The plans in force the user may read (a town: its own and the district's)."""
+    from anying.plans.models import EmergencyPlan
+
+    return EmergencyPlan.objects.visible_to(user).filter(status__in=ACTIVE_PLANS).select_related("owner") \
+        .order_by("level", "name")
+
+
 @transaction.atomic
-def activate(user, pk: int, *, plan_name: str, level: int, commander: str, at=None, actions=()) -> Response:
-    """Start a response at a level; `actions` (unit, role, text, within_minutes) become its tasks —
-    the chosen plan's checklist for that level."""
+def activate(user, pk: int, *, plan_name: str = "", level: int, commander: str, at=None, actions=(),
+             plan=None) -> Response:
+    """Start a response at a level. With a plan of the register (in force, readable by the user) its
+    checklist for that level becomes the tasks; a plan outside the system is named and its tasks are
+    ordered by hand. `actions` (unit, role, text, within_minutes) are extra tasks."""
     incident = _working(user, pk)
+    if plan is not None:
+        if user is not SYSTEM and not plans_to_activate(user).filter(pk=plan.pk).exists():
+            raise ValidationError({"plan": "只能启动已印发或已备案、本单位可查看的预案"})
+        if not plan.levels.filter(number=level).exists():
+            raise ValidationError({"level": "该预案没有这一响应级别"})
+        plan_name = plan.name
     if level not in ResponseLevel.values:
         raise ValidationError({"level": "请选择响应级别"})
     unit = user.unit if user is not SYSTEM else incident.unit
@@ -65,8 +94,10 @@ def activate(user, pk: int, *, plan_name: str, level: int, commander: str, at=No
     if incident.responses.filter(ended_at__isnull=True, unit=unit).exists():
         raise ValidationError("本单位已启动响应：请调整级别或先终止")
     at = _when(at, incident, "启动时间")
+    if plan is not None:
+        actions = plan_actions(plan, level, unit) + list(actions)
     response = Response.objects.create(
-        incident=incident, plan_name=_text(plan_name, "plan_name", "请选择或填写启动的预案", 200), level=level,
+        incident=incident, plan=plan, plan_name=_text(plan_name, "plan_name", "请选择或填写启动的预案", 200), level=level,
         commander=_text(commander, "commander", "请填写指挥长", 60), unit=unit, activated_at=at,
         created_by=None if user is SYSTEM else user)
     tasks = [Task(incident=incident, response=response, source=Task.Source.PLAN, text=text[:2000], role=role[:60],

@@ -43,7 +43,7 @@ A = AuditEvent.Action
 FACTS = ["title", "kind", "accident_type", "industry", "enterprise", "party", "region", "place", "latitude",
          "longitude", "occurred_at", "received_at", "source", "source_detail", "reporter", "reporter_phone",
          "deaths", "missing", "trapped", "injured", "serious_injuries", "direct_loss", "description", "measures",
-         "is_exercise"]
+         "is_exercise", "drill"]
 AUDITED = [*FACTS, "grade", "status", "verified", "verification"]
 COUNTS = ["deaths", "missing", "trapped", "injured", "serious_injuries"]
 CASUALTIES = ["deaths", "missing", "serious_injuries", "injured"]
@@ -208,6 +208,13 @@ def _clean(user, data: dict, existing: Incident | None = None) -> dict:
     if ent is not None:
         clean["party"] = ""
         clean["industry"] = clean.get("industry") or ent.industry
+    drill = data.get("drill")
+    if drill is not None:
+        from anying.plans.models import Drill
+
+        if user is not SYSTEM and not Drill.objects.visible_to(user).filter(pk=drill.pk).exists():
+            errors["drill"] = "找不到该演练"
+        clean["is_exercise"] = True
     if (data.get("source") or "") not in Source.values:
         errors["source"] = "请选择信息来源"
     lat, lon = data.get("latitude"), data.get("longitude")
@@ -350,7 +357,7 @@ def update(user, pk: int, data: dict, version: int | None = None) -> Incident:
     incident = _visible(user, pk, lock=True, version=version)
     _open(incident)
     _own_desk(user, incident)
-    data = {k: v for k, v in data.items() if k != "is_exercise"}  # set at intake only (quality leaves exercises out)
+    data = {k: v for k, v in data.items() if k not in ("is_exercise", "drill")}  # set at intake only (quality leaves exercises out)
     if "occurred_at" in data and _aware(data["occurred_at"]) != incident.occurred_at and incident.reports.exists():
         raise ValidationError({"occurred_at": "已报送报告后不能修改发生时间（报送时限从发生时间起算）；如有出入请在续报中说明"})
     before = audit.snapshot(incident, AUDITED)

@@ -91,8 +91,11 @@ def incident_new(request):
     if not services.is_desk(request.user.unit):
         raise Forbidden
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    form = IncidentForm(request.POST or None, user=request.user,
-                        initial={"received_at": now, "occurred_at": now, "source": "phone"})
+    initial = {"received_at": now, "occurred_at": now, "source": "phone"}
+    drill = parse_id(request.GET.get("drill"))
+    if drill:  # 按真实流程演练 from a drill's page
+        initial.update({"drill": drill, "is_exercise": True})
+    form = IncidentForm(request.POST or None, user=request.user, initial=initial)
     done = submit(request, form, lambda data: services.record(request.user, form.service_data(request.user)),
                   lambda i: f"已接报：{i.number}（{i.get_grade_display()}），报送时限已开始计时",
                   lambda i: reverse("incident_detail", args=[i.pk]))

@@ -37,9 +37,9 @@ def _back(pk):
 @require_POST
 def activate(request, pk):
     _incident(request.user, pk)
-    act(request, ActivateForm(request.POST), lambda d: R.activate(
-        request.user, pk, plan_name=d["plan_name"], level=d["level"], commander=d["commander"], at=d["at"]),
-        lambda r: f"已启动{r}")
+    act(request, ActivateForm(request.POST, plans=R.plans_to_activate(request.user)), lambda d: R.activate(
+        request.user, pk, plan=d["plan"], plan_name=d["plan_name"], level=d["level"], commander=d["commander"],
+        at=d["at"]), lambda r: f"已启动{r}，下达任务 {r.tasks.count()} 项")
     return _back(pk)
 
 
@@ -209,7 +209,8 @@ def response_context(request, incident: Incident) -> dict:
         "posts": list(incident.posts.all()), "nearest_teams": [h for h in teams if h.row["pk"] not in busy],
         "nearest_warehouses": warehouses, "can_respond": can_take,
         "own_unit_tasks": [t for t in tasks if t.unit_id == user.unit_id and t.status in ("issued", "received")],
-        "activate_form": ActivateForm(initial={"level": 4}), "level_form": LevelForm(), "end_form": EndForm(),
+        "activate_form": ActivateForm(initial={"level": 4}, plans=R.plans_to_activate(user)) if can_take else None,
+        "level_form": LevelForm(), "end_form": EndForm(),
         "task_form": OrderForm(units=R.task_units(user)) if can_take else None, "feedback_form": FeedbackForm(),
         "team_form": DispatchTeamForm(), "supplies_form": DispatchSuppliesForm() if warehouses else None,
         "post_form": PostForm(), "arrival": R.arrival_rate(incident.dispatches.all()), "now": timezone.now(),

@@ -106,7 +106,10 @@ def load(rng) -> None:
                    edition=f"{year - 1}年版", summary="本区行政区域内生产安全事故的应对工作。响应分级依据事态和处置能力，不照搬事故分级。")
     levels = {n: services.save_level(SYSTEM, safety.pk, ResponseLevel(number=n, name=name, criteria=text))
               for n, name, text in WORK_SAFETY_LEVELS}
-    roles = {name: services.save_role(SYSTEM, safety.pk, PlanRole(name=name, unit_text=unit, duties=duties, order=order))
+    # the lead unit where the district has it in the system (activation hands the group's tasks to it)
+    leads = {o.name: o for o in Organisation.objects.filter(name__in=[u.split("、")[0] for _, u, _, _ in WORK_SAFETY_ROLES])}
+    roles = {name: services.save_role(SYSTEM, safety.pk, PlanRole(name=name, unit_text=unit, duties=duties, order=order,
+                                                                  unit=leads.get(unit.split("、")[0])))
              for name, unit, duties, order in WORK_SAFETY_ROLES}
     for n, (level, role, text, minutes) in enumerate(WORK_SAFETY_ACTIONS):
         services.save_action(SYSTEM, safety.pk, PlanAction(level=levels[level], role=roles[role], text=text,
