@@ -110,3 +110,17 @@ def test_a_person_from_another_unit_is_refused(users, posts, town_unit):
     with pytest.raises(ValidationError):
         services.assign(users["jiuxian"], shift.pk, post=posts["officer"], person=users["hufeng"], name="", phone="")
     assert not Assignment.objects.exists()
+
+
+def test_removing_a_person_and_deleting_a_key_period_are_audited_as_deletions(users, posts, town_unit, district):
+    shift = plan(users, town_unit, days=1)[0]
+    staff(shift, posts)
+    person = shift.assignments.get(post=posts["officer"])
+    services.unassign(users["jiuxian"], person.pk)
+    assert not Assignment.objects.filter(pk=person.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DELETE, summary__startswith="取消排班").exists()
+    period = KeyPeriod.objects.create(name="测试防火期", kind=KeyPeriod.Kind.choices[0][0], region=district,
+                                      starts_on=today(), ends_on=today())
+    services.delete_period(users["admin"], period)
+    assert not KeyPeriod.objects.filter(name="测试防火期").exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DELETE, summary__startswith="删除重点时期").exists()

@@ -178,6 +178,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "新建"
         UPDATE = "update", "修改"
         STATE = "state", "状态变更"
+        DELETE = "delete", "删除"
         IMPORT = "import", "导入"
         EXPORT = "export", "导出"
         LOGIN = "login", "登录"

@@ -80,7 +80,10 @@ def _explosion(users, now) -> None:
                     signed_by="区应急局局长", at=occurred + 1.5 * H, history=True)
     services.submit(users["jiuxian"], incident.pk, "followup", "written", "续报一：伤员情况稳定，现场明火已扑灭。",
                     at=occurred + 4 * H, history=True)
-    r = response.activate(users["duty"], incident.pk, plan_name="铜梁区生产安全事故专项应急预案", level=3,
+    from anying.plans.models import EmergencyPlan
+
+    plan = EmergencyPlan.objects.filter(name="铜梁区生产安全事故应急预案", status__in=response.ACTIVE_PLANS).first()
+    r = response.activate(users["duty"], incident.pk, plan=plan, plan_name="铜梁区生产安全事故专项应急预案", level=3,
                           commander="区政府分管副区长", at=occurred + 1 * H, actions=[
                               (users["jiuxian"].unit, "现场处置组", "组织疏散周边企业人员，设置警戒区", 30),
                               (Organisation.objects.get(name="区应急局"), "综合协调组", "调度救援力量和专家赶赴现场", 60),
