@@ -127,7 +127,7 @@ PINNED: dict[str, int] = {
     "incident_desk": 16,  # + the territory's region ids (a literal list: bench/run_incidents.py)
     "incident_enterprise_search": 4,
     "incident_list": 12,
-    "incident_new": 9,
+    "incident_new": 11,  # + the drills an intake may belong to
     "incident_quality": 11,
     "incident_quality_docx": 11,  # + the export's audit line
     "incident_rules": 10,

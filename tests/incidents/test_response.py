@@ -113,6 +113,17 @@ def test_the_command_post_opens_once_and_closes(take, users):
     R.close_post(users["jiuxian"], post.pk)
 
 
+def test_the_command_posts_task_list_is_issued_from_the_page(take, users, login):
+    incident = take()
+    R.open_post(users["jiuxian"], incident.pk, place="园区管委会", commander="张镇长", groups="综合协调组")
+    client = login(users["jiuxian"])
+    client.post(reverse("incident_task_issue", args=[incident.pk]), {
+        "unit": users["jiuxian"].unit_id, "text": "设置警戒区", "role": "治安警戒组", "for_post": "on"})
+    task = incident.tasks.get()
+    assert task.source == "post" and task.post == incident.posts.get()
+    assert "任务清单 1 项" in client.get(reverse("incident_detail", args=[incident.pk])).content.decode()
+
+
 def test_the_review_turns_problems_into_follow_up_tasks(take, users):
     from anying.incidents import services
 

@@ -213,6 +213,7 @@ class OrderForm(Styled, forms.Form):
     role = forms.CharField(label="岗位/工作组", max_length=60, required=False)
     text = forms.CharField(label="指令内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     due_at = _dt("完成时限", required=False)
+    for_post = forms.BooleanField(label="列入现场指挥部任务清单", required=False)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

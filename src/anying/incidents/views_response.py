@@ -69,8 +69,17 @@ def response_end(request, rid):
 def task_issue(request, pk):
     _incident(request.user, pk)
     form = OrderForm(request.POST, units=R.task_units(request.user))
-    act(request, form, lambda d: R.issue(request.user, pk, unit=d["unit"], text=d["text"], role=d["role"],
-                                         due_at=d["due_at"]), lambda t: f"已向{t.unit.name}下达指令")
+    incident = _incident(request.user, pk)
+
+    def issue(d):
+        post = incident.posts.filter(closed_at__isnull=True).first() if d["for_post"] else None
+        if d["for_post"] and post is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("现场指挥部未开设")
+        return R.issue(request.user, pk, unit=d["unit"], text=d["text"], role=d["role"], due_at=d["due_at"],
+                       source=Task.Source.POST if post else Task.Source.ORDER, post=post)
+    act(request, form, issue, lambda t: f"已向{t.unit.name}下达{t.get_source_display()}")
     return _back(pk)
 
 
@@ -206,7 +215,8 @@ def response_context(request, incident: Incident) -> dict:
     busy = {d.team_id for d in dispatches if d.team_id and d.returned_at is None}
     return {
         "responses": list(incident.responses.all()), "tasks": tasks, "dispatches": dispatches,
-        "posts": list(incident.posts.all()), "nearest_teams": [h for h in teams if h.row["pk"] not in busy],
+        "posts": list(incident.posts.prefetch_related("tasks")),
+        "open_post": any(p.closed_at is None for p in incident.posts.all()), "nearest_teams": [h for h in teams if h.row["pk"] not in busy],
         "nearest_warehouses": warehouses, "can_respond": can_take,
         "own_unit_tasks": [t for t in tasks if t.unit_id == user.unit_id and t.status in ("issued", "received")],
         "activate_form": ActivateForm(initial={"level": 4}, plans=R.plans_to_activate(user)) if can_take else None,
