@@ -11,9 +11,11 @@ class IncidentsConfig(AppConfig):
         from anying.core.navigation import MenuEntry, register
         from anying.duty import services as duty
 
-        from . import demo, layers, permissions, services, work
+        from . import demo, layers, links, permissions, services, work
 
         permissions.register()
+        if links.related not in hooks.RELATED_RECORDS:
+            hooks.RELATED_RECORDS.append(links.related)
         layers.register()
         if services.handover_items not in duty.HANDOVER_ITEMS:
             duty.HANDOVER_ITEMS.append(services.handover_items)

@@ -102,7 +102,6 @@ def drill_detail(request, pk):
     return render(request, "plans/drill.html", {
         "drill": drill, "evaluation": evaluation, "follow_ups": follow_ups_of(evaluation) if evaluation else [],
         "keeps": keeps and evaluation is None, "can_record": keeps and evaluation is None and drill.status != D.CANCELLED,
-        "perms_incidents_take": user.has_perm_code("incidents.take"),
         "can_evaluate": evaluation is None and drill.status == D.DONE and drills.evaluates(user, drill),
         "record_form": RecordForm(initial={"held_on": drill.held_on or timezone.localdate(), "place": drill.place,
                                            "units": drill.units, "people": drill.people, "text": drill.record}),
