@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "anying.supplies",
     "anying.duty",
     "anying.incidents",
+    "anying.monitoring",
     "anying.plans",
 ]
 

@@ -91,6 +91,8 @@ ADDED = {
     "plans.edit": INSPECTORS + ["enterprise_user"], "drills.edit": INSPECTORS + ["enterprise_user"],
     "drills.evaluate": INSPECTORS + ["enterprise_user"], "plans.review": ["district_admin", "dept_inspector", "leader"],
     "plans.configure": ["district_admin"],
+    # monitoring (issue #16): every role reads (an enterprise its own); enterprises and inspectors register
+    "monitoring.view": GOVERNMENT + ["enterprise_user"], "monitoring.edit": INSPECTORS + ["enterprise_user"],
 }
 
 

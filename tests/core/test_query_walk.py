@@ -167,6 +167,7 @@ API_PINNED: dict[str, int] = {
     "/api/v1/duty/on-duty": 5,
     "/api/v1/incidents/": 6,
     "/api/v1/incidents/dues": 2,
+    "/api/v1/monitoring/installations": 5,
     "/api/v1/plans/": 5,
     "/api/v1/plans/drills": 5,
     "/api/v1/plans/follow-ups": 5,

@@ -306,6 +306,7 @@ API_ROUTES = {
     "/api/v1/duty/shifts/{shift_id}/log": (lambda w: {"shift_id": w["duty_shift"].pk},
                                            {"post": {"kind": "call", "content": "走查"}}),
     "/api/v1/incidents/{incident_id}": (lambda w: {"incident_id": w["incident"].pk}, {}),
+    "/api/v1/monitoring/installations/{installation_id}": (lambda w: {"installation_id": w["installation"].pk}, {}),
     "/api/v1/incidents/{incident_id}/reports": (lambda w: {"incident_id": w["incident"].pk},
                                                 {"post": {"stage": "followup", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
@@ -484,6 +485,11 @@ def build_world() -> dict:
     w["incident_report"] = incident_services.submit(w["town_user"], w["incident"].pk, "first",
                                                     "written", "走查首报")
     w["incident_flag"] = incident_services.flag(_SYSTEM, w["incident"].pk, "omitted", "走查", unit=w["town_unit"])
+    from anying.monitoring import services as monitoring_services
+
+    # the foreign enterprise's 液氯 storage: a major hazard installation
+    w["installation"] = monitoring_services.save_installation(_SYSTEM, ent.pk, {
+        "name": "走查液氯储罐区", "kind": "storage", "people_within_500m": 10}, [("液氯", "20", "")])
     from anying.incidents import response as incident_response
 
     w["incident_response"] = incident_response.activate(_SYSTEM, w["incident"].pk, plan_name="走查预案", level=3,

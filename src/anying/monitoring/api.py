@@ -1,0 +1,157 @@
+"""Monitoring API (`/api/v1/monitoring`): GB 18218-2018 identification and grading of any unit's
+chemicals, and the register of major hazard installations."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from anying.core.api_input import InputSchema
+from anying.core.errors import PermissionDenied
+from anying.core.listing import BoundedPagination
+
+from . import gb18218, services
+from .models import Installation
+
+router = Router(tags=["监测预警"])
+
+
+def _may(request) -> None:
+    if not request.user.has_perm_code("monitoring.view"):
+        raise PermissionDenied("无权查看重大危险源")
+
+
+def _may_edit(request) -> None:
+    if not request.user.has_perm_code("monitoring.edit"):
+        raise PermissionDenied("无权登记重大危险源")
+
+
+class ChemicalIn(InputSchema):
+    chemical: str = Field(min_length=1, max_length=120, description="表1序号、名称、别名或CAS号；不在表1的填名称并给出 category")
+    quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3, description="设计最大量（吨）")
+    category: str = Field("", max_length=8, description="表2危险性类别符号，如 W5.4、J2；表1中非表3毒性气体须填写（确定β）")
+
+
+class EvaluateIn(InputSchema):
+    people_within_500m: int = Field(ge=0, le=10_000_000, description="厂区边界外500m范围内常住人口（表5，确定α）")
+    chemicals: list[ChemicalIn] = Field(min_length=1, max_length=200)
+
+
+class LineOut(Schema):
+    chemical: str
+    table1_number: int | None
+    category: str
+    quantity: Decimal
+    critical: Decimal
+    ratio: Decimal
+    beta: Decimal
+    beta_from: str
+
+
+class EvaluateOut(Schema):
+    s: Decimal = Field(description="Σq/Q，四位小数（判定用精确值）")
+    is_major: bool
+    alpha: Decimal
+    r: Decimal = Field(description="α·Σβq/Q，四位小数（分级用精确值）")
+    grade: int | None
+    grade_label: str
+    lines: list[LineOut]
+
+
+def _result(result: gb18218.Result) -> dict:
+    return {"s": gb18218.shown(result.s), "is_major": result.is_major, "alpha": result.alpha,
+            "r": gb18218.shown(result.r), "grade": result.grade, "grade_label": result.grade_label,
+            "lines": [{"chemical": x.chemical, "table1_number": x.named.number if x.named else None,
+                       "category": x.category, "quantity": x.quantity, "critical": x.critical,
+                       "ratio": gb18218.shown(x.ratio), "beta": x.beta, "beta_from": x.beta_from} for x in result.lines]}
+
+
+@router.post("/gb18218", response=EvaluateOut, summary="GB 18218-2018 重大危险源辨识与分级（一个单元的危险化学品）")
+def evaluate(request, payload: EvaluateIn):
+    _may(request)
+    return _result(gb18218.evaluate([(c.chemical, c.quantity, c.category) for c in payload.chemicals],
+                                    payload.people_within_500m))
+
+
+class InstallationOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str = Field(alias="enterprise.name")
+    name: str
+    kind: str
+    people_within_500m: int
+    s_value: Decimal
+    r_value: Decimal
+    is_major: bool
+    grade: int | None
+    commissioned_on: dt.date | None
+    filed_on: dt.date | None
+    assessed_on: dt.date | None
+    retired_on: dt.date | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class InstallationChemicalOut(Schema):
+    chemical: str
+    table1_number: int | None
+    category: str
+    quantity: Decimal
+    critical: Decimal
+    beta: Decimal
+    beta_from: str
+
+
+class InstallationDetailOut(InstallationOut):
+    chemicals: list[InstallationChemicalOut] = Field(alias="chemical_list")
+
+
+class InstallationIn(EvaluateIn):
+    enterprise_id: int = Field(gt=0)
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(max_length=12, description="production 生产单元 / storage 储存单元")
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    commissioned_on: dt.date | None = None
+    filed_on: dt.date | None = None
+    filing_number: str = Field("", max_length=60)
+    assessed_on: dt.date | None = None
+    oil_gas_storage: bool = False
+    has_gas_detection: bool = False
+    has_video: bool = False
+    has_emergency_shutoff: bool = False
+    has_lightning_warning: bool = False
+
+
+def _scoped(request):
+    _may(request)
+    return Installation.objects.visible_to(request.user).select_related("enterprise")
+
+
+@router.get("/installations", response=list[InstallationOut], summary="重大危险源（本人范围）")
+@paginate(BoundedPagination)
+def list_installations(request):
+    return _scoped(request).filter(retired_on__isnull=True).order_by("-is_major", "grade", "enterprise__name", "id")
+
+
+@router.get("/installations/{int:installation_id}", response=InstallationDetailOut, summary="重大危险源：危险化学品及辨识分级")
+def get_installation(request, installation_id: int):
+    inst = get_object_or_404(_scoped(request), pk=installation_id)
+    inst.chemical_list = list(inst.chemicals.all())
+    return inst
+
+
+@router.post("/installations", response={201: InstallationDetailOut}, summary="登记重大危险源（按GB 18218-2018计算辨识和分级）")
+def create_installation(request, payload: InstallationIn):
+    _may_edit(request)
+    data = payload.dict()
+    chemicals = data.pop("chemicals")
+    enterprise_id = data.pop("enterprise_id")
+    inst = services.save_installation(request.user, enterprise_id, data,
+                                      [(c["chemical"], c["quantity"], c["category"]) for c in chemicals])
+    inst = Installation.objects.select_related("enterprise").get(pk=inst.pk)
+    inst.chemical_list = list(inst.chemicals.all())
+    return Status(201, inst)

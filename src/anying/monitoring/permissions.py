@@ -1,0 +1,20 @@
+"""What monitoring lets each role do (registered from MonitoringConfig.ready())."""
+
+from anying.core.permissions import register_permissions
+from anying.core.roles import Role
+
+_GOV = {"monitoring.view"}
+
+
+def register() -> None:
+    register_permissions("monitoring", {
+        "monitoring.view": "查看重大危险源、辨识分级结果（企业只看本企业）",
+        "monitoring.edit": "登记和修改重大危险源（企业登记本企业的，监管人员登记辖区的）",
+    }, grants={
+        Role.DISTRICT_ADMIN: _GOV | {"monitoring.edit"},
+        Role.DEPT_INSPECTOR: _GOV | {"monitoring.edit"},
+        Role.TOWN_INSPECTOR: _GOV | {"monitoring.edit"},
+        Role.LEADER: _GOV,
+        Role.DUTY_OFFICER: _GOV,
+        Role.ENTERPRISE_USER: _GOV | {"monitoring.edit"},
+    })
