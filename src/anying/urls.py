@@ -18,6 +18,7 @@ urlpatterns = [
     path("rescue/", include("anying.rescue.urls")),
     path("duty/", include("anying.duty.urls")),
     path("incidents/", include("anying.incidents.urls")),
+    path("monitoring/", include("anying.monitoring.urls")),
     path("plans/", include("anying.plans.urls")),
     path("api/v1/", api.urls),
 ]

@@ -255,6 +255,11 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         "occurred_at": timezone.now() - dt.timedelta(hours=5), "received_at": timezone.now() - dt.timedelta(hours=4),
         "source": "phone", "description": "经过", "deaths": 1})
     incident_services.run_overdue()
+    from anying.monitoring import services as monitoring_services
+    from anying.monitoring.models import Installation
+
+    monitoring_services.save_installation(None, ent.pk, {"name": "罐区", "kind": "storage", "people_within_500m": 5},
+                                          [("液氯", "20", "")])
 
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
@@ -276,7 +281,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     plan_services.add_follow_up(None, drill, "整改", town_office, today)
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
-           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp)
+           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -336,6 +341,7 @@ EXPORTS = [
     ("演练指标", "admin", lambda d: reverse("plans:quotas") + "?format=xlsx"),
     ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
     ("接报事件", "admin", lambda d: reverse("incident_list") + "?export=xlsx"),
+    ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

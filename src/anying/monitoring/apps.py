@@ -7,6 +7,16 @@ class MonitoringConfig(AppConfig):
     verbose_name = "监测预警"
 
     def ready(self):
-        from . import permissions
+        from anying.core import hooks
+        from anying.core.navigation import MenuEntry, register
+
+        from . import enterprise_tabs, layers, permissions
 
         permissions.register()
+        layers.register()
+        hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
+        action = hooks.RecordAction("登记重大危险源", "installation_new", "radioactive", "monitoring.edit")
+        if action not in hooks.ENTERPRISE_ACTIONS:
+            hooks.ENTERPRISE_ACTIONS.append(action)
+        register(MenuEntry("重大危险源", "installation_list", "radioactive", "monitoring.view", section="监测预警",
+                           order=900))
