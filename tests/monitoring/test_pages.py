@@ -51,3 +51,23 @@ def test_another_town_and_another_enterprise_cannot_reach_it(login, users, make_
     assert login(other).get(reverse("installation_detail", args=[inst.pk])).status_code == 404
     own = enterprise_user(ent, username="qiye8")
     assert login(own).get(reverse("installation_detail", args=[inst.pk])).status_code == 200
+
+
+def test_the_demo_registers_installations_once(db):
+    import random
+
+    from anying.core.hooks import DEMO_LOADERS
+
+    rng = random.Random(2022)
+    for loader in sorted(DEMO_LOADERS.values(), key=lambda d: d.order):
+        if loader.order <= 87:
+            loader.load(rng)
+    DEMO_LOADERS["monitoring"].load(rng)
+    assert Installation.objects.count() == 3
+    cold = Installation.objects.get(name="液氨制冷机房")
+    assert cold.is_major and str(cold.s_value) == "1.2000"  # 12/10; R = 1.5 × 2 × 1.2 = 3.6 → 四级
+    assert cold.grade == 4 and str(cold.r_value) == "3.6000"
+    assert not Installation.objects.get(name="甲醇储罐区").is_major  # 300/500 + 120/500 = 0.84
+    lpg = Installation.objects.get(name="液化石油气储罐")
+    assert lpg.four_systems_missing == ["紧急切断", "雷电预警"]
+    assert lpg.chemicals.get().critical == 50 and lpg.is_major  # 表1 序号52: Q 50 t, not 表2's W2 10 t

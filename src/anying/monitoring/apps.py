@@ -10,9 +10,10 @@ class MonitoringConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import enterprise_tabs, layers, permissions
+        from . import demo, enterprise_tabs, layers, permissions
 
         permissions.register()
+        hooks.register_demo("monitoring", 87, demo.load)
         layers.register()
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
         action = hooks.RecordAction("登记重大危险源", "installation_new", "radioactive", "monitoring.edit")
