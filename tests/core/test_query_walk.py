@@ -124,7 +124,7 @@ PINNED: dict[str, int] = {
     "supplies:import": 5,
     "supplies:demand_list": 8,
     "duty_checks": 9,
-    "installation_list": 9,
+    "installation_list": 10,
     "incident_desk": 16,  # + the territory's region ids (a literal list: bench/run_incidents.py)
     "incident_enterprise_search": 4,
     "incident_list": 12,
