@@ -88,3 +88,15 @@ def test_the_api_evaluates_and_registers(users, make_enterprise, enterprise_user
     qiye = enterprise_user(other, username="qiye2")
     mine = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(qiye, qiye, 't')[1]}")
     assert mine.get(f"/api/v1/monitoring/installations/{created.json()['id']}").status_code == 404
+
+
+@pytest.mark.parametrize("quantity", ["100000.001", "1e20", "0", "-1", "1.0001"])
+def test_quantities_outside_what_is_stored_are_refused_in_chinese(quantity):
+    with pytest.raises(ValidationError) as err:
+        g.evaluate([("氨", quantity, "")], 0)
+    assert "设计最大量" in str(err.value)
+
+
+def test_the_largest_unit_still_fits_the_stored_figures():
+    result = g.evaluate([("碳酰氯", "100000", "")] * g.MAX_LINES, 100)  # Q 0.3 t, β 20, α 2
+    assert g.shown(result.r) < Decimal("1e10")

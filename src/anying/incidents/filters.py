@@ -34,7 +34,7 @@ class IncidentFilter(ListFilter):
     def only_overdue(self, qs, name, value):
         from .models import Due
 
-        late = Due.objects.filter(met_at__isnull=True, cancelled=False, due_at__lte=timezone.now())
+        late = Due.objects.filter(met_at__isnull=True, cancelled=False, due_at__lt=timezone.now())
         return qs.filter(pk__in=late.values("incident_id"))
 
     def only_exercises(self, qs, name, value):

@@ -21,7 +21,6 @@ from anying.core.officialdoc import OfficialDocument, download
 from anying.core.scope import region_subtree_q, unit_region_path
 from anying.core.views import perm_required
 from anying.oversight.models import Grade
-from anying.registry.models import Enterprise
 
 from . import rules as R
 from . import services
@@ -120,11 +119,11 @@ def incident_edit(request, pk):
 
 @perm_required("incidents.take")
 def enterprise_search(request):
-    """Registered enterprises of the user's scope by name, for the form's 事发单位 field."""
-    q = request.GET.get("party", "").strip()[:50]
-    found = list(Enterprise.objects.visible_to(request.user).filter(name__contains=q).select_related("region")
-                 .only("pk", "name", "region__name").order_by("name")[:8]) if len(q) >= 2 else []
-    return render(request, "oversight/_enterprise_choices.html", {"found": found, "q": q})
+    """Registered enterprises of the user's scope by name, for the form's 事发单位 field (the accident
+    form's search: oversight.views_accidents.enterprise_choices)."""
+    from anying.oversight.views_accidents import enterprise_choices
+
+    return enterprise_choices(request)
 
 
 # --- the incident page ----------------------------------------------------------------------------
@@ -156,7 +155,7 @@ def incident_detail(request, pk):
     if tops and incident.status == Incident.Status.OPEN:
         window = dt.timedelta(hours=24)
         candidates = list(Incident.objects.visible_to(user).filter(
-            status=Incident.Status.OPEN, region__path__startswith=_town_path(incident.region),
+            status=Incident.Status.OPEN, region__path__startswith=services._town_of(incident.region).path,
             occurred_at__range=(incident.occurred_at - window, incident.occurred_at + window)).exclude(pk=incident.pk)
             .order_by("occurred_at")[:20])
     flag_units = Organisation.objects.filter(pk__in=[d.unit_id for d in desks]).exclude(pk=user.unit_id) \
@@ -171,10 +170,6 @@ def incident_detail(request, pk):
         "flags": flags, "timeline": workflow.timeline(incident).order_by("at", "id"),
         "merged": incident.merged.visible_to(user), "merge_form": MergeForm(candidates=candidates) if candidates else None,
         "reason_form": ReasonForm(), "window_ends": R.supplement_window_ends(R.Rules(), incident)})
-
-
-def _town_path(region: Region) -> str:
-    return region.path if region.level == Region.Level.TOWN else region.path.rsplit("/", 2)[0] + "/"
 
 
 def _draft(incident: Incident) -> str:

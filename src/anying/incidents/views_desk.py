@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ def _desk_units(user) -> list[Organisation]:
     from .models import DeskSetting
 
     above = DeskSetting.objects.filter(region__path__in=ancestor_paths(unit_region_path(user))).values("unit_id")
-    return list(Organisation.objects.filter(pk__in=[user.unit_id]) | Organisation.objects.filter(pk__in=above))
+    return list(Organisation.objects.filter(Q(pk=user.unit_id) | Q(pk__in=above)))
 
 
 def open_incidents(user, now):
@@ -54,7 +54,7 @@ def desk(request):
     qs = open_incidents(user, now)
     shown = list(qs[:SHOWN])
     total = qs.count() if len(shown) == SHOWN else len(shown)
-    overdue = sum(1 for i in shown if i.next_due and i.next_due <= now)
+    overdue = sum(1 for i in shown if i.next_due and i.next_due < now)
     for i in shown:
         if i.next_due:
             i.left = int((i.next_due - now).total_seconds() // 60)
@@ -84,11 +84,11 @@ def desk(request):
     return render(request, "incidents/desk.html", {"below": below,
         "units": units, "people": people, "incidents": shown, "total": total, "overdue": overdue, "now": now,
         "config": config, "layers": layers, "tips": tips, "arrival_serious": response.arrival_rate(serious),
-        "arrival_all": response.arrival_rate(every), "arrival_target": _arrival_target(user),
+        "arrival_all": response.arrival_rate(every), "arrival_target": _arrival_target(),
         "can_take": user.has_perm_code("incidents.take")})
 
 
-def _arrival_target(user):
+def _arrival_target():
     from anying.rescue import rules
 
     return rules.targets().get("arrival_1h_rate")

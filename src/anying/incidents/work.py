@@ -29,7 +29,7 @@ def _to_receive(user, today):
 
 
 def _due_item(d: Due) -> WorkItem:
-    state = "已逾期" if d.due_at <= timezone.now() else "待报"
+    state = "已逾期" if d.due_at < timezone.now() else "待报"
     return WorkItem(f"{d.incident.title}：{d.get_stage_display()}{'（' + d.get_medium_display() + '）' if d.medium else ''}",
                     reverse("incident_detail", args=[d.incident_id]),
                     f"{state}，应于 {timezone.localtime(d.due_at):%m-%d %H:%M} 前 · {d.rule.label}")

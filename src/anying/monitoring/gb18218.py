@@ -26,6 +26,10 @@ from django.core.exceptions import ValidationError
 
 DATA = Path(__file__).resolve().parent / "data"
 GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+# the largest designed quantity of one line: far above any real unit, and small enough that S and R of
+# 200 lines stay within the stored figures (Q is at least 0.3 t, β at most 20, α at most 2)
+MAX_TONNES = 100_000
+MAX_LINES = 200
 
 
 def _rows(name: str) -> list[dict]:
@@ -156,10 +160,10 @@ def resolve(chemical, quantity, category: str = "", n: int = 1) -> Line:
     """One line: Q from 表1 or 表2, β from 表3 or 表4; errors name the line."""
     try:
         q = Decimal(str(quantity))
-        if not q.is_finite() or q <= 0:
+        if not q.is_finite() or q <= 0 or q > MAX_TONNES or q != q.quantize(Decimal("0.001")):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise ValidationError({"lines": f"第{n}行：设计最大量须为大于0的吨数"}) from None
+        raise ValidationError({"lines": f"第{n}行：设计最大量须为大于0、不超过{MAX_TONNES}的吨数（最多三位小数）"}) from None
     category = (category or "").strip().upper()
     if category and category not in table2():
         raise ValidationError({"lines": f"第{n}行：危险性类别“{category}”不是表2的符号"})
@@ -188,6 +192,8 @@ def evaluate(lines: list[tuple], people: int) -> Result:
     """lines: (chemical, quantity in t, category symbol or ""). One unit's chemicals."""
     if not lines:
         raise ValidationError({"lines": "请至少填写一种危险化学品"})
+    if len(lines) > MAX_LINES:
+        raise ValidationError({"lines": f"一个单元最多 {MAX_LINES} 种危险化学品"})
     resolved = [resolve(*line[:3], n=n) if len(line) >= 3 else resolve(line[0], line[1], "", n=n)
                 for n, line in enumerate(lines, start=1)]
     a = alpha(people)

@@ -107,7 +107,13 @@ def accident_edit(request, pk=None):
 @perm_required(accidents.PERM)
 def accident_enterprise_search(request):
     """Registered enterprises of the user's scope by name, for the form's 事故单位 field."""
-    q = request.GET.get("party", "").strip()
+    return enterprise_choices(request)
+
+
+def enterprise_choices(request):
+    """The enterprises named like ?party=… in the user's scope, as choices under a party field (also
+    the incident form's)."""
+    q = request.GET.get("party", "").strip()[:50]
     found = list(Enterprise.objects.visible_to(request.user).filter(name__contains=q).select_related("region")
                  .only("pk", "name", "region__name").order_by("name")[:8]) if len(q) >= 2 else []
     return render(request, "oversight/_enterprise_choices.html", {"found": found, "q": q})
