@@ -10,9 +10,11 @@ class MonitoringConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import demo, enterprise_tabs, layers, permissions
+        from . import alarms, demo, enterprise_tabs, layers, permissions, watch
 
         permissions.register()
+        assert alarms.LIFECYCLE  # registered on import
+        hooks.register_tick("monitoring.watch", watch.run)
         hooks.register_demo("monitoring", 87, demo.load)
         layers.register()
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档

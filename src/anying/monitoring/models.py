@@ -92,3 +92,5 @@ class InstallationChemical(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chemical} {self.quantity}t"
+
+from .models_sensors import Alarm, AlarmRule, ConfigStamp, Device, Sensor  # noqa: E402,F401
