@@ -140,36 +140,79 @@ def prepare(now: dt.datetime) -> None:
     ensure_partitions({today - 1, today, today + 1}, AGG["minute"])
 
 
+def pg_array(values, fmt=str) -> str:
+    """An array literal ('{1,2,3}') for `%s::integer[]` and the like. Django's psycopg cursor binds
+    parameters on the client, where psycopg's list dumper costs about 1 µs an element; joining
+    numbers is ten times cheaper. Only for finite numbers (repr of a float round-trips exactly)."""
+    return "{" + ",".join(map(fmt, values)) + "}"
+
+
+def _copy(cur, rows) -> None:
+    """Binary COPY of (sensor_id, t, value) rows straight into the readings table."""
+    raw = getattr(cur, "cursor", cur)  # Django's wrapper → the psycopg cursor
+    # psycopg's own errors → Django's (IntegrityError for a duplicate or a missing partition)
+    with connection.wrap_database_errors, raw.copy(f"COPY {RAW} (sensor_id, t, value) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(["int4", "int8", "float8"])
+        for row in rows:
+            copy.write_row(row)
+
+
 def insert(rows: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """Store readings; return those that were new (a duplicate (sensor, t) is ignored)."""
+    """Store readings; return those that were new (a duplicate (sensor, t) is ignored).
+
+    PostgreSQL: first a binary COPY of the whole batch (about twice as fast as INSERT … ON
+    CONFLICT, whose speculative insertion costs every row). The rows are already unique within
+    the batch, so if the COPY succeeds every row was new. A batch that repeats a stored reading
+    (a gateway resending) makes the COPY fail on the primary key: its savepoint is rolled back
+    and the batch goes through INSERT … ON CONFLICT DO NOTHING RETURNING, which tells the new
+    rows apart. A concurrent insert of the same reading waits for the other transaction and then
+    fails the same way, so the result is the same as before, only cheaper in the common case."""
     if not rows:
         return []
     days = {t // DAY for _, t, _ in rows}
     ensure_partitions(days)
     with connection.cursor() as cur:
         if is_pg():
+            for attempt in (1, 2):
+                try:
+                    with transaction.atomic():
+                        _copy(cur, rows)
+                    return rows
+                except IntegrityError as exc:
+                    if "no partition" not in str(exc) or attempt == 2:
+                        break  # a duplicate: sort them out below
+                    # a partition this process believed in is gone (dropped elsewhere, or rolled back)
+                    _known_partitions.difference_update({(RAW, d) for d in days})
+                    ensure_partitions(days)
             ids, ts, vs = zip(*rows, strict=True)
-            sql = (f"INSERT INTO {RAW} (sensor_id, t, value) SELECT * FROM unnest(%s::integer[], %s::bigint[], "
-                   "%s::float8[]) ON CONFLICT DO NOTHING RETURNING sensor_id, t, value")
-            params = [list(ids), list(ts), list(vs)]
-            try:
-                with transaction.atomic():
-                    cur.execute(sql, params)
-                    return cur.fetchall()
-            except IntegrityError as exc:
-                if "no partition" not in str(exc):
-                    raise
-            # a partition this process believed in is gone (dropped elsewhere, or rolled back): make it again
-            _known_partitions.difference_update({(RAW, d) for d in days})
-            ensure_partitions(days)
-            cur.execute(sql, params)
+            cur.execute(f"INSERT INTO {RAW} (sensor_id, t, value) SELECT * FROM unnest(%s::integer[], "
+                        "%s::bigint[], %s::float8[]) ON CONFLICT DO NOTHING RETURNING sensor_id, t, value",
+                        [pg_array(ids), pg_array(ts), pg_array(vs, repr)])
             return cur.fetchall()
+        if _sqlite_returning():
+            # one multi-row INSERT OR IGNORE … RETURNING per 10,000 rows (3 parameters each, under
+            # SQLite's 32,766) instead of a statement per reading; RETURNING gives only new rows
+            new = []
+            for start in range(0, len(rows), 10_000):
+                chunk = rows[start:start + 10_000]
+                marks = ",".join(["(%s, %s, %s)"] * len(chunk))
+                cur.execute(f"INSERT OR IGNORE INTO {RAW} (sensor_id, t, value) VALUES {marks} "
+                            "RETURNING sensor_id, t, value", [x for row in chunk for x in row])
+                # float(): SQLite keeps a whole REAL as an integer on disk and RETURNING hands that back
+                new += [(sid, t, float(v)) for sid, t, v in cur.fetchall()]
+            return new
         new = []
         for row in rows:
             cur.execute(f"INSERT OR IGNORE INTO {RAW} (sensor_id, t, value) VALUES (%s, %s, %s)", row)
             if cur.rowcount == 1:
                 new.append(row)
         return new
+
+
+def _sqlite_returning() -> bool:
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 35)  # RETURNING
 
 
 def mark_dirty(t0: int, t1: int, now_ms: int) -> None:
