@@ -134,6 +134,6 @@ def test_nobody_outside_acts(plant, login, users, make_enterprise, enterprise_us
     other = login(enterprise_user(make_enterprise("另一企业"), username="qiye9"))
     other.post(reverse("alarm_act", args=[alarm.pk]), {"step": step, "version": alarm.version})
     assert Alarm.objects.get(pk=alarm.pk).status == "triggered"
-    with pytest.raises(Exception):
+    with pytest.raises(Alarm.DoesNotExist):
         alarms.run(users["hufeng"], alarm.pk, "acknowledge")
     assert alarms.run(SYSTEM, alarm.pk, "acknowledge").status == "acknowledged"
