@@ -4,7 +4,7 @@ that raises an alarm, a fresh token each run."""
 from django.core.management import call_command
 
 from anying.core.permissions import SYSTEM
-from anying.monitoring import services, sensors
+from anying.monitoring import sensors, services
 from anying.monitoring.models import Alarm, Device, Sensor
 from anying.monitoring.simulator import SIMULATOR
 
