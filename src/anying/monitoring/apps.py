@@ -21,5 +21,11 @@ class MonitoringConfig(AppConfig):
         action = hooks.RecordAction("登记重大危险源", "installation_new", "radioactive", "monitoring.edit")
         if action not in hooks.ENTERPRISE_ACTIONS:
             hooks.ENTERPRISE_ACTIONS.append(action)
-        register(MenuEntry("重大危险源", "installation_list", "radioactive", "monitoring.view", section="监测预警",
-                           order=900))
+        board = hooks.RecordAction("实时监测", "monitoring_enterprise_board", "activity", "monitoring.view")
+        if board not in hooks.ENTERPRISE_ACTIONS:
+            hooks.ENTERPRISE_ACTIONS.append(board)
+        register(MenuEntry("监测看板", "monitoring_board", "speedometer2", "monitoring.view", section="监测预警", order=898),
+                 MenuEntry("监测报警", "alarm_list", "bell", "monitoring.view", section="监测预警", order=899),
+                 MenuEntry("重大危险源", "installation_list", "radioactive", "monitoring.view", section="监测预警",
+                           order=900),
+                 MenuEntry("接入情况", "monitoring_coverage", "diagram-3", "monitoring.view", section="监测预警", order=901))

@@ -23,4 +23,5 @@ urlpatterns = [
     path("alarms/<int:pk>/act/", views_alarms.alarm_act, name="alarm_act"),
     path("alarms/<int:pk>/incident/", views_alarms.alarm_to_incident, name="alarm_to_incident"),
     path("alarms/<int:pk>/hazard/", views_alarms.alarm_to_hazard, name="alarm_to_hazard"),
+    path("alarms/<int:pk>/files/<int:attachment_id>/", views_alarms.alarm_file, name="alarm_file"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,8 +65,6 @@ def alarm_list(request):
 def alarm_detail(request, pk):
     alarm = get_object_or_404(visible(request.user), pk=pk)
     events = list(workflow.timeline(alarm))
-    for e in events:
-        e.label = alarms.LIFECYCLE.label_of(e.action)
     steps = alarms.LIFECYCLE.available(request.user, alarm)
     sensor = alarm.sensor
     t0 = timeseries.ms(alarm.first_at) - 30 * 60_000
@@ -77,7 +76,7 @@ def alarm_detail(request, pk):
         "ack_due": alarms.acknowledge_due(alarm), "handle_due": alarms.handle_due(alarm),
         "late": alarms.overdue(alarm, timezone.now()),
         "files": _files(alarm),
-        "chart": {"kind": kind, "unit": sensor.unit, "points": [[t, round(mean, 4), lo, hi] for t, _, lo, hi, mean in rows],
+        "chart": {"kind": kind, "unit": sensor.unit, "points": [[t, n, lo, hi, round(mean, 4)] for t, n, lo, hi, mean in rows],
                   "marks": [v for v in (sensor.low_low, sensor.low, sensor.high, sensor.high_high) if v is not None]},
         "can_incident": request.user.has_perm_code("incidents.take") and not alarm.incident_id,
         "can_hazard": (request.user.has_perm_code("hazards.supervise") or request.user.has_perm_code("hazards.act"))
@@ -106,7 +105,7 @@ def alarm_act(request, pk):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     except Alarm.DoesNotExist:
-        raise PermissionDenied("找不到该报警") from None
+        raise Http404 from None
     else:
         messages.success(request, f"{alarm.number}：{alarms.LIFECYCLE.label_of(name)}完成，当前状态：{alarm.get_status_display()}")
     return redirect("alarm_detail", pk=pk)
@@ -158,3 +157,10 @@ def alarm_to_hazard(request, pk):
             messages.success(request, f"已登记隐患：{hazard.place}")
             return redirect("hazard_detail", pk=hazard.pk)
     return render(request, "hazards/hazard_form.html", {"form": form, "enterprise": ent, "from_alarm": alarm})
+
+
+@perm_required("monitoring.view")
+def alarm_file(request, pk, attachment_id):
+    from anying.core.attachments import serve
+
+    return serve(Alarm.objects.visible_to(request.user).filter(pk=pk), attachment_id, inline=True)

@@ -153,6 +153,7 @@ def sensor_detail(request, pk):
     recent = sensor.alarms.select_related("rule")[:10]
     return render(request, "monitoring/sensor_detail.html", {
         "sensor": sensor, "rules": rules, "recent": recent, "rule_form": AlarmRuleForm(),
+        "periods": [("1h", "1小时"), ("6h", "6小时"), ("24h", "24小时"), ("7d", "7天"), ("30d", "30天"), ("365d", "1年")],
         "can_edit": request.user.has_perm_code("monitoring.edit")})
 
 
