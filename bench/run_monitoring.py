@@ -500,59 +500,71 @@ def raise_some(targets, clock, count: int) -> None:
 
 # --- f. MQTT --------------------------------------------------------------------------------------
 
-def over_mqtt(targets, clock, env: dict, size: int, seconds: float, host: str, port: int) -> dict:
-    """A backlog of batched payloads published to the broker, drained by `anying mqtt` (its one
-    worker thread parses, stores and evaluates; its watch runs every 10 s as by default).
-    Readings/s = readings stored / time from the first message to the last one stored; the last
-    message is a marker reading whose arrival in the sensor's latest value ends the clock. The
-    backlog stays under Mosquitto's 1,000 queued messages per client plus the command's own queue
-    of 1,000, so nothing is dropped. A topic of the bench's own, so no other subscriber sees it."""
-    import paho.mqtt.client as mqtt
-    from django.db import connection
+class MqttRun:
+    """`anying mqtt` on a topic of the bench's own (no other subscriber sees it), with its watch off
+    (part d times the watch; in the command it runs on the same thread every 10 s). Its one worker
+    parses, stores and evaluates. A backlog of batched payloads is published; readings/s =
+    readings / time from the first publish until the last message is stored, which a marker
+    reading (last on the same topic, so the broker keeps it last) shows in its sensor's latest
+    value. The backlog stays under Mosquitto's 1,000 queued messages per client plus the
+    command's queue of 1,000, so nothing is dropped."""
 
-    from anying.monitoring import timeseries as ts
-    from anying.monitoring.models import Sensor
+    def __init__(self, targets, clock, env: dict, host: str, port: int):
+        import paho.mqtt.client as mqtt
 
-    prefix = f"anying-bench-{os.getpid()}"
-    anying = str(Path(sys.executable).with_name("anying"))
-    proc = subprocess.Popen([anying, "mqtt", "--url", f"mqtt://{host}:{port}", "--topic", f"{prefix}/readings/#",
-                             "--watch-every", "0"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(4)
-    messages = min(int(100_000 * seconds / size) + 1, 1500)
-    work = batches(targets, clock, size, messages, seed=size * 13)
-    e, codes = targets[-1]
-    marker_t = clock.take(e, 1)
-    marker = Sensor.objects.get(enterprise_id=e, code=codes[0])
-    floor = min(json.loads(payload)[0]["ts"] for _e, payload in work[: len(targets)])
-    pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{prefix}-publisher")
-    pub.connect(host, port)
-    pub.loop_start()
-    topic = f"{prefix}/readings/gateways"  # one topic: the broker keeps the order
-    started = time.perf_counter()
-    total = 0
-    for e_, payload in work:
-        message = b'{"token":"' + token_of(e_).encode() + b'","readings":' + payload + b"}"
-        pub.publish(topic, message, qos=1).wait_for_publish(60)
-        total += size
-    published = time.perf_counter() - started
-    pub.publish(topic, json.dumps({"token": token_of(e), "readings": [{"sensor": codes[0], "ts": marker_t,
-                                                                       "value": 40.0}]}), qos=1).wait_for_publish(60)
-    deadline = time.perf_counter() + 600
-    while time.perf_counter() < deadline:
-        marker.refresh_from_db(fields=["last_at"])
-        if marker.last_at and ts.ms(marker.last_at) >= marker_t:
-            break
-        time.sleep(0.05)
-    spent = time.perf_counter() - started
-    pub.loop_stop()
-    pub.disconnect()
-    stop(proc)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM {ts.RAW} WHERE t >= %s AND t < %s", [floor, marker_t])
-        stored = cur.fetchone()[0]
-    return {"batch": size, "messages": len(work), "published": total, "stored_since_start": stored,
-            "publish_seconds": published, "seconds": spent, "rate": total / spent}
+        self.targets, self.clock = targets, clock
+        prefix = f"anying-bench-{os.getpid()}"
+        anying = str(Path(sys.executable).with_name("anying"))
+        self.proc = subprocess.Popen([anying, "mqtt", "--url", f"mqtt://{host}:{port}", "--topic",
+                                      f"{prefix}/readings/#", "--watch-every", "0"], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(4)
+        self.topic = f"{prefix}/readings/gateways"
+        self.pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{prefix}-publisher")
+        self.pub.connect(host, port)
+        self.pub.loop_start()
+
+    def send(self, work) -> tuple[float, float]:
+        from anying.monitoring import timeseries as ts
+        from anying.monitoring.models import Sensor
+
+        e, codes = self.targets[-1]
+        started = time.perf_counter()
+        for e_, payload in work:
+            message = b'{"token":"' + token_of(e_).encode() + b'","readings":' + payload + b"}"
+            self.pub.publish(self.topic, message, qos=1).wait_for_publish(60)
+        published = time.perf_counter() - started
+        marker_t, mark = self.clock.take(e, 1), round(random.random() * 10, 6) + 12
+        marker = Sensor.objects.get(enterprise_id=e, code=codes[0])
+        self.pub.publish(self.topic, json.dumps({"token": token_of(e), "readings": [
+            {"sensor": codes[0], "ts": marker_t, "value": mark}]}), qos=1).wait_for_publish(60)
+        deadline = time.perf_counter() + 900
+        while time.perf_counter() < deadline:
+            marker.refresh_from_db(fields=["last_at", "last_value"])
+            if marker.last_at and ts.ms(marker.last_at) == marker_t and marker.last_value == mark:
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("the MQTT backlog was not drained in 15 minutes")
+        return published, time.perf_counter() - started
+
+    def warm(self) -> float:
+        """One small message per gateway: the command's configuration cache filled."""
+        return self.send([(e, body(e, codes[:1], self.clock.take(e, 1), 1, random.Random(e)))
+                          for e, codes in self.targets])[1]
+
+    def run(self, size: int, seconds: float) -> dict:
+        messages = min(int(80_000 * seconds / size) + 1, 1500)
+        work = batches(self.targets, self.clock, size, messages, seed=size * 13)
+        published, spent = self.send(work)
+        total = messages * size
+        return {"batch": size, "messages": messages, "published": total, "publish_seconds": published,
+                "seconds": spent, "rate": total / spent}
+
+    def close(self) -> None:
+        self.pub.loop_stop()
+        self.pub.disconnect()
+        stop(self.proc)
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -596,6 +608,9 @@ def main() -> None:
         generate(args.enterprises, args.sensors_per_enterprise)
     copy_table()
     targets = plan()
+    only = set(args.only.split(","))
+    if only & {"a", "http", "c", "mqtt"}:
+        quiet()
     clock = Clock()
     only = set(args.only.split(","))
     sizes = [int(s) for s in args.batches.split(",")]
@@ -605,8 +620,6 @@ def main() -> None:
     report: dict = {"db": db, "version": str(version), "date": f"{datetime.now():%Y-%m-%d %H:%M}",
                     "sensors": Sensor.objects.count(), "enterprises": len(targets), "load": os.getloadavg()[0]}
     print(f"\n# Monitoring ingest — {db} {version} — {report['sensors']:,} sensors, {len(targets):,} gateways", flush=True)
-    if only & {"a", "http", "c"}:
-        quiet()
     if "a" in only:
         report["config_load_ms_per_enterprise"] = warm_up(targets)
         print(f"configuration cache: {report['config_load_ms_per_enterprise']:.1f} ms per enterprise of "
@@ -649,14 +662,18 @@ def main() -> None:
         print(f"district board (admin), {r['active_alarms']:,} active alarms: p50 {r['p50_ms']:.0f} ms, "
               f"p95 {r['p95_ms']:.0f} ms", flush=True)
     if "mqtt" in only:
-        quiet()
         report["mqtt"] = []
-        for size in sizes:
-            r = over_mqtt(targets, clock, env, size, args.seconds, args.mqtt_host, args.mqtt_port)
-            report["mqtt"].append(r)
-            print(f"MQTT batch {size:,}: {r['rate']:,.0f} readings/s ({r['published']:,} readings in "
-                  f"{r['messages']:,} messages, all stored in {r['seconds']:.1f} s; published in "
-                  f"{r['publish_seconds']:.1f} s)", flush=True)
+        mqtt_run = MqttRun(targets, clock, env, args.mqtt_host, args.mqtt_port)
+        try:
+            report["mqtt_warm_seconds"] = mqtt_run.warm()
+            for size in sizes:
+                r = mqtt_run.run(size, args.seconds)
+                report["mqtt"].append(r)
+                print(f"MQTT batch {size:,}: {r['rate']:,.0f} readings/s ({r['published']:,} readings in "
+                      f"{r['messages']:,} messages, all stored in {r['seconds']:.1f} s; published in "
+                      f"{r['publish_seconds']:.1f} s)", flush=True)
+        finally:
+            mqtt_run.close()
     common.OUT_DIR.mkdir(exist_ok=True)
     out = common.OUT_DIR / f"monitoring-{db}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1))

@@ -215,14 +215,20 @@ def changed() -> None:
 
 
 def load_sensors(enterprise_id: int) -> dict[str, SensorConf]:
-    sensors = {s.id: SensorConf(s.id, s.enterprise_id, s.installation_id, s.code, s.name, s.unit, s.range_low,
-                                s.range_high)
-               for s in Sensor.objects.filter(enterprise_id=enterprise_id, is_active=True)}
-    values = {s.id: s for s in Sensor.objects.filter(pk__in=sensors).only(*BOUND_FIELDS.values())}
-    for rule in AlarmRule.objects.filter(sensor_id__in=sensors, is_active=True).exclude(kind=AlarmRule.Kind.OFFLINE):
-        threshold = getattr(values[rule.sensor_id], BOUND_FIELDS[rule.bound]) if rule.bound else None
-        sensors[rule.sensor_id].rules.append(RuleConf(rule.id, rule.kind, rule.bound, threshold, rule.seconds,
-                                                      rule.count, rule.rate_per_minute, rule.level))
+    # plain rows, two queries: model instances made this 17 ms for an enterprise of 100 sensors,
+    # paid by every enterprise's first batch after any configuration change
+    sensors: dict[int, SensorConf] = {}
+    bounds: dict[int, dict[str, float | None]] = {}
+    for row in Sensor.objects.filter(enterprise_id=enterprise_id, is_active=True).order_by().values_list(
+            "id", "enterprise_id", "installation_id", "code", "name", "unit", "range_low", "range_high",
+            *BOUND_FIELDS.values()):
+        sensors[row[0]] = SensorConf(*row[:8])
+        bounds[row[0]] = dict(zip(BOUND_FIELDS, row[8:], strict=True))
+    for rid, sid, kind, bound, seconds, count, rate, level in AlarmRule.objects.filter(
+            sensor_id__in=sensors, is_active=True).exclude(kind=AlarmRule.Kind.OFFLINE).values_list(
+            "id", "sensor_id", "kind", "bound", "seconds", "count", "rate_per_minute", "level"):
+        threshold = bounds[sid][bound] if bound else None
+        sensors[sid].rules.append(RuleConf(rid, kind, bound, threshold, seconds, count, rate, level))
     return {s.code: s for s in sensors.values()}
 
 
