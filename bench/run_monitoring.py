@@ -378,7 +378,7 @@ def latency(targets, clock, port: int, probes: int, load_rate: float) -> dict:
                   .values_list("enterprise_id", "code", "id")}
     Alarm.objects.filter(sensor_id__in=sensor_ids.values(), is_active=True).update(is_active=False, status="cleared")
     seconds = probes * 0.25 + 10
-    load = threading.Thread(target=lambda: results.update(
+    load = threading.Thread(daemon=True, target=lambda: results.update(
         over_http(load_targets, clock, 1000, seconds, 2, port, pace=load_rate)))
     results: dict = {}
     load.start()
@@ -465,8 +465,11 @@ def quiet() -> None:
 
     from anying.monitoring.models import Alarm, Sensor
 
+    now = timezone.now()
     Alarm.objects.filter(kind="offline", is_active=True).update(is_active=False, status="cleared")
-    Sensor.objects.update(last_at=timezone.now(), offline_since=None)
+    Sensor.objects.update(offline_since=None)
+    # never backwards: the Clock starts after the newest reading stored
+    Sensor.objects.filter(last_at__lt=now).update(last_at=now)
 
 
 def board(requests: int) -> dict:
