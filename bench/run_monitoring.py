@@ -522,13 +522,18 @@ class MqttRun:
         self.proc = subprocess.Popen([anying, "mqtt", "--url", f"mqtt://{host}:{port}", "--topic",
                                       f"{prefix}/readings/#", "--watch-every", "0"], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(4)
         self.topic = f"{prefix}/readings/gateways"
         self.pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{prefix}-publisher")
         self.pub.connect(host, port)
         self.pub.loop_start()
+        for _ in range(60):  # until the command has subscribed (a message before that is lost)
+            try:
+                self.send([], timeout=2)
+                break
+            except RuntimeError:
+                continue
 
-    def send(self, work) -> tuple[float, float]:
+    def send(self, work, timeout: float = 900) -> tuple[float, float]:
         from anying.monitoring import timeseries as ts
         from anying.monitoring.models import Sensor
 
@@ -542,14 +547,14 @@ class MqttRun:
         marker = Sensor.objects.get(enterprise_id=e, code=codes[0])
         self.pub.publish(self.topic, json.dumps({"token": token_of(e), "readings": [
             {"sensor": codes[0], "ts": marker_t, "value": mark}]}), qos=1).wait_for_publish(60)
-        deadline = time.perf_counter() + 900
+        deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             marker.refresh_from_db(fields=["last_at", "last_value"])
             if marker.last_at and ts.ms(marker.last_at) == marker_t and marker.last_value == mark:
                 break
             time.sleep(0.05)
         else:
-            raise RuntimeError("the MQTT backlog was not drained in 15 minutes")
+            raise RuntimeError(f"the MQTT backlog was not drained in {timeout:.0f} s")
         return published, time.perf_counter() - started
 
     def warm(self) -> float:
