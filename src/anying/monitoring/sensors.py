@@ -87,9 +87,10 @@ def clean_sensor(data: dict) -> dict:
         errors["high_high"] = "阈值须在量程之内"
     if not ordered:
         errors["high"] = "至少设置一个报警阈值"
-    for key, label, low, high in (("interval_seconds", "上报周期", 1, 86_400), ("offline_after", "离线判定周期数", 1, 100)):
+    for key, label, low, high, default in (("interval_seconds", "上报周期", 1, 86_400, 60),
+                                           ("offline_after", "离线判定周期数", 1, 100, 3)):
         try:
-            value = int(data.get(key) or 0)
+            value = int(default if data.get(key) in (None, "") else data[key])
         except (TypeError, ValueError):
             value = 0
         if not low <= value <= high:

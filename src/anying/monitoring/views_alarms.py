@@ -92,6 +92,7 @@ def _files(alarm):
 @perm_required("monitoring.view")
 @require_POST
 def alarm_act(request, pk):
+    get_object_or_404(visible(request.user), pk=pk)  # outside the scope: 404, nothing said about it
     name = request.POST.get("step", "")
     form = AlarmStepForm(request.POST, request.FILES)
     if not form.is_valid():

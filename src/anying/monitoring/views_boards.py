@@ -88,7 +88,7 @@ def board(request):
     by_level = dict(alarms_qs.filter(is_active=True).values_list("level").annotate(n=Count("id")).values_list("level", "n"))
     levels = [(lv, by_level.get(lv.level, 0)) for lv in alarms.levels().values()]
     to_clear = [a for a in alarms_qs.filter(status=Alarm.Status.HANDLED).select_related("enterprise", "sensor")
-                .order_by("handled_at")[:20] if alarms.SUPERVISOR in alarms.parties_of(user, a)]
+                .order_by("handled_at")[:50] if alarms.may_clear(user, a.enterprise)][:20]
     open_alarms = list(alarms_qs.filter(is_active=True).exclude(status=Alarm.Status.HANDLED)
                        .select_related("enterprise__region", "sensor").order_by("level", "-raised_at")[:20])
     now = timezone.now()
@@ -126,7 +126,7 @@ def coverage(request):
     from anying.core.listing import paginate
 
     active = Sensor.objects.filter(is_active=True)
-    qs = _key_enterprises(request.user).select_related("region").annotate(
+    qs = _key_enterprises(request.user).select_related("region").prefetch_related("tags").annotate(
         n_sensors=Count("sensors", filter=Q(sensors__is_active=True), distinct=True),
         n_online=Count("sensors", filter=Q(sensors__is_active=True, sensors__offline_since__isnull=True,
                                             sensors__last_at__isnull=False), distinct=True),
