@@ -137,3 +137,10 @@ def test_nobody_outside_acts(plant, login, users, make_enterprise, enterprise_us
     with pytest.raises(Alarm.DoesNotExist):
         alarms.run(users["hufeng"], alarm.pk, "acknowledge")
     assert alarms.run(SYSTEM, alarm.pk, "acknowledge").status == "acknowledged"
+
+
+def test_the_duty_desk_shows_unhandled_alarms(plant, login, users):  # noqa: F811
+    breach(plant)
+    page = login(users["jiuxian"]).get(reverse("incident_desk")).content.decode()
+    assert "监测报警（未处置）" in page and "罐区氨气浓度（AT-201）超高高报" in page
+    assert "罐区氨气浓度" not in login(users["hufeng"]).get(reverse("incident_desk")).content.decode()

@@ -10,11 +10,15 @@ class MonitoringConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
 
-        from . import alarms, demo, enterprise_tabs, layers, permissions, watch
+        from anying.incidents import views_desk
+
+        from . import alarms, demo, enterprise_tabs, layers, permissions, views_boards, watch
 
         permissions.register()
         assert alarms.LIFECYCLE  # registered on import
         hooks.register_tick("monitoring.watch", watch.run)
+        if views_boards.desk_panel not in views_desk.DESK_PANELS:
+            views_desk.DESK_PANELS.append(views_boards.desk_panel)  # 值班台 shows the unhandled alarms
         hooks.register_demo("monitoring", 87, demo.load)
         layers.register()
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档

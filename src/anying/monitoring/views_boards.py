@@ -179,3 +179,23 @@ def sensor_series(request, pk):
                          "thresholds": {k: getattr(sensor, f) for k, f in (("LL", "low_low"), ("L", "low"), ("H", "high"),
                                                                          ("HH", "high_high"))},
                          "points": [[t, n, lo, hi, round(mean, 6)] for t, n, lo, hi, mean in rows]})
+
+
+def desk_panel(user, now):
+    """The 值班台's panel: alarms not yet handled in the desk's territory, escalated and first-level first."""
+    if not user.has_perm_code("monitoring.view"):
+        return None
+    from django.urls import reverse
+
+    shown = list(Alarm.objects.visible_to(user).filter(is_active=True, status__in=[Alarm.Status.TRIGGERED,
+                                                                                  Alarm.Status.ACKNOWLEDGED])
+                 .select_related("enterprise").order_by("-escalation", "level", "-raised_at")[:8])
+    rows = []
+    for a in shown:
+        level = alarms.level_of(a)
+        late = alarms.overdue(a, now)
+        rows.append({"text": f"{a.enterprise.name} {a.description}", "url": reverse("alarm_detail", args=[a.pk]),
+                     "badge": level.name, "tone": {1: "danger", 2: "warning"}.get(a.level, "info"),
+                     "note": " · ".join(x for x in (a.get_status_display(), late, "已升级" if a.escalation else "") if x)})
+    return {"title": "监测报警（未处置）", "url": reverse("alarm_list") + "?active=1", "rows": rows,
+            "empty": "没有未处置的监测报警。"}

@@ -16,8 +16,8 @@
     (data.marks || []).forEach(function (v) { marks.push({yAxis: v}); });
     instance.setOption({
       tooltip: {trigger: "axis", valueFormatter: function (v) { return v === undefined ? "" : (+v).toFixed(3) + " " + (data.unit || ""); }},
-      grid: {left: 48, right: 16, top: 16, bottom: 40},
-      xAxis: {type: "time"},
+      grid: {left: 48, right: 44, top: 16, bottom: 40},
+      xAxis: {type: "time", min: data.from, max: data.to},
       yAxis: {type: "value", scale: true, name: data.unit || ""},
       dataZoom: [{type: "inside"}],
       series: [
