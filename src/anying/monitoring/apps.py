@@ -9,7 +9,6 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
-
         from anying.incidents import views_desk
 
         from . import alarms, demo, enterprise_tabs, layers, permissions, views_boards, watch
