@@ -42,12 +42,12 @@ def open_incidents(user, now):
             .select_related("region", "unit").order_by(F("next_due").asc(nulls_last=True), "-occurred_at"))
 
 
-@perm_required("incidents.view")
 # Panels an upper app adds to the 值班台 (monitoring's unhandled alarms): panel(user, now) returns
 # None or {"title", "url", "rows": [{"text", "url", "badge", "tone", "note"}], "empty"}.
 DESK_PANELS: list = []
 
 
+@perm_required("incidents.view")
 def desk(request):
     from anying.duty import services as duty
     from anying.places.views import around, map_config
