@@ -144,3 +144,28 @@ def test_the_duty_desk_shows_unhandled_alarms(plant, login, users):  # noqa: F81
     page = login(users["jiuxian"]).get(reverse("incident_desk")).content.decode()
     assert "监测报警（未处置）" in page and "罐区氨气浓度（AT-201）超高高报" in page
     assert "罐区氨气浓度" not in login(users["hufeng"]).get(reverse("incident_desk")).content.decode()
+
+
+def test_the_api_lists_sensors_and_alarms_and_takes_steps(plant, enterprise_user):  # noqa: F811
+    from django.test import Client
+
+    from anying.core.services import create_token
+
+    alarm = breach(plant)
+    own = enterprise_user(plant["ent"], username="qiye3")
+    _, token = create_token(own, own, "走查")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    sensors = api.get("/api/v1/monitoring/sensors?offline=false").json()
+    assert {s["code"] for s in sensors["items"]} == {"LT-101", "AT-201"}
+    listed = api.get("/api/v1/monitoring/alarms?active=true&level=1").json()
+    assert [a["id"] for a in listed["items"]] == [alarm.pk]
+    answer = api.post(f"/api/v1/monitoring/alarms/{alarm.pk}/steps/handle", {
+        "cause": "false", "false_kind": "maintenance", "reason": "检修吹扫", "measures": "已恢复", "version": alarm.version},
+        content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "handled"
+    stale = api.post(f"/api/v1/monitoring/alarms/{alarm.pk}/steps/clear", {"version": 0}, content_type="application/json")
+    assert stale.status_code in (403, 409)
+    start = timezone.now() - dt.timedelta(hours=1)
+    series = api.get(f"/api/v1/monitoring/sensors/{plant['gas'].pk}/series",
+                     {"start": start.isoformat(), "end": timezone.now().isoformat()}).json()
+    assert series["bucket"] == "minute" and series["points"][0][1] >= 1
