@@ -71,6 +71,13 @@ def test_an_alarm_from_the_gateway_to_xiaojing(new_page, live_server, plant, ent
     desk.get_by_role("button", name="确认消警").click()
     expect(desk.locator("#ay-status")).to_have_text("已消警")
     shoot(desk, "alarm-4-cleared-1366")
+    # the sensor's history chart, from the aggregates, with its thresholds
+    desk.get_by_role("link", name="AT-201 罐区氨气浓度").first.click()
+    expect(desk.locator("#ay-sensor-chart canvas")).to_have_count(1)
+    expect(desk.locator("#ay-chart-note")).to_contain_text("分钟汇总点")
+    desk.locator("[data-ay-period='7d']").click()
+    expect(desk.locator("#ay-chart-note")).to_contain_text("小时汇总点")
+    shoot(desk, "alarm-5-sensor-history-1366")
     alarm = Alarm.objects.get(level=1)
     assert alarm.status == "cleared" and not alarm.is_active and alarm.cause == "real"
     assert alarm.acknowledged_by.username == "qiye" and alarm.cleared_by.username == "jiuxian"

@@ -23,7 +23,7 @@
       series: [
         {type: "line", data: low, stack: "band", lineStyle: {opacity: 0}, symbol: "none", tooltip: {show: false}},
         {type: "line", data: band, stack: "band", lineStyle: {opacity: 0}, symbol: "none", areaStyle: {color: "#0d6efd", opacity: 0.15}, tooltip: {show: false}},
-        {name: "均值", type: "line", data: mean, symbol: "none", lineStyle: {color: "#0d6efd"},
+        {name: "均值", type: "line", data: mean, symbol: mean.length < 30 ? "circle" : "none", lineStyle: {color: "#0d6efd"},
          markLine: {symbol: "none", lineStyle: {color: "#dc3545", type: "dashed"}, label: {formatter: "{b} {c}"}, data: marks}}
       ]
     }, true);
