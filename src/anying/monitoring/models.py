@@ -92,3 +92,6 @@ class InstallationChemical(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chemical} {self.quantity}t"
+
+
+from .models_baobao import DutyRecord, Guarantor  # noqa: E402,F401 — 包保责任人 (Django finds the models here)
