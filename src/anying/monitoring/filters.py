@@ -59,7 +59,7 @@ class GuarantorFilter(ListFilter):
         from . import baobao
 
         role = self.values["role"] or None
-        installations = list(qs.order_by().only("pk"))
+        installations = list(qs.select_related(None).order_by().only("pk"))
         guarantors = baobao.in_force(Guarantor.objects.filter(installation__in=[i.pk for i in installations]))
         late = {s.installation_id for s in baobao.standings(guarantors, installations=installations)
                 if (s.guarantor is None or s.behind) and role in (None, s.role)}
