@@ -258,8 +258,11 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     from anying.monitoring import services as monitoring_services
     from anying.monitoring.models import Installation
 
-    monitoring_services.save_installation(None, ent.pk, {"name": "罐区", "kind": "storage", "people_within_500m": 5},
-                                          [("液氯", "20", "")])
+    inst = monitoring_services.save_installation(None, ent.pk, {"name": "罐区", "kind": "storage",
+                                                                "people_within_500m": 5}, [("液氯", "20", "")])
+    from anying.monitoring import services_baobao
+
+    services_baobao.assign_guarantor(None, inst.pk, "technical", {"name": ent.name[:50], "phone": "13900000000"})
 
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
@@ -342,6 +345,7 @@ EXPORTS = [
     ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
     ("接报事件", "admin", lambda d: reverse("incident_list") + "?export=xlsx"),
     ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
+    ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -1,4 +1,4 @@
-"""包保责任人 and their 履职 (docs/monitoring.md "包保责任人"): one current person per role with the
+"""包保责任人 and their 履职 (docs/monitoring.md "包保责任人"): one current person per kind with the
 history kept, the duty records entered by the enterprise, "behind" at the periods' boundaries, the
 tick once per period, the scope, the 公示 page and the API."""
 
@@ -40,15 +40,15 @@ def person(name="张三", since=LONG_AGO, **extra):
 
 
 def three(inst, since=LONG_AGO):
-    return {role: services_baobao.assign_guarantor(SYSTEM, inst.pk, role, person(f"{role}人", since))
-            for role in Guarantor.Role.values}
+    return {kind: services_baobao.assign_guarantor(SYSTEM, inst.pk, kind, person(f"{kind}人", since))
+            for kind in Guarantor.Kind.values}
 
 
 def duty(g, day, **extra):
     return services_baobao.record_duty(SYSTEM, g.pk, {"done_on": day, "checked": "巡查罐区", **extra})
 
 
-# --- one current person per role, the history kept ---------------------------------------------------
+# --- one current person per kind, the history kept ---------------------------------------------------
 
 def test_a_new_person_closes_the_current_one_and_the_history_stays(plant, users):
     _, inst = plant
@@ -59,8 +59,8 @@ def test_a_new_person_closes_the_current_one_and_the_history_stays(plant, users)
     second = services_baobao.assign_guarantor(users["jiuxian"], inst.pk, "technical", person("李四", since=TODAY))
     first.refresh_from_db()
     assert first.until == TODAY and second.until is None
-    assert list(Guarantor.objects.current().filter(installation=inst, role="technical")) == [second]
-    assert Guarantor.objects.filter(installation=inst, role="technical").count() == 2
+    assert list(Guarantor.objects.current().filter(installation=inst, kind="technical")) == [second]
+    assert Guarantor.objects.filter(installation=inst, kind="technical").count() == 2
     assert AuditEvent.objects.filter(summary__contains="张三 卸任").exists()
 
 
@@ -83,7 +83,7 @@ def test_the_database_holds_one_current_person_per_role(plant):
     _, inst = plant
     g = services_baobao.assign_guarantor(SYSTEM, inst.pk, "principal", person())
     with pytest.raises(IntegrityError), transaction.atomic():
-        Guarantor.objects.create(installation=inst, role="principal", name="另一人", phone="1", since=g.since)
+        Guarantor.objects.create(installation=inst, kind="principal", name="另一人", phone="1", since=g.since)
 
 
 def test_an_installation_below_the_critical_quantities_has_no_guarantors(make_enterprise, users):
@@ -92,7 +92,7 @@ def test_an_installation_below_the_critical_quantities_has_no_guarantors(make_en
                                        [("液氯", "1", "")])
     with pytest.raises(ValidationError) as caught:
         services_baobao.assign_guarantor(users["jiuxian"], small.pk, "principal", person())
-    assert "未构成重大危险源" in caught.value.message_dict["role"][0]
+    assert "未构成重大危险源" in caught.value.message_dict["kind"][0]
 
 
 def test_an_account_must_be_the_enterprises_own(plant, users):
@@ -115,7 +115,7 @@ def test_the_enterprise_records_a_duty_through_the_page_with_a_photo(plant, logi
         "done_on": TODAY.isoformat(), "checked": "检查液氯储罐区监测监控系统", "items": ["第五条（五）"],
         "result": "problems", "problems": "一台有毒气体探测器报警值设置错误", "photos": photo()})
     record = DutyRecord.objects.get()
-    assert response.status_code == 302 and record.items == ["第五条（五）"] and record.role == "technical"
+    assert response.status_code == 302 and record.items == ["第五条（五）"] and record.kind == "technical"
     page = client.get(reverse("duty_record_detail", args=[record.pk])).content.decode()
     assert "探测器报警值" in page and "第五条（五）" in page
     detail = client.get(reverse("installation_detail", args=[inst.pk])).content.decode()
@@ -209,7 +209,7 @@ def test_a_person_named_mid_period_is_not_held_to_it_but_a_successor_is(plant):
     duty(g, dt.date(2025, 4, 5))
     successor = services_baobao.assign_guarantor(SYSTEM, inst.pk, "technical", person("新人", since=dt.date(2025, 5, 1)))
     s = standing(successor, dt.date(2025, 7, 1))
-    assert not s.behind and s.done_last == 1  # the role's quarter counts, whoever held it
+    assert not s.behind and s.done_last == 1  # the kind's quarter counts, whoever held it
 
 
 def test_missed_periods_in_a_row_are_counted(plant):
@@ -224,7 +224,7 @@ def test_missed_periods_in_a_row_are_counted(plant):
 def test_behind_leaves_out_former_people_and_installations_no_longer_major(plant):
     _, inst = plant
     three(inst, since=dt.date(2025, 1, 1))
-    assert {s.role for s in baobao.behind(dt.date(2025, 7, 1))} == {"principal", "technical", "operational"}
+    assert {s.kind for s in baobao.behind(dt.date(2025, 7, 1))} == {"principal", "technical", "operational"}
     services.save_installation(SYSTEM, inst.enterprise_id, {"name": inst.name, "kind": "storage",
                                                             "people_within_500m": 10, "retired_on": TODAY},
                                [("液氯", "20", "")], pk=inst.pk)
@@ -294,7 +294,7 @@ def test_the_town_sees_the_list_with_who_is_behind_and_exports_it(plant, users, 
     client = login(users["jiuxian"])
     page = client.get(reverse("guarantor_list")).content.decode()
     assert "周建国" in page and "落后" in page and "频次依据未核实" in page
-    assert inst.name in client.get(reverse("guarantor_list") + "?behind=1&role=operational").content.decode()
+    assert inst.name in client.get(reverse("guarantor_list") + "?behind=1&kind=operational").content.decode()
     response = client.get(reverse("guarantor_list") + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd")
 
@@ -339,8 +339,8 @@ def test_the_api_lists_guarantors_and_takes_duty_records(plant, users, api):
     g = three(inst)
     url = f"/api/v1/monitoring/installations/{inst.pk}/guarantors"
     body = api(users["jiuxian"]).get(url).json()
-    assert {r["role"] for r in body} == {"principal", "technical", "operational"}
-    technical = next(r for r in body if r["role"] == "technical")
+    assert {r["kind"] for r in body} == {"principal", "technical", "operational"}
+    technical = next(r for r in body if r["kind"] == "technical")
     assert technical["required"] == "每季度至少1次" and technical["frequency_verified"] is True
     assert technical["done_this_period"] == 0
     assert api(users["hufeng"]).get(url).status_code == 404
@@ -367,5 +367,5 @@ def test_the_demo_names_three_people_and_one_is_behind(db):
     DEMO_LOADERS["monitoring_baobao"].load(rng)  # again: nothing more
     assert Guarantor.objects.count() == 6 and DutyRecord.objects.exists()
     late = baobao.behind(TODAY)
-    assert [(s.role, s.guarantor.installation.name) for s in late] == [("operational", "液化石油气储罐")]
+    assert [(s.kind, s.guarantor.installation.name) for s in late] == [("operational", "液化石油气储罐")]
     assert late[0].missed_in_a_row == 2

@@ -162,8 +162,8 @@ def create_installation(request, payload: InstallationIn):
 
 class GuarantorOut(Schema):
     id: int
-    role: str = Field(description="principal 主要负责人 / technical 技术负责人 / operational 操作负责人")
-    role_label: str
+    kind: str = Field(description="principal 主要负责人 / technical 技术负责人 / operational 操作负责人")
+    kind_label: str
     name: str
     position: str
     phone: str
@@ -185,14 +185,14 @@ class GuarantorOut(Schema):
             summary="重大危险源的包保责任人（现任及历任）和履职情况")
 def list_guarantors(request, installation_id: int):
     inst = get_object_or_404(_scoped(request), pk=installation_id)
-    people = list(Guarantor.objects.filter(installation=inst).order_by("role", "-since", "-id"))
+    people = list(Guarantor.objects.filter(installation=inst).order_by("kind", "-since", "-id"))
     standing = {s.guarantor.pk: s for s in baobao.standings([g for g in people if g.until is None])
                 if s.guarantor is not None}
     freq = baobao.frequencies()
     out = []
     for g in people:
-        f, s = freq[g.role], standing.get(g.pk)
-        row = {"id": g.pk, "role": g.role, "role_label": g.get_role_display(), "name": g.name, "position": g.position,
+        f, s = freq[g.kind], standing.get(g.pk)
+        row = {"id": g.pk, "kind": g.kind, "kind_label": g.get_kind_display(), "name": g.name, "position": g.position,
                "phone": g.phone, "since": g.since, "until": g.until, "current": g.until is None, "required": f.label,
                "frequency_basis": f"{f.source}{f.article}", "frequency_verified": f.verified}
         if s is not None:
@@ -214,7 +214,7 @@ class DutyRecordOut(Schema):
     id: int
     guarantor_id: int
     installation_id: int
-    role: str
+    kind: str
     done_on: dt.date
     checked: str
     items: list[str]

@@ -1,12 +1,12 @@
-"""The rules of the 包保责任人 (docs/monitoring.md "包保责任人"): how often each role must record a
-履职 (data/baobao_frequencies.csv, each row cited and marked verified or not), where each current
+"""The rules of the 包保责任人 (docs/monitoring.md "包保责任人"): how often each of the three (their
+`kind`: 主要/技术/操作负责人) must record a 履职 (data/baobao_frequencies.csv, each row cited and marked verified or not), where each current
 guarantor stands, who is behind, and the tick that tells the enterprise (and, when it goes on,
 the town) once per period.
 
-A role owes `min_count` records per period (a calendar week, month or quarter: core.periods). The
-records are counted per installation and role, whoever held it then, so a change of person in
+Each kind owes `min_count` records per period (a calendar week, month or quarter: core.periods). The
+records are counted per installation and kind, whoever held it then, so a change of person in
 the middle of a quarter does not wipe the quarter. A guarantor is *behind* when the last period
-that ended has fewer records than the minimum — and the role had a holder from that period's
+that ended has fewer records than the minimum — and the kind had a holder from that period's
 first day (a person named mid-period is not held to it). "Missed in a row" counts the ended
 periods below the minimum, newest first; from `escalate_after` of them the town is told.
 
@@ -32,9 +32,8 @@ from django.utils import timezone
 from anying.core import periods
 from anying.core.models import AuditEvent, ClockStep, TimelineEvent, User
 from anying.core.permissions import roles_with
-from anying.core.roles import Role as UserRole
 
-from .models_baobao import ROLE_ORDER, DutyRecord, Guarantor, Role
+from .models_baobao import KIND_ORDER, DutyRecord, Guarantor, Kind
 
 DATA = Path(__file__).resolve().parent / "data"
 PERIOD_LABELS = {"weekly": "每周", "monthly": "每月", "quarterly": "每季度", "yearly": "每年"}
@@ -44,7 +43,7 @@ CLOCK = "baobao"  # the ClockStep name of the tick's reminders (one per guaranto
 
 @dataclass(frozen=True)
 class Frequency:
-    role: str
+    kind: str
     count: int
     period: str
     escalate_after: int
@@ -76,9 +75,9 @@ def frequencies() -> dict[str, Frequency]:
         rows = list(csv.DictReader(fh))
     out = {}
     for row in rows:
-        if row["period"] not in PERIOD_LABELS or row["role"] not in Role.values:
+        if row["period"] not in PERIOD_LABELS or row["kind"] not in Kind.values:
             raise ValueError(f"baobao_frequencies.csv: bad row {row}")
-        out[row["role"]] = Frequency(row["role"], int(row["min_count"]), row["period"], int(row["escalate_after"]),
+        out[row["kind"]] = Frequency(row["kind"], int(row["min_count"]), row["period"], int(row["escalate_after"]),
                                      row["source"], row["article"], row["quote"], row["verified"] == "yes", row["note"])
     return out
 
@@ -87,24 +86,24 @@ def frequencies() -> dict[str, Frequency]:
 def duties() -> dict[str, list[Duty]]:
     with open(DATA / "baobao_duties.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    out: dict[str, list[Duty]] = {role: [] for role in Role.values}
+    out: dict[str, list[Duty]] = {kind: [] for kind in Kind.values}
     for row in rows:
-        out[row["role"]].append(Duty(row["clause"], row["label"], row["quote"]))
+        out[row["kind"]].append(Duty(row["clause"], row["label"], row["quote"]))
     return out
 
 
 @dataclass
 class Standing:
-    """Where one guarantor (or an empty role) stands on `as_of`."""
+    """Where one guarantor (or an empty kind) stands on `as_of`."""
     guarantor: Guarantor | None
     installation_id: int
-    role: str
+    kind: str
     frequency: Frequency
     current: dt.date  # start of the period now open
     done_now: int
     last: dt.date  # start of the last period that ended
     done_last: int
-    owed_last: bool  # the role had a holder from the last period's first day
+    owed_last: bool  # the kind had a holder from the last period's first day
     missed_in_a_row: int
 
     @property
@@ -156,43 +155,43 @@ def _starts(frequency: Frequency, as_of: dt.date) -> list[dt.date]:
 
 def standings(guarantors, as_of: dt.date | None = None, *, installations=None) -> list[Standing]:
     """Where each current guarantor stands on `as_of` — and, for `installations`, each of their
-    roles without one (guarantor None). Two queries, whatever the number."""
+    kinds without one (guarantor None). Two queries, whatever the number."""
     as_of = as_of or timezone.localdate()
     guarantors = list(guarantors)
     freq = frequencies()
-    starts = {role: _starts(f, as_of) for role, f in freq.items()}
+    starts = {kind: _starts(f, as_of) for kind, f in freq.items()}
     inst_ids = {g.installation_id for g in guarantors} | {i.pk for i in installations or ()}
     if not inst_ids:
         return []
     window = Q(pk__in=[])
-    for role, role_starts in starts.items():
-        window |= Q(role=role, done_on__gte=role_starts[-1], done_on__lte=as_of)
+    for kind, kind_starts in starts.items():
+        window |= Q(kind=kind, done_on__gte=kind_starts[-1], done_on__lte=as_of)
     counts: Counter = Counter()
     first_holder: dict = {}
-    for inst, role, done_on in DutyRecord.objects.filter(window, installation_id__in=inst_ids).order_by() \
-            .values_list("installation_id", "role", "done_on"):
-        counts[(inst, role, periods.start(freq[role].period, done_on))] += 1
-    for inst, role, since in Guarantor.objects.filter(installation_id__in=inst_ids).order_by() \
-            .values_list("installation_id", "role").annotate(first=Min("since")).values_list("installation_id", "role",
+    for inst, kind, done_on in DutyRecord.objects.filter(window, installation_id__in=inst_ids).order_by() \
+            .values_list("installation_id", "kind", "done_on"):
+        counts[(inst, kind, periods.start(freq[kind].period, done_on))] += 1
+    for inst, kind, since in Guarantor.objects.filter(installation_id__in=inst_ids).order_by() \
+            .values_list("installation_id", "kind").annotate(first=Min("since")).values_list("installation_id", "kind",
                                                                                               "first"):
-        first_holder[(inst, role)] = since
-    slots = [(g.installation_id, g.role, g) for g in guarantors]
+        first_holder[(inst, kind)] = since
+    slots = [(g.installation_id, g.kind, g) for g in guarantors]
     if installations is not None:
-        held = {(g.installation_id, g.role) for g in guarantors}
-        slots += [(i.pk, role, None) for i in installations for role in Role.values if (i.pk, role) not in held]
+        held = {(g.installation_id, g.kind) for g in guarantors}
+        slots += [(i.pk, kind, None) for i in installations for kind in Kind.values if (i.pk, kind) not in held]
     out = []
-    for inst, role, g in slots:
-        f, role_starts = freq[role], starts[role]
-        first = first_holder.get((inst, role))
-        done = [counts[(inst, role, s)] for s in role_starts]
-        owed = [g is not None and first is not None and first <= s for s in role_starts]
+    for inst, kind, g in slots:
+        f, kind_starts = freq[kind], starts[kind]
+        first = first_holder.get((inst, kind))
+        done = [counts[(inst, kind, s)] for s in kind_starts]
+        owed = [g is not None and first is not None and first <= s for s in kind_starts]
         in_a_row = 0
         for n, s_owed in zip(done[1:], owed[1:], strict=True):
             if not s_owed or n >= f.count:
                 break
             in_a_row += 1
-        out.append(Standing(g, inst, role, f, role_starts[0], done[0], role_starts[1], done[1], owed[1], in_a_row))
-    out.sort(key=lambda s: (s.installation_id, ROLE_ORDER[s.role]))
+        out.append(Standing(g, inst, kind, f, kind_starts[0], done[0], kind_starts[1], done[1], owed[1], in_a_row))
+    out.sort(key=lambda s: (s.installation_id, KIND_ORDER[s.kind]))
     return out
 
 
@@ -210,18 +209,20 @@ def behind(as_of: dt.date | None = None, qs=None) -> list[Standing]:
 # --- the tick ------------------------------------------------------------------------------------
 
 def _enterprise_users(orgs: set[int]) -> dict[int, list[User]]:
+    """The enterprise's own users who keep its 包保 records (monitoring.duty)."""
     out: dict[int, list[User]] = {}
-    for user in User.objects.filter(unit_id__in=orgs, role=UserRole.ENTERPRISE_USER, is_active=True,
+    for user in User.objects.filter(unit_id__in=orgs, role__in=roles_with("monitoring.duty"), is_active=True,
                                     unit__is_active=True):
         out.setdefault(user.unit_id, []).append(user)
     return out
 
 
 def _town_users(regions: set[int]) -> dict[int, list[User]]:
-    """The regulators who keep the installations of a town: its units' users with monitoring.edit."""
-    roles = [r for r in roles_with("monitoring.edit") if r != UserRole.ENTERPRISE_USER]
+    """The regulators who keep the installations of a town: its units' users who register
+    installations (monitoring.edit) and are not an enterprise's (monitoring.duty)."""
+    keepers = set(roles_with("monitoring.edit")) - set(roles_with("monitoring.duty"))
     out: dict[int, list[User]] = {}
-    for user in User.objects.filter(role__in=roles, unit__region_id__in=regions, is_active=True,
+    for user in User.objects.filter(role__in=sorted(keepers), unit__region_id__in=regions, is_active=True,
                                     unit__is_active=True).select_related("unit"):
         out.setdefault(user.unit.region_id, []).append(user)
     return out
@@ -231,7 +232,7 @@ def _message(s: Standing) -> tuple[str, str]:
     g = s.guarantor
     inst = g.installation
     title = f"包保责任人履职落后：{inst.enterprise.name} {inst.name}"[:200]
-    body = (f"{g.get_role_display()}{g.name}{s.last_label}履职 {s.done_last} 次，应{s.frequency.label}"
+    body = (f"{g.get_kind_display()}{g.name}{s.last_label}履职 {s.done_last} 次，应{s.frequency.label}"
             f"（依据：{s.frequency.basis}）")
     if s.missed_in_a_row > 1:
         body += f"；已连续 {s.missed_in_a_row} 期未达到"

@@ -68,22 +68,22 @@ def load_baobao(rng) -> None:
     today = dt.date.today()
     majors = list(Installation.objects.filter(is_demo=True, is_major=True).order_by("id"))
     for n, inst in enumerate(majors[:2]):
-        for role, people in PEOPLE.items():
+        for kind, people in PEOPLE.items():
             name, position, phone = people[n]
-            g = services_baobao.assign_guarantor(SYSTEM, inst.pk, role, {
+            g = services_baobao.assign_guarantor(SYSTEM, inst.pk, kind, {
                 "name": name, "position": position, "phone": phone, "since": today - dt.timedelta(days=400)},
                 is_demo=True)
-            text, items = CHECKS[role]
-            period = "weekly" if role == "operational" else "quarterly"
+            text, items = CHECKS[kind]
+            period = "weekly" if kind == "operational" else "quarterly"
             starts = [periods.start(period, today)]
             while len(starts) < (4 if period == "weekly" else 2):
                 starts.append(periods.previous(period, starts[-1]))
             days = [min(start + dt.timedelta(days=rng.randint(0, 4 if period == "weekly" else 20)), today)
                     for back, start in enumerate(starts)
-                    if not (n == 1 and role == "operational" and back in (1, 2))]  # missed the last two weeks
+                    if not (n == 1 and kind == "operational" and back in (1, 2))]  # missed the last two weeks
             for day in days:
                 problems = ""
-                if n == 1 and role == "technical" and day == days[0]:
+                if n == 1 and kind == "technical" and day == days[0]:
                     problems = "液化石油气储罐未设紧急切断装置，雷电预警系统未接入"
                 services_baobao.record_duty(SYSTEM, g.pk, {
                     "done_on": day, "checked": text, "items": items, "problems": problems}, is_demo=True)

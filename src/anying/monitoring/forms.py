@@ -7,7 +7,7 @@ from anying.registry.forms import DateInput
 
 from . import baobao
 from .models import Installation
-from .models_baobao import DutyRecord, Role
+from .models_baobao import DutyRecord, Kind
 
 ROWS = 8
 
@@ -36,8 +36,8 @@ def chemical_rows(data=None, installation=None) -> list[dict]:
 # --- 包保责任人 ------------------------------------------------------------------------------------
 
 class GuarantorForm(Styled, forms.Form):
-    """Name or replace the person in one role (the role comes with the URL's form)."""
-    role = forms.ChoiceField(label="包保职责", choices=Role.choices, widget=forms.HiddenInput)
+    """Name or replace the person in one kind (the kind comes with the URL's form)."""
+    kind = forms.ChoiceField(label="包保职责", choices=Kind.choices, widget=forms.HiddenInput)
     name = forms.CharField(label="姓名", max_length=50)
     position = forms.CharField(label="职务", max_length=60, required=False, help_text="如：总经理、设备副总、罐区主任")
     phone = forms.CharField(label="联系电话", max_length=30, help_text="公示牌上写明")
@@ -62,8 +62,8 @@ class DutyRecordForm(Styled, forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}), help_text="发现问题的，可在保存后登记为隐患")
     photos = MultipleFileField(label="现场照片或记录表", required=False)
 
-    def __init__(self, *args, role=None, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(d.clause, f"{d.clause} {d.label}") for d in baobao.duties().get(role, [])]
+        self.fields["items"].choices = [(d.clause, f"{d.clause} {d.label}") for d in baobao.duties().get(kind, [])]
         if not self.fields["items"].choices:
             del self.fields["items"]

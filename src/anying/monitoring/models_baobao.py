@@ -3,12 +3,12 @@ docs/monitoring.md "包保责任人").
 
 Every major hazard installation has three responsible persons — 主要负责人, 技术负责人, 操作负责人
 (《危险化学品企业重大危险源安全包保责任制办法（试行）》第三条). A `Guarantor` is one person in one of
-those roles for a period (`since` to `until`): a change of person closes the current row and opens
-a new one, so the history stays; exactly one row per (installation, role) is current (`until` empty).
+those three (`kind`, as the registry's 三个责任人) for a period (`since` to `until`): a change of person closes the current row and opens
+a new one, so the history stays; exactly one row per (installation, kind) is current (`until` empty).
 
 A `DutyRecord` is one 履职 of a guarantor: the day, what was checked (text and the duty clauses of
-the role it covered), the problems found and the hazards registered from them. The installation
-and role are copied onto the record, so the rules (monitoring/baobao.py) count a role's records
+the kind it covered), the problems found and the hazards registered from them. The installation
+and kind are copied onto the record, so the rules (monitoring/baobao.py) count a kind's records
 over time whoever held it.
 """
 
@@ -33,21 +33,21 @@ class ByInstallation(ScopedQuerySet):
         return self.filter(until__isnull=True)
 
 
-class Role(models.TextChoices):
+class Kind(models.TextChoices):
     PRINCIPAL = "principal", "主要负责人"
     TECHNICAL = "technical", "技术负责人"
     OPERATIONAL = "operational", "操作负责人"
 
 
-ROLE_ORDER = {role: n for n, role in enumerate(Role.values)}
+KIND_ORDER = {kind: n for n, kind in enumerate(Kind.values)}
 
 
 class Guarantor(models.Model):
-    Role = Role
+    Kind = Kind
 
     installation = models.ForeignKey(Installation, verbose_name="重大危险源", on_delete=models.PROTECT,
                                      related_name="guarantors")
-    role = models.CharField("包保职责", max_length=12, choices=Role.choices)
+    kind = models.CharField("包保职责", max_length=12, choices=Kind.choices)
     name = models.CharField("姓名", max_length=50)
     position = models.CharField("职务", max_length=60, blank=True)
     phone = models.CharField("联系电话", max_length=30)
@@ -65,13 +65,13 @@ class Guarantor(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "重大危险源包保责任人"
-        ordering = ["installation_id", "role", "-since", "-id"]
-        constraints = [models.UniqueConstraint(fields=["installation", "role"], condition=models.Q(until__isnull=True),
-                                               name="one_current_guarantor_per_role")]
-        indexes = [models.Index(fields=["installation", "role", "until"])]
+        ordering = ["installation_id", "kind", "-since", "-id"]
+        constraints = [models.UniqueConstraint(fields=["installation", "kind"], condition=models.Q(until__isnull=True),
+                                               name="one_current_guarantor_per_kind")]
+        indexes = [models.Index(fields=["installation", "kind", "until"])]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.name}"
+        return f"{self.get_kind_display()} {self.name}"
 
 
 class DutyRecord(models.Model):
@@ -83,7 +83,7 @@ class DutyRecord(models.Model):
                                   related_name="records")
     installation = models.ForeignKey(Installation, on_delete=models.PROTECT, related_name="duty_records",
                                      editable=False)
-    role = models.CharField("包保职责", max_length=12, choices=Role.choices, editable=False)
+    kind = models.CharField("包保职责", max_length=12, choices=Kind.choices, editable=False)
     done_on = models.DateField("履职日期")
     checked = models.TextField("检查内容", help_text="检查了哪些部位、设施、制度和作业")
     items = models.JSONField("对照职责", default=list, blank=True,
@@ -102,8 +102,8 @@ class DutyRecord(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "包保责任人履职记录"
         ordering = ["-done_on", "-id"]
-        indexes = [models.Index(fields=["installation", "role", "done_on"]),
-                   models.Index(fields=["role", "done_on"])]
+        indexes = [models.Index(fields=["installation", "kind", "done_on"]),
+                   models.Index(fields=["kind", "done_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}履职 {self.done_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()}履职 {self.done_on:%Y-%m-%d}"

@@ -19,10 +19,10 @@ from anying.core.routine import BACKFILL_DAYS
 
 from . import baobao
 from .models import Installation
-from .models_baobao import DutyRecord, Guarantor, Role
+from .models_baobao import DutyRecord, Guarantor, Kind
 
 A = AuditEvent.Action
-GUARANTOR_AUDITED = ["role", "name", "position", "phone", "user", "since", "until"]
+GUARANTOR_AUDITED = ["kind", "name", "position", "phone", "user", "since", "until"]
 RECORD_AUDITED = ["guarantor", "done_on", "checked", "items", "result", "problems"]
 TEXT_MAX = 2000
 PHONE = re.compile(r"^[0-9+\-() ]{7,30}$")
@@ -62,22 +62,22 @@ def _person(data: dict, inst: Installation, errors: dict) -> dict:
 
 
 @transaction.atomic
-def assign_guarantor(user, installation_id: int, role: str, data: dict, *, is_demo: bool = False) -> Guarantor:
-    """Name the installation's person in `role`. The same person again (same name and account)
+def assign_guarantor(user, installation_id: int, kind: str, data: dict, *, is_demo: bool = False) -> Guarantor:
+    """Name the installation's person in `kind`. The same person again (same name and account)
     updates the current row (a new phone, a new title); another person closes the current row on
     their first day (`since`) and opens theirs, so the history stays."""
     require(user, "monitoring.edit", "无权确定包保责任人")
-    inst = _installation(user, installation_id, lock=True)  # the lock serialises changes of the three roles
+    inst = _installation(user, installation_id, lock=True)  # the lock serialises changes of the three kinds
     errors: dict = {}
-    if role not in Role.values:
-        errors["role"] = "请选择主要负责人、技术负责人或操作负责人"
+    if kind not in Kind.values:
+        errors["kind"] = "请选择主要负责人、技术负责人或操作负责人"
     if not inst.is_major or inst.retired_on:
-        errors["role"] = "该单元未构成重大危险源（或已核销），无需确定包保责任人"
+        errors["kind"] = "该单元未构成重大危险源（或已核销），无需确定包保责任人"
     person = _person(data, inst, errors)
     since = data.get("since") or timezone.localdate()
     if not isinstance(since, dt.date) or since > timezone.localdate():
         errors["since"] = "任职日期不能晚于今天"
-    current = None if errors.get("role") else Guarantor.objects.filter(installation=inst, role=role, until__isnull=True) \
+    current = None if errors.get("kind") else Guarantor.objects.filter(installation=inst, kind=kind, until__isnull=True) \
         .select_for_update().first()
     same = current is not None and current.name == person["name"] and current.user_id == (
         person["user"].pk if person["user"] else None)
@@ -85,7 +85,7 @@ def assign_guarantor(user, installation_id: int, role: str, data: dict, *, is_de
         errors["since"] = f"新的任职日期须晚于现任（{current.name}，{current.since:%Y-%m-%d} 起）"
     if errors:
         raise ValidationError(errors)
-    label = Role(role).label
+    label = Kind(kind).label
     if same:
         before = audit.snapshot(current, GUARANTOR_AUDITED)
         current.position, current.phone = person["position"], person["phone"]
@@ -99,7 +99,7 @@ def assign_guarantor(user, installation_id: int, role: str, data: dict, *, is_de
         current.save(update_fields=["until"])
         audit.record(user, A.UPDATE, current, before=before, after=audit.snapshot(current, GUARANTOR_AUDITED),
                      summary=f"{inst.name}{label}：{current.name} 卸任（{since:%Y-%m-%d}）")
-    new = Guarantor.objects.create(installation=inst, role=role, since=since, is_demo=is_demo,
+    new = Guarantor.objects.create(installation=inst, kind=kind, since=since, is_demo=is_demo,
                                    created_by=None if user is SYSTEM else user, **person)
     audit.record(user, A.CREATE, new, after=audit.snapshot(new, GUARANTOR_AUDITED),
                  summary=f"{inst.name}{label}：{new.name}（{since:%Y-%m-%d} 起）")
@@ -128,7 +128,7 @@ def record_duty(user, guarantor_id: int, data: dict, *, is_demo: bool = False) -
     if g.until is not None:
         raise ValidationError({"guarantor": f"{g.name}已于 {g.until:%Y-%m-%d} 卸任，请为现任包保责任人录入"})
     if user is not SYSTEM and g.user_id and g.user_id != user.pk:
-        raise PermissionDenied(f"{g.get_role_display()}{g.name}已绑定账号，履职记录须由本人录入")
+        raise PermissionDenied(f"{g.get_kind_display()}{g.name}已绑定账号，履职记录须由本人录入")
     errors: dict = {}
     today = timezone.localdate()
     done_on = data.get("done_on")
@@ -155,17 +155,17 @@ def record_duty(user, guarantor_id: int, data: dict, *, is_demo: bool = False) -
         errors["problems"] = "结论为发现问题时，请写明发现的问题"
     elif result == DutyRecord.Result.NORMAL and problems:
         errors["result"] = "填写了发现的问题，结论应为“发现问题”"
-    known = [d.clause for d in baobao.duties()[g.role]]
+    known = [d.clause for d in baobao.duties()[g.kind]]
     items = list(dict.fromkeys(data.get("items") or []))
     if any(i not in known for i in items):
         errors["items"] = "对照职责只能选择本职责的条款" if known else "该职责没有可对照的条款"
     if errors:
         raise ValidationError(errors)
-    record = DutyRecord.objects.create(guarantor=g, installation_id=g.installation_id, role=g.role, done_on=done_on,
+    record = DutyRecord.objects.create(guarantor=g, installation_id=g.installation_id, kind=g.kind, done_on=done_on,
                                        checked=checked, items=sorted(items, key=known.index), result=result,
                                        problems=problems, created_by=None if user is SYSTEM else user, is_demo=is_demo)
     audit.record(user, A.CREATE, record, after=audit.snapshot(record, RECORD_AUDITED),
-                 summary=f"{g.installation.name}{g.get_role_display()}{g.name}履职（{done_on:%Y-%m-%d}）")
+                 summary=f"{g.installation.name}{g.get_kind_display()}{g.name}履职（{done_on:%Y-%m-%d}）")
     return record
 
 

@@ -24,7 +24,7 @@ from . import baobao, services_baobao
 from .filters import GuarantorFilter
 from .forms import DutyRecordForm, GuarantorForm
 from .models import Installation
-from .models_baobao import ROLE_ORDER, DutyRecord, Guarantor, Role
+from .models_baobao import KIND_ORDER, DutyRecord, Guarantor, Kind
 
 RECENT = 20
 
@@ -35,19 +35,19 @@ def may_record(user, g: Guarantor) -> bool:
 
 
 def section(user, inst: Installation) -> dict:
-    """The 包保责任人 part of an installation's page (three roles, history, recent 履职)."""
+    """The 包保责任人 part of an installation's page (three kinds, history, recent 履职)."""
     if not inst.is_major:
         return {"baobao": None}
     people = list(Guarantor.objects.filter(installation=inst).select_related("user"))
     current = [g for g in people if g.until is None]
-    by_role = {s.role: s for s in baobao.standings(current, installations=[inst])}
+    by_kind = {s.kind: s for s in baobao.standings(current, installations=[inst])}
     freq = baobao.frequencies()
-    roles = [{"role": role, "label": label, "standing": by_role.get(role), "frequency": freq[role],
-              "history": [g for g in people if g.role == role and g.until is not None],
-              "may_record": (g := by_role[role].guarantor) is not None and may_record(user, g)}
-             for role, label in Role.choices]
+    kinds = [{"kind": kind, "label": label, "standing": by_kind.get(kind), "frequency": freq[kind],
+              "history": [g for g in people if g.kind == kind and g.until is not None],
+              "may_record": (g := by_kind[kind].guarantor) is not None and may_record(user, g)}
+             for kind, label in Kind.choices]
     records = list(DutyRecord.objects.filter(installation=inst).select_related("guarantor")[:RECENT])
-    return {"baobao": {"roles": roles, "records": records, "can_assign": user.has_perm_code("monitoring.edit")
+    return {"baobao": {"kinds": kinds, "records": records, "can_assign": user.has_perm_code("monitoring.edit")
                        and not inst.retired_on}}
 
 
@@ -56,23 +56,23 @@ def _accounts(inst: Installation):
 
 
 @perm_required("monitoring.edit")
-def guarantor_edit(request, pk, role):
+def guarantor_edit(request, pk, kind):
     inst = get_object_or_404(Installation.objects.visible_to(request.user).select_related("enterprise"), pk=pk,
                              is_major=True)
-    if role not in Role.values:
+    if kind not in Kind.values:
         raise Http404
-    current = Guarantor.objects.filter(installation=inst, role=role, until__isnull=True).first()
-    initial = {"role": role, "since": timezone.localdate()}
+    current = Guarantor.objects.filter(installation=inst, kind=kind, until__isnull=True).first()
+    initial = {"kind": kind, "since": timezone.localdate()}
     if current:
         initial.update(name=current.name, position=current.position, phone=current.phone, user=current.user_id)
     form = GuarantorForm(request.POST or None, initial=initial, accounts=_accounts(inst))
     done = submit(request, form,
-                  lambda d: services_baobao.assign_guarantor(request.user, inst.pk, role, d),
-                  lambda g: f"已确定{g.get_role_display()}：{g.name}",
+                  lambda d: services_baobao.assign_guarantor(request.user, inst.pk, kind, d),
+                  lambda g: f"已确定{g.get_kind_display()}：{g.name}",
                   lambda g: reverse("installation_detail", args=[inst.pk]) + "#baobao")
     return done or render(request, "monitoring/guarantor_form.html", {
-        "form": form, "inst": inst, "current": current, "role_label": Role(role).label,
-        "frequency": baobao.frequencies()[role]})
+        "form": form, "inst": inst, "current": current, "kind_label": Kind(kind).label,
+        "frequency": baobao.frequencies()[kind]})
 
 
 @perm_required("monitoring.duty")
@@ -80,7 +80,7 @@ def duty_record_new(request, pk):
     g = get_object_or_404(Guarantor.objects.visible_to(request.user).select_related("installation__enterprise"), pk=pk)
     if not may_record(request.user, g):
         raise PermissionDenied("履职记录由企业录入；已绑定账号的包保责任人须本人录入")
-    form = DutyRecordForm(request.POST or None, request.FILES or None, role=g.role,
+    form = DutyRecordForm(request.POST or None, request.FILES or None, kind=g.kind,
                           initial={"done_on": timezone.localdate()})
 
     def save(data):
@@ -94,7 +94,7 @@ def duty_record_new(request, pk):
     done = submit(request, form, save, lambda r: f"已录入履职记录（{r.done_on:%Y-%m-%d}）",
                   lambda r: reverse("duty_record_detail", args=[r.pk]))
     return done or render(request, "monitoring/duty_record_form.html", {
-        "form": form, "g": g, "inst": g.installation, "frequency": baobao.frequencies()[g.role]})
+        "form": form, "g": g, "inst": g.installation, "frequency": baobao.frequencies()[g.kind]})
 
 
 def _record(user, pk) -> DutyRecord:
@@ -114,7 +114,7 @@ def _hazard_form(record: DutyRecord, user, **kwargs):
 @perm_required("monitoring.view")
 def duty_record_detail(request, pk):
     record = _record(request.user, pk)
-    labels = {d.clause: d.label for d in baobao.duties()[record.role]}
+    labels = {d.clause: d.label for d in baobao.duties()[record.kind]}
     context = {"record": record, "inst": record.installation, "files": attachments_of(record),
                "items": [(clause, labels.get(clause, "")) for clause in record.items],
                "hazards": record.hazards.visible_to(request.user).order_by("-found_on", "-id")}
@@ -151,19 +151,19 @@ def duty_record_file(request, pk, attachment_id):
 
 # --- the district's list -------------------------------------------------------------------------
 
-HEADER = ["企业", "所在镇街", "重大危险源", "级别"] + [f"{label}{part}" for _, label in Role.choices
+HEADER = ["企业", "所在镇街", "重大危险源", "级别"] + [f"{label}{part}" for _, label in Kind.choices
                                                for part in ("", "职务", "电话", "履职情况")]
 
 
 def _rows(installations, today):
-    """Each installation with its three standings (a role without a person: guarantor None)."""
+    """Each installation with its three standings (a kind without a person: guarantor None)."""
     installations = list(installations)
     guarantors = baobao.in_force(Guarantor.objects.filter(installation__in=[i.pk for i in installations]))
     by_inst: dict = {}
     for s in baobao.standings(guarantors, today, installations=installations):
-        by_inst.setdefault(s.installation_id, {})[s.role] = s
+        by_inst.setdefault(s.installation_id, {})[s.kind] = s
     for inst in installations:
-        inst.standings = sorted(by_inst.get(inst.pk, {}).values(), key=lambda s: ROLE_ORDER[s.role])
+        inst.standings = sorted(by_inst.get(inst.pk, {}).values(), key=lambda s: KIND_ORDER[s.kind])
     return installations
 
 
@@ -173,7 +173,7 @@ def guarantor_list(request):
     qs = flt.apply(baobao_installations(request.user)).order_by("enterprise__region__path", "enterprise__name", "id")
     today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
-        shown = ["q", "region", "role", "behind"]
+        shown = ["q", "region", "kind", "behind"]
         book = exports.Book()
         sheet = book.sheet("包保责任人", HEADER, title="重大危险源包保责任人及履职情况",
                            filters=[*flt.describe(shown), ("统计日", f"{today:%Y-%m-%d}")])
@@ -190,8 +190,8 @@ def guarantor_list(request):
     _rows(page.object_list, today)
     return render(request, "monitoring/guarantor_list.html", {
         "page": page, "flt": flt, "qs_page": query_without(request, "page"),
-        "qs_export": query_without(request, "page", "export"), "roles": Role.choices,
-        "frequencies": [(label, baobao.frequencies()[r]) for r, label in Role.choices],
+        "qs_export": query_without(request, "page", "export"), "kinds": Kind.choices,
+        "frequencies": [(label, baobao.frequencies()[r]) for r, label in Kind.choices],
         "towns": Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(request.user, ""))})
 
 
@@ -209,13 +209,13 @@ def related(record, user) -> list[tuple[str, str]]:
     if manager is None or getattr(manager, "model", None) is not DutyRecord or user is None \
             or not user.has_perm_code("monitoring.view"):
         return []
-    return [(f"来源：{r.installation.name}{r.get_role_display()}履职（{r.done_on:%Y-%m-%d}）",
+    return [(f"来源：{r.installation.name}{r.get_kind_display()}履职（{r.done_on:%Y-%m-%d}）",
              reverse("duty_record_detail", args=[r.pk]))
             for r in manager.visible_to(user).select_related("installation")]
 
 
 def public_section(enterprise) -> tuple[str, list]:
-    """The enterprise's 公示 page: each major installation's three 包保责任人 (name, role, title,
+    """The enterprise's 公示 page: each major installation's three 包保责任人 (name, kind, title,
     phone — the page shows the enterprise's responsible persons' phones too). 第九条 of the 2021
     办法 asks for a 公示牌 with names, duties and contacts (docs/research/issue-16-baobao.md)."""
     from anying.core.hooks import PublicGroup, PublicPerson
@@ -224,12 +224,12 @@ def public_section(enterprise) -> tuple[str, list]:
                          .order_by("grade", "name"))
     people = {}
     for g in Guarantor.objects.filter(installation__in=installations, until__isnull=True):
-        people[(g.installation_id, g.role)] = g
+        people[(g.installation_id, g.kind)] = g
     groups = []
     for inst in installations:
         persons = []
-        for role, label in Role.choices:
-            g = people.get((inst.pk, role))
+        for kind, label in Kind.choices:
+            g = people.get((inst.pk, kind))
             persons.append(PublicPerson(label, g.name if g else "", g.position if g else "", g.phone if g else ""))
         groups.append(PublicGroup(f"{inst.name}（{inst.get_grade_display()}重大危险源）", tuple(persons)))
     return "重大危险源包保责任人", groups

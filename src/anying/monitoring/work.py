@@ -25,8 +25,8 @@ def duty_due(user, today):
 
 
 def _row(g: Guarantor) -> WorkItem:
-    freq = baobao.frequencies()[g.role]
-    return WorkItem(f"{g.installation.enterprise.name} · {g.installation.name} · {g.get_role_display()}{g.name}",
+    freq = baobao.frequencies()[g.kind]
+    return WorkItem(f"{g.installation.enterprise.name} · {g.installation.name} · {g.get_kind_display()}{g.name}",
                     reverse("duty_record_new", args=[g.pk]),
                     f"应{freq.label}" + ("" if freq.verified else f"（{baobao.UNVERIFIED}）"))
 
