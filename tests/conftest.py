@@ -31,6 +31,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_monitoring_caches():
+    # Each test's transaction is rolled back, taking the partitions and sensors it made with it:
+    # the per-process caches of monitoring must not outlive the test that filled them.
+    from anying.monitoring import ingest, timeseries
+
+    timeseries._known_partitions.clear()
+    ingest.CACHE.stamp = None
+    ingest.CACHE.enterprises, ingest.CACHE.devices = {}, {}
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """Transactional tests (live server, threads) flush the database afterwards, which removes

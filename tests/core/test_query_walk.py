@@ -125,6 +125,9 @@ PINNED: dict[str, int] = {
     "supplies:demand_list": 8,
     "duty_checks": 9,
     "installation_list": 10,
+    "alarm_list": 10,
+    "monitoring_board": 23,
+    "monitoring_coverage": 10,
     "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_desk": 16,  # + the territory's region ids (a literal list: bench/run_incidents.py)
     "incident_enterprise_search": 4,

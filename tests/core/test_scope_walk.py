@@ -169,6 +169,20 @@ ROUTES = {
     "installation_detail": lambda w: {"pk": w["installation"].pk},
     "installation_edit": lambda w: {"pk": w["installation"].pk},
     "installation_new": lambda w: {"enterprise_id": w["ent"].pk},
+    "sensor_new": lambda w: {"installation_id": w["installation"].pk},
+    "sensor_detail": lambda w: {"pk": w["sensor"].pk},
+    "sensor_edit": lambda w: {"pk": w["sensor"].pk},
+    "sensor_series": lambda w: {"pk": w["sensor"].pk},
+    "sensor_rule_add": lambda w: {"pk": w["sensor"].pk},
+    "sensor_rule_toggle": lambda w: {"pk": w["sensor_rule"].pk},
+    "monitoring_enterprise_board": lambda w: {"enterprise_id": w["ent"].pk},
+    "monitoring_devices": lambda w: {"enterprise_id": w["ent"].pk},
+    "monitoring_device_toggle": lambda w: {"pk": w["device"].pk},
+    "alarm_detail": lambda w: {"pk": w["alarm"].pk},
+    "alarm_act": lambda w: {"pk": w["alarm"].pk},
+    "alarm_file": lambda w: {"pk": w["alarm"].pk, "attachment_id": w["alarm_file"].pk},
+    "alarm_to_incident": lambda w: {"pk": w["alarm"].pk},
+    "alarm_to_hazard": lambda w: {"pk": w["alarm"].pk},
     "guarantor_edit": lambda w: {"pk": w["installation"].pk, "kind": "technical"},
     "duty_record_new": lambda w: {"pk": w["guarantor"].pk},
     "duty_record_detail": lambda w: {"pk": w["duty_record"].pk},
@@ -503,6 +517,19 @@ def build_world() -> dict:
     # the foreign enterprise's 液氯 storage: a major hazard installation
     w["installation"] = monitoring_services.save_installation(_SYSTEM, ent.pk, {
         "name": "走查液氯储罐区", "kind": "storage", "people_within_500m": 10}, [("液氯", "20", "")])
+    from anying.monitoring import ingest as monitoring_ingest
+    from anying.monitoring import sensors as monitoring_sensors
+
+    # its chlorine detector, its gateway and a 高高报 alarm with a photo
+    w["sensor"] = monitoring_sensors.save_sensor(_SYSTEM, w["installation"].pk, {
+        "code": "AT-走查", "name": "走查氯气浓度", "kind": "toxic_gas", "unit": "ppm", "range_low": 0, "range_high": 100,
+        "high": 1, "high_high": 3, "interval_seconds": 60, "offline_after": 3})
+    w["sensor_rule"] = monitoring_sensors.add_rule(_SYSTEM, w["sensor"].pk, {"kind": "repeat", "bound": "H", "count": 3,
+                                                                           "level": 2})
+    w["device"], _token = monitoring_sensors.create_device(_SYSTEM, ent.pk, "走查网关")
+    monitoring_ingest.ingest(w["device"], [("AT-走查", int(now.timestamp() * 1000) - 1000, 5.0)])
+    w["alarm"] = w["sensor"].alarms.get(level=1)
+    w["alarm_file"] = attachments.attach(None, w["alarm"], upload())
     from anying.monitoring import services_baobao
 
     w["guarantor"] = services_baobao.assign_guarantor(_SYSTEM, w["installation"].pk, "technical", {

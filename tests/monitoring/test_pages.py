@@ -71,3 +71,15 @@ def test_the_demo_registers_installations_once(db):
     lpg = Installation.objects.get(name="液化石油气储罐")
     assert lpg.four_systems_missing == ["紧急切断", "雷电预警"]
     assert lpg.chemicals.get().critical == 50 and lpg.is_major  # 表1 序号52: Q 50 t, not 表2's W2 10 t
+    # sensors with a day of readings through the real ingest, aggregates, and alarms in three states
+    from anying.monitoring import timeseries
+    from anying.monitoring.models import Alarm, Sensor
+
+    assert Sensor.objects.count() == 9 and all(s.last_at for s in Sensor.objects.all())
+    kind, rows = timeseries.series(Sensor.objects.get(code="LT-101").pk, timeseries.ms(cold.created_at) - 86_400_000,
+                                   timeseries.ms(cold.created_at) + 3_600_000)
+    assert kind == "minute" and len(rows) >= 280
+    assert set(Alarm.objects.values_list("status", flat=True)) == {"cleared", "handled", "triggered"}
+    from anying.core.models import User
+
+    assert User.objects.get(username="weihua").unit_id == cold.enterprise.organisation_id

@@ -40,9 +40,11 @@ GOVERNMENT_LOGINS = [
 # The accounts `anying demo` prints, in this order (one line each; a missing one is skipped): the
 # government roles, then the enterprise's, which registry/demo.py creates. Add a username here to
 # print another.
-DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["qiye", "fuzeren"]
-# fuzeren is an enterprise account like qiye: its 主要负责人, who closes what qiye submits (自查自改)
-LOGIN_LABELS = {"fuzeren": "企业主要负责人"}
+DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["qiye", "fuzeren", "weihua"]
+# fuzeren is an enterprise account like qiye: its 主要负责人, who closes what qiye submits (自查自改);
+# weihua the safety manager of the hazardous-chemicals enterprise with the monitored installations
+# (monitoring/demo.py)
+LOGIN_LABELS = {"fuzeren": "企业主要负责人", "weihua": "危化企业安全员"}
 
 
 def printed_logins() -> list[tuple[str, str, str]]:

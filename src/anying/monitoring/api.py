@@ -7,13 +7,14 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
 from pydantic import Field
 
 from anying.core.api_input import InputSchema, MultiLine
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 
-from . import baobao, gb18218, services, services_baobao
+from . import baobao, gb18218, ingest, services, services_baobao
 from .models import Installation
 from .models_baobao import DutyRecord, Guarantor
 
@@ -156,6 +157,44 @@ def create_installation(request, payload: InstallationIn):
     inst = Installation.objects.select_related("enterprise").get(pk=inst.pk)
     inst.chemical_list = list(inst.chemicals.all())
     return Status(201, inst)
+
+
+# --- readings in (devices) -------------------------------------------------------------------------
+
+class DeviceAuth(HttpBearer):
+    """`Authorization: Bearer ayd_…`: a device's token (采集设备), not a person's."""
+
+    def authenticate(self, request, token):
+        device = ingest.device_for(token)
+        if device is not None:
+            request.device = device
+        return device
+
+
+class ReadingsOut(Schema):
+    received: int
+    stored: int
+    duplicates: int
+    rejected_count: int
+    rejected: list[dict] = Field(description="至多前100条：index（批内序号，从0起）和 reason")
+    alarms_raised: int
+    alarms_updated: int
+
+
+@router.post("/readings", auth=DeviceAuth(), response={200: ReadingsOut, 422: dict},
+             summary="上报监测读数（采集设备令牌；JSON数组或CSV，每批至多20000条）",
+             description="JSON：`[{\"sensor\": \"LT-101\", \"ts\": 1765101600000, \"value\": 3.21}, …]`，ts 为毫秒时间戳"
+                         "（小于10¹¹按秒）或 ISO 8601 时间（无时区按北京时间）；也接受 s/t/v 简写。CSV："
+                         "`Content-Type: text/csv`，表头 `sensor,ts,value`。同一点位同一时间的重复读数被忽略；"
+                         "无法识别的行逐条拒收并说明原因，其余照常入库。",
+             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "array"}},
+                                                        "text/csv": {"schema": {"type": "string"}}}}})
+def post_readings(request):
+    try:
+        _, items = ingest.parse(request.body, request.content_type or "")
+    except ingest.BatchError as exc:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]})
+    return Status(200, ingest.ingest(request.device, items).as_dict())
 
 
 # --- 包保责任人 ---------------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 """Demo installations (`anying demo`): two enterprises that use hazardous chemicals get their units
 with real chemicals and designed maximum quantities — one a major hazard installation (液氨 cold
 store), one a tank farm below the critical quantities, one oil-and-gas store missing two of its
-four systems — so the register, the grades and the map layer show real figures. (Sensors, readings
-and alarms come with the rest of issue #16.)"""
+four systems — so the register, the grades and the map layer show real figures.
+
+Each installation gets its sensors (level, pressure, temperature, combustible or toxic gas) with
+thresholds, a device, a day of readings every five minutes fed through the real ingest (so the
+minute and hour aggregates and the history charts are filled), and three alarms in different
+states: one 消警 (real), one handled as a 误报 waiting for the town to confirm, one just raised.
+`anying simulate-readings` keeps the boards moving afterwards."""
 
 from __future__ import annotations
 
@@ -41,6 +46,90 @@ def load(rng) -> None:
         if systems is not None:
             data.update({"oil_gas_storage": True, **systems})
         services.save_installation(SYSTEM, ent.pk, data, chemicals, is_demo=True)
+    load_sensors(rng)
+
+
+# (installation name, code, name, kind, unit, range, LL, L, H, HH). Gas alarm set points follow
+# GB/T 50493-2019 (combustible: 一级 ≤ 25 %LEL, 二级 ≤ 50 %LEL); the others are the plant's own.
+SENSORS = [
+    ("液氨制冷机房", "LT-101", "液氨贮槽液位", "level", "m", (0, 3), 0.3, 0.5, 2.4, 2.7),
+    ("液氨制冷机房", "PT-101", "液氨贮槽压力", "pressure", "MPa", (0, 2.5), None, None, 1.6, 1.9),
+    ("液氨制冷机房", "AT-101", "机房氨气浓度", "toxic_gas", "ppm", (0, 500), None, None, 30, 150),
+    ("甲醇储罐区", "LT-201", "1#甲醇储罐液位", "level", "m", (0, 12), 1.0, 1.5, 10.2, 10.8),
+    ("甲醇储罐区", "TT-201", "1#甲醇储罐温度", "temperature", "℃", (-20, 80), None, None, 35, 45),
+    ("甲醇储罐区", "GT-201", "罐区可燃气体", "flammable_gas", "%LEL", (0, 100), None, None, 25, 50),
+    ("液化石油气储罐", "LT-301", "LPG球罐液位", "level", "%", (0, 100), 10, 15, 85, 90),
+    ("液化石油气储罐", "PT-301", "LPG球罐压力", "pressure", "MPa", (0, 2.5), None, None, 1.6, 1.77),
+    ("液化石油气储罐", "GT-301", "球罐区可燃气体", "flammable_gas", "%LEL", (0, 100), None, None, 25, 50),
+]
+
+
+def load_sensors(rng) -> None:
+    from django.utils import timezone
+
+    from . import ingest, sensors, timeseries
+    from .models_sensors import Alarm, Sensor
+    from .simulator import Plant, simulator_devices
+
+    if Sensor.objects.filter(is_demo=True).exists():
+        return
+    units = {i.name: i for i in Installation.objects.filter(is_demo=True)}
+    made = []
+    for inst_name, code, name, kind, unit, (lo, hi), ll, low, high, hh in SENSORS:
+        inst = units.get(inst_name)
+        if inst is None:
+            continue
+        made.append(sensors.save_sensor(SYSTEM, inst.pk, {
+            "code": code, "name": name, "kind": kind, "unit": unit, "range_low": lo, "range_high": hi,
+            "low_low": ll, "low": low, "high": high, "high_high": hh, "interval_seconds": 300, "offline_after": 3},
+            is_demo=True))
+    if not made:
+        return
+    by_code = {s.code: s for s in made}
+    if "AT-101" in by_code:
+        sensors.add_rule(SYSTEM, by_code["AT-101"].pk, {"kind": "sustained", "bound": "H", "seconds": 600, "level": 1})
+    devices = simulator_devices({s.enterprise_id for s in made})
+    plant = Plant(made, rng.randint(1, 10_000))
+    now = timeseries.ms(timezone.now()) // 300_000 * 300_000
+    excursions = {now - 20 * 3_600_000: "GT-201", now - 6 * 3_600_000: "PT-301", now - 600_000: "AT-101"}
+    for t in range(now - 24 * 3_600_000, now + 1, 300_000):
+        if t in excursions and excursions[t] in by_code:
+            plant.start_excursion(by_code[excursions[t]], reports=2)
+        for ent_id, rows in plant.readings(t).items():
+            ingest.ingest(devices[ent_id][0], rows)
+    timeseries.rollup(timezone.now())
+    # the alarms' stories: cleared (real), handled as a 误报 waiting for the town, just raised
+    for code, story in (("GT-201", "cleared"), ("PT-301", "handled")):
+        for alarm in Alarm.objects.filter(sensor__code=code, is_active=True).order_by("level"):
+            _story(alarm, story)
+    Alarm.objects.filter(sensor__in=made).update(is_demo=True)
+    _account(made[0].enterprise)
+
+
+def _account(ent) -> None:
+    """weihua: the safety manager of the first monitored enterprise (a printed demo login)."""
+    from anying.core.demo import DEMO_PASSWORD
+    from anying.core.models import Organisation, User
+    from anying.core.roles import Role
+    from anying.core.services import create_user
+
+    if not User.objects.filter(username="weihua").exists():
+        create_user(None, username="weihua", password=DEMO_PASSWORD, role=Role.ENTERPRISE_USER,
+                    unit=Organisation.objects.get(pk=ent.organisation_id), display_name="危化企业安全员")
+
+
+def _story(alarm, story: str) -> None:
+    from . import alarms
+
+    alarms.run(SYSTEM, alarm.pk, "acknowledge")
+    if story == "cleared":
+        alarms.run(SYSTEM, alarm.pk, "handle", data={
+            "cause": "real", "reason": "卸车时法兰垫片渗漏，甲醇蒸气积聚", "measures": "停止卸车，更换垫片，现场通风后复测正常"})
+        alarms.run(SYSTEM, alarm.pk, "clear", comment="镇街安监站电话核实，现场复测正常")
+    else:
+        alarms.run(SYSTEM, alarm.pk, "handle", data={
+            "cause": "false", "false_kind": "calibration", "reason": "压力变送器零点漂移", "measures": "已重新标定变送器"})
+
 
 
 # 包保责任人 of the demo's major installations (name, position, phone) — the LPG store's 操作负责人

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from anying.core.filters import ChoiceFilter, FlagFilter, ListFilter, RegionFilter, TextFilter
 
-from .models import Installation
+from .models import Alarm, AlarmRule, Installation
 from .models_baobao import Guarantor, Kind
 from .services import OLD_YEARS
 
@@ -38,6 +38,22 @@ class InstallationFilter(ListFilter):
     def missing_systems(self, qs, name, value):
         return qs.filter(Q(has_gas_detection=False) | Q(has_video=False) | Q(has_emergency_shutoff=False)
                          | Q(has_lightning_warning=False), oil_gas_storage=True)
+
+
+class AlarmFilter(ListFilter):
+    q = TextFilter(label="企业或报警内容", method="search", help_text="企业名称、点位或报警内容中的文字")
+    status = ChoiceFilter(label="状态", choices=Alarm.Status.choices)
+    level = ChoiceFilter(label="级别", choices=[("1", "一级"), ("2", "二级"), ("3", "三级")])
+    kind = ChoiceFilter(label="报警类型", choices=AlarmRule.Kind.choices)
+    cause = ChoiceFilter(label="性质", choices=Alarm.Cause.choices)
+    region = RegionFilter(field_name="enterprise__region")
+    active = FlagFilter(label="仅未消警", method="only_active", help_text="待确认、处置中、待消警")
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(description__icontains=value) | Q(enterprise__name__icontains=value))
+
+    def only_active(self, qs, name, value):
+        return qs.filter(is_active=True)
 
 
 class GuarantorFilter(ListFilter):

@@ -54,7 +54,7 @@ def installation_list(request):
 def installation_detail(request, pk):
     inst = get_object_or_404(_visible(request.user), pk=pk)
     return render(request, "monitoring/detail.html", {
-        "inst": inst, "chemicals": inst.chemicals.all(), "old": services.is_old(inst),
+        "inst": inst, "chemicals": inst.chemicals.all(), "old": services.is_old(inst), "sensors": inst.sensors.all(),
         "alpha": gb18218.alpha(inst.people_within_500m),
         "can_edit": request.user.has_perm_code("monitoring.edit"), **views_baobao.section(request.user, inst)})
 
