@@ -268,6 +268,9 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                                    "range_low": 0, "range_high": 100, "high": 1, "high_high": 3})
     gateway, _token = monitoring_sensors.create_device(None, ent.pk, "网关")
     monitoring_ingest.ingest(gateway, [("AT-1", int(timezone.now().timestamp() * 1000) - 1000, 5.0)])
+    from anying.monitoring import services_baobao
+
+    services_baobao.assign_guarantor(None, inst.pk, "technical", {"name": ent.name[:50], "phone": "13900000000"})
 
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
@@ -352,6 +355,7 @@ EXPORTS = [
     ("接报事件", "admin", lambda d: reverse("incident_list") + "?export=xlsx"),
     ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
     ("监测报警", "admin", lambda d: reverse("alarm_list") + "?export=xlsx"),
+    ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

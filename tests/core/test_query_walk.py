@@ -129,6 +129,7 @@ PINNED: dict[str, int] = {
     "monitoring_board": 23,
     "monitoring_coverage": 10,
     "incident_desk": 17,  # + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
+    "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_enterprise_search": 4,
     "incident_list": 12,
     "incident_new": 11,  # + the drills an intake may belong to

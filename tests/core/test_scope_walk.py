@@ -183,6 +183,11 @@ ROUTES = {
     "alarm_file": lambda w: {"pk": w["alarm"].pk, "attachment_id": w["alarm_file"].pk},
     "alarm_to_incident": lambda w: {"pk": w["alarm"].pk},
     "alarm_to_hazard": lambda w: {"pk": w["alarm"].pk},
+    "guarantor_edit": lambda w: {"pk": w["installation"].pk, "kind": "technical"},
+    "duty_record_new": lambda w: {"pk": w["guarantor"].pk},
+    "duty_record_detail": lambda w: {"pk": w["duty_record"].pk},
+    "duty_record_hazard": lambda w: {"pk": w["duty_record"].pk},
+    "duty_record_file": lambda w: {"pk": w["duty_record"].pk, "attachment_id": w["duty_record_file"].pk},
     "incident_report_receive": lambda w: {"pk": w["incident_report"].pk},
     "incident_flag_withdraw": lambda w: {"pk": w["incident_flag"].pk},
     "supplies:demand_detail": lambda w: {"pk": w["demand_plan"].pk},
@@ -328,6 +333,11 @@ API_ROUTES = {
     "/api/v1/monitoring/alarms/{alarm_id}": (lambda w: {"alarm_id": w["alarm"].pk}, {}),
     "/api/v1/monitoring/alarms/{alarm_id}/steps/{name}": (lambda w: {"alarm_id": w["alarm"].pk, "name": "acknowledge"},
                                                           {"post": {"comment": "走查"}}),
+    "/api/v1/monitoring/installations/{installation_id}/guarantors": (
+        lambda w: {"installation_id": w["installation"].pk}, {}),
+    "/api/v1/monitoring/guarantors/{guarantor_id}/duty-records": (
+        lambda w: {"guarantor_id": w["guarantor"].pk},
+        {"post": {"done_on": dt.date.today().isoformat(), "checked": "走查"}}),
     "/api/v1/incidents/{incident_id}/reports": (lambda w: {"incident_id": w["incident"].pk},
                                                 {"post": {"stage": "followup", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
@@ -524,6 +534,13 @@ def build_world() -> dict:
     monitoring_ingest.ingest(w["device"], [("AT-走查", int(now.timestamp() * 1000) - 1000, 5.0)])
     w["alarm"] = w["sensor"].alarms.get(level=1)
     w["alarm_file"] = attachments.attach(None, w["alarm"], upload())
+    from anying.monitoring import services_baobao
+
+    w["guarantor"] = services_baobao.assign_guarantor(_SYSTEM, w["installation"].pk, "technical", {
+        "name": "走查技术负责人", "phone": "13900000000", "since": w["today"]})
+    w["duty_record"] = services_baobao.record_duty(_SYSTEM, w["guarantor"].pk, {"done_on": w["today"],
+                                                                                "checked": "走查"})
+    w["duty_record_file"] = attachments.attach(None, w["duty_record"], upload())
     from anying.incidents import response as incident_response
 
     w["incident_response"] = incident_response.activate(_SYSTEM, w["incident"].pk, plan_name="走查预案", level=3,

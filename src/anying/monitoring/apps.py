@@ -31,4 +31,17 @@ class MonitoringConfig(AppConfig):
                  MenuEntry("监测报警", "alarm_list", "bell", "monitoring.view", section="监测预警", order=899),
                  MenuEntry("重大危险源", "installation_list", "radioactive", "monitoring.view", section="监测预警",
                            order=900),
-                 MenuEntry("接入情况", "monitoring_coverage", "diagram-3", "monitoring.view", section="监测预警", order=901))
+                 MenuEntry("接入情况", "monitoring_coverage", "diagram-3", "monitoring.view", section="监测预警", order=901),
+                 MenuEntry("包保责任人", "guarantor_list", "person-badge", "monitoring.view", section="监测预警",
+                           order=905, badge="monitoring"))
+        # 包保责任人: the clock of their 履职, the 待办, the 公示 page, the hazards they found
+        from anying.core import workqueue
+
+        from . import baobao, views_baobao, work
+
+        hooks.register_demo("monitoring_baobao", 88, demo.load_baobao)
+        hooks.register_tick("baobao_duty", baobao.tick)
+        workqueue.register(*work.SOURCES)
+        hooks.register_public_section("monitoring.baobao", views_baobao.public_section)
+        if views_baobao.related not in hooks.RELATED_RECORDS:
+            hooks.RELATED_RECORDS.append(views_baobao.related)
