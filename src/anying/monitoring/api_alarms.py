@@ -3,6 +3,7 @@ latest values, a sensor's history from the aggregates, the alarms with filters a
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -83,16 +84,19 @@ class SeriesParams(InputSchema):
 def sensor_series(request, sensor_id: int, params: Query[SeriesParams]):
     _may(request)
     sensor = get_object_or_404(Sensor.objects.visible_to(request.user), pk=sensor_id)
-    end = params.end or timezone.now()
-    start = params.start or end - dt.timedelta(days=1)
-    t0, t1 = timeseries.ms(_aware(start)), timeseries.ms(_aware(end))
-    if not 0 < t1 - t0 <= 3 * 365 * 86_400_000:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"end": "时间段须在三年之内，且结束晚于开始"})
+    end = _aware(params.end) if params.end else timezone.now()
+    if not EARLIEST <= end <= timezone.now() + dt.timedelta(days=366):
+        raise ValidationError({"end": "结束时间须在2000年之后、一年之内"})
+    start = _aware(params.start) if params.start else end - dt.timedelta(days=1)
+    t0, t1 = timeseries.ms(start), timeseries.ms(end)
+    if start < EARLIEST or not 0 < t1 - t0 <= 3 * 365 * 86_400_000:
+        raise ValidationError({"start": "时间段须在三年之内（2000年以后），且结束晚于开始"})
     kind, rows = timeseries.series(sensor.pk, t0, t1)
     return {"sensor_id": sensor.pk, "unit": sensor.unit, "bucket": kind,
             "points": [[t, n, lo, hi, mean] for t, n, lo, hi, mean in rows]}
+
+
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -157,6 +157,19 @@ def sensor_detail(request, pk):
         "can_edit": request.user.has_perm_code("monitoring.edit")})
 
 
+def _day(text: str, *, end: bool = False) -> int | None:
+    """A date from the page's range (YYYY-MM-DD) as epoch ms, its start (or, `end`, the next
+    day's start); None for anything else or a day outside 2000 … next year."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if not dt.date(2000, 1, 1) <= day <= timezone.localdate() + dt.timedelta(days=366):
+        return None
+    start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time()))
+    return timeseries.ms(start)
+
+
 PERIODS = {"1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000,
            "365d": 365 * 86_400_000}
 
@@ -168,12 +181,9 @@ def sensor_series(request, pk):
     now = timeseries.ms(timezone.now())
     t1, t0 = now, now - PERIODS.get(request.GET.get("period", ""), PERIODS["24h"])
     if request.GET.get("from"):
-        from .ingest import to_ms
-
-        t0 = to_ms(request.GET["from"]) or t0
-        t1 = to_ms(request.GET.get("to", "")) or now
-        if not 0 < t1 - t0 <= 3 * PERIODS["365d"]:
-            return JsonResponse({"detail": "时间段须在三年之内，且结束晚于开始"}, status=422)
+        t0, t1 = _day(request.GET["from"]), _day(request.GET.get("to", ""), end=True)
+        if t0 is None or t1 is None or not 0 < t1 - t0 <= 3 * PERIODS["365d"]:
+            return JsonResponse({"detail": "请选择三年之内的开始和结束日期（2000年以后），结束不早于开始"}, status=422)
     kind, rows = timeseries.series(sensor.pk, t0, t1)
     return JsonResponse({"sensor": sensor.code, "unit": sensor.unit, "bucket": kind, "from": t0, "to": t1,
                          "thresholds": {k: getattr(sensor, f) for k, f in (("LL", "low_low"), ("L", "low"), ("H", "high"),
