@@ -17,6 +17,7 @@ from anying.hazards.api import router as hazards_router
 from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
+from anying.monitoring.api_alarms import router as alarms_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
@@ -43,6 +44,7 @@ api.add_router("/supplies", supplies_router)
 api.add_router("/duty", duty_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/monitoring", alarms_router)
 api.add_router("/plans", plans_router)
 api.add_router("/places", places_router)
 

@@ -258,8 +258,19 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     from anying.monitoring import services as monitoring_services
     from anying.monitoring.models import Installation
 
-    monitoring_services.save_installation(None, ent.pk, {"name": "罐区", "kind": "storage", "people_within_500m": 5},
-                                          [("液氯", "20", "")])
+    inst = monitoring_services.save_installation(None, ent.pk, {"name": "罐区", "kind": "storage",
+                                                                "people_within_500m": 5}, [("液氯", "20", "")])
+    from anying.monitoring import ingest as monitoring_ingest
+    from anying.monitoring import sensors as monitoring_sensors
+    from anying.monitoring.models import Alarm
+
+    monitoring_sensors.save_sensor(None, inst.pk, {"code": "AT-1", "name": "氯气", "kind": "toxic_gas", "unit": "ppm",
+                                                   "range_low": 0, "range_high": 100, "high": 1, "high_high": 3})
+    gateway, _token = monitoring_sensors.create_device(None, ent.pk, "网关")
+    monitoring_ingest.ingest(gateway, [("AT-1", int(timezone.now().timestamp() * 1000) - 1000, 5.0)])
+    from anying.monitoring import services_baobao
+
+    services_baobao.assign_guarantor(None, inst.pk, "technical", {"name": ent.name[:50], "phone": "13900000000"})
 
     Team.objects.create(name="救援队", category=Team.Category.DISTRICT, owner=setup["bureau"], region=ent.region,
                         leader="队长", note="备注")
@@ -281,7 +292,8 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     plan_services.add_follow_up(None, drill, "整改", town_office, today)
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
-           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation)
+           Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation,
+           Alarm)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -342,6 +354,8 @@ EXPORTS = [
     ("仓库日周月检查", "admin", lambda d: reverse("supplies:check_list") + "?format=xlsx"),
     ("接报事件", "admin", lambda d: reverse("incident_list") + "?export=xlsx"),
     ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
+    ("监测报警", "admin", lambda d: reverse("alarm_list") + "?export=xlsx"),
+    ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -153,6 +153,7 @@ PAGES = {  # list page → its filter's parameters
     "supplies:document_list": "anying.supplies.filters.DocumentFilter",
     "supplies:transfer_list": "anying.supplies.filters.TransferFilter",
     "supplies:check_list": "anying.supplies.filters.CheckFilter",
+    "guarantor_list": "anying.monitoring.filters.GuarantorFilter",
     "plans:list": "anying.plans.filters.PlanFilter", "plans:drills": "anying.plans.filters.DrillFilter",
     "plans:follow_ups": "anying.plans.filters.FollowUpFilter",
 }

@@ -93,6 +93,10 @@ ADDED = {
     "plans.configure": ["district_admin"],
     # monitoring (issue #16): every role reads (an enterprise its own); enterprises and inspectors register
     "monitoring.view": GOVERNMENT + ["enterprise_user"], "monitoring.edit": INSPECTORS + ["enterprise_user"],
+    # alarms: the enterprise acknowledges and handles its own; the supervising units and the duty desk confirm 消警
+    "monitoring.alarm": ["enterprise_user"], "monitoring.clear": INSPECTORS + ["duty_officer"],
+    # 包保责任人 (issue #16 point 2): their 履职 records are the enterprise's to enter
+    "monitoring.duty": ["enterprise_user"],
 }
 
 

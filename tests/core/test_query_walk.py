@@ -125,7 +125,11 @@ PINNED: dict[str, int] = {
     "supplies:demand_list": 8,
     "duty_checks": 9,
     "installation_list": 10,
-    "incident_desk": 16,  # + the territory's region ids (a literal list: bench/run_incidents.py)
+    "alarm_list": 10,
+    "monitoring_board": 23,
+    "monitoring_coverage": 10,
+    "incident_desk": 17,  # + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
+    "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_enterprise_search": 4,
     "incident_list": 12,
     "incident_new": 11,  # + the drills an intake may belong to
@@ -169,6 +173,8 @@ API_PINNED: dict[str, int] = {
     "/api/v1/incidents/": 6,
     "/api/v1/incidents/dues": 2,
     "/api/v1/monitoring/installations": 5,
+    "/api/v1/monitoring/sensors": 5,
+    "/api/v1/monitoring/alarms": 5,
     "/api/v1/plans/": 5,
     "/api/v1/plans/drills": 5,
     "/api/v1/plans/follow-ups": 5,

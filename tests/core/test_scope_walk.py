@@ -169,6 +169,25 @@ ROUTES = {
     "installation_detail": lambda w: {"pk": w["installation"].pk},
     "installation_edit": lambda w: {"pk": w["installation"].pk},
     "installation_new": lambda w: {"enterprise_id": w["ent"].pk},
+    "sensor_new": lambda w: {"installation_id": w["installation"].pk},
+    "sensor_detail": lambda w: {"pk": w["sensor"].pk},
+    "sensor_edit": lambda w: {"pk": w["sensor"].pk},
+    "sensor_series": lambda w: {"pk": w["sensor"].pk},
+    "sensor_rule_add": lambda w: {"pk": w["sensor"].pk},
+    "sensor_rule_toggle": lambda w: {"pk": w["sensor_rule"].pk},
+    "monitoring_enterprise_board": lambda w: {"enterprise_id": w["ent"].pk},
+    "monitoring_devices": lambda w: {"enterprise_id": w["ent"].pk},
+    "monitoring_device_toggle": lambda w: {"pk": w["device"].pk},
+    "alarm_detail": lambda w: {"pk": w["alarm"].pk},
+    "alarm_act": lambda w: {"pk": w["alarm"].pk},
+    "alarm_file": lambda w: {"pk": w["alarm"].pk, "attachment_id": w["alarm_file"].pk},
+    "alarm_to_incident": lambda w: {"pk": w["alarm"].pk},
+    "alarm_to_hazard": lambda w: {"pk": w["alarm"].pk},
+    "guarantor_edit": lambda w: {"pk": w["installation"].pk, "kind": "technical"},
+    "duty_record_new": lambda w: {"pk": w["guarantor"].pk},
+    "duty_record_detail": lambda w: {"pk": w["duty_record"].pk},
+    "duty_record_hazard": lambda w: {"pk": w["duty_record"].pk},
+    "duty_record_file": lambda w: {"pk": w["duty_record"].pk, "attachment_id": w["duty_record_file"].pk},
     "incident_report_receive": lambda w: {"pk": w["incident_report"].pk},
     "incident_flag_withdraw": lambda w: {"pk": w["incident_flag"].pk},
     "supplies:demand_detail": lambda w: {"pk": w["demand_plan"].pk},
@@ -310,6 +329,15 @@ API_ROUTES = {
                                            {"post": {"kind": "call", "content": "走查"}}),
     "/api/v1/incidents/{incident_id}": (lambda w: {"incident_id": w["incident"].pk}, {}),
     "/api/v1/monitoring/installations/{installation_id}": (lambda w: {"installation_id": w["installation"].pk}, {}),
+    "/api/v1/monitoring/sensors/{sensor_id}/series": (lambda w: {"sensor_id": w["sensor"].pk}, {}),
+    "/api/v1/monitoring/alarms/{alarm_id}": (lambda w: {"alarm_id": w["alarm"].pk}, {}),
+    "/api/v1/monitoring/alarms/{alarm_id}/steps/{name}": (lambda w: {"alarm_id": w["alarm"].pk, "name": "acknowledge"},
+                                                          {"post": {"comment": "走查"}}),
+    "/api/v1/monitoring/installations/{installation_id}/guarantors": (
+        lambda w: {"installation_id": w["installation"].pk}, {}),
+    "/api/v1/monitoring/guarantors/{guarantor_id}/duty-records": (
+        lambda w: {"guarantor_id": w["guarantor"].pk},
+        {"post": {"done_on": dt.date.today().isoformat(), "checked": "走查"}}),
     "/api/v1/incidents/{incident_id}/reports": (lambda w: {"incident_id": w["incident"].pk},
                                                 {"post": {"stage": "followup", "content": "走查"}}),
     "/api/v1/supplies/transfers/{transfer_id}/steps/{name}": (lambda w: {"transfer_id": w["transfer"].pk,
@@ -493,6 +521,26 @@ def build_world() -> dict:
     # the foreign enterprise's 液氯 storage: a major hazard installation
     w["installation"] = monitoring_services.save_installation(_SYSTEM, ent.pk, {
         "name": "走查液氯储罐区", "kind": "storage", "people_within_500m": 10}, [("液氯", "20", "")])
+    from anying.monitoring import ingest as monitoring_ingest
+    from anying.monitoring import sensors as monitoring_sensors
+
+    # its chlorine detector, its gateway and a 高高报 alarm with a photo
+    w["sensor"] = monitoring_sensors.save_sensor(_SYSTEM, w["installation"].pk, {
+        "code": "AT-走查", "name": "走查氯气浓度", "kind": "toxic_gas", "unit": "ppm", "range_low": 0, "range_high": 100,
+        "high": 1, "high_high": 3, "interval_seconds": 60, "offline_after": 3})
+    w["sensor_rule"] = monitoring_sensors.add_rule(_SYSTEM, w["sensor"].pk, {"kind": "repeat", "bound": "H", "count": 3,
+                                                                           "level": 2})
+    w["device"], _token = monitoring_sensors.create_device(_SYSTEM, ent.pk, "走查网关")
+    monitoring_ingest.ingest(w["device"], [("AT-走查", int(now.timestamp() * 1000) - 1000, 5.0)])
+    w["alarm"] = w["sensor"].alarms.get(level=1)
+    w["alarm_file"] = attachments.attach(None, w["alarm"], upload())
+    from anying.monitoring import services_baobao
+
+    w["guarantor"] = services_baobao.assign_guarantor(_SYSTEM, w["installation"].pk, "technical", {
+        "name": "走查技术负责人", "phone": "13900000000", "since": w["today"]})
+    w["duty_record"] = services_baobao.record_duty(_SYSTEM, w["guarantor"].pk, {"done_on": w["today"],
+                                                                                "checked": "走查"})
+    w["duty_record_file"] = attachments.attach(None, w["duty_record"], upload())
     from anying.incidents import response as incident_response
 
     w["incident_response"] = incident_response.activate(_SYSTEM, w["incident"].pk, plan_name="走查预案", level=3,

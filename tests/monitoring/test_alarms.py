@@ -137,3 +137,74 @@ def test_nobody_outside_acts(plant, login, users, make_enterprise, enterprise_us
     with pytest.raises(Alarm.DoesNotExist):
         alarms.run(users["hufeng"], alarm.pk, "acknowledge")
     assert alarms.run(SYSTEM, alarm.pk, "acknowledge").status == "acknowledged"
+
+
+def test_the_duty_desk_shows_unhandled_alarms(plant, login, users):  # noqa: F811
+    breach(plant)
+    page = login(users["jiuxian"]).get(reverse("incident_desk")).content.decode()
+    assert "监测报警（未处置）" in page and "罐区氨气浓度（AT-201）超高高报" in page
+    assert "罐区氨气浓度" not in login(users["hufeng"]).get(reverse("incident_desk")).content.decode()
+
+
+def test_the_api_lists_sensors_and_alarms_and_takes_steps(plant, enterprise_user):  # noqa: F811
+    from django.test import Client
+
+    from anying.core.services import create_token
+
+    alarm = breach(plant)
+    own = enterprise_user(plant["ent"], username="qiye3")
+    _, token = create_token(own, own, "走查")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    sensors = api.get("/api/v1/monitoring/sensors?offline=false").json()
+    assert {s["code"] for s in sensors["items"]} == {"LT-101", "AT-201"}
+    listed = api.get("/api/v1/monitoring/alarms?active=true&level=1").json()
+    assert [a["id"] for a in listed["items"]] == [alarm.pk]
+    answer = api.post(f"/api/v1/monitoring/alarms/{alarm.pk}/steps/handle", {
+        "cause": "false", "false_kind": "maintenance", "reason": "检修吹扫", "measures": "已恢复", "version": alarm.version},
+        content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "handled"
+    stale = api.post(f"/api/v1/monitoring/alarms/{alarm.pk}/steps/clear", {"version": 0}, content_type="application/json")
+    assert stale.status_code in (403, 409)
+    start = timezone.now() - dt.timedelta(hours=1)
+    series = api.get(f"/api/v1/monitoring/sensors/{plant['gas'].pk}/series",
+                     {"start": start.isoformat(), "end": timezone.now().isoformat()}).json()
+    assert series["bucket"] == "minute" and series["points"][0][1] >= 1
+
+
+def test_an_enterprise_cannot_switch_off_its_mandatory_rules_and_the_town_hears_of_weakening(
+        plant, login, enterprise_user, users):  # noqa: F811
+    from anying.monitoring.models import AlarmRule
+
+    own = login(enterprise_user(plant["ent"], username="qiye4"))
+    hh = AlarmRule.objects.get(sensor=plant["gas"], kind="threshold", bound="HH")
+    offline = AlarmRule.objects.get(sensor=plant["gas"], kind="offline")
+    for rule in (hh, offline):
+        own.post(reverse("sensor_rule_toggle", args=[rule.pk]))
+        assert AlarmRule.objects.get(pk=rule.pk).is_active
+    data = {"code": "AT-201", "name": "罐区氨气浓度", "kind": "toxic_gas", "unit": "ppm", "range_low": "0",
+            "range_high": "1000", "high": "30", "high_high": "900", "interval_seconds": "10", "offline_after": "3",
+            "is_active": "on", "version": plant["gas"].version}
+    assert own.post(reverse("sensor_edit", args=[plant["gas"].pk]), data).status_code == 302
+    told = Notification.objects.filter(user=users["jiuxian"], title__contains="监测设置变更").first()
+    assert told is not None and "高高报 150 → 900" in told.title
+
+
+def test_history_ranges_outside_reason_are_refused_in_chinese(plant, login, users):  # noqa: F811
+    town = login(users["jiuxian"])
+    url = reverse("sensor_series", args=[plant["gas"].pk])
+    for query in ("?from=²&to=2026-01-01", "?from=10000000000000000000&to=1", "?from=1999-01-01&to=1999-02-01",
+                  "?from=2026-02-01&to=2026-01-01"):
+        answer = town.get(url + query)
+        assert answer.status_code == 422 and "日期" in answer.json()["detail"], query
+    assert town.get(url + "?from=2026-01-01&to=2026-01-31").status_code == 200
+
+
+def test_the_installation_page_title_is_its_name(plant, login, users):  # noqa: F811
+    page = login(users["jiuxian"]).get(reverse("installation_detail", args=[plant["inst"].pk])).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("液氨储罐区") and "<" not in title and page.count('id="ay-sensors"') == 1
+
+
+def test_the_public_sign_page_is_not_for_search_engines(plant, client):  # noqa: F811
+    page = client.get(reverse("enterprise_public", args=[plant["ent"].public_token])).content.decode()
+    assert '<meta name="robots" content="noindex">' in page

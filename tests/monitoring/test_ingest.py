@@ -162,3 +162,25 @@ def test_minute_and_hour_aggregates_include_late_readings(plant):
     assert rows[0][1] == 7 and rows[0][3] == pytest.approx(9.9)
     kind, rows = timeseries.series(plant["level"].pk, base - 3 * timeseries.DAY, base + timeseries.HOUR)
     assert kind == "hour" and [r[1] for r in rows] == [361]
+
+
+def test_raw_readings_are_kept_thirty_days_then_dropped(plant, settings):
+    from django.db import connection
+
+    now = timezone.now()
+    sid = plant["level"].pk
+    day = timeseries.DAY
+    old = (now_ms() // day - 31) * day + 3_600_000  # a reading 31 days back (loaded past the ingest window)
+    kept = (now_ms() // day - 29) * day + 3_600_000
+    timeseries.insert([(sid, old, 1.0), (sid, kept, 2.0)])
+    settings.ANYING_MONITORING_RAW_DAYS = 7  # never below 30
+    assert timeseries.raw_days() == 30
+    timeseries.expire(now)
+    with connection.cursor() as cur:
+        cur.execute("SELECT t FROM monitoring_reading WHERE sensor_id = %s ORDER BY t", [sid])
+        assert [r[0] for r in cur.fetchall()] == [kept]
+    if connection.vendor == "postgresql":  # whole day partitions, not row deletes
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_class WHERE relname = %s",
+                        [f"monitoring_reading_{timeseries.at(old // day * day):%Y%m%d}"])
+            assert cur.fetchone()[0] == 0

@@ -16,11 +16,16 @@ def test_simulated_readings_move_the_board_and_raise_an_alarm(make_enterprise):
     sensors.save_sensor(SYSTEM, inst.pk, {"code": "LT-1", "name": "液位", "kind": "level", "unit": "m", "range_low": 0,
                                           "range_high": 10, "low": 1, "high": 8, "high_high": 9, "interval_seconds": 10,
                                           "offline_after": 3})
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):  # a real enterprise: its alarms would be real
+        call_command("simulate-readings", "--enterprise", str(ent.pk), "--cycles", "1", "--interval", "0")
     call_command("simulate-readings", "--enterprise", str(ent.pk), "--cycles", "3", "--interval", "0",
-                 "--alarm-every", "2")
+                 "--alarm-every", "2", "--force")
     sensor = Sensor.objects.get(code="LT-1")
     assert sensor.last_value is not None
     assert Alarm.objects.filter(sensor=sensor, level=1).exists()
     first = Device.objects.get(name=SIMULATOR).token_hash
-    call_command("simulate-readings", "--enterprise", str(ent.pk), "--cycles", "1", "--interval", "0")
+    call_command("simulate-readings", "--enterprise", str(ent.pk), "--cycles", "1", "--interval", "0", "--force")
     assert Device.objects.get(name=SIMULATOR).token_hash != first

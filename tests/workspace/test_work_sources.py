@@ -34,7 +34,8 @@ def test_every_module_registers_its_sources():
     keys = [s.key for s in workqueue.SOURCES]
     assert len(keys) == len(set(keys))
     assert {s.module for s in workqueue.SOURCES} == {"hazards", "inspections", "tips", "oversight", "registry",
-                                                       "rescue", "supplies", "duty", "incidents", "plans"}
+                                                       "rescue", "supplies", "duty", "incidents", "plans",
+                                                       "monitoring"}
     assert {"hazards.review", "hazards.extensions", "hazards.progress", "inspections.planned", "inspections.decide",
             "tips.assigned", "tips.rewards", "keytasks.due", "registry.certificates"} <= set(keys)
 

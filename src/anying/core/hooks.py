@@ -85,3 +85,27 @@ ENTERPRISE_TABS: dict[str, EnterpriseTab] = {}
 def register_enterprise_tab(*tabs: EnterpriseTab) -> None:
     for tab in tabs:
         ENTERPRISE_TABS[tab.key] = tab
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    role: str  # "技术负责人"
+    name: str  # "" when nobody is named yet
+    title: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class PublicGroup:
+    heading: str  # "液氨制冷机房（四级重大危险源）"
+    people: tuple[PublicPerson, ...]
+
+
+# Sections an upper app adds to an enterprise's public 公示 page (reached by its QR code, no
+# login): key → provider(enterprise) -> (title, [PublicGroup]); an empty list shows nothing. What
+# a provider returns is public, so it returns only what the law asks to be posted.
+PUBLIC_SECTIONS: dict[str, Callable] = {}
+
+
+def register_public_section(key: str, provider: Callable) -> None:
+    PUBLIC_SECTIONS[key] = provider

@@ -42,6 +42,11 @@ def open_incidents(user, now):
             .select_related("region", "unit").order_by(F("next_due").asc(nulls_last=True), "-occurred_at"))
 
 
+# Panels an upper app adds to the 值班台 (monitoring's unhandled alarms): panel(user, now) returns
+# None or {"title", "url", "rows": [{"text", "url", "badge", "tone", "note"}], "empty"}.
+DESK_PANELS: list = []
+
+
 @perm_required("incidents.view")
 def desk(request):
     from anying.duty import services as duty
@@ -81,7 +86,8 @@ def desk(request):
                                     incident__in=Incident.objects.visible_to(user))
                  .exclude(desk__unit_id=user.unit_id).select_related("incident", "desk__unit", "rule")
                  .order_by("due_at")[:20]]
-    return render(request, "incidents/desk.html", {"below": below,
+    panels = [p for p in (panel(user, now) for panel in DESK_PANELS) if p]
+    return render(request, "incidents/desk.html", {"below": below, "panels": panels,
         "units": units, "people": people, "incidents": shown, "total": total, "overdue": overdue, "now": now,
         "config": config, "layers": layers, "tips": tips, "arrival_serious": response.arrival_rate(serious),
         "arrival_all": response.arrival_rate(every), "arrival_target": _arrival_target(),

@@ -92,9 +92,17 @@ def _town_units(region_id: int) -> list[int]:
                 .values_list("pk", flat=True))
 
 
-def supervising_unit_ids(alarm: Alarm) -> set[int]:
-    ent = alarm.enterprise
-    return {u.pk for u in recipients.supervising_units(ent.region_id, ent.industry_id)}
+def may_clear(user, enterprise) -> bool:
+    """消警 is the supervising units' (the town office of the place and the departments of its
+    industry, at its level or above: core.recipients.supervising_units). Memoised per request
+    user and (place, industry), so a board of many alarms asks once per town."""
+    if user is SYSTEM or is_enterprise_user(user) or not user.has_perm_code("monitoring.clear"):
+        return user is SYSTEM
+    memo = user.__dict__.setdefault("_ay_may_clear", {})
+    key = (enterprise.region_id, enterprise.industry_id)
+    if key not in memo:
+        memo[key] = user.unit_id in {u.pk for u in recipients.supervising_units(*key)}
+    return memo[key]
 
 
 def parties_of(user, alarm: Alarm) -> set[str]:
@@ -102,9 +110,7 @@ def parties_of(user, alarm: Alarm) -> set[str]:
         if user.unit_id == alarm.enterprise.organisation_id and user.has_perm_code("monitoring.alarm"):
             return {ENTERPRISE}
         return set()
-    if user.has_perm_code("monitoring.clear") and user.unit_id in supervising_unit_ids(alarm):
-        return {SUPERVISOR}
-    return set()
+    return {SUPERVISOR} if may_clear(user, alarm.enterprise) else set()
 
 
 def enterprise_people(alarm: Alarm):

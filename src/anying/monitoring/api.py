@@ -1,5 +1,5 @@
 """Monitoring API (`/api/v1/monitoring`): GB 18218-2018 identification and grading of any unit's
-chemicals, and the register of major hazard installations."""
+chemicals, the register of major hazard installations, and their 包保责任人 with their 履职."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,12 +10,13 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from anying.core.api_input import InputSchema
+from anying.core.api_input import InputSchema, MultiLine
 from anying.core.errors import PermissionDenied
 from anying.core.listing import BoundedPagination
 
-from . import gb18218, ingest, services
+from . import baobao, gb18218, ingest, services, services_baobao
 from .models import Installation
+from .models_baobao import DutyRecord, Guarantor
 
 router = Router(tags=["监测预警"])
 
@@ -194,3 +195,78 @@ def post_readings(request):
     except ingest.BatchError as exc:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]})
     return Status(200, ingest.ingest(request.device, items).as_dict())
+
+
+# --- 包保责任人 ---------------------------------------------------------------------------------------
+
+class GuarantorOut(Schema):
+    id: int
+    kind: str = Field(description="principal 主要负责人 / technical 技术负责人 / operational 操作负责人")
+    kind_label: str
+    name: str
+    position: str
+    phone: str
+    since: dt.date
+    until: dt.date | None = Field(description="卸任日期；为空表示现任")
+    current: bool
+    required: str = Field(description="规定频次，如“每季度至少1次”")
+    frequency_basis: str = Field(description="频次依据（文件与条款）")
+    frequency_verified: bool = Field(description="频次依据的原文是否已核实")
+    period: str | None = Field(None, description="现任：本期（如“2026年第4季度”）")
+    done_this_period: int | None = None
+    last_period: str | None = None
+    done_last_period: int | None = None
+    behind: bool | None = Field(None, description="现任：上一周期履职次数低于规定频次")
+    missed_in_a_row: int | None = None
+
+
+@router.get("/installations/{int:installation_id}/guarantors", response=list[GuarantorOut],
+            summary="重大危险源的包保责任人（现任及历任）和履职情况")
+def list_guarantors(request, installation_id: int):
+    inst = get_object_or_404(_scoped(request), pk=installation_id)
+    people = list(Guarantor.objects.filter(installation=inst).order_by("kind", "-since", "-id"))
+    standing = {s.guarantor.pk: s for s in baobao.standings([g for g in people if g.until is None])
+                if s.guarantor is not None}
+    freq = baobao.frequencies()
+    out = []
+    for g in people:
+        f, s = freq[g.kind], standing.get(g.pk)
+        row = {"id": g.pk, "kind": g.kind, "kind_label": g.get_kind_display(), "name": g.name, "position": g.position,
+               "phone": g.phone, "since": g.since, "until": g.until, "current": g.until is None, "required": f.label,
+               "frequency_basis": f"{f.source}{f.article}", "frequency_verified": f.verified}
+        if s is not None:
+            row.update(period=s.current_label, done_this_period=s.done_now, last_period=s.last_label,
+                       done_last_period=s.done_last, behind=s.behind, missed_in_a_row=s.missed_in_a_row)
+        out.append(row)
+    return out
+
+
+class DutyRecordIn(InputSchema):
+    done_on: dt.date = Field(description="履职日期（不晚于今天，最多补录7天）")
+    checked: MultiLine = Field(min_length=1, max_length=2000, description="检查内容")
+    items: list[str] = Field([], max_length=20, description="对照的职责条款，如“第五条（五）”（见页面）")
+    result: str = Field("", max_length=10, description="normal 未发现问题 / problems 发现问题；为空时按是否填写问题确定")
+    problems: MultiLine = Field("", max_length=2000, description="发现的问题")
+
+
+class DutyRecordOut(Schema):
+    id: int
+    guarantor_id: int
+    installation_id: int
+    kind: str
+    done_on: dt.date
+    checked: str
+    items: list[str]
+    result: str
+    problems: str
+    hazard_ids: list[int] = []
+
+
+@router.post("/guarantors/{int:guarantor_id}/duty-records", response={201: DutyRecordOut},
+             summary="录入包保责任人履职记录（企业；已绑定账号的须本人）")
+def create_duty_record(request, guarantor_id: int, payload: DutyRecordIn):
+    if not request.user.has_perm_code("monitoring.duty"):
+        raise PermissionDenied("无权录入履职记录")
+    get_object_or_404(Guarantor.objects.visible_to(request.user), pk=guarantor_id)
+    record = services_baobao.record_duty(request.user, guarantor_id, payload.dict())
+    return Status(201, DutyRecord.objects.get(pk=record.pk))

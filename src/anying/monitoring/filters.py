@@ -10,6 +10,7 @@ from django.utils import timezone
 from anying.core.filters import ChoiceFilter, FlagFilter, ListFilter, RegionFilter, TextFilter
 
 from .models import Alarm, AlarmRule, Installation
+from .models_baobao import Guarantor, Kind
 from .services import OLD_YEARS
 
 
@@ -53,3 +54,29 @@ class AlarmFilter(ListFilter):
 
     def only_active(self, qs, name, value):
         return qs.filter(is_active=True)
+
+
+class GuarantorFilter(ListFilter):
+    """The district's 包保责任人 list (by major installation): a town, a kind, who is behind."""
+    q = TextFilter(label="企业或单元名称", method="search", help_text="企业名称或单元名称中的文字")
+    region = RegionFilter(field_name="enterprise__region")
+    kind = ChoiceFilter(label="包保职责", choices=Kind.choices, method="keep",
+                        help_text="与“仅落后”同用：只看该职责落后或未确定的")
+    behind = FlagFilter(label="仅落后或未确定", method="only_behind",
+                        help_text="上一周期履职次数低于规定频次，或未确定包保责任人")
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(enterprise__name__icontains=value))
+
+    def keep(self, qs, name, value):
+        return qs
+
+    def only_behind(self, qs, name, value):
+        from . import baobao
+
+        kind = self.values["kind"] or None
+        installations = list(qs.select_related(None).order_by().only("pk"))
+        guarantors = baobao.in_force(Guarantor.objects.filter(installation__in=[i.pk for i in installations]))
+        late = {s.installation_id for s in baobao.standings(guarantors, installations=installations)
+                if (s.guarantor is None or s.behind) and kind in (None, s.kind)}
+        return qs.filter(pk__in=late)

@@ -93,4 +93,5 @@ class InstallationChemical(models.Model):
     def __str__(self) -> str:
         return f"{self.chemical} {self.quantity}t"
 
+from .models_baobao import DutyRecord, Guarantor  # noqa: E402,F401 — 包保责任人
 from .models_sensors import Alarm, AlarmRule, ConfigStamp, Device, Sensor  # noqa: E402,F401

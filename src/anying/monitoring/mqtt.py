@@ -2,8 +2,9 @@
 
 A gateway publishes a batch per message to `anying/readings/<anything>` (QoS 0 or 1):
 `{"token": "ayd_…", "readings": [{"sensor": "LT-101", "ts": 1765101600000, "value": 3.21}, …]}` —
-the same readings as the HTTP batch, with the device's token in the payload (the topic is
-readable by anyone the broker lets subscribe, so it carries no secret). Any MQTT 3.1.1/5 broker
+the same readings as the HTTP batch, with the device's token in the payload — so only this consumer
+may subscribe (broker ACLs: each gateway publishes to its own topic and reads nothing; docs/operations.md).
+Any MQTT 3.1.1/5 broker
 works: Mosquitto on the machine by default, an EMQX cluster at scale with a shared subscription
 (`--group`, `$share/<group>/…`) so several `anying mqtt` processes split the load.
 

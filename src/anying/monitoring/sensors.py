@@ -87,9 +87,10 @@ def clean_sensor(data: dict) -> dict:
         errors["high_high"] = "阈值须在量程之内"
     if not ordered:
         errors["high"] = "至少设置一个报警阈值"
-    for key, label, low, high in (("interval_seconds", "上报周期", 1, 86_400), ("offline_after", "离线判定周期数", 1, 100)):
+    for key, label, low, high, default in (("interval_seconds", "上报周期", 1, 86_400, 60),
+                                           ("offline_after", "离线判定周期数", 1, 100, 3)):
         try:
-            value = int(data.get(key) or 0)
+            value = int(default if data.get(key) in (None, "") else data[key])
         except (TypeError, ValueError):
             value = 0
         if not low <= value <= high:
@@ -118,11 +119,14 @@ def save_sensor(user, installation_id: int, data: dict, *, pk: int | None = None
         sensor, before = Sensor(installation=inst, enterprise=inst.enterprise, is_demo=is_demo), None
     if Sensor.objects.filter(enterprise=inst.enterprise, code=clean["code"]).exclude(pk=sensor.pk).exists():
         raise ValidationError({"code": "本企业已有该位号的监测点位"})
+    weakened = _weakened(sensor, clean) if pk is not None else []
     for key, value in clean.items():
         setattr(sensor, key, value)
     sensor.version += 1 if pk is not None else 0
     sensor.save()
     sync_standard_rules(sensor)
+    if weakened:
+        _tell_supervisors(user, sensor, f"修改监测点位 {sensor.code} 的报警设置：{'；'.join(weakened)}")
     audit.record(user, A.UPDATE if before else A.CREATE, sensor, before=before,
                  after=audit.snapshot(sensor, SENSOR_FIELDS), summary=f"监测点位 {sensor.code}", place=inst.enterprise)
     ingest.changed()
@@ -177,9 +181,13 @@ def add_rule(user, sensor_id: int, data: dict) -> AlarmRule:
 @transaction.atomic
 def set_rule_active(user, rule_id: int, active: bool) -> AlarmRule:
     require(user, "monitoring.edit")
-    rule = AlarmRule.objects.select_related("sensor").filter(pk=rule_id).first()
+    rule = AlarmRule.objects.select_related("sensor__enterprise").filter(pk=rule_id).first()
     if rule is None or not _sensor_qs(user).filter(pk=rule.sensor_id).exists():
         raise PermissionDenied("找不到该报警规则")
+    if rule.is_standard:
+        raise PermissionDenied("按阈值生成的超限规则和离线规则不能停用：请修改点位阈值")
+    if not active:
+        _tell_supervisors(user, rule.sensor, f"停用报警规则：{rule}")
     AlarmRule.objects.filter(pk=rule.pk).update(is_active=active, run_since=None, run_count=0)
     audit.record(user, A.UPDATE, rule, summary=f"{'启用' if active else '停用'}报警规则 {rule}",
                  place=rule.sensor.enterprise)
@@ -237,7 +245,43 @@ def set_device_active(user, device_id: int, active: bool) -> Device:
     if device is None:
         raise PermissionDenied("找不到该采集设备")
     Device.objects.filter(pk=device.pk).update(is_active=active)
+    if not active:
+        _tell_supervisors(user, device, f"停用采集设备：{device.name}")
     audit.record(user, A.UPDATE, device, summary=f"{'启用' if active else '停用'}采集设备 {device.name}",
                  place=device.enterprise)
     ingest.changed()
     return device
+
+
+def _weakened(sensor: Sensor, clean: dict) -> list[str]:
+    """What a change does to alarming that the supervising units should know: a threshold removed
+    or moved outwards, the sensor switched off, offline detection slowed."""
+    out = []
+    for bound, field in BOUND_FIELDS.items():
+        old, new = getattr(sensor, field), clean.get(field)
+        if old is None:
+            continue
+        outward = new is None or (new > old if bound in ("H", "HH") else new < old)
+        if outward:
+            out.append(f"{BOUND_LABELS[bound]} {old:g} → {'取消' if new is None else f'{new:g}'}")
+    if sensor.is_active and not clean.get("is_active", True):
+        out.append("停用点位")
+    if clean["interval_seconds"] * clean["offline_after"] > sensor.interval_seconds * sensor.offline_after:
+        out.append(f"离线判定 {sensor.interval_seconds * sensor.offline_after}秒 → "
+                   f"{clean['interval_seconds'] * clean['offline_after']}秒")
+    return out
+
+
+def _tell_supervisors(user, record, what: str) -> None:
+    """An enterprise's own change that weakens its alarming goes to its supervising units at once
+    (they confirm 消警, so they must know when alarms stop coming)."""
+    from anying.core import recipients
+    from anying.core.notifications import notify_many
+    from anying.core.permissions import is_enterprise_user
+
+    if user is SYSTEM or not is_enterprise_user(user):
+        return
+    ent = record.enterprise
+    title = f"【监测设置变更】{ent.name}{what}"[:200]
+    notify_many((u, title, f"由 {user.display_name} 修改", "")
+                for u in recipients.supervisors(ent.region_id, ent.industry_id, "monitoring.clear"))

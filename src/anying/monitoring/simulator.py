@@ -65,19 +65,23 @@ class Plant:
 def simulator_devices(enterprise_ids: Iterable[int]) -> dict[int, tuple[Device, str]]:
     """A simulator device per enterprise, with a fresh token (only its hash is stored, so the
     token is made anew each run and the previous one stops working)."""
+    from anying.core import audit
+    from anying.core.models import AuditEvent
     from anying.core.permissions import SYSTEM
 
     from . import ingest, sensors
 
     found = {}
     for ent_id in enterprise_ids:
-        device = Device.objects.filter(enterprise_id=ent_id, name=SIMULATOR).first()
+        device = Device.objects.select_related("enterprise").filter(enterprise_id=ent_id, name=SIMULATOR).first()
         if device is None:
             device, token = sensors.create_device(SYSTEM, ent_id, SIMULATOR, is_demo=True)
         else:
             token = f"ayd_sim_{random.SystemRandom().getrandbits(128):032x}"
             Device.objects.filter(pk=device.pk).update(token_hash=ingest.token_hash(token), token_hint=token[-4:],
                                                        is_active=True)
+            audit.record(SYSTEM, AuditEvent.Action.UPDATE, device, place=device.enterprise,
+                         summary=f"模拟读数：更换{'并启用' if not device.is_active else ''}采集设备令牌 {device.name}")
             ingest.changed()
         found[ent_id] = (device, token)
     return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_alarms, views_boards, views_sensors
+from . import views, views_alarms, views_baobao, views_boards, views_sensors
 
 urlpatterns = [
     path("installations/", views.installation_list, name="installation_list"),
@@ -24,4 +24,10 @@ urlpatterns = [
     path("alarms/<int:pk>/incident/", views_alarms.alarm_to_incident, name="alarm_to_incident"),
     path("alarms/<int:pk>/hazard/", views_alarms.alarm_to_hazard, name="alarm_to_hazard"),
     path("alarms/<int:pk>/files/<int:attachment_id>/", views_alarms.alarm_file, name="alarm_file"),
+    path("installations/<int:pk>/guarantors/<str:kind>/", views_baobao.guarantor_edit, name="guarantor_edit"),
+    path("guarantors/", views_baobao.guarantor_list, name="guarantor_list"),
+    path("guarantors/<int:pk>/records/new/", views_baobao.duty_record_new, name="duty_record_new"),
+    path("duty-records/<int:pk>/", views_baobao.duty_record_detail, name="duty_record_detail"),
+    path("duty-records/<int:pk>/hazard/", views_baobao.duty_record_hazard, name="duty_record_hazard"),
+    path("duty-records/<int:pk>/files/<int:attachment_id>/", views_baobao.duty_record_file, name="duty_record_file"),
 ]

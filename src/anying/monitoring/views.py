@@ -13,7 +13,7 @@ from anying.core.scope import region_subtree_q
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
 
-from . import gb18218, services
+from . import gb18218, services, views_baobao
 from .filters import InstallationFilter
 from .forms import InstallationForm, chemical_rows
 from .models import Installation
@@ -56,7 +56,7 @@ def installation_detail(request, pk):
     return render(request, "monitoring/detail.html", {
         "inst": inst, "chemicals": inst.chemicals.all(), "old": services.is_old(inst), "sensors": inst.sensors.all(),
         "alpha": gb18218.alpha(inst.people_within_500m),
-        "can_edit": request.user.has_perm_code("monitoring.edit")})
+        "can_edit": request.user.has_perm_code("monitoring.edit"), **views_baobao.section(request.user, inst)})
 
 
 @perm_required("monitoring.edit")

@@ -67,16 +67,19 @@ def alarm_detail(request, pk):
     events = list(workflow.timeline(alarm))
     steps = alarms.LIFECYCLE.available(request.user, alarm)
     sensor = alarm.sensor
+    # the raw readings from half an hour before the alarm to half an hour after its last breach
+    # (at most a few hundred: sensors report every few seconds at most); longer views are the
+    # sensor page's, from the aggregates
     t0 = timeseries.ms(alarm.first_at) - 30 * 60_000
-    t1 = max(timeseries.ms(alarm.last_at) + 30 * 60_000, t0 + 3_600_000)
-    kind, rows = timeseries.series(sensor.pk, t0, min(t1, timeseries.ms(timezone.now()) + 60_000))
+    t1 = min(timeseries.ms(alarm.last_at) + 30 * 60_000, timeseries.ms(timezone.now()) + 60_000)
+    raw = [(t, v) for t, v in timeseries.latest([sensor.pk], t0).get(sensor.pk, []) if t <= t1][-2000:]
     return render(request, "monitoring/alarm_detail.html", {
         "alarm": alarm, "level": alarms.level_of(alarm), "events": events, "steps": steps,
         "step_names": {s.name for s in steps}, "form": AlarmStepForm(),
         "ack_due": alarms.acknowledge_due(alarm), "handle_due": alarms.handle_due(alarm),
         "late": alarms.overdue(alarm, timezone.now()),
         "files": _files(alarm),
-        "chart": {"kind": kind, "unit": sensor.unit, "points": [[t, n, lo, hi, round(mean, 4)] for t, n, lo, hi, mean in rows],
+        "chart": {"unit": sensor.unit, "from": t0, "to": t1, "points": [[t, 1, v, v, v] for t, v in raw],
                   "marks": [v for v in (sensor.low_low, sensor.low, sensor.high, sensor.high_high) if v is not None]},
         "can_incident": request.user.has_perm_code("incidents.take") and not alarm.incident_id,
         "can_hazard": (request.user.has_perm_code("hazards.supervise") or request.user.has_perm_code("hazards.act"))
@@ -92,6 +95,7 @@ def _files(alarm):
 @perm_required("monitoring.view")
 @require_POST
 def alarm_act(request, pk):
+    get_object_or_404(visible(request.user), pk=pk)  # outside the scope: 404, nothing said about it
     name = request.POST.get("step", "")
     form = AlarmStepForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -88,7 +88,7 @@ def board(request):
     by_level = dict(alarms_qs.filter(is_active=True).values_list("level").annotate(n=Count("id")).values_list("level", "n"))
     levels = [(lv, by_level.get(lv.level, 0)) for lv in alarms.levels().values()]
     to_clear = [a for a in alarms_qs.filter(status=Alarm.Status.HANDLED).select_related("enterprise", "sensor")
-                .order_by("handled_at")[:20] if alarms.SUPERVISOR in alarms.parties_of(user, a)]
+                .order_by("handled_at")[:50] if alarms.may_clear(user, a.enterprise)][:20]
     open_alarms = list(alarms_qs.filter(is_active=True).exclude(status=Alarm.Status.HANDLED)
                        .select_related("enterprise__region", "sensor").order_by("level", "-raised_at")[:20])
     now = timezone.now()
@@ -126,7 +126,7 @@ def coverage(request):
     from anying.core.listing import paginate
 
     active = Sensor.objects.filter(is_active=True)
-    qs = _key_enterprises(request.user).select_related("region").annotate(
+    qs = _key_enterprises(request.user).select_related("region").prefetch_related("tags").annotate(
         n_sensors=Count("sensors", filter=Q(sensors__is_active=True), distinct=True),
         n_online=Count("sensors", filter=Q(sensors__is_active=True, sensors__offline_since__isnull=True,
                                             sensors__last_at__isnull=False), distinct=True),
@@ -157,6 +157,19 @@ def sensor_detail(request, pk):
         "can_edit": request.user.has_perm_code("monitoring.edit")})
 
 
+def _day(text: str, *, end: bool = False) -> int | None:
+    """A date from the page's range (YYYY-MM-DD) as epoch ms, its start (or, `end`, the next
+    day's start); None for anything else or a day outside 2000 … next year."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if not dt.date(2000, 1, 1) <= day <= timezone.localdate() + dt.timedelta(days=366):
+        return None
+    start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time()))
+    return timeseries.ms(start)
+
+
 PERIODS = {"1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000,
            "365d": 365 * 86_400_000}
 
@@ -168,14 +181,31 @@ def sensor_series(request, pk):
     now = timeseries.ms(timezone.now())
     t1, t0 = now, now - PERIODS.get(request.GET.get("period", ""), PERIODS["24h"])
     if request.GET.get("from"):
-        from .ingest import to_ms
-
-        t0 = to_ms(request.GET["from"]) or t0
-        t1 = to_ms(request.GET.get("to", "")) or now
-        if not 0 < t1 - t0 <= 3 * PERIODS["365d"]:
-            return JsonResponse({"detail": "时间段须在三年之内，且结束晚于开始"}, status=422)
+        t0, t1 = _day(request.GET["from"]), _day(request.GET.get("to", ""), end=True)
+        if t0 is None or t1 is None or not 0 < t1 - t0 <= 3 * PERIODS["365d"]:
+            return JsonResponse({"detail": "请选择三年之内的开始和结束日期（2000年以后），结束不早于开始"}, status=422)
     kind, rows = timeseries.series(sensor.pk, t0, t1)
     return JsonResponse({"sensor": sensor.code, "unit": sensor.unit, "bucket": kind, "from": t0, "to": t1,
                          "thresholds": {k: getattr(sensor, f) for k, f in (("LL", "low_low"), ("L", "low"), ("H", "high"),
                                                                          ("HH", "high_high"))},
                          "points": [[t, n, lo, hi, round(mean, 6)] for t, n, lo, hi, mean in rows]})
+
+
+def desk_panel(user, now):
+    """The 值班台's panel: alarms not yet handled in the desk's territory, escalated and first-level first."""
+    if not user.has_perm_code("monitoring.view"):
+        return None
+    from django.urls import reverse
+
+    shown = list(Alarm.objects.visible_to(user).filter(is_active=True, status__in=[Alarm.Status.TRIGGERED,
+                                                                                  Alarm.Status.ACKNOWLEDGED])
+                 .select_related("enterprise").order_by("-escalation", "level", "-raised_at")[:8])
+    rows = []
+    for a in shown:
+        level = alarms.level_of(a)
+        late = alarms.overdue(a, now)
+        rows.append({"text": f"{a.enterprise.name} {a.description}", "url": reverse("alarm_detail", args=[a.pk]),
+                     "badge": level.name, "tone": {1: "danger", 2: "warning"}.get(a.level, "info"),
+                     "note": " · ".join(x for x in (a.get_status_display(), late, "已升级" if a.escalation else "") if x)})
+    return {"title": "监测报警（未处置）", "url": reverse("alarm_list") + "?active=1", "rows": rows,
+            "empty": "没有未处置的监测报警。"}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anying.core import workflow
+from anying.core.errors import PermissionDenied
 from anying.core.http import act, submit
 from anying.core.views import perm_required
 from anying.registry.models import Enterprise
@@ -48,8 +49,12 @@ def rule_add(request, pk):
 @require_POST
 def rule_toggle(request, pk):
     rule = get_object_or_404(AlarmRule.objects.filter(sensor__in=Sensor.objects.visible_to(request.user)), pk=pk)
-    sensors.set_rule_active(request.user, rule.pk, not rule.is_active)
-    messages.success(request, f"已{'停用' if rule.is_active else '启用'}：{rule}")
+    try:
+        sensors.set_rule_active(request.user, rule.pk, not rule.is_active)
+    except PermissionDenied as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{'停用' if rule.is_active else '启用'}：{rule}")
     return redirect("sensor_detail", pk=rule.sensor_id)
 
 
@@ -60,8 +65,6 @@ def device_list(request, enterprise_id):
     token = None
     if request.method == "POST":
         if not request.user.has_perm_code("monitoring.edit"):
-            from anying.core.errors import PermissionDenied
-
             raise PermissionDenied("无权登记采集设备")
         if form.is_valid():
             device, token = sensors.create_device(request.user, ent.pk, form.cleaned_data["name"])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from anying.core import audit, exports, workqueue
+from anying.core import audit, exports, hooks, workqueue
 from anying.core.attachments import attach, attachments_by_object, serve
 from anying.core.errors import ImportFileError, PermissionDenied
 from anying.core.hooks import ENTERPRISE_ACTIONS, ENTERPRISE_TABS
@@ -301,8 +301,11 @@ def account_open(request, pk):
 def public_page(request, token):
     ent = get_object_or_404(Enterprise.objects.select_related("region", "industry"), public_token=token)
     persons = {p.kind: p for p in ent.responsible_persons.all()}
+    sections = [(title, groups) for title, groups in (provider(ent) for provider in hooks.PUBLIC_SECTIONS.values())
+                if groups]
     return render(request, "registry/public.html", {
-        "ent": ent, "persons": [(label, persons.get(kind)) for kind, label in ResponsiblePerson.Kind.choices]})
+        "ent": ent, "persons": [(label, persons.get(kind)) for kind, label in ResponsiblePerson.Kind.choices],
+        "sections": sections})
 
 
 @perm_required("registry.view")

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('hazards', '0022_review_clocks'),
         ('incidents', '0007_plan_and_drill'),
-        ('monitoring', '0001_initial'),
+        ('monitoring', '0002_baobao'),
         ('registry', '0008_enterprise_lat_lon'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -16,14 +16,14 @@
     (data.marks || []).forEach(function (v) { marks.push({yAxis: v}); });
     instance.setOption({
       tooltip: {trigger: "axis", valueFormatter: function (v) { return v === undefined ? "" : (+v).toFixed(3) + " " + (data.unit || ""); }},
-      grid: {left: 48, right: 16, top: 16, bottom: 40},
-      xAxis: {type: "time"},
+      grid: {left: 48, right: 44, top: 16, bottom: 40},
+      xAxis: {type: "time", min: data.from, max: data.to},
       yAxis: {type: "value", scale: true, name: data.unit || ""},
       dataZoom: [{type: "inside"}],
       series: [
         {type: "line", data: low, stack: "band", lineStyle: {opacity: 0}, symbol: "none", tooltip: {show: false}},
         {type: "line", data: band, stack: "band", lineStyle: {opacity: 0}, symbol: "none", areaStyle: {color: "#0d6efd", opacity: 0.15}, tooltip: {show: false}},
-        {name: "均值", type: "line", data: mean, symbol: "none", lineStyle: {color: "#0d6efd"},
+        {name: "均值", type: "line", data: mean, symbol: mean.length < 30 ? "circle" : "none", lineStyle: {color: "#0d6efd"},
          markLine: {symbol: "none", lineStyle: {color: "#dc3545", type: "dashed"}, label: {formatter: "{b} {c}"}, data: marks}}
       ]
     }, true);

@@ -22,10 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--cycles", type=int, default=0, help="轮数（0 为一直运行）")
         parser.add_argument("--alarm-every", type=int, default=30, help="每隔多少轮让一个点位超限（0 不触发）")
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--force", action="store_true",
+                            help="允许模拟非演示企业（会写入读数并触发真实报警，仅用于验收测试）")
 
-    def handle(self, *args, via, url, mqtt, enterprise, interval, cycles, alarm_every, seed, **options):
+    def handle(self, *args, via, url, mqtt, enterprise, interval, cycles, alarm_every, seed, force, **options):
         qs = Sensor.objects.filter(is_active=True)
         qs = qs.filter(enterprise_id__in=enterprise) if enterprise else qs.filter(is_demo=True)
+        if not force:
+            real = qs.filter(enterprise__is_demo=False).values_list("enterprise__name", flat=True).distinct()[:3]
+            if real:
+                raise CommandError(f"{'、'.join(real)} 不是演示企业：模拟读数会触发真实报警。确需模拟请加 --force")
         sensors = list(qs.order_by("id"))
         if not sensors:
             raise CommandError("没有可模拟的监测点位（先运行 anying demo，或用 --enterprise 指定有监测点位的企业）")
