@@ -184,3 +184,55 @@ def test_raw_readings_are_kept_thirty_days_then_dropped(plant, settings):
             cur.execute("SELECT count(*) FROM pg_class WHERE relname = %s",
                         [f"monitoring_reading_{timeseries.at(old // day * day):%Y%m%d}"])
             assert cur.fetchone()[0] == 0
+
+
+def test_whatever_a_device_sends_a_line_is_refused_not_the_batch(client, plant):
+    t = now_ms() - 30_000
+    body = ('[{"sensor": "LT-101", "ts": %d, "value": 5}, {"sensor": "LT-101", "ts": "²", "value": 5},'
+            ' {"sensor": "LT-101", "ts": %d, "value": %s}, {"sensor": "LT-101", "ts": %d, "value": 1e308}]'
+            % (t, t + 1000, "9" * 400, t + 2000))
+    answer = post(client, plant["token"], body)
+    assert answer.status_code == 200 and answer.json()["stored"] == 1 and answer.json()["rejected_count"] == 3
+    assert post(client, plant["token"], "[" * 100_000).status_code == 422
+    huge = "sensor,ts,value\nLT-101,%d,%s\n" % (t, "1" * 200_000)
+    assert post(client, plant["token"], huge, "text/csv").status_code == 422
+    timeseries.rollup(timezone.now() + dt.timedelta(minutes=5))  # nothing absurd reached the sums
+
+
+def test_a_breach_after_the_handling_report_reopens_the_alarm(client, plant, enterprise_user, users):
+    from anying.core.models import Notification
+    from anying.monitoring import alarms
+
+    t = now_ms() - 60_000
+    post(client, plant["token"], [{"sensor": "AT-201", "ts": t, "value": 160}])
+    alarm = Alarm.objects.get(level=1)
+    alarms.run(SYSTEM, alarm.pk, "handle", data={"cause": "false", "false_kind": "device", "reason": "受潮",
+                                                  "measures": "更换"})
+    post(client, plant["token"], [{"sensor": "AT-201", "ts": now_ms(), "value": 400}])
+    alarm.refresh_from_db()
+    assert alarm.status == "acknowledged" and alarm.peak_value == 400 and alarm.handled_at is None
+    assert Notification.objects.filter(user=users["jiuxian"], title__contains="再次超限").exists()
+    # a repeat never lands on a cleared alarm: a new one is raised
+    alarms.run(SYSTEM, alarm.pk, "handle", data={"cause": "real", "reason": "泄漏", "measures": "堵漏"})
+    alarms.run(SYSTEM, alarm.pk, "clear")
+    from anying.monitoring.ingest import Hit, _repeat
+
+    assert not _repeat(alarm.pk, Hit(t, 1.0, t, 1.0, 1.0), True)
+    post(client, plant["token"], [{"sensor": "AT-201", "ts": now_ms() + 1000, "value": 300}])
+    assert Alarm.objects.filter(level=1, is_active=True).exclude(pk=alarm.pk).exists()
+
+
+def test_a_late_reading_recomputes_only_its_sensor(plant):
+    from django.db import connection
+
+    base = (now_ms() // timeseries.HOUR - 3) * timeseries.HOUR
+    ingest.ingest(plant["device"], [("LT-101", base + i * 60_000, 5.0) for i in range(60)]
+                  + [("AT-201", base + i * 60_000, 3.0) for i in range(60)])
+    timeseries.rollup(timezone.now())
+    ingest.ingest(plant["device"], [("LT-101", base + 30_000, 7.0)])
+    with connection.cursor() as cur:
+        cur.execute("SELECT sensor_id, t0, t1 FROM monitoring_rollup_dirty")
+        assert cur.fetchall() == [(plant["level"].pk, base + 30_000, base + 30_000)]
+    timeseries.rollup(timezone.now())
+    kind, rows = timeseries.series(plant["level"].pk, base, base + timeseries.HOUR)
+    assert rows[0][1] == 2 and rows[0][3] == pytest.approx(7.0)

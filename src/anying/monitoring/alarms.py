@@ -194,7 +194,8 @@ LIFECYCLE = workflow.register(Lifecycle(
     model=Alarm, label="监测报警", transitions=TABLE, parties=parties_of,
     recipients={"enterprise": enterprise_people, "supervisors": supervisors},
     audited=["status", "cause", "false_kind", "reason", "measures", "level"],
-    events={"raised": "报警", "escalate": "逾期升级", "to_incident": "转接报事件", "to_hazard": "转隐患"},
+    events={"raised": "报警", "escalate": "逾期升级", "to_incident": "转接报事件", "to_hazard": "转隐患",
+            "reopen": "再次超限，重新处置"},
     describe=lambda a: f"{a.enterprise.name} {a.description}",
     summary=lambda a: f"{level_of(a).name}报警",
     url=lambda a: reverse("alarm_detail", args=[a.pk])))

@@ -41,6 +41,9 @@ from . import timeseries as ts
 from .models_sensors import BOUND_FIELDS, Alarm, AlarmRule, ConfigStamp, Device, Sensor, describe_rule
 
 MAX_BATCH = 20_000
+# A reading beyond ±10¹² is a broken instrument, not a measurement; refused so that sums in the
+# aggregates (double precision on PostgreSQL) can never overflow and stop the rollup.
+MAX_VALUE = 1e12
 FUTURE_SKEW = 5 * 60_000  # a device clock this far ahead of ours is refused
 HIGH = {"H", "HH"}
 STATEFUL = {AlarmRule.Kind.SUSTAINED, AlarmRule.Kind.REPEAT}
@@ -60,7 +63,7 @@ def parse(body: bytes, content_type: str) -> tuple[str | None, list[tuple]]:
         return None, _csv(body)
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BatchError("无法解析：请发送 JSON 数组（或 CSV，Content-Type: text/csv）") from exc
     token = None
     if isinstance(data, dict):
@@ -90,10 +93,13 @@ def _csv(body: bytes) -> list[tuple]:
     except UnicodeDecodeError as exc:
         raise BatchError("CSV 须为 UTF-8 编码") from exc
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if header[:3] != ["sensor", "ts", "value"]:
-        raise BatchError("CSV 第一行须为表头：sensor,ts,value")
-    rows = [tuple(r[:3]) if len(r) >= 3 else (None, None, None) for r in reader if r]
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        if header[:3] != ["sensor", "ts", "value"]:
+            raise BatchError("CSV 第一行须为表头：sensor,ts,value")
+        rows = [tuple(r[:3]) if len(r) >= 3 else (None, None, None) for r in reader if r]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte…
+        raise BatchError(f"CSV 格式错误：{exc}") from exc
     if len(rows) > MAX_BATCH:
         raise BatchError(f"每批最多 {MAX_BATCH} 条读数")
     return rows
@@ -109,8 +115,9 @@ def to_ms(value) -> int | None:
             return None
         return int(value * 1000) if abs(value) < 1e11 else int(value)
     if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").replace(".", "", 1).isdigit():
+        text = value.strip()[:40]
+        # ASCII digits only: "²" or "①" are digits to str.isdigit() but not to float()
+        if text.isascii() and text.lstrip("-").replace(".", "", 1).isdigit():
             return to_ms(float(text))
         try:
             when = dt.datetime.fromisoformat(text)
@@ -127,9 +134,9 @@ def _value(value) -> float | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a 400-digit integer overflows a float
         return None
-    return number if math.isfinite(number) else None
+    return number if math.isfinite(number) and abs(number) <= MAX_VALUE else None
 
 
 # --- devices and the configuration cache ---------------------------------------------------------
@@ -219,7 +226,8 @@ def load_sensors(enterprise_id: int) -> dict[str, SensorConf]:
     # paid by every enterprise's first batch after any configuration change
     sensors: dict[int, SensorConf] = {}
     bounds: dict[int, dict[str, float | None]] = {}
-    for row in Sensor.objects.filter(enterprise_id=enterprise_id, is_active=True).order_by().values_list(
+    for row in Sensor.objects.filter(enterprise_id=enterprise_id, is_active=True,
+                                     installation__retired_on__isnull=True).order_by().values_list(
             "id", "enterprise_id", "installation_id", "code", "name", "unit", "range_low", "range_high",
             *BOUND_FIELDS.values()):
         sensors[row[0]] = SensorConf(*row[:8])
@@ -283,16 +291,19 @@ def ingest(device: Device, items: list[tuple], now: dt.datetime | None = None) -
         if conf is None:
             result.rejected.append({"index": index, "reason": f"未知或未启用的监测点位：{str(code)[:60]}"})
             continue
-        t = when if type(when) is int and when >= 100_000_000_000 else to_ms(when)
+        try:
+            t = when if type(when) is int and when >= 100_000_000_000 else to_ms(when)
+        except (ValueError, OverflowError, TypeError):  # whatever a device sends, a line is refused, not the batch
+            t = None
         if t is None:
             result.rejected.append({"index": index, "reason": "时间无法识别（毫秒时间戳或 ISO 8601）"})
             continue
         if t < oldest or t > now_ms + FUTURE_SKEW:
             result.rejected.append({"index": index, "reason": "时间超出可接收范围（早于原始数据保存期或晚于当前时间5分钟）"})
             continue
-        value = raw if type(raw) is float and math.isfinite(raw) else _value(raw)
+        value = raw if type(raw) is float and math.isfinite(raw) and -MAX_VALUE <= raw <= MAX_VALUE else _value(raw)
         if value is None:
-            result.rejected.append({"index": index, "reason": "读数须为有限数值"})
+            result.rejected.append({"index": index, "reason": "读数须为有限数值（绝对值不超过10¹²）"})
             continue
         rows.setdefault((conf.id, t), value)  # a repeat within the batch is a duplicate too
     by_id = {c.id: c for c in sensors.values()}
@@ -302,7 +313,7 @@ def ingest(device: Device, items: list[tuple], now: dt.datetime | None = None) -
         result.duplicates = len(items) - len(result.rejected) - len(new)
         if new:
             new.sort()
-            ts.mark_dirty(min(r[1] for r in new), max(r[1] for r in new), now_ms)
+            ts.mark_dirty(new, now_ms)
             _evaluate(new, by_id, now, result)
     if new:
         Device.objects.filter(pk=device.pk).exclude(last_seen_at__gte=now - dt.timedelta(minutes=1)).update(
@@ -449,10 +460,10 @@ def _alarms(hits: dict, last_clear: dict, latest: dict, by_id: dict, now: dt.dat
     if len(latest) <= 2000:
         qs = qs.filter(sensor_id__in=list(latest))
     active = {(a[1], a[2]): a for a in qs.order_by().values_list(
-        "id", "sensor_id", "rule_id", "kind", "last_at", "recovered_at") if a[1] in latest}
+        "id", "sensor_id", "rule_id", "kind", "last_at", "recovered_at", "status", "handled_at") if a[1] in latest}
     # a sensor heard again: its 离线 alarm has recovered; a breach that stopped: recovered
     recovered = []
-    for (sid, rid), (aid, _s, _r, kind, last_at, recovered_at) in active.items():
+    for (sid, rid), (aid, _s, _r, kind, last_at, recovered_at, _status, _handled) in active.items():
         if kind == AlarmRule.Kind.OFFLINE:
             if recovered_at is None:
                 recovered.append((aid, latest[sid][0]))
@@ -466,8 +477,9 @@ def _alarms(hits: dict, last_clear: dict, latest: dict, by_id: dict, now: dt.dat
     for (sid, rid), hit in hits.items():
         existing = active.get((sid, rid))
         high = next((r.bound in HIGH or not r.bound for r in by_id[sid].rules if r.id == rid), True)
-        if existing:
-            _repeat(existing[0], hit, high)
+        if existing and _repeat(existing[0], hit, high):
+            if existing[6] == Alarm.Status.HANDLED and (existing[7] is None or hit.last_t > ts.ms(existing[7])):
+                _reopen(existing[0], hit)
             result.alarms_updated += 1
             continue
         if rules is None:
@@ -475,21 +487,43 @@ def _alarms(hits: dict, last_clear: dict, latest: dict, by_id: dict, now: dt.dat
         alarm = _raise(rules[rid], by_id[sid], hit, now)
         if alarm is None:  # another process raised it a moment ago: a repeat
             aid = Alarm.objects.filter(is_active=True, sensor_id=sid, rule_id=rid).values_list("id", flat=True).first()
-            if aid:
-                _repeat(aid, hit, high)
+            if aid and _repeat(aid, hit, high):
                 result.alarms_updated += 1
         else:
             result.alarms_raised.append(alarm.pk)
 
 
-def _repeat(alarm_id: int, hit: Hit, high: bool) -> None:
+def _reopen(alarm_id: int, hit: Hit) -> None:
+    """A breach after the enterprise reported its handling: the report no longer holds (a 误报
+    that breaches again may be real), so the alarm goes back to 处置中 — nobody may confirm 消警 on
+    the old report — and the enterprise and its supervisors are told."""
+    from anying.core import workflow
+
+    from . import alarms
+
+    with transaction.atomic():
+        alarm = Alarm.objects.select_for_update().select_related("enterprise", "sensor").filter(
+            pk=alarm_id, status=Alarm.Status.HANDLED).first()
+        if alarm is None:
+            return
+        text = (f"处置反馈后再次超限：{ts.at(hit.last_t).astimezone(timezone.get_current_timezone()):%m-%d %H:%M:%S} "
+                f"读数 {hit.last_v:g}{alarm.sensor.unit}（原反馈：{alarm.get_cause_display()}）")
+        alarm.status, alarm.handled_at, alarm.version = Alarm.Status.ACKNOWLEDGED, None, alarm.version + 1
+        alarm.save(update_fields=["status", "handled_at", "version"])
+        workflow.record_event(alarm, "reopen", previous=Alarm.Status.HANDLED, state=Alarm.Status.ACKNOWLEDGED,
+                              comment=text)
+        workflow.tell(alarms.LIFECYCLE, alarm, ["enterprise", "supervisors"], "再次超限", comment=text)
+
+
+def _repeat(alarm_id: int, hit: Hit, high: bool) -> bool:
     """A repeat of an active alarm: more count, the newest and the extreme value; breaching again
-    means it has not recovered."""
+    means it has not recovered. False when the alarm was cleared meanwhile (the caller raises a
+    new one): a breach is never written into a 消警 alarm."""
     peak = Greatest(F("peak_value"), hit.peak) if high else Least(F("peak_value"), hit.peak)
-    Alarm.objects.filter(pk=alarm_id).update(
+    return bool(Alarm.objects.filter(pk=alarm_id, is_active=True).update(
         count=F("count") + hit.n, peak_value=peak,
         last_value=Case(When(last_at__lte=ts.at(hit.last_t), then=hit.last_v), default=F("last_value")),
-        last_at=Greatest(F("last_at"), ts.at(hit.last_t)), recovered_at=None)
+        last_at=Greatest(F("last_at"), ts.at(hit.last_t)), recovered_at=None))
 
 
 def _raise(rule: AlarmRule, conf: SensorConf, hit: Hit, now: dt.datetime) -> Alarm | None:

@@ -90,7 +90,13 @@ def create_tables(schema_editor) -> None:
                             "n integer NOT NULL, vmin real NOT NULL, vmax real NOT NULL, vsum real NOT NULL, "
                             "PRIMARY KEY (sensor_id, t)) WITHOUT ROWID")
         cur.execute("CREATE TABLE monitoring_rollup (name varchar(16) PRIMARY KEY, upto bigint NOT NULL)")
-        cur.execute("CREATE TABLE monitoring_rollup_dirty (t0 bigint NOT NULL, t1 bigint NOT NULL)")
+        cur.execute("CREATE TABLE monitoring_rollup_dirty (sensor_id integer NOT NULL, t0 bigint NOT NULL, "
+                    "t1 bigint NOT NULL)")
+        if is_pg(conn):
+            # every batch rewrites its sensors' latest value: room on each page for the new row
+            # version (HOT updates) and an early vacuum keep the table from bloating under ingest
+            # (bench/README.md: 344 MB for 100,000 sensors without, 17 MB compacted)
+            cur.execute("ALTER TABLE monitoring_sensor SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.01)")
 
 
 def drop_tables(schema_editor) -> None:
@@ -215,12 +221,22 @@ def _sqlite_returning() -> bool:
     return sqlite3.sqlite_version_info >= (3, 35)  # RETURNING
 
 
-def mark_dirty(t0: int, t1: int, now_ms: int) -> None:
-    """Readings between t0 and t1 arrived: if the rollup may have passed them, recompute later."""
-    if (t0 // MINUTE + 1) * MINUTE + GRACE > now_ms:
-        return
-    with connection.cursor() as cur:
-        cur.execute("INSERT INTO monitoring_rollup_dirty (t0, t1) VALUES (%s, %s)", [t0, t1])
+def mark_dirty(rows: list[tuple[int, int, float]], now_ms: int) -> None:
+    """New readings (sorted by sensor and time) arrived: those of a minute the rollup may have
+    passed are recorded per sensor, and the next rollup recomputes only those sensors' buckets."""
+    late = now_ms - GRACE - MINUTE
+    spans: dict[int, list[int]] = {}
+    for sid, t, _ in rows:
+        if t < late:
+            span = spans.get(sid)
+            if span is None:
+                spans[sid] = [t, t]
+            else:
+                span[1] = max(span[1], t)
+    if spans:
+        with connection.cursor() as cur:
+            cur.executemany("INSERT INTO monitoring_rollup_dirty (sensor_id, t0, t1) VALUES (%s, %s, %s)",
+                            [(sid, t0, t1) for sid, (t0, t1) in spans.items()])
 
 
 # --- rollup ---------------------------------------------------------------------------------------
@@ -229,37 +245,46 @@ def _bucket(col: str, size: int) -> str:
     return f"(({col} / {size}) * {size})" if is_pg() else f"((({col}) / {size}) * {size})"
 
 
-def _fold(cur, source: str, target: str, size: int, t0: int, t1: int) -> None:
-    """Aggregate [t0, t1) of `source` into `target` buckets of `size` ms, overwriting them."""
+def _fold(cur, source: str, target: str, size: int, t0: int, t1: int, sensors: list[int] | None = None) -> None:
+    """Aggregate [t0, t1) of `source` into `target` buckets of `size` ms, overwriting them (only
+    those of `sensors` when given)."""
+    if sensors is not None:
+        for i in range(0, len(sensors), 500):
+            chunk = sensors[i:i + 500]
+            _fold_where(cur, source, target, size, t0, t1, f" AND sensor_id IN ({', '.join(['%s'] * len(chunk))})",
+                        chunk)
+        return
+    _fold_where(cur, source, target, size, t0, t1, "", [])
+
+
+def _fold_where(cur, source: str, target: str, size: int, t0: int, t1: int, where: str, extra: list) -> None:
     if source == RAW:
         select = (f"SELECT sensor_id, {_bucket('t', size)} AS b, count(*), min(value), max(value), sum(value) "
-                  f"FROM {RAW} WHERE t >= %s AND t < %s GROUP BY sensor_id, b")
+                  f"FROM {RAW} WHERE t >= %s AND t < %s{where} GROUP BY sensor_id, b")
     else:
         select = (f"SELECT sensor_id, {_bucket('t', size)} AS b, sum(n), min(vmin), max(vmax), sum(vsum) "
-                  f"FROM {source} WHERE t >= %s AND t < %s GROUP BY sensor_id, b")
+                  f"FROM {source} WHERE t >= %s AND t < %s{where} GROUP BY sensor_id, b")
     cur.execute(f"INSERT INTO {target} (sensor_id, t, n, vmin, vmax, vsum) {select} "
                 "ON CONFLICT (sensor_id, t) DO UPDATE SET n = excluded.n, vmin = excluded.vmin, "
-                "vmax = excluded.vmax, vsum = excluded.vsum", [t0, t1])
+                "vmax = excluded.vmax, vsum = excluded.vsum", [t0, t1, *extra])
 
 
 def _watermark(cur, name: str, default: int) -> int:
-    cur.execute("SELECT upto FROM monitoring_rollup WHERE name = %s", [name])
-    row = cur.fetchone()
-    if row is None:
-        cur.execute("INSERT INTO monitoring_rollup (name, upto) VALUES (%s, %s)", [name, default])
-        return default
-    return row[0]
+    # two processes starting together both insert: the second's insert is a no-op; then the row
+    # is read under a lock (PostgreSQL), so only one folds a given span at a time
+    cur.execute("INSERT INTO monitoring_rollup (name, upto) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",
+                [name, default])
+    cur.execute("SELECT upto FROM monitoring_rollup WHERE name = %s" + (" FOR UPDATE" if is_pg() else ""), [name])
+    return cur.fetchone()[0]
 
 
-def rollup(now: dt.datetime, max_span: int = 6 * HOUR) -> int:
+def rollup(now: dt.datetime, max_span: int = 30 * MINUTE) -> int:
     """Fold completed minutes and hours; recompute dirty ranges. Returns buckets' span in minutes
     processed (0 when nothing was due). Safe to run from two processes: the watermark row is locked."""
     now_ms = ms(now)
     done = 0
     with transaction.atomic(), connection.cursor() as cur:
         minute_upto = _watermark(cur, "minute", (now_ms - GRACE) // HOUR * HOUR)
-        if is_pg():
-            cur.execute("SELECT upto FROM monitoring_rollup WHERE name = 'minute' FOR UPDATE")
         target = min((now_ms - GRACE) // MINUTE * MINUTE, minute_upto + max_span)
         if target > minute_upto:
             ensure_partitions({d for d in range(minute_upto // DAY, target // DAY + 1)}, AGG["minute"])
@@ -267,19 +292,24 @@ def rollup(now: dt.datetime, max_span: int = 6 * HOUR) -> int:
             cur.execute("UPDATE monitoring_rollup SET upto = %s WHERE name = 'minute'", [target])
             done += (target - minute_upto) // MINUTE
             minute_upto = target
-        cur.execute("SELECT t0, t1 FROM monitoring_rollup_dirty")
-        dirty = cur.fetchall()
-        if dirty:
+        # taken and deleted in one statement: a dirty row committed meanwhile stays for the next run
+        if is_pg() or _sqlite_returning():
+            cur.execute("DELETE FROM monitoring_rollup_dirty RETURNING sensor_id, t0, t1")
+            dirty = cur.fetchall()
+        else:  # SQLite before 3.35: one writer at a time anyway
+            cur.execute("SELECT sensor_id, t0, t1 FROM monitoring_rollup_dirty")
+            dirty = cur.fetchall()
             cur.execute("DELETE FROM monitoring_rollup_dirty")
-            for t0, t1 in _merge(dirty):
+        if dirty:
+            cur.execute("SELECT upto FROM monitoring_rollup WHERE name = 'hour'")
+            hour_row = cur.fetchone()
+            for t0, t1, sensors in _merge(dirty):
                 m0, m1 = t0 // MINUTE * MINUTE, min((t1 // MINUTE + 1) * MINUTE, minute_upto)
                 if m1 > m0:
-                    _fold(cur, RAW, AGG["minute"], MINUTE, m0, m1)
+                    _fold(cur, RAW, AGG["minute"], MINUTE, m0, m1, sensors)
                 h0, h1 = t0 // HOUR * HOUR, (t1 // HOUR + 1) * HOUR
-                cur.execute("SELECT upto FROM monitoring_rollup WHERE name = 'hour'")
-                hour_row = cur.fetchone()
                 if hour_row and min(h1, hour_row[0]) > h0:
-                    _fold(cur, AGG["minute"], AGG["hour"], HOUR, h0, min(h1, hour_row[0]))
+                    _fold(cur, AGG["minute"], AGG["hour"], HOUR, h0, min(h1, hour_row[0]), sensors)
                 done += 1
         hour_upto = _watermark(cur, "hour", minute_upto // HOUR * HOUR)
         hour_target = minute_upto // HOUR * HOUR
@@ -289,14 +319,17 @@ def rollup(now: dt.datetime, max_span: int = 6 * HOUR) -> int:
     return done
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for t0, t1 in sorted(ranges):
+def _merge(ranges: list[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
+    """Overlapping (sensor, t0, t1) spans merged into (t0, t1, sensors): a backfill of many
+    sensors over the same hours is one fold per span, limited to those sensors."""
+    out: list[list] = []
+    for sid, t0, t1 in sorted(ranges, key=lambda r: (r[1], r[2])):
         if out and t0 <= out[-1][1] + MINUTE:
             out[-1][1] = max(out[-1][1], t1)
+            out[-1][2].add(sid)
         else:
-            out.append([t0, t1])
-    return [(a, b) for a, b in out]
+            out.append([t0, t1, {sid}])
+    return [(a, b, sorted(c)) for a, b, c in out]
 
 
 def expire(now: dt.datetime) -> int:
