@@ -188,13 +188,14 @@ def test_raw_readings_are_kept_thirty_days_then_dropped(plant, settings):
 
 def test_whatever_a_device_sends_a_line_is_refused_not_the_batch(client, plant):
     t = now_ms() - 30_000
-    body = ('[{"sensor": "LT-101", "ts": %d, "value": 5}, {"sensor": "LT-101", "ts": "²", "value": 5},'
-            ' {"sensor": "LT-101", "ts": %d, "value": %s}, {"sensor": "LT-101", "ts": %d, "value": 1e308}]'
-            % (t, t + 1000, "9" * 400, t + 2000))
+    nines = "9" * 400
+    body = (f'[{{"sensor": "LT-101", "ts": {t}, "value": 5}}, {{"sensor": "LT-101", "ts": "²", "value": 5}},'
+            f' {{"sensor": "LT-101", "ts": {t + 1000}, "value": {nines}}},'
+            f' {{"sensor": "LT-101", "ts": {t + 2000}, "value": 1e308}}]')
     answer = post(client, plant["token"], body)
     assert answer.status_code == 200 and answer.json()["stored"] == 1 and answer.json()["rejected_count"] == 3
     assert post(client, plant["token"], "[" * 100_000).status_code == 422
-    huge = "sensor,ts,value\nLT-101,%d,%s\n" % (t, "1" * 200_000)
+    huge = f"sensor,ts,value\nLT-101,{t},{'1' * 200_000}\n"
     assert post(client, plant["token"], huge, "text/csv").status_code == 422
     timeseries.rollup(timezone.now() + dt.timedelta(minutes=5))  # nothing absurd reached the sums
 
