@@ -358,17 +358,35 @@ def expire(now: dt.datetime) -> int:
 
 # --- reading back ---------------------------------------------------------------------------------
 
-def latest(sensor_ids: list[int], since: int) -> dict[int, list[tuple[int, float]]]:
-    """Raw readings of a few sensors since `since` (sparklines on the live board)."""
+def raw(sensor_id: int, t0: int, t1: int, limit: int = 2000) -> list[tuple[int, float]]:
+    """One sensor's raw readings in [t0, t1], the last `limit` of them (an alarm's surroundings)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT t, value FROM {RAW} WHERE sensor_id = %s AND t >= %s AND t <= %s "
+                    "ORDER BY t DESC LIMIT %s", [sensor_id, t0, t1, limit])
+        return cur.fetchall()[::-1]
+
+
+def recent(sensor_ids: list[int], since: int) -> dict[int, list[tuple[int, float]]]:
+    """Per-minute means of a few sensors since `since` (the live board's sparklines): the minute
+    aggregates up to the rollup, the raw rows after it — at most one point a minute, whatever the
+    sensors' rate."""
     if not sensor_ids:
         return {}
     out: dict[int, list[tuple[int, float]]] = {i: [] for i in sensor_ids}
     marks = ", ".join(["%s"] * len(sensor_ids))
     with connection.cursor() as cur:
-        cur.execute(f"SELECT sensor_id, t, value FROM {RAW} WHERE sensor_id IN ({marks}) AND t >= %s "
-                    "ORDER BY sensor_id, t", [*sensor_ids, since])
-        for sid, t, v in cur.fetchall():
-            out[sid].append((t, v))
+        cur.execute("SELECT upto FROM monitoring_rollup WHERE name = 'minute'")
+        row = cur.fetchone()
+        upto = max(row[0] if row else since, since)
+        cur.execute(f"SELECT sensor_id, t, vsum / n FROM {AGG['minute']} WHERE sensor_id IN ({marks}) "
+                    "AND t >= %s AND t < %s ORDER BY sensor_id, t", [*sensor_ids, since, upto])
+        rows = cur.fetchall()
+        cur.execute(f"SELECT sensor_id, {_bucket('t', MINUTE)} AS b, avg(value) FROM {RAW} "
+                    f"WHERE sensor_id IN ({marks}) AND t >= %s GROUP BY sensor_id, b ORDER BY sensor_id, b",
+                    [*sensor_ids, upto])
+        rows += cur.fetchall()
+    for sid, t, v in sorted(rows):
+        out[sid].append((t, v))
     return out
 
 

@@ -72,7 +72,7 @@ def alarm_detail(request, pk):
     # sensor page's, from the aggregates
     t0 = timeseries.ms(alarm.first_at) - 30 * 60_000
     t1 = min(timeseries.ms(alarm.last_at) + 30 * 60_000, timeseries.ms(timezone.now()) + 60_000)
-    raw = [(t, v) for t, v in timeseries.latest([sensor.pk], t0).get(sensor.pk, []) if t <= t1][-2000:]
+    raw = timeseries.raw(sensor.pk, t0, t1)
     return render(request, "monitoring/alarm_detail.html", {
         "alarm": alarm, "level": alarms.level_of(alarm), "events": events, "steps": steps,
         "step_names": {s.name for s in steps}, "form": AlarmStepForm(),

@@ -58,7 +58,7 @@ def enterprise_board(request, enterprise_id):
     installations = list(Installation.objects.filter(enterprise=ent, retired_on__isnull=True).order_by("name"))
     sensors = list(Sensor.objects.filter(enterprise=ent).order_by("installation_id", "code"))
     since = timeseries.ms(timezone.now()) - 3_600_000
-    history = timeseries.latest([s.pk for s in sensors if s.is_active], since)
+    history = timeseries.recent([s.pk for s in sensors if s.is_active], since)
     for s in sensors:
         s.state = sensor_state(s)
         s.spark = spark(history.get(s.pk, []), s.range_low, s.range_high)
