@@ -73,3 +73,14 @@ def test_a_gateway_publishes_readings_and_the_alarm_is_raised(consumer, plant): 
     publish(base + "gw1", b"\xff not json")
     assert drain_until(consumer, lambda: consumer.stats.refused_messages == 2)
     assert consumer.stats.stored == 2 and Alarm.objects.get(level=1).count == 1
+
+
+def test_a_gateways_messages_always_go_to_the_same_worker():
+    from types import SimpleNamespace
+
+    c = Consumer(Broker(HOST, PORT), workers=3)
+    for n in range(30):
+        for _ in range(2):
+            c._on_message(None, None, SimpleNamespace(topic=f"anying/readings/gw{n}", payload=b"{}"))
+    sizes = [q.qsize() for q in c.queues]
+    assert sum(sizes) == 60 and all(size % 2 == 0 for size in sizes) and min(sizes) > 0

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
@@ -61,13 +63,17 @@ class Stats:
 
 class Consumer:
     def __init__(self, broker: Broker, topic: str = TOPIC, *, group: str = "", qos: int = 1,
-                 client_id: str = "", backlog: int = 1000):
+                 client_id: str = "", backlog: int = 1000, workers: int = 1):
         import paho.mqtt.client as mqtt
 
         self.topic = f"$share/{group}/{topic}" if group else topic
         self.qos = qos
-        self.queue: queue.Queue = queue.Queue(maxsize=backlog)
+        # one queue per worker; a topic (a gateway) always goes to the same one, so each gateway's
+        # batches are stored and evaluated in the order it sent them
+        self.queues: list[queue.Queue] = [queue.Queue(maxsize=backlog) for _ in range(max(1, workers))]
+        self.queue = self.queues[0]
         self.stats = Stats()
+        self._stats_lock = threading.Lock()
         self.connected = False
         # a fixed client id and a persistent session keep QoS 1 messages while the consumer restarts
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or f"anying-{uuid.uuid4().hex[:8]}",
@@ -94,7 +100,8 @@ class Consumer:
         log.warning("MQTT disconnected (%s); paho reconnects", reason_code)
 
     def _on_message(self, client, userdata, message):
-        self.queue.put(message.payload)  # blocks paho's thread when full: backpressure to the broker
+        # blocks paho's thread when full: backpressure to the broker
+        self.queues[zlib.crc32(message.topic.encode()) % len(self.queues)].put(message.payload)
 
     def start(self, wait: float = 5.0) -> None:
         self.client.reconnect_delay_set(1, 30)
@@ -110,33 +117,37 @@ class Consumer:
         self.client.loop_stop()
         self.client.disconnect()
 
+    def _count(self, **amounts) -> None:
+        with self._stats_lock:
+            for name, amount in amounts.items():
+                setattr(self.stats, name, getattr(self.stats, name) + amount)
+
     def handle(self, payload: bytes) -> ingest.Result | None:
-        self.stats.messages += 1
+        self._count(messages=1)
         try:
             token, items = ingest.parse(payload, "application/json")
         except ingest.BatchError as exc:
-            self.stats.refused_messages += 1
+            self._count(refused_messages=1)
             log.warning("MQTT message refused: %s", exc)
             return None
         device = ingest.device_for(token)
         if device is None:
-            self.stats.refused_messages += 1
+            self._count(refused_messages=1)
             log.warning("MQTT message refused: unknown or disabled device token")
             return None
         result = ingest.ingest(device, items)
-        self.stats.readings += result.received
-        self.stats.stored += result.stored
-        self.stats.alarms += len(result.alarms_raised)
+        self._count(readings=result.received, stored=result.stored, alarms=len(result.alarms_raised))
         if result.rejected:
             log.info("MQTT batch: %d readings refused, first: %s", len(result.rejected), result.rejected[0]["reason"])
         return result
 
-    def drain(self, seconds: float) -> int:
-        """Process messages for `seconds` (in the caller's thread); the number handled."""
+    def drain(self, seconds: float, worker: int = 0) -> int:
+        """Process one worker's messages for `seconds` (in the caller's thread); the number handled."""
         handled, deadline = 0, time.monotonic() + seconds
+        source = self.queues[worker]
         while (left := deadline - time.monotonic()) > 0:
             try:
-                payload = self.queue.get(timeout=min(left, 0.2))
+                payload = source.get(timeout=min(left, 0.2))
             except queue.Empty:
                 continue
             try:
@@ -148,13 +159,26 @@ class Consumer:
         return handled
 
     def run_forever(self, watch_every: float = 10.0) -> None:
-        last_watch = 0.0
+        """Workers 1… in threads of their own (each with its own database connection), worker 0 in
+        this thread; the watch on its own thread, so a long catch-up (a rollup after a stop, an
+        outage's 离线 alarms) never holds up the readings."""
+        for index in range(1, len(self.queues)):
+            threading.Thread(target=self._work, args=(index,), daemon=True, name=f"anying-mqtt-{index}").start()
+        if watch_every:
+            threading.Thread(target=self._watch, args=(watch_every,), daemon=True, name="anying-watch").start()
+        self._work(0)
+
+    def _work(self, index: int) -> None:
         while True:
-            self.drain(1.0)
-            if watch_every and time.monotonic() - last_watch >= watch_every:
-                last_watch = time.monotonic()
-                try:
-                    watch.run()
-                except Exception:
-                    log.exception("monitoring watch failed")
-                    close_old_connections()
+            self.drain(1.0, index)
+
+    @staticmethod
+    def _watch(every: float) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                watch.run()
+            except Exception:
+                log.exception("monitoring watch failed")
+                close_old_connections()
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
