@@ -237,3 +237,19 @@ def test_a_late_reading_recomputes_only_its_sensor(plant):
     timeseries.rollup(timezone.now())
     kind, rows = timeseries.series(plant["level"].pk, base, base + timeseries.HOUR)
     assert rows[0][1] == 2 and rows[0][3] == pytest.approx(7.0)
+
+
+def test_an_outage_raises_the_offline_alarms_together_and_tells_each_enterprise_once(client, plant, enterprise_user):
+    from anying.core import workflow
+    from anying.core.models import Notification
+
+    own = enterprise_user(plant["ent"], username="qiye5")
+    t = now_ms()
+    post(client, plant["token"], [{"sensor": "LT-101", "ts": t, "value": 5}, {"sensor": "AT-201", "ts": t, "value": 3}])
+    assert watch.run(timezone.now() + dt.timedelta(minutes=5)) >= 2
+    offline = Alarm.objects.filter(kind="offline")
+    assert offline.count() == 2 and all(workflow.timeline(a).filter(action="raised").exists() for a in offline)
+    told = Notification.objects.filter(user=own, title__contains="数据中断")
+    assert told.count() == 1 and "2 个监测点位" in told.get().title
+    watch.run(timezone.now() + dt.timedelta(minutes=6))
+    assert Alarm.objects.filter(kind="offline").count() == 2  # one active alarm per sensor and rule

@@ -562,13 +562,65 @@ def offline_scan(now: dt.datetime) -> int:
             Sensor.objects.filter(pk__in=ids).update(offline_since=now)
     if not ids:
         return 0
+    return _raise_offline(ids, now)
+
+
+def _raise_offline(ids: list[int], now: dt.datetime, chunk: int = 5000) -> int:
+    """The 离线 alarms of sensors gone silent, in bulk: after an outage thousands go at once, and
+    one by one (5–9 ms each) they took minutes. Rows, timeline entries and notifications are
+    inserted per chunk; each enterprise hears once, with the list of its silent sensors. A sensor
+    that already has an active 离线 alarm (another process was quicker) is skipped."""
+    from collections import defaultdict
+
+    from django.urls import reverse
+
+    from anying.core import recipients, workflow
+    from anying.core.models import TimelineEvent
+    from anying.core.notifications import notify_many
+
     raised = 0
-    for rule in AlarmRule.objects.filter(sensor_id__in=ids, kind=AlarmRule.Kind.OFFLINE, is_active=True
-                                         ).select_related("sensor"):
-        sensor = rule.sensor
-        conf = SensorConf(sensor.id, sensor.enterprise_id, sensor.installation_id, sensor.code, sensor.name,
-                          sensor.unit, sensor.range_low, sensor.range_high)
-        t = ts.ms(sensor.last_at)
-        if _raise(rule, conf, Hit(t, sensor.last_value, t, sensor.last_value, sensor.last_value), now):
-            raised += 1
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        rules = list(AlarmRule.objects.filter(sensor_id__in=part, kind=AlarmRule.Kind.OFFLINE, is_active=True)
+                     .exclude(alarms__is_active=True).select_related("sensor__enterprise"))
+        if not rules:
+            continue
+        text = describe_rule(AlarmRule(kind=AlarmRule.Kind.OFFLINE))
+        rows = [Alarm(enterprise_id=r.sensor.enterprise_id, installation_id=r.sensor.installation_id, sensor=r.sensor,
+                      rule=r, kind=r.kind, level=r.level, description=f"{r.sensor.name}（{r.sensor.code}）{text}"[:200],
+                      first_at=r.sensor.last_at, last_at=r.sensor.last_at, raised_at=now,
+                      first_value=r.sensor.last_value, last_value=r.sensor.last_value, peak_value=r.sensor.last_value,
+                      count=1, is_demo=r.sensor.is_demo) for r in rules]
+        try:
+            with transaction.atomic():
+                made = Alarm.objects.bulk_create(rows)
+        except IntegrityError:  # raced with another watch: the careful path, one by one
+            made = []
+            for r in rules:
+                s = r.sensor
+                t = ts.ms(s.last_at)
+                conf = SensorConf(s.id, s.enterprise_id, s.installation_id, s.code, s.name, s.unit, s.range_low,
+                                  s.range_high)
+                if _raise(r, conf, Hit(t, s.last_value, t, s.last_value, s.last_value), now):
+                    raised += 1
+            continue
+        if made and made[0].pk is None:  # SQLite before 3.35 returns no ids: read them back
+            made = list(Alarm.objects.filter(rule__in=rules, is_active=True))
+        TimelineEvent.objects.bulk_create([workflow.event(a, "raised", comment=a.description, at=now) for a in made],
+                                          batch_size=1000)
+        by_enterprise: dict[int, list[Alarm]] = defaultdict(list)
+        for a in made:
+            by_enterprise[a.enterprise_id].append(a)
+        orgs = {r.sensor.enterprise_id: (r.sensor.enterprise.organisation_id, r.sensor.enterprise.name) for r in rules}
+        people = recipients.members({org for org, _ in orgs.values()}, "monitoring.alarm")
+        messages = []
+        for ent_id, alarms_ in by_enterprise.items():
+            org, name = orgs[ent_id]
+            codes = "、".join(a.sensor.code for a in alarms_[:20]) + (" 等" if len(alarms_) > 20 else "")
+            title = f"【离线】{name} {len(alarms_)} 个监测点位数据中断"
+            url = reverse("alarm_detail", args=[alarms_[0].pk]) if len(alarms_) == 1 else \
+                reverse("alarm_list") + "?active=1&kind=offline"
+            messages += [(u, title, f"{codes}；请检查采集设备和通讯", url) for u in people if u.unit_id == org]
+        notify_many(messages)
+        raised += len(made)
     return raised
