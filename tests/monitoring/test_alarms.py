@@ -208,3 +208,12 @@ def test_the_installation_page_title_is_its_name(plant, login, users):  # noqa: 
 def test_the_public_sign_page_is_not_for_search_engines(plant, client):  # noqa: F811
     page = client.get(reverse("enterprise_public", args=[plant["ent"].public_token])).content.decode()
     assert '<meta name="robots" content="noindex">' in page
+
+
+def test_a_reader_cannot_register_a_device_and_gets_403_not_a_server_error(plant, login, users):  # noqa: F811
+    from anying.monitoring.models import Device
+
+    leader = login(users["leader"])
+    assert leader.get(reverse("monitoring_devices", args=[plant["ent"].pk])).status_code == 200
+    assert leader.post(reverse("monitoring_devices", args=[plant["ent"].pk]), {"name": "越权网关"}).status_code == 403
+    assert not Device.objects.filter(name="越权网关").exists()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from anying.core import exports
 from anying.core.attachments import attach, attachments_of, serve
-from anying.core.errors import PermissionDenied
 from anying.core.http import act, submit
 from anying.core.listing import paginate, query_without
 from anying.core.models import Region, User
@@ -79,7 +79,7 @@ def guarantor_edit(request, pk, kind):
 def duty_record_new(request, pk):
     g = get_object_or_404(Guarantor.objects.visible_to(request.user).select_related("installation__enterprise"), pk=pk)
     if not may_record(request.user, g):
-        raise PermissionDenied("履职记录由企业录入；已绑定账号的包保责任人须本人录入")
+        raise Forbidden("履职记录由企业录入；已绑定账号的包保责任人须本人录入")
     form = DutyRecordForm(request.POST or None, request.FILES or None, kind=g.kind,
                           initial={"done_on": timezone.localdate()})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -65,7 +66,7 @@ def device_list(request, enterprise_id):
     token = None
     if request.method == "POST":
         if not request.user.has_perm_code("monitoring.edit"):
-            raise PermissionDenied("无权登记采集设备")
+            raise Forbidden("无权登记采集设备")
         if form.is_valid():
             device, token = sensors.create_device(request.user, ent.pk, form.cleaned_data["name"])
             messages.success(request, f"已登记采集设备：{device.name}。令牌只显示这一次，请立即配置到设备。")
