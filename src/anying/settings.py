@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "anying.incidents",
     "anying.monitoring",
     "anying.plans",
+    "anying.warning",
 ]
 
 MIDDLEWARE = [
