@@ -57,3 +57,14 @@ RECIPIENT_SOURCES: list[Callable[[object, Area], Iterable[RecipientSpec]]] = []
 def register_recipient_source(provider: Callable) -> None:
     if provider not in RECIPIENT_SOURCES:
         RECIPIENT_SOURCES.append(provider)
+
+
+# `ON_ISSUE`: called inside the transaction that issues a warning (after its recipients are
+# queued), e.g. the risk points open their 雨前排查 / 雨中巡查 checks and arm their evacuation
+# triggers, the forest app raises patrol frequency. `on_issue(warning)`; it must be quick.
+ON_ISSUE: list[Callable[[object], None]] = []
+
+
+def register_on_issue(hook: Callable) -> None:
+    if hook not in ON_ISSUE:
+        ON_ISSUE.append(hook)
