@@ -18,6 +18,7 @@ from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
 from anying.monitoring.api_alarms import router as alarms_router
+from anying.warning.api import router as warning_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
@@ -46,6 +47,7 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/monitoring", alarms_router)
 api.add_router("/plans", plans_router)
+api.add_router("/warnings", warning_router)
 api.add_router("/places", places_router)
 
 

@@ -147,9 +147,11 @@ def parse_polygon(text: str) -> list:
     for pair in text.split():
         lat, lon = pair.split(",")
         ring.append([float(lon), float(lat)])
-    if len(ring) < 4:
-        raise CapError("多边形至少需要 4 个点（首尾相同）")
-    return ring[:-1] if ring[0] == ring[-1] else ring
+    if ring and ring[0] == ring[-1]:
+        ring = ring[:-1]  # CAP closes the ring; we keep the vertices
+    if len(ring) < 3:
+        raise CapError("多边形至少需要 3 个顶点")
+    return ring
 
 
 def validate(document: bytes) -> etree._Element:

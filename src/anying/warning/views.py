@@ -42,7 +42,8 @@ def warning_list(request):
     flt = WarningFilter.from_params(request.GET, request=request)
     qs = flt.apply(visible(request.user)).annotate(
         told=Count("recipients", distinct=True),
-        acked=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True))
+        acked=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True)).order_by(
+        "-issued_at", "-created_at", "-pk")
     if request.GET.get("export") == "xlsx":
         shown = ["q", "status", "kind", "level", "region", "in_force"]
         local = timezone.localtime
