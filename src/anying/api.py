@@ -18,7 +18,6 @@ from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
 from anying.monitoring.api_alarms import router as alarms_router
-from anying.warning.api import router as warning_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
@@ -29,6 +28,7 @@ from anying.registry.risk_api import router as risk_points_router
 from anying.rescue.api import router as rescue_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
+from anying.warning.api import router as warning_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
                urls_namespace="api", parser=PolicyParser())

@@ -290,10 +290,20 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                                plan=town_plan, year=today.year, month=today.month, partners="协同"))
     plan_drills.record(None, drill.pk, held_on=today, place="林区", units="参演单位", people=5, text="情况")
     plan_services.add_follow_up(None, drill, "整改", town_office, today)
+    from anying.warning import services as warning_services
+    from anying.warning.models import Contact, Warning
+    contact = warning_services.save_contact(None, Contact(name="责任人", phone="13900000001", region=ent.region,
+                                                          role="village_head", families="general", unit=town_office))
+    warning = warning_services.save_draft(None, Warning(
+        kind="rainstorm", level="orange", agency="气象台", unit=setup["bureau"], headline="暴雨预警", description="内容",
+        onset=timezone.now(), expires=timezone.now() + dt.timedelta(hours=6)), [ent.region])
+    warning_services.act(None, warning.pk, "submit")
+    warning_services.act(None, warning.pk, "issue")
+    assert contact.pk and warning.recipients.exists()
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
            Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation,
-           Alarm)
+           Alarm, Contact, Warning)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -356,6 +366,8 @@ EXPORTS = [
     ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
     ("监测报警", "admin", lambda d: reverse("alarm_list") + "?export=xlsx"),
     ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
+    ("预警", "admin", lambda d: reverse("warning:list") + "?export=xlsx"),
+    ("预警责任人名册", "admin", lambda d: reverse("warning:contacts") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

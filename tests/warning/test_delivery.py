@@ -11,7 +11,15 @@ from anying.core.errors import PermissionDenied
 from anying.core.models import Notification, Region
 from anying.warning import delivery, services, sms
 from anying.warning.hooks import RECIPIENT_SOURCES, RecipientSpec
-from anying.warning.models import CallTask, Contact, MeasureReport, MeasureTask, Recipient, SmsMessage, Warning
+from anying.warning.models import (
+    CallTask,
+    Contact,
+    MeasureReport,
+    MeasureTask,
+    Recipient,
+    SmsMessage,
+    Warning,
+)
 
 from .conftest import issue
 

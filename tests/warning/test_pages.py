@@ -86,7 +86,7 @@ def test_export_and_roster(login, issued, roster, users):
     response = admin.get("/warnings/?export=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert admin.get("/warnings/contacts/?export=xlsx").status_code == 200
-    page = admin.get("/warnings/contacts/?role=monitor").content.decode()
+    page = admin.get("/warnings/contacts/?duty=monitor").content.decode()
     assert "群测群防员" in page
     c = Contact.objects.filter(region__name="太平村").first()
     town_user = login(users["jiuxian"])  # 旧县街道: 太平村 is 虎峰镇's

@@ -94,7 +94,7 @@ class WarningDetailOut(WarningOut):
         return delivery.progress(obj)
 
 
-class StepIn(InputSchema):
+class WarningStepIn(InputSchema):
     comment: str = Field("", max_length=1000)
     version: int | None = Field(None, ge=1, le=2_147_483_647)
 
@@ -118,7 +118,7 @@ def get_warning(request, warning_id: int):
 
 @router.post("/{int:warning_id}/steps/{name}", response=WarningDetailOut,
              summary="预警办理：submit 提交签发 / return 退回修改 / issue 签发发布（编辑人和提交人不能签发）")
-def warning_step(request, warning_id: int, name: str, payload: StepIn):
+def warning_step(request, warning_id: int, name: str, payload: WarningStepIn):
     get_object_or_404(_warnings(request), pk=warning_id)
     services.act(request.user, warning_id, name, comment=payload.comment, version=payload.version)
     return _detail(request, warning_id)
@@ -146,15 +146,15 @@ class GatewayKey(APIKeyHeader):
         return bool(expected and key and hmac.compare_digest(key, expected)) or None
 
 
-class ReplyIn(InputSchema):
+class SmsReplyIn(InputSchema):
     phone: str = Field(max_length=20, description="回复短信的手机号")
     text: str = Field(max_length=500, description="回复内容；“1”“收到”“确认”视为确认收到")
 
 
-class ReplyOut(Schema):
+class SmsReplyOut(Schema):
     acknowledged: int = Field(description="因此确认的叫应记录数")
 
 
-@router.post("/sms-replies", auth=GatewayKey(), response=ReplyOut, summary="短信网关回调：回复确认（叫应）")
-def sms_reply(request, payload: ReplyIn):
+@router.post("/sms-replies", auth=GatewayKey(), response=SmsReplyOut, summary="短信网关回调：回复确认（叫应）")
+def sms_reply(request, payload: SmsReplyIn):
     return {"acknowledged": delivery.acknowledge_reply(payload.phone, payload.text)}

@@ -112,8 +112,9 @@ def specs(warning: Warning, area: Area | None = None) -> list[RecipientSpec]:
                 continue  # nobody to reach
             if key in merged:
                 entry = merged[key]
-                if spec.role not in entry["role"].split("；"):
-                    entry["role"] = f"{entry['role']}；{spec.role}"
+                label, held = spec.role, entry["role"].split("；")  # why they are told, not a user's role
+                if label not in held:
+                    entry["role"] = "；".join([*held, label])
                 for f in ("contact_id", "user_id", "superior_name", "superior_phone", "superior_user_id"):
                     entry[f] = entry[f] or getattr(spec, f)
             else:

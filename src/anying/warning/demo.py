@@ -56,9 +56,8 @@ def _person(rng, used: set) -> tuple[str, str]:
 def _contacts(rng) -> None:
     used: set[str] = set()
     R = Contact.Role
-    district = Region.objects.get(level=Region.Level.DISTRICT, name="铜梁区")
     bureau = Organisation.objects.filter(name="区应急局").first()
-    for town_name, vs in villages().items():
+    for vs in villages().values():
         town = vs[0].parent
         unit = Organisation.objects.filter(kind=Organisation.Kind.TOWN_OFFICE, region=town).first()
         name, phone = _person(rng, used)
@@ -81,7 +80,6 @@ def _contacts(rng) -> None:
                 name, phone = _person(rng, used)
                 Contact.objects.create(name=name, phone=phone, region=village, role=role, families=families, unit=unit,
                                        superior=chief)
-    del district
 
 
 def _warnings(rng) -> None:

@@ -36,7 +36,7 @@ class WarningFilter(ListFilter):
 
 class ContactFilter(ListFilter):
     q = TextFilter(label="姓名或手机号", method="search", help_text="姓名、手机号或职务中的文字")
-    role = ChoiceFilter(label="身份", choices=Contact.Role.choices)
+    duty = ChoiceFilter(label="身份", choices=Contact.Role.choices, field_name="role")
     region = RegionFilter(field_name="region")
     family = ChoiceFilter(label="灾种", choices=[("flood", "防汛"), ("geological", "地质灾害"), ("forest", "森林防火"),
                                                  ("general", "综合")], method="of_family")

@@ -136,7 +136,8 @@ def _edit(request, warning):
 @perm_required("warning.view")
 @require_POST
 def warning_act(request, pk):
-    _warning(request.user, pk)
+    if not services.LIFECYCLE.party_set(request.user, _warning(request.user, pk)):
+        raise Forbidden("您不能办理该预警")
     form = StepForm(request.POST)
     name = request.POST.get("step", "")
     if not form.is_valid():
@@ -288,7 +289,7 @@ def contact_list(request):
     flt = ContactFilter.from_params(request.GET, request=request)
     qs = flt.apply(Contact.objects.visible_to(request.user).select_related("region", "superior"))
     if request.GET.get("export") == "xlsx":
-        shown = ["q", "role", "region", "family"]
+        shown = ["q", "duty", "region", "family"]
         book = exports.Book()
         count = book.sheet("预警责任人", ["姓名", "手机号", "身份", "职务", "负责区域", "灾种", "上级", "在岗"], title="预警责任人名册",
                            filters=flt.describe(shown)).extend(

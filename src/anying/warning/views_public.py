@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from anying.core.links import absolute_or_relative
 from anying.core import ratelimit
 from anying.core.context import client_ip
+from anying.core.links import absolute_or_relative
 
 from . import cap, delivery
 from .models import Recipient, Warning
