@@ -242,7 +242,8 @@ def escalate_due(now: dt.datetime | None = None) -> int:
 def _skip_locked() -> dict:
     from django.db import connection
 
-    return {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    # of=self: the due rows are read with their warning and town (outer joins), only the rows are locked
+    return {"skip_locked": True, "of": ("self",)} if connection.features.has_select_for_update_skip_locked else {}
 
 
 def _town_desks(town_ids) -> dict[int, int]:
