@@ -249,6 +249,8 @@ ANYING_CAP_FEED_TITLE = os.environ.get("ANYING_CAP_FEED_TITLE", "安应 预警�
 ANYING_CAP_FEED_HOSTS = _env_list("ANYING_CAP_FEED_HOSTS")
 ANYING_CAP_FEED_PORTS = [int(p) for p in _env_list("ANYING_CAP_FEED_PORTS")]
 ANYING_CAP_FEEDS = _env_list("ANYING_CAP_FEEDS")
+ANYING_CAP_FEED_UNIT = os.environ.get("ANYING_CAP_FEED_UNIT", "")  # whose drafts the polled messages become
+ANYING_CAP_FEED_MINUTES = int(os.environ.get("ANYING_CAP_FEED_MINUTES", "5"))
 ANYING_SMS_BACKEND = os.environ.get("ANYING_SMS_BACKEND", "anying.warning.sms.LoggingBackend")
 ANYING_SMS_GATEWAY_KEY = os.environ.get("ANYING_SMS_GATEWAY_KEY", "")
 # Users who take a daily digest get it from this hour (Asia/Shanghai) on.

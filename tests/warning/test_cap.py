@@ -142,3 +142,24 @@ def test_polygon_limits(make_warning):
     with pytest.raises(ValidationError, match="中国境内"):
         make_warning(polygon=[[10.0, 29.8], [106.1, 29.8], [106.1, 29.9]])
     assert dt  # noqa: B018
+
+
+def test_the_tick_polls_configured_feeds_into_drafts_of_the_unit(monkeypatch, settings, users):
+    from anying.core.models import Notification
+
+    settings.ANYING_CAP_FEEDS = ["https://qx.example.cn/feed.xml"]
+    settings.ANYING_CAP_FEED_HOSTS = ["qx.example.cn"]
+    settings.ANYING_CAP_FEED_UNIT = "区应急局"
+    services._LAST_POLL.clear()
+    feed = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="/cap/1.xml"/></entry></feed>'
+    pages = {"https://qx.example.cn/feed.xml": feed, "https://qx.example.cn/cap/1.xml": SAMPLE}
+    monkeypatch.setattr(cap, "fetch", lambda url: pages[url])
+    now = timezone.now()
+    assert services.poll_feeds(now) == 1
+    w = Warning.objects.get()
+    assert w.unit.name == "区应急局" and w.status == Warning.Status.DRAFT and w.drafted_by is None
+    assert Notification.objects.filter(user=users["yingji"], title__contains="外部预警").exists()
+    assert services.poll_feeds(now + dt.timedelta(minutes=1)) == 0  # not again within the interval
+    assert services.poll_feeds(now + dt.timedelta(minutes=6)) == 0  # read again, nothing new
+    monkeypatch.setattr(cap, "fetch", lambda url: (_ for _ in ()).throw(cap.CapError("读取失败")))
+    assert services.poll_feeds(now + dt.timedelta(minutes=12)) == 0  # a failing feed does not stop the tick

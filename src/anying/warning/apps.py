@@ -18,6 +18,7 @@ class WarningConfig(AppConfig):
         hooks.register_tick("warning.sms", sms.send_due)
         hooks.register_tick("warning.escalate", delivery.escalate_due)
         hooks.register_tick("warning.expire", services.expire_due)
+        hooks.register_tick("warning.feeds", services.poll_feeds)
         hooks.register_demo("warning", 90, demo.load)
         if desk.desk_panel not in views_desk.DESK_PANELS:
             views_desk.DESK_PANELS.insert(0, desk.desk_panel)  # warnings in force come first on the 值班台

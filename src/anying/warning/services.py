@@ -257,7 +257,7 @@ def follow_up(actor, pk: int, msg_type: str) -> Warning:
 # --- CAP in ----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def import_cap(actor, document: bytes, *, origin: str = "文件") -> Warning:
+def import_cap(actor, document: bytes, *, origin: str = "文件", unit: Organisation | None = None) -> Warning:
     """A CAP message from outside becomes a draft of the actor's unit (the editor completes it and
     another person signs it off). The same message twice is refused; an 更新/解除 from outside
     references our copy of its original when we have it."""
@@ -267,7 +267,7 @@ def import_cap(actor, document: bytes, *, origin: str = "文件") -> Warning:
         raise ValidationError(f"CAP 消息状态为 {parsed.status}，不是实际预警，未导入")
     if Warning.objects.filter(external_sender=parsed.sender, external_identifier=parsed.identifier).exists():
         raise ValidationError(f"该 CAP 消息（{parsed.identifier}）已导入过")
-    unit = actor.unit if actor is not SYSTEM else None
+    unit = actor.unit if actor is not SYSTEM else unit
     if unit is None:
         raise ValidationError("导入人须属于一个单位")
     territory = Region.objects.only("path").get(pk=unit.region_id).path
@@ -290,7 +290,7 @@ def import_cap(actor, document: bytes, *, origin: str = "文件") -> Warning:
                       len(parsed.polygon) <= MAX_POLYGON_POINTS else None,
                       onset=parsed.onset, expires=expires, source=Warning.Source.CAP,
                       external_sender=parsed.sender[:200], external_identifier=parsed.identifier[:200],
-                      external_sent=parsed.sent, status=S.DRAFT, drafted_by=actor)
+                      external_sent=parsed.sent, status=S.DRAFT, drafted_by=None if actor is SYSTEM else actor)
     if warning.onset >= warning.expires:
         warning.onset = now
     warning.number = _number(unit, now)
@@ -322,12 +322,12 @@ def _regions_of(parsed, territory: str) -> list[Region]:
     return [r for r in chosen if not any(o.pk != r.pk and o.path.startswith(r.path) for o in chosen)]
 
 
-def import_url(actor, url: str) -> list[Warning]:
+def import_url(actor, url: str, *, unit: Organisation | None = None) -> list[Warning]:
     """Every message at a feed address that we have not read yet."""
     created = []
     for link, body in cap.messages_at(url):
         try:
-            created.append(import_cap(actor, body, origin=link))
+            created.append(import_cap(actor, body, origin=link, unit=unit))
         except ValidationError as exc:
             if "已导入过" not in str(exc):
                 raise
@@ -466,3 +466,39 @@ def save_contact(actor, contact) -> object:
     audit.record(actor, A.CREATE if created else A.UPDATE, contact, summary=f"{'登记' if created else '修改'}预警责任人：{contact}",
                  before=before, after=audit.snapshot(contact, CONTACT_FIELDS))
     return contact
+
+
+_LAST_POLL: dict[str, dt.datetime] = {}
+
+
+def poll_feeds(now: dt.datetime | None = None) -> int:
+    """A tick job: read the configured feeds (ANYING_CAP_FEEDS, e.g. the weather bureau's) at most
+    every ANYING_CAP_FEED_MINUTES; new messages become drafts of ANYING_CAP_FEED_UNIT, whose editors
+    are told. A feed that fails is logged and tried again next time; it never stops the tick."""
+    import logging
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    if not settings.ANYING_CAP_FEEDS or not settings.ANYING_CAP_FEED_UNIT:
+        return 0
+    unit = Organisation.objects.filter(name=settings.ANYING_CAP_FEED_UNIT, is_active=True).first()
+    if unit is None:
+        logging.getLogger("anying.warning").warning("ANYING_CAP_FEED_UNIT %s: no such unit", settings.ANYING_CAP_FEED_UNIT)
+        return 0
+    created = []
+    for url in settings.ANYING_CAP_FEEDS:
+        last = _LAST_POLL.get(url)
+        if last is not None and now - last < dt.timedelta(minutes=settings.ANYING_CAP_FEED_MINUTES):
+            continue
+        _LAST_POLL[url] = now
+        try:
+            created += import_url(SYSTEM, url, unit=unit)
+        except (ValidationError, cap.CapError) as exc:
+            logging.getLogger("anying.warning").warning("CAP feed %s: %s", url, exc)
+    if created:
+        from anying.core import notifications
+
+        notifications.notify(recipients.members([unit.pk], "warning.edit"), f"收到 {len(created)} 条外部预警，待编辑签发",
+                             "、".join(w.headline for w in created)[:500], reverse("warning:list") + "?status=draft")
+    return len(created)
