@@ -72,6 +72,8 @@ class TownProgressOut(Schema):
 
 
 class WarningDetailOut(WarningOut):
+    """叫应 figures count the recipients the caller may see: a town its own territory's people, the
+    district everyone; an enterprise none."""
     told: int
     acknowledged: int
     rate: float | None = Field(description="叫应率（%）")
@@ -91,7 +93,7 @@ class WarningDetailOut(WarningOut):
 
     @staticmethod
     def resolve_towns(obj):
-        return delivery.progress(obj)
+        return delivery.progress(obj, obj.seen)
 
 
 class WarningStepIn(InputSchema):
@@ -107,7 +109,8 @@ def list_warnings(request, filters: Query[WarningFilter.Params]):
 
 def _detail(request, warning_id: int) -> Warning:
     warning = get_object_or_404(_warnings(request), pk=warning_id)
-    warning.totals = delivery.totals(warning)
+    warning.seen = delivery.recipients_seen_by(request.user, warning)  # a town: its own people; an enterprise: none
+    warning.totals = delivery.totals(warning, warning.seen)
     return warning
 
 
@@ -143,7 +146,7 @@ class GatewayKey(APIKeyHeader):
 
     def authenticate(self, request, key):
         expected = settings.ANYING_SMS_GATEWAY_KEY
-        return bool(expected and key and hmac.compare_digest(key, expected)) or None
+        return bool(expected and key and key.isascii() and hmac.compare_digest(key, expected)) or None
 
 
 class SmsReplyIn(InputSchema):

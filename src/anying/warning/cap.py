@@ -10,6 +10,7 @@ text, so the identifier stays our own number)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -200,13 +201,26 @@ class Parsed:
     polygon: list | None = None
 
 
-def _text(node, path: str) -> str:
+def _text(node, path: str, *, multiline: bool = False) -> str:
+    """An element's text through the house input policy: control characters refused, line-break
+    look-alikes normalised (a headline reaches an SMS)."""
+    from django.core.exceptions import ValidationError
+
+    from anying.core import textinput
+
     found = node.find(path, {"c": NS})
-    return (found.text or "").strip() if found is not None else ""
+    text = (found.text or "").strip() if found is not None else ""
+    try:
+        return textinput.clean(text, multiline=multiline)
+    except ValidationError:
+        raise CapError(f"{path.split(':')[-1]} 含有不可见的控制字符，未导入") from None
 
 
 def _when(text: str) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:  # the schema admits 24:00:00 and other forms Python does not
+        raise CapError(f"时间格式无法识别：{text[:40]}") from None
 
 
 def parse(document: bytes) -> Parsed:
@@ -242,18 +256,21 @@ def parse(document: bytes) -> Parsed:
                 polygon = parse_polygon(text)
             except (ValueError, IndexError):
                 raise CapError("多边形坐标格式错误（应为“纬度,经度 纬度,经度 …”）") from None
+            if not all(math.isfinite(v) for point in polygon for v in point):
+                raise CapError("多边形坐标须为有效数字")
     return Parsed(sender=_text(root, "c:sender"), identifier=_text(root, "c:identifier"), sent=sent,
                   msg_type=_text(root, "c:msgType"), status=_text(root, "c:status"), references=references,
                   kind=kind, level=level, agency=_text(info, "c:senderName") or _text(root, "c:sender"),
-                  headline=headline or event, description=_text(info, "c:description") or headline or event,
-                  instruction=_text(info, "c:instruction"), onset=onset, expires=expires, area_desc=area_desc,
+                  headline=headline or event, description=_text(info, "c:description", multiline=True) or headline or event,
+                  instruction=_text(info, "c:instruction", multiline=True), onset=onset, expires=expires, area_desc=area_desc,
                   geocodes=geocodes, polygon=polygon)
 
 
 # -- feeds ----------------------------------------------------------------------------------------
 
 def feed_allowed(url: str) -> bool:
-    """Only https (or http on a configured internal host) to the hosts of ANYING_CAP_FEED_HOSTS:
+    """http or https to the hosts of ANYING_CAP_FEED_HOSTS only (a weather bureau's intranet feed is
+    often plain http):
     the server fetches this address, so any other would let a user make it call anywhere."""
     try:
         parts = urlsplit(url)

@@ -15,20 +15,19 @@ set operations: 20,000 silent recipients are a few bulk statements, not 20,000 r
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from anying.core import notifications
 from anying.core.links import absolute_or_relative
 from anying.core.models import Organisation, Region, User
 from anying.core.recipients import on_duty
-from anying.core.scope import ancestor_paths
+from anying.core.scope import ancestor_paths, region_subtree_q
 
 from .hooks import RECIPIENT_SOURCES, Area, RecipientSpec
 from .models import CallTask, Contact, Recipient, Warning
@@ -124,14 +123,14 @@ def specs(warning: Warning, area: Area | None = None) -> list[RecipientSpec]:
 
 
 def token(recipient_id: int) -> str:
-    """The acknowledgement link's key: the id and a keyed digest of it (nothing stored)."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"warning-ack:{recipient_id}".encode(), hashlib.sha256)
-    return f"{recipient_id}-{digest.hexdigest()[:12]}"
+    """The acknowledgement link's key: the id and a keyed digest of it (80 bits; nothing stored)."""
+    digest = salted_hmac("anying.warning.ack", str(recipient_id), algorithm="sha256").hexdigest()
+    return f"{recipient_id}-{digest[:20]}"
 
 
 def recipient_of(key: str) -> Recipient | None:
     pk, _, _ = key.partition("-")
-    if not pk.isdigit() or len(pk) > 12 or not hmac.compare_digest(token(int(pk)), key):
+    if not key.isascii() or not pk.isdigit() or len(pk) > 12 or not hmac.compare_digest(token(int(pk)), key):
         return None
     return Recipient.objects.select_related("warning").filter(pk=int(pk)).first()
 
@@ -271,9 +270,10 @@ def _superiors(rows, warnings) -> None:
                                f"/warnings/{r['warning_id']}/") for r in rows if r["superior_user_id"] in users)
 
 
-def progress(warning: Warning) -> list[dict]:
-    """叫应率 per town: told, acknowledged, silent at each stage."""
-    rows = (warning.recipients.values("town_id", "town__name")
+def progress(warning: Warning, recipients=None) -> list[dict]:
+    """叫应率 per town: told, acknowledged, silent at each stage (of `recipients`, default all)."""
+    qs = warning.recipients.all() if recipients is None else recipients
+    rows = (qs.values("town_id", "town__name")
             .annotate(total=Count("pk"), acked=Count("pk", filter=Q(acknowledged_at__isnull=False)),
                       calls=Count("pk", filter=Q(acknowledged_at__isnull=True, stage__gte=Recipient.Stage.CALL)))
             .order_by("town__path"))
@@ -285,7 +285,18 @@ def progress(warning: Warning) -> list[dict]:
     return out
 
 
-def totals(warning: Warning) -> dict:
-    t = warning.recipients.aggregate(total=Count("pk"), acked=Count("pk", filter=Q(acknowledged_at__isnull=False)))
+def recipients_seen_by(user, warning: Warning):
+    """The part of the 叫应 ledger a user may read: a unit the people of its territory (a town its own
+    villages', the district everyone's); an enterprise none — the list is officials' phone numbers."""
+    from anying.core.scope import ENTERPRISE, viewer
+
+    if viewer(user) == ENTERPRISE:
+        return warning.recipients.none()
+    return warning.recipients.filter(region_subtree_q(user, "region"))
+
+
+def totals(warning: Warning, recipients=None) -> dict:
+    qs = warning.recipients.all() if recipients is None else recipients
+    t = qs.aggregate(total=Count("pk"), acked=Count("pk", filter=Q(acknowledged_at__isnull=False)))
     t["rate"] = round(100 * t["acked"] / t["total"], 1) if t["total"] else None
     return t

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from .models import CallTask, Warning
-from .views import region_q
+from .views import desk_q
 
 
 def desk_panel(user, now):
@@ -23,7 +23,7 @@ def desk_panel(user, now):
     if user.has_perm_code("warning.call"):
         calls = (CallTask.objects.filter(outcome="", recipient__warning__status=Warning.Status.ISSUED,
                                          recipient__warning__in=Warning.objects.visible_to(user))
-                 .filter(Q(recipient__town__isnull=True) | region_q(user)).count())
+                 .filter(desk_q(user)).count())
         if calls:
             rows.insert(0, {"text": f"{calls} 人待电话叫应", "url": reverse("warning:calls"), "badge": "叫应",
                             "tone": "danger", "note": "两次短信未确认"})

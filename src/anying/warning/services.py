@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, recipients, workflow
+from anying.core.http import error_text
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, DocumentCounter, Organisation, Region
 from anying.core.permissions import SYSTEM, require
@@ -47,12 +48,25 @@ def drafts(user, warning: Warning) -> bool:
 
 
 def signs(user, warning: Warning) -> bool:
-    """签发: warning.issue over the issuing unit's territory (the unit's own leaders or those above)."""
+    """签发: warning.issue over the issuing unit's territory (the unit's own leaders or those above),
+    never by anyone who wrote or changed it (编辑与签发分离: the audit trail says who did)."""
     if user is SYSTEM:
         return True
     if not user.has_perm_code("warning.issue") or user.unit_id is None:
         return False
-    return user.unit_id == warning.unit_id or covers(user, warning.unit.region, None)
+    if not (user.unit_id == warning.unit_id or covers(user, warning.unit.region, None)):
+        return False
+    return user.pk not in writers(warning)
+
+
+def writers(warning: Warning) -> set[int]:
+    """Everyone who wrote, imported or changed the warning's text."""
+    from django.contrib.contenttypes.models import ContentType
+
+    found = set(AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Warning), object_id=str(warning.pk),
+        action__in=[A.CREATE, A.UPDATE, A.IMPORT]).exclude(actor=None).values_list("actor_id", flat=True))
+    return found | {u for u in (warning.drafted_by_id, warning.submitted_by_id) if u}
 
 
 def _parties(user, warning: Warning) -> set[str]:
@@ -91,6 +105,8 @@ def _issue(step) -> None:
     previous = warning.references
     if previous is not None:
         earlier = Warning.objects.select_for_update().get(pk=previous.pk)
+        if earlier.unit_id != warning.unit_id:
+            raise PermissionDenied("只能更新或解除本单位发布的预警")
         if earlier.status != S.ISSUED:
             raise ValidationError(f"所引用的预警{earlier.get_status_display()}，不能再更新或解除")
         earlier.status = S.CANCELLED if warning.msg_type == Warning.MsgType.CANCEL else S.UPDATED
@@ -263,8 +279,8 @@ def import_cap(actor, document: bytes, *, origin: str = "文件", unit: Organisa
     references our copy of its original when we have it."""
     require(actor, "warning.edit", "您无权导入预警")
     parsed = cap.parse(document)
-    if parsed.status not in ("Actual", "Exercise"):
-        raise ValidationError(f"CAP 消息状态为 {parsed.status}，不是实际预警，未导入")
+    if parsed.status != "Actual":
+        raise ValidationError(f"CAP 消息状态为 {parsed.status}（不是实际预警），未导入")
     if Warning.objects.filter(external_sender=parsed.sender, external_identifier=parsed.identifier).exists():
         raise ValidationError(f"该 CAP 消息（{parsed.identifier}）已导入过")
     unit = actor.unit if actor is not SYSTEM else unit
@@ -274,9 +290,12 @@ def import_cap(actor, document: bytes, *, origin: str = "文件", unit: Organisa
     regions = _regions_of(parsed, territory)
     msg_type = parsed.msg_type if parsed.msg_type in (Warning.MsgType.UPDATE, Warning.MsgType.CANCEL) else "Alert"
     original = None
+    own = Warning.objects.filter(unit=unit, status=S.ISSUED)  # only the importing unit's own warnings
     for sender, identifier in parsed.references:
-        original = Warning.objects.filter(Q(external_sender=sender, external_identifier=identifier)
-                                          | Q(number=identifier)).filter(status=S.ISSUED).first()
+        match = Q(external_sender=sender, external_identifier=identifier)
+        if sender == cap.sender():
+            match |= Q(number=identifier)  # a message about one of ours, sent back to us
+        original = own.filter(match).first()
         if original:
             break
     if msg_type != "Alert" and original is None:
@@ -293,8 +312,17 @@ def import_cap(actor, document: bytes, *, origin: str = "文件", unit: Organisa
                       external_sent=parsed.sent, status=S.DRAFT, drafted_by=None if actor is SYSTEM else actor)
     if warning.onset >= warning.expires:
         warning.onset = now
+    if warning.polygon:
+        try:
+            _check_polygon(warning.polygon)
+        except ValidationError:
+            warning.polygon = None  # outside China or malformed: the towns named stand as the area
     warning.number = _number(unit, now)
-    warning.save()
+    try:
+        with transaction.atomic():
+            warning.save()
+    except IntegrityError:  # the same message imported a moment ago by someone else
+        raise ValidationError(f"该 CAP 消息（{parsed.identifier}）已导入过") from None
     warning.regions.set(regions)
     workflow.record_event(warning, "import", state=warning.status, actor=actor,
                           comment=f"来自{origin}：{parsed.sender} {parsed.identifier}")
@@ -323,19 +351,29 @@ def _regions_of(parsed, territory: str) -> list[Region]:
 
 
 def import_url(actor, url: str, *, unit: Organisation | None = None) -> list[Warning]:
-    """Every message at a feed address that we have not read yet."""
-    created = []
-    for link, body in cap.messages_at(url):
+    """Every message at a feed address that we have not read yet. One message that cannot be read
+    (a test message, a bad date) is logged and skipped; the rest are imported. A single message
+    at the address that cannot be read is refused with its reason."""
+    import logging
+
+    created, refused = [], []
+    messages = cap.messages_at(url)
+    for link, body in messages:
         try:
             created.append(import_cap(actor, body, origin=link, unit=unit))
-        except ValidationError as exc:
-            if "已导入过" not in str(exc):
-                raise
+        except (ValidationError, cap.CapError) as exc:
+            text = error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            if "已导入过" not in text:
+                refused.append(text)
+                logging.getLogger("anying.warning").warning("CAP %s: %s", link, text)
+    if refused and not created and len(messages) == 1:
+        raise ValidationError(refused[0])
     return created
 
 
 # --- 叫应 by hand, measures ------------------------------------------------------------------------
 
+@transaction.atomic
 def acknowledge_for(actor, recipient_id: int, *, via: str, note: str = "") -> None:
     """The duty desk records a 叫应 it made by phone (or the person confirms in the system)."""
     from .models import CallTask, Recipient
@@ -344,6 +382,8 @@ def acknowledge_for(actor, recipient_id: int, *, via: str, note: str = "") -> No
     if recipient is None or not Warning.objects.visible_to(actor).filter(pk=recipient.warning_id).exists():
         raise PermissionDenied("找不到该叫应记录")
     own = actor is not SYSTEM and recipient.user_id == actor.pk
+    if via == Recipient.Via.APP and not own:
+        raise PermissionDenied("只有本人可以在系统内确认收到；代为登记请选择电话叫应")
     if not own:
         require(actor, "warning.call", "您无权代为登记叫应")
         _check_desk(actor, recipient)
@@ -494,7 +534,7 @@ def poll_feeds(now: dt.datetime | None = None) -> int:
         _LAST_POLL[url] = now
         try:
             created += import_url(SYSTEM, url, unit=unit)
-        except (ValidationError, cap.CapError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one feed's failure must not stop the tick's other jobs
             logging.getLogger("anying.warning").warning("CAP feed %s: %s", url, exc)
     if created:
         from anying.core import notifications

@@ -72,9 +72,10 @@ def warning_detail(request, pk):
     warning = _warning(request.user, pk)
     user = request.user
     steps = services.LIFECYCLE.available(user, warning)
-    recipients = warning.recipients.select_related("town", "region", "call")
+    seen = delivery.recipients_seen_by(user, warning)  # a town: its own people; an enterprise: none
+    recipients = seen.select_related("town", "region", "call")
     town = request.GET.get("town", "")
-    if town.isdigit():
+    if town.isascii() and town.isdigit() and len(town) < 12:
         recipients = recipients.filter(town_id=int(town))
     if request.GET.get("silent"):
         recipients = recipients.filter(acknowledged_at__isnull=True)
@@ -88,12 +89,16 @@ def warning_detail(request, pk):
     for m in measures:
         m.mine = user.has_perm_code("warning.measure") and covers(user, m.town, None) and warning.status != "draft"
         m.done_today = m.today > 0 if m.daily else m.done_at is not None
+    from anying.core.scope import ENTERPRISE, viewer
+
+    outside = viewer(user) == ENTERPRISE  # an enterprise reads the warning, not the officials' ledger
     return render(request, "warning/detail.html", {
-        "warning": warning, "steps": steps, "form": StepForm(), "events": workflow.timeline(warning),
-        "progress": delivery.progress(warning), "totals": delivery.totals(warning), "page": page,
+        "warning": warning, "steps": steps, "form": StepForm(), "outside": outside,
+        "events": [] if outside else workflow.timeline(warning),
+        "progress": delivery.progress(warning, seen), "totals": delivery.totals(warning, seen), "page": page,
         "qs_page": query_without(request, "page"), "town": town, "mine": mine, "measures": measures,
         "measure_form": MeasureForm(), "regions": warning.regions.order_by("path"),
-        "followers": warning.followers.order_by("created_at"),
+        "followers": visible(user).filter(references=warning).order_by("created_at"),
         "can_edit": warning.editable and services.drafts(user, warning),
         "can_follow": warning.status == Warning.Status.ISSUED and services.drafts(user, warning),
         "can_call": user.has_perm_code("warning.call"),
@@ -213,20 +218,14 @@ def recipient_ack(request, pk, rid):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "已登记叫应确认")
-    nxt = request.POST.get("next", "")
-    return redirect(_safe_next(nxt)) if nxt else redirect("warning:detail", pk=pk)
-
-
-def _safe_next(url: str) -> str:
-    return url if url.startswith("/") and not url.startswith("//") else "/"
+    return redirect("warning:detail", pk=pk)
 
 
 @perm_required("warning.call")
 def call_list(request):
     """电话叫应: the calls this desk must make (silent after two messages), oldest first."""
     visible_ids = visible(request.user).values("pk")
-    tasks = (CallTask.objects.filter(recipient__warning_id__in=visible_ids)
-             .filter(Q(recipient__town__isnull=True) | Q(region_q(request.user)))
+    tasks = (CallTask.objects.filter(recipient__warning_id__in=visible_ids).filter(desk_q(request.user))
              .select_related("recipient", "recipient__warning", "recipient__town", "unit", "done_by"))
     open_only = request.GET.get("all") != "1"
     if open_only:
@@ -236,8 +235,9 @@ def call_list(request):
                                                   "qs_page": query_without(request, "page")})
 
 
-def region_q(user) -> Q:
-    return region_subtree_q(user, "recipient__town")
+def desk_q(user) -> Q:
+    """The calls of the desks in the user's territory (a town its own; the district every desk's)."""
+    return region_subtree_q(user, "unit__region")
 
 
 @perm_required("warning.call")

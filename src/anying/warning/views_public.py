@@ -33,10 +33,12 @@ def limited(request, limit) -> HttpResponse | None:
 @never_cache
 @csrf_exempt  # the link in an SMS opens on any phone, with no session; the key in the URL is the check
 def ack(request, key):
-    if refused := limited(request, ACK_LIMIT):
-        return refused
     recipient = delivery.recipient_of(key)
     if recipient is None:
+        # only wrong keys count against the address: a town's shared connection answering a red
+        # warning together must never be refused
+        if refused := limited(request, ACK_LIMIT):
+            return refused
         raise Http404("链接无效")
     warning = recipient.warning
     done = recipient.acknowledged
