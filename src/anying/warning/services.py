@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, recipients, workflow
-from anying.core.http import error_text
 from anying.core.errors import PermissionDenied
+from anying.core.http import error_text
 from anying.core.models import AuditEvent, DocumentCounter, Organisation, Region
 from anying.core.permissions import SYSTEM, require
 from anying.core.scope import covers
