@@ -43,6 +43,13 @@ def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
     editor.get_by_label("防御指南和措施要求").fill("各镇街组织雨中巡查，按转移清单做好人员转移准备。")
     editor.get_by_label("失效时间").fill(timezone.localtime(timezone.now() + dt.timedelta(hours=12)).strftime(
         "%Y-%m-%dT%H:%M"))
+    # the area as a polygon too: three clicks on the map
+    area = editor.locator("#warning-map")
+    area.scroll_into_view_if_needed()
+    for x, y in ((120, 80), (420, 90), (300, 260)):
+        area.click(position={"x": x, "y": y})
+    expect(editor.locator("[data-ay-polygon-count]")).to_have_text("3 个顶点")
+    assert len(editor.get_by_label("预警范围（多边形，可选）").input_value().split()) == 3
     shoot(editor, "warning-2-complete-draft-1366")
     editor.get_by_role("button", name="保存草稿").click()
     expect(editor.locator("#warning-status")).to_have_text("草稿")
@@ -51,6 +58,7 @@ def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
     expect(editor.get_by_role("button", name="签发发布")).to_have_count(0)  # not the editor's to sign off
     warning = Warning.objects.get(source="cap")
     assert sorted(r.name for r in warning.regions.all()) == ["旧县街道", "虎峰镇"]
+    assert len(warning.polygon) == 3 and all(73 < lon < 136 and 3 < lat < 54 for lon, lat in warning.polygon)
 
     # the leader signs it off: the recipients of both towns are told
     leader = log_in(new_page(**DESK), "leader")

@@ -28,7 +28,8 @@ class WarningForm(Styled, forms.ModelForm):
     kind = forms.ChoiceField(label="预警类型", choices=())
     regions = forms.ModelMultipleChoiceField(Region.objects.none(), label="预警区域（镇街、村社区）", required=False,
                                              help_text="选择镇街即包括其下全部村社区；也可只填多边形范围")
-    polygon_text = forms.CharField(label="预警范围（多边形，可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    polygon_text = forms.CharField(label="预警范围（多边形，可选）", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2, "data-ay-polygon": ""}),
                                    help_text="CAP 格式：“纬度,经度 纬度,经度 …”，至少 3 个顶点，最多 100 个")
 
     class Meta:

@@ -135,7 +135,10 @@ def _edit(request, warning):
         else:
             messages.success(request, f"预警草稿已保存（{saved.number}），完成后请提交签发")
             return redirect("warning:detail", pk=saved.pk)
-    return render(request, "warning/form.html", {"form": form, "warning": warning})
+    from anying.places.views import map_config
+
+    config, _ = map_config(request.user, codes=set())  # the base map and the territory's box, no layers
+    return render(request, "warning/form.html", {"form": form, "warning": warning, "map_config": config})
 
 
 @perm_required("warning.view")
