@@ -27,7 +27,8 @@ def _territory(user, levels=(Region.Level.TOWN, Region.Level.VILLAGE)):
 class WarningForm(Styled, forms.ModelForm):
     kind = forms.ChoiceField(label="预警类型", choices=())
     regions = forms.ModelMultipleChoiceField(Region.objects.none(), label="预警区域（镇街、村社区）", required=False,
-                                             help_text="选择镇街即包括其下全部村社区；也可只填多边形范围")
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text="选择镇街即包括其下全部村社区；也可只画多边形范围")
     polygon_text = forms.CharField(label="预警范围（多边形，可选）", required=False,
                                    widget=forms.Textarea(attrs={"rows": 2, "data-ay-polygon": ""}),
                                    help_text="CAP 格式：“纬度,经度 纬度,经度 …”，至少 3 个顶点，最多 100 个")
@@ -54,6 +55,19 @@ class WarningForm(Styled, forms.ModelForm):
             self.initial.setdefault("expires", now + dt.timedelta(hours=24))
             if user is not None and user.unit_id:
                 self.initial.setdefault("agency", user.unit.name)
+
+    def region_groups(self) -> list[tuple]:
+        """(town, [villages]) of the territory, for the grouped picker; the ticked ids as strings."""
+        regions = list(self.fields["regions"].queryset)
+        towns = [r for r in regions if r.level == Region.Level.TOWN]
+        below = {}
+        for r in regions:
+            if r.level == Region.Level.VILLAGE:
+                below.setdefault(r.parent_id, []).append(r)
+        return [(t, below.get(t.pk, [])) for t in towns]
+
+    def ticked(self) -> set[str]:
+        return {str(v) for v in (self["regions"].value() or [])}
 
     def clean_polygon_text(self):
         text = self.cleaned_data.get("polygon_text", "").strip()

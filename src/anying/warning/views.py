@@ -67,6 +67,18 @@ def _warning(user, pk) -> Warning:
     return get_object_or_404(visible(user), pk=pk)
 
 
+def _attempt(request, action, done: str) -> None:
+    """Run a write: a refusal of scope or permission is a 403, a refusal of the rules a message."""
+    try:
+        action()
+    except PermissionDenied as exc:
+        raise Forbidden(str(exc)) from None
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, done)
+
+
 @perm_required("warning.view")
 def warning_detail(request, pk):
     warning = _warning(request.user, pk)
@@ -213,14 +225,8 @@ def recipient_ack(request, pk, rid):
     """我已收到 (the person themselves), or 已电话叫应 by the duty desk."""
     _warning(request.user, pk)
     via = Recipient.Via.APP if request.POST.get("via") != "call" else Recipient.Via.CALL
-    try:
-        services.acknowledge_for(request.user, rid, via=via, note=request.POST.get("note", ""))
-    except PermissionDenied as exc:
-        raise Forbidden(str(exc)) from None
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, "已登记叫应确认")
+    _attempt(request, lambda: services.acknowledge_for(request.user, rid, via=via, note=request.POST.get("note", "")[:300]),
+             "已登记叫应确认")
     return redirect("warning:detail", pk=pk)
 
 
@@ -251,18 +257,13 @@ def call_done(request, pk):
     if task is None or not form.is_valid():
         messages.error(request, "找不到该叫应任务" if task is None else "情况说明过长")
         return redirect("warning:calls")
-    try:
-        if request.POST.get("outcome") == "reached":
-            services.acknowledge_for(request.user, task.recipient_id, via=Recipient.Via.CALL,
-                                     note=form.cleaned_data["note"] or "电话已接通，本人确认收到")
-        else:
-            services.call_failed(request.user, pk, form.cleaned_data["note"])
-    except PermissionDenied as exc:
-        raise Forbidden(str(exc)) from None
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
+    note = form.cleaned_data["note"]
+    if request.POST.get("outcome") == "reached":
+        _attempt(request, lambda: services.acknowledge_for(request.user, task.recipient_id, via=Recipient.Via.CALL,
+                                                           note=note or "电话已接通，本人确认收到"),
+                 f"{task.recipient.name}：已登记")
     else:
-        messages.success(request, f"{task.recipient.name}：已登记")
+        _attempt(request, lambda: services.call_failed(request.user, pk, note), f"{task.recipient.name}：已登记")
     return redirect("warning:calls")
 
 
@@ -274,14 +275,8 @@ def measure_report(request, pk):
     if not form.is_valid():
         messages.error(request, "请填写落实情况（2000 字以内）")
         return redirect("warning:detail", pk=task.warning_id)
-    try:
-        services.report_measure(request.user, pk, form.cleaned_data["report"])
-    except PermissionDenied as exc:
-        raise Forbidden(str(exc)) from None
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"已报告：{task.text}")
+    _attempt(request, lambda: services.report_measure(request.user, pk, form.cleaned_data["report"]),
+             f"已报告：{task.text}")
     return redirect("warning:detail", pk=task.warning_id)
 
 
