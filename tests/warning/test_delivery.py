@@ -224,3 +224,16 @@ def test_account_holders_get_an_inbox_message_and_ack_in_app(make_warning, roste
     mine.refresh_from_db()
     assert mine.via == Recipient.Via.APP
     assert Region  # noqa: B018
+
+
+def test_enterprises_of_the_affected_industries_are_told_with_their_measure(make_warning, make_enterprise, users,
+                                                                             login):
+    chem = make_enterprise("旧县化工", industry_name="危险化学品", contact_name="钱经理", contact_phone="13800000001")
+    make_enterprise("旧县机械", industry_name="机械", contact_name="孙经理", contact_phone="13800000002")
+    make_enterprise("虎峰化工", town_name="虎峰镇", industry_name="危险化学品", contact_phone="13800000003")
+    w = issue(make_warning(towns=("旧县街道",)), users["yingji"], users["leader"])
+    told = {r.phone: r for r in w.recipients.all()}
+    assert "13800000001" in told and "防汛" in told["13800000001"].roles and chem.name in told["13800000001"].roles
+    assert "13800000002" not in told and "13800000003" not in told  # another industry; another town
+    page = login(users["admin"]).get(f"/warnings/{w.pk}/").content.decode()
+    assert "行业措施要求" in page and "危险化学品" in page

@@ -31,7 +31,7 @@ from anying.core.scope import ancestor_paths, region_subtree_q
 
 from .hooks import RECIPIENT_SOURCES, Area, RecipientSpec
 from .models import CallTask, Contact, Recipient, Warning
-from .reference import ack_clock, industries, kinds
+from .reference import ack_clock, industry_measures, kinds
 from .sms import queue
 
 SPEC_FIELDS = ("name", "phone", "region_id", "role", "contact_id", "user_id", "superior_name", "superior_phone",
@@ -73,10 +73,11 @@ def _contacts(area: Area):
 def _enterprises(warning: Warning, area: Area):
     from anying.core.models import Industry
 
-    codes = industries().get(warning.kind, [])
+    measures = {m.industry_code: m.measure for m in industry_measures().get(warning.kind, [])}
+    codes = list(measures)
     if not codes:
         return
-    roots = Industry.objects.filter(code__in=codes).values_list("path", flat=True)
+    roots = dict(Industry.objects.filter(code__in=codes).values_list("path", "code"))
     q = Q()
     for path in roots:
         q |= Q(industry__path__startswith=path)
@@ -85,8 +86,11 @@ def _enterprises(warning: Warning, area: Area):
     from django.apps import apps
 
     Enterprise = apps.get_model("registry", "Enterprise")  # the registry sits below; read by name
-    for e in Enterprise.objects.filter(q, region_id__in=area.region_ids, status="operating").exclude(contact_phone=""):
-        yield RecipientSpec(e.contact_name or e.name, e.contact_phone, e.region_id, f"{e.name} 联系人")
+    for e in (Enterprise.objects.filter(q, region_id__in=area.region_ids, status="operating").exclude(contact_phone="")
+              .select_related("industry")):
+        code = next((c for p, c in roots.items() if e.industry.path.startswith(p)), "")
+        yield RecipientSpec(e.contact_name or e.name, e.contact_phone, e.region_id,
+                            f"{e.name} 联系人（{measures.get(code, '')}）"[:120])
 
 
 def _desks(warning: Warning, area: Area):

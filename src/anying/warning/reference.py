@@ -65,13 +65,22 @@ def measures_for(kind: str, level: str) -> list[Measure]:
     return [m for m in measures() if m.kind in (kind, "*") and LEVEL_RANK[level] >= LEVEL_RANK[m.min_level]]
 
 
+@dataclass(frozen=True)
+class IndustryMeasure:
+    industry_code: str
+    measure: str
+    source: str
+
+
 @cache
-def industries() -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def industry_measures() -> dict[str, list[IndustryMeasure]]:
+    """Per warning type: the industries whose enterprises are told, and what each must do."""
+    out: dict[str, list[IndustryMeasure]] = {}
     with open(DATA / "industries.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            out.setdefault(r["kind"], []).append(r["industry_code"])
+            out.setdefault(r["kind"], []).append(IndustryMeasure(r["industry_code"], r["measure"], r["source"]))
     return out
+
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,19 @@ def warning_detail(request, pk):
         "can_edit": warning.editable and services.drafts(user, warning),
         "can_follow": warning.status == Warning.Status.ISSUED and services.drafts(user, warning),
         "can_call": user.has_perm_code("warning.call"),
-        "measures_done": sum(1 for m in measures if m.done_today), "clock": delivery.ack_clock()[warning.level]})
+        "measures_done": sum(1 for m in measures if m.done_today), "clock": delivery.ack_clock()[warning.level],
+        "industry_measures": _industry_measures(warning)})
+
+
+def _industry_measures(warning):
+    """What the enterprises of each affected industry must do under this type (data/industries.csv)."""
+    from anying.core.models import Industry
+
+    from .reference import industry_measures
+
+    rows = industry_measures().get(warning.kind, [])
+    names = dict(Industry.objects.filter(code__in=[m.industry_code for m in rows]).values_list("code", "name"))
+    return [(names.get(m.industry_code, m.industry_code), m.measure, m.source) for m in rows]
 
 
 @perm_required("warning.edit")
