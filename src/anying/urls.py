@@ -20,5 +20,6 @@ urlpatterns = [
     path("incidents/", include("anying.incidents.urls")),
     path("monitoring/", include("anying.monitoring.urls")),
     path("plans/", include("anying.plans.urls")),
+    path("forest/", include("anying.forestfire.urls")),
     path("api/v1/", api.urls),
 ]
