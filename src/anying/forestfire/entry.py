@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,14 +62,44 @@ def id_hash(number: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"forest-id:{number}".encode(), hashlib.sha256).hexdigest()
 
 
+# The form is read by every phone at the barrier: the checkpoint and the day's level are kept in
+# this process for a few seconds (a change shows within CACHE_SECONDS; writes never read these).
+CACHE_SECONDS = 30
+_checkpoints: dict[str, tuple[float, Checkpoint | None]] = {}
+_levels: dict[tuple[int, dt.date], tuple[float, int | None]] = {}
+
+
 def by_token(token: str) -> Checkpoint | None:
     if not token or len(token) > 32:
         return None
-    return Checkpoint.objects.select_related("place__region").filter(token=token, is_active=True).first()
+    now = time.monotonic()
+    hit = _checkpoints.get(token)
+    if hit and hit[0] > now:
+        return hit[1]
+    cp = Checkpoint.objects.select_related("place__region").filter(token=token, is_active=True).order_by().first()
+    if len(_checkpoints) > 10_000:
+        _checkpoints.clear()
+    _checkpoints[token] = (now + CACHE_SECONDS, cp)
+    return cp
 
 
 def today_level(cp: Checkpoint) -> int | None:
-    return services.level_of(cp.place.region)
+    now, day = time.monotonic(), timezone.localdate()
+    key = (cp.place.region_id, day)
+    hit = _levels.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    level = services.level_of(cp.place.region, day)
+    if len(_levels) > 10_000:
+        _levels.clear()
+    _levels[key] = (now + CACHE_SECONDS, level)
+    return level
+
+
+def forget() -> None:
+    """Drop the cached checkpoints and levels (tests; a level just entered in this process)."""
+    _checkpoints.clear()
+    _levels.clear()
 
 
 def clean(data: dict, level: int | None) -> dict:

@@ -106,6 +106,9 @@ def set_level(user, region_id: int, day: dt.date, level: int, *, source: str = F
     row.level, row.source, row.entered_by = level, source, _actor(user)
     row.issuer = (issuer or row.issuer or "区气象局、区林业局")[:100]
     row.save()
+    from . import entry
+
+    entry.forget()  # this process's public form shows the new level at once
     audit.record(user, A.CREATE if before is None else A.UPDATE, row, before=before,
                  after=audit.snapshot(row, ["level", "source", "issuer"]),
                  summary=f"森林火险等级：{region.name} {day:%Y-%m-%d} {reference.level(level).label}")
@@ -464,8 +467,6 @@ RAISED: dict[int, dt.datetime] = {}  # region id → until when a 橙/红 森林
 
 
 def required_patrols(region: Region, week_start: dt.date, seasonal: bool) -> int:
-    from .models import FireSeason  # noqa: F401 (kept for symmetry)
-
     raised = raised_until(region, week_start)
     if raised:
         return reference.rule("patrols_on_red_warning")
