@@ -28,7 +28,7 @@ def _may(request) -> None:
         raise PermissionDenied("无权查看森林防火数据")
 
 
-class LevelOut(Schema):
+class ForestLevelOut(Schema):
     region_id: int
     day: dt.date
     level: int
@@ -36,27 +36,27 @@ class LevelOut(Schema):
     issuer: str
 
 
-@router.get("/levels", response=list[LevelOut], summary="每日森林火险等级（本人范围）")
+@router.get("/levels", response=list[ForestLevelOut], summary="每日森林火险等级（本人范围）")
 @paginate(BoundedPagination)
 def list_levels(request, filters: Query[LevelFilter.Params]):
     _may(request)
     return LevelFilter.from_api(filters).apply(FireDanger.objects.visible_to(request.user)).order_by("-day", "region_id")
 
 
-class LevelIn(InputSchema):
+class ForestLevelIn(InputSchema):
     region_id: int = Field(ge=1, le=2_147_483_647, description="区划ID（区或镇街）")
     day: dt.date
     level: int = Field(ge=1, le=5, description="火险等级1—5（QX/T 77-2007）")
     issuer: str = Field("", max_length=100, description="发布单位")
 
 
-@router.post("/levels", response=LevelOut, summary="录入或更新某区域某日的森林火险等级（气象局每日推送）")
-def set_level(request, payload: LevelIn):
+@router.post("/levels", response=ForestLevelOut, summary="录入或更新某区域某日的森林火险等级（气象局每日推送）")
+def set_level(request, payload: ForestLevelIn):
     return services.set_level(request.user, payload.region_id, payload.day, payload.level,
                               source=FireDanger.Source.API, issuer=payload.issuer)
 
 
-class CheckpointOut(Schema):
+class ForestCheckpointOut(Schema):
     id: int
     name: str
     region_id: int
@@ -73,12 +73,12 @@ class CheckpointOut(Schema):
     after_dark: int
 
 
-class DayParams(InputSchema):
+class ForestDayParams(InputSchema):
     day: dt.date | None = Field(None, description="日期（默认今天）")
 
 
-@router.get("/checkpoints", response=list[CheckpointOut], summary="检查站及当日火险、值守、进山人数、未下山人数")
-def list_checkpoints(request, params: Query[DayParams]):
+@router.get("/checkpoints", response=list[ForestCheckpointOut], summary="检查站及当日火险、值守、进山人数、未下山人数")
+def list_checkpoints(request, params: Query[ForestDayParams]):
     _may(request)
     cps = list(Checkpoint.objects.visible_to(request.user).filter(is_active=True).select_related("place__region")
                .order_by("place__region__path", "id")[:1000])
@@ -90,7 +90,7 @@ def list_checkpoints(request, params: Query[DayParams]):
              "people": d.people, "inside": d.inside, "after_dark": d.after_dark} for d in days]
 
 
-class EntryOut(Schema):
+class ForestEntryOut(Schema):
     id: int
     checkpoint_id: int
     day: dt.date
@@ -106,14 +106,14 @@ class EntryOut(Schema):
     time_out: dt.datetime | None
 
 
-@router.get("/entries", response=list[EntryOut], summary="进山登记（身份证号仅脱敏）")
+@router.get("/entries", response=list[ForestEntryOut], summary="进山登记（身份证号仅脱敏）")
 @paginate(BoundedPagination)
 def list_entries(request, filters: Query[EntryFilter.Params]):
     _may(request)
     return EntryFilter.from_api(filters).apply(Entry.objects.visible_to(request.user)).order_by("-time_in", "-id")
 
 
-class PatrolIn(InputSchema):
+class ForestPatrolIn(InputSchema):
     started_at: dt.datetime
     ended_at: dt.datetime
     route: str = Field(max_length=300)
@@ -123,7 +123,7 @@ class PatrolIn(InputSchema):
     track: list[list[float]] | None = Field(None, max_length=5000, description="轨迹 [[经度, 纬度], …]")
 
 
-class PatrolOut(Schema):
+class ForestPatrolOut(Schema):
     id: int
     ranger_id: int
     started_at: dt.datetime
@@ -134,14 +134,14 @@ class PatrolOut(Schema):
     fires_reported: int
 
 
-@router.post("/rangers/{int:ranger_id}/patrols", response=PatrolOut, summary="录入护林员巡护记录（可带 GPS 轨迹）")
-def add_patrol(request, ranger_id: int, payload: PatrolIn):
+@router.post("/rangers/{int:ranger_id}/patrols", response=ForestPatrolOut, summary="录入护林员巡护记录（可带 GPS 轨迹）")
+def add_patrol(request, ranger_id: int, payload: ForestPatrolIn):
     _may(request)
     get_object_or_404(Ranger.objects.visible_to(request.user), pk=ranger_id)
     return services.record_patrol(request.user, ranger_id, payload.dict())
 
 
-class FireUseOut(Schema):
+class ForestFireUseOut(Schema):
     id: int
     number: str
     region_id: int
@@ -156,27 +156,27 @@ class FireUseOut(Schema):
     version: int
 
 
-@router.get("/fire-uses", response=list[FireUseOut], summary="野外用火申请")
+@router.get("/fire-uses", response=list[ForestFireUseOut], summary="野外用火申请")
 @paginate(BoundedPagination)
 def list_fire_uses(request, filters: Query[FireUseFilter.Params]):
     _may(request)
     return FireUseFilter.from_api(filters).apply(FireUse.objects.visible_to(request.user)).order_by("-created_at", "-id")
 
 
-class StepIn(InputSchema):
+class ForestStepIn(InputSchema):
     version: int | None = None
     comment: str = Field("", max_length=500)
 
 
-@router.post("/fire-uses/{int:fire_use_id}/steps/{name}", response=FireUseOut,
+@router.post("/fire-uses/{int:fire_use_id}/steps/{name}", response=ForestFireUseOut,
              summary="审批：approve 批准 / refuse 不予批准（须说明）/ revoke 撤销（须说明）")
-def fire_use_step(request, fire_use_id: int, name: str, payload: StepIn):
+def fire_use_step(request, fire_use_id: int, name: str, payload: ForestStepIn):
     _may(request)
     get_object_or_404(FireUse.objects.visible_to(request.user), pk=fire_use_id)
     return lifecycles.run_fire_use(request.user, fire_use_id, name, comment=payload.comment, version=payload.version)
 
 
-class ReportOut(Schema):
+class ForestReportOut(Schema):
     id: int
     number: str
     source: str
@@ -192,14 +192,14 @@ class ReportOut(Schema):
     version: int
 
 
-@router.get("/reports", response=list[ReportOut], summary="火情报告")
+@router.get("/reports", response=list[ForestReportOut], summary="火情报告")
 @paginate(BoundedPagination)
 def list_reports(request, filters: Query[ReportFilter.Params]):
     _may(request)
     return ReportFilter.from_api(filters).apply(FireReport.objects.visible_to(request.user)).order_by("-reported_at", "-id")
 
 
-class ReportIn(InputSchema):
+class ForestReportIn(InputSchema):
     source: str = Field(max_length=8, description="ranger 护林员 / public 群众 / camera 视频监控 / other")
     region_id: int | None = Field(None, ge=1, le=2_147_483_647, description="镇街或村；不知道时给经纬度")
     latitude: Decimal | None = Field(None, ge=-90, le=90)
@@ -210,12 +210,12 @@ class ReportIn(InputSchema):
     reporter_phone: str = Field("", max_length=20)
 
 
-@router.post("/reports", response=ReportOut, summary="报告火情（视频监控等系统推送）：交地点所在（或最近）镇街核查")
-def add_report(request, payload: ReportIn):
+@router.post("/reports", response=ForestReportOut, summary="报告火情（视频监控等系统推送）：交地点所在（或最近）镇街核查")
+def add_report(request, payload: ForestReportIn):
     return lifecycles.report_fire(request.user, payload.dict())
 
 
-class CheckIn(InputSchema):
+class ForestCheckIn(InputSchema):
     version: int | None = None
     outcome: str = Field(max_length=12, description="false_alarm 虚警 / fire 火情")
     comment: str = Field(max_length=2000, description="核查情况")
@@ -225,8 +225,8 @@ class CheckIn(InputSchema):
     extinguished_at: dt.datetime | None = None
 
 
-@router.post("/reports/{int:report_id}/check", response=ReportOut, summary="登记火情核查结果")
-def check_report(request, report_id: int, payload: CheckIn):
+@router.post("/reports/{int:report_id}/check", response=ForestReportOut, summary="登记火情核查结果")
+def check_report(request, report_id: int, payload: ForestCheckIn):
     _may(request)
     get_object_or_404(FireReport.objects.visible_to(request.user), pk=report_id)
     data = payload.dict()

@@ -30,7 +30,7 @@ def territory(user, levels=(Region.Level.DISTRICT, Region.Level.TOWN, Region.Lev
     return Region.objects.filter(level__in=levels).filter(region_subtree_q(user, "")).order_by("path")
 
 
-class WithRegion(Styled, forms.Form):
+class ForestRegionForm(Styled, forms.Form):
     region = RegionChoice(label="区域", queryset=Region.objects.none())
 
     def __init__(self, *args, user=None, **kwargs):
@@ -44,24 +44,24 @@ class WithRegion(Styled, forms.Form):
         return data
 
 
-class LevelForm(WithRegion):
+class DangerLevelForm(ForestRegionForm):
     day = forms.DateField(label="日期", widget=DateInput())
     level = forms.TypedChoiceField(label="火险等级", coerce=int,
                                    choices=[(n, lv.label) for n, lv in reference.levels().items()])
 
 
-class ImportForm(Styled, forms.Form):
+class DangerImportForm(Styled, forms.Form):
     file = forms.FileField(label="预报文件（.xlsx 或 .csv）",
                            help_text="第一行列名：日期、区域、火险等级；区域填镇街名称或区划代码（全区填区名）")
 
 
-class SeasonForm(WithRegion):
+class FireSeasonForm(ForestRegionForm):
     name = forms.CharField(label="名称", max_length=60, help_text="如：2026—2027年冬春森林防火期")
     starts_on = forms.DateField(label="开始日期", widget=DateInput())
     ends_on = forms.DateField(label="结束日期", widget=DateInput())
 
 
-class BanForm(WithRegion):
+class FireBanForm(ForestRegionForm):
     issuer = forms.CharField(label="发布单位", max_length=100, initial="铜梁区人民政府")
     number = forms.CharField(label="文号", max_length=60, required=False)
     starts_at = _dt("起始时间")
@@ -69,13 +69,13 @@ class BanForm(WithRegion):
     text = forms.CharField(label="禁火令内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class AreaForm(WithRegion):
+class ForestAreaForm(ForestRegionForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     area_ha = forms.DecimalField(label="森林面积（公顷）", max_digits=12, decimal_places=2, min_value=0)
     source = forms.CharField(label="数据来源", max_length=200, required=False, help_text="如：森林资源年度监测（林草湿数据）")
 
 
-class CheckpointForm(WithRegion):
+class ForestCheckpointForm(ForestRegionForm):
     name = forms.CharField(label="检查站名称", max_length=200)
     forest = forms.CharField(label="通往林区", max_length=100, required=False)
     address = forms.CharField(label="地址", max_length=300, required=False)
@@ -90,7 +90,7 @@ class ContactChoice(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.get_role_display()}，{obj.region.name}）"
 
 
-class DutyForm(Styled, forms.Form):
+class CheckpointDutyForm(Styled, forms.Form):
     day = forms.DateField(label="日期", widget=DateInput())
     contacts = ContactChoice(label="值守人员", queryset=Contact.objects.none(), required=False,
                              widget=forms.CheckboxSelectMultiple, help_text="不选任何人即取消当天值守")
@@ -106,7 +106,7 @@ class ContactOne(forms.ModelChoiceField):
         return f"{obj.name}（{obj.get_role_display()}，{obj.region.name}，{obj.phone}）"
 
 
-class RangerForm(WithRegion):
+class ForestRangerForm(ForestRegionForm):
     contact = ContactOne(label="护林员（责任人名册）", queryset=Contact.objects.none(),
                          help_text="先在预警责任人名册中登记为“护林员”")
     area = forms.CharField(label="管护范围", max_length=200, required=False)
@@ -125,7 +125,7 @@ class RangerForm(WithRegion):
         return data
 
 
-class PatrolForm(Styled, forms.Form):
+class RangerPatrolForm(Styled, forms.Form):
     started_at = _dt("开始时间")
     ended_at = _dt("结束时间")
     route = forms.CharField(label="巡护路线", max_length=300)
@@ -134,7 +134,7 @@ class PatrolForm(Styled, forms.Form):
     fires_reported = forms.IntegerField(label="报告火情（次）", min_value=0, max_value=100, initial=0)
 
 
-class FireUseForm(WithRegion):
+class FireUseApplicationForm(ForestRegionForm):
     place = forms.CharField(label="具体位置", max_length=200)
     applicant = forms.CharField(label="申请人", max_length=60)
     phone = forms.CharField(label="联系电话", max_length=20)
@@ -148,11 +148,11 @@ class FireUseForm(WithRegion):
     watcher_phone = forms.CharField(label="看守人电话", max_length=20)
 
 
-class DecisionForm(Styled, forms.Form):
+class FireUseDecisionForm(Styled, forms.Form):
     comment = forms.CharField(label="审批意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class IllegalForm(WithRegion):
+class IllegalFireForm(ForestRegionForm):
     place = forms.CharField(label="具体位置", max_length=200)
     occurred_at = _dt("发现时间")
     person = forms.CharField(label="行为人", max_length=60, required=False)
@@ -162,7 +162,7 @@ class IllegalForm(WithRegion):
     fine = forms.DecimalField(label="罚款（元）", max_digits=10, decimal_places=2, min_value=0, required=False)
 
 
-class ReportForm(Styled, forms.Form):
+class FireReportForm(Styled, forms.Form):
     source = forms.ChoiceField(label="来源", choices=FireReport.Source.choices)
     region = RegionChoice(label="地点（镇街或村）", queryset=Region.objects.none(), required=False,
                           help_text="不清楚时留空并填写经纬度，系统交最近的镇街核查")
@@ -184,7 +184,7 @@ class ReportForm(Styled, forms.Form):
         return data
 
 
-class CheckForm(Styled, forms.Form):
+class FireCheckForm(Styled, forms.Form):
     outcome = forms.ChoiceField(label="核查结果", widget=forms.RadioSelect,
                                 choices=[(FireReport.Status.FALSE_ALARM, "虚警"), (FireReport.Status.FIRE, "火情")])
     comment = forms.CharField(label="核查情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -195,7 +195,7 @@ class CheckForm(Styled, forms.Form):
     extinguished_at = _dt("扑灭时间", required=False)
 
 
-class ResponsibilityForm(WithRegion):
+class ForestResponsibilityForm(ForestRegionForm):
     kind = forms.ChoiceField(label="责任类别", choices=Responsibility.Kind.choices)
     contact = ContactOne(label="责任人（责任人名册）", queryset=Contact.objects.none())
     zone = forms.CharField(label="包保范围", max_length=200, required=False)
@@ -213,7 +213,7 @@ class ResponsibilityForm(WithRegion):
         return data
 
 
-class EntryForm(Styled, forms.Form):
+class MountainEntryForm(Styled, forms.Form):
     """The public 进山登记 (fields checked again in entry.clean)."""
     name = forms.CharField(label="姓名", max_length=40)
     phone = forms.CharField(label="手机号", max_length=13, widget=forms.TextInput(attrs={
@@ -230,6 +230,6 @@ class EntryForm(Styled, forms.Form):
     website = forms.CharField(label="网址", required=False, max_length=100)  # honeypot
 
 
-class OutForm(Styled, forms.Form):
+class MountainOutForm(Styled, forms.Form):
     phone = forms.CharField(label="手机号", max_length=13, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     last4 = forms.CharField(label="身份证号后四位", max_length=4)

@@ -21,7 +21,7 @@ from anying.core.links import absolute_url
 from anying.core.models import Region
 
 from . import entry, reference, services
-from .forms import EntryForm, OutForm
+from .forms import MountainEntryForm, MountainOutForm
 from .models import Responsibility
 
 MAX_REQUEST = 16 * 1024
@@ -41,7 +41,7 @@ def _errors(form, exc: ValidationError | None = None) -> dict:
     return errors
 
 
-PLEDGE = EntryForm.base_fields["pledge"].label
+PLEDGE = MountainEntryForm.base_fields["pledge"].label
 
 
 def enter(request, token: str):
@@ -55,7 +55,7 @@ def enter(request, token: str):
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST:
             return HttpResponse("提交内容过大", status=413)
-        form = EntryForm(request.POST)
+        form = MountainEntryForm(request.POST)
         values = {k: request.POST.get(k, "") for k in ("name", "phone", "id_number", "people", "purpose",
                                                         "fire_source", "pledge")}
         status = 400
@@ -122,7 +122,7 @@ def leave_by_phone(request, token: str):
     cp = entry.by_token(token)
     if cp is None:
         raise Http404("检查站不存在或已停用")
-    form = OutForm(request.POST)
+    form = MountainOutForm(request.POST)
     ctx = _context(cp, entry.today_level(cp))
     ctx["out_values"] = {"phone": request.POST.get("phone", ""), "last4": request.POST.get("last4", "")}
     if form.is_valid():

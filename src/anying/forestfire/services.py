@@ -387,11 +387,12 @@ def save_ranger(user, data: dict, *, pk: int | None = None) -> Ranger:
     require(user, "forestfire.manage")
     region = _region(user, data.get("region_id"))
     errors: dict = {}
-    contact = (Contact.objects.all() if user is SYSTEM else Contact.objects.visible_to(user)) \
-        .filter(pk=data.get("contact_id")).first()
+    roster = (Contact.objects.all() if user is SYSTEM else Contact.objects.visible_to(user)) \
+        .filter(pk=data.get("contact_id"))
+    contact = roster.first()
     if contact is None:
         errors["contact"] = "请从责任人名册中选择护林员"
-    elif contact.role != Contact.Role.RANGER:
+    elif not roster.filter(role=Contact.Role.RANGER).exists():  # the roster's 身份, not a user role
         errors["contact"] = "所选人员在名册中的身份不是护林员"
     start, end = data.get("contract_from"), data.get("contract_to")
     if not start or not end or end < start:

@@ -26,21 +26,21 @@ from . import board as pictures
 from . import lifecycles, reference, services
 from .filters import EntryFilter, FireUseFilter, LevelFilter, ReportFilter
 from .forms import (
-    AreaForm,
-    BanForm,
-    CheckForm,
-    CheckpointForm,
-    DecisionForm,
-    DutyForm,
-    FireUseForm,
-    IllegalForm,
-    ImportForm,
-    LevelForm,
-    PatrolForm,
-    RangerForm,
-    ReportForm,
-    ResponsibilityForm,
-    SeasonForm,
+    ForestAreaForm,
+    FireBanForm,
+    FireCheckForm,
+    ForestCheckpointForm,
+    FireUseDecisionForm,
+    CheckpointDutyForm,
+    FireUseApplicationForm,
+    IllegalFireForm,
+    DangerImportForm,
+    DangerLevelForm,
+    RangerPatrolForm,
+    ForestRangerForm,
+    FireReportForm,
+    ForestResponsibilityForm,
+    FireSeasonForm,
 )
 from .models import (
     Checkpoint,
@@ -56,10 +56,6 @@ from .models import (
     Ranger,
     Responsibility,
 )
-
-
-def _can(request, code: str) -> bool:
-    return request.user.has_perm_code(code)
 
 
 def _district(user) -> Region | None:
@@ -107,14 +103,14 @@ def levels(request):
              d.get_source_display(), d.issuer] for d in qs.iterator())
         return exports.response(request, book, exports.stamp("森林火险等级"), summary=f"导出森林火险等级 {count} 条",
                                 filters=flt.audit_values(shown))
-    can = _can(request, "forestfire.level")
-    form = LevelForm(request.POST or None, user=user, initial={"day": timezone.localdate()}) if can else None
-    upload = ImportForm() if can else None
+    can = request.user.has_perm_code("forestfire.level")
+    form = DangerLevelForm(request.POST or None, user=user, initial={"day": timezone.localdate()}) if can else None
+    upload = DangerImportForm() if can else None
     if request.method == "POST":
         if not can:
             raise Forbidden
         if "file" in request.FILES:
-            upload = ImportForm(request.POST, request.FILES)
+            upload = DangerImportForm(request.POST, request.FILES)
             if upload.is_valid():
                 try:
                     report = services.import_levels(user, upload.cleaned_data["file"])
@@ -142,11 +138,11 @@ def levels(request):
 @perm_required("forestfire.view")
 def bans(request):
     user = request.user
-    can = _can(request, "forestfire.level")
+    can = request.user.has_perm_code("forestfire.level")
     which = request.POST.get("which") if request.method == "POST" else None
-    season_form = SeasonForm(request.POST if which == "season" else None, user=user) if can else None
-    ban_form = BanForm(request.POST if which == "ban" else None, user=user) if can else None
-    area_form = AreaForm(request.POST if which == "area" else None, user=user,
+    season_form = FireSeasonForm(request.POST if which == "season" else None, user=user) if can else None
+    ban_form = FireBanForm(request.POST if which == "ban" else None, user=user) if can else None
+    area_form = ForestAreaForm(request.POST if which == "area" else None, user=user,
                          initial={"year": timezone.localdate().year}) if can else None
     if request.method == "POST":
         if not can:
@@ -186,7 +182,7 @@ def checkpoints(request):
     day = _day(request)
     days = services.checkpoint_days(list(_checkpoints(user).filter(is_active=True)), day)
     return render(request, "forestfire/checkpoints.html", {"days": days, "day": day,
-                                                           "can_manage": _can(request, "forestfire.manage")})
+                                                           "can_manage": request.user.has_perm_code("forestfire.manage")})
 
 
 def _day(request) -> dt.date:
@@ -199,7 +195,7 @@ def _day(request) -> dt.date:
 
 @perm_required("forestfire.manage")
 def checkpoint_new(request):
-    form = CheckpointForm(request.POST or None, user=request.user)
+    form = ForestCheckpointForm(request.POST or None, user=request.user)
     done = submit(request, form, lambda d: services.save_checkpoint(request.user, form.service_data()),
                   lambda c: f"已登记检查站：{c.place.name}", lambda c: reverse("forestfire:checkpoint_detail", args=[c.pk]))
     return done or render(request, "forestfire/form.html", {"form": form, "title": "登记森林防火检查站",
@@ -222,10 +218,10 @@ def checkpoint_detail(request, pk):
     for d in cp.duties.filter(day__in=week).select_related("contact"):
         roster[d.day].append(d.contact)
     levels = services.levels_on({cp.place.region_id: cp.place.region.path}, today)
-    can = _can(request, "forestfire.manage")
+    can = request.user.has_perm_code("forestfire.manage")
     people = Contact.objects.visible_to(user).filter(is_active=True, region__path__startswith=cp.place.region.path) \
         .select_related("region") if can else Contact.objects.none()
-    duty_form = DutyForm(people=people, initial={"day": today}) if can else None
+    duty_form = CheckpointDutyForm(people=people, initial={"day": today}) if can else None
     return render(request, "forestfire/checkpoint_detail.html", {
         "cp": cp, "info": info, "entries": entries, "day": day, "roster": roster.items(),
         "level_today": reference.level(levels.get(cp.place.region_id)), "duty_form": duty_form, "can_manage": can,
@@ -239,7 +235,7 @@ def checkpoint_duty(request, pk):
     user = request.user
     cp = get_object_or_404(_checkpoints(user), pk=pk)
     people = Contact.objects.visible_to(user).filter(is_active=True, region__path__startswith=cp.place.region.path)
-    form = DutyForm(request.POST, people=people)
+    form = CheckpointDutyForm(request.POST, people=people)
     act(request, form, lambda d: services.set_duty(user, cp.pk, d["day"], [c.pk for c in d["contacts"]], d["shift"]),
         "已保存值守安排")
     return redirect("forestfire:checkpoint_detail", pk=cp.pk)
@@ -308,12 +304,12 @@ def rangers(request):
             for s in rows)
         return exports.response(request, book, exports.stamp("护林员"), summary=f"导出护林员 {count} 人", filters={})
     return render(request, "forestfire/rangers.html", {"rows": rows, "week": week, "today": today,
-                                                       "can_manage": _can(request, "forestfire.manage")})
+                                                       "can_manage": request.user.has_perm_code("forestfire.manage")})
 
 
 @perm_required("forestfire.manage")
 def ranger_new(request):
-    form = RangerForm(request.POST or None, user=request.user)
+    form = ForestRangerForm(request.POST or None, user=request.user)
     done = submit(request, form, lambda d: services.save_ranger(request.user, form.service_data()),
                   lambda r: f"已登记护林员：{r.contact.name}", lambda r: reverse("forestfire:ranger_detail", args=[r.pk]))
     return done or render(request, "forestfire/form.html", {"form": form, "title": "登记护林员",
@@ -324,8 +320,8 @@ def ranger_new(request):
 def ranger_detail(request, pk):
     user = request.user
     ranger = get_object_or_404(_rangers(user), pk=pk)
-    can = _can(request, "forestfire.patrol")
-    form = PatrolForm(request.POST or None) if can else None
+    can = request.user.has_perm_code("forestfire.patrol")
+    form = RangerPatrolForm(request.POST or None) if can else None
     if request.method == "POST":
         if not can:
             raise Forbidden
@@ -365,13 +361,13 @@ def fire_uses(request):
     return render(request, "forestfire/fire_uses.html", {
         "page": paginate(request, qs), "flt": flt, "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "export"), "statuses": FireUse.Status.choices,
-        "illegal": illegal, "penalties": reference.penalties(), "can_apply": _can(request, "forestfire.apply"),
-        "can_patrol": _can(request, "forestfire.patrol")})
+        "illegal": illegal, "penalties": reference.penalties(), "can_apply": request.user.has_perm_code("forestfire.apply"),
+        "can_patrol": request.user.has_perm_code("forestfire.patrol")})
 
 
 @perm_required("forestfire.apply")
 def fire_use_new(request):
-    form = FireUseForm(request.POST or None, user=request.user)
+    form = FireUseApplicationForm(request.POST or None, user=request.user)
     done = submit(request, form, lambda d: lifecycles.submit_fire_use(request.user, form.service_data()),
                   lambda a: f"已登记 {a.number}" + ("；禁火令期间，已自动不予批准" if a.status == FireUse.Status.REFUSED else ""),
                   lambda a: reverse("forestfire:fire_use_detail", args=[a.pk]))
@@ -383,7 +379,7 @@ def fire_use_new(request):
 def fire_use_detail(request, pk):
     app = get_object_or_404(_fire_uses(request.user), pk=pk)
     return render(request, "forestfire/fire_use_detail.html", {
-        "app": app, "actions": lifecycles.FIRE_USE.available(request.user, app), "form": DecisionForm(),
+        "app": app, "actions": lifecycles.FIRE_USE.available(request.user, app), "form": FireUseDecisionForm(),
         "timeline": workflow.timeline(app)})
 
 
@@ -394,7 +390,7 @@ def fire_use_act(request, pk):
     name = request.POST.get("name", "")
     if name not in lifecycles.FIRE_USE.table:
         raise Http404
-    form = DecisionForm(request.POST)
+    form = FireUseDecisionForm(request.POST)
     act(request, form, lambda d: lifecycles.run_fire_use(request.user, app.pk, name, comment=d.get("comment") or "",
                                                          version=workflow.posted_version(request)),
         lambda a: f"已{lifecycles.FIRE_USE.table[name].label}")
@@ -403,7 +399,7 @@ def fire_use_act(request, pk):
 
 @perm_required("forestfire.patrol")
 def illegal_new(request):
-    form = IllegalForm(request.POST or None, user=request.user)
+    form = IllegalFireForm(request.POST or None, user=request.user)
     done = submit(request, form, lambda d: services.record_illegal(request.user, form.service_data()),
                   lambda r: "已登记违规用火", lambda r: reverse("forestfire:fire_uses"))
     return done or render(request, "forestfire/form.html", {"form": form, "title": "登记违规野外用火",
@@ -436,12 +432,12 @@ def reports(request):
         "page": paginate(request, qs), "flt": flt, "qs_page": query_without(request, "page"),
         "qs_export": query_without(request, "page", "export"), "statuses": FireReport.Status.choices,
         "sources": FireReport.Source.choices, "rate": services.burnt_rate(district, year) if district else None,
-        "basis": reference.grade_basis(), "can_report": _can(request, "forestfire.patrol")})
+        "basis": reference.grade_basis(), "can_report": request.user.has_perm_code("forestfire.patrol")})
 
 
 @perm_required("forestfire.patrol")
 def report_new(request):
-    form = ReportForm(request.POST or None, user=request.user)
+    form = FireReportForm(request.POST or None, user=request.user)
     done = submit(request, form, lambda d: lifecycles.report_fire(request.user, form.service_data()),
                   lambda r: f"已登记火情 {r.number}，已通知{r.town.name}核查",
                   lambda r: reverse("forestfire:report_detail", args=[r.pk]))
@@ -453,7 +449,7 @@ def report_new(request):
 def report_detail(request, pk):
     report = get_object_or_404(_reports(request.user), pk=pk)
     return render(request, "forestfire/report_detail.html", {
-        "report": report, "actions": lifecycles.FIRE_REPORT.available(request.user, report), "form": CheckForm(),
+        "report": report, "actions": lifecycles.FIRE_REPORT.available(request.user, report), "form": FireCheckForm(),
         "timeline": workflow.timeline(report), "basis": reference.grade_basis()})
 
 
@@ -461,7 +457,7 @@ def report_detail(request, pk):
 @perm_required("forestfire.check")
 def report_check(request, pk):
     report = get_object_or_404(_reports(request.user), pk=pk)
-    form = CheckForm(request.POST)
+    form = FireCheckForm(request.POST)
 
     def run(d):
         return lifecycles.run_report(request.user, report.pk, "check", comment=d.get("comment") or "",
@@ -478,8 +474,8 @@ def report_check(request, pk):
 @perm_required("forestfire.view")
 def responsibilities(request):
     user = request.user
-    can = _can(request, "forestfire.manage")
-    form = ResponsibilityForm(request.POST or None, user=user) if can else None
+    can = request.user.has_perm_code("forestfire.manage")
+    form = ForestResponsibilityForm(request.POST or None, user=user) if can else None
     if request.method == "POST":
         if not can:
             raise Forbidden
