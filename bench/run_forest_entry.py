@@ -113,7 +113,7 @@ def id_number(rng) -> str:
     from anying.forestfire.entry import CHECK, WEIGHTS
 
     body = f"500224{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+    return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
 
 
 class Phone(threading.Thread):

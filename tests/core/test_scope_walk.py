@@ -616,7 +616,7 @@ def build_world() -> dict:
     w["ent_drill_photo"] = attachments.attach(None, w["ent_drill"], upload())
     w["ent_follow_up"] = plan_services.add_follow_up(None, w["ent_drill"], "走查整改", ent.organisation, w["today"])
     from anying.forestfire import lifecycles as forest
-    from anying.forestfire.models import Checkpoint, FireReport, FireUse, Ranger, Responsibility
+    from anying.forestfire.models import Checkpoint, FireUse, Ranger, Responsibility
 
     w["forest_checkpoint"] = Checkpoint.objects.filter(place__region=w["town"]).first()
     w["forest_ranger"] = Ranger.objects.filter(region=w["town"]).first()

@@ -175,7 +175,7 @@ def test_a_report_goes_to_the_town_of_the_place_which_checks_it(users, town):
                                                     "description": "冒烟"})
     assert report.town == j and report.unit.region == j
     assert Notification.objects.filter(user=users["jiuxian"], title__contains="火情核查").exists()
-    with pytest.raises(Exception):  # another town's inspector: outside their scope (a 404 on the page)
+    with pytest.raises(FireReport.DoesNotExist):  # another town's inspector: outside their scope (a 404 on the page)
         lifecycles.run_report(users["hufeng"], report.pk, "check", comment="x", data={"outcome": "fire"})
     with pytest.raises(ValidationError):
         lifecycles.run_report(users["jiuxian"], report.pk, "check", comment="有火", data={"outcome": "fire"})

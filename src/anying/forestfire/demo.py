@@ -20,7 +20,7 @@ from anying.warning.models import Contact
 
 from . import entry, lifecycles, services
 from .models import Checkpoint, Entry, FireReport, Patrol, Ranger
-from .reference import FIRE_SOURCES, PURPOSES
+from .reference import PURPOSES
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文德福贵春梅"
@@ -37,7 +37,7 @@ def _phone(rng) -> str:
 def _id_number(rng) -> str:
     body = "500224" + f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}" + \
         f"{rng.randint(0, 999):03d}"
-    return body + entry.CHECK[sum(int(c) * w for c, w in zip(body, entry.WEIGHTS)) % 11]
+    return body + entry.CHECK[sum(int(c) * w for c, w in zip(body, entry.WEIGHTS, strict=True)) % 11]
 
 
 def _contact(name, phone, region, role, title, families="forest", superior=None) -> Contact:

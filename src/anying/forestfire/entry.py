@@ -51,7 +51,7 @@ def valid_id(number: str) -> bool:
         return False
     if not dt.date(1900, 1, 1) <= born <= timezone.localdate():
         return False
-    return CHECK[sum(int(c) * w for c, w in zip(number[:17], WEIGHTS)) % 11] == number[17]
+    return CHECK[sum(int(c) * w for c, w in zip(number[:17], WEIGHTS, strict=True)) % 11] == number[17]
 
 
 def mask(number: str) -> str:

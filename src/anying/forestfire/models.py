@@ -153,6 +153,9 @@ class CheckpointDuty(models.Model):
         ordering = ["day", "checkpoint", "shift"]
         constraints = [models.UniqueConstraint(fields=["checkpoint", "day", "contact"], name="duty_once_a_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.contact}"
+
 
 class EntryQuerySet(ScopedQuerySet):
     scope_rule = "area"
@@ -240,6 +243,9 @@ class Patrol(models.Model):
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["ranger", "started_at"], name="patrol_ranger_time")]
 
+    def __str__(self) -> str:
+        return f"巡护 {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class FireUse(models.Model):
     """野外用火申请 (application → approval or refusal; refused automatically under a ban)."""
@@ -307,6 +313,9 @@ class IllegalFireUse(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "违规用火"
         ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"违规用火 {self.place}"
 
 
 class FireReport(models.Model):
@@ -383,6 +392,9 @@ class ForestArea(models.Model):
         ordering = ["-year", "region__path"]
         constraints = [models.UniqueConstraint(fields=["region", "year"], name="forestarea_once_a_year")]
 
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}年森林面积"
+
 
 class Responsibility(models.Model):
     """A forest 责任人: one of the 三个责任人 of a region, or a link of the zone chain
@@ -413,3 +425,6 @@ class Responsibility(models.Model):
         verbose_name = verbose_name_plural = "森林防火责任人"
         ordering = ["region__path", "kind"]
         constraints = [models.UniqueConstraint(fields=["region", "kind", "contact"], name="responsibility_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.contact}"

@@ -26,21 +26,21 @@ from . import board as pictures
 from . import lifecycles, reference, services
 from .filters import EntryFilter, FireUseFilter, LevelFilter, ReportFilter
 from .forms import (
-    ForestAreaForm,
-    FireBanForm,
-    FireCheckForm,
-    ForestCheckpointForm,
-    FireUseDecisionForm,
     CheckpointDutyForm,
-    FireUseApplicationForm,
-    IllegalFireForm,
     DangerImportForm,
     DangerLevelForm,
-    RangerPatrolForm,
-    ForestRangerForm,
+    FireBanForm,
+    FireCheckForm,
     FireReportForm,
-    ForestResponsibilityForm,
     FireSeasonForm,
+    FireUseApplicationForm,
+    FireUseDecisionForm,
+    ForestAreaForm,
+    ForestCheckpointForm,
+    ForestRangerForm,
+    ForestResponsibilityForm,
+    IllegalFireForm,
+    RangerPatrolForm,
 )
 from .models import (
     Checkpoint,
@@ -152,7 +152,7 @@ def bans(request):
                           lambda s: f"已设定：{s}", lambda s: reverse("forestfire:bans"))
         elif which == "ban":
             done = submit(request, ban_form, lambda d: services.issue_ban(user, ban_form.service_data()),
-                          lambda b: f"已发布禁火令；覆盖范围内待审批和已批准的野外用火已自动不予批准或撤销",
+                          lambda b: "已发布禁火令；覆盖范围内待审批和已批准的野外用火已自动不予批准或撤销",
                           lambda b: reverse("forestfire:bans"))
         elif which == "area":
             done = submit(request, area_form, lambda d: services.save_forest_area(
