@@ -167,6 +167,11 @@ def _fire_use(rng, jiuxian, hufeng, today) -> None:
         "ends_at": _at(tomorrow, 11), "precautions": "开设3米隔离带，备灭火水桶4只、铁锹2把，无风天气用火",
         "watcher": "周志强", "watcher_phone": "13912340002"})
     lifecycles.run_fire_use(approver or SYSTEM, app.pk, "approve", comment="同意。须在无风天气，用火后彻底熄灭余火。")
+    lifecycles.submit_fire_use(clerk or SYSTEM, {  # waiting for the district's approval
+        "region_id": hufeng.pk, "place": "玉峰村五组茶园", "applicant": "王建国", "phone": "13912340005",
+        "kind": "生产性用火（烧炭等）", "reason": "茶园修剪枝条集中焚烧", "starts_at": _at(tomorrow + dt.timedelta(days=2), 9),
+        "ends_at": _at(tomorrow + dt.timedelta(days=2), 12), "precautions": "在空地集中焚烧，备水桶、扑火拍，专人看守至余火熄灭",
+        "watcher": "王志强", "watcher_phone": "13912340006"})
     services.issue_ban(SYSTEM, {"region_id": jiuxian.pk, "issuer": "铜梁区人民政府", "number": f"铜府发〔{today.year}〕禁火1号",
                                 "starts_at": _at(today, 0), "ends_at": _at(today + dt.timedelta(days=10), 0),
                                 "text": "森林高火险期，旧县街道森林防火区内禁止一切野外用火。违者依法处理。"})
