@@ -160,6 +160,14 @@ def open_entry(key: str) -> Entry | None:
     return Entry.objects.select_related("checkpoint__place").filter(out_key=key, day__gte=since).first()
 
 
+def open_entries(keys: list[str]) -> list[Entry]:
+    if not keys:
+        return []
+    since = timezone.localdate() - dt.timedelta(days=1)
+    return list(Entry.objects.select_related("checkpoint__place").filter(out_key__in=keys, day__gte=since)
+                .order_by("-time_in"))
+
+
 def check_out(key: str, address: str) -> Entry:
     """下山登记 from the phone that entered (the cookie's key)."""
     ratelimit.hit(OUT_LIMIT, address)
