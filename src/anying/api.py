@@ -13,6 +13,7 @@ from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
 from anying.duty.api import router as duty_router
+from anying.forestfire.api import router as forest_router
 from anying.hazards.api import router as hazards_router
 from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
@@ -49,6 +50,7 @@ api.add_router("/monitoring", alarms_router)
 api.add_router("/plans", plans_router)
 api.add_router("/warnings", warning_router)
 api.add_router("/places", places_router)
+api.add_router("/forest", forest_router)
 
 
 @api.exception_handler(ValidationError)

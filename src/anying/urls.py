@@ -23,5 +23,6 @@ urlpatterns = [
     path("plans/", include("anying.plans.urls")),
     path("warnings/", include("anying.warning.urls")),
     path("w/<str:key>/", warning_public.ack, name="warning_ack"),  # the short link in a 叫应 SMS
+    path("forest/", include("anying.forestfire.urls")),
     path("api/v1/", api.urls),
 ]

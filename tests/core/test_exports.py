@@ -304,6 +304,28 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
            Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation,
            Alarm, Contact, Warning)
+    from anying.forestfire import lifecycles as forest_lifecycles
+    from anying.forestfire import services as forest
+    from anying.forestfire.models import Entry, FireDanger, FireReport, FireUse, Ranger, Responsibility
+
+    forest.set_level(None, ent.region_id, today, 3)  # a town's level, a checkpoint with an entry, a ranger …
+    ranger_contact = Contact.objects.create(name="护林员", phone="13600000000", region=ent.region, role="ranger")
+    forest.save_ranger(None, {"region_id": ent.region_id, "contact_id": ranger_contact.pk, "area": "后山",
+                              "contract_from": today, "contract_to": today})
+    forest.save_responsibility(None, {"region_id": ent.region_id, "kind": "admin", "contact_id": ranger_contact.pk,
+                                      "zone": "包山"})
+    checkpoint = forest.save_checkpoint(None, {"region_id": ent.region_id, "name": "检查站"})
+    Entry.objects.create(checkpoint=checkpoint, day=today, name="游客", phone="13800000000", id_masked="5002**0001",
+                         id_hash="x", purpose="visit", pledge=True, time_in=timezone.now(), out_key="k")
+    in_two_days = timezone.now() + dt.timedelta(days=2)
+    forest_lifecycles.submit_fire_use(None, {
+        "region_id": ent.region_id, "place": "田坎", "applicant": "申请人", "phone": "1", "kind": "烧荒", "reason": "说明",
+        "starts_at": in_two_days, "ends_at": in_two_days + dt.timedelta(hours=1), "precautions": "措施",
+        "watcher": "看守", "watcher_phone": "1"})
+    forest_lifecycles.report_fire(None, {"source": "public", "region_id": ent.region_id, "place": "山上",
+                                         "description": "冒烟"})
+    poison(FireDanger, Ranger, Responsibility, Entry, FireUse, FireReport)  # after: Place's order stays; the
+    # rangers' and 责任人's Contacts were made before the poisoning above
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -368,6 +390,12 @@ EXPORTS = [
     ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
     ("预警", "admin", lambda d: reverse("warning:list") + "?export=xlsx"),
     ("预警责任人名册", "admin", lambda d: reverse("warning:contacts") + "?export=xlsx"),
+    ("森林火险等级", "admin", lambda d: reverse("forestfire:levels") + "?export=xlsx"),
+    ("进山登记", "admin", lambda d: reverse("forestfire:entries") + "?export=xlsx"),
+    ("护林员", "admin", lambda d: reverse("forestfire:rangers") + "?export=xlsx"),
+    ("野外用火申请", "admin", lambda d: reverse("forestfire:fire_uses") + "?export=xlsx"),
+    ("火情报告", "admin", lambda d: reverse("forestfire:reports") + "?export=xlsx"),
+    ("森林防火责任人", "admin", lambda d: reverse("forestfire:responsibilities") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -156,6 +156,10 @@ PAGES = {  # list page → its filter's parameters
     "guarantor_list": "anying.monitoring.filters.GuarantorFilter",
     "plans:list": "anying.plans.filters.PlanFilter", "plans:drills": "anying.plans.filters.DrillFilter",
     "plans:follow_ups": "anying.plans.filters.FollowUpFilter",
+    "forestfire:levels": "anying.forestfire.filters.LevelFilter",
+    "forestfire:entries": "anying.forestfire.filters.EntryFilter",
+    "forestfire:fire_uses": "anying.forestfire.filters.FireUseFilter",
+    "forestfire:reports": "anying.forestfire.filters.ReportFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 

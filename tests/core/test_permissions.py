@@ -103,6 +103,14 @@ ADDED = {
     "warning.issue": ["district_admin", "leader"], "warning.contacts": INSPECTORS,
     "warning.call": ["district_admin", "town_inspector", "duty_officer"],
     "warning.measure": ["district_admin", "town_inspector", "duty_officer"],
+    # 森林防火 (issue #17 point 5): every government role reads; the district sets levels, seasons and bans and
+    # approves fire use; towns keep checkpoints and rangers, take applications and check fires; the duty desk
+    # records reports and checks
+    "forestfire.view": GOVERNMENT, "forestfire.level": ["district_admin", "dept_inspector"],
+    "forestfire.manage": INSPECTORS, "forestfire.patrol": INSPECTORS + ["duty_officer"],
+    "forestfire.apply": ["district_admin", "town_inspector"],
+    "forestfire.approve": ["district_admin", "dept_inspector", "leader"],
+    "forestfire.check": INSPECTORS + ["duty_officer"],
 }
 
 

@@ -128,7 +128,6 @@ PINNED: dict[str, int] = {
     "alarm_list": 10,
     "monitoring_board": 23,
     "monitoring_coverage": 10,
-    "incident_desk": 19,  # + the warnings in force and the waiting 叫应 calls (warning); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
     "warning:list": 9,
     "warning:new": 7,
     "warning:import": 5,
@@ -136,6 +135,7 @@ PINNED: dict[str, int] = {
     "warning:contacts": 10,
     "warning:contact_new": 9,
     "warning:feed": 8,  # + the rate-limit hit it writes (a public address)
+    "incident_desk": 24,  # + the warnings in force and the waiting 叫应 calls (2, warning); + 森林防火 (5: open fire reports, checkpoints, levels, duty, counts); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
     "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_enterprise_search": 4,
     "incident_list": 12,
@@ -174,6 +174,11 @@ PINNED: dict[str, int] = {
     "rescue_training": 13,
     "rescue_visit_list": 10,
     "rescue_visit_new": 9,
+    # 森林防火 (issue #17 point 5)
+    "forestfire:board": 25, "forestfire:levels": 11, "forestfire:bans": 13, "forestfire:checkpoints": 11,
+    "forestfire:checkpoint_new": 7, "forestfire:entries": 10, "forestfire:rangers": 12, "forestfire:ranger_new": 9,
+    "forestfire:fire_uses": 10, "forestfire:fire_use_new": 7, "forestfire:illegal_new": 7, "forestfire:reports": 12,
+    "forestfire:report_new": 7, "forestfire:responsibilities": 12,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/warnings/": 5,
@@ -207,6 +212,8 @@ API_PINNED: dict[str, int] = {
     "/api/v1/supplies/transfers": 5,
     "/api/v1/supplies/warehouses": 4,
     "/api/v1/places/": 4,
+    "/api/v1/forest/levels": 5, "/api/v1/forest/checkpoints": 7, "/api/v1/forest/entries": 5,
+    "/api/v1/forest/fire-uses": 5, "/api/v1/forest/reports": 5,
 }
 # API reads without an id that are not lists, and why.
 API_SKIP = {

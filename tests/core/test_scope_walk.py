@@ -249,6 +249,16 @@ ROUTES = {
     "warning:call_done": lambda w: {"pk": w["warning_call"].pk},
     "warning:measure_report": lambda w: {"pk": w["warning_measure"].pk},
     "warning:contact_edit": lambda w: {"pk": w["warning_contact"].pk},
+    # 森林防火 (issue #17): 旧县街道's checkpoint, ranger, fire-use application, fire report, 责任人
+    "forestfire:checkpoint_detail": lambda w: {"pk": w["forest_checkpoint"].pk},
+    "forestfire:checkpoint_duty": lambda w: {"pk": w["forest_checkpoint"].pk},
+    "forestfire:checkpoint_poster": lambda w: {"pk": w["forest_checkpoint"].pk},
+    "forestfire:ranger_detail": lambda w: {"pk": w["forest_ranger"].pk},
+    "forestfire:fire_use_detail": lambda w: {"pk": w["forest_fire_use"].pk},
+    "forestfire:fire_use_act": lambda w: {"pk": w["forest_fire_use"].pk},
+    "forestfire:report_detail": lambda w: {"pk": w["forest_report"].pk},
+    "forestfire:report_check": lambda w: {"pk": w["forest_report"].pk},
+    "forestfire:responsibility_remove": lambda w: {"pk": w["forest_responsibility"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -267,6 +277,13 @@ PUBLIC = {
     "warning:public_cap": "an issued warning's CAP message: published by design, like the feed",
     "warning_ack": "the 叫应 link of an SMS: reached only with a keyed digest of the recipient "
                    "(tests/warning/test_delivery.py refuses a forged one)",
+    "forestfire:public_entry": "the public 进山扫码 form of a checkpoint: public by design, reached with its secret "
+                               "token (tests/forestfire/test_entry.py)",
+    "forestfire:public_done": "the visitor's own entries, found by the cookie of the phone that entered",
+    "forestfire:public_leave": "下山 with the key held in the entering phone's cookie",
+    "forestfire:public_leave_phone": "下山 by phone number and the ID's last four, rate-limited",
+    "forestfire:public_qr": "the QR image of a checkpoint's public form (its secret token)",
+    "forestfire:public_board": "the forest 责任人 公示牌 of a region: public by law (seed 001「设公示牌，公开监督」)",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
                   "checked against the admin's territory (tests/core/test_clocks.py)",
 }
@@ -314,6 +331,14 @@ VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read
 VISIBLE_BY_RULE.update({name: {"department": "a town's warnings are seen by the district units above it "
                                              "(unit_q, docs/warning.md); writing is the town's (403)"} for name in [
     "warning:detail", "warning:edit", "warning:cap", "warning:contact_edit", "/api/v1/warnings/{warning_id}"]})
+# 森林防火 records are area records (core.scope.area_q): a district department sees its towns'; none names an
+# enterprise. Writes need forestfire.manage / approve / check, which 区经信委 holds only in part.
+VISIBLE_BY_RULE.update({name: {"department": "森林防火 records are the territory's (area_q, docs/forestfire.md): a "
+                                             "district department sees its towns'"} for name in [
+    "forestfire:checkpoint_detail", "forestfire:checkpoint_duty", "forestfire:checkpoint_poster",
+    "forestfire:ranger_detail", "forestfire:fire_use_detail", "forestfire:fire_use_act", "forestfire:report_detail",
+    "forestfire:report_check", "forestfire:responsibility_remove", "/api/v1/forest/rangers/{ranger_id}/patrols",
+    "/api/v1/forest/fire-uses/{fire_use_id}/steps/{name}", "/api/v1/forest/reports/{report_id}/check"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -371,6 +396,14 @@ API_ROUTES = {
     "/api/v1/warnings/{warning_id}": (lambda w: {"warning_id": w["warning"].pk}, {}),
     "/api/v1/warnings/{warning_id}/steps/{name}": (lambda w: {"warning_id": w["warning"].pk, "name": "submit"},
                                                    {"post": {}}),
+    "/api/v1/forest/rangers/{ranger_id}/patrols": (
+        lambda w: {"ranger_id": w["forest_ranger"].pk},
+        {"post": {"started_at": "2026-01-01T08:00:00+08:00", "ended_at": "2026-01-01T10:00:00+08:00", "route": "走查"}}),
+    "/api/v1/forest/fire-uses/{fire_use_id}/steps/{name}": (
+        lambda w: {"fire_use_id": w["forest_pending_use"].pk, "name": "approve"}, {"post": {"comment": "走查"}}),
+    "/api/v1/forest/reports/{report_id}/check": (
+        lambda w: {"report_id": w["forest_report"].pk},
+        {"post": {"outcome": "false_alarm", "comment": "走查"}}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -630,6 +663,19 @@ def build_world() -> dict:
     w["ent_drill"] = Drill.objects.filter(enterprise=ent).first()
     w["ent_drill_photo"] = attachments.attach(None, w["ent_drill"], upload())
     w["ent_follow_up"] = plan_services.add_follow_up(None, w["ent_drill"], "走查整改", ent.organisation, w["today"])
+    from anying.forestfire import lifecycles as forest
+    from anying.forestfire.models import Checkpoint, FireUse, Ranger, Responsibility
+
+    w["forest_checkpoint"] = Checkpoint.objects.filter(place__region=w["town"]).first()
+    w["forest_ranger"] = Ranger.objects.filter(region=w["town"]).first()
+    w["forest_fire_use"] = FireUse.objects.filter(region=w["town"]).first()
+    w["forest_report"] = forest.report_fire(None, {"source": "public", "region_id": w["town"].pk, "place": "走查",
+                                                   "description": "走查"})
+    w["forest_pending_use"] = FireUse.objects.create(
+        number="走查-1", region=w["town"], place="走查", applicant="走查", phone="1", kind="烧荒", reason="走查",
+        starts_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC), ends_at=dt.datetime(2030, 1, 2, tzinfo=dt.UTC),
+        precautions="走查", watcher="走查", watcher_phone="1")
+    w["forest_responsibility"] = Responsibility.objects.filter(region=w["town"]).first()
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w
