@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "anying.monitoring",
     "anying.plans",
     "anying.warning",
+    "anying.riskpoints",
 ]
 
 MIDDLEWARE = [

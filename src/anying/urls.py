@@ -20,5 +20,6 @@ urlpatterns = [
     path("incidents/", include("anying.incidents.urls")),
     path("monitoring/", include("anying.monitoring.urls")),
     path("plans/", include("anying.plans.urls")),
+    path("riskpoints/", include("anying.riskpoints.urls")),
     path("api/v1/", api.urls),
 ]
