@@ -239,6 +239,24 @@ ROUTES = {
     "plans:drill_cancel": lambda w: {"pk": w["ent_drill"].pk},
     "plans:drill_evaluate": lambda w: {"pk": w["ent_drill"].pk},
     "plans:drill_photo": lambda w: {"pk": w["ent_drill"].pk, "attachment_id": w["ent_drill_photo"].pk},
+    # 旧县街道's geological point, its household, its evacuation in progress, patrols and a finding
+    "riskpoint_detail": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_edit": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_act": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_plan": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_household_new": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_household_edit": lambda w: {"pk": w["rp_point"].pk, "household_id": w["rp_household"].pk},
+    "riskpoint_household_delete": lambda w: {"pk": w["rp_point"].pk, "household_id": w["rp_household"].pk},
+    "riskpoint_placard": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_qr": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_patrols": lambda w: {"pk": w["rp_point"].pk},
+    "evacuation_start": lambda w: {"pk": w["rp_point"].pk},
+    "evacuation_detail": lambda w: {"pk": w["rp_evacuation"].pk},
+    "evacuation_confirm": lambda w: {"pk": w["rp_evacuation"].pk},
+    "evacuation_act": lambda w: {"pk": w["rp_evacuation"].pk},
+    "finding_act": lambda w: {"pk": w["rp_finding"].pk},
+    "patrol_round": lambda w: {"pk": w["rp_schedule"].pk},
+    "rain_check": lambda w: {"pk": w["rp_rain_check"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -252,6 +270,8 @@ PUBLIC = {
     "map_layer": "names a map layer, not a record; its rows come from the layer's scoped queryset and only the "
                  "layers the user may see answer (tests/places/test_map.py)",
     "map_tile": "tile coordinates of the offline base map, the same for every user",
+    "riskpoint_public": "转移避险公示 behind a placard's QR code: public by design (挂牌公示), reached only with the "
+                        "point's secret token, residents' names masked and no residents' phones (tests/riskpoints)",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
                   "checked against the admin's territory (tests/core/test_clocks.py)",
 }
@@ -293,6 +313,18 @@ VISIBLE_BY_RULE.update({name: {"department": "a town's warehouse and its books a
 VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read by the district units above it "
                                              "(unit_q, docs/supplies.md); recording is the keepers' (403)"} for name in [
     "supplies:check_round_new", "supplies:check_schedule_edit", "supplies:check_round", "supplies:check_defaults"]})
+
+# Risk points are area records without an industry (core.scope.area_q): every district unit sees the
+# district's points and evacuations, as it must for the 三个责任人 and 转移 of every department (docs/riskpoints.md).
+VISIBLE_BY_RULE.update({name: {"department": "a risk point and its evacuation are area records without an industry "
+                                             "(area_q): the district's departments see them (docs/riskpoints.md)"}
+                        for name in ["riskpoint_detail", "riskpoint_edit", "riskpoint_act", "riskpoint_plan",
+                                     "riskpoint_household_new", "riskpoint_household_edit", "riskpoint_household_delete",
+                                     "riskpoint_placard", "riskpoint_qr", "riskpoint_patrols", "evacuation_start",
+                                     "evacuation_detail", "evacuation_confirm", "evacuation_act", "finding_act",
+                                     "patrol_round", "rain_check", "/api/v1/riskpoints/points/{point_id}",
+                                     "/api/v1/riskpoints/evacuations/{evacuation_id}",
+                                     "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -347,6 +379,10 @@ API_ROUTES = {
     "/api/v1/plans/{plan_id}/steps/{name}": (lambda w: {"plan_id": w["ent_plan"].pk, "name": "revise"},
                                              {"post": {"comment": "走查"}}),
     "/api/v1/plans/drills/{drill_id}": (lambda w: {"drill_id": w["ent_drill"].pk}, {}),
+    "/api/v1/riskpoints/points/{point_id}": (lambda w: {"point_id": w["rp_point"].pk}, {}),
+    "/api/v1/riskpoints/evacuations/{evacuation_id}": (lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {}),
+    "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm": (
+        lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {"post": {"household_id": 1}}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -581,6 +617,17 @@ def build_world() -> dict:
     w["ent_drill"] = Drill.objects.filter(enterprise=ent).first()
     w["ent_drill_photo"] = attachments.attach(None, w["ent_drill"], upload())
     w["ent_follow_up"] = plan_services.add_follow_up(None, w["ent_drill"], "走查整改", ent.organisation, w["today"])
+    from anying.riskpoints.models import DisasterRiskPoint, Evacuation, PatrolFinding, RainCheck
+    from anying.warning.models import Warning
+
+    w["rp_point"] = DisasterRiskPoint.objects.filter(region=w["town"], kind="geological").first()
+    w["rp_household"] = w["rp_point"].household_rows.exclude(moves__isnull=False).first()
+    w["rp_evacuation"] = Evacuation.objects.filter(point=w["rp_point"]).exclude(status="returned").first()
+    w["rp_schedule"] = w["rp_point"].patrol_schedules.filter(tier="village").first()
+    w["rp_finding"] = PatrolFinding.objects.filter(point__region=w["town"]).first()
+    rain = Warning.objects.create(number="走查预警", kind="rainstorm", level="blue", agency="走查", unit=w["town_unit"],
+                                  headline="走查", description="走查", onset=now, expires=now + dt.timedelta(hours=6))
+    w["rp_rain_check"] = RainCheck.objects.create(point=w["rp_point"], warning=rain, phase="before", due_at=now)
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

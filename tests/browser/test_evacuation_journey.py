@@ -1,0 +1,54 @@
+"""Issue #17's journey, last step, in a browser: a rainstorm warning issued over 旧县街道 opens the
+evacuation of its geological point (warning.hooks ON_ISSUE); 旧县街道's inspector, on a 390 px
+phone, finds it on the evacuations list, opens the confirmation page and reports each household
+转移到位 with one tap; the district's duty officer, at a 1366 px desk, sees it complete on the list
+with its counts by town. Screenshots at both widths."""
+
+import pytest
+from playwright.sync_api import expect
+
+from anying.riskpoints import evacuations
+from anying.riskpoints.models import Evacuation
+
+from ..riskpoints.conftest import contact, make_point, make_warning, shelter  # noqa: F401 — fixtures
+from .helpers import log_in, shoot
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESK = {"viewport": {"width": 1366, "height": 900}}
+
+
+def test_the_town_reports_households_of_a_geological_point_moved(new_page, users, town, make_point,  # noqa: F811
+                                                                 make_warning):  # noqa: F811
+    point = make_point(name="龙井村4组滑坡", households=3)
+    evacuations.on_issue(make_warning("rainstorm", "red", regions=[town("旧县街道")]))
+    evac = Evacuation.objects.get(point=point)
+    assert evac.status == Evacuation.Status.PENDING
+
+    phone = log_in(new_page(**PHONE), "jiuxian")
+    phone.goto("/riskpoints/evacuations/?status=open")
+    phone.get_by_role("link", name="龙井村4组滑坡").click()
+    phone.get_by_role("link", name="确认转移到位").click()
+    expect(phone.locator("[data-moved-households]")).to_have_text("0/3")
+    shoot(phone, "evacuation-1-confirm-390")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the confirmation page scrolls sideways on a phone ({width} px)"
+    for n in range(3):
+        card = phone.locator(".ay-household").first
+        card.get_by_role("button", name="转移到位").click()
+        expect(phone.locator("[data-moved-households]")).to_have_text(f"{n + 1}/3")
+    expect(phone.locator("#evac-left")).to_contain_text("全部住户已转移到位")
+    shoot(phone, "evacuation-2-all-moved-390")
+    evac.refresh_from_db()
+    assert (evac.status, evac.households_moved, evac.people_moved) == (Evacuation.Status.DONE, 3, 9)
+    assert set(evac.moves.values_list("confirmed_by__username", flat=True)) == {"jiuxian"}
+
+    desk = log_in(new_page(**DESK), "duty")
+    desk.goto("/riskpoints/evacuations/")
+    expect(desk.locator("#by-town")).to_contain_text("旧县街道")
+    expect(desk.locator("#by-town")).to_contain_text("3 / 3")
+    shoot(desk, "evacuation-3-list-1366")
+    desk.goto(f"/riskpoints/evacuations/{evac.pk}/confirm/")
+    expect(desk.locator("[data-moved-households]")).to_have_text("3/3")
+    shoot(desk, "evacuation-4-confirm-1366")
