@@ -290,6 +290,20 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                                plan=town_plan, year=today.year, month=today.month, partners="协同"))
     plan_drills.record(None, drill.pk, held_on=today, place="林区", units="参演单位", people=5, text="情况")
     plan_services.add_follow_up(None, drill, "整改", town_office, today)
+    from anying.riskpoints import evacuations as rp_evacuations
+    from anying.riskpoints import patrols as rp_patrols
+    from anying.riskpoints import services as rp_services
+    from anying.riskpoints.models import DisasterRiskPoint, Evacuation, Household, PatrolSchedule
+    from anying.warning.models import Contact
+
+    keeper = Contact.objects.create(name="责任人", phone="13900000000", region=ent.region, role="admin_responsible")
+    rp_point = rp_services.save_point(None, {"name": "滑坡", "kind": "geological", "region": ent.region,
+                                             "latitude": Decimal("29.8"), "longitude": Decimal("106"), "location": "后山",
+                                             "facilities": "村道", "admin_responsible": keeper, "monitors": [keeper]})
+    rp_services.save_household(None, rp_point.pk, {"head": "住户", "people": 2})
+    rp_evacuations.start(None, rp_point.pk, trigger="order", reason="指挥部指令")
+    rp_patrols.ensure_schedules(None, rp_point.pk)
+    poison(DisasterRiskPoint, Household, Evacuation, PatrolSchedule, Contact)
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
            Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation,
@@ -356,6 +370,9 @@ EXPORTS = [
     ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
     ("监测报警", "admin", lambda d: reverse("alarm_list") + "?export=xlsx"),
     ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
+    ("风险点台账", "admin", lambda d: reverse("riskpoint_list") + "?export=xlsx"),
+    ("转移避险记录", "admin", lambda d: reverse("evacuation_list") + "?export=xlsx"),
+    ("风险点巡查", "admin", lambda d: reverse("patrol_board") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

@@ -97,6 +97,18 @@ ADDED = {
     "monitoring.alarm": ["enterprise_user"], "monitoring.clear": INSPECTORS + ["duty_officer"],
     # 包保责任人 (issue #16 point 2): their 履职 records are the enterprise's to enter
     "monitoring.duty": ["enterprise_user"],
+    # warnings (issue #17 point 1, warning/permissions.py): every role reads (an enterprise the warnings over it)
+    "warning.view": GOVERNMENT + ["enterprise_user"],
+    "warning.edit": ["district_admin", "dept_inspector", "town_inspector", "duty_officer"],
+    "warning.issue": ["district_admin", "leader"], "warning.contacts": INSPECTORS,
+    "warning.call": ["district_admin", "town_inspector", "duty_officer"],
+    "warning.measure": ["district_admin", "town_inspector", "duty_officer"],
+    # risk points and evacuation (issue #17 point 3): every government role reads; the district, departments and
+    # towns keep the ledger; the district, departments and the leader close (销号, not the requester); the district,
+    # towns and the duty desk run evacuations; the district, departments and towns patrol
+    "riskpoints.view": GOVERNMENT, "riskpoints.edit": INSPECTORS,
+    "riskpoints.close": ["district_admin", "dept_inspector", "leader"],
+    "riskpoints.evacuate": ["district_admin", "town_inspector", "duty_officer"], "riskpoints.patrol": INSPECTORS,
 }
 
 

@@ -20,9 +20,9 @@ from .models import DisasterRiskPoint, Evacuation
 router = Router(tags=["风险点与转移避险"])
 
 
-def _may(request, code: str = "riskpoints.view") -> None:
-    if not request.user.has_perm_code(code):
-        raise PermissionDenied("无权查看风险点" if code == "riskpoints.view" else "无权确认转移到位")
+def _may(request) -> None:
+    if not request.user.has_perm_code("riskpoints.view"):
+        raise PermissionDenied("无权查看风险点")
 
 
 class PersonOut(Schema):
@@ -174,7 +174,8 @@ class ConfirmMoveIn(InputSchema):
 @router.post("/evacuations/{int:evacuation_id}/confirm", response=EvacuationDetailOut,
              summary="确认一户转移到位")
 def confirm_move(request, evacuation_id: int, payload: ConfirmMoveIn):
-    _may(request, "riskpoints.evacuate")
+    if not request.user.has_perm_code("riskpoints.evacuate"):
+        raise PermissionDenied("无权确认转移到位")
     evac = get_object_or_404(_evacuations(request), pk=evacuation_id)
     evacuations.confirm(request.user, evac.pk, payload.household_id, people=payload.people, note=payload.note,
                         version=payload.version)
