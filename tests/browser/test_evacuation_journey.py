@@ -52,3 +52,23 @@ def test_the_town_reports_households_of_a_geological_point_moved(new_page, users
     desk.goto(f"/riskpoints/evacuations/{evac.pk}/confirm/")
     expect(desk.locator("[data-moved-households]")).to_have_text("3/3")
     shoot(desk, "evacuation-4-confirm-1366")
+
+
+def test_the_placard_prints_and_its_qr_page_opens_on_a_phone_without_an_account(new_page, users, make_point):  # noqa: F811
+    point = make_point(name="龙井村4组滑坡", households=3)
+    desk = log_in(new_page(**DESK), "jiuxian")
+    desk.goto(f"/riskpoints/points/{point.pk}/")
+    shoot(desk, "riskpoint-1-detail-1366")
+    desk.get_by_role("link", name="公示牌").click()
+    expect(desk.locator(".ay-placard svg")).to_be_visible()
+    shoot(desk, "riskpoint-2-placard-1366")
+    desk.emulate_media(media="print")
+    expect(desk.locator(".ay-noprint")).to_be_hidden()
+    public = new_page(**PHONE)  # no login
+    public.goto(f"/riskpoints/p/{point.public_token}/")
+    expect(public.get_by_role("heading", name="龙井村4组滑坡")).to_be_visible()
+    expect(public.locator("body")).to_contain_text(point.admin_responsible.phone)
+    expect(public.locator("body")).not_to_contain_text("13800000000")  # residents' phones stay private
+    expect(public.locator("body")).to_contain_text("住*0")
+    assert public.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(public, "riskpoint-3-public-390")

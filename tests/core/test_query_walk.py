@@ -74,7 +74,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 44,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5; the warehouse
+    "home": 46,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5, riskpoints 2; the warehouse
     # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
@@ -110,13 +110,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 44,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5
+    "todo": 46,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5, riskpoints 2
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 40,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5
+    "work_badges": 42,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5, riskpoints 2
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
@@ -128,7 +128,7 @@ PINNED: dict[str, int] = {
     "alarm_list": 10,
     "monitoring_board": 23,
     "monitoring_coverage": 10,
-    "incident_desk": 17,  # + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
+    "incident_desk": 19,  # + the risk points' panel (evacuations in progress, points by threat); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
     "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_enterprise_search": 4,
     "incident_list": 12,
@@ -167,6 +167,10 @@ PINNED: dict[str, int] = {
     "rescue_training": 13,
     "rescue_visit_list": 10,
     "rescue_visit_new": 9,
+    "riskpoint_list": 10,
+    "riskpoint_new": 12,
+    "evacuation_list": 11,
+    "patrol_board": 14,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/duty/on-duty": 5,
@@ -199,6 +203,8 @@ API_PINNED: dict[str, int] = {
     "/api/v1/supplies/transfers": 5,
     "/api/v1/supplies/warehouses": 4,
     "/api/v1/places/": 4,
+    "/api/v1/riskpoints/points": 5,
+    "/api/v1/riskpoints/evacuations": 5,
 }
 # API reads without an id that are not lists, and why.
 API_SKIP = {

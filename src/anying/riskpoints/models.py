@@ -162,6 +162,13 @@ class EvacuationPlan(models.Model):
     def kinds(self) -> set[str]:
         return {k.strip() for k in self.trigger_kinds.split(",") if k.strip()}
 
+    @property
+    def kinds_label(self) -> str:
+        """暴雨、地质灾害 (the warning types' names), or "" when the plan names none."""
+        from anying.warning.reference import kind_label
+
+        return "、".join(kind_label(k) for k in self.trigger_kinds.split(",") if k.strip())
+
 
 class Household(models.Model):
     """转移谁: one household threatened by a point. No identity numbers are kept; the resident's
