@@ -12,7 +12,8 @@ class RiskPointsConfig(AppConfig):
         from anying.incidents import views_desk
         from anying.warning import hooks as warning_hooks
 
-        from . import demo, evacuations, layers, patrols, permissions, views_desk as desk, work
+        from . import demo, evacuations, layers, patrols, permissions, work
+        from . import views_desk as desk
 
         permissions.register()
         assert evacuations.EVACUATIONS and patrols.FINDINGS  # lifecycles registered on import

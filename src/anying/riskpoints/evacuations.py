@@ -13,21 +13,20 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, recipients, workflow
-from anying.core.models import AuditEvent, Region
+from anying.core.models import AuditEvent, Region, TimelineEvent
 from anying.core.permissions import SYSTEM, require
 from anying.core.workflow import PERM, Lifecycle, Transition
 from anying.warning.hooks import Area, RecipientSpec
-from anying.warning.models import Contact
-from anying.warning.models import LEVEL_RANK
+from anying.warning.models import LEVEL_RANK, Contact
 from anying.warning.reference import kinds as warning_kinds
 
 from . import reference
-from .models import DisasterRiskPoint, Evacuation, EvacuationMove, EvacuationPlan
+from .models import DisasterRiskPoint, Evacuation, EvacuationMove, EvacuationPlan, Household
 
 A = AuditEvent.Action
 E = Evacuation.Status
@@ -165,8 +164,6 @@ def run(actor, pk: int, name: str, **kwargs) -> Evacuation:
 
 def by_town(qs) -> list[dict]:
     """Counts by town of the evacuations given (households and people to move and moved)."""
-    from django.db.models import Count, Sum
-
     rows = (qs.order_by().values("town_id", "town__name", "town__path")
             .annotate(n=Count("id"), households=Sum("households_total"), moved=Sum("households_moved"),
                       people=Sum("people_total"), people_moved=Sum("people_moved")).order_by("town__path"))
@@ -261,17 +258,13 @@ def open_for_warning(warning, area: Area | None = None, now=None) -> list[Evacua
     area = area or area_of(warning)
     now = now or timezone.now()
     busy = Evacuation.objects.exclude(status=E.RETURNED).values("point_id")
-    points = [p for p in points_in(area).exclude(pk__in=busy).filter(household_rows__isnull=False).distinct()
-              .select_related("place", "plan")
+    listed = Household.objects.filter(point=OuterRef("pk"))
+    points = [p for p in points_in(area).exclude(pk__in=busy).filter(Exists(listed)).select_related("place", "plan")
               if hasattr(p, "plan") and meets(p.plan, p, warning)
               and area.covers_point(p.place.longitude, p.place.latitude)]
     if not points:
         return []
     totals: dict[int, list[int]] = {}
-    from django.db.models import Count, Sum
-
-    from .models import Household
-
     for row in Household.objects.filter(point__in=points).values("point_id").annotate(n=Count("id"), p=Sum("people")):
         totals[row["point_id"]] = [row["n"], row["p"]]
     towns = _towns([p.region_id for p in points])
@@ -283,8 +276,6 @@ def open_for_warning(warning, area: Area | None = None, now=None) -> list[Evacua
     Evacuation.objects.bulk_create(rows)
     created = list(Evacuation.objects.filter(warning=warning, point__in=points, status=E.PENDING)
                    .select_related("point", "region"))
-    from anying.core.models import TimelineEvent
-
     TimelineEvent.objects.bulk_create([workflow.event(e, "started", state=E.PENDING, comment=reason) for e in created])
     AuditEvent.objects.bulk_create([audit.build(SYSTEM, A.CREATE, e, summary=f"预警触发转移：{e.point.name}（{e.households_total} 户）")
                                     for e in created])

@@ -280,5 +280,8 @@ class EvacuationMove(models.Model):
         ordering = ["evacuation", "household__position", "household_id"]
         constraints = [models.UniqueConstraint(fields=["evacuation", "household"], name="one_move_per_household")]
 
+    def __str__(self) -> str:
+        return f"{self.household} 转移到位 {self.people} 人"
+
 
 from .models_patrols import PatrolFinding, PatrolRound, PatrolSchedule, RainCheck  # noqa: E402,F401

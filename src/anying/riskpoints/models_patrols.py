@@ -65,6 +65,9 @@ class PatrolRound(models.Model):
         ordering = ["-done_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["schedule", "period_start"], name="one_patrol_per_period")]
 
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.done_on}"
+
 
 class RainCheck(models.Model):
     class Phase(models.TextChoices):
@@ -90,6 +93,9 @@ class RainCheck(models.Model):
         ordering = ["due_at", "point_id", "phase"]
         constraints = [models.UniqueConstraint(fields=["point", "warning", "phase"], name="one_rain_check")]
         indexes = [models.Index(fields=["done_at", "due_at"], name="raincheck_due")]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.get_phase_display()}"
 
     def behind(self, now=None) -> bool:
         return self.done_at is None and self.due_at < (now or timezone.now())

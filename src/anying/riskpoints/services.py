@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anying.core import audit, recipients, workflow
-from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent, Organisation, Region
 from anying.core.permissions import SYSTEM, require
 from anying.core.scope import covers
