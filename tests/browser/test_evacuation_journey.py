@@ -72,3 +72,22 @@ def test_the_placard_prints_and_its_qr_page_opens_on_a_phone_without_an_account(
     expect(public.locator("body")).to_contain_text("住*0")
     assert public.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(public, "riskpoint-3-public-390")
+
+
+def test_a_village_patrol_with_a_problem_on_a_phone(new_page, users, make_point):  # noqa: F811
+    from anying.core.permissions import SYSTEM
+    from anying.riskpoints import patrols
+
+    point = make_point(name="龙井村4组滑坡", households=1)
+    patrols.ensure_schedules(SYSTEM, point.pk)
+    phone = log_in(new_page(**PHONE), "jiuxian")
+    phone.goto("/riskpoints/patrols/?behind=1")
+    shoot(phone, "patrol-1-board-390")
+    phone.goto(f"/riskpoints/patrols/{point.patrol_schedules.get(tier='village').pk}/round/")
+    phone.get_by_label("发现问题").check()
+    phone.get_by_label("巡查情况").fill("后缘新增裂缝约2米")
+    phone.get_by_role("button", name="保存巡查记录").click()
+    expect(phone.locator("body")).to_contain_text("发现的问题已列入整改")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(phone, "patrol-2-recorded-390")
+    assert point.findings.get().description == "后缘新增裂缝约2米"

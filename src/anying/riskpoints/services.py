@@ -5,7 +5,6 @@ are in evacuations.py, patrols in patrols.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -312,8 +311,3 @@ POINTS = workflow.register(Lifecycle(
 def run(actor, pk: int, name: str, **kwargs) -> DisasterRiskPoint:
     return workflow.run(POINTS, actor, pk, name, **kwargs)
 
-
-def closing_due(today: dt.date | None = None):
-    """Points whose planned closing year has passed without 销号 (the yearly plan is behind)."""
-    today = today or timezone.localdate()
-    return DisasterRiskPoint.objects.exclude(status=S.CLOSED).filter(closing_year__lt=today.year)
