@@ -29,6 +29,7 @@ from anying.rescue.api import router as rescue_router
 from anying.riskpoints.api import router as riskpoints_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
+from anying.warning.api import router as warning_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
                urls_namespace="api", parser=PolicyParser())
@@ -47,6 +48,7 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/monitoring", alarms_router)
 api.add_router("/plans", plans_router)
+api.add_router("/warnings", warning_router)
 api.add_router("/places", places_router)
 api.add_router("/riskpoints", riskpoints_router)
 

@@ -240,6 +240,20 @@ ANYING_WEBHOOK_URL = os.environ.get("ANYING_WEBHOOK_URL", "")
 # 企业微信 and 钉钉 by default), never to an address inside the network.
 ANYING_WEBHOOK_HOSTS = [h.strip() for h in os.environ.get(
     "ANYING_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com").split(",") if h.strip()]
+# 预警 (issue #17, docs/warning.md). The CAP `sender` of our messages; the hosts a CAP file or feed
+# may be fetched from (the server fetches it, so only these: the weather bureau's); the feeds the
+# tick polls; the SMS gateway backend (a dotted path; the default only logs) and the shared key an
+# inbound-SMS webhook must present for replies to count as 叫应.
+_env_list = lambda name, default="": [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]  # noqa: E731
+ANYING_CAP_SENDER = os.environ.get("ANYING_CAP_SENDER", "anying@localhost")
+ANYING_CAP_FEED_TITLE = os.environ.get("ANYING_CAP_FEED_TITLE", "安应 预警信息")
+ANYING_CAP_FEED_HOSTS = _env_list("ANYING_CAP_FEED_HOSTS")
+ANYING_CAP_FEED_PORTS = [int(p) for p in _env_list("ANYING_CAP_FEED_PORTS")]
+ANYING_CAP_FEEDS = _env_list("ANYING_CAP_FEEDS")
+ANYING_CAP_FEED_UNIT = os.environ.get("ANYING_CAP_FEED_UNIT", "")  # whose drafts the polled messages become
+ANYING_CAP_FEED_MINUTES = int(os.environ.get("ANYING_CAP_FEED_MINUTES", "5"))
+ANYING_SMS_BACKEND = os.environ.get("ANYING_SMS_BACKEND", "anying.warning.sms.LoggingBackend")
+ANYING_SMS_GATEWAY_KEY = os.environ.get("ANYING_SMS_GATEWAY_KEY", "")
 # Users who take a daily digest get it from this hour (Asia/Shanghai) on.
 ANYING_DIGEST_HOUR = int(os.environ.get("ANYING_DIGEST_HOUR", "8"))
 EMAIL_HOST = os.environ.get("ANYING_EMAIL_HOST", "localhost")

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from anying import home, search
 from anying.api import api
+from anying.warning import views_public as warning_public
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("incidents/", include("anying.incidents.urls")),
     path("monitoring/", include("anying.monitoring.urls")),
     path("plans/", include("anying.plans.urls")),
+    path("warnings/", include("anying.warning.urls")),
+    path("w/<str:key>/", warning_public.ack, name="warning_ack"),  # the short link in a 叫应 SMS
     path("riskpoints/", include("anying.riskpoints.urls")),
     path("api/v1/", api.urls),
 ]

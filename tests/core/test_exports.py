@@ -290,10 +290,20 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                                plan=town_plan, year=today.year, month=today.month, partners="协同"))
     plan_drills.record(None, drill.pk, held_on=today, place="林区", units="参演单位", people=5, text="情况")
     plan_services.add_follow_up(None, drill, "整改", town_office, today)
+    from anying.warning import services as warning_services
+    from anying.warning.models import Contact, Warning
+    contact = warning_services.save_contact(None, Contact(name="责任人", phone="13900000001", region=ent.region,
+                                                          role="village_head", families="general", unit=town_office))
+    warning = warning_services.save_draft(None, Warning(
+        kind="rainstorm", level="orange", agency="气象台", unit=setup["bureau"], headline="暴雨预警", description="内容",
+        onset=timezone.now(), expires=timezone.now() + dt.timedelta(hours=6)), [ent.region])
+    warning_services.act(None, warning.pk, "submit")
+    warning_services.act(None, warning.pk, "issue")
+    assert contact.pk and warning.recipients.exists()
     poison(Enterprise, Hazard, RiskArea, RiskPoint, Tip, Inspection, Penalty, Accident, KeyTask, KeyTaskTable,
            Organisation, Industry, Place, Warehouse, Item, Team, Expert, DemandPlan, DemandLine, Maintenance, Publicity,
            Shift, Assignment, SpotCheck, GrassrootsPerson, Incident, EmergencyPlan, Drill, FollowUp, Installation,
-           Alarm)
+           Alarm, Contact, Warning)
     from anying.riskpoints import evacuations as rp_evacuations
     from anying.riskpoints import patrols as rp_patrols
     from anying.riskpoints import services as rp_services
@@ -307,7 +317,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     rp_services.save_household(None, rp_point.pk, {"head": "住户", "people": 2})
     rp_evacuations.start(None, rp_point.pk, trigger="order", reason="指挥部指令")
     rp_patrols.ensure_schedules(None, rp_point.pk)
-    poison(DisasterRiskPoint, Household, Evacuation, PatrolSchedule, Contact)  # after the others: their rows keep their poisons
+    poison(DisasterRiskPoint, Household, Evacuation, PatrolSchedule)  # after the others: their rows keep their poisons
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -370,6 +380,8 @@ EXPORTS = [
     ("重大危险源", "admin", lambda d: reverse("installation_list") + "?export=xlsx"),
     ("监测报警", "admin", lambda d: reverse("alarm_list") + "?export=xlsx"),
     ("包保责任人", "admin", lambda d: reverse("guarantor_list") + "?export=xlsx"),
+    ("预警", "admin", lambda d: reverse("warning:list") + "?export=xlsx"),
+    ("预警责任人名册", "admin", lambda d: reverse("warning:contacts") + "?export=xlsx"),
     ("风险点台账", "admin", lambda d: reverse("riskpoint_list") + "?export=xlsx"),
     ("转移避险记录", "admin", lambda d: reverse("evacuation_list") + "?export=xlsx"),
     ("风险点巡查", "admin", lambda d: reverse("patrol_board") + "?export=xlsx"),

@@ -97,9 +97,9 @@ ADDED = {
     "monitoring.alarm": ["enterprise_user"], "monitoring.clear": INSPECTORS + ["duty_officer"],
     # 包保责任人 (issue #16 point 2): their 履职 records are the enterprise's to enter
     "monitoring.duty": ["enterprise_user"],
-    # warnings (issue #17 point 1, warning/permissions.py): every role reads (an enterprise the warnings over it)
-    "warning.view": GOVERNMENT + ["enterprise_user"],
-    "warning.edit": ["district_admin", "dept_inspector", "town_inspector", "duty_officer"],
+    # warnings (issue #17): every role reads (an enterprise those over it); units and the duty desk write; the
+    # district and the leader sign off; the towns and the duty desk make 叫应 calls and report measures
+    "warning.view": GOVERNMENT + ["enterprise_user"], "warning.edit": INSPECTORS + ["duty_officer"],
     "warning.issue": ["district_admin", "leader"], "warning.contacts": INSPECTORS,
     "warning.call": ["district_admin", "town_inspector", "duty_officer"],
     "warning.measure": ["district_admin", "town_inspector", "duty_officer"],

@@ -128,7 +128,14 @@ PINNED: dict[str, int] = {
     "alarm_list": 10,
     "monitoring_board": 23,
     "monitoring_coverage": 10,
-    "incident_desk": 19,  # + the risk points' panel (evacuations in progress, points by threat); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
+    "incident_desk": 21,  # + the warnings in force and the waiting 叫应 calls (warning); + the risk points' panel (evacuations in progress, points by threat); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
+    "warning:list": 9,
+    "warning:new": 7,
+    "warning:import": 5,
+    "warning:calls": 8,
+    "warning:contacts": 10,
+    "warning:contact_new": 9,
+    "warning:feed": 8,  # + the rate-limit hit it writes (a public address)
     "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_enterprise_search": 4,
     "incident_list": 12,
@@ -173,6 +180,7 @@ PINNED: dict[str, int] = {
     "patrol_board": 14,
 }
 API_PINNED: dict[str, int] = {
+    "/api/v1/warnings/": 5,
     "/api/v1/duty/on-duty": 5,
     "/api/v1/incidents/": 6,
     "/api/v1/incidents/dues": 2,

@@ -239,6 +239,16 @@ ROUTES = {
     "plans:drill_cancel": lambda w: {"pk": w["ent_drill"].pk},
     "plans:drill_evaluate": lambda w: {"pk": w["ent_drill"].pk},
     "plans:drill_photo": lambda w: {"pk": w["ent_drill"].pk, "attachment_id": w["ent_drill_photo"].pk},
+    # 旧县街道's own warnings (a draft, and one issued over 龙洞湾村 with its 叫应 ledger)
+    "warning:detail": lambda w: {"pk": w["warning"].pk},
+    "warning:edit": lambda w: {"pk": w["warning"].pk},
+    "warning:act": lambda w: {"pk": w["warning"].pk},
+    "warning:cap": lambda w: {"pk": w["warning"].pk},
+    "warning:follow_up": lambda w: {"pk": w["warning_issued"].pk, "msg_type": "Cancel"},
+    "warning:ack_for": lambda w: {"pk": w["warning_issued"].pk, "rid": w["warning_recipient"].pk},
+    "warning:call_done": lambda w: {"pk": w["warning_call"].pk},
+    "warning:measure_report": lambda w: {"pk": w["warning_measure"].pk},
+    "warning:contact_edit": lambda w: {"pk": w["warning_contact"].pk},
     # 旧县街道's geological point, its household, its evacuation in progress, patrols and a finding
     "riskpoint_detail": lambda w: {"pk": w["rp_point"].pk},
     "riskpoint_edit": lambda w: {"pk": w["rp_point"].pk},
@@ -270,6 +280,11 @@ PUBLIC = {
     "map_layer": "names a map layer, not a record; its rows come from the layer's scoped queryset and only the "
                  "layers the user may see answer (tests/places/test_map.py)",
     "map_tile": "tile coordinates of the offline base map, the same for every user",
+    "warning:public": "an issued warning's public page: published by design (only issued ones answer; "
+                      "tests/warning/test_cap.py)",
+    "warning:public_cap": "an issued warning's CAP message: published by design, like the feed",
+    "warning_ack": "the 叫应 link of an SMS: reached only with a keyed digest of the recipient "
+                   "(tests/warning/test_delivery.py refuses a forged one)",
     "riskpoint_public": "转移避险公示 behind a placard's QR code: public by design (挂牌公示), reached only with the "
                         "point's secret token, residents' names masked and no residents' phones (tests/riskpoints)",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
@@ -314,6 +329,11 @@ VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read
                                              "(unit_q, docs/supplies.md); recording is the keepers' (403)"} for name in [
     "supplies:check_round_new", "supplies:check_schedule_edit", "supplies:check_round", "supplies:check_defaults"]})
 
+# A town's warnings are seen by the district's units (unit_q, docs/warning.md): warnings are not
+# an industry's records, so 区经信委 reads 旧县街道's; only the town's staff write them (403).
+VISIBLE_BY_RULE.update({name: {"department": "a town's warnings are seen by the district units above it "
+                                             "(unit_q, docs/warning.md); writing is the town's (403)"} for name in [
+    "warning:detail", "warning:edit", "warning:cap", "warning:contact_edit", "/api/v1/warnings/{warning_id}"]})
 # Risk points are area records without an industry (core.scope.area_q): every district unit sees the
 # district's points and evacuations, as it must for the 三个责任人 and 转移 of every department (docs/riskpoints.md).
 VISIBLE_BY_RULE.update({name: {"department": "a risk point and its evacuation are area records without an industry "
@@ -379,6 +399,9 @@ API_ROUTES = {
     "/api/v1/plans/{plan_id}/steps/{name}": (lambda w: {"plan_id": w["ent_plan"].pk, "name": "revise"},
                                              {"post": {"comment": "走查"}}),
     "/api/v1/plans/drills/{drill_id}": (lambda w: {"drill_id": w["ent_drill"].pk}, {}),
+    "/api/v1/warnings/{warning_id}": (lambda w: {"warning_id": w["warning"].pk}, {}),
+    "/api/v1/warnings/{warning_id}/steps/{name}": (lambda w: {"warning_id": w["warning"].pk, "name": "submit"},
+                                                   {"post": {}}),
     "/api/v1/riskpoints/points/{point_id}": (lambda w: {"point_id": w["rp_point"].pk}, {}),
     "/api/v1/riskpoints/evacuations/{evacuation_id}": (lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {}),
     "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm": (
@@ -428,6 +451,30 @@ def test_every_route_with_an_id_is_walked(db):
 
 def upload(name="walk.png"):
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def _warning_world(w, now) -> None:
+    """旧县街道's own warnings: a draft over 玉泉村, and a rainstorm warning issued over 龙洞湾村
+    with its recipients, a call task and a measure task."""
+    from anying.core.permissions import SYSTEM as _SYSTEM
+    from anying.warning import delivery as warning_delivery
+    from anying.warning import services as warning_services
+    from anying.warning.models import Contact, MeasureTask, Warning
+
+    village = Region.objects.get(name="玉泉村", parent=w["town"])
+    other = Region.objects.get(name="龙洞湾村", parent=w["town"])
+    fields = {"kind": "rainstorm", "level": "orange", "agency": "走查气象台", "unit": w["town_unit"],
+              "description": "走查", "onset": now, "expires": now + dt.timedelta(hours=6)}
+    w["warning"] = warning_services.save_draft(_SYSTEM, Warning(headline="走查预警草稿", **fields), [village])
+    issued = warning_services.save_draft(_SYSTEM, Warning(headline="走查预警", **fields), [other])
+    warning_services.act(_SYSTEM, issued.pk, "submit")
+    w["warning_issued"] = warning_services.act(_SYSTEM, issued.pk, "issue")
+    warning_delivery.escalate_due(now + dt.timedelta(minutes=6))
+    warning_delivery.escalate_due(now + dt.timedelta(minutes=12))
+    w["warning_recipient"] = issued.recipients.filter(acknowledged_at__isnull=True).first()
+    w["warning_call"] = w["warning_recipient"].call
+    w["warning_measure"] = MeasureTask.objects.create(warning=issued, town=w["town"], text="走查措施")
+    w["warning_contact"] = Contact.objects.filter(region=village).first()
 
 
 def build_world() -> dict:
@@ -587,6 +634,7 @@ def build_world() -> dict:
     from anying.supplies.models import CheckRound, CheckSchedule
     w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
     w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()
+    _warning_world(w, now)
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

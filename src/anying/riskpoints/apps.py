@@ -24,7 +24,7 @@ class RiskPointsConfig(AppConfig):
         layers.register()
         workqueue.register(*work.SOURCES)
         hooks.register_demo("riskpoints", 95, demo.load)
-        register(MenuEntry("风险点台账", "riskpoint_list", "geo-alt", "riskpoints.view", section="防灾减灾", order=920),
-                 MenuEntry("转移避险", "evacuation_list", "people", "riskpoints.view", section="防灾减灾", order=921),
-                 MenuEntry("风险点巡查", "patrol_board", "binoculars", "riskpoints.view", section="防灾减灾", order=922,
+        register(MenuEntry("风险点台账", "riskpoint_list", "geo-alt", "riskpoints.view", section="预警与防灾", order=920),
+                 MenuEntry("转移避险", "evacuation_list", "people", "riskpoints.view", section="预警与防灾", order=921),
+                 MenuEntry("风险点巡查", "patrol_board", "binoculars", "riskpoints.view", section="预警与防灾", order=922,
                            badge="riskpoints"))

@@ -36,8 +36,8 @@ def _rain(c: RainCheck) -> WorkItem:
 
 
 SOURCES = [
-    WorkSource("riskpoints.evacuations", "riskpoints", "防灾减灾", "正在进行的转移避险", evacuations_due, _evacuation,
+    WorkSource("riskpoints.evacuations", "riskpoints", "预警与防灾", "正在进行的转移避险", evacuations_due, _evacuation,
                "riskpoints.evacuate", list_url="evacuation_list", due_label="启动日期", order=620),
-    WorkSource("riskpoints.rain_checks", "riskpoints", "防灾减灾", "雨前排查、雨中巡查、雨后核查", rain_checks_due, _rain,
+    WorkSource("riskpoints.rain_checks", "riskpoints", "预警与防灾", "雨前排查、雨中巡查、雨后核查", rain_checks_due, _rain,
                "riskpoints.patrol", list_url="patrol_board", due_label="期限", order=621),
 ]

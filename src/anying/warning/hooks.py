@@ -29,7 +29,7 @@ class Area:
             return True
         x, y, inside = float(longitude), float(latitude), False
         ring = self.polygon
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
             if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
                 inside = not inside
         return inside

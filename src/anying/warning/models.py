@@ -265,6 +265,9 @@ class CallTask(models.Model):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["unit", "outcome"], name="calltask_unit_outcome")]
 
+    def __str__(self) -> str:
+        return f"电话叫应：{self.recipient_id}"
+
 
 class SmsMessage(models.Model):
     """The SMS outbox: queued in the transaction that decides to send, sent by the tick through
@@ -289,6 +292,9 @@ class SmsMessage(models.Model):
         verbose_name = verbose_name_plural = "短信"
         indexes = [models.Index(fields=["next_attempt_at"], name="sms_due", condition=models.Q(status="pending"))]
 
+    def __str__(self) -> str:
+        return f"短信 {self.phone}"
+
 
 class MeasureTask(models.Model):
     """A measure a town must take and report under a warning (B3.4: e.g. daily patrols under
@@ -308,6 +314,9 @@ class MeasureTask(models.Model):
         verbose_name = verbose_name_plural = "预警措施落实"
         ordering = ["town__path", "pk"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class MeasureReport(models.Model):
     """A day's report of a daily measure (每日巡查 under 橙/红)."""
@@ -320,3 +329,6 @@ class MeasureReport(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "day"], name="measure_report_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.report[:20]}"
