@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "anying.plans",
     "anying.warning",
     "anying.forestfire",
+    "anying.riskpoints",
 ]
 
 MIDDLEWARE = [

@@ -24,5 +24,6 @@ urlpatterns = [
     path("warnings/", include("anying.warning.urls")),
     path("w/<str:key>/", warning_public.ack, name="warning_ack"),  # the short link in a 叫应 SMS
     path("forest/", include("anying.forestfire.urls")),
+    path("riskpoints/", include("anying.riskpoints.urls")),
     path("api/v1/", api.urls),
 ]

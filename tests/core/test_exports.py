@@ -326,6 +326,19 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                                          "description": "冒烟"})
     poison(FireDanger, Ranger, Responsibility, Entry, FireUse, FireReport)  # after: Place's order stays; the
     # rangers' and 责任人's Contacts were made before the poisoning above
+    from anying.riskpoints import evacuations as rp_evacuations
+    from anying.riskpoints import patrols as rp_patrols
+    from anying.riskpoints import services as rp_services
+    from anying.riskpoints.models import DisasterRiskPoint, Evacuation, Household, PatrolSchedule
+
+    keeper = Contact.objects.create(name="责任人", phone="13900000000", region=ent.region, role="admin_responsible")
+    rp_point = rp_services.save_point(None, {"name": "滑坡", "kind": "geological", "region": ent.region,
+                                             "latitude": Decimal("29.8"), "longitude": Decimal("106"), "location": "后山",
+                                             "facilities": "村道", "admin_responsible": keeper, "monitors": [keeper]})
+    rp_services.save_household(None, rp_point.pk, {"head": "住户", "people": 2})
+    rp_evacuations.start(None, rp_point.pk, trigger="order", reason="指挥部指令")
+    rp_patrols.ensure_schedules(None, rp_point.pk)
+    poison(DisasterRiskPoint, Household, Evacuation, PatrolSchedule)  # after the others: their rows keep their poisons
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -396,6 +409,9 @@ EXPORTS = [
     ("野外用火申请", "admin", lambda d: reverse("forestfire:fire_uses") + "?export=xlsx"),
     ("火情报告", "admin", lambda d: reverse("forestfire:reports") + "?export=xlsx"),
     ("森林防火责任人", "admin", lambda d: reverse("forestfire:responsibilities") + "?export=xlsx"),
+    ("风险点台账", "admin", lambda d: reverse("riskpoint_list") + "?export=xlsx"),
+    ("转移避险记录", "admin", lambda d: reverse("evacuation_list") + "?export=xlsx"),
+    ("风险点巡查", "admin", lambda d: reverse("patrol_board") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

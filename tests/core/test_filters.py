@@ -160,6 +160,9 @@ PAGES = {  # list page → its filter's parameters
     "forestfire:entries": "anying.forestfire.filters.EntryFilter",
     "forestfire:fire_uses": "anying.forestfire.filters.FireUseFilter",
     "forestfire:reports": "anying.forestfire.filters.ReportFilter",
+    "riskpoint_list": "anying.riskpoints.filters.DisasterPointFilter",
+    "evacuation_list": "anying.riskpoints.filters.EvacuationFilter",
+    "patrol_board": "anying.riskpoints.filters.PatrolFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -255,6 +258,9 @@ def test_a_list_page_and_its_api_list_agree():
                                                  "region": accident.region_id}),
         ("inspection_list", "/api/v1/inspections/", {"status": "open"}),
         ("penalty_list", "/api/v1/inspections/penalties", {"status": penalty.status}),
+        ("riskpoint_list", "/api/v1/riskpoints/points", {"kind": "geological"}),
+        ("riskpoint_list", "/api/v1/riskpoints/points", {"status": "open", "region": town.pk}),
+        ("evacuation_list", "/api/v1/riskpoints/evacuations", {"status": "open"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

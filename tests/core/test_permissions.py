@@ -111,6 +111,12 @@ ADDED = {
     "forestfire.apply": ["district_admin", "town_inspector"],
     "forestfire.approve": ["district_admin", "dept_inspector", "leader"],
     "forestfire.check": INSPECTORS + ["duty_officer"],
+    # risk points and evacuation (issue #17 point 3): every government role reads; the district, departments and
+    # towns keep the ledger; the district, departments and the leader close (销号, not the requester); the district,
+    # towns and the duty desk run evacuations; the district, departments and towns patrol
+    "riskpoints.view": GOVERNMENT, "riskpoints.edit": INSPECTORS,
+    "riskpoints.close": ["district_admin", "dept_inspector", "leader"],
+    "riskpoints.evacuate": ["district_admin", "town_inspector", "duty_officer"], "riskpoints.patrol": INSPECTORS,
 }
 
 

@@ -74,7 +74,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 44,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5; the warehouse
+    "home": 46,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5, riskpoints 2; the warehouse
     # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
@@ -110,13 +110,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 44,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5
+    "todo": 46,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5, riskpoints 2
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 40,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5
+    "work_badges": 42,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5, riskpoints 2
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
@@ -135,7 +135,7 @@ PINNED: dict[str, int] = {
     "warning:contacts": 10,
     "warning:contact_new": 9,
     "warning:feed": 8,  # + the rate-limit hit it writes (a public address)
-    "incident_desk": 24,  # + the warnings in force and the waiting 叫应 calls (2, warning); + 森林防火 (5: open fire reports, checkpoints, levels, duty, counts); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
+    "incident_desk": 26,  # + the warnings in force and the waiting 叫应 calls (2, warning); + the risk points' panel (2: evacuations in progress, points by threat); + 森林防火 (5: open fire reports, checkpoints, levels, duty, counts); + the unhandled alarms panel (monitoring); + the territory's region ids (a literal list: bench/run_incidents.py)
     "guarantor_list": 13,  # + the guarantors, their 履职 counts and first days (baobao.standings)
     "incident_enterprise_search": 4,
     "incident_list": 12,
@@ -179,6 +179,10 @@ PINNED: dict[str, int] = {
     "forestfire:checkpoint_new": 7, "forestfire:entries": 10, "forestfire:rangers": 12, "forestfire:ranger_new": 9,
     "forestfire:fire_uses": 10, "forestfire:fire_use_new": 7, "forestfire:illegal_new": 7, "forestfire:reports": 12,
     "forestfire:report_new": 7, "forestfire:responsibilities": 12,
+    "riskpoint_list": 10,
+    "riskpoint_new": 12,
+    "evacuation_list": 11,
+    "patrol_board": 14,
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/warnings/": 5,
@@ -214,6 +218,8 @@ API_PINNED: dict[str, int] = {
     "/api/v1/places/": 4,
     "/api/v1/forest/levels": 5, "/api/v1/forest/checkpoints": 7, "/api/v1/forest/entries": 5,
     "/api/v1/forest/fire-uses": 5, "/api/v1/forest/reports": 5,
+    "/api/v1/riskpoints/points": 5,
+    "/api/v1/riskpoints/evacuations": 5,
 }
 # API reads without an id that are not lists, and why.
 API_SKIP = {

@@ -259,6 +259,24 @@ ROUTES = {
     "forestfire:report_detail": lambda w: {"pk": w["forest_report"].pk},
     "forestfire:report_check": lambda w: {"pk": w["forest_report"].pk},
     "forestfire:responsibility_remove": lambda w: {"pk": w["forest_responsibility"].pk},
+    # 旧县街道's geological point, its household, its evacuation in progress, patrols and a finding
+    "riskpoint_detail": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_edit": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_act": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_plan": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_household_new": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_household_edit": lambda w: {"pk": w["rp_point"].pk, "household_id": w["rp_household"].pk},
+    "riskpoint_household_delete": lambda w: {"pk": w["rp_point"].pk, "household_id": w["rp_household"].pk},
+    "riskpoint_placard": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_qr": lambda w: {"pk": w["rp_point"].pk},
+    "riskpoint_patrols": lambda w: {"pk": w["rp_point"].pk},
+    "evacuation_start": lambda w: {"pk": w["rp_point"].pk},
+    "evacuation_detail": lambda w: {"pk": w["rp_evacuation"].pk},
+    "evacuation_confirm": lambda w: {"pk": w["rp_evacuation"].pk},
+    "evacuation_act": lambda w: {"pk": w["rp_evacuation"].pk},
+    "finding_act": lambda w: {"pk": w["rp_finding"].pk},
+    "patrol_round": lambda w: {"pk": w["rp_schedule"].pk},
+    "rain_check": lambda w: {"pk": w["rp_rain_check"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -284,6 +302,8 @@ PUBLIC = {
     "forestfire:public_leave_phone": "下山 by phone number and the ID's last four, rate-limited",
     "forestfire:public_qr": "the QR image of a checkpoint's public form (its secret token)",
     "forestfire:public_board": "the forest 责任人 公示牌 of a region: public by law (seed 001「设公示牌，公开监督」)",
+    "riskpoint_public": "转移避险公示 behind a placard's QR code: public by design (挂牌公示), reached only with the "
+                        "point's secret token, residents' names masked and no residents' phones (tests/riskpoints)",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
                   "checked against the admin's territory (tests/core/test_clocks.py)",
 }
@@ -339,6 +359,17 @@ VISIBLE_BY_RULE.update({name: {"department": "森林防火 records are the terri
     "forestfire:ranger_detail", "forestfire:fire_use_detail", "forestfire:fire_use_act", "forestfire:report_detail",
     "forestfire:report_check", "forestfire:responsibility_remove", "/api/v1/forest/rangers/{ranger_id}/patrols",
     "/api/v1/forest/fire-uses/{fire_use_id}/steps/{name}", "/api/v1/forest/reports/{report_id}/check"]})
+# Risk points are area records without an industry (core.scope.area_q): every district unit sees the
+# district's points and evacuations, as it must for the 三个责任人 and 转移 of every department (docs/riskpoints.md).
+VISIBLE_BY_RULE.update({name: {"department": "a risk point and its evacuation are area records without an industry "
+                                             "(area_q): the district's departments see them (docs/riskpoints.md)"}
+                        for name in ["riskpoint_detail", "riskpoint_edit", "riskpoint_act", "riskpoint_plan",
+                                     "riskpoint_household_new", "riskpoint_household_edit", "riskpoint_household_delete",
+                                     "riskpoint_placard", "riskpoint_qr", "riskpoint_patrols", "evacuation_start",
+                                     "evacuation_detail", "evacuation_confirm", "evacuation_act", "finding_act",
+                                     "patrol_round", "rain_check", "/api/v1/riskpoints/points/{point_id}",
+                                     "/api/v1/riskpoints/evacuations/{evacuation_id}",
+                                     "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -404,6 +435,10 @@ API_ROUTES = {
     "/api/v1/forest/reports/{report_id}/check": (
         lambda w: {"report_id": w["forest_report"].pk},
         {"post": {"outcome": "false_alarm", "comment": "走查"}}),
+    "/api/v1/riskpoints/points/{point_id}": (lambda w: {"point_id": w["rp_point"].pk}, {}),
+    "/api/v1/riskpoints/evacuations/{evacuation_id}": (lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {}),
+    "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm": (
+        lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {"post": {"household_id": 1}}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -676,6 +711,17 @@ def build_world() -> dict:
         starts_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC), ends_at=dt.datetime(2030, 1, 2, tzinfo=dt.UTC),
         precautions="走查", watcher="走查", watcher_phone="1")
     w["forest_responsibility"] = Responsibility.objects.filter(region=w["town"]).first()
+    from anying.riskpoints.models import DisasterRiskPoint, Evacuation, PatrolFinding, RainCheck
+    from anying.warning.models import Warning
+
+    w["rp_point"] = DisasterRiskPoint.objects.filter(region=w["town"], kind="geological").first()
+    w["rp_household"] = w["rp_point"].household_rows.exclude(moves__isnull=False).first()
+    w["rp_evacuation"] = Evacuation.objects.filter(point=w["rp_point"]).exclude(status="returned").first()
+    w["rp_schedule"] = w["rp_point"].patrol_schedules.filter(tier="village").first()
+    w["rp_finding"] = PatrolFinding.objects.filter(point__region=w["town"]).first()
+    rain = Warning.objects.create(number="走查预警", kind="rainstorm", level="blue", agency="走查", unit=w["town_unit"],
+                                  headline="走查", description="走查", onset=now, expires=now + dt.timedelta(hours=6))
+    w["rp_rain_check"] = RainCheck.objects.create(point=w["rp_point"], warning=rain, phase="before", due_at=now)
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w
