@@ -1,8 +1,9 @@
 """Issue #17's journey in a browser: the weather bureau's CAP file is imported as a draft; the
 editor (the duty officer) completes it and submits it; the leader signs it off; the recipients in
-两个镇街 are told; some answer on their phones through the link in the SMS, without an account;
-the silent ones escalate on the clock to call tasks, which 旧县街道's desk works through on a phone;
-the 叫应 progress per town shows it all. Screenshots at 390 and 1366 px."""
+两个镇街 are told — among them the three responsible persons of a geological point in 旧县街道 —
+and the point's evacuation opens; some answer on their phones through the link in the SMS, without
+an account; the silent ones escalate on the clock to call tasks, which 旧县街道's desk works through
+on a phone; then the town reports the point's households 转移到位. Screenshots at 390 and 1366 px."""
 
 import datetime as dt
 import random
@@ -16,6 +17,7 @@ from anying.warning import cap, delivery
 from anying.warning import demo as warning_demo
 from anying.warning.models import CallTask, Recipient, Warning
 
+from ..riskpoints.conftest import contact, make_point, shelter  # noqa: F401 — fixtures
 from .helpers import log_in, shoot
 
 pytestmark = pytest.mark.browser
@@ -25,8 +27,11 @@ DESK = {"viewport": {"width": 1366, "height": 900}}
 SAMPLE = Path(cap.__file__).parent / "data" / "sample_cap.xml"
 
 
-def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
+def test_cap_import_sign_off_ack_calls_and_evacuation(new_page, users, tmp_path, make_point):  # noqa: F811
+    from anying.riskpoints.models import Evacuation
+
     warning_demo._contacts(random.Random(5))  # the 责任人名册 of 旧县街道 and 虎峰镇
+    point = make_point(name="龙洞湾4组滑坡", households=3, trigger_level="orange")
     cap_file = tmp_path / "tongliang-rainstorm.xml"
     cap_file.write_bytes(SAMPLE.read_bytes())
 
@@ -50,6 +55,9 @@ def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
         area.click(position={"x": x, "y": y})
     expect(editor.locator("[data-ay-polygon-count]")).to_have_text("3 个顶点")
     assert len(editor.get_by_label("预警范围（多边形，可选）").input_value().split()) == 3
+    shoot(editor, "warning-2a-polygon-1366")
+    editor.get_by_role("button", name="清除").click()  # the towns are the area after all
+    expect(editor.locator("[data-ay-polygon-count]")).to_have_text("未画范围")
     shoot(editor, "warning-2-complete-draft-1366")
     editor.get_by_role("button", name="保存草稿").click()
     expect(editor.locator("#warning-status")).to_have_text("草稿")
@@ -58,7 +66,7 @@ def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
     expect(editor.get_by_role("button", name="签发发布")).to_have_count(0)  # not the editor's to sign off
     warning = Warning.objects.get(source="cap")
     assert sorted(r.name for r in warning.regions.all()) == ["旧县街道", "虎峰镇"]
-    assert len(warning.polygon) == 3 and all(73 < lon < 136 and 3 < lat < 54 for lon, lat in warning.polygon)
+    assert warning.polygon is None
 
     # the leader signs it off: the recipients of both towns are told
     leader = log_in(new_page(**DESK), "leader")
@@ -69,6 +77,8 @@ def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
     expect(leader.locator("#warning-progress")).to_contain_text("虎峰镇")
     told = list(Recipient.objects.filter(warning=warning).exclude(phone="").order_by("pk"))
     assert {r.town.name for r in told} >= {"旧县街道", "虎峰镇"} and len(told) >= 20
+    assert {point.admin_responsible.phone, point.keeper_responsible.phone} <= {r.phone for r in told}
+    evacuation = Evacuation.objects.get(point=point)  # the orange rainstorm meets the point's trigger
     shoot(leader, "warning-3-issued-1366")
 
     # some answer on their phones through the SMS link, with no account
@@ -107,7 +117,19 @@ def test_cap_import_sign_off_ack_and_calls(new_page, users, tmp_path):
     assert hufeng["acked"] >= 3
     expect(leader.locator("#warning-progress")).to_contain_text(f"{hufeng['acked']}")
     shoot(leader, "warning-7-progress-1366")
+    # the town reports the geological point's households 转移到位, on the phone
+    town.goto("/riskpoints/evacuations/?status=open")
+    town.get_by_role("link", name="龙洞湾4组滑坡").click()
+    town.get_by_role("link", name="确认转移到位").click()
+    for n in range(3):
+        town.locator(".ay-household").first.get_by_role("button", name="转移到位").click()
+        expect(town.locator("[data-moved-households]")).to_have_text(f"{n + 1}/3")
+    expect(town.locator("#evac-left")).to_contain_text("全部住户已转移到位")
+    shoot(town, "warning-8-households-moved-390")
+    evacuation.refresh_from_db()
+    assert evacuation.status == Evacuation.Status.DONE and evacuation.households_moved == 3
+
     desk = log_in(new_page(**DESK), "admin")
     desk.goto("/incidents/desk/")
     expect(desk.locator(".ay-desk-panel").filter(has_text="生效中的预警")).to_contain_text(warning.headline)
-    shoot(desk, "warning-8-duty-desk-1366")
+    shoot(desk, "warning-9-duty-desk-1366")
