@@ -86,6 +86,7 @@ PINNED: dict[str, int] = {
     "keytask_table_new": 7,
     "map": 7,  # the warm-up caches the opening extent (places/views.py); +1 the warehouses layer's item choices
     "map_outlines": 6,
+    "map_areas": 8,  # the warnings in force (warning/areas.py): the warnings, their regions, the outlines
     "penalty_list": 10,
     "pick_inspection": 10,
     "pick_penalty": 10,

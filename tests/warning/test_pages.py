@@ -145,3 +145,22 @@ def test_api_list_detail_steps_import_and_sms_replies(issued, make_warning, user
 def test_desk_panel_shows_warnings_in_force(login, issued, users):
     page = login(users["duty"]).get("/incidents/desk/").content.decode()
     assert "生效中的预警" in page and issued.headline in page
+
+
+def test_warnings_in_force_are_drawn_on_the_map_for_those_who_see_them(login, make_warning, roster, users, town):
+    from anying.places.models import RegionOutline
+
+    from .conftest import issue
+
+    ring = [[106.0, 29.8], [106.1, 29.8], [106.1, 29.9], [106.0, 29.8]]
+    RegionOutline.objects.create(region=town("虎峰镇"), geometry={"type": "Polygon", "coordinates": [ring]})
+    over = issue(make_warning(towns=("虎峰镇",), level="red", polygon=[[106.0, 29.8], [106.05, 29.8], [106.05, 29.85]]),
+                 users["yingji"], users["leader"])
+    make_warning(towns=("虎峰镇",), headline="草稿不上图")
+    features = login(users["hufeng"]).get("/map/areas/").json()["features"]
+    assert len(features) == 2  # its polygon and 虎峰镇's outline
+    assert {f["properties"]["url"] for f in features} == {f"/warnings/{over.pk}/"}
+    assert features[0]["properties"]["colour"] == "#dc3545" and features[0]["geometry"]["coordinates"][0][0] == [106.0, 29.8]
+    assert login(users["jiuxian"]).get("/map/areas/").json()["features"] == []  # not over 旧县街道
+    config = login(users["admin"]).get("/map/").content.decode()
+    assert "/map/areas/" in config

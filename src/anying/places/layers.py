@@ -66,3 +66,13 @@ def rows(layer: Layer, user, params: dict | None = None) -> QuerySet:
         if value not in (None, ""):
             qs = qs.filter(**{flt.lookup: value})
     return qs
+
+
+# Areas drawn over the map (warnings in force, issue #17): providers registered by upper apps,
+# provider(user) -> [GeoJSON Feature with properties label, colour, url], already scoped to the user.
+AREAS: list[Callable[[object], list[dict]]] = []
+
+
+def register_areas(provider: Callable) -> None:
+    if provider not in AREAS:
+        AREAS.append(provider)

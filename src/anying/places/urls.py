@@ -7,6 +7,7 @@ urlpatterns = [
     path("layers/<str:code>/", views.layer, name="map_layer"),
     path("nearest/", views.nearest, name="map_nearest"),
     path("outlines/", views.outlines, name="map_outlines"),
+    path("areas/", views.areas, name="map_areas"),
     path("tiles/<int:z>/<int:x>/<int:y>", views.tile, name="map_tile"),
     path("shelters/", views_shelters.shelter_list, name="shelter_list"),
     path("shelters/new/", views_shelters.shelter_edit, name="shelter_create"),

@@ -98,7 +98,7 @@ def map_config(user, codes: set[str] | None = None, extent=None) -> tuple[dict, 
               for la in map_layers.visible(user) if codes is None or la.code in codes]
     config = {"layers": layers, "base": base_map(), "extent": extent or _extent(user),
               "urls": {"layer": reverse("map_layer", args=["CODE"]), "nearest": reverse("map_nearest"),
-                       "outlines": reverse("map_outlines")}}
+                       "outlines": reverse("map_outlines"), "areas": reverse("map_areas")}}
     return config, layers
 
 
@@ -209,6 +209,14 @@ def outlines(request):
     return JsonResponse({"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": r.geometry, "properties": {"name": r.region.name, "level": r.region.level}}
         for r in rows]})
+
+
+@require_GET
+@perm_required("places.map")
+def areas(request):
+    """The areas the upper apps draw over the map for this user (warnings in force), as GeoJSON."""
+    return JsonResponse({"type": "FeatureCollection",
+                         "features": [f for provider in map_layers.AREAS for f in provider(request.user)]})
 
 
 @require_GET

@@ -11,7 +11,9 @@ class WarningConfig(AppConfig):
         from anying.core.navigation import MenuEntry, register
         from anying.incidents import views_desk
 
-        from . import delivery, demo, desk, permissions, services, sms
+        from anying.places import layers
+
+        from . import areas, delivery, demo, desk, permissions, services, sms
 
         permissions.register()
         assert services.LIFECYCLE  # registered on import
@@ -20,6 +22,7 @@ class WarningConfig(AppConfig):
         hooks.register_tick("warning.expire", services.expire_due)
         hooks.register_tick("warning.feeds", services.poll_feeds)
         hooks.register_demo("warning", 90, demo.load)
+        layers.register_areas(areas.areas)  # warnings in force drawn on 一张图 and the 值班台
         if desk.desk_panel not in views_desk.DESK_PANELS:
             views_desk.DESK_PANELS.insert(0, desk.desk_panel)  # warnings in force come first on the 值班台
         register(MenuEntry("预警发布", "warning:list", "megaphone", "warning.view", section="预警与防灾", order=910),

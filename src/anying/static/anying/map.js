@@ -31,6 +31,30 @@
     }).addTo(map);
   }).catch(() => {});
 
+  // areas the apps draw over the map (warnings in force): coloured outlines, a tooltip, a link
+  if (config.urls.areas) {
+    fetch(config.urls.areas, { credentials: "same-origin" }).then((r) => r.json()).then((fc) => {
+      if (!fc.features.length) return;
+      L.geoJSON(fc, {
+        coordsToLatLng: (c) => L.latLng(show(c[1], c[0])),
+        style: (f) => ({ color: f.properties.colour, weight: 2, fillColor: f.properties.colour, fillOpacity: 0.12 }),
+        onEachFeature: (f, shape) => {
+          // textContent only: the label is a warning's own text (an imported CAP headline)
+          const tip = document.createElement("span");
+          tip.textContent = f.properties.label;
+          shape.bindTooltip(tip, { sticky: true });
+          // a click still asks for the nearest resources (the desk's use of the map); the popup links the warning
+          if (f.properties.url) {
+            const link = document.createElement("a");
+            link.href = f.properties.url;
+            link.textContent = f.properties.label;
+            shape.bindPopup(link);
+          }
+        },
+      }).addTo(map);
+    }).catch(() => {});
+  }
+
   function el(tag, text, cls) { const e = document.createElement(tag); if (text) e.textContent = text; if (cls) e.className = cls; return e; }
   function popup(p) {
     const box = el("div");
