@@ -10,7 +10,6 @@ class WarningConfig(AppConfig):
         from anying.core import hooks
         from anying.core.navigation import MenuEntry, register
         from anying.incidents import views_desk
-
         from anying.places import layers
 
         from . import areas, delivery, demo, desk, permissions, services, sms
