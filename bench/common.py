@@ -1,6 +1,11 @@
 """Django setup shared by the benchmark scripts (they run as plain `python bench/X.py`)."""
 
+import http.client
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -37,3 +42,28 @@ def case_rows(pages: dict, kinds) -> list[str]:
             for label, status in r["failed"].items():
                 out.append(f"| {kind}: {label} ({user}) | HTTP {status} | — | — | — | — |")
     return out
+
+
+def server(env: dict, threads: int, port: int, probe: str = "/login/") -> subprocess.Popen:
+    """The real server (`anying serve`, waitress) in its own process group, once `probe` answers."""
+    anying = str(Path(sys.executable).with_name("anying"))
+    proc = subprocess.Popen([anying, "serve", "--no-worker", "--port", str(port), "--threads", str(threads)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    for _ in range(300):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", probe)
+            c.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the server did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

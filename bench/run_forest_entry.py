@@ -32,9 +32,7 @@ import json
 import os
 import random
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -85,28 +83,10 @@ def generate(checkpoints: int, entries: int) -> None:
     Entry.objects.bulk_create(batch)
 
 
-def server(env: dict, threads: int, port: int) -> subprocess.Popen:
-    anying = str(Path(sys.executable).with_name("anying"))
-    proc = subprocess.Popen([anying, "serve", "--no-worker", "--port", str(port), "--threads", str(threads)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    for _ in range(300):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/login/")
-            c.getresponse().read()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the server did not start: " + proc.stderr.read().decode()[-2000:])
+server = common.server
 
 
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+stop = common.stop
 
 
 def id_number(rng) -> str:

@@ -33,7 +33,6 @@ import json
 import multiprocessing as mp
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -279,28 +278,11 @@ def copy_table() -> None:
 
 # --- a. over HTTP ---------------------------------------------------------------------------------
 
-def server(env: dict, threads: int, port: int) -> subprocess.Popen:
-    anying = str(Path(sys.executable).with_name("anying"))
-    proc = subprocess.Popen([anying, "serve", "--no-worker", "--port", str(port), "--threads", str(threads)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    for _ in range(200):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/api/v1/monitoring/readings")
-            c.getresponse().read()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the server did not start: " + proc.stderr.read().decode()[-2000:])
+def server(env: dict, threads: int, port: int):
+    return common.server(env, threads, port, probe="/api/v1/monitoring/readings")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+stop = common.stop
 
 
 def poster(port: int, work: list, start_at: float, seconds: float, pace: float, queue) -> None:
