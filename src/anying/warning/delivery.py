@@ -83,9 +83,7 @@ def _enterprises(warning: Warning, area: Area):
         q |= Q(industry__path__startswith=path)
     if not q:
         return
-    from django.apps import apps
-
-    Enterprise = apps.get_model("registry", "Enterprise")  # the registry sits below; read by name
+    from anying.registry.models import Enterprise
     for e in (Enterprise.objects.filter(q, region_id__in=area.region_ids, status="operating").exclude(contact_phone="")
               .select_related("industry")):
         code = next((c for p, c in roots.items() if e.industry.path.startswith(p)), "")
