@@ -166,8 +166,8 @@ def test_a_local_row_replaces_the_default_only_from_its_date(take, district, use
                               source="测试", article="第一条", quote="……")
     earlier = take(hours=30)  # happened yesterday: the rules of that day
     assert first_due(earlier).due_at == earlier.received_at + 120 * M
-    # happened today (local): just after midnight Beijing time, 0.2 h back would still be yesterday
-    today = take(hours=0, received_at=timezone.now())
+    # happened today (local): 0.2 h back is still yesterday in the first minutes after midnight Beijing time
+    today = take(hours=0.01, received_at=timezone.now())
     assert first_due(today).due_at == today.received_at + 60 * M
 
 
