@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "anying.warning",
     "anying.forestfire",
     "anying.riskpoints",
+    "anying.disasters",
 ]
 
 MIDDLEWARE = [

@@ -100,12 +100,17 @@ class OrganisationForm(ScopedChoices, Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [c for c in Organisation.Kind.choices
                                        if c[0] not in (Organisation.Kind.ENTERPRISE, Organisation.Kind.RESCUE_TEAM)]
-        self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)
+        self.fields["region"].queryset = Region.objects.all()  # a village committee sits on its village
         self.fields["supervised_industries"].label_from_instance = lambda i: ("— " * max(i.depth, 0)) + i.name
         self.scope_choices()
 
     def clean(self):
         data = super().clean()
+        region, kind = data.get("region"), data.get("kind")
+        if region is not None and kind:
+            at_village = region.level == Region.Level.VILLAGE
+            if at_village != (kind == Organisation.Kind.VILLAGE_COMMITTEE):
+                self.add_error("region", "村（社区）委员会设在村（社区）；其他单位不能设在村（社区）")
         if data.get("remove_template"):
             data["document_template"] = False  # FileField.save_form_data clears the field
         return data

@@ -83,6 +83,7 @@ class Organisation(models.Model):
         TOWN_OFFICE = "town_office", "镇街应急办"
         RESCUE_TEAM = "rescue_team", "救援队伍"
         ENTERPRISE = "enterprise", "生产经营单位"
+        VILLAGE_COMMITTEE = "village_committee", "村（社区）委员会"
 
     name = models.CharField("单位名称", max_length=200)
     kind = models.CharField("单位类型", max_length=32, choices=Kind.choices)
@@ -120,7 +121,8 @@ class Organisation(models.Model):
 
     @property
     def is_government(self) -> bool:
-        return self.kind in {self.Kind.COMMITTEE, self.Kind.COMMITTEE_OFFICE, self.Kind.DEPARTMENT, self.Kind.TOWN_OFFICE}
+        return self.kind in {self.Kind.COMMITTEE, self.Kind.COMMITTEE_OFFICE, self.Kind.DEPARTMENT, self.Kind.TOWN_OFFICE,
+                             self.Kind.VILLAGE_COMMITTEE}
 
 
 class User(AbstractUser):
