@@ -40,7 +40,8 @@ GOVERNMENT_LOGINS = [
 # The accounts `anying demo` prints, in this order (one line each; a missing one is skipped): the
 # government roles, then the enterprise's, which registry/demo.py creates. Add a username here to
 # print another.
-DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["qiye", "fuzeren", "weihua"]
+DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["cunyuan", "qiye", "fuzeren", "weihua"]
+# cunyuan is 玉泉村's 灾害信息员 (disasters/villages.py), who reports the village's figures from a phone;
 # fuzeren is an enterprise account like qiye: its 主要负责人, who closes what qiye submits (自查自改);
 # weihua the safety manager of the hazardous-chemicals enterprise with the monitored installations
 # (monitoring/demo.py)
