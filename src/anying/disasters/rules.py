@@ -58,14 +58,13 @@ def rule_for(stage: str, kind: str) -> Deadline:
     return sorted(found, key=lambda d: not d.kinds)[0]
 
 
-def _next_time_of_day(after: dt.datetime, hhmm: str) -> dt.datetime:
-    """The first HH:MM (local) strictly after `after`."""
+def _next_morning(after: dt.datetime, hhmm: str) -> dt.datetime:
+    """HH:MM (local) of the day after `after`: a daily report gives the figures to 24:00 of the
+    day before, so a report sent on the 12th (even at 05:00) is followed by the one due at 09:00
+    on the 13th, which covers the 12th."""
     hour, minute = (int(x) for x in hhmm.split(":"))
-    local = timezone.localtime(after)
-    at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if at <= local:
-        at += dt.timedelta(days=1)
-    return at
+    day = timezone.localtime(after).date() + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 def due(stage: str, kind: str, *, start: dt.datetime) -> tuple[dt.datetime, Deadline]:
@@ -75,7 +74,7 @@ def due(stage: str, kind: str, *, start: dt.datetime) -> tuple[dt.datetime, Dead
     if rule.rule == "after_start_minutes":
         return start + dt.timedelta(minutes=int(rule.value)), rule
     if rule.rule == "daily_at":
-        return _next_time_of_day(start, rule.value), rule
+        return _next_morning(start, rule.value), rule
     if rule.rule in ("every_days", "after_stable_days"):
         return start + dt.timedelta(days=int(rule.value)), rule
     if rule.rule == "after_stable_workdays":

@@ -299,13 +299,13 @@ def draft_report(actor, event: Event, town: Region) -> Report:
     require(actor, "disasters.report")
     if not region_in_scope(actor, town) or not event.towns.filter(pk=town.pk).exists():
         raise PermissionDenied("只能编制本镇街在该灾害过程中的报告")
+    event = Event.objects.select_for_update().get(pk=event.pk)  # one draft at a time; its status now
     open_one = Report.objects.filter(event=event, town=town, status__in=(S.DRAFT, S.RETURNED)).first()
     if open_one:
         return open_one
     stage = next_stage(event, town)
     if stage is None:
         raise ValidationError("该镇街已完成核报，不需要再报送")
-    Event.objects.select_for_update().filter(pk=event.pk).first()  # one draft at a time per event
     previous = previous_report(event, town)
     values = village_totals(event, town) or (previous.figures() if previous else {})
     sequence = 1
@@ -518,7 +518,7 @@ def flag_late(now: dt.datetime) -> int:
 
 def _flag_missing_zero(now: dt.datetime) -> int:
     today = timezone.localdate(now)
-    if not rules.in_season(today) or now < rules.zero_due(today):
+    if not rules.in_season(today) or now <= rules.zero_due(today):
         return 0
     towns = Region.objects.filter(level=Region.Level.TOWN, organisations__kind="town_office").distinct()
     busy = _ongoing_towns(today)
