@@ -12,6 +12,7 @@ from anying.core.api_auth import TokenAuth
 from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
+from anying.disasters.api import router as disasters_router
 from anying.duty.api import router as duty_router
 from anying.forestfire.api import router as forest_router
 from anying.hazards.api import router as hazards_router
@@ -53,6 +54,7 @@ api.add_router("/warnings", warning_router)
 api.add_router("/places", places_router)
 api.add_router("/forest", forest_router)
 api.add_router("/riskpoints", riskpoints_router)
+api.add_router("/disasters", disasters_router)
 
 
 @api.exception_handler(ValidationError)

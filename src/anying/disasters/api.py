@@ -1,0 +1,203 @@
+"""Disaster reporting API (`/api/v1/disasters`): events with each town's latest figures, the
+reports, a village officer's return and a town's 零报告 — the same scope and services as the
+pages."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from anying.core.api_input import InputSchema, MultiLine
+from anying.core.errors import PermissionDenied
+from anying.core.listing import BoundedPagination
+from anying.core.models import Region
+
+from . import services, summary
+from .filters import EventFilter
+from .models import Event, Report
+
+router = Router(tags=["灾情报送"])
+
+
+def _may(request, code: str = "disasters.view") -> None:
+    if not request.user.has_perm_code(code):
+        raise PermissionDenied("无权查看灾情" if code == "disasters.view" else "无权执行此操作")
+
+
+class FiguresOut(Schema):
+    affected: int
+    dead: int
+    missing: int
+    injured: int
+    evacuated: int
+    resettled: int
+    needing_help: int
+    houses_collapsed: int
+    houses_severe: int
+    houses_general: int
+    crops_affected: Decimal
+    crops_damaged: Decimal
+    crops_lost: Decimal
+    loss_agriculture: Decimal
+    loss_industry: Decimal
+    loss_infrastructure: Decimal
+    loss_public: Decimal
+    loss_housing: Decimal
+    loss_household: Decimal
+    loss_other: Decimal
+    loss_total: Decimal
+
+
+class DisasterReportOut(FiguresOut):
+    id: int
+    event_id: int
+    town_id: int
+    town: str
+    stage: str
+    label: str
+    status: str
+    as_of: dt.datetime
+    due_at: dt.datetime | None
+    submitted_at: dt.datetime | None
+    late_minutes: int
+    version: int
+
+    @staticmethod
+    def resolve_town(r):
+        return r.town.name
+
+
+class DisasterEventOut(Schema):
+    id: int
+    number: str
+    name: str
+    kind: str
+    kind_label: str
+    sub_kind: str
+    started_at: dt.datetime
+    status: str
+    status_label: str
+    response_triggered: bool
+    town_ids: list[int]
+
+    @staticmethod
+    def resolve_kind_label(e):
+        return e.get_kind_display()
+
+    @staticmethod
+    def resolve_status_label(e):
+        return e.get_status_display()
+
+    @staticmethod
+    def resolve_town_ids(e):
+        return [t.pk for t in e.towns.all()]
+
+
+class TownRowOut(Schema):
+    town_id: int
+    town: str
+    late: bool
+    report: DisasterReportOut | None
+
+
+class DisasterEventDetailOut(DisasterEventOut):
+    towns: list[TownRowOut] = Field(alias="town_rows")  # only the towns of the reader's territory
+    totals: FiguresOut = Field(alias="town_totals")
+
+
+def _events(request):
+    _may(request)
+    return Event.objects.visible_to(request.user).prefetch_related("towns")
+
+
+@router.get("/events", response=list[DisasterEventOut], summary="灾害过程")
+@paginate(BoundedPagination)
+def list_events(request, filters: Query[EventFilter.Params]):
+    return EventFilter.from_api(filters).apply(_events(request)).order_by("-started_at", "-id")
+
+
+@router.get("/events/{int:event_id}", response=DisasterEventDetailOut, summary="灾害过程及各镇街最新报告与合计")
+def get_event(request, event_id: int):
+    event = get_object_or_404(_events(request), pk=event_id)
+    from anying.core.scope import covers
+
+    rows = [r for r in summary.town_rows(event) if covers(request.user, r["town"])]
+    event.town_rows = [{"town_id": r["town"].pk, "town": r["town"].name, "late": r["late"], "report": r["report"]}
+                       for r in rows]
+    event.town_totals = summary.totals([r["report"] for r in rows if r["report"]])
+    return event
+
+
+@router.get("/events/{int:event_id}/reports", response=list[DisasterReportOut], summary="灾害过程的镇街报告")
+@paginate(BoundedPagination)
+def list_reports(request, event_id: int):
+    event = get_object_or_404(_events(request), pk=event_id)
+    return Report.objects.visible_to(request.user).filter(event=event).select_related("town").order_by("created_at", "id")
+
+
+class VillageReturnIn(InputSchema):
+    affected: int = Field(0, ge=0, le=10_000_000)
+    dead: int = Field(0, ge=0, le=10_000_000)
+    missing: int = Field(0, ge=0, le=10_000_000)
+    injured: int = Field(0, ge=0, le=10_000_000)
+    evacuated: int = Field(0, ge=0, le=10_000_000)
+    resettled: int = Field(0, ge=0, le=10_000_000)
+    needing_help: int = Field(0, ge=0, le=10_000_000)
+    houses_collapsed: int = Field(0, ge=0, le=10_000_000)
+    houses_severe: int = Field(0, ge=0, le=10_000_000)
+    houses_general: int = Field(0, ge=0, le=10_000_000)
+    crops_affected: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    crops_damaged: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    crops_lost: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    note: MultiLine = Field("", max_length=2000)
+
+
+class VillageReturnOut(Schema):
+    id: int
+    event_id: int
+    village: str
+    submitted_at: dt.datetime
+    affected: int
+    evacuated: int
+    dead: int
+    missing: int
+
+    @staticmethod
+    def resolve_village(v):
+        return v.village.name
+
+
+@router.post("/events/{int:event_id}/village-returns", response={201: VillageReturnOut},
+             summary="村（社区）灾害信息员报送本村灾情（累计数）")
+def post_village_return(request, event_id: int, payload: VillageReturnIn):
+    _may(request, "disasters.village")
+    event = get_object_or_404(_events(request), pk=event_id)
+    data = payload.dict()
+    note = data.pop("note")
+    return Status(201, services.file_village_return(request.user, event, figures=data, note=note))
+
+
+class ZeroIn(InputSchema):
+    town_id: int = Field(ge=1, le=2_147_483_647)
+    nothing_happened: bool = True
+    note: str = Field("", max_length=300)
+
+
+class ZeroOut(Schema):
+    id: int
+    town_id: int
+    day: dt.date
+    filed_at: dt.datetime | None
+    nothing_happened: bool
+    late_minutes: int
+
+
+@router.post("/zero-reports", response={201: ZeroOut}, summary="镇街报送今日零报告")
+def post_zero(request, payload: ZeroIn):
+    _may(request, "disasters.report")
+    town = get_object_or_404(Region.objects.filter(level=Region.Level.TOWN), pk=payload.town_id)
+    return Status(201, services.file_zero(request.user, town, nothing_happened=payload.nothing_happened,
+                                          note=payload.note))
