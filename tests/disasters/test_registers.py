@@ -93,9 +93,9 @@ def test_stays_by_shelter_and_the_five_haves(make_event, users, town, shelter):
 
 
 def _stocked(users, town):
-    from anying.supplies.demo import load
-
     import random
+
+    from anying.supplies.demo import load
     load(random.Random(1))
     return Warehouse.objects.get(owner__region=town("旧县街道")), Item.objects.get(code="SH-003")
 
