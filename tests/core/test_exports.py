@@ -339,6 +339,23 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     rp_evacuations.start(None, rp_point.pk, trigger="order", reason="指挥部指令")
     rp_patrols.ensure_schedules(None, rp_point.pk)
     poison(DisasterRiskPoint, Household, Evacuation, PatrolSchedule)  # after the others: their rows keep their poisons
+    from anying.disasters import registers as dz_registers
+    from anying.disasters import services as dz_services
+    from anying.disasters.models import Casualty
+    from anying.disasters.models import Event as DisasterEvent
+    from anying.disasters.models import Report as DisasterReport
+
+    jiuxian_town = Region.objects.get(name="旧县街道", level=Region.Level.TOWN)
+    dz_event = dz_services.open_event(users["duty"], name="暴雨洪涝", kind="flood", towns=[jiuxian_town],
+                                      started_at=timezone.now() - dt.timedelta(hours=1), description="概况")
+    dz_report = dz_services.draft_report(users["jiuxian"], dz_event, jiuxian_town)
+    dz_services.save_report(users["jiuxian"], dz_report.pk, figures={"affected": 10}, situation="灾情",
+                            relief_work="救灾")
+    dz_services.submit(users["jiuxian"], dz_report.pk)
+    dz_registers.add_casualty(users["jiuxian"], dz_event, {
+        "town": jiuxian_town.pk, "name": "姓名", "gender": "男", "status": "missing", "occurred_on": timezone.localdate(),
+        "place": "地点", "cause": "原因", "residence": "户籍", "note": "备注"})
+    poison(DisasterEvent, DisasterReport, Casualty)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -351,7 +368,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         EnforcementDocument.objects.filter(pk=doc.pk).update(data=_poison_json(doc.data))
     Ranking.objects.filter(pk=ranking.pk).update(rows=_poison_json(ranking.rows))
     return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major,
-            "today": today, "demand_plan": demand_plan}
+            "today": today, "demand_plan": demand_plan, "disaster": dz_event}
 
 
 def _upload():
@@ -412,6 +429,8 @@ EXPORTS = [
     ("风险点台账", "admin", lambda d: reverse("riskpoint_list") + "?export=xlsx"),
     ("转移避险记录", "admin", lambda d: reverse("evacuation_list") + "?export=xlsx"),
     ("风险点巡查", "admin", lambda d: reverse("patrol_board") + "?export=xlsx"),
+    ("自然灾害损失情况统计快报表", "admin", lambda d: reverse("disasters:export", args=[d["disaster"].pk])),
+    ("因灾死亡失踪人口台账", "admin", lambda d: reverse("disasters:casualties", args=[d["disaster"].pk]) + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1
@@ -452,6 +471,7 @@ def _documents(d):
     yield "三个强度通报", reverse("intensity_report") + f"?month={d['today']:%Y-%m}&format=docx"
     yield "月报", reverse("report_download", args=[report.pk])
     yield "信息报送情况通报", reverse("incident_quality_docx")
+    yield "灾情通报", reverse("disasters:circular", args=[d["disaster"].pk])
     yield "函告", _overdue_letter(d)
 
 

@@ -161,6 +161,7 @@ PAGES = {  # list page → its filter's parameters
     "forestfire:fire_uses": "anying.forestfire.filters.FireUseFilter",
     "forestfire:reports": "anying.forestfire.filters.ReportFilter",
     "riskpoint_list": "anying.riskpoints.filters.DisasterPointFilter",
+    "disasters:list": "anying.disasters.filters.EventFilter",
     "evacuation_list": "anying.riskpoints.filters.EvacuationFilter",
     "patrol_board": "anying.riskpoints.filters.PatrolFilter",
 }
@@ -261,6 +262,7 @@ def test_a_list_page_and_its_api_list_agree():
         ("riskpoint_list", "/api/v1/riskpoints/points", {"kind": "geological"}),
         ("riskpoint_list", "/api/v1/riskpoints/points", {"status": "open", "region": town.pk}),
         ("evacuation_list", "/api/v1/riskpoints/evacuations", {"status": "open"}),
+        ("disasters:list", "/api/v1/disasters/events", {"kind": "flood", "status": "ongoing"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

@@ -53,6 +53,7 @@ BEFORE = {
     "duty_officer": ["oversight.view", "registry.view", "tips.assign", "tips.handle", "tips.view",
                      "tips.view_contact"],
     "enterprise_user": ["core.manage_own_accounts", "hazards.act", "registry.edit_own", "registry.view", "risk.assess"],
+    "village_officer": [],  # the role came with issue #18: every right it holds is listed in ADDED
 }
 # ... plus the codes that replaced a role comparison or a code borrowed from another app, each held
 # by exactly the roles the comparison named or the borrowed code's holders.
@@ -117,6 +118,12 @@ ADDED = {
     "riskpoints.view": GOVERNMENT, "riskpoints.edit": INSPECTORS,
     "riskpoints.close": ["district_admin", "dept_inspector", "leader"],
     "riskpoints.evacuate": ["district_admin", "town_inspector", "duty_officer"], "riskpoints.patrol": INSPECTORS,
+    # issue #18: disaster reporting; the village 灾害信息员 reports their village and sees the events over it
+    "disasters.view": GOVERNMENT + ["village_officer"], "disasters.village": ["village_officer"],
+    "disasters.manage": ["district_admin", "duty_officer"],
+    "disasters.report": ["district_admin", "town_inspector"],
+    "disasters.review": ["district_admin", "duty_officer"],
+    "disasters.relief": ["district_admin", "town_inspector", "duty_officer"],
 }
 
 

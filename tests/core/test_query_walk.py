@@ -74,7 +74,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 46,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5, riskpoints 2; the warehouse
+    "home": 48,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5, riskpoints 2, disasters 2; the warehouse
     # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
@@ -111,13 +111,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 46,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5, riskpoints 2
+    "todo": 48,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5, riskpoints 2, disasters 2
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 42,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5, riskpoints 2
+    "work_badges": 44,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5, riskpoints 2, disasters 2
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
@@ -181,6 +181,9 @@ PINNED: dict[str, int] = {
     "forestfire:fire_uses": 10, "forestfire:fire_use_new": 7, "forestfire:illegal_new": 7, "forestfire:reports": 12,
     "forestfire:report_new": 7, "forestfire:responsibilities": 12,
     "riskpoint_list": 10,
+    "disasters:list": 8,
+    "disasters:new": 7,
+    "disasters:zero": 12,
     "riskpoint_new": 12,
     "evacuation_list": 11,
     "patrol_board": 14,
@@ -220,6 +223,7 @@ API_PINNED: dict[str, int] = {
     "/api/v1/forest/levels": 5, "/api/v1/forest/checkpoints": 7, "/api/v1/forest/entries": 5,
     "/api/v1/forest/fire-uses": 5, "/api/v1/forest/reports": 5,
     "/api/v1/riskpoints/points": 5,
+    "/api/v1/disasters/events": 5,
     "/api/v1/riskpoints/evacuations": 5,
 }
 # API reads without an id that are not lists, and why.

@@ -259,6 +259,24 @@ ROUTES = {
     "forestfire:report_detail": lambda w: {"pk": w["forest_report"].pk},
     "forestfire:report_check": lambda w: {"pk": w["forest_report"].pk},
     "forestfire:responsibility_remove": lambda w: {"pk": w["forest_responsibility"].pk},
+    # 灾情报送 (issue #18): an event over 旧县街道 alone, its report, a village's return, the registers and relief
+    "disasters:event": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:event_act": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:village": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:report_start": lambda w: {"pk": w["dz_event"].pk, "town_pk": w["town"].pk},
+    "disasters:export": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:circular": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:casualties": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:relief": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:stay_add": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:stay_end": lambda w: {"pk": w["dz_event"].pk, "stay_pk": w["dz_stay"].pk},
+    "disasters:check_add": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:aid_add": lambda w: {"pk": w["dz_event"].pk},
+    "disasters:aid_deliver": lambda w: {"pk": w["dz_event"].pk, "aid_pk": w["dz_aid"].pk},
+    "disasters:report": lambda w: {"pk": w["dz_report"].pk},
+    "disasters:report_act": lambda w: {"pk": w["dz_report"].pk},
+    "disasters:report_photo": lambda w: {"pk": w["dz_report"].pk, "attachment_id": w["dz_report_photo"].pk},
+    "disasters:return_photo": lambda w: {"pk": w["dz_return"].pk, "attachment_id": w["dz_return_photo"].pk},
     # 旧县街道's geological point, its household, its evacuation in progress, patrols and a finding
     "riskpoint_detail": lambda w: {"pk": w["rp_point"].pk},
     "riskpoint_edit": lambda w: {"pk": w["rp_point"].pk},
@@ -351,6 +369,12 @@ VISIBLE_BY_RULE.update({name: {"department": "a town warehouse's checks are read
 VISIBLE_BY_RULE.update({name: {"department": "a town's warnings are seen by the district units above it "
                                              "(unit_q, docs/warning.md); writing is the town's (403)"} for name in [
     "warning:detail", "warning:edit", "warning:cap", "warning:contact_edit", "/api/v1/warnings/{warning_id}"]})
+# A disaster event and its towns' reports, registers and relief are the territory's (docs/disasters.md): the
+# district's departments read them (disasters.view); every write needs a right 区经信委 does not hold.
+VISIBLE_BY_RULE.update({name: {"department": "a disaster event and its reports are the territory's (area records, "
+                                             "docs/disasters.md): a district department reads its towns'"} for name in [
+    "disasters:event", "disasters:casualties", "disasters:relief", "disasters:report", "disasters:report_photo",
+    "disasters:return_photo", "/api/v1/disasters/events/{event_id}", "/api/v1/disasters/events/{event_id}/reports"]})
 # 森林防火 records are area records (core.scope.area_q): a district department sees its towns'; none names an
 # enterprise. Writes need forestfire.manage / approve / check, which 区经信委 holds only in part.
 VISIBLE_BY_RULE.update({name: {"department": "森林防火 records are the territory's (area_q, docs/forestfire.md): a "
@@ -437,6 +461,10 @@ API_ROUTES = {
         {"post": {"outcome": "false_alarm", "comment": "走查"}}),
     "/api/v1/riskpoints/points/{point_id}": (lambda w: {"point_id": w["rp_point"].pk}, {}),
     "/api/v1/riskpoints/evacuations/{evacuation_id}": (lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {}),
+    "/api/v1/disasters/events/{event_id}": (lambda w: {"event_id": w["dz_event"].pk}, {}),
+    "/api/v1/disasters/events/{event_id}/reports": (lambda w: {"event_id": w["dz_event"].pk}, {}),
+    "/api/v1/disasters/events/{event_id}/village-returns": (
+        lambda w: {"event_id": w["dz_event"].pk}, {"post": {"affected": 1}}),
     "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm": (
         lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {"post": {"household_id": 1}}),
 }
@@ -508,6 +536,33 @@ def _warning_world(w, now) -> None:
     w["warning_call"] = w["warning_recipient"].call
     w["warning_measure"] = MeasureTask.objects.create(warning=issued, town=w["town"], text="走查措施")
     w["warning_contact"] = Contact.objects.filter(region=village).first()
+
+
+def _disaster_world(w, now) -> None:
+    """A disaster event over 旧县街道 alone (the demo's covers 虎峰镇 too), with 玉泉村's return and
+    photo, the town's 初报 with a photo, a resettled household and relief from the town's warehouse."""
+    from anying.disasters import registers as dz_registers
+    from anying.disasters import services as dz_services
+    from anying.places.models import Place
+    from anying.supplies.models import Item, Warehouse
+
+    duty = User.objects.get(username="duty")
+    w["dz_event"] = event = dz_services.open_event(duty, name="走查暴雨", kind="flood", towns=[w["town"]],
+                                                   started_at=now - dt.timedelta(hours=1))
+    officer = User.objects.get(username="cunyuan")
+    w["dz_return"] = dz_services.file_village_return(officer, event, figures={"affected": 3}, photos=[upload()])
+    w["dz_return_photo"] = attachments.attachments_of(w["dz_return"]).first()
+    report = dz_services.draft_report(w["town_user"], event, w["town"])
+    w["dz_report_photo"] = attachments.attach(w["town_user"], report, upload())
+    w["dz_report"] = dz_services.submit(w["town_user"], report.pk)
+    shelter = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"]).first()
+    w["dz_stay"] = dz_registers.add_stay(w["town_user"], event, {"town": w["town"].pk, "mode": "shelter",
+                                                                 "shelter": shelter.pk, "head": "走查", "persons": 2})
+    store = Warehouse.objects.filter(owner=w["town_unit"]).first()
+    item = Item.objects.get(code="SH-003")
+    w["dz_aid"] = dz_registers.give_aid(w["town_user"], event, {"town": w["town"].pk, "shelter": shelter.pk,
+                                                                "persons": 2, "warehouse": store.pk, "item": item.pk,
+                                                                "quantity": 1})
 
 
 def build_world() -> dict:
@@ -668,6 +723,7 @@ def build_world() -> dict:
     w["check_schedule"] = CheckSchedule.objects.filter(warehouse=w["warehouse"], frequency="daily").first()
     w["check_round"] = CheckRound.objects.filter(warehouse=w["warehouse"]).first()
     _warning_world(w, now)
+    _disaster_world(w, now)
     from anying.places.models import Place
 
     w["shelter"] = Place.objects.filter(kind=Place.Kind.SHELTER, region=w["town"], dispatchable=False).first()

@@ -291,7 +291,7 @@ def zero_reports(request):
                 _errors_to_form(form, exc)
     towns = list(Region.objects.filter(level=Region.Level.TOWN, organisations__kind="town_office")
                  .filter(_territory(user)).distinct().order_by("sort", "path"))
-    filed = {z.town_id: z for z in ZeroReport.objects.visible_to(user).filter(day=today)}
+    filed = {z.town_id: z for z in ZeroReport.objects.visible_to(user).filter(day=today).select_related("filed_by")}
     busy = services._ongoing_towns(today)
     rows = [{"town": t, "zero": filed.get(t.pk), "event": t.pk in busy} for t in towns]
     history = (ZeroReport.objects.visible_to(user).filter(day__lt=today).values("day")
