@@ -131,7 +131,7 @@ def open_event(actor, *, name: str, kind: str, started_at: dt.datetime, towns: l
         raise ValidationError(errors)
     district = _district_of(towns[0])
     year = timezone.localtime(started_at).year
-    number = numbering.next_number(f"{district.code[:6] or district.pk}-ZQ", year)
+    number = numbering.next_number(f"{district.name}灾情", year)  # 铜梁区灾情〔2026〕3号
     event = Event.objects.create(number=number, name=name.strip()[:120], kind=kind, sub_kind=sub_kind.strip()[:40],
                                  started_at=started_at, region=district, unit=actor.unit,
                                  description=description.strip(), response_triggered=response_triggered,
@@ -307,7 +307,10 @@ def draft_report(actor, event: Event, town: Region) -> Report:
     if stage is None:
         raise ValidationError("该镇街已完成核报，不需要再报送")
     previous = previous_report(event, town)
-    values = village_totals(event, town) or (previous.figures() if previous else {})
+    # figures are cumulative: start from the last report, raised where the villages now report more
+    values = previous.figures() if previous else {}
+    for f, v in (village_totals(event, town) or {}).items():
+        values[f] = max(values.get(f, v), v)
     sequence = 1
     if stage == "update":
         sequence = (Report.objects.filter(event=event, town=town, stage="update").aggregate(n=Max("sequence"))["n"]
@@ -429,6 +432,14 @@ def _before(step) -> None:
     if step.transition.name == "submit":
         _check_submit(step)
 
+
+# An event's steps are taken outside a table (its towns' reports carry the lifecycle); the
+# registration names them on its timeline.
+EVENTS = workflow.register(Lifecycle(
+    model=Event, label="灾害过程", transitions=[],
+    events={"open": "登记灾害过程", "stable": "宣布灾情稳定", "close": "核报完成", "late": "迟报"},
+    url=event_url,
+))
 
 LIFECYCLE = workflow.register(Lifecycle(
     model=Report, label="灾情报告",
