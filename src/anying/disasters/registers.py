@@ -49,6 +49,7 @@ def _open(event: Event) -> None:
 
 
 def mask_id(value: str) -> str:
+    """500224********1234: the place of registration and the last digits, as a notice shows them."""
     return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else ("*" * len(value))
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anying.core import exports, wording
 
-from .models import DECIMAL_FIELDS, FIGURE_FIELDS, INDICATORS, LABELS, UNITS, Casualty, Event, Report
+from .models import DECIMAL_FIELDS, FIGURE_FIELDS, INDICATORS, LABELS, Casualty, Event, Report
 
 SENT = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
 CIRCULAR = "disasters.circular"
@@ -57,7 +57,7 @@ def _row(code, name, stage, as_of, figures: dict) -> list:
     return [code, name, stage, as_of] + [figures[f] for f in FIGURE_FIELDS] + [figures["loss_total"]]
 
 
-def workbook(event: Event) -> exports.Book:
+def workbook(event: Event, *, show_id: bool = False) -> exports.Book:
     """自然灾害损失情况统计快报表 (by town, the sum first, as the national system's import lists
     the reporting area and its townships), and the 因灾死亡失踪人口台账."""
     rows = town_rows(event)
@@ -77,7 +77,10 @@ def workbook(event: Event) -> exports.Book:
     ledger = book.sheet("因灾死亡失踪人口台账", ["镇（街道）", "村（社区）", "姓名", "性别", "年龄", "身份证号", "类别",
                                           "死亡（失踪）日期", "死亡（失踪）地点", "致灾原因", "户籍所在地", "备注"],
                         title=f"因灾死亡失踪人口台账（{event.name}）", grid=True)
-    ledger.extend([c.town.name, c.village.name if c.village else "", c.name, c.gender, c.age, c.id_number,
+    from .registers import mask_id
+
+    ledger.extend([c.town.name, c.village.name if c.village else "", c.name, c.gender, c.age,
+                   c.id_number if show_id else mask_id(c.id_number),
                    c.get_status_display(), c.occurred_on, c.place, c.cause, c.residence, c.note]
                   for c in Casualty.objects.filter(event=event).select_related("town", "village"))
     return book
@@ -129,4 +132,3 @@ WORDINGS = [wording.Wording(CIRCULAR, "灾情通报", Path(__file__).parent / "d
                                                                    [*FIGURE_FIELDS, "loss_total"]},
                                     "towns_table": "分镇街表格", "late": "迟报镇街（可能为空）", "unit": "发文单位全称",
                                     "date": "发文日期"})]
-UNITS_OF = UNITS

@@ -253,7 +253,7 @@ def event_export(request, pk):
     event = _event(request, pk)
     if not covers(request.user, event.region):
         raise Forbidden()
-    book = summary.workbook(event)
+    book = summary.workbook(event, show_id=request.user.has_perm_code("disasters.report"))
     return exports.response(request, book, exports.stamp(f"自然灾害损失情况统计快报表_{event.name}"), obj=event,
                             summary=f"导出灾情统计表：{event.name}")
 
