@@ -121,18 +121,23 @@ def stay_add(request, pk):
                  shelters=_shelters(request.user))
 
 
-@require_POST
-@perm_required("disasters.report")
-def stay_end(request, pk, stay_pk):
+def _row_step(request, pk, model, row_pk, step, done):
+    """A one-button step on a row of the relief page (返家, 送达): the row must be of this event."""
     event = _event(request, pk)
+    if not model.objects.visible_to(request.user).filter(pk=row_pk, event=event).exists():
+        raise Forbidden()
     try:
-        registers.end_stay(request.user, stay_pk, version=workflow.posted_version(request))
-        messages.success(request, "已登记返家")
-    except Stay.DoesNotExist:
-        raise Forbidden() from None
+        step(request.user, row_pk, version=workflow.posted_version(request))
+        messages.success(request, done)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     return redirect("disasters:relief", pk=event.pk)
+
+
+@require_POST
+@perm_required("disasters.report")
+def stay_end(request, pk, stay_pk):
+    return _row_step(request, pk, Stay, stay_pk, registers.end_stay, "已登记返家")
 
 
 @require_POST
@@ -156,13 +161,4 @@ def aid_add(request, pk):
 @require_POST
 @perm_required("disasters.relief")
 def aid_deliver(request, pk, aid_pk):
-    event = _event(request, pk)
-    try:
-        registers.deliver(request.user, aid_pk, version=workflow.posted_version(request))
-        messages.success(request, "已登记送达")
-    except Aid.DoesNotExist:
-        raise Forbidden() from None
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    return redirect("disasters:relief", pk=event.pk)
-
+    return _row_step(request, pk, Aid, aid_pk, registers.deliver, "已登记送达")
