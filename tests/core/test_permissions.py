@@ -117,6 +117,14 @@ ADDED = {
     "riskpoints.view": GOVERNMENT, "riskpoints.edit": INSPECTORS,
     "riskpoints.close": ["district_admin", "dept_inspector", "leader"],
     "riskpoints.evacuate": ["district_admin", "town_inspector", "duty_officer"], "riskpoints.patrol": INSPECTORS,
+    # 冬春救助, donations and funds (issue #18 points 4, 6, 7): the district, towns, the leader and the village
+    # officers read (departments do not: ID numbers and accounts); each step is one level's — the village files and
+    # reviews, the town reviews and posts the notice, the district and the leader decide, the district pays
+    "relief.view": ["district_admin", "town_inspector", "leader", "village_officer"],
+    "relief.manage": ["district_admin"], "relief.village_review": ["village_officer"],
+    "relief.town_review": ["town_inspector"], "relief.decide": ["district_admin", "leader"],
+    "relief.pay": ["district_admin"], "relief.donations": ["district_admin", "town_inspector"],
+    "relief.funds": ["district_admin"], "relief.fund_use": ["district_admin", "town_inspector"],
 }
 
 
