@@ -104,6 +104,9 @@ class NoticeForm(Styled, forms.Form):
         if user is not None:
             self.fields["round"].queryset = Round.objects.visible_to(user).filter(status=Round.Status.OPEN)
             self.fields["town"].queryset = _regions(user, Region.Level.TOWN)
+            for name in ("round", "town"):  # a town office posts its own list in the one open round
+                if self.fields[name].queryset.count() == 1:
+                    self.fields[name].initial = self.fields[name].queryset.first()
 
 
 class ObjectionForm(Styled, forms.Form):
