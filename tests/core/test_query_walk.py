@@ -199,7 +199,7 @@ PINNED: dict[str, int] = {
     "relief:public_open": 15,
     "relief:round_list": 7,
     "relief:round_new": 5,
-    "relief:survey_edit": 9,
+    "relief:survey_edit": 11,
     "relief:survey_list": 9,
     "riskpoint_new": 12,
     "evacuation_list": 11,

@@ -19,7 +19,7 @@ def _regions(user, level):
     return Region.objects.filter(level=level).filter(region_subtree_q(user, "")).order_by("path")
 
 
-class RoundForm(Styled, forms.Form):
+class ReliefRoundForm(Styled, forms.Form):
     name = forms.CharField(label="名称", max_length=80, help_text="如：2026—2027年度冬春救助")
     starts_on = forms.DateField(label="救助时段自", widget=DateInput())
     ends_on = forms.DateField(label="救助时段至", widget=DateInput())

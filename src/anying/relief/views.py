@@ -30,7 +30,7 @@ from .forms import (
     NoticeForm,
     ObjectionForm,
     PayForm,
-    RoundForm,
+    ReliefRoundForm,
     StepForm,
     SurveyForm,
 )
@@ -40,7 +40,6 @@ S = Application.Status
 HEADER = ["申请编号", "冬春救助", "镇街", "村（社区）", "户主", "身份证号", "联系电话", "家庭人口", "救助需求", "申请金额（元）",
           "核定金额（元）", "状态", "户报日期", "县定日期", "一卡通账号", "发放金额（元）", "发放日期"]
 SHOWN = ["q", "round", "status", "need", "region", "objection"]
-SURVEYORS = ("relief.village_review", "relief.town_review", "relief.manage")  # the village, the town, the district
 
 
 def _apps(user):
@@ -252,7 +251,7 @@ def round_edit(request, pk=None):
     rnd = get_object_or_404(Round.objects.visible_to(request.user), pk=pk) if pk else None
     initial = {f: getattr(rnd, f) for f in ("name", "starts_on", "ends_on", "notice_days")} if rnd else \
         {"notice_days": reference.notice_days()}
-    form = RoundForm(request.POST or None, initial=initial)
+    form = ReliefRoundForm(request.POST or None, initial=initial)
     shown = workflow.posted_version(request) if request.method == "POST" else (rnd.version if rnd else None)
     done = submit(request, form, lambda data: services.save_round(request.user, data, pk=rnd.pk if rnd else None,
                                                                   version=shown),
@@ -260,6 +259,12 @@ def round_edit(request, pk=None):
     return done or render(request, "relief/simple_form.html", {
         "form": form, "shown_version": shown, "title": f"修改 {rnd.name}" if rnd else "设立冬春救助工作",
         "back": reverse("relief:round_list"), "back_label": "冬春救助工作"})
+
+
+def _surveyor(user) -> bool:
+    """The village, the town or the district enters a village's needs survey."""
+    return (user.has_perm_code("relief.village_review") or user.has_perm_code("relief.town_review")
+            or user.has_perm_code("relief.manage"))
 
 
 @perm_required("relief.view")
@@ -270,13 +275,13 @@ def survey_list(request):
     page = paginate(request, surveys)
     return render(request, "relief/survey_list.html", {
         "page": page, "qs_page": query_without(request, "page"), "needs": Need.choices,
-        "can_edit": any(user.has_perm_code(c) for c in SURVEYORS)})
+        "can_edit": _surveyor(user)})
 
 
 @perm_required("relief.view")
 def survey_edit(request):
     user = request.user
-    if not any(user.has_perm_code(c) for c in SURVEYORS):
+    if not _surveyor(user):
         raise Forbidden
     form = SurveyForm(request.POST or None, user=user, initial={"surveyed_on": services.today()})
     done = submit(request, form, lambda data: services.save_survey(user, data),
