@@ -29,6 +29,7 @@ from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
 from anying.rescue.api import router as rescue_router
 from anying.riskpoints.api import router as riskpoints_router
+from anying.relief.api import router as relief_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
 from anying.warning.api import router as warning_router
@@ -55,6 +56,7 @@ api.add_router("/places", places_router)
 api.add_router("/forest", forest_router)
 api.add_router("/riskpoints", riskpoints_router)
 api.add_router("/disasters", disasters_router)
+api.add_router("/relief", relief_router)
 
 
 @api.exception_handler(ValidationError)

@@ -26,5 +26,6 @@ urlpatterns = [
     path("forest/", include("anying.forestfire.urls")),
     path("riskpoints/", include("anying.riskpoints.urls")),
     path("disasters/", include("anying.disasters.urls")),
+    path("relief/", include("anying.relief.urls")),
     path("api/v1/", api.urls),
 ]

@@ -4,6 +4,7 @@ vertical tab (Word's Shift+Enter) and, on SQLite (PostgreSQL cannot store it), a
 
 import datetime as dt
 import io
+import random
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -356,6 +357,27 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         "town": jiuxian_town.pk, "name": "姓名", "gender": "男", "status": "missing", "occurred_on": timezone.localdate(),
         "place": "地点", "cause": "原因", "residence": "户籍", "note": "备注"})
     poison(DisasterEvent, DisasterReport, Casualty)
+    from anying.disasters.villages import committees
+    from anying.relief import donations as relief_donations
+    from anying.relief import funds as relief_funds
+    from anying.relief import services as relief_services
+    from anying.relief.demo import id_number as relief_id
+    from anying.relief.models import Application, Donation, Finding, Fund, FundUse
+
+    village, _unit, officer = next(iter(committees().values()))
+    relief_round = relief_services.save_round(None, {"name": "冬春救助", "region": village.parent.parent,
+                                                     "starts_on": today, "ends_on": today})
+    relief_services.file_application(officer, {"round": relief_round, "village": village, "head": "户主",
+                                               "id_number": relief_id(random.Random(1)), "members": 2,
+                                               "situation": "困难", "needs": ["food"], "requested": "500"})
+    relief_donations.record_donation(None, {"unit": setup["bureau"], "donor": "捐赠人", "form": "money",
+                                            "amount": "100"})
+    relief_funds.allocate_fund(None, {"region": village.parent, "source": "central", "amount": "100", "purpose": "救助"})
+    relief_funds.record_use(None, {"region": village.parent, "source": "central", "kind": "project", "amount": "10",
+                                   "description": "采购"})
+    relief_funds.save_finding(None, {"region": village.parent, "kind": "false_claim", "unit_name": "村委会",
+                                     "found_on": today, "description": "虚报"})
+    poison(Application, Donation, Fund, FundUse, Finding)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -431,6 +453,11 @@ EXPORTS = [
     ("风险点巡查", "admin", lambda d: reverse("patrol_board") + "?export=xlsx"),
     ("自然灾害损失情况统计快报表", "admin", lambda d: reverse("disasters:export", args=[d["disaster"].pk])),
     ("因灾死亡失踪人口台账", "admin", lambda d: reverse("disasters:casualties", args=[d["disaster"].pk]) + "?export=xlsx"),
+    ("冬春救助申请", "admin", lambda d: reverse("relief:application_list") + "?export=xlsx"),
+    ("救助覆盖率", "admin", lambda d: reverse("relief:coverage") + "?export=xlsx"),
+    ("救灾捐赠", "admin", lambda d: reverse("relief:donation_list") + "?export=xlsx"),
+    ("救灾资金", "admin", lambda d: reverse("relief:fund_list") + "?export=xlsx"),
+    ("监督检查", "admin", lambda d: reverse("relief:finding_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

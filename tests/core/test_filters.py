@@ -164,6 +164,10 @@ PAGES = {  # list page → its filter's parameters
     "disasters:list": "anying.disasters.filters.EventFilter",
     "evacuation_list": "anying.riskpoints.filters.EvacuationFilter",
     "patrol_board": "anying.riskpoints.filters.PatrolFilter",
+    "relief:application_list": "anying.relief.filters.ApplicationFilter",
+    "relief:donation_list": "anying.relief.filters.DonationFilter",
+    "relief:fund_list": "anying.relief.filters.FundFilter",
+    "relief:finding_list": "anying.relief.filters.FindingFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -263,6 +267,10 @@ def test_a_list_page_and_its_api_list_agree():
         ("riskpoint_list", "/api/v1/riskpoints/points", {"status": "open", "region": town.pk}),
         ("evacuation_list", "/api/v1/riskpoints/evacuations", {"status": "open"}),
         ("disasters:list", "/api/v1/disasters/events", {"kind": "flood", "status": "ongoing"}),
+        ("relief:application_list", "/api/v1/relief/applications", {"status": "notice"}),
+        ("relief:application_list", "/api/v1/relief/applications", {"status": "open", "region": town.pk}),
+        ("relief:donation_list", "/api/v1/relief/donations", {"form": "money"}),
+        ("relief:fund_list", "/api/v1/relief/funds", {"source": "central"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

@@ -124,6 +124,14 @@ ADDED = {
     "disasters.report": ["district_admin", "town_inspector"],
     "disasters.review": ["district_admin", "duty_officer"],
     "disasters.relief": ["district_admin", "town_inspector", "duty_officer"],
+    # 冬春救助, donations and funds (issue #18 points 4, 6, 7): the district, towns, the leader and the village
+    # officers read (departments do not: ID numbers and accounts); each step is one level's — the village files and
+    # reviews, the town reviews and posts the notice, the district and the leader decide, the district pays
+    "relief.view": ["district_admin", "town_inspector", "leader", "village_officer"],
+    "relief.manage": ["district_admin"], "relief.village_review": ["village_officer"],
+    "relief.town_review": ["town_inspector"], "relief.decide": ["district_admin", "leader"],
+    "relief.pay": ["district_admin"], "relief.donations": ["district_admin", "town_inspector"],
+    "relief.funds": ["district_admin"], "relief.fund_use": ["district_admin", "town_inspector"],
 }
 
 

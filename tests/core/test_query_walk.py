@@ -40,6 +40,11 @@ SKIP = {
     "tip_receipt": "the receipt shown once after a public submission (redirects without one)",
     "hazard_todo": "the old address of 待办, a redirect to /todo/",
     "supplies:nearby": "a query form (item, point, radius), not a list; measured in tests/supplies/test_pages.py",
+    "relief:application_new": "the village officer's 户报 form (relief.village_review): the admin has none; a "
+                              "form, not a list (tests/relief/test_pages.py opens it)",
+    "relief:minutes_new": "the village's 村评 form (relief.village_review): the admin has none; its list of filed "
+                          "applications is one query (tests/browser/test_relief_journey.py)",
+    "relief:notice_new": "the town's 公示 form (relief.town_review): the admin has none",
     "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
                    "bench/run_places.py",
 }
@@ -74,7 +79,7 @@ PINNED: dict[str, int] = {
     "hazard_export": 9,
     "hazard_issue_list": 11,
     "hazard_list": 13,
-    "home": 48,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5, riskpoints 2, disasters 2; the warehouse
+    "home": 50,  # + one per kind of work (core/workqueue.py); supplies adds 6, rescue 2, duty 4, incidents 2, plans 5, riskpoints 2, disasters 2, relief 2 (县定, 发放); the warehouse
     # checks 2 (their working-day patterns for "behind", then the count)
     "inbox": 8,
     "inspection_list": 10,
@@ -111,13 +116,13 @@ PINNED: dict[str, int] = {
     "tip_qr": 3,
     "tip_rules": 9,
     "tip_stats": 7,
-    "todo": 48,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5, riskpoints 2, disasters 2
+    "todo": 50,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2 (standby, certificates), duty 4, incidents 2, plans 5, riskpoints 2, disasters 2, relief 2
     "unit_create": 11,
     "unit_document_template": 3,
     "unit_list": 9,
     "user_create": 7,
     "user_list": 8,
-    "work_badges": 44,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5, riskpoints 2, disasters 2
+    "work_badges": 46,  # supplies adds 6 kinds of work (+2 the warehouse checks), rescue 2, duty 4, incidents 2, plans 5, riskpoints 2, disasters 2, relief 2
     "rescue_catalogue": 6,
     "rescue_expert_list": 8,
     "rescue_expert_new": 7,
@@ -184,6 +189,21 @@ PINNED: dict[str, int] = {
     "disasters:list": 8,
     "disasters:new": 7,
     "disasters:zero": 12,
+    "relief:application_list": 11,
+    "relief:coverage": 11,
+    "relief:donation_list": 11,
+    "relief:donation_new": 10,
+    "relief:finding_list": 9,
+    "relief:finding_new": 7,
+    "relief:fund_list": 13,
+    "relief:fund_new": 8,
+    "relief:fund_use_new": 7,
+    "relief:notice_list": 9,
+    "relief:public_open": 15,
+    "relief:round_list": 7,
+    "relief:round_new": 5,
+    "relief:survey_edit": 11,
+    "relief:survey_list": 9,
     "riskpoint_new": 12,
     "evacuation_list": 11,
     "patrol_board": 14,
@@ -224,6 +244,9 @@ API_PINNED: dict[str, int] = {
     "/api/v1/forest/fire-uses": 5, "/api/v1/forest/reports": 5,
     "/api/v1/riskpoints/points": 5,
     "/api/v1/disasters/events": 5,
+    "/api/v1/relief/applications": 5,
+    "/api/v1/relief/donations": 5,
+    "/api/v1/relief/funds": 5,
     "/api/v1/riskpoints/evacuations": 5,
 }
 # API reads without an id that are not lists, and why.

@@ -295,6 +295,19 @@ ROUTES = {
     "finding_act": lambda w: {"pk": w["rp_finding"].pk},
     "patrol_round": lambda w: {"pk": w["rp_schedule"].pk},
     "rain_check": lambda w: {"pk": w["rp_rain_check"].pk},
+    # 旧县街道's winter-spring relief: an application on notice (with a photo and an objection), its village's
+    # minutes, the district's round, a donation of the district and a finding about 旧县街道
+    "relief:application_detail": lambda w: {"pk": w["relief_app"].pk},
+    "relief:application_edit": lambda w: {"pk": w["relief_app"].pk},
+    "relief:application_act": lambda w: {"pk": w["relief_app"].pk},
+    "relief:objection_new": lambda w: {"pk": w["relief_app"].pk},
+    "relief:application_file": lambda w: {"pk": w["relief_app"].pk, "attachment_id": w["relief_photo"].pk},
+    "relief:objection_answer": lambda w: {"pk": w["relief_objection"].pk},
+    "relief:minutes_file": lambda w: {"pk": w["relief_minutes"].pk, "attachment_id": w["relief_sheet"].pk},
+    "relief:round_edit": lambda w: {"pk": w["relief_round"].pk},
+    "relief:donation_detail": lambda w: {"pk": w["relief_donation"].pk},
+    "relief:donation_allocate": lambda w: {"pk": w["relief_donation"].pk},
+    "relief:finding_edit": lambda w: {"pk": w["relief_finding"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -322,6 +335,8 @@ PUBLIC = {
     "forestfire:public_board": "the forest 责任人 公示牌 of a region: public by law (seed 001「设公示牌，公开监督」)",
     "riskpoint_public": "转移避险公示 behind a placard's QR code: public by design (挂牌公示), reached only with the "
                         "point's secret token, residents' names masked and no residents' phones (tests/riskpoints)",
+    "relief:public_notice": "a town's 张榜公示 of winter-spring relief: public by design (张榜公示), reached only with "
+                            "the notice's secret token; names masked, no ID numbers or phones (tests/relief/test_pages.py)",
     "clock_edit": "names a deadline clock, not a record; the region it edits comes in the query string and is "
                   "checked against the admin's territory (tests/core/test_clocks.py)",
 }
@@ -395,6 +410,12 @@ VISIBLE_BY_RULE.update({name: {"department": "a risk point and its evacuation ar
                                      "/api/v1/riskpoints/evacuations/{evacuation_id}",
                                      "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm"]})
 
+# A district's relief round is worked in by its towns: another town of the district sees the round and, in its
+# coverage, only its own town's figures (tests/relief/test_applications.py::test_coverage_by_town).
+VISIBLE_BY_RULE["/api/v1/relief/rounds/{round_id}/coverage"] = {
+    "other_town": "a district's winter-spring round is the towns' too (relief/scope.py); its coverage answers only "
+                  "the reader's own town"}
+
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
     "/api/v1/enterprises/{enterprise_id}": (lambda w: {"enterprise_id": w["ent"].pk}, {"patch": {"name": "改名"}}),
@@ -467,6 +488,10 @@ API_ROUTES = {
         lambda w: {"event_id": w["dz_event"].pk}, {"post": {"affected": 1}}),
     "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm": (
         lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {"post": {"household_id": 1}}),
+    "/api/v1/relief/applications/{application_id}": (lambda w: {"application_id": w["relief_app"].pk}, {}),
+    "/api/v1/relief/applications/{application_id}/steps/{name}": (
+        lambda w: {"application_id": w["relief_app"].pk, "name": "decide"}, {"post": {"comment": "走查"}}),
+    "/api/v1/relief/rounds/{round_id}/coverage": (lambda w: {"round_id": w["relief_round"].pk}, {}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -778,6 +803,21 @@ def build_world() -> dict:
     rain = Warning.objects.create(number="走查预警", kind="rainstorm", level="blue", agency="走查", unit=w["town_unit"],
                                   headline="走查", description="走查", onset=now, expires=now + dt.timedelta(hours=6))
     w["rp_rain_check"] = RainCheck.objects.create(point=w["rp_point"], warning=rain, phase="before", due_at=now)
+    from anying.core.models import Attachment
+    from anying.relief import funds as relief_funds
+    from anying.relief.models import Application, Donation, Minutes, Objection
+
+    w["relief_app"] = Application.objects.filter(town=w["town"], status="notice", objections__isnull=False).first()
+    w["relief_round"] = w["relief_app"].round if w["relief_app"] else None
+    w["relief_photo"] = attachments.attach(None, w["relief_app"], upload()) if w["relief_app"] else None
+    w["relief_objection"] = Objection.objects.filter(application=w["relief_app"]).first()
+    w["relief_minutes"] = Minutes.objects.filter(town=w["town"]).first()
+    w["relief_sheet"] = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Minutes), object_id=str(w["relief_minutes"].pk)).first() \
+        if w["relief_minutes"] else None
+    w["relief_donation"] = Donation.objects.first()
+    w["relief_finding"] = relief_funds.save_finding(None, {"region": w["town"], "kind": "delay", "unit_name": "走查",
+                                                           "found_on": w["today"], "description": "走查"})
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

@@ -11,20 +11,11 @@ from django.views.decorators.http import require_GET
 
 from anying.core import ratelimit
 from anying.core.context import client_ip
+from anying.core.masking import name as mask
 
 from .models import DisasterRiskPoint
 
 LIMIT = ratelimit.Limit("riskpoint_public", 120, 3600)
-
-
-def mask(name: str) -> str:
-    """张三 → 张*, 李小明 → 李*明, 欧阳小明 → 欧**明."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 @require_GET
