@@ -27,9 +27,9 @@ from anying.places.api import router as places_router
 from anying.plans.api import router as plans_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
+from anying.relief.api import router as relief_router
 from anying.rescue.api import router as rescue_router
 from anying.riskpoints.api import router as riskpoints_router
-from anying.relief.api import router as relief_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
 from anying.warning.api import router as warning_router

@@ -221,7 +221,6 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
 
     Place.objects.create(name="避难场所", kind=Place.Kind.SHELTER, owner=setup["bureau"], region=ent.region,
                          address="广场", contact_name="值班室", capacity=100)
-    import random
 
     from anying.rescue.models import Expert, GrassrootsPerson, Team
     from anying.supplies import demo as supplies_demo

@@ -106,7 +106,7 @@ def _relief(rng, district, villages) -> None:
                     f"举手表决，评议结果当场公布。"},
             sheet=sheet(), decisions={a.pk: "reject" if a in reject else "pass" for a in apps})
 
-    for village_name, (village, _unit, _officer) in villages.items():
+    for _village_name, (village, _unit, _officer) in villages.items():
         households = rng.randint(8, 20)
         persons = households * rng.randint(2, 3)
         services.save_survey(_officer, {
@@ -129,7 +129,7 @@ def _relief(rng, district, villages) -> None:
     review("龙洞湾村", on_notice[3:], reject=[refused])
     for a in on_notice[:4]:
         services.run(jiuxian, a.pk, "town_pass")
-    notice = services.publish_notice(jiuxian, rnd, villages["玉泉村"][0].parent, [a.pk for a in on_notice[:4]],
+    services.publish_notice(jiuxian, rnd, villages["玉泉村"][0].parent, [a.pk for a in on_notice[:4]],
                                      contact="023-45600000", starts_on=today - dt.timedelta(days=2))
     objection = services.record_objection(SYSTEM, on_notice[0].pk, {
         "content": "该户儿子在城里买了房，家庭条件不差，不应享受救助", "objector": "", "contact": ""}, public=True)

@@ -369,6 +369,9 @@ class DonationLine(models.Model):
         verbose_name = verbose_name_plural = "捐赠物资明细"
         ordering = ["donation", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} × {self.quantity}"
+
 
 class Allocation(models.Model):
     """Where a donation went: to a town (and a household there), money or goods (out of the

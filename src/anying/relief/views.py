@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from anying.core import attachments, exports, masking, workflow
 from anying.core.errors import PermissionDenied
-from anying.core.http import act, apply_errors, error_text, submit
+from anying.core.http import act, apply_errors, submit
 from anying.core.links import absolute_url
 from anying.core.listing import paginate, query_without
 from anying.core.models import Region
