@@ -60,7 +60,7 @@ BEFORE = {
 GOVERNMENT = ["district_admin", "dept_inspector", "town_inspector", "leader", "duty_officer"]
 INSPECTORS = ["district_admin", "dept_inspector", "town_inspector"]
 ADDED = {
-    "standards.view": GOVERNMENT + ["enterprise_user"],  # was registry.view, an app above standards
+    "standards.view": GOVERNMENT + ["enterprise_user", "village_officer"],  # was registry.view; every role reads it
     "registry.oversee": GOVERNMENT,  # was oversight.view, an app above registry
     "registry.configure": ["district_admin"],  # was oversight.configure
     "hazards.supervise": INSPECTORS,  # was `role in INSPECTOR_ROLES` / GOVERNMENT_ROLES with hazards.act

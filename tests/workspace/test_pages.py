@@ -83,7 +83,7 @@ def test_the_old_address_leads_to_the_hazards_part(users, login):
 
 def test_an_account_without_work_is_told_so(users, login):
     html = page(login(users["leader"]), reverse("todo"))
-    assert "暂无：待审批的举报奖励、待审批的物资调拨、待审核的物资储备需求计划、待审批的换班申请、我的值班（48小时内）、待接班、待审核、待备案的预案。" in html
+    assert "暂无：待审批的举报奖励、待审批的物资调拨、待审核的物资储备需求计划、待审批的换班申请、我的值班（48小时内）、待接班、待审核、待备案的预案、公示期满待县定。" in html
     assert "待复查的隐患" not in html
 
 

@@ -121,8 +121,7 @@ class Organisation(models.Model):
 
     @property
     def is_government(self) -> bool:
-        return self.kind in {self.Kind.COMMITTEE, self.Kind.COMMITTEE_OFFICE, self.Kind.DEPARTMENT, self.Kind.TOWN_OFFICE,
-                             self.Kind.VILLAGE_COMMITTEE}
+        return self.kind in {self.Kind.COMMITTEE, self.Kind.COMMITTEE_OFFICE, self.Kind.DEPARTMENT, self.Kind.TOWN_OFFICE}
 
 
 class User(AbstractUser):

@@ -34,12 +34,12 @@ class Side:
     created_with: str
 
 
-GOVERNMENT = Side("government", lambda unit: unit.is_government and unit.kind != unit.Kind.VILLAGE_COMMITTEE,
-                  "政府用户必须属于政府单位", "core.manage_users")
+GOVERNMENT = Side("government", lambda unit: unit.is_government, "政府用户必须属于政府单位", "core.manage_users")
 # The safety manager belongs to its enterprise's own unit; regulators open the account from the
 # enterprise's page (core.create_enterprise_users), without the right to manage government users.
-# A village committee is not a government office, but for reporting and relief it works on the
-# government side, inside its own village.
+# A village committee is not a government office (`Organisation.is_government` stays false: no tip,
+# accident or plan is handed to it), but for reporting and relief its officers are on the
+# government side of the scope rule, inside their own village.
 VILLAGE = Side("government", lambda unit: unit.kind == unit.Kind.VILLAGE_COMMITTEE,
                "村（社区）灾害信息员必须属于一个村（社区）委员会", "core.manage_users")
 ENTERPRISE = Side("enterprise", lambda unit: unit.kind == unit.Kind.ENTERPRISE,

@@ -35,7 +35,7 @@ NOTHING = models.Q(pk__in=[])
 # Who is looking, as far as scope is concerned.
 SYSTEM, NOBODY, ENTERPRISE, GOVERNMENT = "system", "nobody", "enterprise", "government"
 GOVERNMENT_KINDS = [Organisation.Kind.COMMITTEE, Organisation.Kind.COMMITTEE_OFFICE, Organisation.Kind.DEPARTMENT,
-                    Organisation.Kind.TOWN_OFFICE, Organisation.Kind.VILLAGE_COMMITTEE]
+                    Organisation.Kind.TOWN_OFFICE]
 
 
 def viewer(user, perm: str | None = None) -> str:

@@ -87,6 +87,12 @@ def save_organisation(actor, org: Organisation, industries=None) -> Organisation
     before = None
     if org.pk:
         before = _org_snapshot(Organisation.objects.get(pk=org.pk))
+        # a unit's kind decides which roles may sit in it (roles.SIDES): its users must still fit
+        sides = [(u, SIDES.get(u.role)) for u in User.objects.filter(unit=org)]
+        misfits = [u for u, side in sides if side is not None and not side.unit_fits(org)]
+        if misfits:
+            raise ValidationError({"kind": f"本单位有 {len(misfits)} 个账号（如 {misfits[0]}，{misfits[0].role_label}）"
+                                           f"不能属于该类型的单位，请先调整这些账号"})
     org.full_clean()
     created = org.pk is None
     org.save()

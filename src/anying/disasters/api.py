@@ -22,9 +22,9 @@ from .models import Event, Report
 router = Router(tags=["灾情报送"])
 
 
-def _may(request, code: str = "disasters.view") -> None:
-    if not request.user.has_perm_code(code):
-        raise PermissionDenied("无权查看灾情" if code == "disasters.view" else "无权执行此操作")
+def _may(request) -> None:
+    if not request.user.has_perm_code("disasters.view"):
+        raise PermissionDenied("无权查看灾情")
 
 
 class FiguresOut(Schema):
@@ -138,21 +138,39 @@ def list_reports(request, event_id: int):
     return Report.objects.visible_to(request.user).filter(event=event).select_related("town").order_by("created_at", "id")
 
 
+def _count():
+    return Field(0, ge=0, le=10_000_000)
+
+
+def _area_or_money():
+    return Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
+
+
 class VillageReturnIn(InputSchema):
-    affected: int = Field(0, ge=0, le=10_000_000)
-    dead: int = Field(0, ge=0, le=10_000_000)
-    missing: int = Field(0, ge=0, le=10_000_000)
-    injured: int = Field(0, ge=0, le=10_000_000)
-    evacuated: int = Field(0, ge=0, le=10_000_000)
-    resettled: int = Field(0, ge=0, le=10_000_000)
-    needing_help: int = Field(0, ge=0, le=10_000_000)
-    houses_collapsed: int = Field(0, ge=0, le=10_000_000)
-    houses_severe: int = Field(0, ge=0, le=10_000_000)
-    houses_general: int = Field(0, ge=0, le=10_000_000)
-    crops_affected: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
-    crops_damaged: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
-    crops_lost: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    """The village's cumulative figures: people and rooms as whole numbers, 公顷 and 万元 with two decimals."""
+    affected: int = _count()
+    dead: int = _count()
+    missing: int = _count()
+    injured: int = _count()
+    evacuated: int = _count()
+    resettled: int = _count()
+    needing_help: int = _count()
+    houses_collapsed: int = _count()
+    houses_severe: int = _count()
+    houses_general: int = _count()
+    crops_affected: Decimal = _area_or_money()
+    crops_damaged: Decimal = _area_or_money()
+    crops_lost: Decimal = _area_or_money()
+    loss_agriculture: Decimal = _area_or_money()
+    loss_industry: Decimal = _area_or_money()
+    loss_infrastructure: Decimal = _area_or_money()
+    loss_public: Decimal = _area_or_money()
+    loss_housing: Decimal = _area_or_money()
+    loss_household: Decimal = _area_or_money()
+    loss_other: Decimal = _area_or_money()
     note: MultiLine = Field("", max_length=2000)
+
+    model_config = {"extra": "forbid"}  # an indicator the schema does not know is an error, not a silent 0
 
 
 class VillageReturnOut(Schema):
@@ -173,7 +191,8 @@ class VillageReturnOut(Schema):
 @router.post("/events/{int:event_id}/village-returns", response={201: VillageReturnOut},
              summary="村（社区）灾害信息员报送本村灾情（累计数）")
 def post_village_return(request, event_id: int, payload: VillageReturnIn):
-    _may(request, "disasters.village")
+    if not request.user.has_perm_code("disasters.village"):
+        raise PermissionDenied("只有村（社区）灾害信息员可以报送村灾情")
     event = get_object_or_404(_events(request), pk=event_id)
     data = payload.dict()
     note = data.pop("note")
@@ -197,7 +216,8 @@ class ZeroOut(Schema):
 
 @router.post("/zero-reports", response={201: ZeroOut}, summary="镇街报送今日零报告")
 def post_zero(request, payload: ZeroIn):
-    _may(request, "disasters.report")
+    if not request.user.has_perm_code("disasters.report"):
+        raise PermissionDenied("无权报送零报告")
     town = get_object_or_404(Region.objects.filter(level=Region.Level.TOWN), pk=payload.town_id)
     return Status(201, services.file_zero(request.user, town, nothing_happened=payload.nothing_happened,
                                           note=payload.note))

@@ -13,6 +13,16 @@ from .models import Casualty, Kind, Stay
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class TownsField(forms.ModelMultipleChoiceField):
+    """Ids that are not small whole numbers are refused before they reach the database (a
+    25-digit id overflows SQLite's integer)."""
+
+    def _check_values(self, value):
+        if any(not str(v).isascii() or not str(v).isdigit() or len(str(v)) > 10 for v in value):
+            raise forms.ValidationError("请选择受灾镇街", code="invalid_pk_value")
+        return super()._check_values(value)
+
+
 def towns_of(user):
     return Region.objects.filter(level=Region.Level.TOWN).filter(region_subtree_q(user, "")).order_by("sort", "path")
 
@@ -22,7 +32,7 @@ class EventForm(Styled, forms.Form):
     kind = forms.ChoiceField(label="灾种", choices=Kind.choices)
     sub_kind = forms.CharField(label="亚灾种", max_length=40, required=False, help_text="如：山洪、滑坡、城市内涝")
     started_at = forms.DateTimeField(label="灾害发生时间", widget=WHEN, input_formats=["%Y-%m-%dT%H:%M"])
-    towns = forms.ModelMultipleChoiceField(label="受灾镇街", queryset=Region.objects.none(),
+    towns = TownsField(label="受灾镇街", queryset=Region.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
     response_triggered = forms.BooleanField(label="已启动应急响应（每份报告须附照片不少于3张）", required=False)
     description = forms.CharField(label="灾害概况", widget=forms.Textarea(attrs={"rows": 3}), required=False,

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,6 +101,8 @@ def change_casualty(actor, pk: int, *, status: str, note: str = "", version: int
         raise ValidationError("该记录已被他人修改，请刷新")
     before = audit.snapshot(row, CASUALTY_FIELDS)
     if status == "found":
+        if row.status != Casualty.Status.MISSING:
+            raise ValidationError({"status": "只有失踪人员可以登记“已找到”"})
         if not note.strip():
             raise ValidationError({"note": "请说明找到的情况"})
         audit.record(actor, AuditEvent.Action.DELETE, row, summary=f"失踪人员已找到：{row.name}（{note.strip()[:100]}）",
@@ -301,16 +303,17 @@ def needing_help(event: Event, town: Region | None = None) -> int:
     return sum(latest.values())
 
 
-def basic_needs(event: Event, town: Region | None = None) -> dict:
+def basic_needs(event: Event, towns=None) -> dict:
     """The 8-hour share: people reached by delivered aid within the hours after the disaster
     began, over the people needing help (capped at 100%)."""
     hours = int(rules.checks()["basic_needs_hours"])
     by = event.started_at + dt.timedelta(hours=hours)
     aids = Aid.objects.filter(event=event, delivered_at__isnull=False, delivered_at__lte=by)
-    if town is not None:
-        aids = aids.filter(town=town)
-    reached = aids.aggregate(n=Sum("persons"))["n"] or 0
-    needing = needing_help(event, town)
+    if towns is not None:
+        aids = aids.filter(town__in=towns)
+    # several deliveries to one shelter or household reach the same people: count each once (its largest)
+    reached = sum(row["n"] for row in aids.values("town", "shelter", "household").annotate(n=Max("persons")))
+    needing = sum(needing_help(event, t) for t in towns) if towns is not None else needing_help(event)
     rate = None if not needing else min(Decimal(100), Decimal(reached) * 100 / needing).quantize(Decimal("0.1"))
     return {"hours": hours, "reached": reached, "needing": needing, "rate": rate,
             "target": rules.checks()["basic_needs_target"], "by": by}

@@ -36,6 +36,7 @@ S = Report.Status
 EVENT_FIELDS = ["name", "kind", "sub_kind", "started_at", "description", "response_triggered", "status"]
 REPORT_AUDIT = ["status", "as_of", "situation", "relief_work", "change_explanation", *FIGURE_FIELDS]
 MAX_COUNT = 10_000_000
+MAX_DAYS_BACK = 60
 MAX_DECIMAL = Decimal("999999999.99")
 
 
@@ -120,6 +121,8 @@ def open_event(actor, *, name: str, kind: str, started_at: dt.datetime, towns: l
         errors["started_at"] = "请填写灾害发生时间"
     elif started_at > now + dt.timedelta(minutes=5):
         errors["started_at"] = "灾害发生时间不能晚于现在"
+    elif started_at < now - dt.timedelta(days=MAX_DAYS_BACK):
+        errors["started_at"] = f"只能登记{MAX_DAYS_BACK}天内发生的灾害"
     towns = list(towns)
     if not towns:
         errors["towns"] = "请选择受灾镇街"
@@ -139,13 +142,17 @@ def open_event(actor, *, name: str, kind: str, started_at: dt.datetime, towns: l
     event.towns.set(towns)
     event.warnings.set(list(warnings))
     event.incidents.set(list(incidents))
-    due_at, rule = rules.due("initial", kind, start=started_at)
+    # towns can report only once the event exists: their 初报 is counted from the later of the start
+    # and the registration; the district's own delay shows on the timeline
+    due_at, rule = rules.due("initial", kind, start=max(started_at, now))
     Due.objects.bulk_create([Due(event=event, town=t, stage="initial", due_at=due_at, rule=rule.code) for t in towns])
     audit.record(actor, AuditEvent.Action.CREATE, event, summary=f"登记灾害过程：{event.name}",
                  after=audit.snapshot(event, EVENT_FIELDS) | {"towns": "、".join(t.name for t in towns)})
+    delay = int((now - started_at).total_seconds() // 60)
     workflow.record_event(event, "open", actor=actor, state=event.status,
                           comment=f"受灾镇街：{'、'.join(t.name for t in towns)}；初报应于 "
-                                  f"{timezone.localtime(due_at):%m-%d %H:%M} 前报送")
+                                  f"{timezone.localtime(due_at):%m-%d %H:%M} 前报送"
+                                  + (f"；灾害发生 {delay} 分钟后登记" if delay > 5 else ""))
     _tell(towns, "disasters.report", f"灾害过程：{event.name}，请于 {timezone.localtime(due_at):%H:%M} 前报送初报",
           event_url(event))
     _tell_villages(towns, f"灾害过程：{event.name}，请尽快报送本村（社区）灾情", event_url(event))
@@ -340,7 +347,7 @@ def save_report(actor, pk: int, *, figures: dict, situation: str = "", relief_wo
         setattr(report, f, v)
     report.situation, report.relief_work = situation.strip(), relief_work.strip()
     report.change_explanation = change_explanation.strip()
-    report.as_of = as_of or report.as_of
+    report.as_of = as_of or now  # the figures as they stand when saved
     report.version += 1
     report.save()
     audit.record(actor, AuditEvent.Action.UPDATE, report, summary=f"修改{report}", before=before,
@@ -359,7 +366,7 @@ def _parties(user, report: Report) -> set[str]:
 
 
 def _photo_count(report: Report) -> int:
-    return attachments.attachments_of(report).count()
+    return attachments.attachments_of(report).filter(mime_type__startswith="image/").count()
 
 
 def _check_submit(step) -> None:
@@ -394,6 +401,11 @@ def _submit(step) -> None:
     report: Report = step.record
     now = timezone.now()
     report.submitted_at = now
+    if Due.objects.filter(met_by=report).exists():
+        # sent again after a return: its deadline and its lateness were settled the first time,
+        # and the next 续报 is already owed
+        step.summary = f"重新报送{report.label}"
+        return
     due = (Due.objects.select_for_update().filter(event=report.event, town=report.town, stage=report.stage,
                                                  met_at__isnull=True, cancelled=False).order_by("due_at").first())
     if due is not None:
@@ -446,10 +458,11 @@ LIFECYCLE = workflow.register(Lifecycle(
     transitions=[
         Transition("submit", "报送", (S.DRAFT, S.RETURNED), S.SUBMITTED, frozenset({"town"}),
                    stamp=("submitted_by",), notify=("district",), apply=_submit),
+        # who sent a report (the district may enter a town's phone report) does not also accept it
         Transition("accept", "审核通过", (S.SUBMITTED,), S.ACCEPTED, frozenset({"district"}),
-                   notify=("town",), apply=_review),
+                   separated=("submitted_by",), notify=("town",), apply=_review),
         Transition("return", "退回修改", (S.SUBMITTED,), S.RETURNED, frozenset({"district"}),
-                   needs_comment="请填写退回意见", notify=("town",), apply=_review),
+                   separated=("submitted_by",), needs_comment="请填写退回意见", notify=("town",), apply=_review),
     ],
     parties=_parties,
     recipients={"district": district_reviewers, "town": town_reporters},
@@ -464,7 +477,8 @@ def submit(actor, pk: int, *, photos=(), version: int | None = None) -> Report:
     """报送: the figures freeze; the deadline met (or how late); the next 续报 falls due."""
     for upload in photos:
         attachments.check_upload(upload)
-    return workflow.run(LIFECYCLE, actor, pk, "submit", files=list(photos), data={"photo_count": len(photos)},
+    images = sum(1 for p in photos if (getattr(p, "content_type", "") or "").startswith("image/"))
+    return workflow.run(LIFECYCLE, actor, pk, "submit", files=list(photos), data={"photo_count": images},
                         version=version)
 
 

@@ -96,7 +96,6 @@ def _town_board(event: Event, user) -> list[dict]:
         row["due"] = dues.get(row["town"].pk)
         row["draft"] = drafts.get(row["town"].pk)
         row["mine"] = user.has_perm_code("disasters.report") and covers(user, row["town"])
-        row["count"] = Report.objects.filter(event=event, town=row["town"], status__in=summary.SENT).count()
     return rows
 
 
@@ -104,8 +103,9 @@ def _town_board(event: Event, user) -> list[dict]:
 def event_detail(request, pk):
     event = _event(request, pk)
     user = request.user
-    visible_towns = [t for t in event.towns.all() if covers(user, t)] or list(event.towns.all())
-    board = [r for r in _town_board(event, user) if r["town"] in visible_towns]
+    # a town sees its own row, the district every town's; a village officer none (their village's
+    # own returns are listed below)
+    board = [r for r in _town_board(event, user) if covers(user, r["town"])]
     returns = (VillageReturn.objects.visible_to(user).filter(event=event).select_related("village", "submitted_by")
                [:30])
     own_reports = Report.objects.visible_to(user).filter(event=event)
@@ -116,7 +116,7 @@ def event_detail(request, pk):
         "is_village": user.has_perm_code("disasters.village"),
         "can_manage": user.has_perm_code("disasters.manage") and covers(user, event.region),
         "can_review": user.has_perm_code("disasters.review") and covers(user, event.region),
-        "needs": registers.basic_needs(event), "now": timezone.now(),
+        "needs": registers.basic_needs(event, towns=[r["town"] for r in board]), "now": timezone.now(),
         "deadlines": rules.deadlines(), "timeline": workflow.timeline(event)[:30]})
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from anying.core import exports, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.http import error_text
+from anying.core.scope import covers
 from anying.core.views import perm_required
 
 from . import registers
@@ -50,7 +51,8 @@ def casualties(request, pk):
             raise Forbidden()
         if request.POST.get("change"):
             try:
-                registers.change_casualty(user, int(request.POST["change"]) if request.POST["change"].isdigit() else 0,
+                raw = request.POST["change"]
+                registers.change_casualty(user, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0,
                                           status=request.POST.get("status", ""), note=request.POST.get("note", ""),
                                           version=workflow.posted_version(request))
                 messages.success(request, "已更新")
@@ -84,7 +86,7 @@ def relief(request, pk):
     in_use = registers.shelters_in_use(event, user)
     return render(request, "disasters/relief.html", {
         "event": event, "in_use": in_use, "five_rate": registers.five_haves_rate(in_use),
-        "needs": registers.basic_needs(event),
+        "needs": registers.basic_needs(event, towns=[t for t in event.towns.all() if covers(user, t)]),
         "stays": Stay.objects.visible_to(user).filter(event=event).select_related("shelter", "town")[:200],
         "checks": ShelterCheck.objects.visible_to(user).filter(event=event).select_related("shelter", "checked_by")[:50],
         "aids": Aid.objects.visible_to(user).filter(event=event).select_related("shelter", "document", "town")[:100],

@@ -127,7 +127,8 @@ class RuleForm(Styled, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = Organisation.objects.filter(is_active=True).exclude(kind__in=[Organisation.Kind.ENTERPRISE,
-                                                                                Organisation.Kind.RESCUE_TEAM])
+                                                                                Organisation.Kind.RESCUE_TEAM,
+                                                                                Organisation.Kind.VILLAGE_COMMITTEE])
         if user is not None and user.unit_id:
             units = units.filter(region__path__startswith=unit_region_path(user))
         self.fields["unit"].queryset = units.order_by("kind", "name")
