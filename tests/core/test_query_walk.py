@@ -187,7 +187,7 @@ PINNED: dict[str, int] = {
     "forestfire:report_new": 7, "forestfire:responsibilities": 12,
     "riskpoint_list": 10,
     "disasters:list": 8,
-    "disasters:new": 7,
+    "disasters:new": 13,  # + the recent warnings and incidents offered for linking
     "disasters:zero": 12,
     "relief:application_list": 11,
     "relief:coverage": 11,

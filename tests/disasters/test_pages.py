@@ -129,3 +129,33 @@ def test_the_api_lists_events_with_town_figures_and_takes_a_village_return(make_
     assert jiuxian.post(f"/api/v1/disasters/events/{event.pk}/village-returns", {"affected": 1},
                         content_type="application/json").status_code == 403
     assert client(users["hufeng"]).get(f"/api/v1/disasters/events/{event.pk}").json()["towns"][0]["town"] == "虎峰镇"
+
+
+def test_an_event_links_the_warnings_and_incidents_it_came_with(users, login, town):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anying.incidents.models import Incident
+    from anying.warning import services as warning_services
+    from anying.warning.models import Warning
+
+    now = timezone.now()
+    warning = warning_services.save_draft(users["yingji"], Warning(
+        kind="rainstorm", level="orange", agency="区气象台", headline="暴雨橙色预警", description="强降雨",
+        onset=now, expires=now + dt.timedelta(hours=6)), [town("旧县街道")])
+    warning_services.act(users["yingji"], warning.pk, "submit")
+    warning_services.act(users["leader"], warning.pk, "issue")
+    admin = login(users["admin"])
+    form = admin.get("/disasters/new/").content.decode()
+    assert "暴雨橙色预警" in form
+    made = admin.post("/disasters/new/", {"name": "7·12 暴雨洪涝灾害", "kind": "flood",
+                                          "started_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
+                                          "towns": [town("旧县街道").pk], "warnings": [warning.pk]})
+    assert made.status_code == 302, made.context["form"].errors
+    from anying.disasters.models import Event
+
+    event = Event.objects.get()
+    assert list(event.warnings.all()) == [warning]
+    assert "暴雨橙色预警" in admin.get(f"/disasters/{event.pk}/").content.decode()
+    assert not Incident.objects.exists()

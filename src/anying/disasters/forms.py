@@ -14,7 +14,7 @@ WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H
 
 
 class TownsField(forms.ModelMultipleChoiceField):
-    """Ids that are not small whole numbers are refused before they reach the database (a
+    """(For towns, warnings, incidents.) Ids that are not small whole numbers are refused before they reach the database (a
     25-digit id overflows SQLite's integer)."""
 
     def _check_values(self, value):
@@ -35,13 +35,32 @@ class EventForm(Styled, forms.Form):
     towns = TownsField(label="受灾镇街", queryset=Region.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
     response_triggered = forms.BooleanField(label="已启动应急响应（每份报告须附照片不少于3张）", required=False)
+    warnings = TownsField(label="关联预警", queryset=Region.objects.none(), required=False,
+                          widget=forms.CheckboxSelectMultiple, help_text="近30天本辖区发布的预警")
+    incidents = TownsField(label="关联突发事件", queryset=Region.objects.none(), required=False,
+                           widget=forms.CheckboxSelectMultiple, help_text="近30天接报的自然灾害类事件")
     description = forms.CharField(label="灾害概况", widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   max_length=2000)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
+            from django.utils import timezone
+
+            from anying.incidents.models import Category, Incident
+            from anying.warning.models import Warning
+            from anying.warning.scope import PUBLISHED
+
+            since = timezone.now() - timezone.timedelta(days=30)
             self.fields["towns"].queryset = towns_of(user)
+            recent = (Warning.objects.visible_to(user).filter(status__in=PUBLISHED, issued_at__gte=since)
+                      .order_by("-issued_at").values_list("pk", flat=True)[:50])
+            self.fields["warnings"].queryset = Warning.objects.filter(pk__in=list(recent)).order_by("-issued_at")
+            self.fields["warnings"].label_from_instance = lambda w: f"{w.headline}（{w.issued_at:%m-%d}）"
+            recent = (Incident.objects.visible_to(user).filter(category=Category.NATURAL, occurred_at__gte=since)
+                      .order_by("-occurred_at").values_list("pk", flat=True)[:50])
+            self.fields["incidents"].queryset = Incident.objects.filter(pk__in=list(recent)).order_by("-occurred_at")
+            self.fields["incidents"].label_from_instance = lambda i: f"{i.title}（{i.occurred_at:%m-%d}）"
 
 
 class ReportTextForm(Styled, forms.Form):

@@ -130,6 +130,15 @@ def open_event(actor, *, name: str, kind: str, started_at: dt.datetime, towns: l
         errors["towns"] = "只能选择本辖区的镇街"
     elif len({_district_of(t).pk for t in towns}) > 1:
         errors["towns"] = "一个灾害过程只能在同一区县内登记，跨区县请分别登记"
+    from anying.incidents.models import Incident
+    from anying.warning.models import Warning
+
+    warnings, incidents = list(warnings), list(incidents)
+    if warnings and Warning.objects.visible_to(actor).filter(pk__in=[w.pk for w in warnings]).count() != len(warnings):
+        errors["warnings"] = "只能关联本辖区可见的预警"
+    if incidents and Incident.objects.visible_to(actor).filter(pk__in=[i.pk for i in incidents]).count() != \
+            len(incidents):
+        errors["incidents"] = "只能关联本辖区可见的突发事件"
     if errors:
         raise ValidationError(errors)
     district = _district_of(towns[0])
@@ -140,8 +149,8 @@ def open_event(actor, *, name: str, kind: str, started_at: dt.datetime, towns: l
                                  description=description.strip(), response_triggered=response_triggered,
                                  created_by=actor)
     event.towns.set(towns)
-    event.warnings.set(list(warnings))
-    event.incidents.set(list(incidents))
+    event.warnings.set(warnings)
+    event.incidents.set(incidents)
     # towns can report only once the event exists: their 初报 is counted from the later of the start
     # and the registration; the district's own delay shows on the timeline
     due_at, rule = rules.due("initial", kind, start=max(started_at, now))

@@ -57,7 +57,8 @@ def event_new(request):
         try:
             event = services.open_event(request.user, name=data["name"], kind=data["kind"], sub_kind=data["sub_kind"],
                                         started_at=data["started_at"], towns=list(data["towns"]),
-                                        description=data["description"], response_triggered=data["response_triggered"])
+                                        description=data["description"], response_triggered=data["response_triggered"],
+                                        warnings=list(data["warnings"]), incidents=list(data["incidents"]))
         except (ValidationError, PermissionDenied) as exc:
             _errors_to_form(form, exc)
         else:
@@ -117,7 +118,13 @@ def event_detail(request, pk):
         "can_manage": user.has_perm_code("disasters.manage") and covers(user, event.region),
         "can_review": user.has_perm_code("disasters.review") and covers(user, event.region),
         "needs": registers.basic_needs(event, towns=[r["town"] for r in board]), "now": timezone.now(),
-        "deadlines": rules.deadlines(), "timeline": workflow.timeline(event)[:30]})
+        "deadlines": rules.deadlines(), "timeline": workflow.timeline(event)[:30],
+        "linked_warnings": _linked(event.warnings, user), "linked_incidents": _linked(event.incidents, user)})
+
+
+def _linked(relation, user):
+    """The linked warnings or incidents this reader may open (each its own scope)."""
+    return relation.model.objects.visible_to(user).filter(pk__in=relation.values("pk"))
 
 
 @require_POST
