@@ -27,6 +27,7 @@ from anying.plans.api import router as plans_router
 from anying.registry.api import router as registry_router
 from anying.registry.risk_api import router as risk_points_router
 from anying.rescue.api import router as rescue_router
+from anying.houses.api import router as houses_router
 from anying.riskpoints.api import router as riskpoints_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
@@ -53,6 +54,7 @@ api.add_router("/warnings", warning_router)
 api.add_router("/places", places_router)
 api.add_router("/forest", forest_router)
 api.add_router("/riskpoints", riskpoints_router)
+api.add_router("/houses", houses_router)
 
 
 @api.exception_handler(ValidationError)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "anying.forestfire",
     "anying.riskpoints",
     "anying.disasters",
+    "anying.houses",
 ]
 
 MIDDLEWARE = [

@@ -25,5 +25,6 @@ urlpatterns = [
     path("w/<str:key>/", warning_public.ack, name="warning_ack"),  # the short link in a 叫应 SMS
     path("forest/", include("anying.forestfire.urls")),
     path("riskpoints/", include("anying.riskpoints.urls")),
+    path("houses/", include("anying.houses.urls")),
     path("api/v1/", api.urls),
 ]
