@@ -115,28 +115,31 @@ def load(rng) -> None:
                     "latitude": lat, "longitude": lon}
         services.save_plan(SYSTEM, house.pk, {"mode": mode, **site, "site_override": override,
                                               "plan_note": "自建砖混结构住房，面积约100平方米" if mode != "repair" else "墙体加固、屋面翻修"})
-        target = STAGES.index(stage)
-        day = assessed
+        _advance(rng, house.pk, mode, STAGES.index(stage), assessed, today)
 
-        def step(name, files=(), data=None, comment=""):
-            services.run(SYSTEM, house.pk, name, files=list(files), data=data or {}, comment=comment)
 
-        def later(days):
-            nonlocal day
-            day = min(day + dt.timedelta(days=days), today)
-            return {"day": day}
+def _advance(rng, pk: int, mode: str, target: int, day: dt.date, today: dt.date) -> None:
+    """Take the household through the lifecycle up to stage `target`, a few days a step."""
+    def later(days):
+        nonlocal day
+        day = min(day + dt.timedelta(days=days), today)
+        return {"day": day}
 
-        if target >= 1:
-            step("submit_plan")
-        if target >= 2:
-            step("approve_plan", data=later(3))
-        if target >= 3:
-            step("start", [photo("开工", (160, 140, 100))], data=later(5))
-            if mode not in ("repair", "purchase"):
-                step("main_done", [photo("主体完工", (170, 150, 110))], data=later(20))
-        if target >= 4:
-            step("complete", [photo("竣工", (180, 170, 150))], data=later(15))
-        if target >= 5:
-            step("accept", [photo("验收", (190, 180, 160))], data=later(3), comment="按批准方案建成，质量合格，可以入住")
-        if target >= 6:
-            step("pay", data={**later(4), "account": f"6217{rng.randint(10**11, 10**12 - 1)}", "bank": "重庆农村商业银行铜梁支行"})
+    def step(name, files=(), data=None, comment=""):
+        services.run(SYSTEM, pk, name, files=list(files), data=data or {}, comment=comment)
+
+    if target >= 1:
+        step("submit_plan")
+    if target >= 2:
+        step("approve_plan", data=later(3))
+    if target >= 3:
+        step("start", [photo("开工", (160, 140, 100))], data=later(5))
+        if mode not in ("repair", "purchase"):
+            step("main_done", [photo("主体完工", (170, 150, 110))], data=later(20))
+    if target >= 4:
+        step("complete", [photo("竣工", (180, 170, 150))], data=later(15))
+    if target >= 5:
+        step("accept", [photo("验收", (190, 180, 160))], data=later(3), comment="按批准方案建成，质量合格，可以入住")
+    if target >= 6:
+        step("pay", data={**later(4), "account": f"6217{rng.randint(10**11, 10**12 - 1)}",
+                          "bank": "重庆农村商业银行铜梁支行"})
