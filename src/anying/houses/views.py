@@ -93,7 +93,7 @@ def house_detail(request, pk):
         # the full ID and phone for those who keep or pay the record; masked for readers
         "show_id": user.has_perm_code("houses.record") or user.has_perm_code("houses.view_id"),
         "can_edit": user.has_perm_code("houses.record") and house.status == Household.Status.ASSESSED,
-        "distance": standards.site_distance_m(house.village, house.assessed_on)})
+        "distance": standards.site_distance_m(house.village, timezone.localdate())})
 
 
 @perm_required("houses.record")
@@ -127,17 +127,17 @@ def house_plan(request, pk):
                "longitude": house.site_lon, "plan_note": house.plan_note, "site_override": house.site_override}
     form = PlanForm(request.POST or None, initial=initial, user=user)
     shown = workflow.posted_version(request) if request.method == "POST" else house.version
+    limit = standards.site_distance_m(house.village, timezone.localdate())
+    near = []
+    if request.method == "POST" and form.is_valid() and None not in (form.cleaned_data.get("latitude"),
+                                                                     form.cleaned_data.get("longitude")):
+        # the points to show beside a refusal (the service refuses; the page lists them with links)
+        near = services.nearby(form.cleaned_data["latitude"], form.cleaned_data["longitude"], limit)
     done = submit(request, form, lambda data: services.save_plan(user, house.pk, data, version=shown),
                   lambda h: f"已保存方案：{h.get_mode_display()}" + ("（选址例外已记录）" if h.site_override else ""),
                   lambda h: reverse("house_detail", args=[h.pk]) + "#plan")
-    near = []
-    if request.method == "POST" and form.is_bound and form.is_valid() and form.cleaned_data.get("latitude") is not None \
-            and form.cleaned_data.get("longitude") is not None:
-        limit = standards.site_distance_m(house.village, house.assessed_on)
-        near = services.nearby(form.cleaned_data["latitude"], form.cleaned_data["longitude"], limit)
     return done or render(request, "houses/form.html", {
-        "form": form, "house": house, "shown_version": shown, "near": near,
-        "distance": standards.site_distance_m(house.village, house.assessed_on),
+        "form": form, "house": house, "shown_version": shown, "near": near, "distance": limit,
         "title": f"{house.head}户 · 恢复重建（维修）方案"})
 
 
