@@ -163,6 +163,7 @@ PAGES = {  # list page → its filter's parameters
     "riskpoint_list": "anying.riskpoints.filters.DisasterPointFilter",
     "evacuation_list": "anying.riskpoints.filters.EvacuationFilter",
     "patrol_board": "anying.riskpoints.filters.PatrolFilter",
+    "house_list": "anying.houses.filters.HouseFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -261,6 +262,8 @@ def test_a_list_page_and_its_api_list_agree():
         ("riskpoint_list", "/api/v1/riskpoints/points", {"kind": "geological"}),
         ("riskpoint_list", "/api/v1/riskpoints/points", {"status": "open", "region": town.pk}),
         ("evacuation_list", "/api/v1/riskpoints/evacuations", {"status": "open"}),
+        ("house_list", "/api/v1/houses/households", {"status": "open", "region": town.pk}),
+        ("house_list", "/api/v1/houses/households", {"degree": "collapsed"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

@@ -117,6 +117,12 @@ ADDED = {
     "riskpoints.view": GOVERNMENT, "riskpoints.edit": INSPECTORS,
     "riskpoints.close": ["district_admin", "dept_inspector", "leader"],
     "riskpoints.evacuate": ["district_admin", "town_inspector", "duty_officer"], "riskpoints.patrol": INSPECTORS,
+    # 倒损住房 (issue #18 point 5): every government role and the village officer (own village) read; the village
+    # and the town record; the town approves plans and accepts works; the district pays, sets the standard and
+    # exports full ID numbers
+    "houses.view": GOVERNMENT + ["village_officer"], "houses.record": ["town_inspector", "village_officer"],
+    "houses.approve": ["town_inspector"], "houses.pay": ["district_admin"], "houses.configure": ["district_admin"],
+    "houses.view_id": ["district_admin"],
 }
 
 

@@ -277,6 +277,11 @@ ROUTES = {
     "finding_act": lambda w: {"pk": w["rp_finding"].pk},
     "patrol_round": lambda w: {"pk": w["rp_schedule"].pk},
     "rain_check": lambda w: {"pk": w["rp_rain_check"].pk},
+    "house_detail": lambda w: {"pk": w["house"].pk},
+    "house_edit": lambda w: {"pk": w["house"].pk},
+    "house_plan": lambda w: {"pk": w["house"].pk},
+    "house_act": lambda w: {"pk": w["house"].pk},
+    "house_photo": lambda w: {"pk": w["house"].pk, "attachment_id": w["house_photo"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -370,6 +375,16 @@ VISIBLE_BY_RULE.update({name: {"department": "a risk point and its evacuation ar
                                      "patrol_round", "rain_check", "/api/v1/riskpoints/points/{point_id}",
                                      "/api/v1/riskpoints/evacuations/{evacuation_id}",
                                      "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm"]})
+# 倒损住房 are area records of a village without an industry (area_q on the village): the district's
+# departments read them like the risk points (docs/houses.md).
+VISIBLE_BY_RULE.update({name: {"department": "a household of the house ledger is an area record without an industry "
+                                             "(area_q on its village): the district's departments read it "
+                                             "(docs/houses.md)"}
+                        for name in ["house_detail", "house_edit", "house_plan", "house_act", "house_photo",
+                                     "/api/v1/houses/households/{household_id}",
+                                     "/api/v1/houses/households/{household_id}/plan",
+                                     "/api/v1/houses/households/{household_id}/attachments",
+                                     "/api/v1/houses/households/{household_id}/transitions"]})
 
 # OpenAPI path → (kwargs, {method: body}). Bodies are valid, so the scope is what refuses.
 API_ROUTES = {
@@ -439,6 +454,13 @@ API_ROUTES = {
     "/api/v1/riskpoints/evacuations/{evacuation_id}": (lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {}),
     "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm": (
         lambda w: {"evacuation_id": w["rp_evacuation"].pk}, {"post": {"household_id": 1}}),
+    "/api/v1/houses/households/{household_id}": (lambda w: {"household_id": w["house"].pk}, {}),
+    "/api/v1/houses/households/{household_id}/plan": (lambda w: {"household_id": w["house"].pk},
+                                                       {"post": {"mode": "repair"}}),
+    "/api/v1/houses/households/{household_id}/attachments": (lambda w: {"household_id": w["house"].pk},
+                                                              {"post": "FILE"}),
+    "/api/v1/houses/households/{household_id}/transitions": (lambda w: {"household_id": w["house"].pk},
+                                                              {"post": {"name": "submit_plan"}}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -722,6 +744,20 @@ def build_world() -> dict:
     rain = Warning.objects.create(number="走查预警", kind="rainstorm", level="blue", agency="走查", unit=w["town_unit"],
                                   headline="走查", description="走查", onset=now, expires=now + dt.timedelta(hours=6))
     w["rp_rain_check"] = RainCheck.objects.create(point=w["rp_point"], warning=rain, phase="before", due_at=now)
+    from anying.disasters.models import Event as DisasterEvent
+    from anying.houses import services as house_services
+
+    event = DisasterEvent.objects.filter(towns=w["town"]).first()
+    if event is None:  # the disasters demo makes the 7·12 rainstorm; without it, an event of our own
+        event = DisasterEvent.objects.create(number="走查-ZH", name="走查暴雨", kind="flood", region=w["town"].parent,
+                                             started_at=now - dt.timedelta(days=5), unit=w["town_unit"])
+        event.towns.set([w["town"]])
+    w["house"] = house_services.save_household(None, {
+        "event": event, "village": Region.objects.filter(parent=w["town"], level=Region.Level.VILLAGE).first(),
+        "head": "走查户", "id_number": "11010519491231002X", "members": 3, "situation": "general",
+        "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 2, "cause": "山洪", "assessed_on": w["today"],
+        "assessors": "走查"}, photos=[upload()])
+    w["house_photo"] = attachments.attachments_of(w["house"]).first()
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

@@ -29,13 +29,9 @@ router = Router(tags=["因灾倒损住房"])
 MAX_ID = 2**63 - 1
 
 
-def _may(request, code: str = "houses.view") -> None:
-    if not request.user.has_perm_code(code):
-        raise PermissionDenied("无权执行此操作")
-
-
 def _houses(request):
-    _may(request)
+    if not request.user.has_perm_code("houses.view"):
+        raise PermissionDenied("无权查看倒损住房台账")
     return Household.objects.visible_to(request.user).select_related("event", "town", "village")
 
 
@@ -144,7 +140,8 @@ class HouseholdIn(InputSchema):
 
 @router.post("/households", response={201: HouseholdOut}, summary="登记倒损住房户和评估（照片另行上传）")
 def create_household(request, payload: HouseholdIn):
-    _may(request, "houses.record")
+    if not request.user.has_perm_code("houses.record"):
+        raise PermissionDenied("无权登记倒损住房户")
     data = payload.dict(exclude={"event_id", "village_id"})
     data["event"] = payload.event_id
     data["village"] = Region.objects.filter(pk=payload.village_id).first()
@@ -152,7 +149,7 @@ def create_household(request, payload: HouseholdIn):
     return Status(201, _houses(request).get(pk=house.pk))
 
 
-class PlanIn(InputSchema):
+class HousePlanIn(InputSchema):
     mode: str = Field(max_length=10, description="in_place 原址重建 / relocate 异地新建 / repair 维修加固 / purchase 购房安置")
     site_address: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
@@ -164,21 +161,22 @@ class PlanIn(InputSchema):
 
 @router.post("/households/{int:household_id}/plan", response=HouseholdOut,
              summary="填报重建方案（新址距未销号风险点过近的不予通过，返回 422 并列出风险点）")
-def save_plan(request, household_id: int, payload: PlanIn):
+def save_plan(request, household_id: int, payload: HousePlanIn):
     house = get_object_or_404(_houses(request), pk=household_id)
-    _may(request, "houses.record")
+    if not request.user.has_perm_code("houses.record"):
+        raise PermissionDenied("无权填报方案")
     services.save_plan(request.user, house.pk, payload.dict(exclude={"version"}), version=payload.version)
     return _houses(request).get(pk=house.pk)
 
 
-class AttachmentOut(Schema):
+class HouseAttachmentOut(Schema):
     id: int
     name: str
     size: int
     mime_type: str
 
 
-@router.post("/households/{int:household_id}/attachments", response={201: AttachmentOut},
+@router.post("/households/{int:household_id}/attachments", response={201: HouseAttachmentOut},
              summary="上传评估、进度或验收照片")
 def upload(request, household_id: int, file: File[UploadedFile]):
     house = get_object_or_404(_houses(request), pk=household_id)
@@ -190,7 +188,7 @@ def upload(request, household_id: int, file: File[UploadedFile]):
                         "mime_type": attachment.mime_type})
 
 
-class StepIn(InputSchema):
+class HouseStepIn(InputSchema):
     name: str = Field(max_length=20, description="submit_plan, approve_plan, return_plan, start, main_done, complete, "
                                                  "accept, reject, pay")
     comment: MultiLine = Field("", max_length=1000)
@@ -202,7 +200,7 @@ class StepIn(InputSchema):
 
 
 @router.post("/households/{int:household_id}/transitions", response=HouseholdOut, summary="执行流程操作")
-def take_step(request, household_id: int, payload: StepIn):
+def take_step(request, household_id: int, payload: HouseStepIn):
     house = get_object_or_404(_houses(request), pk=household_id)
     if payload.name not in services.HOUSES.table:
         raise ValidationError({"name": "未知操作"})
@@ -211,7 +209,7 @@ def take_step(request, household_id: int, payload: StepIn):
     return _houses(request).get(pk=house.pk)
 
 
-class CountsOut(Schema):
+class HouseCountsOut(Schema):
     event_id: int
     town_id: int | None
     households: int
@@ -220,7 +218,7 @@ class CountsOut(Schema):
     houses_general: int
 
 
-@router.get("/counts", response=CountsOut, summary="台账倒塌、严重损坏、一般损坏间数（与核报比对）")
+@router.get("/counts", response=HouseCountsOut, summary="台账倒塌、严重损坏、一般损坏间数（与核报比对）")
 def ledger_counts(request, event: int = Query(..., ge=1, le=MAX_ID, description="灾害过程"),
                   town: int | None = Query(None, ge=1, le=MAX_ID, description="镇街")):
     qs = _houses(request)
