@@ -211,4 +211,4 @@ def mask_id(number: str) -> str:
 
 
 def mask_account(number: str) -> str:
-    return "*" * max(len(number) - 4, 0) + number[-4:] if number else ""
+    return "****" + number[-4:] if number else ""
