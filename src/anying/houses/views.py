@@ -22,7 +22,7 @@ from anying.disasters.models import Event
 from . import services, standards
 from .filters import DEGREES, HouseFilter
 from .forms import HouseholdForm, PlanForm, StandardForm, StepForm
-from .models import Household, Mode, Situation, Standard
+from .models import Household, Mode, Situation, Standard, mask_id
 
 HEADER = ["镇街", "村（社区）", "户主", "身份证号", "家庭人口", "家庭类别", "倒塌（间）", "严重损坏（间）", "一般损坏（间）",
           "致灾原因", "评估日期", "重建方式", "补助金额（元）", "进度"]
@@ -38,10 +38,15 @@ def _towns(user):
 
 
 def _rows(qs, full_id: bool):
-    for h in qs.iterator(chunk_size=1000):
-        yield [h.town.name, h.village.name, h.head, h.id_number if full_id else h.id_masked, h.members,
-               h.get_situation_display(), h.rooms_collapsed, h.rooms_severe, h.rooms_general, h.cause, h.assessed_on,
-               h.get_mode_display(), h.subsidy, h.get_status_display()]
+    """Plain values, not model instances: 50,000 rows export in a few seconds (bench/run_houses.py)."""
+    labels = {f: dict(Household._meta.get_field(f).choices) for f in ("situation", "mode", "status")}
+    for (town, village, head, number, members, situation, collapsed, severe, general, cause, assessed, mode,
+         subsidy, status) in qs.values_list("town__name", "village__name", "head", "id_number", "members", "situation",
+                                            "rooms_collapsed", "rooms_severe", "rooms_general", "cause", "assessed_on",
+                                            "mode", "subsidy", "status").iterator(chunk_size=2000):
+        yield [town, village, head, number if full_id else mask_id(number), members, labels["situation"][situation],
+               collapsed, severe, general, cause, assessed, labels["mode"].get(mode, ""), subsidy,
+               labels["status"][status]]
 
 
 def _totals(qs) -> dict:
