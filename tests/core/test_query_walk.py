@@ -183,7 +183,7 @@ PINNED: dict[str, int] = {
     "forestfire:fire_uses": 10, "forestfire:fire_use_new": 7, "forestfire:illegal_new": 7, "forestfire:reports": 12,
     "forestfire:report_new": 7, "forestfire:responsibilities": 12,
     "riskpoint_list": 10,
-    "house_list": 11,
+    "house_list": 12,  # one to list the territory's villages (region_id IN, docs/houses.md)
     "house_standards": 12,
     "riskpoint_new": 12,
     "evacuation_list": 11,
@@ -224,7 +224,7 @@ API_PINNED: dict[str, int] = {
     "/api/v1/forest/levels": 5, "/api/v1/forest/checkpoints": 7, "/api/v1/forest/entries": 5,
     "/api/v1/forest/fire-uses": 5, "/api/v1/forest/reports": 5,
     "/api/v1/riskpoints/points": 5,
-    "/api/v1/houses/households": 5,
+    "/api/v1/houses/households": 6,  # likewise
     "/api/v1/riskpoints/evacuations": 5,
 }
 # API reads without an id that are not lists, and why.

@@ -110,7 +110,7 @@ class HouseholdOut(Schema):
 @router.get("/households", response=list[HouseholdOut], summary="因灾倒塌损坏住房户台账")
 @paginate(BoundedPagination)
 def list_households(request, filters: Query[HouseFilter.Params]):
-    return HouseFilter.from_api(filters).apply(_houses(request)).order_by("town__path", "village__path", "id")
+    return HouseFilter.from_api(filters).apply(_houses(request)).order_by("town_id", "village_id", "id")
 
 
 @router.get("/households/{int:household_id}", response=HouseholdOut, summary="倒损住房户")
