@@ -176,3 +176,24 @@ def test_workqueue_sources(users, make_house, officer, plan):
     assert list(keys["houses.approve"].items(users["jiuxian"], today)) == [Household.objects.get(pk=house.pk)]
     assert not keys["houses.approve"].allowed(officer)
     assert not list(keys["houses.approve"].items(users["hufeng"], today))
+
+
+def test_photos_survive_a_refused_save(login, officer, event, villages):
+    from anying.core import attachments
+
+    from .conftest import valid_id
+
+    c = login(officer)
+    data = {"event": event.pk, "village": villages["玉泉村"][0].pk, "head": "何国强", "id_number": "500151198001010011",
+            "members": 4, "situation": "general", "structure": "earth_wood", "rooms": 4, "rooms_collapsed": 4,
+            "rooms_severe": 0, "rooms_general": 0, "cause": "山洪冲毁", "only_home": "on",
+            "assessed_on": timezone.localdate().isoformat(), "assessors": "王建平", "form_token": "ab" * 16}
+    r = c.post(reverse("house_new"), {**data, "photos": [jpeg("a.jpg"), jpeg("b.jpg")]})
+    body = r.content.decode()
+    assert r.status_code == 200 and "身份证号不正确" in body and "已保留上次选择的照片" in body and "a.jpg" in body
+    dropped = attachments.held(officer, "houses:" + "ab" * 16).get(original_name="b.jpg")
+    r = c.post(reverse("house_new"), {**data, "id_number": valid_id(8), "drop_photo": [dropped.pk]})
+    assert r.status_code == 302
+    house = Household.objects.get()
+    assert [a.original_name for a in attachments.attachments_of(house)] == ["a.jpg"]
+    assert not attachments.held(officer, "houses:").exists()

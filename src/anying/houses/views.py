@@ -4,7 +4,10 @@ acceptance, payment, photos, timeline); the forms; the subsidy standard."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,6 +104,28 @@ def house_detail(request, pk):
         "distance": standards.site_distance_m(house.village, timezone.localdate())})
 
 
+def _held_photos(request) -> tuple[str, list, list]:
+    """The assessment photos survive a refused save (a phone cannot fill a file input back in):
+    each upload is held under the form's random token (core.attachments.hold) and attached when
+    the household is saved; 移除 drops one."""
+    token = request.POST.get("form_token", "")
+    if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+        token = secrets.token_hex(16)
+    key = f"houses:{token}:"
+    refused = []
+    if request.method == "POST":
+        drop = [int(v) for v in request.POST.getlist("drop_photo") if v.isascii() and v.isdigit() and len(v) < 19]
+        if drop:
+            attachments.release(request.user, key, only=drop)
+        for upload in request.FILES.getlist("photos"):
+            try:
+                attachments.hold(request.user, upload, key)
+            except ValidationError as exc:
+                refused += exc.messages
+    # a new form (GET) holds nothing yet
+    return key, list(attachments.held(request.user, key)) if request.method == "POST" else [], refused
+
+
 @perm_required("houses.record")
 def house_edit(request, pk=None):
     user = request.user
@@ -110,16 +135,24 @@ def house_edit(request, pk=None):
     initial = {f: getattr(house, f) for f in services.HOUSE_FIELDS if f != "subsidy"} if house else {}
     if house is None and request.GET.get("event", "").isdigit():
         initial["event"] = int(request.GET["event"])
-    form = HouseholdForm(request.POST or None, request.FILES or None, initial=initial, user=user, new=house is None)
+    form = HouseholdForm(request.POST or None, initial=initial, user=user, new=house is None)
+    key, kept, refused = _held_photos(request)
+    # a new household needs the assessment photos: those held from a refused save count
+    form.fields["photos"].required = house is None and not kept
+    if request.method == "POST" and form.is_valid() and refused:
+        form.add_error("photos", refused)  # a file that is no photo: nothing saved
     shown = workflow.posted_version(request) if request.method == "POST" else (house.version if house else None)
     done = submit(request, form,
                   lambda data: services.save_household(user, data, pk=house.pk if house else None, version=shown,
-                                                       photos=data.pop("photos", [])),
+                                                       photos=kept),
                   lambda h: f"已登记：{h.head}户（{h.degree}），按标准预计补助 {h.subsidy:,.2f} 元",
                   lambda h: reverse("house_detail", args=[h.pk]))
-    return done or render(request, "houses/form.html", {
-        "form": form, "house": house, "shown_version": shown, "multipart": True,
-        "title": f"修改 {house.head}户" if house else "登记倒损住房户"})
+    if done:
+        attachments.release(user, key)
+        return done
+    return render(request, "houses/form.html", {
+        "form": form, "house": house, "shown_version": shown, "multipart": True, "form_token": key.split(":")[1],
+        "kept": kept, "title": f"修改 {house.head}户" if house else "登记倒损住房户"})
 
 
 @perm_required("houses.record")
