@@ -72,6 +72,11 @@ def reference_data(transactional_db):
     load_all_defaults()
     if not ReportRule.objects.exists():
         incident_rules.load_defaults()
+    from anying.houses.models import Standard
+    from anying.houses.standards import load_defaults as house_standard
+
+    if not Standard.objects.filter(region=None).exists():
+        house_standard()
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anying.riskpoints",
     "anying.disasters",
     "anying.relief",
+    "anying.houses",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,6 @@ urlpatterns = [
     path("riskpoints/", include("anying.riskpoints.urls")),
     path("disasters/", include("anying.disasters.urls")),
     path("relief/", include("anying.relief.urls")),
+    path("houses/", include("anying.houses.urls")),
     path("api/v1/", api.urls),
 ]

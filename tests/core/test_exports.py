@@ -377,6 +377,20 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     relief_funds.save_finding(None, {"region": village.parent, "kind": "false_claim", "unit_name": "村委会",
                                      "found_on": today, "description": "虚报"})
     poison(Application, Donation, Fund, FundUse, Finding)
+    from anying.disasters.models import Event as DisasterEvent
+    from anying.houses import services as house_services
+    from anying.houses.models import Household as HouseRow
+
+    village = Region.objects.create(name="玉泉村", parent=ent.region, level=Region.Level.VILLAGE)
+    disaster = DisasterEvent.objects.create(number="ZH1", name="暴雨", kind="flood", region=ent.region.parent,
+                                            started_at=timezone.now() - dt.timedelta(days=3),
+                                            unit=users["admin"].unit)
+    disaster.towns.set([ent.region])
+    house_services.save_household(None, {
+        "event": disaster, "village": village, "head": "户主", "id_number": "11010519491231002X", "members": 3,
+        "situation": "general", "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 1, "cause": "山洪",
+        "assessed_on": today, "assessors": "评估人"})
+    poison(HouseRow)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -457,6 +471,7 @@ EXPORTS = [
     ("救灾捐赠", "admin", lambda d: reverse("relief:donation_list") + "?export=xlsx"),
     ("救灾资金", "admin", lambda d: reverse("relief:fund_list") + "?export=xlsx"),
     ("监督检查", "admin", lambda d: reverse("relief:finding_list") + "?export=xlsx"),
+    ("因灾倒塌损坏住房户台账", "admin", lambda d: reverse("house_list") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

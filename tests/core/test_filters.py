@@ -168,6 +168,7 @@ PAGES = {  # list page → its filter's parameters
     "relief:donation_list": "anying.relief.filters.DonationFilter",
     "relief:fund_list": "anying.relief.filters.FundFilter",
     "relief:finding_list": "anying.relief.filters.FindingFilter",
+    "house_list": "anying.houses.filters.HouseFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -271,6 +272,8 @@ def test_a_list_page_and_its_api_list_agree():
         ("relief:application_list", "/api/v1/relief/applications", {"status": "open", "region": town.pk}),
         ("relief:donation_list", "/api/v1/relief/donations", {"form": "money"}),
         ("relief:fund_list", "/api/v1/relief/funds", {"source": "central"}),
+        ("house_list", "/api/v1/houses/households", {"status": "open", "region": town.pk}),
+        ("house_list", "/api/v1/houses/households", {"degree": "collapsed"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

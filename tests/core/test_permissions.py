@@ -132,6 +132,12 @@ ADDED = {
     "relief.town_review": ["town_inspector"], "relief.decide": ["district_admin", "leader"],
     "relief.pay": ["district_admin"], "relief.donations": ["district_admin", "town_inspector"],
     "relief.funds": ["district_admin"], "relief.fund_use": ["district_admin", "town_inspector"],
+    # 倒损住房 (issue #18 point 5): every government role and the village officer (own village) read; the village
+    # and the town record; the town approves plans and accepts works; the district pays, sets the standard and
+    # exports full ID numbers
+    "houses.view": GOVERNMENT + ["village_officer"], "houses.record": ["town_inspector", "village_officer"],
+    "houses.approve": ["town_inspector"], "houses.pay": ["district_admin"], "houses.configure": ["district_admin"],
+    "houses.view_id": ["district_admin"],
 }
 
 

@@ -308,6 +308,11 @@ ROUTES = {
     "relief:donation_detail": lambda w: {"pk": w["relief_donation"].pk},
     "relief:donation_allocate": lambda w: {"pk": w["relief_donation"].pk},
     "relief:finding_edit": lambda w: {"pk": w["relief_finding"].pk},
+    "house_detail": lambda w: {"pk": w["house"].pk},
+    "house_edit": lambda w: {"pk": w["house"].pk},
+    "house_plan": lambda w: {"pk": w["house"].pk},
+    "house_act": lambda w: {"pk": w["house"].pk},
+    "house_photo": lambda w: {"pk": w["house"].pk, "attachment_id": w["house_photo"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -409,6 +414,16 @@ VISIBLE_BY_RULE.update({name: {"department": "a risk point and its evacuation ar
                                      "patrol_round", "rain_check", "/api/v1/riskpoints/points/{point_id}",
                                      "/api/v1/riskpoints/evacuations/{evacuation_id}",
                                      "/api/v1/riskpoints/evacuations/{evacuation_id}/confirm"]})
+# 倒损住房 are area records of a village without an industry (area_q on the village): the district's
+# departments read them like the risk points (docs/houses.md).
+VISIBLE_BY_RULE.update({name: {"department": "a household of the house ledger is an area record without an industry "
+                                             "(area_q on its village): the district's departments read it "
+                                             "(docs/houses.md)"}
+                        for name in ["house_detail", "house_edit", "house_plan", "house_act", "house_photo",
+                                     "/api/v1/houses/households/{household_id}",
+                                     "/api/v1/houses/households/{household_id}/plan",
+                                     "/api/v1/houses/households/{household_id}/attachments",
+                                     "/api/v1/houses/households/{household_id}/transitions"]})
 
 # A district's relief round is worked in by its towns: another town of the district sees the round and, in its
 # coverage, only its own town's figures (tests/relief/test_applications.py::test_coverage_by_town).
@@ -492,6 +507,13 @@ API_ROUTES = {
     "/api/v1/relief/applications/{application_id}/steps/{name}": (
         lambda w: {"application_id": w["relief_app"].pk, "name": "decide"}, {"post": {"comment": "走查"}}),
     "/api/v1/relief/rounds/{round_id}/coverage": (lambda w: {"round_id": w["relief_round"].pk}, {}),
+    "/api/v1/houses/households/{household_id}": (lambda w: {"household_id": w["house"].pk}, {}),
+    "/api/v1/houses/households/{household_id}/plan": (lambda w: {"household_id": w["house"].pk},
+                                                       {"post": {"mode": "repair"}}),
+    "/api/v1/houses/households/{household_id}/attachments": (lambda w: {"household_id": w["house"].pk},
+                                                              {"post": "FILE"}),
+    "/api/v1/houses/households/{household_id}/transitions": (lambda w: {"household_id": w["house"].pk},
+                                                              {"post": {"name": "submit_plan"}}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -818,6 +840,20 @@ def build_world() -> dict:
     w["relief_donation"] = Donation.objects.first()
     w["relief_finding"] = relief_funds.save_finding(None, {"region": w["town"], "kind": "delay", "unit_name": "走查",
                                                            "found_on": w["today"], "description": "走查"})
+    from anying.disasters.models import Event as DisasterEvent
+    from anying.houses import services as house_services
+
+    event = DisasterEvent.objects.filter(towns=w["town"]).first()
+    if event is None:  # the disasters demo makes the 7·12 rainstorm; without it, an event of our own
+        event = DisasterEvent.objects.create(number="走查-ZH", name="走查暴雨", kind="flood", region=w["town"].parent,
+                                             started_at=now - dt.timedelta(days=5), unit=w["town_unit"])
+        event.towns.set([w["town"]])
+    w["house"] = house_services.save_household(None, {
+        "event": event, "village": Region.objects.filter(parent=w["town"], level=Region.Level.VILLAGE).first(),
+        "head": "走查户", "id_number": "11010519491231002X", "members": 3, "situation": "general",
+        "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 2, "cause": "山洪", "assessed_on": w["today"],
+        "assessors": "走查"}, photos=[upload()])
+    w["house_photo"] = attachments.attachments_of(w["house"]).first()
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w
