@@ -206,7 +206,7 @@ PINNED: dict[str, int] = {
     "relief:round_new": 5,
     "relief:survey_edit": 11,
     "relief:survey_list": 9,
-    "house_list": 12,  # one to list the territory's villages (region_id IN, docs/houses.md)
+    "house_list": 13,  # one to list the territory's villages (region_id IN, docs/houses.md)
     "house_standards": 12,
     "riskpoint_new": 12,
     "evacuation_list": 11,
