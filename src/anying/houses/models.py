@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from anying.core import masking
 from anying.core.models import Region
 from anying.core.scope import ScopedQuerySet
 
@@ -201,16 +202,9 @@ class Household(models.Model):
 
     @property
     def phone_masked(self) -> str:
-        p = self.phone
-        return p[:3] + "****" + p[-4:] if len(p) >= 11 else ("*" * len(p))
+        return masking.phone(self.phone)
 
 
-def mask_id(number: str) -> str:
-    """First 6 and last 4 of an ID number (its 行政区划 and check part), the rest hidden."""
-    if not number:
-        return ""
-    return number[:6] + "*" * max(len(number) - 10, 0) + number[-4:] if len(number) > 10 else "*" * len(number)
-
-
-def mask_account(number: str) -> str:
-    return "****" + number[-4:] if number else ""
+# one masking rule for the whole product (core/masking.py)
+mask_id = masking.id_number
+mask_account = masking.account
