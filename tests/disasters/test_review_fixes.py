@@ -121,3 +121,10 @@ def test_malformed_ids_are_refused_not_a_server_error(make_event, users, login):
     page = admin.post("/disasters/new/", {"name": "x", "kind": "flood", "started_at": "2026-12-01T03:00",
                                           "towns": ["9" * 25]})
     assert page.status_code == 200 and "请选择受灾镇街" in page.content.decode()
+
+
+def test_a_malformed_event_on_the_house_form_is_ignored(villages, login):
+    from django.urls import reverse
+
+    page = login(villages["玉泉村"][2]).get(reverse("house_new") + "?event=²")
+    assert page.status_code == 200

@@ -162,7 +162,7 @@ def open_event(actor, *, name: str, kind: str, started_at: dt.datetime, towns: l
                           comment=f"受灾镇街：{'、'.join(t.name for t in towns)}；初报应于 "
                                   f"{timezone.localtime(due_at):%m-%d %H:%M} 前报送"
                                   + (f"；灾害发生 {delay} 分钟后登记" if delay > 5 else ""))
-    _tell(towns, "disasters.report", f"灾害过程：{event.name}，请于 {timezone.localtime(due_at):%H:%M} 前报送初报",
+    _tell(towns, f"灾害过程：{event.name}，请于 {timezone.localtime(due_at):%H:%M} 前报送初报",
           event_url(event))
     _tell_villages(towns, f"灾害过程：{event.name}，请尽快报送本村（社区）灾情", event_url(event))
     return event
@@ -172,12 +172,12 @@ def event_url(event: Event) -> str:
     return reverse("disasters:event", args=[event.pk])
 
 
-def _tell(towns, code: str, title: str, url: str, body: str = "") -> None:
-    from anying.core.models import Organisation
+def _tell(towns, title: str, url: str, body: str = "") -> None:
+    """Tell the reporters of these towns' offices."""
     from anying.core.notifications import notify_many
 
-    units = Organisation.objects.filter(region__in=list(towns), kind=Organisation.Kind.TOWN_OFFICE, is_active=True)
-    notify_many([(u, title, body, url) for u in recipients.members(units.values_list("pk", flat=True), code)])
+    reporters = _town_reporters(t.pk for t in towns)
+    notify_many([(u, title, body, url) for t in towns for u in reporters.get(t.pk, [])])
 
 
 def _tell_villages(towns, title: str, url: str) -> None:
@@ -227,7 +227,7 @@ def declare_stable(actor, pk: int, *, version: int | None = None) -> Event:
                  after=audit.snapshot(event, EVENT_FIELDS))
     workflow.record_event(event, "stable", actor=actor, previous=Event.Status.ONGOING, state=event.status,
                           comment=f"核报应于 {timezone.localtime(due_at):%m-%d %H:%M} 前报送")
-    _tell(towns, "disasters.report", f"{event.name}：灾情稳定，请于 {timezone.localtime(due_at):%m-%d} 前报送核报",
+    _tell(towns, f"{event.name}：灾情稳定，请于 {timezone.localtime(due_at):%m-%d} 前报送核报",
           event_url(event))
     return event
 
@@ -274,7 +274,7 @@ def file_village_return(actor, event: Event, *, figures: dict, note: str = "", p
         attachments.attach(actor, entry, upload)
     audit.record(actor, AuditEvent.Action.CREATE, entry, summary=f"{village.name}报送灾情（{event.name}）",
                  after=audit.snapshot(entry, ["note", *FIGURE_FIELDS]))
-    _tell([village.parent], "disasters.report", f"{village.name}报送了{event.name}的灾情", event_url(event),
+    _tell([village.parent], f"{village.name}报送了{event.name}的灾情", event_url(event),
           body=f"受灾 {values['affected']} 人，转移 {values['evacuated']} 人，死亡 {values['dead']} 人，失踪 {values['missing']} 人")
     return entry
 
@@ -443,10 +443,7 @@ def district_reviewers(report: Report):
 
 
 def town_reporters(report: Report):
-    from anying.core.models import Organisation
-
-    units = Organisation.objects.filter(region=report.town, kind=Organisation.Kind.TOWN_OFFICE)
-    return recipients.members(units.values_list("pk", flat=True), "disasters.report")
+    return _town_reporters([report.town_id]).get(report.town_id, [])
 
 
 def _before(step) -> None:

@@ -133,8 +133,9 @@ def house_edit(request, pk=None):
     if house is not None and house.status != Household.Status.ASSESSED:
         raise Forbidden
     initial = {f: getattr(house, f) for f in services.HOUSE_FIELDS if f != "subsidy"} if house else {}
-    if house is None and request.GET.get("event", "").isdigit():
-        initial["event"] = int(request.GET["event"])
+    raw_event = request.GET.get("event", "")
+    if house is None and raw_event.isascii() and raw_event.isdigit() and len(raw_event) < 10:
+        initial["event"] = int(raw_event)
     form = HouseholdForm(request.POST or None, initial=initial, user=user, new=house is None)
     key, kept, refused = _held_photos(request)
     # a new household needs the assessment photos: those held from a refused save count
