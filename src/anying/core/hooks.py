@@ -109,3 +109,26 @@ PUBLIC_SECTIONS: dict[str, Callable] = {}
 
 def register_public_section(key: str, provider: Callable) -> None:
     PUBLIC_SECTIONS[key] = provider
+
+
+@dataclass(frozen=True)
+class MonthlySource:
+    """One block of an enterprise's 企业月报 (issue #19 point 1), compiled from the app's own
+    records — never typed in — so the report says what the records say.
+
+    `compile(enterprise, start, end)` returns {figure key: number} for the month [start, end]
+    (dates, inclusive), counting only that enterprise's records; numbers are int or Decimal.
+    `figures` names every key it may return, in display order, as (key, label, unit). The report
+    freezes the figures when the enterprise confirms it, and the town sums them by industry."""
+    key: str  # "permits"
+    label: str  # "特殊作业"
+    order: int
+    figures: tuple  # ((key, label, unit), ...)
+    compile: Callable
+
+
+MONTHLY_SOURCES: dict[str, MonthlySource] = {}
+
+
+def register_monthly_source(source: MonthlySource) -> None:
+    MONTHLY_SOURCES[source.key] = source
