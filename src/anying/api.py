@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestValidationError
 
+from anying.campaigns.api import router as campaigns_router
 from anying.core.api_auth import TokenAuth
 from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
@@ -56,6 +57,7 @@ api.add_router("/warnings", warning_router)
 api.add_router("/places", places_router)
 api.add_router("/forest", forest_router)
 api.add_router("/riskpoints", riskpoints_router)
+api.add_router("/campaigns", campaigns_router)
 api.add_router("/disasters", disasters_router)
 api.add_router("/relief", relief_router)
 api.add_router("/houses", houses_router)

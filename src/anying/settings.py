@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anying.core",
     "anying.standards",
     "anying.registry",
+    "anying.campaigns",
     "anying.hazards",
     "anying.inspections",
     "anying.tips",

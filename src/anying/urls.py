@@ -25,6 +25,7 @@ urlpatterns = [
     path("w/<str:key>/", warning_public.ack, name="warning_ack"),  # the short link in a 叫应 SMS
     path("forest/", include("anying.forestfire.urls")),
     path("riskpoints/", include("anying.riskpoints.urls")),
+    path("campaigns/", include("anying.campaigns.urls")),
     path("disasters/", include("anying.disasters.urls")),
     path("relief/", include("anying.relief.urls")),
     path("houses/", include("anying.houses.urls")),

@@ -30,6 +30,12 @@ class HazardsConfig(AppConfig):
         from . import enterprise_tabs
 
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
+        from anying.campaigns.hooks import DEMO_TAGGERS
+
+        from . import campaign_counts
+
+        campaign_counts.register()  # the hazard columns of a 专项行动's statistics
+        DEMO_TAGGERS.append(campaign_counts.tag_demo)
         register(MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
                            order=210, badge="hazards"),
                  MenuEntry("问题清单", "hazard_issue_list", "table", "registry.view", section="隐患排查治理", order=220),

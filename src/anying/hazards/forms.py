@@ -3,7 +3,10 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from anying.campaigns.models import Campaign
+from anying.campaigns.services import taggable
 from anying.core import attachments
 from anying.core.forms import Styled
 from anying.core.models import Industry
@@ -39,13 +42,23 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+def offer_campaigns(form, user, enterprise, field: str = "campaign") -> None:
+    """The 专项行动 a record of `enterprise` may be tagged with today; the field goes when none runs."""
+    running = taggable(user, enterprise, timezone.localdate()) if user is not None and enterprise is not None else []
+    if not running:
+        del form.fields[field]
+        return
+    form.fields[field].queryset = Campaign.objects.filter(pk__in=[c.pk for c in running])
+    form.fields[field].help_text = "在专项行动中发现的，请选择，计入该行动的统计"
+
+
 class HazardForm(Styled, forms.ModelForm):
     photos = MultipleFileField(label="现场照片", required=False)
 
     class Meta:
         model = Hazard
         fields = ["place", "description", "category", "accident_type", "level", "criterion", "channel",
-                  "found_by", "found_on"]
+                  "found_by", "found_on", "campaign"]
         widgets = {"found_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, enterprise=None, user=None, **kwargs):
@@ -53,6 +66,7 @@ class HazardForm(Styled, forms.ModelForm):
         self.fields["criterion"].queryset = criteria_for(enterprise)
         self.fields["criterion"].label_from_instance = lambda c: f"{c.reference} {c.text[:60]}"
         self.fields["criterion"].help_text = "重大事故隐患必选；只列出适用于本企业行业的判定标准"
+        offer_campaigns(self, user, enterprise)
         if user is not None and is_enterprise_user(user):
             self.fields["channel"].choices = [(Hazard.Channel.SELF, Hazard.Channel.SELF.label)]
         else:

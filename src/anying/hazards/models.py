@@ -80,6 +80,9 @@ class Hazard(models.Model):
                                   limit_choices_to={"is_item": True})
     channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
     found_by = models.CharField("发现人", max_length=50)
+    # the 专项行动 it was found under (campaigns counts it in the campaign's statistics)
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="专项行动", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="hazards")
     found_on = models.DateField("发现日期")
 
     responsible_person = models.CharField("整改责任人", max_length=50, blank=True)

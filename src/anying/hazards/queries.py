@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from anying.campaigns.models import Campaign
 from anying.core.filters import (
     ChoiceFilter,
     DateFilter,
@@ -49,6 +50,7 @@ class HazardFilter(ListFilter):
     industry = IndustryFilter(label="行业")  # literal ids: the (industry, found_on) index serves the page
     channel = ChoiceFilter(label="来源", choices=Hazard.Channel.choices)
     enterprise = IdFilter(label="企业", record=Enterprise, field_name="enterprise_id", help_text="企业 id")
+    campaign = IdFilter(label="专项行动", record=Campaign, field_name="campaign_id", help_text="专项行动 id")
     date_from = DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte")
     date_to = DateFilter(label="发现日期至", field_name="found_on", lookup_expr="lte")
     # 销号日期, for the dashboard's "closed this month" figures

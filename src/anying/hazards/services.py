@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anying.campaigns import services as campaign_services
 from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
@@ -36,6 +37,7 @@ def register(actor, data: dict) -> Hazard:
             data = {**data, "channel": Hazard.Channel.SELF}
         elif not actor.has_perm_code("hazards.supervise"):
             raise PermissionDenied()
+    campaign_services.check_tag(actor, data.get("campaign"), enterprise, data.get("found_on"))
     hazard = Hazard(**data, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
                     organisation_id=enterprise.organisation_id, created_by=actor)
     if hazard.deadline is None and hazard.found_on:

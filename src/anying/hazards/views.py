@@ -44,7 +44,7 @@ from .workflow import ENTERPRISE, LIFECYCLE, REVIEWER, TRANSITIONS, available
 
 def _visible(user, pk):
     return get_object_or_404(Hazard.objects.visible_to(user).select_related(
-        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit__region",
+        "enterprise", "region", "industry", "criterion__criteria_set", "accident_type", "plan", "supervision__unit__region", "campaign",
         "self_inspection_result__round__schedule"), pk=pk)
 
 

@@ -29,6 +29,12 @@ class InspectionsConfig(AppConfig):
         from . import enterprise_tabs
 
         hooks.register_enterprise_tab(*enterprise_tabs.TABS)  # 一企一档
+        from anying.campaigns.hooks import DEMO_TAGGERS
+
+        from . import campaign_counts
+
+        campaign_counts.register()  # the enforcement columns of a 专项行动's statistics
+        DEMO_TAGGERS.append(campaign_counts.tag_demo)
         from anying.hazards import services as hazard_services
 
         from .records import on_hazard_closed

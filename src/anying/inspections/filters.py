@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from anying.campaigns.models import Campaign
 from anying.core.filters import (
     ChoiceFilter,
     DateFilter,
@@ -24,6 +25,7 @@ from .models import Inspection, Penalty
 class InspectionFilter(ListFilter):
     status = ChoiceFilter(label="状态", choices=Inspection.Status.choices)
     enterprise = IdFilter(label="企业", record=Enterprise, field_name="enterprise_id", help_text="企业 id")
+    campaign = IdFilter(label="专项行动", record=Campaign, field_name="campaign_id", help_text="专项行动 id")
     # the dashboard's "this year's inspections" links to the list with its date range
     date_from = DateFilter(label="检查日期自", field_name="inspected_on", lookup_expr="gte")
     date_to = DateFilter(label="检查日期至", field_name="inspected_on", lookup_expr="lte")
@@ -31,6 +33,7 @@ class InspectionFilter(ListFilter):
 
 class PenaltyFilter(ListFilter):
     status = ChoiceFilter(label="状态", choices=Penalty.Status.choices)
+    campaign = IdFilter(label="专项行动", record=Campaign, field_name="campaign_id", help_text="专项行动 id")
 
 
 class InspectorFilter(ListFilter):

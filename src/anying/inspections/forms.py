@@ -2,8 +2,9 @@ import re
 
 from django import forms
 
+from anying.campaigns.models import Campaign
 from anying.core.forms import Styled
-from anying.hazards.forms import ChecklistResults
+from anying.hazards.forms import ChecklistResults, offer_campaigns
 from anying.registry.forms import DateInput
 
 from .casework import MEASURES
@@ -76,9 +77,11 @@ class InspectionForm(ChecklistResults, Styled, forms.Form):
     enterprise_signatory = forms.CharField(label="被检查单位现场负责人签名", max_length=50)
     rectify_by = forms.DateField(label="责令整改期限", widget=DateInput(), required=False,
                                  help_text="发现问题时必填：写入责令限期整改指令书，并作为各项隐患的整改期限")
+    campaign = forms.ModelChoiceField(label="专项行动", queryset=Campaign.objects.none(), required=False)
 
-    def __init__(self, *args, inspectors=None, items=(), **kwargs):
+    def __init__(self, *args, inspectors=None, items=(), user=None, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_campaigns(self, user, enterprise)
         self.fields["inspectors"].queryset = inspectors
         self.fields["inspectors"].label_from_instance = lambda i: f"{i.name}（{i.certificate_no}）"
         self.add_item_fields(items)
@@ -110,8 +113,12 @@ class ReviewForm(Styled, forms.Form):
 class PenaltyForm(Styled, forms.ModelForm):
     class Meta:
         model = Penalty
-        fields = ["party", "party_name", "procedure", "amount", "facts", "evidence", "violated", "legal_basis"]
+        fields = ["party", "party_name", "procedure", "amount", "facts", "evidence", "violated", "legal_basis", "campaign"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("facts", "evidence", "violated", "legal_basis")}
+
+    def __init__(self, *args, user=None, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_campaigns(self, user, enterprise)
 
 
 class ExtensionForm(Styled, forms.Form):

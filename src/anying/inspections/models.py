@@ -184,6 +184,8 @@ class Inspection(models.Model):
     summary = models.TextField("检查情况", blank=True)
     inspector_signatures = models.JSONField("执法人员签名", default=list, blank=True)
     enterprise_signatory = models.CharField("被检查单位现场负责人签名", max_length=50, blank=True)
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="专项行动", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="inspections")
     draw_target = models.ForeignKey("DrawTarget", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="inspections")
     rectify_by = models.DateField("责令整改期限", null=True, blank=True)
@@ -331,6 +333,8 @@ class Penalty(models.Model):
     unit = models.ForeignKey(Organisation, verbose_name="执法单位", on_delete=models.PROTECT, related_name="+")
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="penalties")
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="专项行动", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="penalties")
     party = models.CharField("当事人类型", max_length=14, choices=Party.choices, default=Party.ORGANISATION)
     party_name = models.CharField("当事人", max_length=100)
     procedure = models.CharField("程序", max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)

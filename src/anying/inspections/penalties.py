@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from anying.campaigns import services as campaign_services
 from anying.core import amounts, audit, clock, recipients, workflow
 from anying.core.clock import Clock
 from anying.core.errors import PermissionDenied
@@ -114,6 +115,9 @@ def file_case(actor, enterprise: Enterprise, data: dict, *, inspection=None, tod
     today = today or timezone.localdate()
     _check_actor(actor, enterprise)
     data = _validate({"party": Penalty.Party.ORGANISATION, "procedure": Penalty.Procedure.GENERAL, **data})
+    if "campaign" not in data and inspection is not None:
+        data["campaign"] = inspection.campaign  # a case filed from an inspection belongs to its campaign
+    campaign_services.check_tag(actor, data.get("campaign"), enterprise, today)
     if actor is SYSTEM and inspection is None:
         raise ValidationError("系统立案须指明来源检查（以其执法单位立案）")
     unit = actor.unit if actor is not SYSTEM else inspection.unit

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from anying.campaigns import services as campaign_services
 from anying.core import audit, workflow
 from anying.core.errors import PermissionDenied
 from anying.core.models import AuditEvent
@@ -102,7 +103,7 @@ def _check(actor, enterprise, checklist, inspectors, started_at, ended_at, signa
 def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspectors: list[Inspector],
            started_at: dt.datetime, ended_at: dt.datetime, results: dict[int, Finding], signatures: list[str],
            enterprise_signatory: str, scope_text: str = "", summary: str = "", rectify_by: dt.date | None = None,
-           draw_target=None) -> Inspection:
+           draw_target=None, campaign=None) -> Inspection:
     require(actor, "inspections.inspect", "无权记录执法检查")
     if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied()
@@ -110,13 +111,14 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
                     results, rectify_by)
     if errors:
         raise ValidationError(errors)
+    campaign_services.check_tag(actor, campaign, enterprise, timezone.localtime(started_at).date())
     unit = actor.unit if actor is not SYSTEM else inspectors[0].unit
     inspection = Inspection.objects.create(
         enterprise=enterprise, region_id=enterprise.region_id, industry_id=enterprise.industry_id,
         organisation_id=enterprise.organisation_id, unit=unit, inspected_on=timezone.localtime(started_at).date(),
         checklist=checklist, started_at=started_at, ended_at=ended_at, scope_text=scope_text[:300], summary=summary,
         inspector_signatures=[s.strip() for s in signatures if s.strip()],
-        enterprise_signatory=enterprise_signatory.strip(), draw_target=draw_target, created_by=actor,
+        enterprise_signatory=enterprise_signatory.strip(), draw_target=draw_target, created_by=actor, campaign=campaign,
         rectify_by=rectify_by if any(f.result == InspectionResult.Result.FAIL for f in results.values()) else None)
     inspection.inspectors.set(inspectors)
     found_by = "、".join(i.name for i in inspectors)
@@ -131,6 +133,8 @@ def record(actor, enterprise: Enterprise, *, checklist: ChecklistTemplate, inspe
                 deadline=inspection.rectify_by)
         rows.append(row)
     InspectionResult.objects.bulk_create(rows)
+    if campaign is not None:  # what the inspection found counts in the campaign too
+        Hazard.objects.filter(pk__in=[r.hazard_id for r in rows if r.hazard_id]).update(campaign=campaign)
     inspection.findings = sum(1 for r in rows if r.hazard_id)
     Inspection.objects.filter(pk=inspection.pk).update(findings=inspection.findings)
     rollups.count(inspection)

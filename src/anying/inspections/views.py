@@ -348,7 +348,8 @@ def inspection_create(request, enterprise_id):
     now = timezone.localtime().replace(second=0, microsecond=0)
     items = records.applicable_items(chosen, enterprise)
     form = InspectionForm(request.POST or None, request.FILES or None, inspectors=eligible, items=items,
-                          initial={"started_at": now, "ended_at": now, "inspectors": mine})
+                          initial={"started_at": now, "ended_at": now, "inspectors": mine},
+                          user=request.user, enterprise=enterprise)
     form.held_photos(request.user)  # a refused save keeps the photos taken (and shows them)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -359,7 +360,7 @@ def inspection_create(request, enterprise_id):
                 results=form.findings(records.Finding),
                 signatures=form.signature_list(), enterprise_signatory=data["enterprise_signatory"],
                 scope_text=data["scope_text"], summary=data["summary"], rectify_by=data["rectify_by"],
-                draw_target=draw_target)
+                draw_target=draw_target, campaign=data.get("campaign"))
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
@@ -448,7 +449,9 @@ def penalty_list(request):
 def penalty_create(request, inspection_id):
     inspection = get_object_or_404(Inspection.objects.visible_to(request.user).select_related("enterprise"),
                                    pk=inspection_id)
-    form = PenaltyForm(request.POST or None, initial={"party_name": inspection.enterprise.name})
+    form = PenaltyForm(request.POST or None, initial={"party_name": inspection.enterprise.name,
+                                                      "campaign": inspection.campaign_id},
+                       user=request.user, enterprise=inspection.enterprise)
     done = submit(request, form, lambda d: penalties.file_case(request.user, inspection.enterprise, d,
                                                                inspection=inspection),
                   lambda p: f"已立案：{p}", lambda p: reverse("penalty_detail", args=[p.pk]))
