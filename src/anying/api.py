@@ -32,6 +32,7 @@ from anying.registry.risk_api import router as risk_points_router
 from anying.relief.api import router as relief_router
 from anying.rescue.api import router as rescue_router
 from anying.riskpoints.api import router as riskpoints_router
+from anying.stoppages.api import router as stoppages_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
 from anying.warning.api import router as warning_router
@@ -61,6 +62,7 @@ api.add_router("/campaigns", campaigns_router)
 api.add_router("/disasters", disasters_router)
 api.add_router("/relief", relief_router)
 api.add_router("/houses", houses_router)
+api.add_router("/stoppages", stoppages_router)
 
 
 @api.exception_handler(ValidationError)

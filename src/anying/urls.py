@@ -29,5 +29,6 @@ urlpatterns = [
     path("disasters/", include("anying.disasters.urls")),
     path("relief/", include("anying.relief.urls")),
     path("houses/", include("anying.houses.urls")),
+    path("stoppages/", include("anying.stoppages.urls")),
     path("api/v1/", api.urls),
 ]
