@@ -22,6 +22,7 @@ from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
 from anying.monitoring.api_alarms import router as alarms_router
+from anying.monthly.api import router as monthly_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
@@ -63,6 +64,7 @@ api.add_router("/disasters", disasters_router)
 api.add_router("/relief", relief_router)
 api.add_router("/houses", houses_router)
 api.add_router("/stoppages", stoppages_router)
+api.add_router("/monthly", monthly_router)
 
 
 @api.exception_handler(ValidationError)

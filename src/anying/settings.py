@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "anying.relief",
     "anying.houses",
     "anying.stoppages",
+    "anying.monthly",
 ]
 
 MIDDLEWARE = [

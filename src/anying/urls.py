@@ -30,5 +30,6 @@ urlpatterns = [
     path("relief/", include("anying.relief.urls")),
     path("houses/", include("anying.houses.urls")),
     path("stoppages/", include("anying.stoppages.urls")),
+    path("monthly/", include("anying.monthly.urls")),
     path("api/v1/", api.urls),
 ]

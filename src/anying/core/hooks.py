@@ -125,6 +125,10 @@ class MonthlySource:
     order: int
     figures: tuple  # ((key, label, unit), ...)
     compile: Callable
+    # optional: details(enterprise, start, end) -> [row dict]; detail_columns ((key, label), ...) —
+    # the records behind the figures that the report lists (each hazard's measures and people)
+    details: Callable | None = None
+    detail_columns: tuple = ()
 
 
 MONTHLY_SOURCES: dict[str, MonthlySource] = {}

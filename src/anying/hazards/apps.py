@@ -35,6 +35,9 @@ class HazardsConfig(AppConfig):
         from . import campaign_counts
 
         campaign_counts.register()  # the hazard columns of a 专项行动's statistics
+        from . import monthly
+
+        hooks.register_monthly_source(monthly.SOURCE)  # the hazard block of the enterprise's 月报
         DEMO_TAGGERS.append(campaign_counts.tag_demo)
         register(MenuEntry("隐患台账", "hazard_list", "exclamation-triangle", "registry.view", section="隐患排查治理",
                            order=210, badge="hazards"),

@@ -15,6 +15,9 @@ class PlansConfig(AppConfig):
         permissions.register()
         workqueue.register(*work.SOURCES)
         hooks.register_demo("plans", 85, demo.load)
+        from . import monthly
+
+        hooks.register_monthly_source(monthly.SOURCE)  # drills in the enterprise's 月报
         register(MenuEntry("应急预案", "plans:list", "journal-text", "plans.view", section="应急指挥", order=820),
                  MenuEntry("预案覆盖与修编", "plans:coverage", "grid-3x3-gap", "plans.view", section="应急指挥", order=822),
                  MenuEntry("应急演练", "plans:drills", "people", "drills.view", section="应急指挥", order=824),
