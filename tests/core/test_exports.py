@@ -217,6 +217,29 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     scheme = RankingScheme.objects.create(code="t", name="测试晾晒", subject=Organisation.Kind.TOWN_OFFICE, period="month",
                                           indicators=[{"code": "overdue", "weight": "100"}])
     ranking = rankings.compute(users["admin"], scheme.pk, today)
+    # issue #19: a campaign with its table, a stoppage, last month's confirmed monthly report
+    from anying.campaigns import services as campaign_services
+    from anying.campaigns.models import Campaign
+    from anying.campaigns.models import Item as CampaignItem
+    from anying.monthly import rules as monthly_rules
+    from anying.monthly import services as monthly_services
+    from anying.monthly.models import MonthlyReport
+    from anying.stoppages import services as stoppage_services
+    from anying.stoppages.models import Stoppage
+
+    campaign = campaign_services.create(None, {
+        "name": "专项行动", "owner": users["admin"].unit, "starts_on": today - dt.timedelta(days=5),
+        "ends_on": today + dt.timedelta(days=5), "goal": "目标"}, industries=[], phases=[
+        {"kind": "self_check", "starts_on": today - dt.timedelta(days=5), "ends_on": today - dt.timedelta(days=1)},
+        {"kind": "enforcement", "starts_on": today, "ends_on": today + dt.timedelta(days=5)}])
+    campaign_services.add_item(None, campaign.pk, {"category": "动火作业", "content": "动火作业票", "basis": "GB 30871"})
+    Enterprise.objects.filter(pk=ent.pk).update(created_at=timezone.now() - dt.timedelta(days=90))
+    month = monthly_rules.previous_month(today)
+    monthly_services.confirm(None, Enterprise.objects.get(pk=ent.pk), month, "说明")
+    stoppage_services.order(None, Enterprise.objects.get(pk=ent.pk), {
+        "source": "other", "reason": "停产事由", "legal_basis": "依据", "requirements": "整改要求", "unit": setup["bureau"]})
+    # (its status back to 在业, so the other exports still list it as they did: a stoppage of long ago)
+    Enterprise.objects.filter(pk=ent.pk).update(status=Enterprise.Status.OPERATING)
     from anying.places.models import Place
 
     Place.objects.create(name="避难场所", kind=Place.Kind.SHELTER, owner=setup["bureau"], region=ent.region,
@@ -391,6 +414,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         "situation": "general", "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 1, "cause": "山洪",
         "assessed_on": today, "assessors": "评估人"})
     poison(HouseRow)
+    poison(Campaign, CampaignItem, Stoppage, MonthlyReport)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -403,7 +427,8 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         EnforcementDocument.objects.filter(pk=doc.pk).update(data=_poison_json(doc.data))
     Ranking.objects.filter(pk=ranking.pk).update(rows=_poison_json(ranking.rows))
     return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major,
-            "today": today, "demand_plan": demand_plan, "disaster": dz_event}
+            "today": today, "demand_plan": demand_plan, "disaster": dz_event, "campaign": campaign, "month": month,
+            "ent": ent}
 
 
 def _upload():
@@ -472,6 +497,10 @@ EXPORTS = [
     ("救灾资金", "admin", lambda d: reverse("relief:fund_list") + "?export=xlsx"),
     ("监督检查", "admin", lambda d: reverse("relief:finding_list") + "?export=xlsx"),
     ("因灾倒塌损坏住房户台账", "admin", lambda d: reverse("house_list") + "?export=xlsx"),
+    ("排查整治表", "admin", lambda d: reverse("campaigns:items_export", args=[d["campaign"].pk])),
+    ("专项行动统计", "admin", lambda d: reverse("campaigns:stats_export", args=[d["campaign"].pk])),
+    ("停产整顿企业名单", "admin", lambda d: reverse("stoppages:list") + "?export=xlsx"),
+    ("企业月报报送情况", "admin", lambda d: reverse("monthly:overview") + f"?month={d['month']:%Y-%m}&export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1
@@ -513,6 +542,7 @@ def _documents(d):
     yield "月报", reverse("report_download", args=[report.pk])
     yield "信息报送情况通报", reverse("incident_quality_docx")
     yield "灾情通报", reverse("disasters:circular", args=[d["disaster"].pk])
+    yield "安全生产月报", reverse("monthly:report_docx", args=[d["ent"].pk, f"{d['month']:%Y-%m}"])
     yield "函告", _overdue_letter(d)
 
 

@@ -138,6 +138,15 @@ ADDED = {
     "houses.view": GOVERNMENT + ["village_officer"], "houses.record": ["town_inspector", "village_officer"],
     "houses.approve": ["town_inspector"], "houses.pay": ["district_admin"], "houses.configure": ["district_admin"],
     "houses.view_id": ["district_admin"],
+    # issue #19: campaigns are run by the district, departments and towns and read by them, the leader and the
+    # enterprises they are handed down to; stoppages are ordered and checked by inspectors, applied for by the
+    # enterprise; the monthly report is confirmed by the enterprise and read by every government role but the duty desk
+    "campaigns.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "campaigns.manage": INSPECTORS,
+    "stoppages.view": GOVERNMENT + ["enterprise_user"], "stoppages.manage": INSPECTORS,
+    "stoppages.apply": ["enterprise_user"],
+    "monthly.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "monthly.confirm": ["enterprise_user"],
 }
 
 

@@ -155,8 +155,8 @@ def test_the_enterprise_confirms_on_its_page_and_by_api(setup, login, make_enter
 
     ent2 = make_enterprise(name="乙")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(None, enterprise_user(ent2, 'qb'), '测试')[1]}")
-    made = api.post("/api/v1/monthly/confirm", {"month": f"{MONTH:%Y-%m}", "note": ""}, content_type="application/json")
+    made = api.post("/api/v1/monthly/confirm", {"month": MONTH.isoformat(), "note": ""}, content_type="application/json")
     assert made.status_code == 201 and made.json()["figures"]["hazards"]["found_general"] == 0
-    assert api.post("/api/v1/monthly/confirm", {"month": f"{MONTH:%Y-%m}"}, content_type="application/json").status_code in (400, 422)
-    listed = api.get(f"/api/v1/monthly/reports?month={MONTH:%Y-%m}").json()["items"]
+    assert api.post("/api/v1/monthly/confirm", {"month": MONTH.isoformat()}, content_type="application/json").status_code in (400, 422)
+    listed = api.get(f"/api/v1/monthly/reports?year={MONTH.year}&month={MONTH.month}").json()["items"]
     assert [r["enterprise"] for r in listed] == ["乙"]  # only its own

@@ -35,7 +35,8 @@ def test_every_module_registers_its_sources():
     assert len(keys) == len(set(keys))
     assert {s.module for s in workqueue.SOURCES} == {"hazards", "inspections", "tips", "oversight", "registry",
                                                        "rescue", "supplies", "duty", "incidents", "plans",
-                                                       "monitoring", "riskpoints", "disasters", "relief", "houses"}
+                                                       "monitoring", "riskpoints", "disasters", "relief", "houses",
+                                                       "stoppages", "monthly"}
     assert {"hazards.review", "hazards.extensions", "hazards.progress", "inspections.planned", "inspections.decide",
             "tips.assigned", "tips.rewards", "keytasks.due", "registry.certificates"} <= set(keys)
 
