@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "anying.disasters",
     "anying.relief",
     "anying.houses",
+    "anying.permits",
 ]
 
 MIDDLEWARE = [

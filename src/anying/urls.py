@@ -28,5 +28,6 @@ urlpatterns = [
     path("disasters/", include("anying.disasters.urls")),
     path("relief/", include("anying.relief.urls")),
     path("houses/", include("anying.houses.urls")),
+    path("permits/", include("anying.permits.urls")),
     path("api/v1/", api.urls),
 ]
