@@ -391,6 +391,19 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         "situation": "general", "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 1, "cause": "山洪",
         "assessed_on": today, "assessors": "评估人"})
     poison(HouseRow)
+    from anying.permits import rules as permit_rules
+    from anying.permits import services as permit_services
+    from anying.permits.models import Permit, Worker
+
+    permit_services.save_permit(None, {
+        "kind": "height", "level": "2", "place": "车间", "content": "高处作业", "hazards": "坠落",
+        "details": {"height_m": "8"}, "applicant_name": "申请人", "leader_name": "负责人", "guardian_name": "监护人",
+        "valid_from": timezone.now(), "valid_until": timezone.now() + dt.timedelta(hours=8),
+        "measures": [m.code for m in permit_rules.measures_of("height")], "measures_confirmed": True,
+        "workers": [{"name": "作业人", "company": "承包商单位", "contractor": True}]}, enterprise=ent)
+    for step in ("approve", "start"):  # in progress: on the 正在作业 list too
+        permit_services.run(None, Permit.objects.get().pk, step)
+    poison(Permit, Worker)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -472,9 +485,12 @@ EXPORTS = [
     ("救灾资金", "admin", lambda d: reverse("relief:fund_list") + "?export=xlsx"),
     ("监督检查", "admin", lambda d: reverse("relief:finding_list") + "?export=xlsx"),
     ("因灾倒塌损坏住房户台账", "admin", lambda d: reverse("house_list") + "?export=xlsx"),
+    ("特殊作业票", "admin", lambda d: reverse("permit_list") + "?export=xlsx"),
+    ("正在作业的特殊作业票", "admin", lambda d: reverse("permit_open") + "?export=xlsx"),
 ]
-# inspections' _by_status answers the exports of two lists from one call
-SHARED_CALL_SITES = 1
+# inspections' _by_status answers the exports of two lists from one call; permits' _listing those of
+# the list and of the 正在作业 list
+SHARED_CALL_SITES = 2
 
 
 def test_every_export_is_in_the_list():

@@ -138,6 +138,10 @@ ADDED = {
     "houses.view": GOVERNMENT + ["village_officer"], "houses.record": ["town_inspector", "village_officer"],
     "houses.approve": ["town_inspector"], "houses.pay": ["district_admin"], "houses.configure": ["district_admin"],
     "houses.view_id": ["district_admin"],
+    # 特殊作业票 (issue #19 point 2): the enterprise writes and approves its own (another account approves);
+    # every government role reads
+    "permits.view": GOVERNMENT + ["enterprise_user"], "permits.write": ["enterprise_user"],
+    "permits.approve": ["enterprise_user"],
 }
 
 
