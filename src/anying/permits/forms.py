@@ -48,7 +48,8 @@ class PermitForm(Styled, forms.Form):
         self.fields["measures"].choices = [(m.code, m.text) for m in rules.measures_of(kind)]
         # the kind's own fields, after the content
         for key in self.kind.required_fields:
-            self.fields[key] = forms.CharField(label=DETAIL_LABELS[key], max_length=60)
+            self.fields[key] = forms.CharField(label=DETAIL_LABELS[key], max_length=60,
+                                               widget=forms.TextInput(attrs={"class": "form-control"}))
         order = ["level", "place", "content", *self.kind.required_fields]
         self.order_fields(order)
         for i in range(WORKER_ROWS):
