@@ -29,10 +29,10 @@ STATES = (["closed"] * 70 + ["cancelled"] * 6 + ["draft"] * 10 + ["approved"] * 
 
 
 def world(enterprises: int, permits: int):
-    import generate
     from django.db import connection, transaction
     from django.utils import timezone
 
+    import generate
     from anying.core import demo as core_demo
     from anying.permits import rules
     from anying.permits.models import Permit, Worker

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from anying.core.services import create_token
 from anying.permits import services
 from anying.permits.models import Permit
-
-from anying.core.services import create_token
 
 from .conftest import gas
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from anying.core.filters import ChoiceFilter, DateFilter, FlagFilter, IndustryFilter, ListFilter, RegionFilter, TextFilter
+from anying.core.filters import (
+    ChoiceFilter,
+    DateFilter,
+    FlagFilter,
+    IndustryFilter,
+    ListFilter,
+    RegionFilter,
+    TextFilter,
+)
 
 from . import rules
 from .models import Permit

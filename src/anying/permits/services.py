@@ -302,8 +302,9 @@ def gas_refusal(permit: Permit, now, *, after=None) -> str:
         qs = qs.filter(taken_at__gt=after)
     latest = qs.order_by("-taken_at", "-id").first()
     if latest is None:
-        return ("作业中断超过 %d 分钟，须重新进行气体分析" % rule.interruption_min) if after is not None \
-            else "未进行气体分析，不能作业（先通风、再检测、后作业）"
+        if after is not None:
+            return f"作业中断超过 {rule.interruption_min} 分钟，须重新进行气体分析"
+        return "未进行气体分析，不能作业（先通风、再检测、后作业）"
     if not latest.passed:
         return f"最近一次气体分析不合格（{latest.failures}），不能作业"
     age = now - latest.taken_at
