@@ -158,8 +158,14 @@ def permit_act(request, pk):
     act(request, form,
         lambda data: services.run(request.user, permit.pk, name, comment=data["comment"],
                                   data={"title": data["title"]}, version=workflow.posted_version(request)),
-        lambda p: f"已{services.PERMITS.table[name].label}：{p.get_status_display()}")
+        lambda p: _done(services.PERMITS.table[name].label, p.get_status_display()))
     return redirect("permit_detail", pk=permit.pk)
+
+
+def _done(label: str, status: str) -> str:
+    """“已审批，作业票状态：待审批” (a level needing a second signature) says more than the step;
+    “已完工验收” says enough."""
+    return f"已{label}" if label in status else f"已{label}，作业票状态：{status}"
 
 
 @perm_required("permits.view")
