@@ -26,6 +26,7 @@ from anying.monthly.api import router as monthly_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
+from anying.permits.api import router as permits_router
 from anying.places.api import router as places_router
 from anying.plans.api import router as plans_router
 from anying.registry.api import router as registry_router
@@ -65,6 +66,7 @@ api.add_router("/relief", relief_router)
 api.add_router("/houses", houses_router)
 api.add_router("/stoppages", stoppages_router)
 api.add_router("/monthly", monthly_router)
+api.add_router("/permits", permits_router)
 
 
 @api.exception_handler(ValidationError)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "anying.disasters",
     "anying.relief",
     "anying.houses",
+    "anying.permits",
     "anying.stoppages",
     "anying.monthly",
 ]

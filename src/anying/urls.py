@@ -31,5 +31,6 @@ urlpatterns = [
     path("houses/", include("anying.houses.urls")),
     path("stoppages/", include("anying.stoppages.urls")),
     path("monthly/", include("anying.monthly.urls")),
+    path("permits/", include("anying.permits.urls")),
     path("api/v1/", api.urls),
 ]

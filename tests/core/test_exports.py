@@ -415,6 +415,19 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         "assessed_on": today, "assessors": "评估人"})
     poison(HouseRow)
     poison(Campaign, CampaignItem, Stoppage, MonthlyReport)
+    from anying.permits import rules as permit_rules
+    from anying.permits import services as permit_services
+    from anying.permits.models import Permit, Worker
+
+    permit_services.save_permit(None, {
+        "kind": "height", "level": "2", "place": "车间", "content": "高处作业", "hazards": "坠落",
+        "details": {"height_m": "8"}, "applicant_name": "申请人", "leader_name": "负责人", "guardian_name": "监护人",
+        "valid_from": timezone.now(), "valid_until": timezone.now() + dt.timedelta(hours=8),
+        "measures": [m.code for m in permit_rules.measures_of("height")], "measures_confirmed": True,
+        "workers": [{"name": "作业人", "company": "承包商单位", "contractor": True}]}, enterprise=ent)
+    for step in ("approve", "start"):  # in progress: on the 正在作业 list too
+        permit_services.run(None, Permit.objects.get().pk, step)
+    poison(Permit, Worker)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -501,9 +514,12 @@ EXPORTS = [
     ("专项行动统计", "admin", lambda d: reverse("campaigns:stats_export", args=[d["campaign"].pk])),
     ("停产整顿企业名单", "admin", lambda d: reverse("stoppages:list") + "?export=xlsx"),
     ("企业月报报送情况", "admin", lambda d: reverse("monthly:overview") + f"?month={d['month']:%Y-%m}&export=xlsx"),
+    ("特殊作业票", "admin", lambda d: reverse("permit_list") + "?export=xlsx"),
+    ("正在作业的特殊作业票", "admin", lambda d: reverse("permit_open") + "?export=xlsx"),
 ]
-# inspections' _by_status answers the exports of two lists from one call
-SHARED_CALL_SITES = 1
+# inspections' _by_status answers the exports of two lists from one call; permits' _listing those of
+# the list and of the 正在作业 list
+SHARED_CALL_SITES = 2
 
 
 def test_every_export_is_in_the_list():

@@ -169,6 +169,8 @@ PAGES = {  # list page → its filter's parameters
     "relief:fund_list": "anying.relief.filters.FundFilter",
     "relief:finding_list": "anying.relief.filters.FindingFilter",
     "house_list": "anying.houses.filters.HouseFilter",
+    "permit_list": "anying.permits.filters.PermitFilter",
+    "permit_open": "anying.permits.filters.PermitFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -274,6 +276,9 @@ def test_a_list_page_and_its_api_list_agree():
         ("relief:fund_list", "/api/v1/relief/funds", {"source": "central"}),
         ("house_list", "/api/v1/houses/households", {"status": "open", "region": town.pk}),
         ("house_list", "/api/v1/houses/households", {"degree": "collapsed"}),
+        ("permit_list", "/api/v1/permits/", {"kind": "hot_work"}),
+        ("permit_list", "/api/v1/permits/", {"status": "open", "level": "1"}),
+        ("permit_open", "/api/v1/permits/open", {}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

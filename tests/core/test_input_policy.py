@@ -103,6 +103,7 @@ def _keyword_arguments(cls, users, ent) -> dict:
         "EnterpriseForm": lambda: {"user": users["admin"]} if cls.__module__ == "anying.registry.forms" else {},
         "HazardForm": lambda: {"user": users["admin"], "enterprise": ent},
         "RiskPointForm": lambda: {"enterprise": ent},
+        "PermitForm": lambda: {"kind": "hot_work"},
     }.get(cls.__name__, dict)()
 
 

@@ -147,6 +147,10 @@ ADDED = {
     "stoppages.apply": ["enterprise_user"],
     "monthly.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
     "monthly.confirm": ["enterprise_user"],
+    # 特殊作业票 (issue #19 point 2): the enterprise writes and approves its own (another account approves);
+    # every government role reads
+    "permits.view": GOVERNMENT + ["enterprise_user"], "permits.write": ["enterprise_user"],
+    "permits.approve": ["enterprise_user"],
 }
 
 

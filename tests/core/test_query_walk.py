@@ -45,6 +45,8 @@ SKIP = {
     "relief:minutes_new": "the village's 村评 form (relief.village_review): the admin has none; its list of filed "
                           "applications is one query (tests/browser/test_relief_journey.py)",
     "relief:notice_new": "the town's 公示 form (relief.town_review): the admin has none",
+    "permit_new": "the enterprise's permit form (permits.write): the district admin who walks gets 404; the "
+                  "form's errors are tested in tests/permits/test_pages.py",
     "house_new": "the form of the village officer and the town (houses.record): the district admin who walks gets 404; "
                  "its queries are pinned in tests/houses/test_queries.py",
     "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
@@ -208,6 +210,9 @@ PINNED: dict[str, int] = {
     "relief:survey_edit": 11,
     "relief:survey_list": 9,
     "house_list": 13,  # one to list the territory's villages (region_id IN, docs/houses.md)
+    "permit_list": 9,
+    "permit_open": 9,  # the same list, only the permits open now
+    "permit_rules": 5,  # the data of permits/data/*.csv, no query of its own
     "house_standards": 12,
     "riskpoint_new": 12,
     "evacuation_list": 11,
@@ -258,6 +263,8 @@ API_PINNED: dict[str, int] = {
     "/api/v1/relief/donations": 5,
     "/api/v1/relief/funds": 5,
     "/api/v1/houses/households": 6,  # likewise
+    "/api/v1/permits/": 5,
+    "/api/v1/permits/open": 5,
     "/api/v1/riskpoints/evacuations": 5,
     "/api/v1/campaigns/": 4,
     "/api/v1/stoppages/": 5,

@@ -327,6 +327,11 @@ ROUTES = {
     "house_plan": lambda w: {"pk": w["house"].pk},
     "house_act": lambda w: {"pk": w["house"].pk},
     "house_photo": lambda w: {"pk": w["house"].pk, "attachment_id": w["house_photo"].pk},
+    "permit_detail": lambda w: {"pk": w["permit"].pk},
+    "permit_edit": lambda w: {"pk": w["permit"].pk},
+    "permit_analysis": lambda w: {"pk": w["permit"].pk},
+    "permit_act": lambda w: {"pk": w["permit"].pk},
+    "permit_print": lambda w: {"pk": w["permit"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -542,6 +547,7 @@ API_ROUTES = {
                                                               {"post": "FILE"}),
     "/api/v1/houses/households/{household_id}/transitions": (lambda w: {"household_id": w["house"].pk},
                                                               {"post": {"name": "submit_plan"}}),
+    "/api/v1/permits/{permit_id}": (lambda w: {"permit_id": w["permit"].pk}, {}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -907,6 +913,15 @@ def build_world() -> dict:
         "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 2, "cause": "山洪", "assessed_on": w["today"],
         "assessors": "走查"}, photos=[upload()])
     w["house_photo"] = attachments.attachments_of(w["house"]).first()
+    from anying.permits import rules as permit_rules
+    from anying.permits import services as permit_services
+
+    w["permit"] = permit_services.save_permit(None, {
+        "kind": "hot_work", "level": "2", "place": "走查车间", "content": "走查动火", "hazards": "火灾",
+        "details": {"fire_method": "电焊"}, "applicant_name": "走查", "leader_name": "走查", "guardian_name": "走查",
+        "valid_from": now, "valid_until": now + dt.timedelta(hours=8),
+        "measures": [m.code for m in permit_rules.measures_of("hot_work")], "measures_confirmed": True,
+        "workers": [{"name": "走查", "company": ent.name}]}, enterprise=ent)
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

@@ -40,12 +40,12 @@ GOVERNMENT_LOGINS = [
 # The accounts `anying demo` prints, in this order (one line each; a missing one is skipped): the
 # government roles, then the enterprise's, which registry/demo.py creates. Add a username here to
 # print another.
-DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["cunyuan", "qiye", "fuzeren", "weihua"]
+DEMO_LOGINS = [username for username, *_ in GOVERNMENT_LOGINS] + ["cunyuan", "qiye", "fuzeren", "weihua", "weihua2"]
 # cunyuan is 玉泉村's 灾害信息员 (disasters/villages.py), who reports the village's figures from a phone;
 # fuzeren is an enterprise account like qiye: its 主要负责人, who closes what qiye submits (自查自改);
 # weihua the safety manager of the hazardous-chemicals enterprise with the monitored installations
 # (monitoring/demo.py)
-LOGIN_LABELS = {"fuzeren": "企业主要负责人", "weihua": "危化企业安全员"}
+LOGIN_LABELS = {"fuzeren": "企业主要负责人", "weihua": "危化企业安全员", "weihua2": "危化企业安全主管（审批作业票）"}
 
 
 def printed_logins() -> list[tuple[str, str, str]]:
