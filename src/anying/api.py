@@ -17,6 +17,8 @@ from anying.duty.api import router as duty_router
 from anying.forestfire.api import router as forest_router
 from anying.hazards.api import router as hazards_router
 from anying.houses.api import router as houses_router
+from anying.spending.api import router as spending_router
+from anying.credit.api import router as credit_router
 from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
@@ -59,6 +61,8 @@ api.add_router("/riskpoints", riskpoints_router)
 api.add_router("/disasters", disasters_router)
 api.add_router("/relief", relief_router)
 api.add_router("/houses", houses_router)
+api.add_router("/spending", spending_router)
+api.add_router("/credit", credit_router)
 
 
 @api.exception_handler(ValidationError)

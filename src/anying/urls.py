@@ -28,5 +28,7 @@ urlpatterns = [
     path("disasters/", include("anying.disasters.urls")),
     path("relief/", include("anying.relief.urls")),
     path("houses/", include("anying.houses.urls")),
+    path("spending/", include("anying.spending.urls")),
+    path("credit/", include("anying.credit.urls")),
     path("api/v1/", api.urls),
 ]
