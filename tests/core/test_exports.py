@@ -391,6 +391,33 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         "situation": "general", "structure": "brick_wood", "rooms": 3, "rooms_collapsed": 1, "cause": "山洪",
         "assessed_on": today, "assessors": "评估人"})
     poison(HouseRow)
+    # a safety-spending ledger with an entry; a listing; the penalty decided and published; the
+    # enterprise graded before its major hazard (the 重新核定 list)
+    from anying.credit import services as credit_services
+    from anying.credit.models import Listing, PenaltyNotice
+    from anying.inspections.models import Penalty as PenaltyRow
+    from anying.registry.models import Enterprise as EnterpriseRow  # noqa: F811
+    from anying.spending import services as spending_services
+    from anying.spending.models import Entry as SpendingEntry
+    from anying.spending.models import Ledger
+
+    ledger = spending_services.save_ledger(None, {"enterprise": ent.pk, "year": today.year, "class_key": "machinery",
+                                                  "base": 20_000_000})
+    spending_services.add_entry(None, ledger.pk, {"kind": "set_aside", "on": today.replace(month=1, day=1),
+                                                  "amount": "100", "description": "计提"})
+    credit_services.propose(None, {"enterprise": ent.pk, "ground": "no_licence", "reason": "事实", "legal_basis": "依据",
+                                   "decision_unit": setup["bureau"]})
+    PenaltyRow.objects.filter(pk=penalty.pk).update(decided_on=today, status="decided")
+    credit_services.publish_penalty(None, penalty.pk)
+    from anying.hazards.models import Hazard as HazardRow
+
+    graded = EnterpriseRow.objects.exclude(pk=ent.pk).order_by("id").first()  # ent stays on the 未达标 list
+    EnterpriseRow.objects.filter(pk=graded.pk).update(std_status="certified", std_grade="3",
+                                                      std_certificate_date=today - dt.timedelta(days=400))
+    HazardRow.objects.create(enterprise=graded, region_id=graded.region_id, industry_id=graded.industry_id,
+                             organisation_id=graded.organisation_id, place="车间", description="重大隐患",
+                             level="major", channel="inspection", found_by="检查员", found_on=today)
+    poison(Ledger, SpendingEntry, Listing, PenaltyNotice, EnterpriseRow)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -403,7 +430,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
         EnforcementDocument.objects.filter(pk=doc.pk).update(data=_poison_json(doc.data))
     Ranking.objects.filter(pk=ranking.pk).update(rows=_poison_json(ranking.rows))
     return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major,
-            "today": today, "demand_plan": demand_plan, "disaster": dz_event}
+            "today": today, "demand_plan": demand_plan, "disaster": dz_event, "ledger": ledger}
 
 
 def _upload():
@@ -472,6 +499,11 @@ EXPORTS = [
     ("救灾资金", "admin", lambda d: reverse("relief:fund_list") + "?export=xlsx"),
     ("监督检查", "admin", lambda d: reverse("relief:finding_list") + "?export=xlsx"),
     ("因灾倒塌损坏住房户台账", "admin", lambda d: reverse("house_list") + "?export=xlsx"),
+    ("安全生产费用", "admin", lambda d: reverse("spending:list") + "?export=xlsx"),
+    ("安全生产费用明细", "admin", lambda d: reverse("spending:detail", args=[d["ledger"].pk]) + "?export=xlsx"),
+    ("严重失信主体名单", "admin", lambda d: reverse("credit:list") + "?export=xlsx"),
+    ("行政处罚双公示", "admin", lambda d: reverse("credit:penalties") + "?export=xlsx"),
+    ("标准化重新核定", "admin", lambda d: reverse("credit:rerating") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call
 SHARED_CALL_SITES = 1

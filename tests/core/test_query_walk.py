@@ -47,6 +47,8 @@ SKIP = {
     "relief:notice_new": "the town's 公示 form (relief.town_review): the admin has none",
     "house_new": "the form of the village officer and the town (houses.record): the district admin who walks gets 404; "
                  "its queries are pinned in tests/houses/test_queries.py",
+    "spending:new": "the enterprise's own ledger form (spending.record): the district admin who walks gets 404; "
+                    "tests/spending/test_ledger.py opens it",
     "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
                    "bench/run_places.py",
 }
@@ -211,6 +213,14 @@ PINNED: dict[str, int] = {
     "riskpoint_new": 12,
     "evacuation_list": 11,
     "patrol_board": 14,
+    "spending:list": 11,
+    "spending:standards": 5,
+    "credit:list": 10,
+    "credit:new": 10,
+    "credit:penalties": 11,
+    "credit:public_list": 10,
+    "credit:public_penalties": 10,
+    "credit:rerating": 10,  # one query for major hazards and one for casualty accidents since the grading
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/warnings/": 5,
@@ -253,6 +263,10 @@ API_PINNED: dict[str, int] = {
     "/api/v1/relief/funds": 5,
     "/api/v1/houses/households": 6,  # likewise
     "/api/v1/riskpoints/evacuations": 5,
+    "/api/v1/spending/ledgers": 5,
+    "/api/v1/credit/listings": 5,
+    "/api/v1/credit/penalty-notices": 5,
+    "/api/v1/credit/rerating": 6,
 }
 # API reads without an id that are not lists, and why.
 API_SKIP = {

@@ -108,7 +108,7 @@ def create_listing(request, payload: ListingIn):
     return Status(201, _listings(request).get(pk=listing.pk))
 
 
-class StepIn(InputSchema):
+class ListingStepIn(InputSchema):
     name: str = Field(max_length=20, description="approve, reject, publish, remove")
     comment: MultiLine = Field("", max_length=1000)
     day: dt.date | None = None
@@ -118,7 +118,7 @@ class StepIn(InputSchema):
 
 
 @router.post("/listings/{int:listing_id}/transitions", response=ListingOut, summary="执行流程操作")
-def take_step(request, listing_id: int, payload: StepIn):
+def take_step(request, listing_id: int, payload: ListingStepIn):
     listing = get_object_or_404(_listings(request), pk=listing_id)
     if payload.name not in services.LISTINGS.table:
         raise ValidationError({"name": "未知操作"})

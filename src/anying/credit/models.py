@@ -23,6 +23,8 @@ from anying.core.models import Organisation
 from anying.core.scope import ScopedQuerySet
 from anying.registry.models import Enterprise
 
+from . import reference
+
 
 class ByEnterprise(ScopedQuerySet):
     scope_fields = {"region": "enterprise__region", "industry": "enterprise__industry",
@@ -51,7 +53,7 @@ class Listing(models.Model):
     person_name = models.CharField("人员姓名", max_length=40, blank=True)
     person_id_number = models.CharField("人员身份证号", max_length=18, blank=True)
     person_role = models.CharField("职务", max_length=40, blank=True, help_text="如：主要负责人、分管安全负责人")
-    ground = models.CharField("列入情形", max_length=32)
+    ground = models.CharField("列入情形", max_length=32, choices=[(g.key, g.label) for g in reference.grounds().values()])
     reason = models.TextField("失信事实")
     legal_basis = models.CharField("法律依据", max_length=500)
     penalty = models.ForeignKey("inspections.Penalty", verbose_name="行政处罚", null=True, blank=True,
@@ -108,7 +110,6 @@ class Listing(models.Model):
 
     @property
     def ground_label(self) -> str:
-        from . import reference
         g = reference.grounds().get(self.ground)
         return g.label if g else self.ground
 

@@ -83,7 +83,7 @@ def get_ledger(request, ledger_id: int):
 
 class LedgerIn(InputSchema):
     enterprise_id: int = Field(ge=1, le=MAX_ID)
-    year: int = Field(ge=2000, le=2100)
+    year: int = Field(ge=1, le=2100, description="年度（2000年起，服务端校验）")
     class_key: str = Field(max_length=24, description="办法行业类别（见提取标准页）")
     base: Decimal = Field(ge=0, le=Decimal("99999999999999"), description="计提依据：元；非煤矿山为吨")
     carried: Decimal = Field(Decimal(0), ge=0, le=Decimal("999999999999"))

@@ -28,7 +28,7 @@ class LedgerQuerySet(ScopedQuerySet):
 class Ledger(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
-    class_key = models.CharField("行业类别（办法）", max_length=24)
+    class_key = models.CharField("行业类别（办法）", max_length=24, choices=reference.class_choices())
     base = models.DecimalField("计提依据", max_digits=16, decimal_places=2,
                                help_text="上一年度营业收入或工程造价（元）；非煤矿山填原矿产量（吨）")
     required = models.DecimalField("应提取（元）", max_digits=14, decimal_places=2, default=0, editable=False)
@@ -96,7 +96,8 @@ class Entry(models.Model):
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     on = models.DateField("日期")
     amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
-    category = models.CharField("使用类别", max_length=24, blank=True)
+    category = models.CharField("使用类别", max_length=24, blank=True,
+                                choices=[(c.code, c.label) for c in reference.categories().values()])
     description = models.CharField("摘要", max_length=200)
     voucher = models.CharField("凭证号", max_length=40, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -83,7 +83,7 @@ def save_ledger(actor, data: dict, *, pk: int | None = None, version: int | None
     if class_key not in reference.classes():
         errors["class_key"] = "请选择《企业安全生产费用提取和使用管理办法》中的行业类别"
     base = _decimal(data, "base", "计提依据", errors)
-    carried = _decimal(data, "carried", "上年结余", errors)
+    carried = _decimal({**data, "carried": data.get("carried") or 0}, "carried", "上年结余", errors)
     note = " ".join(str(data.get("note") or "").split())[:300]
     if errors:
         raise ValidationError(errors)
