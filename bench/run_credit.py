@@ -88,7 +88,7 @@ def world(n_ent: int, n_pen: int, n_entries: int):
         ledgers = Ledger.objects.bulk_create([Ledger(
             enterprise=e, year=today.year, class_key="machinery", base=Decimal(50_000_000), required=Decimal(735_000))
             for e in ents])
-        per = max(1, n_entries // len(ledgers))
+        per = max(1, -(-n_entries // len(ledgers)))
         for start in range(0, len(ledgers), 500):
             batch = []
             for g in ledgers[start:start + 500]:

@@ -190,9 +190,10 @@ def rerating(request):
                               r["action"], _reason(r)] for r in rows)
         return exports.response(request, book, exports.stamp("标准化重新核定提示"),
                                 summary=f"导出标准化重新核定提示 {count} 家")
-    for r in rows:
+    page = paginate(request, rows)
+    for r in page:
         r["reason"] = _reason(r)
-    return render(request, "credit/rerating.html", {"rows": rows})
+    return render(request, "credit/rerating.html", {"page": page, "qs_page": query_without(request, "page")})
 
 
 def _reason(r) -> str:
