@@ -244,9 +244,10 @@ def rerating(user) -> list[dict]:
     """Enterprises graded in standardization (达标, a grade) that since their certificate date
     have a major hazard or an accident with deaths or injuries: 应重新核定 (重大隐患) or 应撤销
     (伤亡事故) — seed 001. One query for each kind of cause over the enterprises in scope."""
+    from django.db.models import F, Q
+
     from anying.hazards.models import Hazard
     from anying.oversight.models import Accident
-    from django.db.models import F, Q
 
     graded = Enterprise.objects.visible_to(user).filter(std_status=Enterprise.StdStatus.CERTIFIED).exclude(std_grade="")
     rows: dict[int, dict] = {}

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from anying.core.hooks import EnterpriseTab
 from anying.core.amounts import money
+from anying.core.hooks import EnterpriseTab
 
 from .models import Ledger
 
