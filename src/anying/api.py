@@ -13,6 +13,7 @@ from anying.core.api_auth import TokenAuth
 from anying.core.api_input import PolicyParser
 from anying.core.errors import PermissionDenied
 from anying.core.workflow import StaleVersion
+from anying.credit.api import router as credit_router
 from anying.disasters.api import router as disasters_router
 from anying.duty.api import router as duty_router
 from anying.forestfire.api import router as forest_router
@@ -34,6 +35,7 @@ from anying.registry.risk_api import router as risk_points_router
 from anying.relief.api import router as relief_router
 from anying.rescue.api import router as rescue_router
 from anying.riskpoints.api import router as riskpoints_router
+from anying.spending.api import router as spending_router
 from anying.stoppages.api import router as stoppages_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
@@ -67,6 +69,8 @@ api.add_router("/houses", houses_router)
 api.add_router("/stoppages", stoppages_router)
 api.add_router("/monthly", monthly_router)
 api.add_router("/permits", permits_router)
+api.add_router("/spending", spending_router)
+api.add_router("/credit", credit_router)
 
 
 @api.exception_handler(ValidationError)

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "anying.relief",
     "anying.houses",
     "anying.permits",
+    "anying.spending",
+    "anying.credit",
     "anying.stoppages",
     "anying.monthly",
 ]

@@ -32,5 +32,7 @@ urlpatterns = [
     path("stoppages/", include("anying.stoppages.urls")),
     path("monthly/", include("anying.monthly.urls")),
     path("permits/", include("anying.permits.urls")),
+    path("spending/", include("anying.spending.urls")),
+    path("credit/", include("anying.credit.urls")),
     path("api/v1/", api.urls),
 ]

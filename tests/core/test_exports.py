@@ -428,6 +428,33 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     for step in ("approve", "start"):  # in progress: on the 正在作业 list too
         permit_services.run(None, Permit.objects.get().pk, step)
     poison(Permit, Worker)
+    # a safety-spending ledger with an entry; a listing; the penalty decided and published; the
+    # enterprise graded before its major hazard (the 重新核定 list)
+    from anying.credit import services as credit_services
+    from anying.credit.models import Listing, PenaltyNotice
+    from anying.inspections.models import Penalty as PenaltyRow
+    from anying.registry.models import Enterprise as EnterpriseRow  # noqa: F811
+    from anying.spending import services as spending_services
+    from anying.spending.models import Entry as SpendingEntry
+    from anying.spending.models import Ledger
+
+    ledger = spending_services.save_ledger(None, {"enterprise": ent.pk, "year": today.year, "class_key": "machinery",
+                                                  "base": 20_000_000})
+    spending_services.add_entry(None, ledger.pk, {"kind": "set_aside", "on": today.replace(month=1, day=1),
+                                                  "amount": "100", "description": "计提"})
+    credit_services.propose(None, {"enterprise": ent.pk, "ground": "no_licence", "reason": "事实", "legal_basis": "依据",
+                                   "decision_unit": setup["bureau"]})
+    PenaltyRow.objects.filter(pk=penalty.pk).update(decided_on=today, status="decided")
+    credit_services.publish_penalty(None, penalty.pk)
+    from anying.hazards.models import Hazard as HazardRow
+
+    graded = EnterpriseRow.objects.exclude(pk=ent.pk).order_by("id").first()  # ent stays on the 未达标 list
+    EnterpriseRow.objects.filter(pk=graded.pk).update(std_status="certified", std_grade="3",
+                                                      std_certificate_date=today - dt.timedelta(days=400))
+    HazardRow.objects.create(enterprise=graded, region_id=graded.region_id, industry_id=graded.industry_id,
+                             organisation_id=graded.organisation_id, place="车间", description="重大隐患",
+                             level="major", channel="inspection", found_by="检查员", found_on=today)
+    poison(Ledger, SpendingEntry, Listing, PenaltyNotice, EnterpriseRow)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -442,6 +469,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major,
             "today": today, "demand_plan": demand_plan, "disaster": dz_event, "campaign": campaign, "month": month,
             "ent": ent}
+            "today": today, "demand_plan": demand_plan, "disaster": dz_event, "ledger": ledger}
 
 
 def _upload():
@@ -516,6 +544,11 @@ EXPORTS = [
     ("企业月报报送情况", "admin", lambda d: reverse("monthly:overview") + f"?month={d['month']:%Y-%m}&export=xlsx"),
     ("特殊作业票", "admin", lambda d: reverse("permit_list") + "?export=xlsx"),
     ("正在作业的特殊作业票", "admin", lambda d: reverse("permit_open") + "?export=xlsx"),
+    ("安全生产费用", "admin", lambda d: reverse("spending:list") + "?export=xlsx"),
+    ("安全生产费用明细", "admin", lambda d: reverse("spending:detail", args=[d["ledger"].pk]) + "?export=xlsx"),
+    ("严重失信主体名单", "admin", lambda d: reverse("credit:list") + "?export=xlsx"),
+    ("行政处罚双公示", "admin", lambda d: reverse("credit:penalties") + "?export=xlsx"),
+    ("标准化重新核定", "admin", lambda d: reverse("credit:rerating") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call; permits' _listing those of
 # the list and of the 正在作业 list

@@ -151,6 +151,15 @@ ADDED = {
     # every government role reads
     "permits.view": GOVERNMENT + ["enterprise_user"], "permits.write": ["enterprise_user"],
     "permits.approve": ["enterprise_user"],
+    # 安全生产费用 (issue #19 point 4): the enterprise keeps its own ledger; the town, departments, district and
+    # leader read the rate against the standard
+    "spending.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "spending.record": ["enterprise_user"],
+    # 信用监管 (issue #19 point 6): the deciding unit proposes, another person decides (the district, the
+    # leader), the district and the departments publish; the town reads, an enterprise reads its own entries
+    "credit.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "credit.propose": ["district_admin", "dept_inspector"], "credit.approve": ["district_admin", "leader"],
+    "credit.publish": ["district_admin", "dept_inspector"],
 }
 
 

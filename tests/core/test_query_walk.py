@@ -49,6 +49,8 @@ SKIP = {
                   "form's errors are tested in tests/permits/test_pages.py",
     "house_new": "the form of the village officer and the town (houses.record): the district admin who walks gets 404; "
                  "its queries are pinned in tests/houses/test_queries.py",
+    "spending:new": "the enterprise's own ledger form (spending.record): the district admin who walks gets 404; "
+                    "tests/spending/test_ledger.py opens it",
     "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
                    "bench/run_places.py",
     "monthly:mine": "the enterprise's own report: a redirect to it (or, for the government, to the month's overview)",
@@ -222,6 +224,14 @@ PINNED: dict[str, int] = {
     "campaigns:new": 7,
     "stoppages:list": 13,  # + the open stoppages by town
     "monthly:overview": 11,  # every enterprise that owes a report, its report and the sums: no query per row
+    "spending:list": 11,
+    "spending:standards": 5,
+    "credit:list": 10,
+    "credit:new": 10,
+    "credit:penalties": 11,
+    "credit:public_list": 10,
+    "credit:public_penalties": 10,
+    "credit:rerating": 10,  # one query for major hazards and one for casualty accidents since the grading
 }
 API_PINNED: dict[str, int] = {
     "/api/v1/warnings/": 5,
@@ -269,6 +279,10 @@ API_PINNED: dict[str, int] = {
     "/api/v1/campaigns/": 4,
     "/api/v1/stoppages/": 5,
     "/api/v1/monthly/reports": 5,
+    "/api/v1/spending/ledgers": 5,
+    "/api/v1/credit/listings": 5,
+    "/api/v1/credit/penalty-notices": 5,
+    "/api/v1/credit/rerating": 6,
 }
 # API reads without an id that are not lists, and why.
 API_SKIP = {

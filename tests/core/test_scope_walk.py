@@ -332,6 +332,13 @@ ROUTES = {
     "permit_analysis": lambda w: {"pk": w["permit"].pk},
     "permit_act": lambda w: {"pk": w["permit"].pk},
     "permit_print": lambda w: {"pk": w["permit"].pk},
+    # the enterprise's safety-spending ledger, its entry and voucher; its listing and penalty
+    "spending:detail": lambda w: {"pk": w["ledger"].pk},
+    "spending:edit": lambda w: {"pk": w["ledger"].pk},
+    "spending:voucher": lambda w: {"pk": w["spending_entry"].pk, "attachment_id": w["spending_voucher"].pk},
+    "credit:detail": lambda w: {"pk": w["listing"].pk},
+    "credit:act": lambda w: {"pk": w["listing"].pk},
+    "credit:penalty_publish": lambda w: {"pk": w["penalty"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -548,6 +555,14 @@ API_ROUTES = {
     "/api/v1/houses/households/{household_id}/transitions": (lambda w: {"household_id": w["house"].pk},
                                                               {"post": {"name": "submit_plan"}}),
     "/api/v1/permits/{permit_id}": (lambda w: {"permit_id": w["permit"].pk}, {}),
+    "/api/v1/spending/ledgers/{ledger_id}": (lambda w: {"ledger_id": w["ledger"].pk}, {}),
+    "/api/v1/spending/ledgers/{ledger_id}/entries": (
+        lambda w: {"ledger_id": w["ledger"].pk},
+        {"post": {"kind": "set_aside", "on": f"{dt.date.today().year - 2}-06-01", "amount": "1", "description": "走查"}}),
+    "/api/v1/credit/listings/{listing_id}": (lambda w: {"listing_id": w["listing"].pk}, {}),
+    "/api/v1/credit/listings/{listing_id}/transitions": (lambda w: {"listing_id": w["listing"].pk},
+                                                          {"post": {"name": "approve"}}),
+    "/api/v1/credit/penalties/{penalty_id}/publish": (lambda w: {"penalty_id": w["penalty"].pk}, {"post": {}}),
 }
 API_PUBLIC = {  # the 12350 status lookup takes a code and PIN in the body
     "/api/v1/supplies/items/{item_id}/nearby": "names a catalogue item (reference data); the warehouses and "
@@ -922,6 +937,20 @@ def build_world() -> dict:
         "valid_from": now, "valid_until": now + dt.timedelta(hours=8),
         "measures": [m.code for m in permit_rules.measures_of("hot_work")], "measures_confirmed": True,
         "workers": [{"name": "走查", "company": ent.name}]}, enterprise=ent)
+    # the enterprise's safety-spending ledger (a year the demo leaves alone) with a voucher, and a
+    # listing proposed by 区应急局
+    from anying.credit import services as credit_services
+    from anying.spending import services as spending_services
+
+    year = w["today"].year - 2
+    w["ledger"] = spending_services.save_ledger(None, {"enterprise": w["ent"].pk, "year": year,
+                                                       "class_key": "hazmat", "base": 10_000_000})
+    w["spending_entry"] = spending_services.add_entry(None, w["ledger"].pk, {
+        "kind": "set_aside", "on": dt.date(year, 6, 1), "amount": "100", "description": "走查"}, files=[upload()])
+    w["spending_voucher"] = attachments.attachments_of(w["spending_entry"]).first()
+    w["listing"] = credit_services.propose(None, {
+        "enterprise": w["ent"].pk, "ground": "no_licence", "reason": "走查", "legal_basis": "走查",
+        "decision_unit": Organisation.objects.get(name="区应急局")})
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w
