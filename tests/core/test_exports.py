@@ -468,8 +468,7 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
     Ranking.objects.filter(pk=ranking.pk).update(rows=_poison_json(ranking.rows))
     return {"admin": users["admin"], "ranking": ranking, "inspection": inspection, "penalty": penalty, "major": major,
             "today": today, "demand_plan": demand_plan, "disaster": dz_event, "campaign": campaign, "month": month,
-            "ent": ent}
-            "today": today, "demand_plan": demand_plan, "disaster": dz_event, "ledger": ledger}
+            "ent": ent, "ledger": ledger}
 
 
 def _upload():
