@@ -21,6 +21,7 @@ from anying.incidents.api import router as incidents_router
 from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
 from anying.monitoring.api_alarms import router as alarms_router
+from anying.onsite.api import router as onsite_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
@@ -33,6 +34,7 @@ from anying.rescue.api import router as rescue_router
 from anying.riskpoints.api import router as riskpoints_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
+from anying.training.api import router as training_router
 from anying.warning.api import router as warning_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
@@ -59,6 +61,8 @@ api.add_router("/riskpoints", riskpoints_router)
 api.add_router("/disasters", disasters_router)
 api.add_router("/relief", relief_router)
 api.add_router("/houses", houses_router)
+api.add_router("/training", training_router)
+api.add_router("/onsite", onsite_router)
 
 
 @api.exception_handler(ValidationError)

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "anying.disasters",
     "anying.relief",
     "anying.houses",
+    "anying.training",
+    "anying.onsite",
 ]
 
 MIDDLEWARE = [

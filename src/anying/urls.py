@@ -28,5 +28,7 @@ urlpatterns = [
     path("disasters/", include("anying.disasters.urls")),
     path("relief/", include("anying.relief.urls")),
     path("houses/", include("anying.houses.urls")),
+    path("training/", include("anying.training.urls")),
+    path("onsite/", include("anying.onsite.urls")),
     path("api/v1/", api.urls),
 ]
