@@ -169,6 +169,8 @@ PAGES = {  # list page → its filter's parameters
     "relief:fund_list": "anying.relief.filters.FundFilter",
     "relief:finding_list": "anying.relief.filters.FindingFilter",
     "house_list": "anying.houses.filters.HouseFilter",
+    "training_list": "anying.training.filters.SessionFilter",
+    "trainee_list": "anying.training.filters.TraineeFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -274,6 +276,9 @@ def test_a_list_page_and_its_api_list_agree():
         ("relief:fund_list", "/api/v1/relief/funds", {"source": "central"}),
         ("house_list", "/api/v1/houses/households", {"status": "open", "region": town.pk}),
         ("house_list", "/api/v1/houses/households", {"degree": "collapsed"}),
+        ("training_list", "/api/v1/training/sessions", {"kind": "three_level"}),
+        ("training_list", "/api/v1/training/sessions", {"region": town.pk}),
+        ("trainee_list", "/api/v1/training/people", {"who": "key"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

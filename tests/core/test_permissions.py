@@ -138,6 +138,12 @@ ADDED = {
     "houses.view": GOVERNMENT + ["village_officer"], "houses.record": ["town_inspector", "village_officer"],
     "houses.approve": ["town_inspector"], "houses.pay": ["district_admin"], "houses.configure": ["district_admin"],
     "houses.view_id": ["district_admin"],
+    # issue #19 points 3 and 8: the enterprise keeps its training archive and its mine's on-site register;
+    # the district, departments, towns and leaders read them
+    "training.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "training.record": ["enterprise_user"],
+    "onsite.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "onsite.record": ["enterprise_user"],
 }
 
 

@@ -47,6 +47,10 @@ SKIP = {
     "relief:notice_new": "the town's 公示 form (relief.town_review): the admin has none",
     "house_new": "the form of the village officer and the town (houses.record): the district admin who walks gets 404; "
                  "its queries are pinned in tests/houses/test_queries.py",
+    "training_new": "the enterprise's own form (training.record): the district admin who walks gets 404; "
+                    "tests/training opens it",
+    "trainee_new": "the enterprise's own form (training.record): the district admin gets 404",
+    "onsite_meeting_new": "the mine's own form (onsite.record): the district admin gets 404; tests/onsite opens it",
     "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
                    "bench/run_places.py",
 }
@@ -208,6 +212,12 @@ PINNED: dict[str, int] = {
     "relief:survey_list": 9,
     "house_list": 13,  # one to list the territory's villages (region_id IN, docs/houses.md)
     "house_standards": 12,
+    "training_list": 11,
+    "trainee_list": 12,  # + the industries' codes, read once for every row's minimum (training/services.py)
+    "training_coverage": 9,  # one query for the enterprises with their two EXISTS (covered or not)
+    "onsite_months": 12,  # the mines, their people, their days and their meetings: one query each
+    "onsite_days": 10,
+    "onsite_meetings": 10,
     "riskpoint_new": 12,
     "evacuation_list": 11,
     "patrol_board": 14,
@@ -252,6 +262,12 @@ API_PINNED: dict[str, int] = {
     "/api/v1/relief/donations": 5,
     "/api/v1/relief/funds": 5,
     "/api/v1/houses/households": 6,  # likewise
+    "/api/v1/training/sessions": 5,
+    "/api/v1/training/people": 6,  # + the industries' codes
+    "/api/v1/training/coverage": 5,
+    "/api/v1/onsite/days": 5,
+    "/api/v1/onsite/meetings": 5,
+    "/api/v1/onsite/months": 7,
     "/api/v1/riskpoints/evacuations": 5,
 }
 # API reads without an id that are not lists, and why.

@@ -3,6 +3,7 @@ the month's table per mine — the same scope and services as the pages."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -20,9 +21,22 @@ router = Router(tags=["矿山在岗履职"])
 MAX_ID = 2**63 - 1
 
 
-def _need(request, code="onsite.view"):
-    if not request.user.has_perm_code(code):
-        raise PermissionDenied("无权查看在岗履职" if code == "onsite.view" else "无权登记在岗履职")
+def _need(request):
+    if not request.user.has_perm_code("onsite.view"):
+        raise PermissionDenied("无权查看在岗履职")
+
+
+def _may_record(request):
+    if not request.user.has_perm_code("onsite.record"):
+        raise PermissionDenied("无权登记在岗履职")
+
+
+def _month(raw: str) -> dt.date:
+    """"2026-11" → its first day; anything else is refused in Chinese."""
+    if len(raw) == 7 and raw.isascii() and raw[:4].isdigit() and raw[4] == "-" and raw[5:].isdigit() \
+            and 2000 <= int(raw[:4]) <= 2100 and 1 <= int(raw[5:]) <= 12:
+        return dt.date(int(raw[:4]), int(raw[5:]), 1)
+    raise ValidationError({"month": "月份格式应为 2026-11"})
 
 
 class DayOut(Schema):
@@ -46,17 +60,13 @@ class DayOut(Schema):
 
 @router.get("/days", response=list[DayOut], summary="在岗履职登记")
 @paginate(BoundedPagination)
-def list_days(request, month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="月份，如 2026-11"),
+def list_days(request, month: str | None = Query(None, max_length=7, description="月份，如 2026-11"),
               enterprise: int | None = Query(None, ge=1, le=MAX_ID, description="企业")):
     _need(request)
     qs = OnsiteDay.objects.visible_to(request.user).select_related("person")
     if month:
-        y, m = int(month[:4]), int(month[5:])
-        if not 1 <= m <= 12:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"month": "月份不正确"})
-        qs = qs.filter(day__year=y, day__month=m)
+        day = _month(month)
+        qs = qs.filter(day__year=day.year, day__month=day.month)
     if enterprise:
         qs = qs.filter(enterprise_id=enterprise)
     return qs.order_by("-day", "person_id")
@@ -70,7 +80,7 @@ class DayIn(InputSchema):
 
 @router.post("/days", response={201: DayOut}, summary="登记本企业实际控制人、总工程师的一天在岗履职")
 def create_day(request, payload: DayIn):
-    _need(request, "onsite.record")
+    _may_record(request)
     ent = Enterprise.objects.visible_to(request.user).order_by("id").first()
     row = services.record_day(request.user, ent.pk if ent else 0,
                               {"person": payload.person_id, "day": payload.day, "work": payload.work})
@@ -102,7 +112,7 @@ class MeetingIn(InputSchema):
 
 @router.post("/meetings", response={201: MeetingOut}, summary="登记本企业的月度会议纪要（扫描件在页面上传）")
 def create_meeting(request, payload: MeetingIn):
-    _need(request, "onsite.record")
+    _may_record(request)
     ent = Enterprise.objects.visible_to(request.user).order_by("id").first()
     return Status(201, services.save_meeting(request.user, ent.pk if ent else 0, payload.dict()))
 
@@ -131,11 +141,9 @@ class MineMonth(Schema):
 
 
 @router.get("/months", response=list[MineMonth], summary="矿山当月在岗履职达标情况")
-def months(request, month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="月份，如 2026-11")):
+def months(request, month: str | None = Query(None, max_length=7, description="月份，如 2026-11；默认本月")):
     _need(request)
-    day = timezone.localdate().replace(day=1)
-    if month and 1 <= int(month[5:]) <= 12 and 2000 <= int(month[:4]) <= 2100:
-        day = dt.date(int(month[:4]), int(month[5:]), 1)
+    day = _month(month) if month else timezone.localdate().replace(day=1)
     rows = services.month_table(Enterprise.objects.visible_to(request.user), day)
     return [{"enterprise_id": r["enterprise"].pk, "enterprise": r["enterprise"].name,
              "persons": [{"person_id": p["person"].pk, "name": p["person"].name, "kind": p["person"].kind,

@@ -42,7 +42,7 @@ class TraineeFilter(ListFilter):
     enterprise = IdFilter(label="企业", record=Enterprise, field_name="enterprise")
     region = RegionFilter(field_name="enterprise__region")
     industry = IndustryFilter(field_name="enterprise__industry")
-    who = ChoiceFilter(label="人员类别", choices=[("leader", "主要负责人、安全管理人员等"), ("worker", "其他从业人员")],
+    who = ChoiceFilter(label="人员类别", choices=[("key", "主要负责人、安全管理人员等"), ("staff", "其他从业人员")],
                        method="by_who")
 
     def search(self, qs, name, value):
@@ -54,4 +54,4 @@ class TraineeFilter(ListFilter):
         from .models import LEADER_KINDS
 
         leaders = {"key_person__kind__in": LEADER_KINDS}
-        return qs.filter(**leaders) if value == "leader" else qs.exclude(**leaders)
+        return qs.filter(**leaders) if value == "key" else qs.exclude(**leaders)
