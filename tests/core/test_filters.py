@@ -278,7 +278,7 @@ def test_a_list_page_and_its_api_list_agree():
         ("house_list", "/api/v1/houses/households", {"degree": "collapsed"}),
         ("training_list", "/api/v1/training/sessions", {"kind": "three_level"}),
         ("training_list", "/api/v1/training/sessions", {"region": town.pk}),
-        ("trainee_list", "/api/v1/training/people", {"who": "key"}),
+        ("trainee_list", "/api/v1/training/people", {"who": "staff"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)
