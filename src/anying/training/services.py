@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -245,11 +245,14 @@ def industry_codes() -> dict[int, list[str]]:
 
 
 def with_hours(trainees, year: int):
-    """Trainees annotated with `year_hours` (sessions of that year) and what they need."""
+    """Trainees annotated with `year_hours` (sessions of that year). A correlated subquery, not a
+    join with GROUP BY: a page of 20 people sums 20 people's sessions, however large the archive
+    (bench/run_training.py)."""
     start, end = year_range(year)
-    return trainees.annotate(year_hours=Coalesce(
-        Sum("attendances__session__hours", filter=Q(attendances__session__held_on__range=(start, end))),
-        Value(Decimal(0)), output_field=DecimalField(max_digits=8, decimal_places=1)))
+    hours = (Attendance.objects.filter(trainee=OuterRef("pk"), session__held_on__range=(start, end)).order_by()
+             .values("trainee").annotate(total=Sum("session__hours")).values("total"))
+    return trainees.annotate(year_hours=Coalesce(Subquery(hours), Value(Decimal(0)),
+                                                 output_field=DecimalField(max_digits=8, decimal_places=1)))
 
 
 def compliance(trainee: Trainee, year: int, codes: dict[int, list[str]], industry_id: int) -> dict:
