@@ -70,3 +70,25 @@ def test_enterprise_records_three_level_education_and_town_sees_coverage(new_pag
     phone_town.goto("/training/coverage/")
     shoot(phone_town, "training-5-coverage-390")
     _no_sideways(phone_town, "the coverage page")
+
+
+def test_the_town_reads_a_mines_month_on_site(new_page, users, make_enterprise):
+    """Point 8's table, at both widths: the mine's actual controller and chief engineer with their
+    days this month (进行中) and the chief engineer's qualification gap."""
+    from anying.core.permissions import SYSTEM
+    from anying.onsite import services as onsite
+
+    mine = make_enterprise("铜梁某石场", town_name="旧县街道", industry_name="非煤矿山")
+    boss = KeyPerson.objects.create(enterprise=mine, kind=KeyPerson.Kind.ACTUAL_CONTROLLER, name="罗老板")
+    KeyPerson.objects.create(enterprise=mine, kind=KeyPerson.Kind.CHIEF_ENGINEER, name="唐总工",
+                             title_level=KeyPerson.TitleLevel.JUNIOR, experience_years=3, field_of_study="采矿工程")
+    onsite.record_day(SYSTEM, mine, {"person": boss.pk, "day": timezone.localdate(), "work": "带班入坑检查"})
+    desk = log_in(new_page(**DESK), "jiuxian")
+    desk.goto("/onsite/")
+    expect(desk.locator("#mines")).to_contain_text("罗老板")
+    expect(desk.locator("#mines")).to_contain_text("职称低于中级")
+    shoot(desk, "onsite-1-months-1366")
+    phone = log_in(new_page(**PHONE), "jiuxian")
+    phone.goto("/onsite/")
+    shoot(phone, "onsite-2-months-390")
+    _no_sideways(phone, "the month's table")
