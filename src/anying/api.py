@@ -24,6 +24,7 @@ from anying.inspections.api import router as inspections_router
 from anying.monitoring.api import router as monitoring_router
 from anying.monitoring.api_alarms import router as alarms_router
 from anying.monthly.api import router as monthly_router
+from anying.onsite.api import router as onsite_router
 from anying.oversight.api_accidents import router as accidents_router
 from anying.oversight.api_dashboard import router as dashboard_router
 from anying.oversight.api_keytasks import router as keytasks_router
@@ -39,6 +40,7 @@ from anying.spending.api import router as spending_router
 from anying.stoppages.api import router as stoppages_router
 from anying.supplies.api import router as supplies_router
 from anying.tips.api import router as tips_router
+from anying.training.api import router as training_router
 from anying.warning.api import router as warning_router
 
 api = NinjaAPI(title="安应 API", version="1", description="安全生产监管与应急管理平台接口", auth=TokenAuth(),
@@ -71,6 +73,8 @@ api.add_router("/monthly", monthly_router)
 api.add_router("/permits", permits_router)
 api.add_router("/spending", spending_router)
 api.add_router("/credit", credit_router)
+api.add_router("/training", training_router)
+api.add_router("/onsite", onsite_router)
 
 
 @api.exception_handler(ValidationError)

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "anying.relief",
     "anying.houses",
     "anying.permits",
+    "anying.training",
+    "anying.onsite",
     "anying.spending",
     "anying.credit",
     "anying.stoppages",

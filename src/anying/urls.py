@@ -34,5 +34,7 @@ urlpatterns = [
     path("permits/", include("anying.permits.urls")),
     path("spending/", include("anying.spending.urls")),
     path("credit/", include("anying.credit.urls")),
+    path("training/", include("anying.training.urls")),
+    path("onsite/", include("anying.onsite.urls")),
     path("api/v1/", api.urls),
 ]

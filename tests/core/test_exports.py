@@ -455,6 +455,22 @@ def legacy(setup, factory, users, make_enterprise, settings, tmp_path):  # noqa:
                              organisation_id=graded.organisation_id, place="车间", description="重大隐患",
                              level="major", channel="inspection", found_by="检查员", found_on=today)
     poison(Ledger, SpendingEntry, Listing, PenaltyNotice, EnterpriseRow)
+    # issue #19 points 3 and 8: a training session and its trainee, a day on site and a meeting
+    from anying.onsite import services as onsite_services
+    from anying.onsite.models import Meeting as OnsiteMeeting
+    from anying.onsite.models import OnsiteDay
+    from anying.registry.models import KeyPerson
+    from anying.training import services as training_services
+    from anying.training.models import Session as TrainingSession
+    from anying.training.models import Trainee
+
+    controller = KeyPerson.objects.create(enterprise=ent, kind=KeyPerson.Kind.ACTUAL_CONTROLLER, name="实控人")
+    training_services.save_session(None, ent, {"kind": "level_company", "topic": "厂级教育", "held_on": today,
+                                               "hours": 8, "trainer": "安全部", "attendees": "张三 焊工 80"})
+    onsite_services.record_day(None, ent, {"person": controller.pk, "day": today, "work": "现场履职"})
+    onsite_services.save_meeting(None, ent, {"held_on": today, "topics": "边坡", "attendees": "实控人",
+                                             "minutes": "一、加密边坡监测点，月底完成。"})
+    poison(TrainingSession, Trainee, OnsiteDay, OnsiteMeeting, KeyPerson)
     # the bureau handles the tip and runs the inspection: its name shows in the statistics
     Organisation.objects.filter(pk=setup["bureau"].pk).update(name='=HYPERLINK("http://x")')
     from anying.core import audit  # the trail cannot be updated: legacy text arrives as new events
@@ -548,6 +564,12 @@ EXPORTS = [
     ("严重失信主体名单", "admin", lambda d: reverse("credit:list") + "?export=xlsx"),
     ("行政处罚双公示", "admin", lambda d: reverse("credit:penalties") + "?export=xlsx"),
     ("标准化重新核定", "admin", lambda d: reverse("credit:rerating") + "?export=xlsx"),
+    ("企业安全培训记录", "admin", lambda d: reverse("training_list") + "?export=xlsx"),
+    ("安全培训档案", "admin", lambda d: reverse("trainee_list") + "?export=xlsx"),
+    ("安全培训覆盖率", "admin", lambda d: reverse("training_coverage") + "?export=xlsx"),
+    ("矿山在岗履职", "admin", lambda d: reverse("onsite_months") + "?export=xlsx"),
+    ("在岗履职登记", "admin", lambda d: reverse("onsite_days") + "?export=xlsx"),
+    ("安全生产重大问题会议纪要", "admin", lambda d: reverse("onsite_meetings") + "?export=xlsx"),
 ]
 # inspections' _by_status answers the exports of two lists from one call; permits' _listing those of
 # the list and of the 正在作业 list

@@ -171,6 +171,8 @@ PAGES = {  # list page → its filter's parameters
     "house_list": "anying.houses.filters.HouseFilter",
     "permit_list": "anying.permits.filters.PermitFilter",
     "permit_open": "anying.permits.filters.PermitFilter",
+    "training_list": "anying.training.filters.SessionFilter",
+    "trainee_list": "anying.training.filters.TraineeFilter",
 }
 GARBAGE = ["²", "0", "99999999999999999999", "2026-13-01", "x" * 300, "all"]
 
@@ -279,6 +281,9 @@ def test_a_list_page_and_its_api_list_agree():
         ("permit_list", "/api/v1/permits/", {"kind": "hot_work"}),
         ("permit_list", "/api/v1/permits/", {"status": "open", "level": "1"}),
         ("permit_open", "/api/v1/permits/open", {}),
+        ("training_list", "/api/v1/training/sessions", {"kind": "three_level"}),
+        ("training_list", "/api/v1/training/sessions", {"region": town.pk}),
+        ("trainee_list", "/api/v1/training/people", {"who": "staff"}),
     ]
     for name, url, params in cases:
         on_page, in_api = _page_ids(page, name, params), _api_ids(api_client, url, params)

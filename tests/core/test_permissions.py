@@ -160,6 +160,12 @@ ADDED = {
     "credit.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
     "credit.propose": ["district_admin", "dept_inspector"], "credit.approve": ["district_admin", "leader"],
     "credit.publish": ["district_admin", "dept_inspector"],
+    # issue #19 points 3 and 8: the enterprise keeps its training archive and its mine's on-site register;
+    # the district, departments, towns and leaders read them
+    "training.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "training.record": ["enterprise_user"],
+    "onsite.view": ["district_admin", "dept_inspector", "town_inspector", "leader", "enterprise_user"],
+    "onsite.record": ["enterprise_user"],
 }
 
 

@@ -51,6 +51,10 @@ SKIP = {
                  "its queries are pinned in tests/houses/test_queries.py",
     "spending:new": "the enterprise's own ledger form (spending.record): the district admin who walks gets 404; "
                     "tests/spending/test_ledger.py opens it",
+    "training_new": "the enterprise's own form (training.record): the district admin who walks gets 404; "
+                    "tests/training opens it",
+    "trainee_new": "the enterprise's own form (training.record): the district admin gets 404",
+    "onsite_meeting_new": "the mine's own form (onsite.record): the district admin gets 404; tests/onsite opens it",
     "map_nearest": "answers a point (lat, lon), not a list: one box query per resource layer, timed in "
                    "bench/run_places.py",
     "monthly:mine": "the enterprise's own report: a redirect to it (or, for the government, to the month's overview)",
@@ -216,6 +220,12 @@ PINNED: dict[str, int] = {
     "permit_open": 9,  # the same list, only the permits open now
     "permit_rules": 5,  # the data of permits/data/*.csv, no query of its own
     "house_standards": 12,
+    "training_list": 11,
+    "trainee_list": 12,  # + the industries' codes, read once for every row's minimum (training/services.py)
+    "training_coverage": 9,  # one query for the enterprises with their two EXISTS (covered or not)
+    "onsite_months": 12,  # the mines, their people, their days and their meetings: one query each
+    "onsite_days": 10,
+    "onsite_meetings": 10,
     "riskpoint_new": 12,
     "evacuation_list": 11,
     "patrol_board": 14,
@@ -275,6 +285,12 @@ API_PINNED: dict[str, int] = {
     "/api/v1/houses/households": 6,  # likewise
     "/api/v1/permits/": 5,
     "/api/v1/permits/open": 5,
+    "/api/v1/training/sessions": 5,
+    "/api/v1/training/people": 6,  # + the industries' codes
+    "/api/v1/training/coverage": 5,
+    "/api/v1/onsite/days": 5,
+    "/api/v1/onsite/meetings": 5,
+    "/api/v1/onsite/months": 7,
     "/api/v1/riskpoints/evacuations": 5,
     "/api/v1/campaigns/": 4,
     "/api/v1/stoppages/": 5,

@@ -339,6 +339,11 @@ ROUTES = {
     "credit:detail": lambda w: {"pk": w["listing"].pk},
     "credit:act": lambda w: {"pk": w["listing"].pk},
     "credit:penalty_publish": lambda w: {"pk": w["penalty"].pk},
+    "training_session": lambda w: {"pk": w["training_session"].pk},
+    "trainee_detail": lambda w: {"pk": w["trainee"].pk},
+    "training_plan": lambda w: {"enterprise_id": w["ent"].pk},
+    "onsite_meeting": lambda w: {"pk": w["onsite_meeting"].pk},
+    "onsite_meeting_file": lambda w: {"pk": w["onsite_meeting"].pk, "attachment_id": w["onsite_scan"].pk},
 }
 
 # Routes with an id that are not scoped records, and why.
@@ -481,6 +486,7 @@ API_ROUTES = {
     "/api/v1/inspections/{inspection_id}": (lambda w: {"inspection_id": w["inspection"].pk}, {}),
     "/api/v1/inspections/penalties/{penalty_id}": (lambda w: {"penalty_id": w["penalty"].pk}, {}),
     "/api/v1/tips/{tip_id}": (lambda w: {"tip_id": w["tip"].pk}, {}),
+    "/api/v1/training/sessions/{session_id}": (lambda w: {"session_id": w["training_session"].pk}, {}),
     "/api/v1/tips/{tip_id}/steps/{name}": (lambda w: {"tip_id": w["tip"].pk, "name": "assign"},
                                            {"post": {"unit_id": 1}}),
     "/api/v1/tips/{tip_id}/links": (lambda w: {"tip_id": w["tip"].pk},
@@ -951,6 +957,20 @@ def build_world() -> dict:
     w["listing"] = credit_services.propose(None, {
         "enterprise": w["ent"].pk, "ground": "no_licence", "reason": "走查", "legal_basis": "走查",
         "decision_unit": Organisation.objects.get(name="区应急局")})
+    # the enterprise's training archive (the training demo trains qiye's enterprise) and, though
+    # it is no mine, a meeting of its actual controller with the minutes' scan
+    from anying.onsite import services as onsite_services
+    from anying.registry.models import KeyPerson
+    from anying.training.models import Session as TrainingSession
+    from anying.training.models import Trainee
+
+    w["training_session"] = TrainingSession.objects.filter(enterprise=ent).first()
+    w["trainee"] = Trainee.objects.filter(enterprise=ent).first()
+    KeyPerson.objects.create(enterprise=ent, kind=KeyPerson.Kind.ACTUAL_CONTROLLER, name="走查实控人")
+    w["onsite_meeting"] = onsite_services.save_meeting(None, ent, {
+        "held_on": w["today"], "topics": "走查", "attendees": "走查", "minutes": "走查会议纪要，议定事项一项。"},
+        files=[upload()])
+    w["onsite_scan"] = attachments.attachments_of(w["onsite_meeting"]).first()
     missing = [k for k, v in w.items() if v is None]
     assert not missing, f"the demo no longer has these records for the walk: {missing}"
     return w

@@ -87,8 +87,10 @@ class ResponsiblePersonForm(Styled, forms.ModelForm):
 class KeyPersonForm(Styled, forms.ModelForm):
     class Meta:
         model = KeyPerson
-        fields = ["kind", "name", "certificate_type", "certificate_no", "certificate_expiry"]
+        fields = ["kind", "name", "certificate_type", "certificate_no", "certificate_expiry", "title_level",
+                  "experience_years", "field_of_study"]
         widgets = {"certificate_expiry": DateInput()}
+        help_texts = {"title_level": "总工程师填写：须中级及以上", "experience_years": "总工程师填写：须五年以上"}
 
 
 class PostForm(Styled, forms.ModelForm):

@@ -143,12 +143,25 @@ class ResponsiblePerson(models.Model):
 
 
 class KeyPerson(models.Model):
-    """主要负责人, 安全生产管理人员 and 特种作业人员 with their certificates."""
+    """主要负责人, 安全生产管理人员 and 特种作业人员 with their certificates; for mines also the
+    实际控制人 and the 总工程师 whose days on site the `onsite` app keeps (issue #19 point 8).
+    The chief engineer's qualification (title, years, field) is checked against seed 001's rule
+    by `onsite.rules.chief_engineer_gaps`, which flags a shortfall without refusing the record:
+    the register says who holds the post, the flag says what is missing."""
 
     class Kind(models.TextChoices):
         PRINCIPAL = "principal", "主要负责人"
         SAFETY_MANAGER = "safety_manager", "安全生产管理人员"
         SPECIAL_OPERATOR = "special_operator", "特种作业人员"
+        ACTUAL_CONTROLLER = "actual_controller", "实际控制人"
+        CHIEF_ENGINEER = "chief_engineer", "总工程师"
+
+    class TitleLevel(models.TextChoices):
+        NONE = "", "无职称"
+        JUNIOR = "junior", "初级"
+        INTERMEDIATE = "intermediate", "中级"
+        SENIOR_ASSOCIATE = "senior_associate", "副高级"
+        SENIOR = "senior", "正高级"
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="key_persons")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
@@ -156,6 +169,10 @@ class KeyPerson(models.Model):
     certificate_type = models.CharField("证书类别", max_length=100, blank=True)
     certificate_no = models.CharField("证书编号", max_length=60, blank=True)
     certificate_expiry = models.DateField("证书有效期至", null=True, blank=True)
+    # the chief engineer's qualification (seed 001: 中级及以上职称，五年以上矿山安全和矿山技术管理从业经验)
+    title_level = models.CharField("职称等级", max_length=20, choices=TitleLevel.choices, blank=True, default="")
+    experience_years = models.PositiveSmallIntegerField("矿山安全和技术管理从业年限", null=True, blank=True)
+    field_of_study = models.CharField("所学专业", max_length=60, blank=True, help_text="如：采矿工程、矿山安全")
     is_active = models.BooleanField("在岗", default=True)
 
     class Meta:
