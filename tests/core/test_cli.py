@@ -47,14 +47,14 @@ def test_demo_loads_the_seed_once(db, capsys, settings):
     assert "二维码指向本机地址 http://127.0.0.1:8000" in out and "ANYING_PUBLIC_URL" in out
     for username in ("admin", "jingxin", "jiuxian", "leader", "duty", "qiye"):
         assert username in out
-    assert Enterprise.objects.filter(is_demo=True).count() == 243
+    assert Enterprise.objects.filter(is_demo=True).count() == 244  # the seed's 243 + the on-site duty demo's mine
     from anying.core.models import ClockStep
     from anying.hazards.models import Hazard
 
     assert Hazard.objects.filter(is_demo=True).count() == 3002 and ClockStep.objects.filter(clock="hazard_overdue").exists()  # + 1 finding, + J5's tip
     counts = (Enterprise.objects.count(), Hazard.objects.count())
     call_command("demo", "--no-serve")
-    assert (Enterprise.objects.count(), Hazard.objects.count()) == counts == (243, 3002)
+    assert (Enterprise.objects.count(), Hazard.objects.count()) == counts == (244, 3002)
     again = capsys.readouterr().out
     assert "企业档案：已有，跳过" in again and "未重复加载" in again
     assert User.objects.get(username="qiye").unit.enterprise.region.name == "旧县街道"
@@ -154,7 +154,7 @@ def test_every_command_works_in_the_demo_folder_without_variables(tmp_path):
                   "--password", "Hufeng#2026")
     assert made.returncode == 0, made.stderr
     exported = anying(tmp_path, "export", "enterprises", str(tmp_path / "e.xlsx"))
-    assert "已导出 243 条" in exported.stdout, exported.stderr
+    assert "已导出 244 条" in exported.stdout, exported.stderr  # the seed's 243 + the demo mine
     draw = anying(tmp_path, "draw", "verify", "999")
     assert "没有编号为 999 的抽取" in draw.stderr  # it reached the demo's database
     # from inside the data folder too, and the demo's key stays the same across runs
