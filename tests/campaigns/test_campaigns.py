@@ -177,3 +177,18 @@ def test_inspection_and_penalty_carry_the_campaign(users, make_campaign, make_en
     keys = [key for key, *_ in table["columns"]]
     total = dict(zip(keys, table["total"], strict=True))
     assert total["penalties"] == 1 and total["fines"] == Decimal("5000")
+
+
+def test_a_draft_is_not_announced_and_an_enterprise_sees_only_its_industry(users, make_campaign, make_enterprise,
+                                                                           enterprise_user, industry, login):
+    """Security review of issue #19: a planned sweep is not shown to those it sweeps, nor to other towns."""
+    draft = make_campaign(by="yingji", start=False, name="烟花爆竹暗访（未公布）", industries=[industry("烟花爆竹")])
+    running = make_campaign(by="yingji", name="烟花爆竹专项", industries=[industry("烟花爆竹")])
+    everyone = make_campaign(name="全行业专项")
+    boss = enterprise_user(make_enterprise(name="机械厂"))  # 机械
+    seen = set(Campaign.objects.visible_to(boss).values_list("name", flat=True))
+    assert seen == {"全行业专项"}
+    assert login(boss).get(f"/campaigns/{running.pk}/").status_code == 404
+    assert set(Campaign.objects.visible_to(users["hufeng"]).values_list("pk", flat=True)) == {running.pk, everyone.pk}
+    assert draft.pk in set(Campaign.objects.visible_to(users["yingji"]).values_list("pk", flat=True))
+    assert draft.pk in set(Campaign.objects.visible_to(users["admin"]).values_list("pk", flat=True))  # above it

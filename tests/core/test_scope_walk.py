@@ -683,6 +683,7 @@ def _obligations_world(w, now) -> None:
         {"kind": "self_check", "starts_on": today - dt.timedelta(days=10), "ends_on": today - dt.timedelta(days=1)},
         {"kind": "enforcement", "starts_on": today, "ends_on": today + dt.timedelta(days=10)}])
     w["campaign_item"] = campaign_services.add_item(_SYSTEM, w["campaign"].pk, {"content": "走查条目"})
+    campaign_services.step(_SYSTEM, w["campaign"].pk, "start")  # announced: handed down to the town's enterprises
     Stoppage.objects.filter(enterprise=w["ent"]).delete()
     w["stoppage"] = stoppage_services.order(_SYSTEM, w["ent"], {"source": "other", "reason": "走查", "legal_basis": "走查",
                                                                 "unit": w["town_unit"]})

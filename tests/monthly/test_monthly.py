@@ -92,12 +92,13 @@ def test_only_a_past_month_and_only_ones_own(setup, make_enterprise, enterprise_
     assert not MonthlyReport.objects.exists()
 
 
-def test_on_time_on_the_5th_late_on_the_6th(setup, make_enterprise, enterprise_user):
+def test_on_time_on_the_5th_late_on_the_6th(setup, make_enterprise, enterprise_user, registered_before):
     ent, boss = setup
     due = rules.due_on(MONTH)
     on_time = services.confirm(boss, ent, MONTH, now=at(due, 23))
     assert not on_time.late
     ent2 = make_enterprise(name="乙")
+    registered_before()
     late = services.confirm(enterprise_user(ent2, "qb"), ent2, MONTH, now=at(due + dt.timedelta(days=1), 0))
     assert late.late
 
@@ -142,7 +143,7 @@ def test_the_towns_month_shows_who_reported_and_the_sums(setup, make_enterprise,
     assert "渝西化工" not in login(users["hufeng"]).get(f"/monthly/?month={MONTH:%Y-%m}").content.decode()
 
 
-def test_the_enterprise_confirms_on_its_page_and_by_api(setup, login, make_enterprise, enterprise_user):
+def test_the_enterprise_confirms_on_its_page_and_by_api(setup, login, make_enterprise, enterprise_user, registered_before):
     ent, boss = setup
     client = login(boss)
     mine = client.get("/monthly/mine/", follow=True)
@@ -154,9 +155,17 @@ def test_the_enterprise_confirms_on_its_page_and_by_api(setup, login, make_enter
     from anying.core.services import create_token
 
     ent2 = make_enterprise(name="乙")
+    registered_before()
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(None, enterprise_user(ent2, 'qb'), '测试')[1]}")
     made = api.post("/api/v1/monthly/confirm", {"month": MONTH.isoformat(), "note": ""}, content_type="application/json")
     assert made.status_code == 201 and made.json()["figures"]["hazards"]["found_general"] == 0
     assert api.post("/api/v1/monthly/confirm", {"month": MONTH.isoformat()}, content_type="application/json").status_code in (400, 422)
     listed = api.get(f"/api/v1/monthly/reports?year={MONTH.year}&month={MONTH.month}").json()["items"]
     assert [r["enterprise"] for r in listed] == ["乙"]  # only its own
+
+
+def test_no_report_for_a_month_before_the_enterprise_was_registered(setup):
+    ent, boss = setup
+    with pytest.raises(ValidationError, match="无需报送"):
+        services.confirm(boss, ent, dt.date(1900, 2, 1))
+    assert not MonthlyReport.objects.exists()

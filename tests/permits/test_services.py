@@ -247,3 +247,20 @@ def test_monthly_figures(make_permit, applicant, approver, clock, chem):
     from anying.core.hooks import MONTHLY_SOURCES
     keys = [k for k, *_ in MONTHLY_SOURCES["permits"].figures]
     assert set(figures) == set(keys)
+
+
+def test_a_colleague_cannot_rewrite_a_draft_and_approve_it(make_permit, applicant, approver, permit_data, chem):
+    """The approver must not be the one who wrote what is approved (security review of issue #19)."""
+    from anying.core.errors import PermissionDenied
+    from anying.core.models import Organisation
+
+    p = make_permit()
+    with pytest.raises(PermissionDenied, match="只能修改本人填报"):
+        services.save_permit(approver, permit_data(place="另一个地点"), pk=p.pk, version=p.version)
+    p.refresh_from_db()
+    assert p.place == "罐区T-102东侧管廊"
+    # an account of a deactivated enterprise unit writes nothing
+    Organisation.objects.filter(pk=chem.organisation_id).update(is_active=False)
+    applicant.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.save_permit(applicant, permit_data())

@@ -154,3 +154,19 @@ def test_order_page_posts(users, make_enterprise, login):
     r = client.post(f"/stoppages/new/{ent.pk}/", {"source": "other", "reason": "", "legal_basis": "",
                                                   "ordered_on": TODAY.isoformat()})
     assert r.status_code == 200 and Stoppage.objects.count() == 1
+
+
+def test_an_order_cannot_be_backdated_round_the_rule(users, mine):
+    """Security review of issue #19: the 3 months run from the order, which cannot precede the accident."""
+    acc = accident(mine)  # 2 days ago
+    with pytest.raises(ValidationError, match="不能早于"):
+        services.order(users["yingji"], mine, {"source": "accident", "accident": acc, "reason": "x", "legal_basis": "y",
+                                               "ordered_on": dt.date(2001, 1, 1)})
+    with pytest.raises(ValidationError, match="停产原因发生的日期"):
+        services.order(users["yingji"], mine, {"source": "accident", "accident": acc, "reason": "x", "legal_basis": "y",
+                                               "ordered_on": TODAY - dt.timedelta(days=5)})
+    assert not Stoppage.objects.exists()
+    Enterprise.objects.filter(pk=mine.pk).update(status=Enterprise.Status.CLOSED)
+    with pytest.raises(ValidationError, match="已关闭"):
+        services.order(users["yingji"], Enterprise.objects.get(pk=mine.pk), {"source": "other", "reason": "x",
+                                                                            "legal_basis": "y"})

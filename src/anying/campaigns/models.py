@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from anying.core.models import Industry, Organisation, Region
-from anying.core.scope import ScopedQuerySet
+from anying.core.scope import ENTERPRISE, GOVERNMENT, ScopedQuerySet, ancestor_paths, unit_region_path, viewer
 
 
 class CampaignQuerySet(ScopedQuerySet):
@@ -23,6 +24,24 @@ class CampaignQuerySet(ScopedQuerySet):
     # enterprises there), the unit's own, and for the government those of the units below
     scope_rule = "shared"
     scope_fields = {"owner": "owner"}
+
+    def visible_to(self, user):
+        """A campaign in preparation is the business of its unit and the units above it: announcing a
+        planned sweep early would warn those it sweeps. An enterprise sees only the announced
+        campaigns over its own industry (or over every industry)."""
+        qs = super().visible_to(user)
+        kind = viewer(user)
+        if kind == GOVERNMENT:
+            return qs.filter(~Q(status=Campaign.Status.DRAFT) | Q(owner_id=user.unit_id)
+                             | Q(owner__region__path__startswith=unit_region_path(user)))
+        if kind == ENTERPRISE:
+            from anying.registry.models import Enterprise
+
+            industry = Enterprise.objects.filter(organisation_id=user.unit_id).values_list("industry__path", flat=True).first()
+            over = Q(industries__isnull=True) | Q(industries__path__in=ancestor_paths(industry or "/0/"))
+            return qs.exclude(status=Campaign.Status.DRAFT).filter(
+                pk__in=Campaign.objects.filter(over).values("pk"))
+        return qs
 
 
 class Campaign(models.Model):

@@ -71,6 +71,13 @@ def _check(actor, data: dict, industries: list, phases: list[dict]) -> dict:
     return {"name": name, "starts_on": starts, "ends_on": ends, "goal": str(data.get("goal") or "").strip()[:2000]}
 
 
+def _snapshot(campaign: Campaign) -> dict:
+    """The audited fields plus what lives in other tables: the industries and the phases' dates."""
+    return {**audit.snapshot(campaign, AUDITED),
+            "涉及行业": "、".join(i.name for i in campaign.industries.all()) or "全部行业",
+            "阶段": "；".join(f"{p.name} {p.starts_on}至{p.ends_on}" for p in campaign.phases.all())}
+
+
 def _set_phases(campaign: Campaign, phases: list[dict]) -> None:
     campaign.phases.all().delete()
     Phase.objects.bulk_create(Phase(campaign=campaign, kind=p["kind"], name=p.get("name") or Phase.Kind(p["kind"]).label,
@@ -88,7 +95,7 @@ def create(actor, data: dict, *, industries: list[Industry], phases: list[dict])
                                        created_by=None if actor is SYSTEM else actor)
     campaign.industries.set(industries)
     _set_phases(campaign, phases)
-    audit.record(actor, A.CREATE, campaign, after=audit.snapshot(campaign, AUDITED))
+    audit.record(actor, A.CREATE, campaign, after=_snapshot(campaign))
     workflow.record_event(campaign, "create", actor=actor, state=campaign.status)
     return campaign
 
@@ -100,13 +107,13 @@ def update(actor, pk: int, data: dict, *, industries: list[Industry], phases: li
     if campaign.status == S.CLOSED:
         raise ValidationError("专项行动已结束，不能修改")
     clean = _check(actor, data, industries, phases)
-    before = audit.snapshot(campaign, AUDITED)
+    before = _snapshot(campaign)
     for key, value in clean.items():
         setattr(campaign, key, value)
     campaign.save()
     campaign.industries.set(industries)
     _set_phases(campaign, phases)
-    audit.record(actor, A.UPDATE, campaign, before=before, after=audit.snapshot(campaign, AUDITED))
+    audit.record(actor, A.UPDATE, campaign, before=before, after=_snapshot(campaign))
     return campaign
 
 

@@ -116,8 +116,11 @@ def file_case(actor, enterprise: Enterprise, data: dict, *, inspection=None, tod
     _check_actor(actor, enterprise)
     data = _validate({"party": Penalty.Party.ORGANISATION, "procedure": Penalty.Procedure.GENERAL, **data})
     if "campaign" not in data and inspection is not None:
-        data["campaign"] = inspection.campaign  # a case filed from an inspection belongs to its campaign
-    campaign_services.check_tag(actor, data.get("campaign"), enterprise, today)
+        # a case filed from an inspection belongs to its campaign, checked when the inspection was
+        # recorded: the campaign may have ended since, and the case must still be filed
+        data["campaign"] = inspection.campaign
+    elif data.get("campaign") is not None and (inspection is None or data["campaign"].pk != inspection.campaign_id):
+        campaign_services.check_tag(actor, data["campaign"], enterprise, today)
     if actor is SYSTEM and inspection is None:
         raise ValidationError("系统立案须指明来源检查（以其执法单位立案）")
     unit = actor.unit if actor is not SYSTEM else inspection.unit

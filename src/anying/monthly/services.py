@@ -70,6 +70,10 @@ def confirm(actor, enterprise: Enterprise, month: dt.date, note: str = "", now: 
     today = timezone.localtime(now).date()
     if month != rules.month_start(month) or month >= rules.month_start(today):
         raise ValidationError({"month": "只能确认已结束月份的月报（每月5日前确认上月月报）"})
+    created = Enterprise.objects.filter(pk=enterprise.pk).values_list("created_at", flat=True).first()
+    registered = rules.month_start(timezone.localtime(created).date())
+    if month < max(registered, dt.date(2000, 1, 1)):
+        raise ValidationError({"month": f"企业{registered:%Y年%m月}起在本平台登记，此前的月份无需报送"})
     if MonthlyReport.objects.filter(enterprise=enterprise, month=month).exists():
         raise ValidationError("该月月报已确认，不能重复确认")
     note = str(note or "").strip()

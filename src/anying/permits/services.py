@@ -51,7 +51,8 @@ def _text(data: dict, key: str, limit: int) -> str:
 
 def enterprise_of(actor) -> Enterprise:
     """The enterprise an account writes for: only the enterprise's own accounts fill in permits."""
-    ent = Enterprise.objects.filter(organisation_id=getattr(actor, "unit_id", None)).first() \
+    # visible_to: an account of a deactivated unit sees nothing, so writes nothing (core.scope.viewer)
+    ent = Enterprise.objects.visible_to(actor).filter(organisation_id=getattr(actor, "unit_id", None)).first() \
         if actor is not SYSTEM else None
     if ent is None:
         raise PermissionDenied("只有企业账号可以填报本企业的作业票")
@@ -116,6 +117,9 @@ def save_permit(actor, data: dict, *, pk: int | None = None, version: int | None
             raise ValidationError("作业票已批准，不能再修改（如需变更请取消后重新办理）")
         if permit.approvals.exists():
             raise ValidationError("作业票已有审批签字，不能再修改（如需变更请取消后重新办理）")
+        if actor is not SYSTEM and permit.created_by_id not in (None, actor.pk):
+            # otherwise a colleague could rewrite the draft and then approve what they wrote themselves
+            raise PermissionDenied("只能修改本人填报的作业票（审批人不能改写申请内容）")
         before = audit.snapshot(permit, FIELDS)
     else:
         ent = enterprise if actor is SYSTEM else enterprise_of(actor)

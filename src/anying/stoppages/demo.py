@@ -37,7 +37,7 @@ def load(rng) -> None:
              .order_by("pk").first())
     if major is not None:
         s = services.order(yingji, major.enterprise, {
-            "source": "hazard", "hazard": major, "ordered_on": today - dt.timedelta(days=12),
+            "source": "hazard", "hazard": major, "ordered_on": max(today - dt.timedelta(days=12), major.found_on),
             "reason": f"存在重大事故隐患：{major.place}，{major.description[:60]}", "legal_basis": BASIS,
             "requirements": "停产停业整顿，消除重大事故隐患后申请复产验收"})
         user = User.objects.filter(unit_id=major.enterprise.organisation_id, is_active=True).first()

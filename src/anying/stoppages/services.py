@@ -72,6 +72,8 @@ def _source(actor, enterprise: Enterprise, data: dict, errors: dict) -> dict:
         visible = visible.filter(enterprise_id=enterprise.pk)
     if not visible.exists():
         errors[field] = f"所选{model._meta.verbose_name}不属于该企业或不在您的辖区"
+    elif model is Warning and not _covers(record, enterprise):
+        errors[field] = "所选预警的区域不含该企业所在地"
     elif model is Hazard and record.level != Hazard.Level.MAJOR:
         errors[field] = "只有重大事故隐患可据以责令停产停业整顿"
     else:
@@ -79,11 +81,33 @@ def _source(actor, enterprise: Enterprise, data: dict, errors: dict) -> dict:
     return links
 
 
+def _covers(warning: Warning, enterprise: Enterprise) -> bool:
+    """A warning over the enterprise's town or village (or a region above it)."""
+    path = enterprise.region.path
+    return any(path.startswith(p) or p.startswith(path) for p in warning.regions.values_list("path", flat=True))
+
+
+def _source_day(links: dict) -> dt.date | None:
+    """The date of what the order comes from: an order cannot precede it."""
+    if "accident" in links:
+        return timezone.localtime(links["accident"].occurred_at).date()
+    if "penalty" in links:
+        return links["penalty"].filed_on
+    if "hazard" in links:
+        return links["hazard"].found_on
+    if "warning" in links and links["warning"].issued_at:
+        return timezone.localtime(links["warning"].issued_at).date()
+    return None
+
+
+BACKDATE_DAYS = 30  # an order entered late may carry its real date, within a month
+
+
 @transaction.atomic
 def order(actor, enterprise: Enterprise, data: dict, today: dt.date | None = None) -> Stoppage:
     """责令停产整顿. A mine's accident sets the earliest restart and closure by rule (data)."""
     require(actor, "stoppages.manage", "无权下达停产整顿指令")
-    enterprise = Enterprise.objects.select_for_update().select_related("industry__parent").get(pk=enterprise.pk)
+    enterprise = Enterprise.objects.select_for_update().select_related("industry__parent", "region").get(pk=enterprise.pk)
     if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied()
     today = today or timezone.localdate()
@@ -95,8 +119,15 @@ def order(actor, enterprise: Enterprise, data: dict, today: dt.date | None = Non
     if not basis:
         errors["legal_basis"] = "请填写依据"
     ordered_on = data.get("ordered_on") or today
+    source_day = _source_day(links)
     if ordered_on > today:
         errors["ordered_on"] = "下达日期不能晚于今天"
+    elif ordered_on < today - dt.timedelta(days=BACKDATE_DAYS):
+        errors["ordered_on"] = f"下达日期不能早于{BACKDATE_DAYS}天前（停产期限从下达日期起算）"
+    elif source_day is not None and ordered_on < source_day:
+        errors["ordered_on"] = f"下达日期不能早于停产原因发生的日期（{source_day:%Y-%m-%d}）"
+    if enterprise.status == Enterprise.Status.CLOSED:
+        errors["__all__"] = "该企业已关闭，不能下达停产整顿指令"
     earliest, closure = data.get("earliest_restart"), False
     accident = links.get("accident")
     if accident is not None:
@@ -110,7 +141,7 @@ def order(actor, enterprise: Enterprise, data: dict, today: dt.date | None = Non
     if earliest is not None and earliest <= ordered_on:
         errors["earliest_restart"] = "最早复产日期应晚于下达日期"
     if Stoppage.objects.filter(enterprise=enterprise, status__in=OPEN).exists():
-        errors["__all__"] = "该企业已有未复产的停产整顿指令，请在原指令上办理"
+        errors.setdefault("__all__", "该企业已有未复产的停产整顿指令，请在原指令上办理")
     campaign = data.get("campaign")
     try:
         campaign_services.check_tag(actor, campaign, enterprise, ordered_on)
