@@ -67,3 +67,23 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def timed(fn, runs: int) -> dict:
+    """p50 and max milliseconds and the query count of `fn()` over `runs` runs, each in a
+    transaction rolled back afterwards (a tick or an export changes nothing between runs)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries, result = [], 0, None
+    for _ in range(runs):
+        connection.queries_log.clear()  # a full log (9,000) would make the count read 0
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                result = fn()
+                times.append((time.perf_counter() - t) * 1000)
+            queries = len(ctx)
+            transaction.set_rollback(True)
+    times.sort()
+    return {"p50": times[len(times) // 2], "max": times[-1], "queries": queries, "result": result}

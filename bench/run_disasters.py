@@ -23,24 +23,6 @@ from datetime import datetime, timedelta
 import common
 
 
-def timed(fn, runs: int) -> dict:
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries, result = [], 0, None
-    for _ in range(runs):
-        connection.queries_log.clear()
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                result = fn()
-                times.append((time.perf_counter() - t) * 1000)
-            queries = len(ctx)
-            transaction.set_rollback(True)
-    times.sort()
-    return {"p50": times[len(times) // 2], "max": times[-1], "queries": queries, "result": result}
-
-
 def generate(events: int, per_town: int) -> int:
     """Bulk rows (no services: the pages, not the writers, are measured here)."""
     from django.utils import timezone
@@ -122,13 +104,13 @@ def main() -> None:
         return lambda: client.get(url).status_code
 
     cases = {
-        "event list": timed(get(reverse("disasters:list")), args.runs),
-        "event board (10 towns × 20 reports)": timed(get(reverse("disasters:event", args=[event.pk])), args.runs),
-        "report page": timed(get(reverse("disasters:report", args=[report.pk])), args.runs),
-        "快报表 .xlsx": timed(lambda: len(b"".join(client.get(reverse("disasters:export", args=[event.pk]))
+        "event list": common.timed(get(reverse("disasters:list")), args.runs),
+        "event board (10 towns × 20 reports)": common.timed(get(reverse("disasters:event", args=[event.pk])), args.runs),
+        "report page": common.timed(get(reverse("disasters:report", args=[report.pk])), args.runs),
+        "快报表 .xlsx": common.timed(lambda: len(b"".join(client.get(reverse("disasters:export", args=[event.pk]))
                                                  .streaming_content)), args.runs),
-        "API event detail": timed(lambda: api.get(f"/api/v1/disasters/events/{event.pk}").status_code, args.runs),
-        "迟报 tick (flags)": timed(lambda: services.flag_late(timezone.now()), args.runs),
+        "API event detail": common.timed(lambda: api.get(f"/api/v1/disasters/events/{event.pk}").status_code, args.runs),
+        "迟报 tick (flags)": common.timed(lambda: services.flag_late(timezone.now()), args.runs),
     }
     db = common.db_label()
     sizes = {"events": made, "reports": Report.objects.count(), "village_returns": VillageReturn.objects.count()}

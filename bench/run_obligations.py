@@ -25,23 +25,6 @@ from datetime import datetime, timedelta
 import common
 
 
-def timed(fn, runs: int) -> dict:
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries, result = [], 0, None
-    for _ in range(runs):
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                result = fn()
-                times.append((time.perf_counter() - t) * 1000)
-            queries = len(ctx)
-            transaction.set_rollback(True)
-    times.sort()
-    return {"p50": times[len(times) // 2], "max": times[-1], "queries": queries, "result": result}
-
-
 def world(enterprises: int, hazards: int):
     from django.utils import timezone
 
@@ -172,17 +155,17 @@ def main() -> None:
                                                  .replace(day=6), datetime.min.time()))
     cases = {}
     for username in ("admin", "jiuxian"):
-        cases[f"month page ({username})"] = timed(get(username, f"/monthly/?month={month}"), args.runs)
-    cases["month .xlsx (admin)"] = timed(lambda: len(b"".join(clients["admin"].get(
+        cases[f"month page ({username})"] = common.timed(get(username, f"/monthly/?month={month}"), args.runs)
+    cases["month .xlsx (admin)"] = common.timed(lambda: len(b"".join(clients["admin"].get(
         f"/monthly/?month={month}&export=xlsx").streaming_content)), args.runs)
-    cases["an enterprise's live report (compile)"] = timed(
+    cases["an enterprise's live report (compile)"] = common.timed(
         lambda: len(services.compile_report(busiest, rules.month_start(timezone.localdate()))[1]["hazards"]), args.runs)
-    cases["tick on the 6th, every town"] = timed(lambda: services.flag_late(sixth), args.runs)
+    cases["tick on the 6th, every town"] = common.timed(lambda: services.flag_late(sixth), args.runs)
     for period in ("all", str(campaign.phases.order_by("starts_on").first().pk)):
         for username in ("admin", "jiuxian"):
-            cases[f"campaign page, period {period} ({username})"] = timed(
+            cases[f"campaign page, period {period} ({username})"] = common.timed(
                 get(username, f"/campaigns/{campaign.pk}/?period={period}"), args.runs)
-    cases["停产 list (admin)"] = timed(get("admin", "/stoppages/?open=1"), args.runs)
+    cases["停产 list (admin)"] = common.timed(get("admin", "/stoppages/?open=1"), args.runs)
     db = common.db_label()
     sizes = {"enterprises": Enterprise.objects.count(), "monthly_reports": MonthlyReport.objects.count(),
              "hazards": Hazard.objects.count(), "tagged_hazards": Hazard.objects.filter(campaign=campaign).count()}

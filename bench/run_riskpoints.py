@@ -89,22 +89,6 @@ def warning(region):
     return w
 
 
-def timed(fn, runs: int) -> dict:
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries, result = [], 0, None
-    for _ in range(runs):
-        connection.queries_log.clear()  # a full log (9,000) would make the count read 0
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                result = fn()
-                times.append((time.perf_counter() - t) * 1000)
-            queries = len(ctx)
-            transaction.set_rollback(True)
-    times.sort()
-    return {"p50": times[len(times) // 2], "max": times[-1], "queries": queries, "result": result}
 
 
 def main() -> None:
@@ -128,9 +112,9 @@ def main() -> None:
     w = warning(region)
     area = evacuations.area_of(w)
     cases = {
-        "recipient source (specs)": timed(lambda: sum(1 for _ in evacuations.recipient_source(w, area)), args.runs),
-        "ON_ISSUE: evacuations opened": timed(lambda: len(evacuations.open_for_warning(w, area)), args.runs),
-        "ON_ISSUE: rain checks": timed(lambda: patrols.rain_checks_for(w, area), args.runs),
+        "recipient source (specs)": common.timed(lambda: sum(1 for _ in evacuations.recipient_source(w, area)), args.runs),
+        "ON_ISSUE: evacuations opened": common.timed(lambda: len(evacuations.open_for_warning(w, area)), args.runs),
+        "ON_ISSUE: rain checks": common.timed(lambda: patrols.rain_checks_for(w, area), args.runs),
     }
     admin = User.objects.get(username="admin")
 
@@ -144,9 +128,9 @@ def main() -> None:
 
     client = Client()
     client.force_login(admin)
-    cases["desk panel with all open (ms inside)"] = timed(with_open(lambda: views_desk.desk_panel(admin, timezone.now())),
+    cases["desk panel with all open (ms inside)"] = common.timed(with_open(lambda: views_desk.desk_panel(admin, timezone.now())),
                                                           args.runs)
-    cases["evacuation list page with all open (ms inside)"] = timed(
+    cases["evacuation list page with all open (ms inside)"] = common.timed(
         with_open(lambda: client.get(reverse("evacuation_list"))), args.runs)
     db = common.db_label()
     print(f"\n## Risk points ({db}, {made} points)\n")
