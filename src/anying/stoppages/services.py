@@ -107,7 +107,8 @@ BACKDATE_DAYS = 30  # an order entered late may carry its real date, within a mo
 def order(actor, enterprise: Enterprise, data: dict, today: dt.date | None = None) -> Stoppage:
     """责令停产整顿. A mine's accident sets the earliest restart and closure by rule (data)."""
     require(actor, "stoppages.manage", "无权下达停产整顿指令")
-    enterprise = Enterprise.objects.select_for_update().select_related("industry__parent", "region").get(pk=enterprise.pk)
+    enterprise = Enterprise.objects.select_for_update(of=("self",)).select_related("industry__parent", "region").get(
+        pk=enterprise.pk)
     if actor is not SYSTEM and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied()
     today = today or timezone.localdate()
