@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from anying.core.filters import ChoiceFilter, FlagFilter, IdFilter, ListFilter, TextFilter, YearFilter
-from anying.core.models import Region
-from anying.core.scope import subtree_ids
+from anying.core.filters import ChoiceFilter, FlagFilter, ListFilter, RegionFilter, TextFilter, YearFilter
 
 from .models import OPEN, Stoppage
 
@@ -16,7 +14,7 @@ class StoppageFilter(ListFilter):
     status = ChoiceFilter(label="状态", choices=Stoppage.Status.choices)
     open = FlagFilter(label="仅未复产", method="only_open")
     source = ChoiceFilter(label="原因类别", choices=Stoppage.Source.choices)
-    region = IdFilter(label="镇街", record=Region, method="by_region", help_text="区划 id（含下级）")
+    region = RegionFilter(field_name="region")
     year = YearFilter(label="年度", field_name="ordered_on__year")
 
     def search(self, qs, name, value):
@@ -24,10 +22,3 @@ class StoppageFilter(ListFilter):
 
     def only_open(self, qs, name, value):
         return qs.filter(status__in=OPEN)
-
-    def by_region(self, qs, name, value):
-        path = Region.objects.filter(pk=value).values_list("path", flat=True).first()
-        if not path:
-            return qs.none()
-        ids = subtree_ids(path)
-        return qs.filter(region_id__in=ids if ids is not None else Region.objects.filter(path__startswith=path).values("id"))
