@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anying.core import exports, workflow
@@ -66,7 +67,7 @@ def _edit(request, campaign: Campaign | None):
                                phases=form.phases())
 
     done = submit(request, form, save, lambda c: f"已保存专项行动：{c.name}",
-                  lambda c: f"/campaigns/{c.pk}/")
+                  lambda c: reverse("campaigns:detail", args=[c.pk]))
     if done is not None:
         return done
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
@@ -120,7 +121,7 @@ def item_add(request, pk):
     campaign = _campaign(request, pk)
     act(request, ItemForm(request.POST, campaign=campaign), lambda data: services.add_item(request.user, campaign.pk, data),
         "已添加排查内容")
-    return redirect(f"/campaigns/{campaign.pk}/#items")
+    return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#items")
 
 
 @require_POST
@@ -133,7 +134,7 @@ def item_remove(request, pk, item_pk):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "已删除该条目")
-    return redirect(f"/campaigns/{campaign.pk}/#items")
+    return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#items")
 
 
 @perm_required("campaigns.view")

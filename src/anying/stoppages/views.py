@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anying.core import attachments, exports, workflow
@@ -59,15 +61,13 @@ def stoppage_new(request, enterprise_id):
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user).select_related("industry"), pk=enterprise_id)
     if viewer(request.user) != "government":
         raise Forbidden()
-    from django.utils import timezone
-
     initial = {"ordered_on": timezone.localdate(), "source": request.GET.get("source", "")}
     for key in ("penalty", "accident", "hazard"):
         if str(request.GET.get(key, "")).isascii() and str(request.GET.get(key, "")).isdigit() and len(request.GET[key]) < 12:
             initial[key] = int(request.GET[key])
     form = OrderForm(request.POST or None, user=request.user, enterprise=enterprise, initial=initial)
     done = submit(request, form, lambda data: services.order(request.user, enterprise, data),
-                  lambda s: f"已下达停产整顿指令：{s.number}", lambda s: f"/stoppages/{s.pk}/")
+                  lambda s: f"已下达停产整顿指令：{s.number}", lambda s: reverse("stoppages:detail", args=[s.pk]))
     return done or render(request, "stoppages/form.html", {"form": form, "enterprise": enterprise})
 
 
